@@ -1,0 +1,114 @@
+#include "alloc.h"
+
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *libc_malloc(void *ud, size_t n) {
+  (void)ud;
+  return malloc(n);
+}
+static void *libc_realloc(void *ud, void *p, size_t n) {
+  (void)ud;
+  return realloc(p, n);
+}
+static void libc_free(void *ud, void *p) {
+  (void)ud;
+  free(p);
+}
+
+static const sbp_alloc default_alloc = {libc_malloc, libc_realloc, libc_free, NULL};
+
+const sbp_alloc *sbp_alloc_default(void) { return &default_alloc; }
+
+int sbp__alloc_valid(const sbp_alloc *a) {
+  return a != NULL && a->malloc != NULL && a->realloc != NULL && a->free != NULL;
+}
+
+void *sbp__malloc(const sbp_alloc *a, size_t n) {
+  /* Zero-byte requests are made one byte so that NULL always means failure. */
+  return a->malloc(a->ud, n ? n : 1);
+}
+
+void *sbp__realloc(const sbp_alloc *a, void *p, size_t n) {
+  return a->realloc(a->ud, p, n ? n : 1);
+}
+
+void sbp__free(const sbp_alloc *a, void *p) {
+  if (p != NULL) a->free(a->ud, p);
+}
+
+void *sbp__calloc(const sbp_alloc *a, size_t n, size_t size) {
+  if (size != 0 && n > SIZE_MAX / size) return NULL;
+  void *p = sbp__malloc(a, n * size);
+  if (p != NULL) memset(p, 0, n * size);
+  return p;
+}
+
+/* ---- arena ------------------------------------------------------------------------- */
+
+#define ARENA_ALIGN (alignof(max_align_t))
+#define ARENA_CHUNK 65536u
+
+struct sbp__arena_chunk {
+  sbp__arena_chunk *next;
+  size_t used;
+  size_t cap;
+  alignas(max_align_t) unsigned char data[];
+};
+
+void sbp__arena_init(sbp__arena *arena, const sbp_alloc *alloc) {
+  arena->alloc = alloc;
+  arena->head = NULL;
+  arena->bytes = 0;
+}
+
+static size_t round_up(size_t n) { return (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1); }
+
+void *sbp__arena_alloc(sbp__arena *arena, size_t n) {
+  if (n > SIZE_MAX / 2) return NULL;
+  n = round_up(n ? n : 1);
+  sbp__arena_chunk *c = arena->head;
+  if (c != NULL && c->cap - c->used >= n) {
+    void *p = c->data + c->used;
+    c->used += n;
+    return p;
+  }
+  /* A big request gets a chunk of its own, placed behind the current one so that the
+   * current chunk's free space stays in use. */
+  size_t cap = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+  sbp__arena_chunk *nc = sbp__malloc(arena->alloc, sizeof(*nc) + cap);
+  if (nc == NULL) return NULL;
+  nc->cap = cap;
+  nc->used = n;
+  arena->bytes += sizeof(*nc) + cap;
+  if (c != NULL && cap != ARENA_CHUNK) {
+    nc->next = c->next;
+    c->next = nc;
+  } else {
+    nc->next = c;
+    arena->head = nc;
+  }
+  return nc->data;
+}
+
+char *sbp__arena_strndup(sbp__arena *arena, const char *s, size_t len) {
+  if (len == SIZE_MAX) return NULL;
+  char *p = sbp__arena_alloc(arena, len + 1);
+  if (p == NULL) return NULL;
+  if (len) memcpy(p, s, len);
+  p[len] = '\0';
+  return p;
+}
+
+void sbp__arena_release(sbp__arena *arena) {
+  sbp__arena_chunk *c = arena->head;
+  while (c != NULL) {
+    sbp__arena_chunk *next = c->next;
+    sbp__free(arena->alloc, c);
+    c = next;
+  }
+  arena->head = NULL;
+  arena->bytes = 0;
+}

@@ -1,0 +1,35 @@
+/* Memory: the one entry point every allocation goes through, and the arena that holds a
+ * profile's nodes and strings. */
+#ifndef SBP_LIB_ALLOC_H
+#define SBP_LIB_ALLOC_H
+
+#include <stddef.h>
+
+#include "sbprofile/common.h"
+
+/* True when the allocator has all three functions. */
+int sbp__alloc_valid(const sbp_alloc *a);
+
+/* The single allocation entry point (fault-injection tests count these calls). */
+void *sbp__malloc(const sbp_alloc *a, size_t n);
+void *sbp__realloc(const sbp_alloc *a, void *p, size_t n);
+void sbp__free(const sbp_alloc *a, void *p);
+/* n * size, or NULL (no call to the allocator) when it overflows. */
+void *sbp__calloc(const sbp_alloc *a, size_t n, size_t size);
+
+/* A bump allocator of chunks taken from an sbp_alloc. Everything in it is freed at once. */
+typedef struct sbp__arena_chunk sbp__arena_chunk;
+typedef struct sbp__arena {
+  const sbp_alloc *alloc;
+  sbp__arena_chunk *head;
+  size_t bytes; /* total bytes taken from the allocator */
+} sbp__arena;
+
+void sbp__arena_init(sbp__arena *arena, const sbp_alloc *alloc);
+/* n bytes aligned for any object, or NULL when the allocator fails. */
+void *sbp__arena_alloc(sbp__arena *arena, size_t n);
+/* A NUL-terminated copy of s[0..len), or NULL when the allocator fails. */
+char *sbp__arena_strndup(sbp__arena *arena, const char *s, size_t len);
+void sbp__arena_release(sbp__arena *arena);
+
+#endif

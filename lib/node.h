@@ -1,0 +1,65 @@
+/* The profile AST's representation, shared by the modules that build, read and walk it. */
+#ifndef SBP_LIB_NODE_H
+#define SBP_LIB_NODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloc.h"
+#include "sbprofile/profile.h"
+
+struct sbp_node {
+  sbp_profile *owner;
+  sbp_node *parent, *prev, *next, *first, *last;
+  const char *text; /* see sbp_node_text(); NUL-terminated, in the owner's arena */
+  size_t text_len;
+  const char *text2; /* RULE: comment; NETADDR: host (NULL = no address) */
+  size_t text2_len;
+  int64_t num;      /* INTEGER, BOOLEAN; NETADDR port */
+  const char *file; /* position */
+  uint32_t line, column;
+  uint32_t nchildren;
+  uint8_t type; /* sbp_node_type */
+  uint8_t kind; /* RULE: sbp_action; VALUE: sbp_value_kind */
+};
+
+struct sbp_profile {
+  sbp_alloc alloc;
+  sbp__arena arena;
+  sbp_node root;
+  int version;
+  size_t rule_count;
+  const char *last_file; /* the last file name stored, reused by positions that repeat it */
+  size_t last_file_len;
+};
+
+/* Drops const from a pointer: the read API hands out mutable handles to nodes of a profile
+ * the caller may hold as const (as cmark does). */
+#define SBP__UNCONST(type, p) ((type)(uintptr_t)(const void *)(p))
+
+/* Group of a rule's child: operations (0), then filters (1), then modifiers (2). */
+int sbp__rule_group(const sbp_node *child);
+
+/* True for FILTER and REQUIRE_* nodes. */
+int sbp__is_filter(const sbp_node *node);
+
+/* True when s[0..len) can be written as a bare SBPL symbol that reads back as itself. */
+int sbp__is_symbol(const char *s, size_t len);
+
+/* A detached node with no text, or NULL when memory runs out. */
+sbp_node *sbp__node_alloc(sbp_profile *p, sbp_node_type type, uint8_t kind);
+/* Copies text into the profile's arena; SBP_OK or SBP_E_NOMEM. */
+int sbp__node_set_text(sbp_node *n, const char *s, size_t len);
+int sbp__node_set_text2(sbp_node *n, const char *s, size_t len);
+/* Links a detached child as parent's last child, without checks. */
+void sbp__node_link_last(sbp_node *parent, sbp_node *child);
+/* Links a detached node before sibling, without checks. */
+void sbp__node_link_before(sbp_node *sibling, sbp_node *node);
+/* May parent hold child (types only)? */
+int sbp__can_contain(const sbp_node *parent, const sbp_node *child);
+/* Shallow copy of src (type, kind, text, number, position) into p, detached. */
+sbp_node *sbp__node_clone(sbp_profile *p, const sbp_node *src);
+/* Interns a file name for positions: SBP_OK or SBP_E_NOMEM. */
+int sbp__profile_file(sbp_profile *p, const char *file, size_t len, const char **out);
+
+#endif
