@@ -1,0 +1,72 @@
+/* The datum tree: what the reader makes of SBPL text, before evaluation. Every datum knows
+ * its file, line and column. The formatter works on it (keeping comments); the evaluator
+ * runs it. Internal to the library. */
+#ifndef SBP_LIB_DATUM_H
+#define SBP_LIB_DATUM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloc.h"
+#include "sbprofile/common.h"
+
+typedef enum sbp__datum_type {
+  SBP__D_LIST = 1,    /* ( ... ); children in first/next; SBP__DF_DOTTED: last child is the cdr */
+  SBP__D_VECTOR = 2,  /* #( ... ) */
+  SBP__D_SYMBOL = 3,  /* text: the name, case kept */
+  SBP__D_STRING = 4,  /* text: the bytes after escapes; SBP__DF_RAW for #"..." */
+  SBP__D_INTEGER = 5, /* num */
+  SBP__D_REAL = 6,    /* text: as written (no math library in SBPL) */
+  SBP__D_BOOLEAN = 7, /* num: 1 for #t, 0 for #f */
+  SBP__D_CHAR = 8,    /* num: the byte */
+  SBP__D_COMMENT = 9  /* only with SBP__READ_COMMENTS; text: the line after ';' (no newline) */
+} sbp__datum_type;
+
+/* 'x `x ,x ,@x are read as the lists (quote x) (quasiquote x) (unquote x)
+ * (unquote-splicing x), flagged with how they were written so the formatter can keep it. */
+#define SBP__DF_DOTTED 0x01u
+#define SBP__DF_RAW 0x02u
+#define SBP__DF_QUOTE 0x04u     /* written 'x */
+#define SBP__DF_QUASI 0x08u     /* written `x */
+#define SBP__DF_UNQUOTE 0x10u   /* written ,x */
+#define SBP__DF_SPLICE 0x20u    /* written ,@x */
+#define SBP__DF_OWN_LINE 0x40u  /* COMMENT: nothing but blanks before it on its line */
+#define SBP__DF_BLANK_BEFORE 0x80u /* an empty line stands before this datum */
+
+typedef struct sbp__datum sbp__datum;
+struct sbp__datum {
+  sbp__datum *first; /* children (LIST, VECTOR) */
+  sbp__datum *next;  /* next sibling */
+  const char *text;  /* NUL-terminated; symbol name, string bytes, comment text, real */
+  size_t len;
+  int64_t num;
+  const char *file;  /* shared, NUL-terminated; may be NULL */
+  uint32_t line, column; /* 1-based; column counts bytes */
+  size_t offset;     /* byte offset of the datum's first character */
+  uint32_t count;    /* number of children */
+  uint16_t type;     /* sbp__datum_type */
+  uint16_t flags;    /* SBP__DF_* */
+};
+
+/* Reader flags. */
+#define SBP__READ_COMMENTS 0x1u /* keep ; comments as COMMENT datums */
+
+typedef struct sbp__read_limits {
+  size_t max_depth;       /* nesting of lists; 0 = default 10,000 */
+  size_t max_string;      /* bytes in one string or symbol; 0 = default 1 MiB */
+  size_t max_datums;      /* datums in one text; 0 = default 10,000,000 */
+} sbp__read_limits;
+
+/*
+ * Reads text[0..len) into a list of top-level datums (*out, linked by next; NULL for an
+ * empty text). Every datum, string and the file name live in `arena`, which the caller owns
+ * and releases. Errors: SBP_E_SYNTAX with file, line, column and offset in err (unterminated
+ * string or list, unexpected ')', `#|`, `#;`, `#"..."#`, bad `#` syntax, a NUL byte in the
+ * text); SBP_E_LIMIT past a limit; SBP_E_NOMEM. limits may be NULL. Never recurses per
+ * nesting level.
+ */
+int sbp__read(sbp__arena *arena, const char *text, size_t len, const char *file,
+              uint32_t flags, const sbp__read_limits *limits, sbp__datum **out,
+              sbp_error *err);
+
+#endif

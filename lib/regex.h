@@ -1,0 +1,31 @@
+/* Apple's regex dialect (semantics.md section 6): literal bytes, '.', [...], [^...], '*', '+',
+ * '?', '|', '( )', '^', '$', backslash escapes of one byte; no back-references, no \d-style
+ * classes, no lazy quantifiers, no lookaround. {m,n} is accepted but flagged doubtful.
+ * Matching is a search (unanchored unless the pattern anchors), byte-wise, locale-free, in
+ * time linear in the input, with no recursion that grows with the input. */
+#ifndef SBP_LIB_REGEX_H
+#define SBP_LIB_REGEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sbprofile/common.h"
+
+typedef struct sbp__regex sbp__regex;
+
+/* Features of doubtful support that a compiled pattern uses. */
+#define SBP__RE_USES_BRACES 0x1u /* {m,n} */
+
+/* Compiles pattern[0..len). SBP_E_SYNTAX with the 1-based column (byte offset + 1) of the
+ * offending character in err->column and a message naming the feature ("back-references are
+ * not supported", "unbalanced '('", ...); SBP_E_LIMIT when the program would be too large;
+ * SBP_E_NOMEM. */
+int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
+                       sbp__regex **out, sbp_error *err);
+/* 1 when the pattern matches somewhere in s[0..len), 0 otherwise. */
+int sbp__regex_search(const sbp__regex *re, const char *s, size_t len);
+/* SBP__RE_* flags of the pattern. */
+uint32_t sbp__regex_flags(const sbp__regex *re);
+void sbp__regex_free(sbp__regex *re);
+
+#endif
