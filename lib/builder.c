@@ -403,8 +403,13 @@ int sbp_add_file_value(sbp_profile *p, sbp_action action, uint32_t access, sbp_m
       }
       break;
     case SBP_VALUE_PARAM:
-    case SBP_VALUE_CONCAT:
       break;
+    case SBP_VALUE_CONCAT: {
+      sbp_error why = SBP_ERROR_INIT;
+      if (sbp_node_validate(value, &why) != SBP_OK)
+        return sbp__error(err, SBP_E_INVALID_ARG, "value: %s", why.message);
+      break;
+    }
     case SBP_VALUE_REGEX:
       if (match == SBP_MATCH_REGEX) break;
       return sbp__error(err, SBP_E_INVALID_ARG, "value: a regex needs SBP_MATCH_REGEX");
@@ -442,9 +447,11 @@ int sbp_add_network(sbp_profile *p, sbp_action action, sbp_net_op op, sbp_net_si
     return sbp__error(err, SBP_E_INVALID_ARG, "side: %d is not an sbp_net_side", (int)side);
   sbp_node *addr = NULL;
   if (side == SBP_NET_SIDE_ANY) {
-    if (proto != NULL || host != NULL)
+    if (proto != NULL)
       return sbp__error(err, SBP_E_INVALID_ARG,
                         "protocol: must be NULL when side is SBP_NET_SIDE_ANY");
+    if (host != NULL)
+      return sbp__error(err, SBP_E_INVALID_ARG, "host: must be NULL when side is SBP_NET_SIDE_ANY");
   } else {
     if ((rc = check_netaddr(proto, proto_len, host, host_len, port, err)) != SBP_OK) return rc;
     rc = sbp_value_new_netaddr(p, proto, proto_len, host, host_len, port, &addr, err);

@@ -663,6 +663,14 @@ static void test_validation_file_value(void **state) {
              SBP_E_INVALID_ARG, "value: is attached; unlink it first");
   EXPECT_ERR(sbp_add_file_value(p, SBP_ALLOW, SBP_FILE_READ, SBP_MATCH_SUBPATH, rule, &out, E),
              SBP_E_INVALID_ARG, "value: not a value node (a rule)");
+  assert_int_equal(sbp_value_new(p, SBP_VALUE_CONCAT, NULL, 0, &v, NULL), SBP_OK);
+  EXPECT_ERR(sbp_add_file_value(p, SBP_ALLOW, SBP_FILE_READ, SBP_MATCH_SUBPATH, v, &out, E),
+             SBP_E_INVALID_ARG, "value: value (concatenation) has no part");
+  sbp_node *inner = NULL;
+  assert_int_equal(sbp_node_add_concat(v, &inner, NULL), SBP_OK);
+  EXPECT_ERR(sbp_add_file_value(p, SBP_ALLOW, SBP_FILE_READ, SBP_MATCH_SUBPATH, v, &out, E),
+             SBP_E_INVALID_ARG, "value: value (concatenation) has no part");
+  assert_null(sbp_node_parent(v));
   EXPECT_ERR(sbp_add_file_value(p, SBP_ALLOW, SBP_FILE_READ, SBP_MATCH_SUBPATH, NULL, &out, E),
              SBP_E_INVALID_ARG, "value is NULL");
   EXPECT_ERR(sbp_add_file_value(p, SBP_ALLOW, SBP_FILE_READ, SBP_MATCH_ANY, v, &out, E),
@@ -716,6 +724,9 @@ static void test_validation_network(void **state) {
   EXPECT_ERR(sbp_add_network(p, SBP_ALLOW, SBP_NET_OUTBOUND, SBP_NET_SIDE_ANY, S("tcp"), NULL, 0,
                              SBP_PORT_ANY, &out, E),
              SBP_E_INVALID_ARG, "protocol: must be NULL when side is SBP_NET_SIDE_ANY");
+  EXPECT_ERR(sbp_add_network(p, SBP_ALLOW, SBP_NET_OUTBOUND, SBP_NET_SIDE_ANY, NULL, 0, S("*"),
+                             SBP_PORT_ANY, &out, E),
+             SBP_E_INVALID_ARG, "host: must be NULL when side is SBP_NET_SIDE_ANY");
   EXPECT_ERR(sbp_add_network(p, SBP_ALLOW, SBP_NET_OUTBOUND, (sbp_net_side)5, S("tcp"), NULL, 0,
                              SBP_PORT_ANY, &out, E),
              SBP_E_INVALID_ARG, "side: 5 is not an sbp_net_side");

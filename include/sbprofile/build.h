@@ -307,7 +307,10 @@ SBP_API int sbp_add_file(sbp_profile *profile, sbp_action action, uint32_t acces
  *        a parameter `(param "HOME")`, a concatenation, a string or (for SBP_MATCH_REGEX) a
  *        regex. On success the value becomes the filter's argument; on failure it stays
  *        detached.
- * @param[in] value a detached VALUE node of this profile. A STRING is checked as a path.
+ * @param[in] value a detached VALUE node of this profile. A STRING is checked as a path (for
+ *        literal, subpath and prefix); a concatenation must have parts, and so must any
+ *        concatenation inside it. Parameters are resolved when the profile is applied, so
+ *        their values cannot be checked here.
  * @return SBP_OK, SBP_E_INVALID_ARG (also for an attached value, one of another profile, or
  *         a kind that does not fit the match), SBP_E_NOMEM.
  * @since 0.1
