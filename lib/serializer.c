@@ -151,7 +151,10 @@ static void put_leaf_value(ser *s, const sbp_node *n) {
       put_quoted(s, n->text, n->text_len);
       break;
     case SBP_VALUE_REGEX:
-      if (memchr(n->text, '"', n->text_len) == NULL) {
+      /* Raw only when it cannot end early under any reading: no '"', and no '\' right
+       * before the closing quote (a reader that took \" as an escape would run on). */
+      if (memchr(n->text, '"', n->text_len) == NULL &&
+          (n->text_len == 0 || n->text[n->text_len - 1] != '\\')) {
         PUT_LIT(s, "#\"");
         put(s, n->text, n->text_len);
         putc1(s, '"');

@@ -338,13 +338,14 @@ static void test_escaping(void **state) {
   add(r, filter1(p, "regex", value(p, SBP_VALUE_REGEX, S("a\"b\\.c"))));
   add(r, filter1(p, "regex", value(p, SBP_VALUE_REGEX, S("#\"x"))));
   add(r, filter1(p, "regex", value(p, SBP_VALUE_REGEX, S(""))));
+  add(r, filter1(p, "regex", value(p, SBP_VALUE_REGEX, S("a\\"))));
   add(r, filter1(p, "literal", value(p, SBP_VALUE_PARAM, S("P\"Q\\R"))));
   add(sbp_profile_root(p), NAMED(p, SBP_NODE_IMPORT, "/a \"b\" \\c.sb"));
   expect_text(p, SBP_SERIALIZE_COMPACT,
               "(allow file-read* (literal \"/a\\\"b\\\\c\") (literal \"\\\\\\\\\\\"\\\"\") "
               "(literal \"/tab\there/nl\nthere/cr\rx\x01\x7f\xc3\xa9\xff\") "
               "(literal \"\\\\u0041\\\\x41\\\\n\") (regex #\"\\.plist$\") "
-              "(regex \"a\\\"b\\\\.c\") (regex \"#\\\"x\") (regex #\"\") "
+              "(regex \"a\\\"b\\\\.c\") (regex \"#\\\"x\") (regex #\"\") (regex \"a\\\\\") "
               "(literal (param \"P\\\"Q\\\\R\")))\n"
               "(import \"/a \\\"b\\\" \\\\c.sb\")\n");
   sbp_profile_free(p);
@@ -788,7 +789,7 @@ static void expected_comments(char **dst, size_t *len, const char *h, size_t n) 
 /* The strict reader's dump of the profile add_hostile made, built independently. */
 static char *expected_dump(const char *h, size_t n, int with_comments) {
   char *e = sx_escape(h, n);
-  int raw = memchr(h, '"', n) == NULL;
+  int raw = memchr(h, '"', n) == NULL && h[n - 1] != '\\';
   const char *rx = raw ? "#\"" : "\"";
   char *d = NULL;
   size_t len = 0;
@@ -837,7 +838,7 @@ static void check_hostile(const char *h, size_t n) {
       const sx_node *rx = r->kids[3]->kids[1];
       assert_int_equal(rx->len, n);
       assert_memory_equal(rx->text, h, n);
-      assert_int_equal(rx->raw, memchr(h, '"', n) == NULL);
+      assert_int_equal(rx->raw, memchr(h, '"', n) == NULL && h[n - 1] != '\\');
       free(got);
       free(want);
       sx_free(tree);
