@@ -1,4 +1,6 @@
-# Header self-containment (conventions R6.4): every public header, compiled on its own, first
+# Header self-containment (conventions R6.4) and tests/test_cxx.cpp.
+#
+# Header self-containment: every public header, compiled on its own, first
 # as C11 and then, when a C++ compiler is available, as C++. Each check is a tiny translation
 # unit that includes the header twice (the include guard must hold) and nothing else; it is
 # compiled with strict flags and -Werror at build time, so a header that is not self-contained
@@ -63,4 +65,21 @@ if(CMAKE_CXX_COMPILER_LOADED)
   endif()
 else()
   message(STATUS "sbprofile: no C++ compiler; the headers are checked as C only")
+endif()
+
+# tests/test_cxx.cpp: the umbrella header used from C++ (extern "C" guards, no C-only syntax),
+# linked against the library and calling it.
+if(CMAKE_CXX_COMPILER_LOADED)
+  add_executable(test_cxx "${CMAKE_CURRENT_SOURCE_DIR}/test_cxx.cpp")
+  target_link_libraries(test_cxx PRIVATE sbprofile::sbprofile)
+  set_target_properties(test_cxx PROPERTIES CXX_STANDARD 11 CXX_STANDARD_REQUIRED ON
+                                            CXX_EXTENSIONS OFF)
+  if(NOT MSVC)
+    target_compile_options(test_cxx PRIVATE -Wall -Wextra -pedantic
+                           $<$<BOOL:${SBP_WARNINGS_AS_ERRORS}>:-Werror>)
+  endif()
+  add_test(NAME sbp_cxx COMMAND test_cxx)
+  set_tests_properties(sbp_cxx PROPERTIES ENVIRONMENT "${SBP_TEST_ENV}")
+else()
+  message(STATUS "sbprofile: no C++ compiler; tests/test_cxx.cpp is not built")
 endif()
