@@ -438,6 +438,16 @@ int sbp_catalog_op_lookup(uint32_t version, const char *name, size_t len,
   return SBP_OK;
 }
 
+size_t sbp_catalog_op_count(uint32_t version) {
+  const sbp__cat_version *v = version_with(version, SBP__CAT_HAS_OPS);
+  return v ? v->n_ops : 0;
+}
+
+const sbp_catalog_op *sbp_catalog_op_at(uint32_t version, size_t index) {
+  const sbp__cat_version *v = version_with(version, SBP__CAT_HAS_OPS);
+  return v && index < v->n_ops ? PUB_OP(&v->ops[index]) : NULL;
+}
+
 const char *sbp_catalog_op_name(const sbp_catalog_op *op) { return op ? OP(op)->name : NULL; }
 
 const sbp_catalog_op *sbp_catalog_op_parent(const sbp_catalog_op *op) {
@@ -536,6 +546,17 @@ int sbp_catalog_filter_lookup(uint32_t version, const char *spelling, size_t len
   return SBP_OK;
 }
 
+size_t sbp_catalog_filter_count(uint32_t version) {
+  const sbp__cat_version *v = version_with(version, SBP__CAT_HAS_FILTERS);
+  return v ? v->n_filters : 0;
+}
+
+const sbp_catalog_filter *sbp_catalog_filter_at(uint32_t version, size_t index) {
+  const sbp__cat_version *v = version_with(version, SBP__CAT_HAS_FILTERS);
+  if (v == NULL || index >= v->n_filters) return NULL;
+  return (const sbp_catalog_filter *)(const void *)&v->filters[index];
+}
+
 const char *sbp_catalog_filter_spelling(const sbp_catalog_filter *f) {
   return f ? FI(f)->spelling : NULL;
 }
@@ -602,6 +623,26 @@ int sbp_catalog_modifier_lookup(uint32_t version, const char *name, size_t len,
   }
   *out = (const sbp_catalog_modifier *)(const void *)m;
   return SBP_OK;
+}
+
+size_t sbp_catalog_modifier_count(uint32_t version) {
+  const sbp__cat_version *v = version_with(version, SBP__CAT_HAS_FILTERS);
+  if (v == NULL) return 0;
+  unsigned bit = 1u << (unsigned)(v - sbp__cat_versions);
+  size_t n = 0;
+  for (size_t i = 0; i < sbp__cat_nmodifiers; i++)
+    if (sbp__cat_modifiers[i].versions & bit) n++;
+  return n;
+}
+
+const sbp_catalog_modifier *sbp_catalog_modifier_at(uint32_t version, size_t index) {
+  const sbp__cat_version *v = version_with(version, SBP__CAT_HAS_FILTERS);
+  if (v == NULL) return NULL;
+  unsigned bit = 1u << (unsigned)(v - sbp__cat_versions);
+  for (size_t i = 0; i < sbp__cat_nmodifiers; i++)
+    if ((sbp__cat_modifiers[i].versions & bit) && index-- == 0)
+      return (const sbp_catalog_modifier *)(const void *)&sbp__cat_modifiers[i];
+  return NULL;
 }
 
 const char *sbp_catalog_modifier_name(const sbp_catalog_modifier *m) {

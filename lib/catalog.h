@@ -89,7 +89,12 @@ int sbp__catalog_constant(uint32_t macos, const char *base, const char *name, si
 /* Does that operation accept the filter's category in that version? 1 yes, 0 no, -1 unknown. */
 int sbp__catalog_op_accepts(uint32_t macos, const char *op, const char *category);
 
-/* ---- extensions (appended; everything above keeps its meaning) ---- */
+/* ---- extensions (appended; everything above keeps its meaning) ----
+ *
+ * Rules and requests differ: the prelude's aliases apply to names written in a profile, so
+ * resolve a rule's operation with sbp__catalog_op (sysctl-write in a rule is sysctl*), but a
+ * request names a concrete kernel operation: look it up with sbp__catalog_op_raw (a request for
+ * sysctl-write has the chain sysctl-write -> sysctl* -> default). */
 
 /* As sbp__catalog_op_alias, for one version: the prelude's aliases differ between versions
  * (iokit-open is an alias on 14.x only). 0 means the newest known. Returns name itself when it

@@ -595,6 +595,56 @@ static void test_modifiers(void **state) {
   assert_int_equal(sbp_catalog_modifier_applies(NULL), 0);
 }
 
+/* ---- iteration ------------------------------------------------------------------------- */
+
+static void test_iteration(void **state) {
+  (void)state;
+  /* Every row an iteration yields is found again by name, in the same version. */
+  const uint32_t all[] = {V1012, V1014, V1015, V144, V15};
+  size_t total_ops = 0;
+  for (size_t i = 0; i < 5; i++) {
+    uint32_t v = all[i];
+    size_t n = sbp_catalog_op_count(v);
+    for (size_t k = 0; k < n; k++) {
+      const sbp_catalog_op *op = sbp_catalog_op_at(v, k), *again = NULL;
+      const char *name = sbp_catalog_op_name(op);
+      assert_int_equal(sbp_catalog_op_version(op), v);
+      assert_int_equal(sbp_catalog_op_lookup(v, name, strlen(name), &again, NULL),
+                       /* a name the prelude rebinds (sysctl-write) resolves to its target */
+                       SBP_OK);
+      if (strcmp(name, "sysctl-write") != 0) assert_ptr_equal(again, op);
+      if (k > 0) assert_true(strcmp(sbp_catalog_op_name(sbp_catalog_op_at(v, k - 1)), name) < 0);
+    }
+    assert_null(sbp_catalog_op_at(v, n));
+    total_ops += n;
+    n = sbp_catalog_filter_count(v);
+    assert_true(n > 100);
+    for (size_t k = 0; k < n; k++) {
+      const sbp_catalog_filter *f = sbp_catalog_filter_at(v, k), *again = NULL;
+      const char *s = sbp_catalog_filter_spelling(f);
+      assert_int_equal(sbp_catalog_filter_lookup(v, s, strlen(s), &again, NULL), SBP_OK);
+      assert_ptr_equal(again, f);
+    }
+    assert_null(sbp_catalog_filter_at(v, n));
+    n = sbp_catalog_modifier_count(v);
+    assert_true(n >= 10);
+    for (size_t k = 0; k < n; k++) {
+      const sbp_catalog_modifier *m = sbp_catalog_modifier_at(v, k), *again = NULL;
+      const char *name = sbp_catalog_modifier_name(m);
+      assert_int_equal(sbp_catalog_modifier_lookup(v, name, strlen(name), &again, NULL), SBP_OK);
+      assert_ptr_equal(again, m);
+    }
+    assert_null(sbp_catalog_modifier_at(v, n));
+  }
+  assert_int_equal(total_ops, 137 + 148 + 145 + 196);
+  assert_int_equal(sbp_catalog_op_count(V15), 0);
+  assert_null(sbp_catalog_op_at(V15, 0));
+  assert_int_equal(sbp_catalog_filter_count(SBP_MACOS_VERSION(10, 6, 0)), 0);
+  assert_int_equal(sbp_catalog_modifier_count(SBP_MACOS_VERSION(9, 0, 0)), 0);
+  assert_null(sbp_catalog_modifier_at(SBP_MACOS_VERSION(9, 0, 0), 0));
+  assert_int_equal(sbp_catalog_op_count(0), 196);
+}
+
 /* ---- weak facts -------------------------------------------------------------------------- */
 
 static void test_weak_facts(void **state) {
@@ -703,6 +753,7 @@ int main(void) {
       cmocka_unit_test(test_filters),
       cmocka_unit_test(test_constants),
       cmocka_unit_test(test_modifiers),
+      cmocka_unit_test(test_iteration),
       cmocka_unit_test(test_weak_facts),
       cmocka_unit_test(test_service_notes),
   };

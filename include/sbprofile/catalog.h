@@ -268,6 +268,20 @@ SBP_API int sbp_catalog_op_id(const sbp_catalog_op *op);
  */
 SBP_API int sbp_catalog_op_accepts(const sbp_catalog_op *op, const char *category, size_t len);
 
+/**
+ * @brief How many operation rows a version has (0 for a version without an operation table).
+ * @param[in] version a version number; 0 means the newest.
+ * @since 0.1
+ */
+SBP_API size_t sbp_catalog_op_count(uint32_t version);
+
+/**
+ * @brief The i-th operation row of a version, in byte order of the names.
+ * @return The row (borrowed, static); NULL past the end or for a version without operations.
+ * @since 0.1
+ */
+SBP_API const sbp_catalog_op *sbp_catalog_op_at(uint32_t version, size_t index);
+
 /** Flags of an alias (sbp_catalog_op_alias()). */
 #define SBP_CATALOG_ALIAS_NOOP 1u /**< bound to 'no-op: a rule naming it is dropped */
 #define SBP_CATALOG_ALIAS_WEAK 2u /**< the mapping is a weak fact (SBP_FACT_IOKIT_OPEN_ALIAS) */
@@ -325,6 +339,20 @@ SBP_API int sbp_catalog_op_versions(const char *name, size_t len, uint32_t flags
  */
 SBP_API int sbp_catalog_filter_lookup(uint32_t version, const char *spelling, size_t len,
                                       const sbp_catalog_filter **out, sbp_error *err);
+
+/**
+ * @brief How many filter spellings (bases, derived forms and aliases) a version has.
+ * @param[in] version a version number; 0 means the newest. 0 for a version without filters.
+ * @since 0.1
+ */
+SBP_API size_t sbp_catalog_filter_count(uint32_t version);
+
+/**
+ * @brief The i-th filter spelling of a version, in byte order.
+ * @return The row (borrowed, static); NULL past the end or for a version without filters.
+ * @since 0.1
+ */
+SBP_API const sbp_catalog_filter *sbp_catalog_filter_at(uint32_t version, size_t index);
 
 /** @brief The spelling as looked up ("subpath"). NULL for NULL. @since 0.1 */
 SBP_API const char *sbp_catalog_filter_spelling(const sbp_catalog_filter *f);
@@ -388,6 +416,20 @@ SBP_API int sbp_catalog_constant(uint32_t version, const char *filter, size_t fi
  */
 SBP_API int sbp_catalog_modifier_lookup(uint32_t version, const char *name, size_t len,
                                         const sbp_catalog_modifier **out, sbp_error *err);
+
+/**
+ * @brief How many modifiers (aliases and deprecated ones included) a version accepts.
+ * @param[in] version a version number; 0 means the newest. 0 for a version without modifiers.
+ * @since 0.1
+ */
+SBP_API size_t sbp_catalog_modifier_count(uint32_t version);
+
+/**
+ * @brief The i-th modifier of a version, in byte order of the names.
+ * @return The row (borrowed, static); NULL past the end or for a version without modifiers.
+ * @since 0.1
+ */
+SBP_API const sbp_catalog_modifier *sbp_catalog_modifier_at(uint32_t version, size_t index);
 
 /** @brief The name as looked up. NULL for NULL. @since 0.1 */
 SBP_API const char *sbp_catalog_modifier_name(const sbp_catalog_modifier *m);
