@@ -413,7 +413,7 @@ static int compile(re_compiler *c) {
           rc = apply_quest(c, s, off);
           i++;
         } else {
-          int min, max;
+          int min = 0, max = 0;
           if ((rc = parse_braces(c, &i, &min, &max)) != SBP_OK) return rc;
           c->flags |= SBP__RE_USES_BRACES;
           rc = apply_count(c, s, min, max, off);
@@ -689,13 +689,41 @@ void sbp__regex_free(sbp__regex *re) {
 
 /* ---- public API ------------------------------------------------------------------------ */
 
+/* The public handle is the internal object under another name. */
+static const sbp__regex *from_public(const sbp_regex *re) {
+  return (const sbp__regex *)(const void *)re;
+}
+
+static uint32_t public_flags(uint32_t internal) {
+  return (internal & SBP__RE_USES_BRACES) ? SBP_REGEX_USES_BRACES : 0;
+}
+
+int sbp_regex_compile(const char *pattern, size_t len, const sbp_alloc *alloc, sbp_regex **out,
+                      sbp_error *err) {
+  if (out == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "regex: invalid argument");
+  sbp__regex *re = NULL;
+  int rc = sbp__regex_compile(alloc, pattern, len, &re, err);
+  *out = (sbp_regex *)(void *)re;
+  return rc;
+}
+
+int sbp_regex_search(const sbp_regex *re, const char *subject, size_t len) {
+  return sbp__regex_search(from_public(re), subject, len);
+}
+
+uint32_t sbp_regex_flags(const sbp_regex *re) {
+  return public_flags(sbp__regex_flags(from_public(re)));
+}
+
+void sbp_regex_free(sbp_regex *re) { sbp__regex_free((sbp__regex *)(void *)re); }
+
 int sbp_regex_check(const char *pattern, size_t len, const sbp_alloc *alloc, uint32_t *flags,
                     sbp_error *err) {
   if (flags != NULL) *flags = 0;
   sbp__regex *re = NULL;
   int rc = sbp__regex_compile(alloc, pattern, len, &re, err);
   if (rc != SBP_OK) return rc;
-  if (flags != NULL) *flags = sbp__regex_flags(re) & SBP__RE_USES_BRACES ? SBP_REGEX_USES_BRACES : 0;
+  if (flags != NULL) *flags = public_flags(sbp__regex_flags(re));
   sbp__regex_free(re);
   return SBP_OK;
 }

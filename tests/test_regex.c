@@ -444,6 +444,29 @@ static void test_flags_and_args(void **state) {
   assert_int_equal(err.column, 2);
 }
 
+static void test_public_compiled(void **state) {
+  (void)state;
+  sbp_regex *re = (sbp_regex *)&re;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_regex_compile(S("^/dev/ttys[0-9]{3}$"), NULL, &re, &err), SBP_OK);
+  assert_non_null(re);
+  assert_int_equal(sbp_regex_flags(re), SBP_REGEX_USES_BRACES);
+  assert_int_equal(sbp_regex_search(re, S("/dev/ttys004")), 1);
+  assert_int_equal(sbp_regex_search(re, S("/dev/ttys0044")), 0);
+  assert_int_equal(sbp_regex_search(re, NULL, 0), 0);
+  assert_int_equal(sbp_regex_search(re, NULL, 3), 0);
+  sbp_regex_free(re);
+  re = (sbp_regex *)&re;
+  assert_int_equal(sbp_regex_compile(S("a\\w"), NULL, &re, &err), SBP_E_SYNTAX);
+  assert_null(re);
+  assert_int_equal(err.column, 2);
+  assert_string_equal(err.message, "class escapes like '\\w' are not supported");
+  assert_int_equal(sbp_regex_compile(S("a"), NULL, NULL, &err), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_regex_search(NULL, S("a")), 0);
+  assert_int_equal(sbp_regex_flags(NULL), 0);
+  sbp_regex_free(NULL);
+}
+
 /* ---- bytes ------------------------------------------------------------------------------ */
 
 static void test_bytes(void **state) {
@@ -791,6 +814,7 @@ int main(void) {
       cmocka_unit_test(test_rejections),
       cmocka_unit_test(test_limits),
       cmocka_unit_test(test_flags_and_args),
+      cmocka_unit_test(test_public_compiled),
       cmocka_unit_test(test_bytes),
       cmocka_unit_test(test_pathological),
       cmocka_unit_test(test_differential_posix),
