@@ -35,5 +35,8 @@ void sbp__regex_free(sbp__regex *re);
  * uint32_t. */
 size_t sbp__regex_scratch_size(const sbp__regex *re);
 int sbp__regex_search_scratch(const sbp__regex *re, void *scratch, const char *s, size_t len);
+/* As sbp__regex_search, by simulating the NFA without the DFA cache (a reference for tests;
+ * slower). */
+int sbp__regex_search_nfa(const sbp__regex *re, const char *s, size_t len);
 
 #endif

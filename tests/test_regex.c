@@ -28,7 +28,10 @@ static int search_n(const char *pat, size_t plen, const char *s, size_t slen) {
   int rc = sbp__regex_compile(NULL, pat, plen, &re, &err);
   if (rc != SBP_OK) fail_msg("compile \"%s\": %s (column %u)", pat, err.message, err.column);
   int m = sbp__regex_search(re, s, slen);
-  /* The caller-scratch variant agrees. */
+  /* The DFA with a warm cache, the plain NFA simulation and the caller-scratch variant
+   * agree. */
+  assert_int_equal(sbp__regex_search(re, s, slen), m);
+  assert_int_equal(sbp__regex_search_nfa(re, s, slen), m);
   size_t sz = sbp__regex_scratch_size(re);
   void *scratch = malloc(sz ? sz : 1);
   assert_non_null(scratch);
@@ -550,6 +553,40 @@ static void test_pathological(void **state) {
   free(s);
 }
 
+/* Patterns whose DFA has far more states than the cache holds: the cache is emptied and
+ * refilled many times within one search, and the answers still agree with the NFA. */
+static void test_dfa_cache_thrash(void **state) {
+  (void)state;
+  enum { N = 20000 };
+  char *s = malloc(N);
+  assert_non_null(s);
+  uint32_t x = 12345;
+  for (size_t i = 0; i < N; i++) {
+    x = x * 1103515245u + 12345u;
+    s[i] = (x >> 16) & 1 ? 'a' : 'b';
+  }
+  static const char *const pats[] = {"a[ab]{12}c", "a[ab]{12}$", "^[ab]*a[ab]{10}b$",
+                                     "(a|b)*a(a|b){9}a$", "a.{8}b.{3}a{3}c|b{20}"};
+  for (size_t k = 0; k < sizeof(pats) / sizeof(pats[0]); k++) {
+    sbp__regex *re = NULL;
+    assert_int_equal(sbp__regex_compile(NULL, pats[k], strlen(pats[k]), &re, NULL), SBP_OK);
+    for (size_t len = N - 40; len <= N; len += 10) {
+      int want = sbp__regex_search_nfa(re, s, len);
+      assert_int_equal(sbp__regex_search(re, s, len), want);
+      assert_int_equal(sbp__regex_search(re, s + 1, len - 1), sbp__regex_search_nfa(re, s + 1, len - 1));
+    }
+    sbp__regex_free(re);
+  }
+  /* Known answers. */
+  assert_int_equal(search_n(S("a[ab]{12}c"), s, N), 0);
+  memcpy(s + N - 14, "aabababababab", 13);
+  s[N - 1] = 'c';
+  assert_int_equal(search_n(S("a[ab]{12}c"), s, N), 1);
+  assert_int_equal(search_n(S("a[ab]{12}c$"), s, N), 1);
+  assert_int_equal(search_n(S("a[ab]{12}c$"), s, N - 1), 0);
+  free(s);
+}
+
 /* ---- differential test against POSIX ERE ---------------------------------------------- */
 
 /* Patterns come from the subset where the dialect and POSIX ERE agree:
@@ -695,6 +732,7 @@ static void test_differential_posix(void **state) {
       subject[n] = 0;
       int want = posix_ere_search(posix, subject);
       int got = sbp__regex_search(re, subject, n);
+      assert_int_equal(sbp__regex_search_nfa(re, subject, n), got);
       if (got != want) fail_msg("/%s/ on \"%s\": got %d, POSIX says %d", g.buf, subject, got, want);
       compared++;
       matched += (unsigned)got;
@@ -817,6 +855,7 @@ int main(void) {
       cmocka_unit_test(test_public_compiled),
       cmocka_unit_test(test_bytes),
       cmocka_unit_test(test_pathological),
+      cmocka_unit_test(test_dfa_cache_thrash),
       cmocka_unit_test(test_differential_posix),
       cmocka_unit_test(test_corpus_patterns),
       cmocka_unit_test(test_alloc_failure),
