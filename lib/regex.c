@@ -826,20 +826,24 @@ static int dfa_search(const sbp__regex *re, uint32_t *scratch, const unsigned ch
     }
     idle = d.hdr[3] - 1;
   }
+  const uint8_t *bytecls = re->bytecls;
+  const uint32_t *trans = d.trans, *klen = d.klen;
+  const size_t ncls = d.ncls;
+  const int anchored = re->anchored;
   for (size_t i = 0; i < len; i++) {
     if (st == idle) {
       const unsigned char *q = memchr(s + i, re->first_byte, len - i);
       if (q == NULL) break;
       i = (size_t)(q - s);
     }
-    uint32_t t = d.trans[(size_t)st * d.ncls + re->bytecls[s[i]]];
+    uint32_t t = trans[(size_t)st * ncls + bytecls[s[i]]];
     if (t == T_UNKNOWN) {
       t = dfa_step(re, &d, scratch, st, s[i]);
       if (d.hdr[3] == 0) idle = UINT32_MAX; /* the cache was emptied: idle is gone */
     }
     if (t == T_MATCH) return 1;
     st = t;
-    if (re->anchored && d.klen[st] == 0) return 0;
+    if (anchored && klen[st] == 0) return 0; /* no thread left, and none can start */
   }
   return dfa_final(re, &d, scratch, st);
 }
@@ -867,7 +871,11 @@ int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
     shape.classes = c.classes;
     byte_classes(&shape);
     shape.dfa_states = RE_DFA_STATES;
-    shape.dfa_pool = 8 * c.n + 64;
+    /* Room for every state's kernel up to 16384 pcs (64 KiB), and at least 8 programs' worth,
+     * so that a kernel always fits in an emptied cache. */
+    uint32_t pool = RE_DFA_STATES * c.n, floor = 8 * c.n + 64;
+    if (pool > 16384) pool = 16384;
+    shape.dfa_pool = pool > floor ? pool : floor;
     shape.scratch_words = scratch_words(c.n, shape.dfa_states, shape.nbytecls, shape.dfa_pool);
     /* One block: the struct, the program, the classes and the search scratch. */
     size_t sz_prog = (size_t)c.n * sizeof(re_inst);
