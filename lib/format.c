@@ -291,7 +291,7 @@ static int print_all(fmt *f, const sbp__datum *top) {
       }
       put_comment(f, c);
       p->need_nl = 1;
-      p->head = 0;
+      if (p->real_seen) p->head = 0;
       continue;
     }
     int same_line = 0;
@@ -311,7 +311,7 @@ static int print_all(fmt *f, const sbp__datum *top) {
       if (p->real_seen) put(f, " ", 1);
     } else {
       newline(f, blank, p->ind);
-      p->head = 0;
+      if (p->real_seen) p->head = 0; /* a head moved to its own line keeps its atoms */
     }
     p->need_nl = 0;
     if (!top_level) {
