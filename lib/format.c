@@ -128,6 +128,8 @@ static int measure(fmt *f, sbp__datum *top) {
         n++;
       } else {
         m->w = sat_add(m->w, atom_width(f, c));
+        if (quote && (m->l->flags & SBP__DF_UNQUOTE) && f->text[c->offset] == '@')
+          m->w = sat_add(m->w, 1); /* printed `, @x` */
       }
     }
   }
@@ -233,11 +235,15 @@ static int push(fmt *f, pstack *s, const sbp__datum *l) {
 /* Prints the start of d at the current column: an atom whole, a list's opener (pushing a
  * frame for its children). Quote forms print their marks first. */
 static int begin(fmt *f, pstack *s, const sbp__datum *d) {
+  int after_comma = 0;
   while (is_quote_form(d)) {
     put(f, quote_mark(d), quote_mark_len(d));
+    after_comma = (d->flags & SBP__DF_UNQUOTE) != 0;
     d = d->first->next;
   }
   if (!is_container(d)) {
+    /* `,@x` would read as unquote-splicing: keep `, @x` apart */
+    if (after_comma && d->offset < f->len && f->text[d->offset] == '@') put(f, " ", 1);
     put_atom(f, d);
     return f->rc;
   }

@@ -116,6 +116,9 @@ static void test_literals_kept(void **state) {
   /* the symbol \".\" must not become a dot */
   check("(a .\r b)", "(a .\r b)\n");
   check("(a .)", "(a .\r)\n");
+  /* `,` before a symbol that starts with @ must not become `,@` (found by fuzzing) */
+  check("(, @x ,@y ,(@z))", "(, @x ,@y ,(@z))\n");
+  check("', ;c\n@x", ";c\n', @x\n");
 }
 
 static void test_comments(void **state) {
