@@ -31,5 +31,6 @@
 #include "sbprofile/serialize.h"
 #include "sbprofile/catalog.h"
 #include "sbprofile/regex.h"
+#include "sbprofile/format.h"
 
 #endif /* SBPROFILE_H */
