@@ -28,5 +28,6 @@
 #include "sbprofile/profile.h"
 #include "sbprofile/iter.h"
 #include "sbprofile/read.h"
+#include "sbprofile/serialize.h"
 
 #endif /* SBPROFILE_H */
