@@ -592,6 +592,15 @@ int sbp__prim_version(sbp__eval *ev, cell *a, size_t n) {
   return SBP_OK;
 }
 
+/* The stub's finalizer, run after the profile (profiles may wrap it with set!). */
+int sbp__prim_finalize(sbp__eval *ev, cell *a, size_t n) {
+  (void)a;
+  (void)n;
+  if (ev->version == 0) return sbp__eval_fail(ev, SBP_E_EVAL, "no version specified");
+  ev->value = ev->unspec;
+  return SBP_OK;
+}
+
 int sbp__prim_param(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   cell *k = CAR(a);
