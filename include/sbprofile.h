@@ -27,5 +27,6 @@
 #include "sbprofile/common.h"
 #include "sbprofile/profile.h"
 #include "sbprofile/iter.h"
+#include "sbprofile/regex.h"
 
 #endif /* SBPROFILE_H */
