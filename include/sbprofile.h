@@ -28,5 +28,8 @@
 #include "sbprofile/profile.h"
 #include "sbprofile/iter.h"
 #include "sbprofile/regex.h"
+#include "sbprofile/serialize.h"
+#include "sbprofile/decide.h"
+#include "sbprofile/assert.h"
 
 #endif /* SBPROFILE_H */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sbprofile/serialize.h"
 #include "buf.h"
 #include "decider.h"
 #include "error.h"
@@ -161,90 +162,16 @@ const sbp_node *sbp_decision_modifier(const sbp_decision *d, size_t i) {
 
 /* ---- rule texts ------------------------------------------------------------------------- */
 
-static int put_string(sbp_buf *b, const sbp_alloc *a, const char *s, size_t len, int regex) {
-  int raw = regex && memchr(s, '"', len) == NULL;
-  int rc = sbp__buf_puts(b, a, raw ? "#\"" : "\"");
-  if (raw) return rc ? rc : (sbp__buf_put(b, a, s, len) ? SBP_E_NOMEM : sbp__buf_putc(b, a, '"'));
-  for (size_t i = 0; !rc && i < len; i++) {
-    if (s[i] == '"' || s[i] == '\\') rc = sbp__buf_putc(b, a, '\\');
-    if (!rc) rc = sbp__buf_putc(b, a, s[i]);
-  }
-  return rc ? rc : sbp__buf_putc(b, a, '"');
-}
-
-static int put_value(sbp_buf *b, const sbp_alloc *a, const sbp_node *v) {
-  switch (v->kind) {
-    case SBP_VALUE_STRING: return put_string(b, a, v->text, v->text_len, 0);
-    case SBP_VALUE_REGEX: return put_string(b, a, v->text, v->text_len, 1);
-    case SBP_VALUE_INTEGER: return sbp__buf_put_int(b, a, v->num);
-    case SBP_VALUE_BOOLEAN: return sbp__buf_puts(b, a, v->num ? "#t" : "#f");
-    case SBP_VALUE_CONSTANT: return sbp__buf_put(b, a, v->text, v->text_len);
-    case SBP_VALUE_PARAM: {
-      int rc = sbp__buf_puts(b, a, "(param ");
-      if (!rc) rc = put_string(b, a, v->text, v->text_len, 0);
-      return rc ? rc : sbp__buf_putc(b, a, ')');
-    }
-    case SBP_VALUE_NETADDR: {
-      int rc = sbp__buf_put(b, a, v->text, v->text_len);
-      if (!rc && v->text2 != NULL) {
-        char tmp[300];
-        if (v->num == SBP_PORT_ANY) snprintf(tmp, sizeof tmp, "%.256s:*", v->text2);
-        else snprintf(tmp, sizeof tmp, "%.256s:%lld", v->text2, (long long)v->num);
-        rc = sbp__buf_putc(b, a, ' ');
-        if (!rc) rc = put_string(b, a, tmp, strlen(tmp), 0);
-      }
-      return rc;
-    }
-    default: return SBP_OK;
-  }
-}
-
-/* One line of SBPL for a rule; iterative over the rule's subtree (parent links). */
+/* One line of SBPL for a rule, through the serializer (compact, no comment, no split). */
 int sbp__rule_text(sbp_buf *b, const sbp_alloc *a, const sbp_node *rule) {
-  int rc = sbp__buf_puts(b, a, rule->kind == SBP_DENY ? "(deny" : "(allow");
-  if (rc || rule->first == NULL) return rc ? rc : sbp__buf_putc(b, a, ')');
-  const sbp_node *n = rule->first;
-  for (;;) {
-    /* enter n */
-    rc = sbp__buf_putc(b, a, ' ');
-    if (rc) return rc;
-    int opens = 0;
-    switch (n->type) {
-      case SBP_NODE_OPERATION: rc = sbp__buf_put(b, a, n->text, n->text_len); break;
-      case SBP_NODE_FILTER:
-      case SBP_NODE_MODIFIER:
-        rc = sbp__buf_puts(b, a, n->type == SBP_NODE_MODIFIER ? "(with " : "(");
-        if (!rc) rc = sbp__buf_put(b, a, n->text, n->text_len);
-        opens = 1;
-        break;
-      case SBP_NODE_REQUIRE_ALL: rc = sbp__buf_puts(b, a, "(require-all"); opens = 1; break;
-      case SBP_NODE_REQUIRE_ANY: rc = sbp__buf_puts(b, a, "(require-any"); opens = 1; break;
-      case SBP_NODE_REQUIRE_NOT: rc = sbp__buf_puts(b, a, "(require-not"); opens = 1; break;
-      case SBP_NODE_VALUE:
-        if (n->kind == SBP_VALUE_CONCAT) {
-          rc = sbp__buf_puts(b, a, "(string-append");
-          opens = 1;
-        } else {
-          rc = put_value(b, a, n);
-        }
-        break;
-      default: break;
-    }
-    if (rc) return rc;
-    if (opens && n->first != NULL) {
-      n = n->first;
-      continue;
-    }
-    if (opens) rc = sbp__buf_putc(b, a, ')');
-    if (rc) return rc;
-    while (n->next == NULL) {
-      n = n->parent;
-      if (n == rule) return sbp__buf_putc(b, a, ')');
-      rc = sbp__buf_putc(b, a, ')');
-      if (rc) return rc;
-    }
-    n = n->next;
-  }
+  sbp_serialize_options o = SBP_SERIALIZE_OPTIONS_INIT;
+  o.flags = SBP_SERIALIZE_COMPACT | SBP_SERIALIZE_NO_COMMENTS | SBP_SERIALIZE_NO_SPLIT;
+  sbp_buf t = SBP_BUF_INIT;
+  int rc = sbp_serialize_node(rule, &o, &t, NULL);
+  if (rc == SBP_OK) rc = sbp__buf_put(b, a, t.ptr, t.len);
+  else if (rc != SBP_E_NOMEM) rc = sbp__buf_puts(b, a, "(a rule that cannot be rendered)");
+  sbp_buf_dispose(&t);
+  return rc;
 }
 
 int sbp__rule_where(sbp_buf *b, const sbp_alloc *a, const sbp_node *rule) {
