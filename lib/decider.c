@@ -1027,18 +1027,17 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
     (void)prev;
   }
 
-  /* the policy for filters that need a missing attribute */
+  /* the policy for filters that need a missing attribute: the answer follows it, the flag
+   * still says that it depended on an attribute the request did not give */
+  int policy_flag = 0;
   if (opt->unknown_policy == SBP_UNKNOWN_ASSUME_TRUE) {
     for (int a = 1; a <= 2; a++)
       if (unk[a].idx > best) {
         best = unk[a].idx;
         best_op = NULL;
+        policy_flag = 1;
       }
-    unk[1].idx = unk[2].idx = SBP__NO_RULE;
-  } else if (opt->unknown_policy == SBP_UNKNOWN_ASSUME_FALSE) {
-    unk[1].idx = unk[2].idx = SBP__NO_RULE;
   }
-
   int action = 0;
   if (best >= 0) {
     out->step = SBP_STEP_FILTERED;
@@ -1109,30 +1108,22 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
 
   /* three-valued: rules skipped for a missing attribute */
   int64_t floor = out->step == SBP_STEP_FILTERED ? best : SBP__NO_RULE;
-  if (action == 0) {
-    int a = unk[SBP_ALLOW].idx > unk[SBP_DENY].idx ? SBP_ALLOW : SBP_DENY;
-    if (unk[a].idx > floor) {
+  int report = opt->unknown_policy == SBP_UNKNOWN_REPORT;
+  out->result = action == 0 ? SBP_DECISION_UNKNOWN : action;
+  if (policy_flag) out->flags |= SBP_DECISION_FLAG_MISSING_ATTR;
+  {
+    int first = action == SBP_ALLOW ? SBP_DENY : SBP_ALLOW; /* the opposite action first */
+    if (action == 0) first = unk[SBP_ALLOW].idx > unk[SBP_DENY].idx ? SBP_ALLOW : SBP_DENY;
+    int second = first == SBP_ALLOW ? SBP_DENY : SBP_ALLOW;
+    int pick = unk[first].idx > floor ? first : unk[second].idx > floor ? second : 0;
+    if (pick) {
       out->flags |= SBP_DECISION_FLAG_MISSING_ATTR;
-      out->skipped = d->rules[unk[a].idx].node;
-      out->missing = unk[a].missing;
-    }
-    out->result = SBP_DECISION_UNKNOWN;
-  } else {
-    int other = action == SBP_ALLOW ? SBP_DENY : SBP_ALLOW;
-    out->result = action;
-    if (unk[other].idx > floor) {
-      out->flags |= SBP_DECISION_FLAG_MISSING_ATTR;
-      out->result = SBP_DECISION_UNKNOWN;
-      out->skipped = d->rules[unk[other].idx].node;
-      out->missing = unk[other].missing;
-    } else if (unk[action].idx > floor) {
-      out->flags |= SBP_DECISION_FLAG_MISSING_ATTR;
-      out->skipped = d->rules[unk[action].idx].node;
-      out->missing = unk[action].missing;
+      out->skipped = d->rules[unk[pick].idx].node;
+      out->missing = unk[pick].missing;
+      if (d->rules[unk[pick].idx].unknown) out->flags |= SBP_DECISION_FLAG_UNKNOWN_NAME;
+      if (report && action != 0 && pick != action) out->result = SBP_DECISION_UNKNOWN;
     }
   }
-  if (c.unknown_name && out->rule != NULL && d->rules[out->rule_index].unknown)
-    out->flags |= SBP_DECISION_FLAG_UNKNOWN_NAME;
 
   if (trace) {
     rc = sbp__buf_puts(trace, A, "step 2, unfiltered rules:");
