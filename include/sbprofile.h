@@ -31,5 +31,6 @@
 #include "sbprofile/serialize.h"
 #include "sbprofile/decide.h"
 #include "sbprofile/assert.h"
+#include "sbprofile/build.h"
 
 #endif /* SBPROFILE_H */
