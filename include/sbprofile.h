@@ -28,6 +28,7 @@
 #include "sbprofile/profile.h"
 #include "sbprofile/iter.h"
 #include "sbprofile/regex.h"
+#include "sbprofile/read.h"
 #include "sbprofile/serialize.h"
 #include "sbprofile/decide.h"
 #include "sbprofile/assert.h"

@@ -74,6 +74,7 @@ static void put_int(ser *s, int64_t v) {
 
 /* The body of a "..." literal: exactly '\' and '"' get a backslash; all else is verbatim. */
 static void put_escaped_body(ser *s, const char *t, size_t n) {
+  if (n == 0) return;
   if (memchr(t, '"', n) == NULL && memchr(t, '\\', n) == NULL) {
     put(s, t, n);
     return;
@@ -151,9 +152,12 @@ static void put_leaf_value(ser *s, const sbp_node *n) {
       put_quoted(s, n->text, n->text_len);
       break;
     case SBP_VALUE_REGEX:
-      if (memchr(n->text, '"', n->text_len) == NULL) {
+      /* Raw only when it cannot end early under any reading: no '"', and no '\' right
+       * before the closing quote (a reader that took \" as an escape would run on). */
+      if (n->text_len == 0 ||
+          (memchr(n->text, '"', n->text_len) == NULL && n->text[n->text_len - 1] != '\\')) {
         PUT_LIT(s, "#\"");
-        put(s, n->text, n->text_len);
+        if (n->text_len != 0) put(s, n->text, n->text_len);
         putc1(s, '"');
       } else {
         put_quoted(s, n->text, n->text_len);

@@ -13,8 +13,9 @@
  *   written as it is (SBPL's reader keeps such bytes verbatim). No `\u`, `\x` or JSON escape
  *   is ever written;
  * - a regex goes out as a raw string `#"..."` when its text holds no `"` (SBPL's raw strings
- *   end at the next `"` and know no escapes), otherwise as an escaped ordinary string, which
- *   reads back as the same text;
+ *   end at the next `"` and know no escapes) and does not end with a backslash (so that a
+ *   reader taking `\"` for an escape could not run past the end either); otherwise as an
+ *   escaped ordinary string, which reads back as the same text;
  * - comments go out as `;` lines; the text is cut at every LF and CR (a CR LF pair counts as
  *   one break) and each piece gets its own `;`, so no comment can end early;
  * - names (operations, filters, modifiers, constants) must be SBPL symbols; a tree holding
