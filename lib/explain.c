@@ -208,11 +208,24 @@ static int put_flags(sbp_buf *b, const sbp_alloc *a, uint32_t flags) {
   return rc;
 }
 
-static int describe(const sbp_decision *d, sbp_buf *b, const sbp_alloc *a) {
+/* A rule's text, cut to max bytes (0: whole) with "..." when longer. */
+static int put_rule(sbp_buf *b, const sbp_alloc *a, const sbp_node *rule, size_t max) {
+  if (max == 0) return sbp__rule_text(b, a, rule);
+  sbp_buf t = SBP_BUF_INIT;
+  int rc = sbp__rule_text(&t, a, rule);
+  if (!rc) rc = t.len > max ? sbp__buf_put(b, a, t.ptr, max - 3) : sbp__buf_put(b, a, t.ptr, t.len);
+  if (!rc && t.len > max) rc = sbp__buf_puts(b, a, "...");
+  sbp_buf_dispose(&t);
+  return rc;
+}
+
+/* brief: for assertion messages (which hold 255 bytes): rule texts cut at 90 bytes, no flags. */
+static int describe(const sbp_decision *d, sbp_buf *b, const sbp_alloc *a, int brief) {
+  size_t max = brief ? 90 : 0;
   int rc = sbp__buf_puts(b, a, sbp_decision_result_name(d->result));
   if (!rc && d->rule != NULL) {
     rc = sbp__buf_puts(b, a, " by ");
-    if (!rc) rc = sbp__rule_text(b, a, d->rule);
+    if (!rc) rc = put_rule(b, a, d->rule, max);
     if (!rc) rc = sbp__buf_puts(b, a, " at ");
     if (!rc) rc = sbp__rule_where(b, a, d->rule);
   }
@@ -222,24 +235,24 @@ static int describe(const sbp_decision *d, sbp_buf *b, const sbp_alloc *a) {
   if (!rc && d->skipped != NULL) {
     rc = sbp__buf_puts(b, a, d->result == SBP_DECISION_UNKNOWN ? "; unknown because "
                                                                 : "; passed over ");
-    if (!rc) rc = sbp__rule_text(b, a, d->skipped);
+    if (!rc) rc = put_rule(b, a, d->skipped, max);
     if (!rc) rc = sbp__buf_puts(b, a, " at ");
     if (!rc) rc = sbp__rule_where(b, a, d->skipped);
     if (!rc) rc = sbp__buf_puts(b, a, " needs ");
     if (!rc) rc = sbp__buf_puts(b, a, d->missing ? d->missing : "an attribute");
   }
-  if (!rc) rc = put_flags(b, a, d->flags);
+  if (!rc && !brief) rc = put_flags(b, a, d->flags);
   return rc;
 }
 
 int sbp__decision_describe(const sbp_decision *d, sbp_buf *out, const sbp_alloc *a);
 int sbp__decision_describe(const sbp_decision *d, sbp_buf *out, const sbp_alloc *a) {
-  return describe(d, out, a);
+  return describe(d, out, a, 1);
 }
 
 int sbp_decision_describe(const sbp_decision *d, sbp_buf *out, sbp_error *err) {
   if (d == NULL || out == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "decision: NULL argument");
-  return describe(d, out, &d->alloc) == SBP_OK ? SBP_OK : sbp__nomem(err);
+  return describe(d, out, &d->alloc, 0) == SBP_OK ? SBP_OK : sbp__nomem(err);
 }
 
 int sbp_explain(const sbp_decider *decider, const sbp_request *request,
@@ -267,7 +280,7 @@ int sbp_explain(const sbp_decider *decider, const sbp_request *request,
     return rc;
   }
   rc = sbp__buf_puts(&body, a, "decision: ");
-  if (!rc) rc = describe(&dec, &body, a);
+  if (!rc) rc = describe(&dec, &body, a, 0);
   if (!rc) rc = sbp__buf_putc(&body, a, '\n');
   if (!rc && dec.rule != NULL && dec.op != NULL) {
     rc = sbp__buf_puts(&body, a, "  found on ");
