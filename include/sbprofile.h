@@ -33,5 +33,6 @@
 #include "sbprofile/decide.h"
 #include "sbprofile/assert.h"
 #include "sbprofile/build.h"
+#include "sbprofile/catalog.h"
 
 #endif /* SBPROFILE_H */
