@@ -39,8 +39,8 @@ static const struct { const char *from, *to; } op_aliases[] = {
 
 /* Prelude helpers that are filters without a table row. */
 static const sbp__filter_info extra_filters[] = {
-    {"entitlement-value", "%entitlement-string", SBP__MATCH_EXACT, SBP__ARG_OTHER, NULL},
-    {"entitlement-value-regex", "%entitlement-string", SBP__MATCH_REGEX, SBP__ARG_OTHER, NULL},
+    {"entitlement-value", "%entitlement-string", SBP__MATCH_EXACT, SBP__ARG_OTHER, NULL, 0, 0, NULL},
+    {"entitlement-value-regex", "%entitlement-string", SBP__MATCH_REGEX, SBP__ARG_OTHER, NULL, 0, 0, NULL},
 };
 
 static int cmp_str(const char *a, size_t alen, const char *b) {
