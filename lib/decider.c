@@ -504,7 +504,8 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
       if (sbp__is_filter(f)) filtered = 1;
     for (const sbp_node *o = c->first; o && o->type == SBP_NODE_OPERATION; o = o->next) {
       size_t alen = o->text_len;
-      const char *an = sbp__catalog_op_alias(o->text, o->text_len, &alen);
+      if (sbp__catalog_op_noop(d->macos, o->text, o->text_len)) continue; /* dropped */
+      const char *an = sbp__catalog_op_alias_v(d->macos, o->text, o->text_len, &alen);
       dz_bucket *b;
       if (get_bucket(d, an, alen, &b) != SBP_OK) goto nomem;
       uint32_t bi = (uint32_t)(b - d->buckets);
@@ -877,7 +878,7 @@ static int walk_bucket_slow(dz_ctx *c, const dz_bucket *b, int64_t *best, const 
     int speaks = 0, filtered = 0;
     for (const sbp_node *o = r->node->first; o && o->type == SBP_NODE_OPERATION; o = o->next) {
       size_t alen = o->text_len;
-      const char *an = sbp__catalog_op_alias(o->text, o->text_len, &alen);
+      const char *an = sbp__catalog_op_alias_v(d->macos, o->text, o->text_len, &alen);
       if (alen == b->op_len && memcmp(an, b->op, alen) == 0) speaks = 1;
     }
     if (!speaks) continue;
@@ -1078,7 +1079,7 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
       for (size_t i = 0; i < req->nchain; i++)
         for (const sbp_node *o = r->node->first; o && o->type == SBP_NODE_OPERATION; o = o->next) {
           size_t alen = o->text_len;
-          const char *an = sbp__catalog_op_alias(o->text, o->text_len, &alen);
+          const char *an = sbp__catalog_op_alias_v(d->macos, o->text, o->text_len, &alen);
           if (!out->op && alen == req->chain_len[i] && memcmp(an, req->chain[i], alen) == 0)
             out->op = req->chain[i];
         }

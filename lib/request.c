@@ -230,7 +230,7 @@ void sbp__request_chain(const sbp_request *cr, uint32_t macos) {
   r->chain_builtin = 0;
   r->chain_unknown = 0;
   size_t len = r->op_len;
-  const char *name = sbp__catalog_op_alias(r->op, r->op_len, &len);
+  const char *name = sbp__catalog_op_alias_v(macos, r->op, r->op_len, &len);
   int weak = 0;
   const sbp__op_info *info = sbp__catalog_op(macos, name, len);
   if (info == NULL) {
@@ -252,7 +252,7 @@ void sbp__request_chain(const sbp_request *cr, uint32_t macos) {
       r->chain_len[r->nchain] = nl;
       r->chain_weak[r->nchain] = (uint8_t)weak;
       r->nchain++;
-      if (info->terminal) {
+      if (info->terminal && !(nl == 7 && memcmp(info->name, "default", 7) == 0)) {
         r->chain_terminal = 1;
         r->chain_builtin = info->builtin;
         break;
