@@ -37,5 +37,6 @@
 #include "sbprofile/catalog.h"
 #include "sbprofile/regex.h"
 #include "sbprofile/format.h"
+#include "sbprofile/lint.h"
 
 #endif /* SBPROFILE_H */
