@@ -490,7 +490,11 @@ int sbp_lint_sources(const sbp_source *sources, size_t nsources, const sbp_lint_
         rc = add_error_diag(r, SBP__L_EVAL_ERROR, &eerr, sources[0].file);
     } else {
       r->evaluated = 1;
+      r->sources = sources;
+      r->nsources = nsources;
       rc = sbp__lint_profile_checks(r, p, target, err);
+      r->sources = NULL;
+      r->nsources = 0;
     }
     sbp_profile_free(p);
   }
@@ -545,4 +549,126 @@ int sbp_lint_profile(const sbp_profile *profile, const sbp_lint_options *opts,
   sort_diags(r);
   *out = r;
   return SBP_OK;
+}
+
+/* ---- finding a literal inside a form ----------------------------------------------------- */
+
+/* Offset of line:column (1-based, bytes) in text, or len when past the end. */
+static size_t offset_of(const char *text, size_t len, uint32_t line, uint32_t column) {
+  size_t off = 0;
+  for (uint32_t l = 1; l < line && off < len; l++) {
+    const char *nl = memchr(text + off, '\n', len - off);
+    if (nl == NULL) return len;
+    off = (size_t)(nl - text) + 1;
+  }
+  if (column == 0) return off;
+  return off + (column - 1) <= len ? off + (column - 1) : len;
+}
+
+/* Does the ordinary string body text[s..e) read as value? (The reader's escapes: \" \\ \n
+ * \t \r, \xHH, octal \ooo, and any other \c as c.) */
+static int body_equals(const char *t, size_t s, size_t e, const char *v, size_t vl) {
+  size_t k = 0;
+  for (size_t i = s; i < e; i++) {
+    unsigned char c = (unsigned char)t[i];
+    if (c == '\\' && i + 1 < e) {
+      char n = t[++i];
+      if (n == 'n') c = '\n';
+      else if (n == 't') c = '\t';
+      else if (n == 'r') c = '\r';
+      else if (n == 'x' && i + 2 < e) {
+        unsigned val = 0;
+        for (int d = 0; d < 2; d++) {
+          char h = t[++i];
+          val = val * 16u + (unsigned)(h >= 'a' ? h - 'a' + 10 : h >= 'A' ? h - 'A' + 10 : h - '0');
+        }
+        c = (unsigned char)val;
+      } else if (n >= '0' && n <= '7') {
+        unsigned val = (unsigned)(n - '0');
+        for (int d = 0; d < 2 && i + 1 < e && t[i + 1] >= '0' && t[i + 1] <= '7'; d++)
+          val = val * 8u + (unsigned)(t[++i] - '0');
+        c = (unsigned char)val;
+      } else {
+        c = (unsigned char)n;
+      }
+    }
+    if (k >= vl || (unsigned char)v[k] != c) return 0;
+    k++;
+  }
+  return k == vl;
+}
+
+int sbp_lint_locate_string(const char *text, size_t len, uint32_t line, uint32_t column,
+                           const char *value, size_t value_len, uint32_t *out_line,
+                           uint32_t *out_column) {
+  if (text == NULL || value == NULL || line == 0) return SBP_E_INVALID_ARG;
+  size_t start = offset_of(text, len, line, column);
+  if (start >= len || text[start] != '(') return SBP_E_NOT_FOUND;
+  /* Line and column are tracked as we go. */
+  uint32_t l = line, c = column;
+  size_t depth = 0;
+  for (size_t i = start; i < len; i++) {
+    char ch = text[i];
+    if (ch == '\n') {
+      l++;
+      c = 1;
+      continue;
+    }
+    if (ch == ';') {
+      while (i + 1 < len && text[i + 1] != '\n') i++;
+      c = 1; /* reset at the newline */
+      continue;
+    }
+    if (ch == '(') depth++;
+    else if (ch == ')') {
+      if (depth <= 1) return SBP_E_NOT_FOUND;
+      depth--;
+    } else if (ch == '"' || (ch == '#' && i + 1 < len && text[i + 1] == '"')) {
+      int raw = ch == '#';
+      size_t s = i + (raw ? 2 : 1), e = s;
+      if (raw) {
+        while (e < len && text[e] != '"') e++;
+      } else {
+        while (e < len && text[e] != '"') e += text[e] == '\\' ? 2 : 1;
+      }
+      if (e > len) e = len;
+      int match = raw ? (e - s == value_len && memcmp(text + s, value, value_len) == 0)
+                      : body_equals(text, s, e, value, value_len);
+      if (match) {
+        if (out_line) *out_line = l;
+        if (out_column) *out_column = c;
+        return SBP_OK;
+      }
+      /* Skip the string, counting its newlines. */
+      for (size_t k = i; k <= e && k < len; k++) {
+        if (text[k] == '\n') {
+          l++;
+          c = 1;
+        } else {
+          c++;
+        }
+      }
+      i = e;
+      continue;
+    } else if (ch == '#' && i + 1 < len && text[i + 1] == '\\') {
+      i += 2; /* a character: #\( is no parenthesis */
+      c += 2;
+    }
+    c++;
+  }
+  return SBP_E_NOT_FOUND;
+}
+
+int sbp__lint_locate(const sbp_lint_result *r, const char *file, uint32_t line, uint32_t column,
+                     const char *value, size_t value_len, uint32_t *out_line,
+                     uint32_t *out_column) {
+  for (size_t i = 0; r && i < r->nsources; i++) {
+    const sbp_source *s = &r->sources[i];
+    int same = (s->file == NULL && file == NULL) ||
+               (s->file != NULL && file != NULL && strcmp(s->file, file) == 0);
+    if (same)
+      return sbp_lint_locate_string(s->text, s->len, line, column, value, value_len, out_line,
+                                    out_column);
+  }
+  return SBP_E_NOT_FOUND;
 }

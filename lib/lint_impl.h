@@ -62,6 +62,8 @@ struct sbp_lint_result {
   uint32_t flags;          /* sbp_lint_flag */
   const char *last_file;   /* interning cache for file names */
   const char *last_file_src;
+  const sbp_source *sources; /* borrowed during the profile checks, for positions */
+  size_t nsources;
 };
 
 /* Adds a diagnostic. severity 0 takes the check's usual one. fix may be NULL (fix_len
@@ -79,5 +81,11 @@ int sbp__lint_profile_checks(sbp_lint_result *r, const sbp_profile *profile, uin
 /* 1 when the path names /tmp, /var or /etc or something below them; *link_len gets the
  * length of the link part ("/tmp" = 4). */
 int sbp__lint_symlinked(const char *path, size_t len, size_t *link_len);
+
+/* Where the string value is written inside the form at file:line:column of the sources
+ * being linted: SBP_OK with the position in out_line and out_column, or SBP_E_NOT_FOUND. */
+int sbp__lint_locate(const sbp_lint_result *r, const char *file, uint32_t line, uint32_t column,
+                     const char *value, size_t value_len, uint32_t *out_line,
+                     uint32_t *out_column);
 
 #endif

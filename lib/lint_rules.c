@@ -46,12 +46,30 @@ typedef struct lint_ctx {
 
 /* ---- small helpers ----------------------------------------------------------------------- */
 
-static void node_pos(const sbp_node *n, const sbp_node *rule, const char **file, uint32_t *line,
-                     uint32_t *col) {
+static void node_pos(lint_ctx *c, const sbp_node *n, const sbp_node *rule, const char **file,
+                     uint32_t *line, uint32_t *col) {
   *file = NULL;
   *line = *col = 0;
   sbp_node_position(n, file, line, col);
-  if (*line == 0) sbp_node_position(rule, file, line, col);
+  if (*line != 0) return;
+  sbp_node_position(rule, file, line, col);
+  if (*line == 0 || n == rule) return;
+  /* Rules keep their form's position; find the value's own in the text. */
+  const sbp_node *v = n;
+  if (sbp_node_type_of(n) == SBP_NODE_FILTER) {
+    v = sbp_node_first_child(n);
+    while (v && sbp_value_kind_of(v) != SBP_VALUE_STRING && sbp_value_kind_of(v) != SBP_VALUE_REGEX)
+      v = sbp_node_next(v);
+  }
+  sbp_value_kind k = sbp_value_kind_of(v);
+  if (k != SBP_VALUE_STRING && k != SBP_VALUE_REGEX) return;
+  size_t len;
+  const char *text = sbp_node_text(v, &len);
+  uint32_t l2, c2;
+  if (sbp__lint_locate(c->r, *file, *line, *col, text, len, &l2, &c2) == SBP_OK) {
+    *line = l2;
+    *col = c2;
+  }
 }
 
 /* "file:line:col" of a node, into buf. */
@@ -157,6 +175,17 @@ static int is_filter_node(const sbp_node *n) {
          t == SBP_NODE_REQUIRE_NOT;
 }
 
+/* Appends s as an SBPL string literal ("..." with \\ and \" escaped). */
+static int put_quoted(lint_ctx *c, sbp_buf *b, const char *s, size_t len) {
+  int rc = sbp__buf_putc(b, c->alloc, '"');
+  for (size_t i = 0; rc == SBP_OK && i < len; i++) {
+    if (s[i] == '"' || s[i] == '\\') rc = sbp__buf_putc(b, c->alloc, '\\');
+    if (rc == SBP_OK) rc = sbp__buf_putc(b, c->alloc, s[i]);
+  }
+  if (rc == SBP_OK) rc = sbp__buf_putc(b, c->alloc, '"');
+  return rc;
+}
+
 /* ---- paths -------------------------------------------------------------------------------- */
 
 int sbp__lint_symlinked(const char *p, size_t len, size_t *link_len) {
@@ -204,8 +233,8 @@ static int check_path_value(lint_ctx *c, const sbp_node *rule, const sbp_node *f
   const char *p = sbp_node_text(value, &len);
   const char *file;
   uint32_t line, col;
-  node_pos(value, filter, &file, &line, &col);
-  if (line == 0) node_pos(filter, rule, &file, &line, &col);
+  node_pos(c, value, filter, &file, &line, &col);
+  if (line == 0) node_pos(c, filter, rule, &file, &line, &col);
   const char *fname = sbp_node_text(filter, NULL);
   int rc = SBP_OK;
   if (match == SBP_CATALOG_MATCH_REGEX) {
@@ -232,17 +261,23 @@ static int check_path_value(lint_ctx *c, const sbp_node *rule, const sbp_node *f
   int keep_trailing = match == SBP_CATALOG_MATCH_PREFIX;
   sbp_buf norm = SBP_BUF_INIT;
   rc = normalize_path(c, p, len, keep_trailing, &norm);
-  if (rc == SBP_OK && (norm.len != len || memcmp(norm.ptr, p, len) != 0)) {
-    rc = sbp__lint_add(c->r, SBP__L_UNNORMALIZED_PATH, 0, file, line, col, norm.ptr, norm.len,
+  sbp_buf qnorm = SBP_BUF_INIT;
+  if (rc == SBP_OK && (norm.len != len || memcmp(norm.ptr, p, len) != 0))
+    rc = put_quoted(c, &qnorm, norm.ptr, norm.len);
+  if (rc == SBP_OK && qnorm.len) {
+    rc = sbp__lint_add(c->r, SBP__L_UNNORMALIZED_PATH, 0, file, line, col, qnorm.ptr, qnorm.len,
                        "path \"%.*s\" is not normalized (//, /./, /../ or a trailing /): the "
                        "kernel compares normalized paths",
                        (int)(len > 80 ? 80 : len), p);
   }
+  sbp_buf_dispose(&qnorm);
   size_t ll;
   if (rc == SBP_OK && sbp__lint_symlinked(norm.ptr, norm.len, &ll)) {
-    sbp_buf fix = SBP_BUF_INIT;
-    rc = sbp__buf_put(&fix, c->alloc, "/private", 8);
-    if (rc == SBP_OK) rc = sbp__buf_put(&fix, c->alloc, norm.ptr, norm.len);
+    sbp_buf fix = SBP_BUF_INIT, full = SBP_BUF_INIT;
+    rc = sbp__buf_put(&full, c->alloc, "/private", 8);
+    if (rc == SBP_OK) rc = sbp__buf_put(&full, c->alloc, norm.ptr, norm.len);
+    if (rc == SBP_OK) rc = put_quoted(c, &fix, full.ptr, full.len);
+    sbp_buf_dispose(&full);
     if (rc == SBP_OK)
       rc = sbp__lint_add(c->r, SBP__L_SYMLINKED_PATH, 0, file, line, col, fix.ptr, fix.len,
                          "path \"%.*s\" is under %.4s, a symbolic link: the kernel sees "
@@ -267,7 +302,7 @@ static int check_regex(lint_ctx *c, const sbp_node *rule, const sbp_node *value)
   const char *re = sbp_node_text(value, &len);
   const char *file;
   uint32_t line, col;
-  node_pos(value, rule, &file, &line, &col);
+  node_pos(c, value, rule, &file, &line, &col);
   sbp__regex *cre = NULL;
   sbp_error e = SBP_ERROR_INIT;
   int rc = sbp__regex_compile(c->alloc, re, len, &cre, &e);
@@ -294,7 +329,7 @@ static int visit_filter(lint_ctx *c, const sbp_node *rule, const sbp_node *n, vo
   const char *name = sbp_node_text(n, &len);
   const char *file;
   uint32_t line, col;
-  node_pos(n, rule, &file, &line, &col);
+  node_pos(c, n, rule, &file, &line, &col);
   const sbp_catalog_filter *f = NULL;
   int rc;
   if (sbp_catalog_filter_lookup(c->macos, name, len, &f, NULL) != SBP_OK) {
@@ -332,7 +367,7 @@ static int visit_filter(lint_ctx *c, const sbp_node *rule, const sbp_node *n, vo
         if (rc != SBP_OK) return rc;
         const char *vf;
         uint32_t vl, vc;
-        node_pos(v, n, &vf, &vl, &vc);
+        node_pos(c, v, n, &vf, &vl, &vc);
         if (vl == 0) vf = file, vl = line, vc = col;
         rc = sbp__lint_add(c->r, SBP__L_UNKNOWN_CONSTANT, 0, vf, vl, vc, NULL, 0,
                            "unknown constant '%s' for filter '%s' on macOS %s (%s%s)", cn, name,
@@ -352,7 +387,7 @@ static int visit_filter(lint_ctx *c, const sbp_node *rule, const sbp_node *n, vo
       if (hs && match != SBP_CATALOG_MATCH_REGEX && sbp__lint_symlinked(hs, hl, NULL)) {
         const char *vf;
         uint32_t vl, vc;
-        node_pos(v, n, &vf, &vl, &vc);
+        node_pos(c, v, n, &vf, &vl, &vc);
         rc = sbp__lint_add(c->r, SBP__L_SYMLINKED_PATH, 0, vf, vl, vc, NULL, 0,
                            "path starting \"%.*s\" is under %.4s, a symbolic link: the kernel "
                            "sees /private%.4s/..., so this never matches",
@@ -373,7 +408,7 @@ static int check_rule_names(lint_ctx *c, const sbp_node *rule) {
     sbp_node_type t = sbp_node_type_of(n);
     const char *file;
     uint32_t line, col;
-    node_pos(n, rule, &file, &line, &col);
+    node_pos(c, n, rule, &file, &line, &col);
     if (t == SBP_NODE_OPERATION) {
       size_t len;
       const char *name = sbp_node_text(n, &len);
@@ -445,7 +480,7 @@ static int check_rule_size(lint_ctx *c, const sbp_node *rule) {
   if (total < 49152) return SBP_OK;
   const char *file;
   uint32_t line, col;
-  node_pos(rule, rule, &file, &line, &col);
+  node_pos(c, rule, rule, &file, &line, &col);
   if (total > 65535)
     return sbp__lint_add(c->r, SBP__L_RULE_SIZE, SBP_LINT_ERROR, file, line, col, NULL, 0,
                          "this rule's filters take about %zu bytes, over the 65,535-byte limit "
@@ -675,7 +710,7 @@ static int check_order(lint_ctx *c) {
     }
     const char *file;
     uint32_t line, col;
-    node_pos(rule, rule, &file, &line, &col);
+    node_pos(c, rule, rule, &file, &line, &col);
     char pos[320], text[112];
     if (dup_of[ri] != NULL) {
       rc = sbp__lint_add(c->r, SBP__L_DUPLICATE_RULE, 0, file, line, col, NULL, 0,
@@ -708,7 +743,7 @@ static int check_order(lint_ctx *c) {
       dup_reported[u->rule_idx] = 1;
       const char *file;
       uint32_t line, col;
-      node_pos(u->rule, u->rule, &file, &line, &col);
+      node_pos(c, u->rule, u->rule, &file, &line, &col);
       char pos[320];
       char fix[160];
       int fl = 0;
@@ -761,7 +796,7 @@ static int check_defaults_and_grants(lint_ctx *c) {
     const lint_entry *e = &c->e[i];
     const char *file;
     uint32_t line, col;
-    node_pos(e->rule, e->rule, &file, &line, &col);
+    node_pos(c, e->rule, e->rule, &file, &line, &col);
     if (e->is_default) {
       has_default = 1;
       if (e->action == SBP_ALLOW && !e->filtered)
@@ -868,7 +903,7 @@ static int check_rename(lint_ctx *c) {
     if (rc == SBP_OK && nbad > 0) {
       const char *file;
       uint32_t line, col;
-      node_pos(e->rule, e->rule, &file, &line, &col);
+      node_pos(c, e->rule, e->rule, &file, &line, &col);
       rc = sbp__lint_add(c->r, SBP__L_RENAME_BYPASS, 0, file, line, col, fix.ptr, fix.len,
                          "a rename can bypass this read deny: file-write-unlink is allowed on "
                          "%.*s%s, so the denied path can be moved somewhere readable",

@@ -137,7 +137,17 @@ static void collect(req_list *l, const sbp_profile *p, uint32_t macos) {
   }
 }
 
-static void pos_of(const sbp_decision *d, char *buf, size_t size) {
+typedef struct side {
+  const char *name;
+  char *text;
+  size_t len;
+  sbp_profile *p;
+  sbp_decider *d;
+} side;
+
+/* The deciding rule's position; the value's own when it is written in the side's text. */
+static void pos_of(const sbp_decision *d, const side *sd, const char *value, char *buf,
+                   size_t size) {
   const sbp_node *rule = sbp_decision_rule(d);
   const char *file = NULL;
   uint32_t line = 0, col = 0;
@@ -146,19 +156,13 @@ static void pos_of(const sbp_decision *d, char *buf, size_t size) {
     return;
   }
   sbp_node_position(rule, &file, &line, &col);
+  if (line != 0 && value != NULL && file != NULL && strcmp(file, sd->name) == 0)
+    sbp_lint_locate_string(sd->text, sd->len, line, col, value, strlen(value), &line, &col);
   if (line == 0)
     snprintf(buf, size, "%s", file ? file : "no position");
   else
     snprintf(buf, size, "%s:%u:%u", file ? file : "", (unsigned)line, (unsigned)col);
 }
-
-typedef struct side {
-  const char *name;
-  char *text;
-  size_t len;
-  sbp_profile *p;
-  sbp_decider *d;
-} side;
 
 static int load_side(side *s, const char *path, const sbp_read_options *ro, uint32_t macos) {
   int e = sbp_tool_read_file(path, &s->text, &s->len);
@@ -360,7 +364,7 @@ int sbp_tool_diff(int argc, char **argv) {
     else if (res[1] == SBP_DECISION_DENY) sign = '+', kind = SBP_DECISION_DENY, from = 1;
     else sign = '-', kind = SBP_DECISION_DENY, from = 0;
     char pos[600];
-    pos_of(dec[from], pos, sizeof pos);
+    pos_of(dec[from], &s[from], q->value, pos, sizeof pos);
     if (!header) {
       printf("--- %s\n+++ %s\n", s[0].name, s[1].name);
       header = 1;

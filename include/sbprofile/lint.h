@@ -176,6 +176,25 @@ SBP_API int sbp_lint_check_severity(size_t i);
 /** @brief The i-th check's one-line summary; static; NULL past the end. @since 0.1 */
 SBP_API const char *sbp_lint_check_summary(size_t i);
 
+/**
+ * @brief Finds where a string literal is written inside the form that starts at line:column
+ *        of a text (a rule's position): the first `"..."` or `#"..."` in that form whose
+ *        bytes, after the reader's escapes, equal value. Rules keep the position of their
+ *        form only; this gives a value's own, for messages that point at it.
+ * @param[in] text the text; @param[in] len its length.
+ * @param[in] line, column the form's position (1-based; the column counts bytes) where a
+ *        `(` stands.
+ * @param[in] value the string's bytes; @param[in] value_len their length.
+ * @param[out] out_line, out_column receive the position of the literal's first byte (its
+ *        `"` or `#`); either may be NULL.
+ * @return SBP_OK; SBP_E_NOT_FOUND (no `(` at the position, or no such literal in the form);
+ *         SBP_E_INVALID_ARG (text or value NULL, line 0).
+ * @since 0.1
+ */
+SBP_API int sbp_lint_locate_string(const char *text, size_t len, uint32_t line,
+                                   uint32_t column, const char *value, size_t value_len,
+                                   uint32_t *out_line, uint32_t *out_column);
+
 #ifdef __cplusplus
 }
 #endif
