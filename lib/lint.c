@@ -478,24 +478,41 @@ int sbp_lint_sources(const sbp_source *sources, size_t nsources, const sbp_lint_
     } else {
       ropts.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
     }
+    /* Without (version 1) libsandbox stops at once; the profile checks still run, with the
+     * version assumed, so that a fragment is checked too (the result says it did not
+     * evaluate). */
+    const sbp_source *srcs = sources;
+    size_t nsrcs = nsources;
+    sbp_source *with_version = NULL;
+    if (!st.saw_version) {
+      with_version = sbp__calloc(alloc, nsources + 1, sizeof *with_version);
+      if (with_version == NULL) rc = SBP_E_NOMEM;
+      else {
+        with_version[0].text = "(version 1)\n";
+        with_version[0].len = 12;
+        with_version[0].file = "<assumed>";
+        memcpy(with_version + 1, sources, nsources * sizeof *sources);
+        srcs = with_version;
+        nsrcs = nsources + 1;
+      }
+    }
     sbp_profile *p = NULL;
     sbp_error eerr = SBP_ERROR_INIT;
-    int erc = sbp_profile_read_sources(&p, sources, nsources, &ropts, alloc, &eerr);
+    int erc = rc == SBP_OK ? sbp_profile_read_sources(&p, srcs, nsrcs, &ropts, alloc, &eerr)
+                           : SBP_E_NOMEM;
     if (erc == SBP_E_NOMEM) {
       rc = SBP_E_NOMEM;
     } else if (erc != SBP_OK) {
-      /* "no version specified" is already said by missing-version. */
-      if (!(erc == SBP_E_EVAL && !st.saw_version &&
-            strstr(eerr.message, "no version specified") != NULL))
-        rc = add_error_diag(r, SBP__L_EVAL_ERROR, &eerr, sources[0].file);
+      rc = add_error_diag(r, SBP__L_EVAL_ERROR, &eerr, sources[0].file);
     } else {
-      r->evaluated = 1;
-      r->sources = sources;
-      r->nsources = nsources;
+      r->evaluated = st.saw_version;
+      r->sources = srcs;
+      r->nsources = nsrcs;
       rc = sbp__lint_profile_checks(r, p, target, err);
       r->sources = NULL;
       r->nsources = 0;
     }
+    sbp__free(alloc, with_version);
     sbp_profile_free(p);
   }
   if (rc != SBP_OK) {

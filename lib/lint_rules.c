@@ -240,9 +240,17 @@ static int check_path_value(lint_ctx *c, const sbp_node *rule, const sbp_node *f
   if (match == SBP_CATALOG_MATCH_REGEX) {
     /* ^/tmp/... never matches either. */
     if (len >= 5 && p[0] == '^' && sbp__lint_symlinked(p + 1, len - 1, NULL)) {
-      sbp_buf fix = SBP_BUF_INIT;
-      rc = sbp__buf_put(&fix, c->alloc, "^/private", 9);
-      if (rc == SBP_OK) rc = sbp__buf_put(&fix, c->alloc, p + 1, len - 1);
+      sbp_buf fix = SBP_BUF_INIT, re = SBP_BUF_INIT;
+      rc = sbp__buf_put(&re, c->alloc, "^/private", 9);
+      if (rc == SBP_OK) rc = sbp__buf_put(&re, c->alloc, p + 1, len - 1);
+      if (rc == SBP_OK && memchr(re.ptr, '"', re.len) == NULL) {
+        rc = sbp__buf_put(&fix, c->alloc, "#\"", 2);
+        if (rc == SBP_OK) rc = sbp__buf_put(&fix, c->alloc, re.ptr, re.len);
+        if (rc == SBP_OK) rc = sbp__buf_putc(&fix, c->alloc, '"');
+      } else if (rc == SBP_OK) {
+        rc = put_quoted(c, &fix, re.ptr, re.len);
+      }
+      sbp_buf_dispose(&re);
       if (rc == SBP_OK)
         rc = sbp__lint_add(c->r, SBP__L_SYMLINKED_PATH, 0, file, line, col, fix.ptr, fix.len,
                            "regex '%.*s' matches under %.4s, which the kernel sees as "
@@ -361,7 +369,12 @@ static int visit_filter(lint_ctx *c, const sbp_node *rule, const sbp_node *n, vo
       size_t cl;
       const char *cn = sbp_node_text(v, &cl);
       int64_t val;
-      if (sbp_catalog_constant(c->macos, name, len, cn, cl, &val, NULL) != SBP_OK) {
+      /* (remote unix-socket ...): the prelude binds unix-socket to 'unix, the legacy
+       * spelling of a unix-domain socket filter; it is no table constant. */
+      int legacy_unix = cl == 4 && memcmp(cn, "unix", 4) == 0 &&
+                        (str_eq(name, "remote") || str_eq(name, "local") || str_eq(name, "from") ||
+                         str_eq(name, "to"));
+      if (!legacy_unix && sbp_catalog_constant(c->macos, name, len, cn, cl, &val, NULL) != SBP_OK) {
         char vers[128];
         rc = known_in(c, constant_known, cn, cl, name, vers, sizeof vers);
         if (rc != SBP_OK) return rc;
@@ -753,8 +766,9 @@ static int check_order(lint_ctx *c) {
       rc = sbp__lint_add(c->r, SBP__L_UNFILTERED_AFTER_FILTERED, 0, file, line, col,
                          fl > 0 ? fix : NULL, fl > 0 ? (size_t)fl : 0,
                          "unfiltered (%s %s) after the filtered %s at %s does not override it: "
-                         "filtered rules decide first, in either order (semantics.md 3.2); "
-                         "give this rule a filter that matches everything to override",
+                         "filtered rules decide first, in either order (semantics.md 3.2); as a "
+                         "fallback it belongs before them, and to override them it needs a "
+                         "filter that matches everything",
                          u->action == SBP_ALLOW ? "allow" : "deny", u->op,
                          f->action == SBP_ALLOW ? "allow" : "deny",
                          pos_text(f->rule, pos, sizeof pos));

@@ -103,7 +103,8 @@ SBP_API int sbp_lint_text(const char *text, size_t len, const char *file,
 /**
  * @brief As sbp_lint_text(), over several texts evaluated as one profile, in order (as
  *        Chromium prepends common.sb). Datum-level checks run on each text; the `(version 1)`
- *        checks look at them as one.
+ *        checks look at them as one. A text without `(version 1)` gets a `missing-version`
+ *        error and is then checked as if it began with it (fragments are linted too).
  * @param[in] sources the texts; nsources of them (at least one).
  * @return As sbp_lint_text().
  * @since 0.1
@@ -131,8 +132,10 @@ SBP_API void sbp_lint_result_free(sbp_lint_result *result);
 SBP_API size_t sbp_lint_count(const sbp_lint_result *result);
 
 /**
- * @brief 1 when the text read and evaluated (the profile checks ran), 0 when it did not
- *        (a `syntax-error` or `eval-error` diagnostic says why) or for NULL.
+ * @brief 1 when the text read and evaluated as libsandbox would take it, 0 when it did not
+ *        (a `syntax-error`, `eval-error` or `missing-version` diagnostic says why) or for
+ *        NULL. A text that lacks only `(version 1)` is still evaluated with the version
+ *        assumed, so its profile checks run, but this returns 0.
  * @since 0.1
  */
 SBP_API int sbp_lint_evaluated(const sbp_lint_result *result);
