@@ -509,6 +509,7 @@ int sbp_lint_sources(const sbp_source *sources, size_t nsources, const sbp_lint_
       r->sources = srcs;
       r->nsources = nsrcs;
       rc = sbp__lint_profile_checks(r, p, target, err);
+      sbp__lint_release_lines(r);
       r->sources = NULL;
       r->nsources = 0;
     }
@@ -615,11 +616,9 @@ static int body_equals(const char *t, size_t s, size_t e, const char *v, size_t 
   return k == vl;
 }
 
-int sbp_lint_locate_string(const char *text, size_t len, uint32_t line, uint32_t column,
-                           const char *value, size_t value_len, uint32_t *out_line,
-                           uint32_t *out_column) {
-  if (text == NULL || value == NULL || line == 0) return SBP_E_INVALID_ARG;
-  size_t start = offset_of(text, len, line, column);
+static int locate_from(const char *text, size_t len, size_t start, uint32_t line,
+                       uint32_t column, const char *value, size_t value_len, uint32_t *out_line,
+                       uint32_t *out_column) {
   if (start >= len || text[start] != '(') return SBP_E_NOT_FOUND;
   /* Line and column are tracked as we go. */
   uint32_t l = line, c = column;
@@ -676,16 +675,58 @@ int sbp_lint_locate_string(const char *text, size_t len, uint32_t line, uint32_t
   return SBP_E_NOT_FOUND;
 }
 
-int sbp__lint_locate(const sbp_lint_result *r, const char *file, uint32_t line, uint32_t column,
+int sbp_lint_locate_string(const char *text, size_t len, uint32_t line, uint32_t column,
+                           const char *value, size_t value_len, uint32_t *out_line,
+                           uint32_t *out_column) {
+  if (text == NULL || value == NULL || line == 0) return SBP_E_INVALID_ARG;
+  return locate_from(text, len, offset_of(text, len, line, column), line, column, value,
+                     value_len, out_line, out_column);
+}
+
+/* The offsets where each line of source i starts (made once, on first use). */
+static const size_t *line_table(sbp_lint_result *r, size_t i, size_t *nlines) {
+  if (r->lines == NULL) r->lines = sbp__calloc(&r->alloc, r->nsources, sizeof *r->lines);
+  if (r->nlines == NULL) r->nlines = sbp__calloc(&r->alloc, r->nsources, sizeof *r->nlines);
+  if (r->lines == NULL || r->nlines == NULL) return NULL;
+  if (r->lines[i] == NULL) {
+    const sbp_source *s = &r->sources[i];
+    size_t n = 1;
+    for (const char *p = s->text; p && (p = memchr(p, '\n', (size_t)(s->text + s->len - p))); p++)
+      n++;
+    size_t *t = sbp__calloc(&r->alloc, n, sizeof *t);
+    if (t == NULL) return NULL;
+    size_t k = 1;
+    for (size_t off = 0; off < s->len; off++)
+      if (s->text[off] == '\n') t[k++] = off + 1;
+    r->lines[i] = t;
+    r->nlines[i] = n;
+  }
+  *nlines = r->nlines[i];
+  return r->lines[i];
+}
+
+void sbp__lint_release_lines(sbp_lint_result *r) {
+  for (size_t i = 0; r->lines && i < r->nsources; i++) sbp__free(&r->alloc, r->lines[i]);
+  sbp__free(&r->alloc, r->lines);
+  sbp__free(&r->alloc, r->nlines);
+  r->lines = NULL;
+  r->nlines = NULL;
+}
+
+int sbp__lint_locate(sbp_lint_result *r, const char *file, uint32_t line, uint32_t column,
                      const char *value, size_t value_len, uint32_t *out_line,
                      uint32_t *out_column) {
   for (size_t i = 0; r && i < r->nsources; i++) {
     const sbp_source *s = &r->sources[i];
     int same = (s->file == NULL && file == NULL) ||
                (s->file != NULL && file != NULL && strcmp(s->file, file) == 0);
-    if (same)
-      return sbp_lint_locate_string(s->text, s->len, line, column, value, value_len, out_line,
-                                    out_column);
+    if (!same) continue;
+    size_t n;
+    const size_t *t = line_table(r, i, &n);
+    if (t == NULL || line == 0 || line > n || column == 0) return SBP_E_NOT_FOUND;
+    size_t start = t[line - 1] + (column - 1);
+    return locate_from(s->text, s->len, start, line, column, value, value_len, out_line,
+                       out_column);
   }
   return SBP_E_NOT_FOUND;
 }

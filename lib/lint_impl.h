@@ -64,6 +64,8 @@ struct sbp_lint_result {
   const char *last_file_src;
   const sbp_source *sources; /* borrowed during the profile checks, for positions */
   size_t nsources;
+  size_t **lines;  /* per source: offsets of line starts, made on first use */
+  size_t *nlines;
 };
 
 /* Adds a diagnostic. severity 0 takes the check's usual one. fix may be NULL (fix_len
@@ -84,8 +86,11 @@ int sbp__lint_symlinked(const char *path, size_t len, size_t *link_len);
 
 /* Where the string value is written inside the form at file:line:column of the sources
  * being linted: SBP_OK with the position in out_line and out_column, or SBP_E_NOT_FOUND. */
-int sbp__lint_locate(const sbp_lint_result *r, const char *file, uint32_t line, uint32_t column,
+int sbp__lint_locate(sbp_lint_result *r, const char *file, uint32_t line, uint32_t column,
                      const char *value, size_t value_len, uint32_t *out_line,
                      uint32_t *out_column);
+
+/* Frees the line tables sbp__lint_locate made. */
+void sbp__lint_release_lines(sbp_lint_result *r);
 
 #endif

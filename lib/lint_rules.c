@@ -3,7 +3,9 @@
  * trap of unfiltered rules, defaults, broad grants, rule size and rename bypasses. The model
  * of which rule decides is semantics.md: filtered rules first, last written wins; then the
  * last unfiltered rule; then default. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -90,7 +92,10 @@ static const char *pos_text(const sbp_node *n, char *buf, size_t size) {
 static int rule_text(lint_ctx *c, const sbp_node *rule, char *buf, size_t size) {
   sbp_buf t = SBP_BUF_INIT;
   int rc = sbp_rule_text(rule, &t, NULL);
-  if (rc == SBP_E_NOMEM) return rc;
+  if (rc == SBP_E_NOMEM) {
+    sbp_buf_dispose(&t);
+    return rc;
+  }
   if (rc != SBP_OK || t.ptr == NULL) {
     snprintf(buf, size, "(rule)");
   } else if (t.len < size) {
@@ -129,7 +134,10 @@ static int constant_known(uint32_t v, const char *name, size_t len, const char *
 static int versions_text(lint_ctx *c, uint32_t mask, char *buf, size_t size) {
   sbp_buf t = SBP_BUF_INIT;
   int rc = sbp_catalog_versions_format(mask, c->alloc, &t, NULL);
-  if (rc == SBP_E_NOMEM) return rc;
+  if (rc == SBP_E_NOMEM) {
+    sbp_buf_dispose(&t);
+    return rc;
+  }
   snprintf(buf, size, "%s", rc == SBP_OK && t.ptr ? t.ptr : "");
   sbp_buf_dispose(&t);
   return SBP_OK;
@@ -635,11 +643,172 @@ static int same_body(const sbp_node *a, const sbp_node *b) {
   return x == NULL && y == NULL;
 }
 
-/* The range of entries on op, found by a linear scan of the buckets (op names are few). */
+/* ---- ordering: duplicates, rules that never decide, the unfiltered-rule trap ----------- *
+ *
+ * A filtered rule a never decides when a later filtered rule x, on a's operation or an
+ * ancestor of it, matches everything a matches. Each leaf of a must then be covered by a
+ * leaf of x, and a leaf covers another only when it is equal to it or each of its values is
+ * a string prefix of (or equal to) one of x's. So candidates for x are found through an
+ * index of hashes: of each filter node, and of each value, and for a's first leaf the
+ * hashes of every prefix of its first string value. */
+
+#define FNV_OFFSET 1469598103934665603ull
+#define FNV_PRIME 1099511628211ull
+
+static uint64_t mix(uint64_t h, const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * FNV_PRIME;
+  return h;
+}
+
+/* The seed of a value's hash; its text follows. */
+static uint64_t value_seed(const sbp_node *v) {
+  uint8_t tk[2] = {v->type, v->kind};
+  return mix(FNV_OFFSET, tk, 2);
+}
+
+/* A structural hash: equal nodes (sbp_node_equal, positions and comments aside) hash
+ * equally. Iterative over the subtree. */
+static uint64_t node_hash(const sbp_node *start) {
+  uint64_t h = FNV_OFFSET;
+  const sbp_node *n = start;
+  while (n != NULL) {
+    uint8_t tk[2] = {n->type, n->kind};
+    if (n->type == SBP_NODE_VALUE && n->first == NULL) {
+      h = mix(h, "V", 1);
+      uint64_t vh = value_seed(n);
+      if (n->text) vh = mix(vh, n->text, n->text_len);
+      if (n->text2) vh = mix(vh, n->text2, n->text2_len);
+      vh = mix(vh, &n->num, sizeof n->num);
+      h = mix(h, &vh, sizeof vh);
+    } else {
+      h = mix(h, tk, 2);
+      if (n->text) h = mix(h, n->text, n->text_len);
+    }
+    if (n->first != NULL) {
+      h = mix(h, "(", 1);
+      n = n->first;
+      continue;
+    }
+    while (n != start && n->next == NULL) {
+      n = n->parent;
+      h = mix(h, ")", 1);
+    }
+    if (n == start) break;
+    n = n->next;
+  }
+  return h;
+}
+
+/* The hash of a leaf value, the way prefixes of strings are hashed. */
+static uint64_t value_hash(const sbp_node *v) {
+  if (v->kind == SBP_VALUE_STRING) {
+    uint64_t h = value_seed(v);
+    h = mix(h, v->text, v->text_len);
+    uint64_t out = FNV_OFFSET;
+    return mix(mix(out, "V", 1), &h, sizeof h);
+  }
+  return node_hash(v);
+}
+
+typedef struct hkey {
+  uint64_t hash;
+  size_t entry;
+} hkey;
+
+typedef struct hindex {
+  hkey *k;
+  size_t n, cap;
+} hindex;
+
+static int hindex_add(lint_ctx *c, hindex *ix, uint64_t h, size_t entry) {
+  if (ix->n == ix->cap) {
+    size_t cap = ix->cap ? ix->cap * 2 : 256;
+    hkey *nk = sbp__realloc(c->alloc, ix->k, cap * sizeof *nk);
+    if (nk == NULL) return SBP_E_NOMEM;
+    ix->k = nk;
+    ix->cap = cap;
+  }
+  ix->k[ix->n].hash = h;
+  ix->k[ix->n].entry = entry;
+  ix->n++;
+  return SBP_OK;
+}
+
+static int cmp_hkey(const void *pa, const void *pb) {
+  const hkey *a = pa, *b = pb;
+  if (a->hash != b->hash) return a->hash < b->hash ? -1 : 1;
+  return a->entry < b->entry ? -1 : a->entry > b->entry ? 1 : 0;
+}
+
+/* First position of hash h in the sorted index, or ix->n. */
+static size_t hindex_find(const hindex *ix, uint64_t h) {
+  size_t lo = 0, hi = ix->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ix->k[mid].hash < h) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+static int index_values(lint_ctx *c, hindex *ix, const sbp_node *filter, size_t entry) {
+  int rc = SBP_OK;
+  for (const sbp_node *v = filter->first; v && rc == SBP_OK; v = v->next)
+    if (v->type == SBP_NODE_VALUE) rc = hindex_add(c, ix, value_hash(v), entry);
+  return rc;
+}
+
+static int build_index(lint_ctx *c, hindex *ix) {
+  int rc = SBP_OK;
+  for (size_t i = 0; i < c->ne && rc == SBP_OK; i++) {
+    if (!c->e[i].filtered) continue;
+    for (const sbp_node *g = c->e[i].rule->first; g && rc == SBP_OK; g = g->next) {
+      if (!is_filter_node(g)) continue;
+      rc = hindex_add(c, ix, node_hash(g), i);
+      if (rc == SBP_OK && g->type == SBP_NODE_FILTER) rc = index_values(c, ix, g, i);
+      if (g->type == SBP_NODE_REQUIRE_ANY)
+        for (const sbp_node *k = g->first; k && rc == SBP_OK; k = k->next) {
+          rc = hindex_add(c, ix, node_hash(k), i);
+          if (rc == SBP_OK && k->type == SBP_NODE_FILTER) rc = index_values(c, ix, k, i);
+        }
+    }
+  }
+  if (rc == SBP_OK && ix->n) qsort(ix->k, ix->n, sizeof *ix->k, cmp_hkey);
+  return rc;
+}
+
+/* Considers candidate x for filtered entry a. */
+static void consider(lint_ctx *c, lint_entry *a, size_t xi, const sbp_node **dup_of,
+                     uint8_t *dup_later, size_t *best) {
+  const lint_entry *x = &c->e[xi];
+  if (x->rule_idx <= a->rule_idx || !x->filtered || !op_covers(x, a)) return;
+  if (strcmp(x->op, a->op) == 0 && same_body(x->rule, a->rule)) {
+    if (dup_of[x->rule_idx] == NULL) dup_of[x->rule_idx] = a->rule;
+    dup_later[a->rule_idx] = 1;
+  } else if (*best != SIZE_MAX && c->e[*best].rule_idx >= x->rule_idx) {
+    return;
+  } else if (!filters_cover(c, x->rule, a->rule)) {
+    return;
+  }
+  if (*best == SIZE_MAX || c->e[*best].rule_idx < x->rule_idx) *best = xi;
+}
+
+static void lookup(lint_ctx *c, const hindex *ix, uint64_t h, lint_entry *a,
+                   const sbp_node **dup_of, uint8_t *dup_later, size_t *best) {
+  for (size_t k = hindex_find(ix, h); k < ix->n && ix->k[k].hash == h; k++)
+    consider(c, a, ix->k[k].entry, dup_of, dup_later, best);
+}
+
 typedef struct op_bucket {
   const char *op;
-  size_t *idx;
-  size_t n, cap;
+  const lint_entry *first; /* an entry on the op (for its chain) */
+  size_t last_unfiltered;  /* highest rule index of an unfiltered entry, or SIZE_MAX */
+  const sbp_node *last_unfiltered_rule;
+  size_t first_filtered[3]; /* by action: lowest rule index of a filtered entry */
+  const sbp_node *first_filtered_rule[3];
+  size_t *unfiltered;       /* entries without filters, in order */
+  size_t nunf, capunf;
 } op_bucket;
 
 static op_bucket *find_bucket(op_bucket *b, size_t nb, const char *op) {
@@ -650,66 +819,105 @@ static op_bucket *find_bucket(op_bucket *b, size_t nb, const char *op) {
 
 static int check_order(lint_ctx *c) {
   int rc = SBP_OK;
-  /* Buckets of entries per operation name. */
+  hindex ix = {NULL, 0, 0};
   op_bucket *b = sbp__calloc(c->alloc, c->ne ? c->ne : 1, sizeof *b);
-  uint8_t *dup_reported = sbp__calloc(c->alloc, c->nrules ? c->nrules : 1, 1);
+  uint8_t *reported = sbp__calloc(c->alloc, c->nrules ? c->nrules : 1, 1);
   uint8_t *dup_later = sbp__calloc(c->alloc, c->nrules ? c->nrules : 1, 1);
   const sbp_node **dup_of = sbp__calloc(c->alloc, c->nrules ? c->nrules : 1, sizeof *dup_of);
   size_t nb = 0;
-  if (b == NULL || dup_reported == NULL || dup_later == NULL || dup_of == NULL) {
+  if (b == NULL || reported == NULL || dup_later == NULL || dup_of == NULL) {
     rc = SBP_E_NOMEM;
     goto done;
   }
+  /* Buckets per operation name (few distinct names: a linear search is fine). */
   for (size_t i = 0; i < c->ne && rc == SBP_OK; i++) {
-    op_bucket *k = find_bucket(b, nb, c->e[i].op);
+    lint_entry *e = &c->e[i];
+    op_bucket *k = find_bucket(b, nb, e->op);
     if (k == NULL) {
       k = &b[nb++];
-      k->op = c->e[i].op;
+      k->op = e->op;
+      k->first = e;
+      k->last_unfiltered = SIZE_MAX;
+      for (int a = 0; a < 3; a++) k->first_filtered[a] = SIZE_MAX;
     }
-    if (k->n == k->cap) {
-      size_t cap = k->cap ? k->cap * 2 : 8;
-      size_t *ni = sbp__realloc(c->alloc, k->idx, cap * sizeof *ni);
-      if (ni == NULL) {
+    if (e->filtered) {
+      if (k->first_filtered[e->action] == SIZE_MAX) {
+        k->first_filtered[e->action] = e->rule_idx;
+        k->first_filtered_rule[e->action] = e->rule;
+      }
+      continue;
+    }
+    k->last_unfiltered = e->rule_idx;
+    k->last_unfiltered_rule = e->rule;
+    if (k->nunf == k->capunf) {
+      size_t cap = k->capunf ? k->capunf * 2 : 4;
+      size_t *nu = sbp__realloc(c->alloc, k->unfiltered, cap * sizeof *nu);
+      if (nu == NULL) {
         rc = SBP_E_NOMEM;
         break;
       }
-      k->idx = ni;
-      k->cap = cap;
+      k->unfiltered = nu;
+      k->capunf = cap;
     }
-    k->idx[k->n++] = i;
+    k->unfiltered[k->nunf++] = i;
   }
+  if (rc == SBP_OK) rc = build_index(c, &ix);
   if (rc != SBP_OK) goto done;
 
-  /* Duplicates and shadowing: for each entry, the later entries on its chain. */
-  for (size_t i = 0; i < c->ne && rc == SBP_OK; i++) {
+  for (size_t i = 0; i < c->ne; i++) {
     lint_entry *a = &c->e[i];
-    const char *names[MAX_CHAIN + 1];
-    size_t nn = 0;
-    names[nn++] = a->op;
-    for (size_t k = 1; k < a->nchain; k++) names[nn++] = sbp_catalog_op_name(a->chain[k]);
-    for (size_t k = 0; k < nn && a->shadowed_by == NULL; k++) {
-      op_bucket *bk = find_bucket(b, nb, names[k]);
-      if (bk == NULL) continue;
-      /* Latest first: the rule that decides first. */
-      for (size_t m = bk->n; m-- > 0 && a->shadowed_by == NULL;) {
-        const lint_entry *x = &c->e[bk->idx[m]];
-        if (x->rule_idx <= a->rule_idx) break;
-        if (k == 0 && same_body(x->rule, a->rule)) {
-          if (dup_of[x->rule_idx] == NULL) dup_of[x->rule_idx] = a->rule;
-          dup_later[a->rule_idx] = 1;
-          a->shadowed_by = x->rule;
-          break;
+    if (a->filtered) {
+      const sbp_node *f = a->rule->first;
+      while (f && !is_filter_node(f)) f = f->next;
+      if (f == NULL) continue;
+      size_t best = SIZE_MAX;
+      lookup(c, &ix, node_hash(f), a, dup_of, dup_later, &best);
+      if (f->type == SBP_NODE_FILTER && f->first && f->first->type == SBP_NODE_VALUE) {
+        const sbp_node *v = f->first;
+        if (v->kind == SBP_VALUE_STRING) {
+          uint64_t h = value_seed(v);
+          for (size_t k = 0; k <= v->text_len; k++) {
+            uint64_t key = mix(mix(FNV_OFFSET, "V", 1), &h, sizeof h);
+            lookup(c, &ix, key, a, dup_of, dup_later, &best);
+            if (k < v->text_len) h = mix(h, v->text + k, 1);
+          }
+        } else {
+          lookup(c, &ix, value_hash(v), a, dup_of, dup_later, &best);
         }
-        if (a->filtered) {
-          if (x->filtered && filters_cover(c, x->rule, a->rule)) a->shadowed_by = x->rule;
-        } else if (a->is_default) {
-          if (x->is_default && !x->filtered) a->shadowed_by = x->rule;
-        } else if (!x->filtered && !x->is_default) {
-          a->shadowed_by = x->rule;
-        }
+      }
+      if (best != SIZE_MAX) a->shadowed_by = c->e[best].rule;
+      continue;
+    }
+    /* Unfiltered: a later unfiltered rule on the operation or an ancestor decides first
+     * (for default: a later unfiltered default). */
+    op_bucket *own = find_bucket(b, nb, a->op);
+    for (size_t k = 0; own && k < own->nunf; k++) {
+      const lint_entry *x = &c->e[own->unfiltered[k]];
+      if (x->rule_idx > a->rule_idx && same_body(x->rule, a->rule)) {
+        if (dup_of[x->rule_idx] == NULL) dup_of[x->rule_idx] = a->rule;
+        dup_later[a->rule_idx] = 1;
+        a->shadowed_by = x->rule;
+        break;
+      }
+    }
+    if (a->shadowed_by) continue;
+    size_t best_idx = 0;
+    if (a->is_default) {
+      if (own->last_unfiltered > a->rule_idx) a->shadowed_by = own->last_unfiltered_rule;
+      continue;
+    }
+    for (size_t k = 0; k < a->nchain; k++) {
+      const char *name = k == 0 ? a->op : sbp_catalog_op_name(a->chain[k]);
+      if (name == NULL || strcmp(name, "default") == 0) continue;
+      op_bucket *bk = find_bucket(b, nb, name);
+      if (bk && bk->last_unfiltered != SIZE_MAX && bk->last_unfiltered > a->rule_idx &&
+          bk->last_unfiltered > best_idx) {
+        best_idx = bk->last_unfiltered;
+        a->shadowed_by = bk->last_unfiltered_rule;
       }
     }
   }
+
   /* Report: a rule all of whose entries are shadowed never decides. */
   size_t ei = 0;
   for (size_t ri = 0; ri < c->nrules && rc == SBP_OK; ri++) {
@@ -731,9 +939,8 @@ static int check_order(lint_ctx *c) {
                          pos_text(dup_of[ri], pos, sizeof pos));
       if (rc != SBP_OK) break;
     }
-    if (any && all && by != NULL) {
-      /* A rule repeated later is reported once, as a duplicate, at the later copy. */
-      if (dup_later[ri]) continue;
+    /* A rule repeated later is reported once, as a duplicate, at the later copy. */
+    if (any && all && by != NULL && !dup_later[ri]) {
       rc = rule_text(c, by, text, sizeof text);
       if (rc == SBP_OK)
         rc = sbp__lint_add(c->r, SBP__L_SHADOWED_RULE, 0, file, line, col, NULL, 0,
@@ -744,41 +951,46 @@ static int check_order(lint_ctx *c) {
   }
   if (rc != SBP_OK) goto done;
 
-  /* The ordering trap: an unfiltered rule after filtered rules of the other action. */
+  /* The ordering trap: an unfiltered rule after filtered rules of the other action on its
+   * operation or below it. */
   for (size_t j = 0; j < c->ne && rc == SBP_OK; j++) {
     const lint_entry *u = &c->e[j];
-    if (u->filtered || u->is_default) continue;
-    for (size_t i = 0; i < c->ne; i++) {
-      const lint_entry *f = &c->e[i];
-      if (f->rule_idx >= u->rule_idx) break;
-      if (!f->filtered || f->action == u->action || !op_covers(u, f)) continue;
-      if (dup_reported[u->rule_idx]) break;
-      dup_reported[u->rule_idx] = 1;
-      const char *file;
-      uint32_t line, col;
-      node_pos(c, u->rule, u->rule, &file, &line, &col);
-      char pos[320];
-      char fix[160];
-      int fl = 0;
-      if (strncmp(u->op, "file", 4) == 0)
-        fl = snprintf(fix, sizeof fix, "(%s %s (subpath \"/\"))",
-                      u->action == SBP_ALLOW ? "allow" : "deny", u->op);
-      rc = sbp__lint_add(c->r, SBP__L_UNFILTERED_AFTER_FILTERED, 0, file, line, col,
-                         fl > 0 ? fix : NULL, fl > 0 ? (size_t)fl : 0,
-                         "unfiltered (%s %s) after the filtered %s at %s does not override it: "
-                         "filtered rules decide first, in either order (semantics.md 3.2); as a "
-                         "fallback it belongs before them, and to override them it needs a "
-                         "filter that matches everything",
-                         u->action == SBP_ALLOW ? "allow" : "deny", u->op,
-                         f->action == SBP_ALLOW ? "allow" : "deny",
-                         pos_text(f->rule, pos, sizeof pos));
-      break;
+    if (u->filtered || u->is_default || reported[u->rule_idx]) continue;
+    int other = u->action == SBP_ALLOW ? SBP_DENY : SBP_ALLOW;
+    size_t first = SIZE_MAX;
+    const sbp_node *frule = NULL;
+    for (size_t k = 0; k < nb; k++) {
+      if (b[k].first_filtered[other] >= u->rule_idx || b[k].first_filtered[other] >= first)
+        continue;
+      if (!op_covers(u, b[k].first)) continue;
+      first = b[k].first_filtered[other];
+      frule = b[k].first_filtered_rule[other];
     }
+    if (frule == NULL) continue;
+    reported[u->rule_idx] = 1;
+    const char *file;
+    uint32_t line, col;
+    node_pos(c, u->rule, u->rule, &file, &line, &col);
+    char pos[320];
+    char fix[160];
+    int fl = 0;
+    if (strncmp(u->op, "file", 4) == 0)
+      fl = snprintf(fix, sizeof fix, "(%s %s (subpath \"/\"))",
+                    u->action == SBP_ALLOW ? "allow" : "deny", u->op);
+    rc = sbp__lint_add(c->r, SBP__L_UNFILTERED_AFTER_FILTERED, 0, file, line, col,
+                       fl > 0 ? fix : NULL, fl > 0 ? (size_t)fl : 0,
+                       "unfiltered (%s %s) after the filtered %s at %s does not override it: "
+                       "filtered rules decide first, in either order (semantics.md 3.2); as a "
+                       "fallback it belongs before them, and to override them it needs a "
+                       "filter that matches everything",
+                       u->action == SBP_ALLOW ? "allow" : "deny", u->op,
+                       other == SBP_ALLOW ? "allow" : "deny", pos_text(frule, pos, sizeof pos));
   }
 done:
-  for (size_t i = 0; b && i < nb; i++) sbp__free(c->alloc, b[i].idx);
+  for (size_t i = 0; b && i < nb; i++) sbp__free(c->alloc, b[i].unfiltered);
   sbp__free(c->alloc, b);
-  sbp__free(c->alloc, dup_reported);
+  sbp__free(c->alloc, ix.k);
+  sbp__free(c->alloc, reported);
   sbp__free(c->alloc, dup_later);
   sbp__free(c->alloc, dup_of);
   return rc;
