@@ -40,6 +40,10 @@ if(TARGET sbprofile_cli)
                      -P ${_sbp_golden})
     set_tests_properties(cli__${_n} PROPERTIES ENVIRONMENT "${_sbp_cli_env}")
   endforeach()
+  add_test(NAME sbp_cli_manpage
+           COMMAND ${CMAKE_COMMAND} -DSBP=$<TARGET_FILE:sbprofile_cli>
+                   -DMAN=${PROJECT_SOURCE_DIR}/docs/sbprofile.1
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/data/cli/manpage_check.cmake)
   add_test(NAME sbp_cli_corpus
            COMMAND ${CMAKE_COMMAND} -DSBP=$<TARGET_FILE:sbprofile_cli>
                    -DCORPUS=${SBP_CORPUS_DIR}
