@@ -228,7 +228,7 @@ static void sort_diags(sbp_lint_result *r) {
         break;
       }
   }
-  qsort(r->diags, r->n, sizeof *r->diags, diag_cmp);
+  if (r->n > 1) qsort(r->diags, r->n, sizeof *r->diags, diag_cmp);
 }
 
 /* ---- checks on the text ---------------------------------------------------------------- */

@@ -40,6 +40,12 @@ if(TARGET sbprofile_cli)
                      -P ${_sbp_golden})
     set_tests_properties(cli__${_n} PROPERTIES ENVIRONMENT "${_sbp_cli_env}")
   endforeach()
+  add_test(NAME sbp_cli_write_files
+           COMMAND ${CMAKE_COMMAND} -DSBP=$<TARGET_FILE:sbprofile_cli>
+                   -DDATA=${CMAKE_CURRENT_SOURCE_DIR}/data/cli
+                   -DWORK=${CMAKE_CURRENT_BINARY_DIR}/cli_write_files
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/data/cli/write_files.cmake)
+  set_tests_properties(sbp_cli_write_files PROPERTIES ENVIRONMENT "${_sbp_cli_env}")
   add_test(NAME sbp_cli_manpage
            COMMAND ${CMAKE_COMMAND} -DSBP=$<TARGET_FILE:sbprofile_cli>
                    -DMAN=${PROJECT_SOURCE_DIR}/docs/sbprofile.1
