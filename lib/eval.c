@@ -181,9 +181,9 @@ int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
   ev->err = err;
   ev->opts = o;
   ev->flags = o->flags;
-  ev->max_steps = o->max_steps ? o->max_steps : 20000000u;
+  ev->max_steps = o->max_steps ? o->max_steps : 10000000u;
   ev->max_depth = o->max_depth ? o->max_depth : 100000u;
-  ev->max_memory = o->max_memory ? o->max_memory : ((size_t)256 << 20);
+  ev->max_memory = o->max_memory ? o->max_memory : ((size_t)64 << 20);
   ev->max_rules = o->max_rules ? o->max_rules : 1000000u;
   ev->max_string = o->max_string ? o->max_string : ((size_t)1 << 20);
   ev->max_import_depth = o->max_import_depth ? o->max_import_depth : 16u;
