@@ -29,5 +29,6 @@
 #include "sbprofile/iter.h"
 #include "sbprofile/read.h"
 #include "sbprofile/serialize.h"
+#include "sbprofile/format.h"
 
 #endif /* SBPROFILE_H */
