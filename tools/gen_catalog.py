@@ -539,6 +539,16 @@ def main():
         w("  {%s, %s, %dll, %s}," % (cstr(b), cstr(n), val, mask_c(m)))
     w("};")
     w("")
+    cnames = {}
+    for b, n, val, m in const_rows:
+        if b in ("send-signal", "errno"):
+            continue  # modifier arguments, not bound variables of their own
+        cnames[n] = cnames.get(n, 0) | m
+    w("const sbp__cat_name sbp__cat_constant_names[] = {")
+    for n, m in sorted(cnames.items(), key=lambda kv: kv[0].encode()):
+        w("  {%s, %s}," % (cstr(n), mask_c(m)))
+    w("};")
+    w("")
     w("const sbp__modifier_info sbp__cat_modifiers[] = {")
     for n, canon, implied, ap_, ar, fl, src, m in sorted(
             mod_rows, key=lambda r: (r[0].encode(), r[7])):
@@ -559,6 +569,7 @@ def main():
         ("sbp__cat_ncategories", len(cat_names)), ("sbp__cat_nopmodifiers", len(mod_names)),
         ("sbp__cat_nopnames", len(names_sorted)), ("sbp__cat_naliases", len(alias_rows)),
         ("sbp__cat_nconstants", len(const_rows)), ("sbp__cat_nmodifiers", len(mod_rows)),
+        ("sbp__cat_nconstant_names", len(cnames)),
     ]
     for name, n in counts:
         w("const size_t %s = %d;" % (name, n))
