@@ -438,6 +438,18 @@ int sbp_catalog_op_lookup(uint32_t version, const char *name, size_t len,
   return SBP_OK;
 }
 
+int sbp_catalog_op_accepts_modifier(const sbp_catalog_op *op, const char *name, size_t len) {
+  if (op == NULL || (name == NULL && len > 0)) return -1;
+  const sbp__op_info *o = OP(op);
+  const sbp__modifier_info *m = find_modifier(o->version, name, len);
+  if (m == NULL) return o->categories_known == 1 ? 0 : -1;
+  if (m->flags & SBP__MOD_NOOP) return 1;
+  for (size_t i = 0; i < sbp__cat_nopmodifiers; i++)
+    if (strcmp(sbp__cat_op_modifiers[i], m->canonical) == 0 && ((o->modifiers >> i) & 1u))
+      return 1;
+  return o->categories_known == 1 ? 0 : -1;
+}
+
 size_t sbp_catalog_op_count(uint32_t version) {
   const sbp__cat_version *v = version_with(version, SBP__CAT_HAS_OPS);
   return v ? v->n_ops : 0;

@@ -372,6 +372,27 @@ static void test_op_accepts(void **state) {
   assert_int_equal(sbp_catalog_op_accepts(op_in(V1015, "iokit-open"), S("iokit-user-client")), 1);
 }
 
+static void test_op_accepts_modifier(void **state) {
+  (void)state;
+  const sbp_catalog_op *def = op_in(V1015, "default");
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def, S("no-report")), 1);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def, S("no-log")), 1);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def, S("partial-symbolication")), 1);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def, S("termination")), 1);
+  /* no-sandbox is accepted by process-exec* only, not by default. */
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def, S("no-sandbox")), 0);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(op_in(V1015, "process-exec"), S("no-sandbox")),
+                   1);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def, S("errno")), 0); /* not in 10.15 */
+  assert_int_equal(sbp_catalog_op_accepts_modifier(op_in(V1012, "default"), S("message")), 0);
+  /* 14.4.1 rows borrow 10.15's list, so what it lacks is unknown. */
+  const sbp_catalog_op *def14 = op_in(V144, "default");
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def14, S("report")), 1);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def14, S("errno")), -1);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(op_in(V144, "file-lock"), S("report")), -1);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(NULL, S("report")), -1);
+}
+
 /* ---- filters and constants --------------------------------------------------------------- */
 
 static const sbp_catalog_filter *filter_in(uint32_t v, const char *s) {
@@ -807,6 +828,7 @@ int main(void) {
       cmocka_unit_test(test_op_aliases),
       cmocka_unit_test(test_op_versions),
       cmocka_unit_test(test_op_accepts),
+      cmocka_unit_test(test_op_accepts_modifier),
       cmocka_unit_test(test_filters),
       cmocka_unit_test(test_constants),
       cmocka_unit_test(test_constant_listing),

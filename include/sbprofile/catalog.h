@@ -269,6 +269,18 @@ SBP_API int sbp_catalog_op_id(const sbp_catalog_op *op);
 SBP_API int sbp_catalog_op_accepts(const sbp_catalog_op *op, const char *category, size_t len);
 
 /**
+ * @brief Does the operation accept a `(with NAME ...)` modifier? Aliases count as the modifier
+ *        they stand for (no-log as no-report); deprecated no-op modifiers are accepted
+ *        everywhere they exist.
+ * @param[in] op the row; @param[in] name the modifier as written; @param[in] len its length.
+ * @return 1 yes, 0 no (including a modifier the row's version does not have), -1 unknown (the
+ *         row's table is borrowed or unknown and does not list it, or op is NULL).
+ * @since 0.1
+ */
+SBP_API int sbp_catalog_op_accepts_modifier(const sbp_catalog_op *op, const char *name,
+                                            size_t len);
+
+/**
  * @brief How many operation rows a version has (0 for a version without an operation table).
  * @param[in] version a version number; 0 means the newest.
  * @since 0.1
