@@ -30,5 +30,6 @@
 #include "sbprofile/read.h"
 #include "sbprofile/serialize.h"
 #include "sbprofile/format.h"
+#include "sbprofile/catalog.h"
 
 #endif /* SBPROFILE_H */

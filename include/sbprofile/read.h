@@ -86,10 +86,13 @@ typedef struct sbp_read_options {
   size_t max_string;      /**< bytes in one string [1 MiB] */
   size_t max_import_depth;/**< nested imports [16] */
   size_t max_nesting;     /**< nesting of lists in the text [10,000] */
+  uint32_t macos;         /**< the macOS version whose operation and filter names are bound
+                               ((major << 16) | (minor << 8) | patch, as the catalog encodes
+                               it); 0 binds every name some known version has */
 } sbp_read_options;
 
 /** Initialiser: `sbp_read_options o = SBP_READ_OPTIONS_INIT;` */
-#define SBP_READ_OPTIONS_INIT {SBP_READ_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0}
+#define SBP_READ_OPTIONS_INIT {SBP_READ_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0}
 
 /** One text of a profile read from several (see sbp_profile_read_sources()). */
 typedef struct sbp_source {
