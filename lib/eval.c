@@ -664,12 +664,14 @@ static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
     }
     return eval_body(ev, m, fn->u.clo.body, e);
   arity:
-    return sbp__eval_fail(ev, SBP_E_EVAL,
-                          "wrong number of arguments to %s (expected %s%zu, got %zu)",
-                          fn->u.clo.name ? fn->u.clo.name->u.sym.s : "#<closure>",
-                          p->type == T_SYM || (p->type == T_PAIR && want && 0) ? "at least "
-                                                                                : "",
-                          want, argc);
+    {
+      cell *tail = fn->u.clo.params;
+      while (tail->type == T_PAIR) tail = CDR(tail);
+      return sbp__eval_fail(ev, SBP_E_EVAL,
+                            "wrong number of arguments to %s (expected %s%zu, got %zu)",
+                            fn->u.clo.name ? fn->u.clo.name->u.sym.s : "#<closure>",
+                            tail->type == T_SYM ? "at least " : "", want, argc);
+    }
   }
   if (fn->type == T_PRIM) {
     const sbp__prim *pr = &sbp__eval_prims[fn->prim];

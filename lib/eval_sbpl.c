@@ -485,7 +485,6 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
   rule->line = line;
   rule->column = col;
   /* lists were built reversed */
-  ops = CDR(ev->nil) == NULL ? ops : ops;
   cell *r;
   cell *rops = ev->nil, *rfilters = ev->nil, *rmods = ev->nil;
   for (r = ops; r->type == T_PAIR; r = CDR(r))
