@@ -475,9 +475,9 @@ def main():
         w(" *   %s (sha256 %s)" % (f, digest))
     w(" * Regenerate: python3 tools/gen_catalog.py [--spec DIR] [--out lib/catalog_data.c]")
     for v in sorted(dropped):
-        w(" * %s: left out %s: simbple's table lists it with no filter, and no filter of 10.15"
+        w(" * %s: left out %s: simbple's table lists every named argument under 'local', and"
           % (VERSIONS[v][0], ", ".join(sorted(dropped[v]))))
-        w(" *   or 15.x names it, so it cannot be attributed.")
+        w(" *   no filter of 10.15 or 15.x names this one, so it cannot be attributed.")
     w(" */")
     w('#include "catalog_data.h"')
     w("")
