@@ -29,5 +29,6 @@
 #include "sbprofile/iter.h"
 #include "sbprofile/build.h"
 #include "sbprofile/serialize.h"
+#include "sbprofile/catalog.h"
 
 #endif /* SBPROFILE_H */
