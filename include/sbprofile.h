@@ -27,6 +27,7 @@
 #include "sbprofile/common.h"
 #include "sbprofile/profile.h"
 #include "sbprofile/iter.h"
+#include "sbprofile/build.h"
 #include "sbprofile/read.h"
 #include "sbprofile/serialize.h"
 #include "sbprofile/format.h"

@@ -15,12 +15,12 @@
  *   filters_derived_catalina_simbple.txt (sha256 2d77ba48bb4eb35a)
  *   modifiers_by_source.tsv (sha256 61c2cb1f0e94fee1)
  * Regenerate: python3 tools/gen_catalog.py [--spec DIR] [--out lib/catalog_data.c]
- * 10.12: 1 named-argument symbols of the collapsed table could not be attributed to a
- *   filter (no filter of 10.15 or 15.x names them) and were left out.
- * 10.13: 1 named-argument symbols of the collapsed table could not be attributed to a
- *   filter (no filter of 10.15 or 15.x names them) and were left out.
- * 10.14: 1 named-argument symbols of the collapsed table could not be attributed to a
- *   filter (no filter of 10.15 or 15.x names them) and were left out.
+ * 10.12: left out HOST_CHUD_PORT: simbple's table lists every named argument under 'local', and
+ *   no filter of 10.15 or 15.x names this one, so it cannot be attributed.
+ * 10.13: left out HOST_CHUD_PORT: simbple's table lists every named argument under 'local', and
+ *   no filter of 10.15 or 15.x names this one, so it cannot be attributed.
+ * 10.14: left out HOST_CHUD_PORT: simbple's table lists every named argument under 'local', and
+ *   no filter of 10.15 or 15.x names this one, so it cannot be attributed.
  */
 #include "catalog_data.h"
 

@@ -355,7 +355,7 @@ def main():
             for k, val in na:
                 targets = sorted(x for x in owner.get(k, ()) if x in ftab[v])
                 if not targets:
-                    dropped[v] = dropped.get(v, 0) + 1
+                    dropped.setdefault(v, set()).add(k)
                 for t in targets:
                     put(v, t, k, val)
     for v in (V1015, V15):
@@ -475,9 +475,9 @@ def main():
         w(" *   %s (sha256 %s)" % (f, digest))
     w(" * Regenerate: python3 tools/gen_catalog.py [--spec DIR] [--out lib/catalog_data.c]")
     for v in sorted(dropped):
-        w(" * %s: %d named-argument symbols of the collapsed table could not be attributed to a"
-          % (VERSIONS[v][0], dropped[v]))
-        w(" *   filter (no filter of 10.15 or 15.x names them) and were left out.")
+        w(" * %s: left out %s: simbple's table lists every named argument under 'local', and"
+          % (VERSIONS[v][0], ", ".join(sorted(dropped[v]))))
+        w(" *   no filter of 10.15 or 15.x names this one, so it cannot be attributed.")
     w(" */")
     w('#include "catalog_data.h"')
     w("")
