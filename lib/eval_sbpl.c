@@ -13,7 +13,9 @@
 
 /* ---- names ----------------------------------------------------------------------------- */
 
-#include "eval_names.inc"
+/* Named arguments of the errno modifier that the catalog does not list: the spec's modifier
+ * table names only these few. */
+static const char *const errno_names[] = {"EINTR", "EIO", "ENOENT", "ENXIO", "EPERM", "ESRCH"};
 
 /* Prelude helpers that are filters without a catalog row. */
 static const sbp__filter_info extra_filters[] = {
@@ -30,24 +32,6 @@ static int cmp_str(const char *a, size_t alen, const char *b) {
   if (c) return c;
   return alen < blen ? -1 : alen > blen ? 1 : 0;
 }
-
-#define BSEARCH(arr, key, len, field, out)                    \
-  do {                                                        \
-    size_t lo_ = 0, hi_ = sizeof(arr) / sizeof((arr)[0]);     \
-    (out) = -1;                                               \
-    while (lo_ < hi_) {                                       \
-      size_t mid_ = (lo_ + hi_) / 2;                          \
-      int c_ = cmp_str((key), (len), (arr)[mid_] field);      \
-      if (c_ == 0) {                                          \
-        (out) = (long)mid_;                                   \
-        break;                                                \
-      }                                                       \
-      if (c_ < 0)                                             \
-        hi_ = mid_;                                           \
-      else                                                    \
-        lo_ = mid_ + 1;                                       \
-    }                                                         \
-  } while (0)
 
 /* The one place that knows the names, through the catalog. macos 0 accepts a name any
  * known version has. Returns 1 for an operation (*op: the canonical name, "no-op" for names
@@ -77,9 +61,12 @@ static int known_name(uint32_t macos, const char *s, size_t len, const char **op
       *fi = &extra_filters[k];
       return 2;
     }
-  long i;
-  BSEARCH(eval_consts, s, len, .name, i);
-  if (i >= 0) return 3;
+  for (size_t k = 0; k < nv; k++) {
+    uint32_t v = macos ? macos : sbp_catalog_version_at(nv - 1 - k);
+    if (sbp_catalog_symbol_kinds(v, s, len) & SBP_CATALOG_SYMBOL_CONSTANT) return 3;
+  }
+  for (size_t k = 0; k < sizeof(errno_names) / sizeof(errno_names[0]); k++)
+    if (cmp_str(s, len, errno_names[k]) == 0) return 3;
   return 0;
 }
 

@@ -94,6 +94,22 @@ static void test_rules(void **state) {
              "(version 1)\n(allow file-read-data file-read-metadata (literal \"/x\"))\n");
 }
 
+static void test_versions(void **state) {
+  (void)state;
+  /* by default every name a known version has is bound; a version narrows that */
+  expect_out(V "(allow mach-task-read)", "(version 1)\n(allow mach-task-read)\n");
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.macos = 0x0A0F00; /* 10.15 */
+  expect_err_opts(V "(allow mach-task-read)", &o, SBP_E_EVAL, 2, 8,
+                  "unbound variable: mach-task-read");
+  sbp_error err = SBP_ERROR_INIT;
+  char *got = run_opts(V "(if (defined? 'mach-task-read) (allow mach-task-read) (allow mach-lookup))",
+                       &o, &err);
+  assert_non_null(got);
+  assert_string_equal(got, "(version 1)\n(allow mach-lookup)\n");
+  free(got);
+}
+
 static void test_positions(void **state) {
   (void)state;
   const char *text = V "(define (f) (allow file-read*))\n  (deny default)\n(f)";
@@ -453,6 +469,7 @@ static void test_api_args(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rules),       cmocka_unit_test(test_positions),
+      cmocka_unit_test(test_versions),
       cmocka_unit_test(test_scheme),      cmocka_unit_test(test_with_forms),
       cmocka_unit_test(test_params),      cmocka_unit_test(test_imports),
       cmocka_unit_test(test_errors),      cmocka_unit_test(test_limits),
