@@ -402,7 +402,8 @@ static int alloc_op(const sbp_alloc *alloc, void *ctx) {
   const char *text = ctx;
   sbp_profile *p = NULL;
   sbp_read_options o = SBP_READ_OPTIONS_INIT;
-  o.flags = SBP_READ_SYMBOLIC_PARAMS;
+  o.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
+  o.import = resolver;
   int rc = sbp_profile_read(&p, text, strlen(text), "t.sb", &o, alloc, NULL);
   sbp_profile_free(p);
   return rc;
@@ -410,7 +411,8 @@ static int alloc_op(const sbp_alloc *alloc, void *ctx) {
 
 static void test_alloc_failures(void **state) {
   (void)state;
-  const char *text = V "(define (h p) (string-append (param \"H\") p))\n"
+  const char *text = V "(import \"a.sb\") (import \"missing.sb\")\n"
+                       "(define (h p) (string-append (param \"H\") p))\n"
                        "(with-filter (require-not (literal \"/x\"))\n"
                        "  (allow file-read* (subpath (h \"/a\")) (regex #\"^/b\")))\n"
                        "(map (lambda (x) (deny file-write* (literal x))) '(\"/1\" \"/2\"))\n";
