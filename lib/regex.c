@@ -1,5 +1,6 @@
-/* Apple's SBPL regex dialect: a parser that compiles straight to an NFA program, and a
- * Pike-VM style simulation over sparse state sets.
+/* Apple's SBPL regex dialect: a parser that compiles straight to an NFA program, a lazy DFA
+ * built from it on demand, and a Pike-VM style simulation over sparse state sets (used for
+ * empty subjects and as the reference in tests).
  *
  * Semantics chosen (see include/sbprofile/regex.h for the public statement):
  *  - bytes, not characters: every byte 0x00-0xff is a literal of itself; no locale, no case
@@ -17,12 +18,16 @@
  * always lie before any later insertion point, so their absolute indexes stay valid.
  *
  * Neither the parser nor the matcher recurses: groups use a fixed stack capped at
- * RE_MAX_DEPTH, epsilon closures use an explicit stack in the scratch space. The matcher
- * visits each (instruction, position) pair at most once: O(program size x subject length).
+ * RE_MAX_DEPTH, epsilon closures use an explicit stack in the scratch space. The NFA
+ * simulation visits each (instruction, position) pair at most once, and the DFA spends at
+ * most one NFA step per byte: O(program size x subject length) either way.
+ *
+ * Memory: the compiled regex is one allocation holding the program, the classes and the
+ * search scratch (NFA sets and the DFA cache), so a search never allocates. The price is that
+ * a compiled regex serves one thread at a time (sbp__regex_search_scratch lifts that).
  */
 #include "regex.h"
 
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

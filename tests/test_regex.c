@@ -745,6 +745,50 @@ static void test_differential_posix(void **state) {
   assert_true(matched < compared - compared / 10);
 }
 
+/* Random byte strings over the dialect's special characters: compiling never crashes, an
+ * error always has a position inside the pattern (or just after it), and the DFA agrees
+ * with the NFA on what compiles. */
+static void test_random_patterns(void **state) {
+  (void)state;
+  static const char alphabet[] = "()[]{}|*+?^$.\\-,0123ab/\x80\xff";
+  /* sizeof - 1 drops the terminator; a NUL byte is added as one more letter below. */
+  const size_t nalpha = sizeof(alphabet) - 1 + 1;
+  unsigned ok = 0, bad = 0;
+  for (int p = 0; p < 20000; p++) {
+    char pat[24];
+    size_t plen = rnd(sizeof(pat));
+    for (size_t i = 0; i < plen; i++) {
+      size_t k = rnd((unsigned)nalpha);
+      pat[i] = k < nalpha - 1 ? alphabet[k] : '\0';
+    }
+    sbp__regex *re = NULL;
+    sbp_error err = SBP_ERROR_INIT;
+    int rc = sbp__regex_compile(NULL, plen ? pat : NULL, plen, &re, &err);
+    if (rc != SBP_OK) {
+      assert_true(rc == SBP_E_SYNTAX || rc == SBP_E_LIMIT);
+      assert_null(re);
+      assert_true(err.column >= 1 && err.column <= plen + 1);
+      assert_int_equal(err.offset + 1, err.column);
+      assert_true(err.message[0] != '\0');
+      bad++;
+      continue;
+    }
+    ok++;
+    for (int t = 0; t < 6; t++) {
+      char subject[12];
+      size_t n = rnd(sizeof(subject));
+      for (size_t i = 0; i < n; i++) subject[i] = "ab/,-0\x80\xff\0"[rnd(9)];
+      int got = sbp__regex_search(re, subject, n);
+      if (got != sbp__regex_search_nfa(re, subject, n))
+        fail_msg("pattern %d: DFA and NFA disagree", p);
+    }
+    sbp__regex_free(re);
+  }
+  /* Both outcomes are common. */
+  assert_true(ok > 1000);
+  assert_true(bad > 1000);
+}
+
 /* ---- the corpus ------------------------------------------------------------------------- */
 
 typedef struct corpus_stats {
@@ -857,6 +901,7 @@ int main(void) {
       cmocka_unit_test(test_pathological),
       cmocka_unit_test(test_dfa_cache_thrash),
       cmocka_unit_test(test_differential_posix),
+      cmocka_unit_test(test_random_patterns),
       cmocka_unit_test(test_corpus_patterns),
       cmocka_unit_test(test_alloc_failure),
   };
