@@ -890,6 +890,28 @@ static void test_alloc_failure(void **state) {
   assert_true(calls >= 6);
 }
 
+/* A search never allocates: the allocator sees no call after the compile. */
+static void test_search_does_not_allocate(void **state) {
+  (void)state;
+  test_alloc ta;
+  test_alloc_init(&ta);
+  sbp__regex *re = NULL;
+  assert_int_equal(sbp__regex_compile(&ta.alloc, S("a[ab]{10}c|^/private/[^/]+/x$"), &re, NULL),
+                   SBP_OK);
+  size_t calls = ta.calls;
+  assert_int_equal(ta.live, 1); /* one block holds everything */
+  char s[5000];
+  for (size_t i = 0; i < sizeof(s); i++) s[i] = "ab/"[i % 3 == 0 ? 2 : (i * 7) % 2];
+  for (int r = 0; r < 3; r++) {
+    assert_int_equal(sbp__regex_search(re, s, sizeof(s)), 0);
+    assert_int_equal(sbp__regex_search(re, S("/private/tmp/x")), 1);
+    assert_int_equal(sbp__regex_search(re, NULL, 0), 0);
+  }
+  assert_int_equal(ta.calls, calls);
+  sbp__regex_free(re);
+  assert_int_equal(ta.live, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_match_table),
@@ -904,6 +926,7 @@ int main(void) {
       cmocka_unit_test(test_random_patterns),
       cmocka_unit_test(test_corpus_patterns),
       cmocka_unit_test(test_alloc_failure),
+      cmocka_unit_test(test_search_does_not_allocate),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
