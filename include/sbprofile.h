@@ -27,6 +27,9 @@
 #include "sbprofile/common.h"
 #include "sbprofile/profile.h"
 #include "sbprofile/iter.h"
+#include "sbprofile/build.h"
+#include "sbprofile/serialize.h"
+#include "sbprofile/catalog.h"
 #include "sbprofile/regex.h"
 
 #endif /* SBPROFILE_H */

@@ -1,0 +1,551 @@
+/* The SBPL serializer: a profile's tree to deterministic, correctly escaped SBPL text.
+ *
+ * Text goes straight into the output buffer through a small writer that reserves room in
+ * blocks, so that the common pieces (names, paths without quotes or backslashes) cost one
+ * memcpy each. Filters may nest without bound, so subtrees are walked with the parent links,
+ * never by recursion. Rule splitting happens while writing: a filter that would push the
+ * current rule over the limit is moved (once) behind a fresh copy of the rule's head. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sbprofile/serialize.h"
+
+#include "alloc.h"
+#include "buf.h"
+#include "error.h"
+#include "node.h"
+
+#define ALL_FLAGS (SBP_SERIALIZE_COMPACT | SBP_SERIALIZE_NO_COMMENTS | SBP_SERIALIZE_NO_SPLIT)
+
+typedef struct ser {
+  sbp_buf out;           /* the text being written */
+  size_t end;            /* out.len may grow up to here without asking the allocator */
+  const sbp_alloc *alloc;
+  uint32_t flags;
+  size_t limit;          /* split limit */
+  sbp_buf scratch;       /* a filter being moved behind a new rule head */
+  sbp_error *err;
+  int rc;                /* sticky: the first failure; writes are no-ops after it */
+} ser;
+
+/* ---- the writer ------------------------------------------------------------------------ */
+
+static int reserve_slow(ser *s, size_t n) {
+  if (s->rc != SBP_OK) return 0;
+  size_t extra = n < 4096 ? 4096 : n;
+  if (sbp__buf_grow(&s->out, s->alloc, extra) != SBP_OK) {
+    s->rc = sbp__nomem(s->err);
+    return 0;
+  }
+  s->end = s->out.len + extra;
+  return 1;
+}
+
+/* Room for n more bytes (the NUL is accounted for by the buffer). */
+static inline int reserve(ser *s, size_t n) {
+  if (s->out.len + n <= s->end && s->rc == SBP_OK) return 1;
+  return reserve_slow(s, n);
+}
+
+static inline void put(ser *s, const char *p, size_t n) {
+  if (!reserve(s, n)) return;
+  memcpy(s->out.ptr + s->out.len, p, n);
+  s->out.len += n;
+}
+
+#define PUT_LIT(s, lit) put((s), (lit), sizeof(lit) - 1)
+
+static inline void putc1(ser *s, char c) {
+  if (!reserve(s, 1)) return;
+  s->out.ptr[s->out.len++] = c;
+}
+
+static void put_int(ser *s, int64_t v) {
+  char tmp[24];
+  size_t i = sizeof(tmp);
+  uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  do {
+    tmp[--i] = (char)('0' + (int)(u % 10));
+    u /= 10;
+  } while (u != 0);
+  if (v < 0) tmp[--i] = '-';
+  put(s, tmp + i, sizeof(tmp) - i);
+}
+
+/* The body of a "..." literal: exactly '\' and '"' get a backslash; all else is verbatim. */
+static void put_escaped_body(ser *s, const char *t, size_t n) {
+  if (n == 0) return;
+  if (memchr(t, '"', n) == NULL && memchr(t, '\\', n) == NULL) {
+    put(s, t, n);
+    return;
+  }
+  if (n > (SIZE_MAX - 16) / 2) {
+    s->rc = sbp__nomem(s->err);
+    return;
+  }
+  if (!reserve(s, 2 * n)) return;
+  char *d = s->out.ptr + s->out.len;
+  const char *e = t + n;
+  while (t < e) {
+    /* Copy the run up to the next byte that needs a backslash. */
+    const char *q = memchr(t, '"', (size_t)(e - t));
+    const char *b = memchr(t, '\\', (size_t)(e - t));
+    const char *stop = q == NULL ? b : (b == NULL || q < b ? q : b);
+    if (stop == NULL) stop = e;
+    size_t run = (size_t)(stop - t);
+    memcpy(d, t, run);
+    d += run;
+    t = stop;
+    if (t < e) {
+      *d++ = '\\';
+      *d++ = *t++;
+    }
+  }
+  s->out.len = (size_t)(d - s->out.ptr);
+}
+
+static void put_quoted(ser *s, const char *t, size_t n) {
+  putc1(s, '"');
+  put_escaped_body(s, t, n);
+  putc1(s, '"');
+}
+
+/* ---- errors ---------------------------------------------------------------------------- */
+
+static void bad_name(ser *s, const sbp_node *n, const char *what) {
+  if (s->rc != SBP_OK) return;
+  char q[96] = "";
+  sbp__error_quote(q, sizeof(q), n->text ? n->text : "", n->text_len, 60);
+  sbp__error_at(s->err, SBP_E_INVALID_TREE, n->file, n->line, n->column, 0,
+                "%s name \"%s\" is not an SBPL symbol", what, q);
+  s->rc = SBP_E_INVALID_TREE;
+}
+
+static void put_symbol(ser *s, const sbp_node *n, const char *what) {
+  if (!sbp__is_symbol(n->text, n->text_len)) {
+    bad_name(s, n, what);
+    return;
+  }
+  put(s, n->text, n->text_len);
+}
+
+/* ---- values and filters ---------------------------------------------------------------- */
+
+static int is_compound(const sbp_node *n) {
+  switch (n->type) {
+    case SBP_NODE_FILTER:
+    case SBP_NODE_REQUIRE_ALL:
+    case SBP_NODE_REQUIRE_ANY:
+    case SBP_NODE_REQUIRE_NOT:
+    case SBP_NODE_MODIFIER:
+      return 1;
+    case SBP_NODE_VALUE:
+      return n->kind == SBP_VALUE_CONCAT;
+    default:
+      return 0;
+  }
+}
+
+static void put_leaf_value(ser *s, const sbp_node *n) {
+  switch (n->kind) {
+    case SBP_VALUE_STRING:
+      put_quoted(s, n->text, n->text_len);
+      break;
+    case SBP_VALUE_REGEX:
+      /* Raw only when it cannot end early under any reading: no '"', and no '\' right
+       * before the closing quote (a reader that took \" as an escape would run on). */
+      if (n->text_len == 0 ||
+          (memchr(n->text, '"', n->text_len) == NULL && n->text[n->text_len - 1] != '\\')) {
+        PUT_LIT(s, "#\"");
+        if (n->text_len != 0) put(s, n->text, n->text_len);
+        putc1(s, '"');
+      } else {
+        put_quoted(s, n->text, n->text_len);
+      }
+      break;
+    case SBP_VALUE_CONSTANT:
+      put_symbol(s, n, "constant");
+      break;
+    case SBP_VALUE_INTEGER:
+      put_int(s, n->num);
+      break;
+    case SBP_VALUE_BOOLEAN:
+      if (n->num) PUT_LIT(s, "#t");
+      else PUT_LIT(s, "#f");
+      break;
+    case SBP_VALUE_PARAM:
+      PUT_LIT(s, "(param ");
+      put_quoted(s, n->text, n->text_len);
+      putc1(s, ')');
+      break;
+    case SBP_VALUE_NETADDR:
+      put_symbol(s, n, "protocol");
+      if (n->text2 != NULL) {
+        PUT_LIT(s, " \"");
+        put_escaped_body(s, n->text2, n->text2_len);
+        putc1(s, ':');
+        if (n->num == SBP_PORT_ANY) putc1(s, '*');
+        else put_int(s, n->num);
+        putc1(s, '"');
+      }
+      break;
+    default:
+      if (s->rc == SBP_OK) {
+        sbp__error_at(s->err, SBP_E_INVALID_TREE, n->file, n->line, n->column, 0,
+                      "value of unknown kind %d", (int)n->kind);
+        s->rc = SBP_E_INVALID_TREE;
+      }
+      break;
+  }
+}
+
+/* The opening of a node: "(subpath", "(require-all", "(with report", "(string-append", or the
+ * whole text of a leaf (a value, an operation name). */
+static void put_open(ser *s, const sbp_node *n) {
+  switch (n->type) {
+    case SBP_NODE_FILTER:
+      putc1(s, '(');
+      put_symbol(s, n, "filter");
+      break;
+    case SBP_NODE_REQUIRE_ALL:
+      PUT_LIT(s, "(require-all");
+      break;
+    case SBP_NODE_REQUIRE_ANY:
+      PUT_LIT(s, "(require-any");
+      break;
+    case SBP_NODE_REQUIRE_NOT:
+      PUT_LIT(s, "(require-not");
+      break;
+    case SBP_NODE_MODIFIER:
+      PUT_LIT(s, "(with ");
+      put_symbol(s, n, "modifier");
+      break;
+    case SBP_NODE_OPERATION:
+      put_symbol(s, n, "operation");
+      break;
+    case SBP_NODE_VALUE:
+      if (n->kind == SBP_VALUE_CONCAT) PUT_LIT(s, "(string-append");
+      else put_leaf_value(s, n);
+      break;
+    default:
+      break;
+  }
+}
+
+/* Writes the subtree at top (a filter, require-*, modifier, value or operation) on one line.
+ * Iterative: the parent links lead back up, so depth costs no stack. */
+static void put_tree(ser *s, const sbp_node *top) {
+  const sbp_node *n = top;
+  for (;;) {
+    put_open(s, n);
+    if (s->rc != SBP_OK) return;
+    if (is_compound(n) && n->first != NULL) {
+      putc1(s, ' ');
+      n = n->first;
+      continue;
+    }
+    for (;;) {
+      if (is_compound(n)) putc1(s, ')');
+      if (n == top) return;
+      if (n->next != NULL) {
+        putc1(s, ' ');
+        n = n->next;
+        break;
+      }
+      n = n->parent;
+    }
+  }
+}
+
+/* ---- comments -------------------------------------------------------------------------- */
+
+/* One ';' line for every piece of t between LF, CR or CR LF. A space follows the ';' unless
+ * the piece is empty or starts with a space, a tab or another ';'. */
+static void put_comment(ser *s, const char *t, size_t n) {
+  size_t i = 0;
+  for (;;) {
+    size_t j = i;
+    while (j < n && t[j] != '\n' && t[j] != '\r') j++;
+    putc1(s, ';');
+    if (j > i && t[i] != ' ' && t[i] != '\t' && t[i] != ';') putc1(s, ' ');
+    put(s, t + i, j - i);
+    putc1(s, '\n');
+    if (j >= n) return;
+    if (t[j] == '\r' && j + 1 < n && t[j + 1] == '\n') j++;
+    i = j + 1;
+  }
+}
+
+/* ---- rules ----------------------------------------------------------------------------- */
+
+typedef struct rule_ctx {
+  const sbp_node *rule;
+  const sbp_node *mods;   /* first modifier, or NULL */
+  size_t head_start;      /* "(allow op ..." in the output */
+  size_t head_len;
+  const char *sep;        /* before each filter */
+  size_t sep_len;
+} rule_ctx;
+
+/* Modifiers and the closing parenthesis. */
+static void put_tail(ser *s, const rule_ctx *rc, int has_filters) {
+  for (const sbp_node *m = rc->mods; m != NULL; m = m->next) {
+    if (has_filters) put(s, rc->sep, rc->sep_len);
+    else putc1(s, ' ');
+    put_tree(s, m);
+  }
+  putc1(s, ')');
+}
+
+/* Ends the current piece of a split rule and starts the next: tail, newline, head again. */
+static void put_break(ser *s, const rule_ctx *rc) {
+  put_tail(s, rc, 1);
+  putc1(s, '\n');
+  if (!reserve(s, rc->head_len)) return;
+  memcpy(s->out.ptr + s->out.len, s->out.ptr + rc->head_start, rc->head_len);
+  s->out.len += rc->head_len;
+}
+
+/* Moves the text from mark to the end behind a break. */
+static void break_before(ser *s, const rule_ctx *rc, size_t mark) {
+  size_t n = s->out.len - mark;
+  s->scratch.len = 0;
+  if (sbp__buf_put(&s->scratch, s->alloc, s->out.ptr + mark, n) != SBP_OK) {
+    s->rc = sbp__nomem(s->err);
+    return;
+  }
+  s->out.len = mark;
+  put_break(s, rc);
+  put(s, s->scratch.ptr, n);
+}
+
+static size_t rule_number(const sbp_node *rule) {
+  size_t k = 1;
+  for (const sbp_node *c = rule->prev; c != NULL; c = c->prev)
+    if (c->type == SBP_NODE_RULE) k++;
+  return k;
+}
+
+static void too_large(ser *s, const rule_ctx *rc, const sbp_node *f, size_t size) {
+  const sbp_node *r = rc->rule;
+  char what[96];
+  switch (f->type) {
+    case SBP_NODE_FILTER:
+      snprintf(what, sizeof(what), "filter \"%s\" with one value", f->text);
+      break;
+    case SBP_NODE_REQUIRE_ALL: snprintf(what, sizeof(what), "require-all"); break;
+    case SBP_NODE_REQUIRE_ANY: snprintf(what, sizeof(what), "require-any"); break;
+    default: snprintf(what, sizeof(what), "require-not"); break;
+  }
+  sbp__error_at(s->err, SBP_E_LIMIT, r->file, r->line, r->column, 0,
+                "rule %zu (%s %s): %s takes %zu bytes, more than the split limit of %zu, and "
+                "cannot be split",
+                rule_number(r), r->kind == SBP_DENY ? "deny" : "allow", r->first->text, what,
+                size, s->limit);
+  s->rc = SBP_E_LIMIT;
+}
+
+/* A leaf filter too large on its own, written across pieces between its values. The current
+ * piece holds no filter yet. Returns the size of the last piece's filters. */
+static size_t split_values(ser *s, const rule_ctx *rc, const sbp_node *f) {
+  size_t open_start = s->out.len;
+  put(s, rc->sep, rc->sep_len);
+  putc1(s, '(');
+  put_symbol(s, f, "filter");
+  if (s->rc != SBP_OK) return 0;
+  size_t open_len = s->out.len - open_start;
+  size_t cur = open_len + 1; /* the closing ')' */
+  size_t in_piece = 0;
+  for (const sbp_node *v = f->first; v != NULL; v = v->next) {
+    size_t vm = s->out.len;
+    putc1(s, ' ');
+    put_tree(s, v);
+    if (s->rc != SBP_OK) return 0;
+    size_t vs = s->out.len - vm;
+    if (cur + vs <= s->limit) {
+      cur += vs;
+      in_piece++;
+      continue;
+    }
+    if (in_piece == 0) {
+      too_large(s, rc, f, cur + vs);
+      return 0;
+    }
+    /* Move this value behind ")" + break + the filter's opening. */
+    s->scratch.len = 0;
+    if (sbp__buf_put(&s->scratch, s->alloc, s->out.ptr + vm, vs) != SBP_OK) {
+      s->rc = sbp__nomem(s->err);
+      return 0;
+    }
+    s->out.len = vm;
+    putc1(s, ')');
+    put_break(s, rc);
+    if (!reserve(s, open_len)) return 0;
+    size_t at = s->out.len;
+    memmove(s->out.ptr + at, s->out.ptr + open_start, open_len);
+    s->out.len += open_len;
+    open_start = at;
+    put(s, s->scratch.ptr, vs);
+    cur = open_len + 1 + vs;
+    in_piece = 1;
+    if (cur > s->limit) {
+      too_large(s, rc, f, cur);
+      return 0;
+    }
+  }
+  putc1(s, ')');
+  return cur;
+}
+
+static void put_rule(ser *s, const sbp_node *rule) {
+  if (!(s->flags & SBP_SERIALIZE_NO_COMMENTS) && rule->text2 != NULL)
+    put_comment(s, rule->text2, rule->text2_len);
+  rule_ctx rc;
+  rc.rule = rule;
+  rc.mods = NULL;
+  for (const sbp_node *m = rule->last; m != NULL && m->type == SBP_NODE_MODIFIER; m = m->prev)
+    rc.mods = m;
+  rc.head_start = s->out.len;
+  if (rule->kind == SBP_DENY) PUT_LIT(s, "(deny");
+  else PUT_LIT(s, "(allow");
+  const sbp_node *c = rule->first;
+  for (; c != NULL && c->type == SBP_NODE_OPERATION; c = c->next) {
+    putc1(s, ' ');
+    put_symbol(s, c, "operation");
+  }
+  rc.head_len = s->out.len - rc.head_start;
+  if (s->flags & SBP_SERIALIZE_COMPACT) {
+    rc.sep = " ";
+    rc.sep_len = 1;
+  } else {
+    rc.sep = "\n  ";
+    rc.sep_len = 3;
+  }
+  const int split = !(s->flags & SBP_SERIALIZE_NO_SPLIT);
+  int has_filters = 0;
+  size_t chunk = 0; /* bytes of filters in the current piece */
+  for (; c != NULL && sbp__is_filter(c); c = c->next) {
+    has_filters = 1;
+    size_t mark = s->out.len;
+    put(s, rc.sep, rc.sep_len);
+    put_tree(s, c);
+    if (s->rc != SBP_OK) return;
+    size_t fsize = s->out.len - mark;
+    if (!split || chunk + fsize <= s->limit) {
+      chunk += fsize;
+      continue;
+    }
+    if (fsize <= s->limit) {
+      break_before(s, &rc, mark);
+      chunk = fsize;
+    } else if (c->type == SBP_NODE_FILTER && c->nchildren > 1) {
+      s->out.len = mark;
+      if (chunk > 0) put_break(s, &rc);
+      chunk = split_values(s, &rc, c);
+    } else {
+      too_large(s, &rc, c, fsize);
+    }
+    if (s->rc != SBP_OK) return;
+  }
+  put_tail(s, &rc, has_filters);
+}
+
+/* ---- items and entry points ------------------------------------------------------------ */
+
+static void put_item(ser *s, const sbp_node *n) {
+  switch (n->type) {
+    case SBP_NODE_RULE:
+      put_rule(s, n);
+      putc1(s, '\n');
+      break;
+    case SBP_NODE_IMPORT:
+      PUT_LIT(s, "(import ");
+      put_quoted(s, n->text, n->text_len);
+      PUT_LIT(s, ")\n");
+      break;
+    case SBP_NODE_COMMENT:
+      if (!(s->flags & SBP_SERIALIZE_NO_COMMENTS)) put_comment(s, n->text, n->text_len);
+      break;
+    default:
+      break;
+  }
+}
+
+static void put_profile(ser *s, const sbp_node *root) {
+  int version = root->owner->version;
+  if (version != 0) {
+    PUT_LIT(s, "(version ");
+    put_int(s, version);
+    PUT_LIT(s, ")\n");
+  }
+  for (const sbp_node *c = root->first; c != NULL && s->rc == SBP_OK; c = c->next)
+    put_item(s, c);
+}
+
+static int check_opts(const sbp_serialize_options *opts, sbp_error *err) {
+  if (opts == NULL) return SBP_OK;
+  if (opts->version == 0 || opts->version > SBP_SERIALIZE_OPTIONS_VERSION)
+    return sbp__error(err, SBP_E_INVALID_ARG, "options: unknown version %u",
+                      (unsigned)opts->version);
+  if (opts->flags & ~(uint32_t)ALL_FLAGS)
+    return sbp__error(err, SBP_E_INVALID_ARG, "options: unknown flags 0x%x",
+                      (unsigned)(opts->flags & ~(uint32_t)ALL_FLAGS));
+  return SBP_OK;
+}
+
+static int run(const sbp_node *node, const sbp_serialize_options *opts, sbp_buf *out,
+               sbp_error *err) {
+  int rc;
+  if (out == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "out is NULL");
+  sbp_buf_dispose(out);
+  if (node == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "profile or node is NULL");
+  if ((rc = check_opts(opts, err)) != SBP_OK) return rc;
+  if ((rc = sbp_node_validate(node, err)) != SBP_OK) return rc;
+
+  ser s;
+  memset(&s, 0, sizeof(s));
+  s.alloc = &node->owner->alloc;
+  s.flags = opts ? opts->flags : 0;
+  s.limit = opts && opts->split_limit ? opts->split_limit : SBP_SERIALIZE_SPLIT_LIMIT_DEFAULT;
+  s.err = err;
+  s.rc = SBP_OK;
+
+  switch (node->type) {
+    case SBP_NODE_PROFILE:
+      put_profile(&s, node);
+      break;
+    case SBP_NODE_RULE:
+    case SBP_NODE_IMPORT:
+    case SBP_NODE_COMMENT:
+      put_item(&s, node);
+      if (s.out.len > 0 && s.out.ptr[s.out.len - 1] == '\n') s.out.len--;
+      break;
+    default:
+      put_tree(&s, node);
+      break;
+  }
+  if (s.rc == SBP_OK && sbp__buf_grow(&s.out, s.alloc, 0) != SBP_OK)
+    s.rc = sbp__nomem(err);
+  sbp_buf_dispose(&s.scratch);
+  if (s.rc != SBP_OK) {
+    sbp_buf_dispose(&s.out);
+    return s.rc;
+  }
+  s.out.ptr[s.out.len] = '\0';
+  sbp__buf_move(out, &s.out);
+  return SBP_OK;
+}
+
+int sbp_serialize(const sbp_profile *profile, const sbp_serialize_options *opts, sbp_buf *out,
+                  sbp_error *err) {
+  if (profile == NULL) {
+    if (out != NULL) sbp_buf_dispose(out);
+    return sbp__error(err, SBP_E_INVALID_ARG, "profile is NULL");
+  }
+  return run(&profile->root, opts, out, err);
+}
+
+int sbp_serialize_node(const sbp_node *node, const sbp_serialize_options *opts, sbp_buf *out,
+                       sbp_error *err) {
+  return run(node, opts, out, err);
+}
