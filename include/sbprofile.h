@@ -30,5 +30,6 @@
 #include "sbprofile/build.h"
 #include "sbprofile/serialize.h"
 #include "sbprofile/catalog.h"
+#include "sbprofile/regex.h"
 
 #endif /* SBPROFILE_H */
