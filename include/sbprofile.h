@@ -32,5 +32,6 @@
 #include "sbprofile/serialize.h"
 #include "sbprofile/format.h"
 #include "sbprofile/catalog.h"
+#include "sbprofile/regex.h"
 
 #endif /* SBPROFILE_H */
