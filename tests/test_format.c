@@ -134,6 +134,10 @@ static void test_comments(void **state) {
   check("(a ' ;c\n x)", "(a ;c\n  'x)\n");
   check("' ;c\n x", ";c\n'x\n");
   check("(a . ;c\n b)", "(a ;c\n  . b)\n");
+  /* a blank line before a cdr is dropped: printed, it would stand before the dot (found by
+   * fuzzing) */
+  check("(a ;c\n .\n\n b)", "(a ;c\n  . b)\n");
+  check("(a .\n\n b)", "(a . b)\n");
   check("#!/usr/bin/sandbox-exec -f\n(version 1)", "#!/usr/bin/sandbox-exec -f\n(version 1)\n");
   check(";only", ";only\n");
   check("(a ;x\r\n b)", "(a ;x\n  b)\n");
