@@ -295,7 +295,9 @@ static int print_all(fmt *f, const sbp__datum *top) {
     int top_level = p->l == NULL;
     int blank = idx > 0 && c != p->cdr && (c->flags & SBP__DF_BLANK_BEFORE);
     if (c->type == SBP__D_COMMENT) {
-      if (!(c->flags & SBP__DF_OWN_LINE) && !f->at_line_start) {
+      /* A trailing comment stays on its line, unless a comment already ends that line (two
+       * quote marks with a comment after each, for example): the two would merge. */
+      if (!(c->flags & SBP__DF_OWN_LINE) && !f->at_line_start && !p->need_nl) {
         put(f, " ", 1);
       } else if (!(top_level && idx == 0)) {
         newline(f, blank, p->ind);
