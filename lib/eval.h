@@ -172,4 +172,8 @@ int sbp__prim_require_entitlement(sbp__eval *ev, cell *args, size_t argc);
 /* Resolves and pushes an import; called by the machine for (import "x"). */
 int sbp__eval_import(sbp__eval *ev, cell *arg, cell **forms, const char **file);
 
+/* The default memory limit: a base, plus this much for every byte of profile text read. */
+#define SBP__EVAL_MEMORY_BASE ((size_t)64 << 20)
+#define SBP__EVAL_MEMORY_PER_BYTE ((size_t)64)
+
 #endif

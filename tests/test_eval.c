@@ -463,6 +463,37 @@ static void test_round_trip(void **state) {
   sbp_profile_free(q);
 }
 
+/* A large declarative profile (30,000 rules, about 2.5 MB of text) evaluates under the
+ * default limits: the memory allowance grows with the text, while a small text that loops
+ * allocating still stops at the fixed base (test_limits). */
+static void test_large_profile_default_limits(void **state) {
+  (void)state;
+  sbp_profile *src;
+  assert_int_equal(sbp_profile_new(&src, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_set_version(src, 1, NULL), SBP_OK);
+  assert_int_equal(sbp_add_default(src, SBP_DENY, NULL, NULL), SBP_OK);
+  for (int i = 0; i < 30000; i++) {
+    char path[128];
+    int n = snprintf(path, sizeof(path), "/Users/dev/src/project-%d/module_%d/file_%d.c",
+                     i % 97, i % 1009, i);
+    assert_int_equal(sbp_add_file(src, SBP_ALLOW, SBP_FILE_READ, SBP_MATCH_SUBPATH, path,
+                                  (size_t)n, NULL, NULL),
+                     SBP_OK);
+  }
+  sbp_buf text = SBP_BUF_INIT;
+  assert_int_equal(sbp_serialize(src, NULL, &text, NULL), SBP_OK);
+  assert_true(text.len > 2000000);
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  int rc = sbp_profile_read(&p, text.ptr, text.len, "big.sb", NULL, NULL, &err);
+  if (rc != SBP_OK) fail_msg("%s:%u:%u: %s", err.file, err.line, err.column, err.message);
+  assert_int_equal(sbp_profile_rule_count(p), 30001);
+  assert_true(sbp_profile_equal(src, p, 0));
+  sbp_profile_free(p);
+  sbp_buf_dispose(&text);
+  sbp_profile_free(src);
+}
+
 static void test_api_args(void **state) {
   (void)state;
   sbp_profile *p = NULL;
@@ -497,6 +528,7 @@ int main(void) {
       cmocka_unit_test(test_errors),      cmocka_unit_test(test_limits),
       cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_api_args),
+      cmocka_unit_test(test_large_profile_default_limits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
