@@ -34,6 +34,7 @@
 #include "sbprofile/decide.h"
 #include "sbprofile/assert.h"
 #include "sbprofile/build.h"
+#include "sbprofile/format.h"
 #include "sbprofile/catalog.h"
 #include "sbprofile/regex.h"
 #include "sbprofile/format.h"

@@ -1,5 +1,6 @@
-/* Apple's SBPL regex dialect: a parser that compiles straight to an NFA program, and a
- * Pike-VM style simulation over sparse state sets.
+/* Apple's SBPL regex dialect: a parser that compiles straight to an NFA program, a lazy DFA
+ * built from it on demand, and a Pike-VM style simulation over sparse state sets (used for
+ * empty subjects and as the reference in tests).
  *
  * Semantics chosen (see include/sbprofile/regex.h for the public statement):
  *  - bytes, not characters: every byte 0x00-0xff is a literal of itself; no locale, no case
@@ -17,12 +18,16 @@
  * always lie before any later insertion point, so their absolute indexes stay valid.
  *
  * Neither the parser nor the matcher recurses: groups use a fixed stack capped at
- * RE_MAX_DEPTH, epsilon closures use an explicit stack in the scratch space. The matcher
- * visits each (instruction, position) pair at most once: O(program size x subject length).
+ * RE_MAX_DEPTH, epsilon closures use an explicit stack in the scratch space. The NFA
+ * simulation visits each (instruction, position) pair at most once, and the DFA spends at
+ * most one NFA step per byte: O(program size x subject length) either way.
+ *
+ * Memory: the compiled regex is one allocation holding the program, the classes and the
+ * search scratch (NFA sets and the DFA cache), so a search never allocates. The price is that
+ * a compiled regex serves one thread at a time (sbp__regex_search_scratch lifts that).
  */
 #include "regex.h"
 
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -665,8 +670,10 @@ static void byte_classes(sbp__regex *re) {
  */
 
 #define DFA_HDR 4u
-#define T_UNKNOWN UINT32_MAX
-#define T_MATCH (UINT32_MAX - 1u)
+/* Transition entries: the target state's row offset (state * classes), or one of these. */
+#define T_UNKNOWN UINT32_MAX       /* not built yet */
+#define T_MATCH (UINT32_MAX - 1u)  /* a match ends on this byte */
+#define T_DEAD (UINT32_MAX - 2u)   /* anchored pattern, no thread left: no match possible */
 
 typedef struct re_dfa {
   uint32_t *hdr, *koff, *klen, *buckets, *trans, *pool;
@@ -738,8 +745,8 @@ static uint32_t dfa_add(const sbp__regex *re, re_dfa *d, const uint32_t *kernel,
   return st;
 }
 
-/* Builds the transition of state st on byte b (one NFA step); T_MATCH when a match ends
- * there. Records it unless the cache was emptied meanwhile. */
+/* Builds the transition of state st on byte b (one NFA step): the next state's index, or
+ * T_MATCH or T_DEAD. Records it unless the cache was emptied meanwhile. */
 static uint32_t dfa_step(const sbp__regex *re, re_dfa *d, uint32_t *scratch, uint32_t st,
                          unsigned char b) {
   uint32_t n = re->n;
@@ -770,9 +777,10 @@ static uint32_t dfa_step(const sbp__regex *re, re_dfa *d, uint32_t *scratch, uin
   }
   if (!re->anchored && add_closure(re, &set, stack, 0, 0, 0)) return *slot = T_MATCH;
   k = set_kernel(re, &set, tmp);
+  if (k == 0 && re->anchored) return *slot = T_DEAD;
   int flushed = 0;
   uint32_t next = dfa_add(re, d, tmp, k, &flushed);
-  if (!flushed) *slot = next;
+  if (!flushed) *slot = next * d->ncls;
   return next;
 }
 
@@ -826,26 +834,31 @@ static int dfa_search(const sbp__regex *re, uint32_t *scratch, const unsigned ch
     }
     idle = d.hdr[3] - 1;
   }
+  /* The hot loop works on row offsets, so a byte costs two dependent loads. */
   const uint8_t *bytecls = re->bytecls;
-  const uint32_t *trans = d.trans, *klen = d.klen;
-  const size_t ncls = d.ncls;
-  const int anchored = re->anchored;
+  const uint32_t *trans = d.trans;
+  const uint32_t ncls = d.ncls;
+  uint32_t row = st * ncls;
+  uint32_t idle_row = idle == UINT32_MAX ? UINT32_MAX : idle * ncls;
   for (size_t i = 0; i < len; i++) {
-    if (st == idle) {
+    if (row == idle_row) {
       const unsigned char *q = memchr(s + i, re->first_byte, len - i);
       if (q == NULL) break;
       i = (size_t)(q - s);
     }
-    uint32_t t = trans[(size_t)st * ncls + bytecls[s[i]]];
-    if (t == T_UNKNOWN) {
-      t = dfa_step(re, &d, scratch, st, s[i]);
-      if (d.hdr[3] == 0) idle = UINT32_MAX; /* the cache was emptied: idle is gone */
+    uint32_t t = trans[row + bytecls[s[i]]];
+    if (t >= T_DEAD) {
+      if (t == T_UNKNOWN) {
+        t = dfa_step(re, &d, scratch, row / ncls, s[i]);
+        if (d.hdr[3] == 0) idle_row = UINT32_MAX; /* the cache was emptied: idle is gone */
+        if (t < T_DEAD) t *= ncls;
+      }
+      if (t == T_MATCH) return 1;
+      if (t == T_DEAD) return 0;
     }
-    if (t == T_MATCH) return 1;
-    st = t;
-    if (anchored && klen[st] == 0) return 0; /* no thread left, and none can start */
+    row = t;
   }
-  return dfa_final(re, &d, scratch, st);
+  return dfa_final(re, &d, scratch, row / ncls);
 }
 
 /* ---- interface ------------------------------------------------------------------------- */

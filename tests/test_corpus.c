@@ -85,11 +85,8 @@ static void scan_params(params *p, const char *text, size_t len, const char *cor
     while (j < len && ((text[j] >= 'A' && text[j] <= 'Z') || (text[j] >= '0' && text[j] <= '9') ||
                        text[j] == '_'))
       j++;
-    if (j < len && text[j] == '"' && j > i + 1 && text[i + 1] >= 'A' && text[i + 1] <= 'Z' &&
-        strcmp(text + i, "") != 0)
+    if (j < len && text[j] == '"' && j > i + 1 && text[i + 1] >= 'A' && text[i + 1] <= 'Z')
       add_param(p, text + i + 1, j - i - 1, corpus);
-    const char *q = strstr(text + i, "\"");
-    (void)q;
   }
   const char *s = text;
   while ((s = strstr(s, "(param \"")) != NULL) {

@@ -557,7 +557,7 @@ static void test_pathological(void **state) {
  * refilled many times within one search, and the answers still agree with the NFA. */
 static void test_dfa_cache_thrash(void **state) {
   (void)state;
-  enum { N = 20000 };
+  enum { N = 4000 }; /* with 64 cached states, the cache is emptied dozens of times */
   char *s = malloc(N);
   assert_non_null(s);
   uint32_t x = 12345;
@@ -570,7 +570,7 @@ static void test_dfa_cache_thrash(void **state) {
   for (size_t k = 0; k < sizeof(pats) / sizeof(pats[0]); k++) {
     sbp__regex *re = NULL;
     assert_int_equal(sbp__regex_compile(NULL, pats[k], strlen(pats[k]), &re, NULL), SBP_OK);
-    for (size_t len = N - 40; len <= N; len += 10) {
+    for (size_t len = N - 20; len <= N; len += 10) {
       int want = sbp__regex_search_nfa(re, s, len);
       assert_int_equal(sbp__regex_search(re, s, len), want);
       assert_int_equal(sbp__regex_search(re, s + 1, len - 1), sbp__regex_search_nfa(re, s + 1, len - 1));
@@ -745,6 +745,50 @@ static void test_differential_posix(void **state) {
   assert_true(matched < compared - compared / 10);
 }
 
+/* Random byte strings over the dialect's special characters: compiling never crashes, an
+ * error always has a position inside the pattern (or just after it), and the DFA agrees
+ * with the NFA on what compiles. */
+static void test_random_patterns(void **state) {
+  (void)state;
+  static const char alphabet[] = "()[]{}|*+?^$.\\-,0123ab/\x80\xff";
+  /* sizeof - 1 drops the terminator; a NUL byte is added as one more letter below. */
+  const size_t nalpha = sizeof(alphabet) - 1 + 1;
+  unsigned ok = 0, bad = 0;
+  for (int p = 0; p < 20000; p++) {
+    char pat[24];
+    size_t plen = rnd(sizeof(pat));
+    for (size_t i = 0; i < plen; i++) {
+      size_t k = rnd((unsigned)nalpha);
+      pat[i] = k < nalpha - 1 ? alphabet[k] : '\0';
+    }
+    sbp__regex *re = NULL;
+    sbp_error err = SBP_ERROR_INIT;
+    int rc = sbp__regex_compile(NULL, plen ? pat : NULL, plen, &re, &err);
+    if (rc != SBP_OK) {
+      assert_true(rc == SBP_E_SYNTAX || rc == SBP_E_LIMIT);
+      assert_null(re);
+      assert_true(err.column >= 1 && err.column <= plen + 1);
+      assert_int_equal(err.offset + 1, err.column);
+      assert_true(err.message[0] != '\0');
+      bad++;
+      continue;
+    }
+    ok++;
+    for (int t = 0; t < 6; t++) {
+      char subject[12];
+      size_t n = rnd(sizeof(subject));
+      for (size_t i = 0; i < n; i++) subject[i] = "ab/,-0\x80\xff\0"[rnd(9)];
+      int got = sbp__regex_search(re, subject, n);
+      if (got != sbp__regex_search_nfa(re, subject, n))
+        fail_msg("pattern %d: DFA and NFA disagree", p);
+    }
+    sbp__regex_free(re);
+  }
+  /* Both outcomes are common. */
+  assert_true(ok > 1000);
+  assert_true(bad > 1000);
+}
+
 /* ---- the corpus ------------------------------------------------------------------------- */
 
 typedef struct corpus_stats {
@@ -846,6 +890,28 @@ static void test_alloc_failure(void **state) {
   assert_true(calls >= 6);
 }
 
+/* A search never allocates: the allocator sees no call after the compile. */
+static void test_search_does_not_allocate(void **state) {
+  (void)state;
+  test_alloc ta;
+  test_alloc_init(&ta);
+  sbp__regex *re = NULL;
+  assert_int_equal(sbp__regex_compile(&ta.alloc, S("a[ab]{10}c|^/private/[^/]+/x$"), &re, NULL),
+                   SBP_OK);
+  size_t calls = ta.calls;
+  assert_int_equal(ta.live, 1); /* one block holds everything */
+  char s[5000];
+  for (size_t i = 0; i < sizeof(s); i++) s[i] = "ab/"[i % 3 == 0 ? 2 : (i * 7) % 2];
+  for (int r = 0; r < 3; r++) {
+    assert_int_equal(sbp__regex_search(re, s, sizeof(s)), 0);
+    assert_int_equal(sbp__regex_search(re, S("/private/tmp/x")), 1);
+    assert_int_equal(sbp__regex_search(re, NULL, 0), 0);
+  }
+  assert_int_equal(ta.calls, calls);
+  sbp__regex_free(re);
+  assert_int_equal(ta.live, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_match_table),
@@ -857,8 +923,10 @@ int main(void) {
       cmocka_unit_test(test_pathological),
       cmocka_unit_test(test_dfa_cache_thrash),
       cmocka_unit_test(test_differential_posix),
+      cmocka_unit_test(test_random_patterns),
       cmocka_unit_test(test_corpus_patterns),
       cmocka_unit_test(test_alloc_failure),
+      cmocka_unit_test(test_search_does_not_allocate),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
