@@ -149,6 +149,8 @@ static char *unescape_profile(const char *s) {
   return o;
 }
 
+static int evaluated_cases;
+
 typedef struct tcase {
   int lineno;
   char *f[8]; /* name profile request result rule step flags options */
@@ -209,6 +211,30 @@ static int run_case(const tcase *tc, int *covered_steps) {
     sbp_buf_dispose(&desc);
     sbp_decision_free(dec);
   }
+  /* the same profile through the library's own reader and evaluator must decide the same */
+  sbp_profile *pe = NULL;
+  if (sbp_profile_read(&pe, text, strlen(text), "t.sb", NULL, NULL, NULL) == SBP_OK) {
+    sbp_decider *de;
+    assert_int_equal(sbp_decider_new(&de, pe, &opt, &err), SBP_OK);
+    sbp_decision *dec;
+    assert_int_equal(sbp_decide(de, r, &opt, &dec, &err), SBP_OK);
+    if (sbp_decision_result(dec) != result_of(tc->f[3]) ||
+        rule_line(sbp_decision_rule(dec)) !=
+            (strcmp(tc->f[4], "-") == 0 ? 0 : (uint32_t)atoi(tc->f[4])) ||
+        sbp_decision_step_of(dec) != step_of(tc->f[5]) ||
+        sbp_decision_flags(dec) != flags_of(tc->f[6])) {
+      sbp_buf desc = SBP_BUF_INIT;
+      assert_int_equal(sbp_decision_describe(dec, &desc, NULL), SBP_OK);
+      print_error("cases.tsv:%d %s (evaluated profile): got %s; flags 0x%x\n", tc->lineno,
+                  tc->f[0], desc.ptr, (unsigned)sbp_decision_flags(dec));
+      sbp_buf_dispose(&desc);
+      failures++;
+    }
+    evaluated_cases++;
+    sbp_decision_free(dec);
+    sbp_decider_free(de);
+    sbp_profile_free(pe);
+  }
   /* the explanation names the decision and the chain */
   sbp_buf ex = SBP_BUF_INIT;
   assert_int_equal(sbp_explain(d, r, NULL, &ex, &err), SBP_OK);
@@ -253,9 +279,11 @@ static void test_table(void **state) {
     cases++;
   }
   fclose(fp);
-  print_message("decide table: %d cases\n", cases);
+  print_message("decide table: %d cases, %d also through sbp_profile_read\n", cases,
+                evaluated_cases);
   assert_int_equal(failures, 0);
-  assert_true(cases >= 60);
+  assert_true(cases >= 150);
+  assert_true(evaluated_cases >= cases * 9 / 10);
   for (int s = 1; s <= 5; s++) assert_true(steps[s] > 0);
 }
 
