@@ -476,6 +476,112 @@ static void test_deep_filters(void **state) {
   free(text);
 }
 
+
+/* One request decided by several deciders in turn: its memo of bucket positions must follow
+ * the decider, including a new decider made where a freed one was. */
+static void test_request_memo_follows_decider(void **state) {
+  (void)state;
+  sbp_profile *a = profile_of("(version 1)\n(deny default)\n(allow file-read* (subpath \"/a\"))\n");
+  sbp_profile *b = profile_of("(version 1)\n(allow mach-lookup (global-name \"x\"))\n"
+                              "(deny file-read-data (subpath \"/a\"))\n(allow default)\n");
+  sbp_request *r;
+  assert_int_equal(sbp_request_new(&r, NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_request_set_simple(r, S("file-read-data"), S("/a/x"), NULL), SBP_OK);
+  sbp_decision *dec;
+  assert_int_equal(sbp_decision_new(&dec, NULL, NULL), SBP_OK);
+  for (int round = 0; round < 4; round++) {
+    sbp_decider *da, *db;
+    assert_int_equal(sbp_decider_new(&da, a, NULL, NULL), SBP_OK);
+    assert_int_equal(sbp_decide_into(da, r, NULL, dec, NULL), SBP_OK);
+    assert_int_equal(sbp_decision_result(dec), SBP_DECISION_ALLOW);
+    sbp_decider_free(da);
+    assert_int_equal(sbp_decider_new(&db, b, NULL, NULL), SBP_OK);
+    assert_int_equal(sbp_decide_into(db, r, NULL, dec, NULL), SBP_OK);
+    assert_int_equal(sbp_decision_result(dec), SBP_DECISION_DENY);
+    assert_int_equal(sbp_decision_rule_index(dec), 1);
+    assert_int_equal(sbp_decide_into(db, r, NULL, dec, NULL), SBP_OK); /* memo hit */
+    assert_int_equal(sbp_decision_rule_index(dec), 1);
+    /* a new operation drops the memo */
+    assert_int_equal(sbp_request_set_operation(r, S("file-read-metadata"), NULL), SBP_OK);
+    assert_int_equal(sbp_decide_into(db, r, NULL, dec, NULL), SBP_OK);
+    assert_int_equal(sbp_decision_result(dec), SBP_DECISION_ALLOW);
+    assert_int_equal(sbp_decision_step_of(dec), SBP_STEP_DEFAULT);
+    assert_int_equal(sbp_request_set_operation(r, S("file-read-data"), NULL), SBP_OK);
+    sbp_decider_free(db);
+  }
+  sbp_decision_free(dec);
+  sbp_request_free(r);
+  sbp_profile_free(a);
+  sbp_profile_free(b);
+}
+
+static void test_request_forms(void **state) {
+  (void)state;
+  sbp_request *r;
+  sbp_error err = SBP_ERROR_INIT;
+  sbp_buf b = SBP_BUF_INIT;
+  assert_int_equal(sbp_request_new(&r, NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_request_set_simple(r, S("network-outbound"), S("tcp6:[::1]:443"), &err),
+                   SBP_OK);
+  assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "network-outbound remote=tcp6:::1:443");
+  sbp_buf_dispose(&b);
+  assert_int_equal(sbp_request_set_simple(r, S("network-bind"), S("udp:*:*"), &err), SBP_OK);
+  assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "network-bind local=udp:*:*");
+  sbp_buf_dispose(&b);
+  assert_int_equal(sbp_request_set_simple(r, S("signal"), S("same-sandbox"), &err), SBP_OK);
+  assert_int_equal(sbp_request_set_integer_attr(r, SBP_ATTR_SIGNAL_NUMBER, 15, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_named_attr(r, S("process-attribute"), 0, S("is-sandboxed"), 0,
+                                              &err),
+                   SBP_OK);
+  /* replacing a value, shorter then longer than its buffer */
+  assert_int_equal(sbp_request_set_named_attr(r, S("process-attribute"), 0, S("x"), 0, &err), SBP_OK);
+  char longv[100];
+  memset(longv, 'y', sizeof longv);
+  assert_int_equal(sbp_request_set_named_attr(r, S("process-attribute"), 0, longv, sizeof longv, 0,
+                                              &err),
+                   SBP_OK);
+  assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+  assert_int_equal(strncmp(b.ptr, "signal target=\"same-sandbox\" signal-number=15 "
+                                  "process-attribute=\"yyyy", 62),
+                   0);
+  assert_int_equal(b.len, 65 + 100 + 1);
+  sbp_buf_dispose(&b);
+  assert_int_equal(sbp_request_set_simple(r, S("file-read-data"), NULL, 0, &err), SBP_OK);
+  assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "file-read-data");
+  sbp_buf_dispose(&b);
+  sbp_request_free(r);
+}
+
+static void test_long_canonical_path(void **state) {
+  (void)state;
+  char *path = malloc(3000);
+  memcpy(path, "/tmp", 4);
+  for (size_t i = 4; i < 2999; i++) path[i] = (i % 10 == 4) ? '/' : 'd';
+  path[2999] = '\0';
+  sbp_profile *p = profile_of("(version 1)\n(deny default)\n(allow file-read* (subpath \"/private/tmp\"))\n");
+  sbp_decider *d;
+  sbp_request *r;
+  sbp_decision *dec;
+  sbp_decide_options o = SBP_DECIDE_OPTIONS_INIT;
+  o.flags = SBP_DECIDE_CANONICAL_PATHS;
+  assert_int_equal(sbp_decider_new(&d, p, &o, NULL), SBP_OK);
+  assert_int_equal(sbp_request_new(&r, NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_request_set_simple(r, S("file-read-data"), path, strlen(path), NULL), SBP_OK);
+  assert_int_equal(sbp_decide(d, r, NULL, &dec, NULL), SBP_OK);
+  assert_int_equal(sbp_decision_result(dec), SBP_DECISION_ALLOW);
+  sbp_decision_free(dec);
+  assert_int_equal(sbp_decide(d, r, &(sbp_decide_options)SBP_DECIDE_OPTIONS_INIT, &dec, NULL), SBP_OK);
+  assert_int_equal(sbp_decision_result(dec), SBP_DECISION_DENY);
+  sbp_decision_free(dec);
+  sbp_request_free(r);
+  sbp_decider_free(d);
+  sbp_profile_free(p);
+  free(path);
+}
+
 typedef struct oom_ctx {
   const char *text;
 } oom_ctx;
@@ -524,6 +630,9 @@ int main(void) {
       cmocka_unit_test(test_regex_error_has_position),
       cmocka_unit_test(test_deep_filters),
       cmocka_unit_test(test_allocation_failures),
+      cmocka_unit_test(test_request_memo_follows_decider),
+      cmocka_unit_test(test_request_forms),
+      cmocka_unit_test(test_long_canonical_path),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

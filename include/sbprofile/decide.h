@@ -34,7 +34,9 @@
  * @endcode
  *
  * Thread safety: a decider is read-only once made; several threads may decide with one
- * decider at once, each with its own requests and decisions.
+ * decider at once, each with its own requests and decisions. A request keeps a memo of its
+ * operation's chain (and of where that chain's rules sit in the last decider it met), so one
+ * request must not be decided by two threads at once.
  * @{
  */
 #ifndef SBPROFILE_DECIDE_H
@@ -313,8 +315,10 @@ SBP_API int sbp_decide(const sbp_decider *decider, const sbp_request *request,
                        const sbp_decide_options *options, sbp_decision **out, sbp_error *err);
 
 /**
- * @brief As sbp_decide(), into an existing decision object; allocates nothing.
- * @return SBP_OK, SBP_E_INVALID_ARG.
+ * @brief As sbp_decide(), into an existing decision object. It allocates nothing, except for
+ *        filters nested more than 64 deep and, with SBP_DECIDE_CANONICAL_PATHS, paths longer
+ *        than 1,000 bytes.
+ * @return SBP_OK, SBP_E_INVALID_ARG, SBP_E_NOMEM (only in those two cases).
  * @since 0.1
  */
 SBP_API int sbp_decide_into(const sbp_decider *decider, const sbp_request *request,
