@@ -1141,7 +1141,6 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
   const char *best_op = NULL;
   dz_cand unk[3] = {{SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}};
   const dz_bucket *chain_b[SBP__CHAIN_MAX];
-  size_t weak_from = SIZE_MAX;
   const dz_bucket *default_b = NULL;
 
   if (trace) {
@@ -1161,7 +1160,7 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
                                        : find_bucket(d, req->chain[i], req->chain_len[i]);
     ((sbp_request *)(uintptr_t)req)->memo_bucket[i] = bi;
     chain_b[i] = bi >= 0 ? &d->buckets[bi] : NULL;
-    if (req->chain_weak[i] && weak_from == SIZE_MAX) weak_from = i;
+
     if (chain_b[i] == NULL) continue;
     if (req->chain_len[i] == 7 && memcmp(req->chain[i], "default", 7) == 0)
       default_b = chain_b[i];
@@ -1213,6 +1212,18 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
     } else if (req->chain_terminal) {
       out->step = SBP_STEP_TERMINAL;
       out->flags |= SBP_DECISION_FLAG_TERMINAL;
+      /* rules on a wildcard whose name covers the operation (file* for file-link) */
+      for (size_t bi = 0; bi < d->nbuckets; bi++) {
+        const dz_bucket *b = &d->buckets[bi];
+        if (b->op_len < 2 || b->op[b->op_len - 1] != '*') continue;
+        if (req->op_len >= b->op_len - 1 && memcmp(req->op, b->op, b->op_len - 1) == 0 &&
+            !(req->op_len == b->op_len && memcmp(req->op, b->op, b->op_len) == 0)) {
+          int on_chain = 0;
+          for (size_t i = 0; i < req->nchain; i++)
+            if (chain_b[i] == b) on_chain = 1;
+          if (!on_chain) out->flags |= SBP_DECISION_FLAG_WILDCARD_TERMINAL;
+        }
+      }
       action = req->chain_builtin == SBP_DENY ? SBP_DENY : SBP_ALLOW;
     } else if (default_b != NULL && default_b->last_unf_any >= 0) {
       out->step = SBP_STEP_DEFAULT;
@@ -1243,7 +1254,8 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
     for (size_t i = 0; i < req->nchain && out->op; i++)
       if (req->chain[i] == out->op || (req->chain_len[i] == strlen(out->op) &&
                                        memcmp(req->chain[i], out->op, req->chain_len[i]) == 0)) {
-        if (i >= weak_from) out->flags |= SBP_DECISION_FLAG_WEAK_CHAIN;
+        if (req->chain_weak[i] & 1) out->flags |= SBP_DECISION_FLAG_WEAK_CHAIN;
+        if (req->chain_weak[i] & 2) out->flags |= SBP_DECISION_FLAG_INFERRED_PARENT;
         break;
       }
   }

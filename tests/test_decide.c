@@ -117,7 +117,7 @@ static uint32_t flags_of(const char *s) {
   char *save = NULL;
   for (char *t = next_tok(buf, ",", &save); t; t = next_tok(NULL, ",", &save)) {
     uint32_t bit = 0;
-    for (uint32_t b = 1; b != 0 && b <= (1u << 10); b <<= 1) {
+    for (uint32_t b = 1; b != 0 && b <= (1u << 16); b <<= 1) {
       const char *n = sbp_decision_flag_name(b);
       if (n && strcmp(n, t) == 0) bit = b;
     }
@@ -427,19 +427,33 @@ static void test_explain_text(void **state) {
 
 static void test_weak_fact_table(void **state) {
   (void)state;
-  const char *conf = NULL, *cons = NULL;
-  assert_string_equal(sbp_decision_flag_fact(SBP_DECISION_FLAG_UNFILTERED_ORDER, &conf, &cons),
-                      "unfiltered rules rank below filtered ones, in either order");
+  /* every flag that stands for a weak fact names its row of the catalog's fact table */
+  static const struct {
+    uint32_t flag;
+    int fact;
+  } rows[] = {{SBP_DECISION_FLAG_UNFILTERED_ORDER, SBP_FACT_UNFILTERED_BELOW_FILTERED},
+              {SBP_DECISION_FLAG_TERMINAL, SBP_FACT_TERMINAL_BUILTIN},
+              {SBP_DECISION_FLAG_WEAK_CHAIN, SBP_FACT_FALLBACK_CHAINS},
+              {SBP_DECISION_FLAG_REGEX_BRACES, SBP_FACT_REGEX_COUNTED_REPETITION},
+              {SBP_DECISION_FLAG_LONG_STRING, SBP_FACT_STRING_LITERAL_256},
+              {SBP_DECISION_FLAG_INFERRED_PARENT, SBP_FACT_INFERRED_PARENT},
+              {SBP_DECISION_FLAG_WILDCARD_TERMINAL, SBP_FACT_WILDCARD_SKIPS_TERMINAL}};
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    const char *conf = NULL, *cons = NULL;
+    assert_int_equal(sbp_decision_flag_fact_id(rows[i].flag), rows[i].fact);
+    assert_string_equal(sbp_decision_flag_fact(rows[i].flag, &conf, &cons),
+                        sbp_catalog_fact_statement((sbp_fact)rows[i].fact));
+    assert_string_equal(cons, sbp_catalog_fact_if_wrong((sbp_fact)rows[i].fact));
+    assert_non_null(sbp_decision_flag_name(rows[i].flag));
+  }
+  const char *conf = NULL;
+  assert_non_null(sbp_decision_flag_fact(SBP_DECISION_FLAG_UNFILTERED_ORDER, &conf, NULL));
   assert_string_equal(conf, "M");
-  assert_string_equal(cons, "step 3.2 becomes plain last-wins");
   assert_non_null(sbp_decision_flag_fact(SBP_DECISION_FLAG_TERMINAL, &conf, NULL));
   assert_string_equal(conf, "L");
-  assert_non_null(sbp_decision_flag_fact(SBP_DECISION_FLAG_WEAK_CHAIN, &conf, NULL));
-  assert_string_equal(conf, "M");
-  assert_non_null(sbp_decision_flag_fact(SBP_DECISION_FLAG_REGEX_BRACES, &conf, NULL));
-  assert_string_equal(conf, "L");
-  assert_non_null(sbp_decision_flag_fact(SBP_DECISION_FLAG_LONG_STRING, &conf, NULL));
-  assert_string_equal(conf, "L");
+  assert_int_equal(sbp_decision_flag_fact_id(SBP_DECISION_FLAG_MISSING_ATTR), SBP_FACT_NONE);
+  assert_string_equal(sbp_decision_flag_fact(SBP_DECISION_FLAG_MISSING_ATTR, &conf, NULL),
+                      "a filter needed an attribute the request did not give (three-valued logic)");
   assert_null(sbp_decision_flag_fact(3u, NULL, NULL));
   assert_null(sbp_decision_flag_name(1u << 20));
 }
