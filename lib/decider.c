@@ -101,6 +101,8 @@ struct sbp_decider {
   size_t ops_cap;
   dz_key *keys;         /* open addressing */
   size_t keys_cap, nkeys;
+  uint64_t *bloom;      /* one bit per (key hash >> 24) & bloom_mask: most misses skip the table */
+  uint64_t bloom_mask;
   dz_re *res;           /* open addressing on value node pointers */
   size_t res_cap, nres;
   dz_group *groups;     /* anchored regexes by literal prefix */
@@ -281,6 +283,10 @@ static dz_key *add_key(sbp_decider *d, uint32_t bucket, uint32_t attr, uint8_t k
 static const dz_key *find_cell(const sbp_decider *d, uint64_t strhash, uint32_t bucket,
                               uint32_t attr, uint8_t kind, const char *s, size_t len) {
   uint64_t h = mix(strhash, bucket, attr, kind);
+  if (d->bloom != NULL) {
+    uint64_t bit = (h >> 24) & d->bloom_mask;
+    if (!((d->bloom[bit >> 6] >> (bit & 63)) & 1u)) return NULL;
+  }
   size_t j = (size_t)h & (d->keys_cap - 1);
   while (d->keys[j].rule >= 0) {
     const dz_key *k = &d->keys[j];
@@ -578,6 +584,7 @@ void sbp_decider_free(sbp_decider *d) {
   sbp__free(&d->alloc, d->buckets);
   sbp__free(&d->alloc, d->ops);
   sbp__free(&d->alloc, d->keys);
+  sbp__free(&d->alloc, d->bloom);
   sbp__free(&d->alloc, d->extra);
   sbp__free(&d->alloc, d->rules);
   sbp_alloc a = d->alloc;
@@ -645,6 +652,18 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
         if (!sbp__is_filter(f)) continue;
         if (index_filter(d, bi, ri, f) != SBP_OK) goto nomem;
       }
+    }
+  }
+  if (d->nkeys > 0) { /* 16 bits per key, at least 512 */
+    uint64_t bits = 512;
+    while (bits < (uint64_t)d->nkeys * 16u && bits < ((uint64_t)1 << 40)) bits <<= 1;
+    d->bloom = sbp__calloc(&d->alloc, (size_t)(bits / 64), sizeof(uint64_t));
+    if (d->bloom == NULL) goto nomem;
+    d->bloom_mask = bits - 1;
+    for (size_t i = 0; i < d->keys_cap; i++) {
+      if (d->keys[i].rule < 0) continue;
+      uint64_t bit = (d->keys[i].hash >> 24) & d->bloom_mask;
+      d->bloom[bit >> 6] |= (uint64_t)1 << (bit & 63);
     }
   }
   *out = d;
