@@ -9,7 +9,6 @@
 
 #include <cmocka.h>
 
-#include "buf.h"
 #include "sbprofile.h"
 #include "test_alloc.h"
 
@@ -132,14 +131,25 @@ static void test_empty_buffer(void **state) {
   sbp_free(NULL);
 }
 
+/* Fills b through the public API: the serialized text of `(version 1) (allow default)`,
+ * made with allocator a. */
+static void fill(sbp_buf *b, const sbp_alloc *a) {
+  sbp_profile *p;
+  assert_int_equal(sbp_profile_new(&p, a), SBP_OK);
+  assert_int_equal(sbp_profile_set_version(p, 1, NULL), SBP_OK);
+  assert_int_equal(sbp_add_default(p, SBP_ALLOW, NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_serialize(p, NULL, b, NULL), SBP_OK);
+  sbp_profile_free(p);
+}
+
 static void test_buffer_dispose(void **state) {
   (void)state;
   test_alloc ta;
   test_alloc_init(&ta);
   sbp_buf b = SBP_BUF_INIT;
-  assert_int_equal(sbp__buf_put(&b, &ta.alloc, "(version 1)", 11), SBP_OK);
-  assert_int_equal(b.len, 11);
-  assert_string_equal(b.ptr, "(version 1)");
+  fill(&b, &ta.alloc);
+  assert_int_equal(b.len, 28);
+  assert_string_equal(b.ptr, "(version 1)\n(allow default)\n");
   assert_true(ta.live > 0);
   sbp_buf_dispose(&b);
   assert_int_equal(ta.live, 0);
@@ -154,11 +164,10 @@ static void test_buffer_detach_and_free(void **state) {
   test_alloc ta;
   test_alloc_init(&ta);
   sbp_buf b = SBP_BUF_INIT;
-  assert_int_equal(sbp__buf_puts(&b, &ta.alloc, "(allow "), SBP_OK);
-  assert_int_equal(sbp__buf_puts(&b, &ta.alloc, "default)"), SBP_OK);
+  fill(&b, &ta.alloc);
   char *s = sbp_buf_detach(&b);
   assert_non_null(s);
-  assert_string_equal(s, "(allow default)");
+  assert_string_equal(s, "(version 1)\n(allow default)\n");
   assert_null(b.ptr);
   assert_int_equal(b.len, 0);
   assert_null(b.reserved);
@@ -170,9 +179,9 @@ static void test_buffer_detach_and_free(void **state) {
   assert_int_equal(ta.live, 0);
 
   /* The same with the default allocator (valgrind and ASan check this one). */
-  assert_int_equal(sbp__buf_put(&b, sbp_alloc_default(), "x", 1), SBP_OK);
+  fill(&b, sbp_alloc_default());
   s = sbp_buf_detach(&b);
-  assert_string_equal(s, "x");
+  assert_string_equal(s, "(version 1)\n(allow default)\n");
   sbp_free(s);
 }
 
