@@ -596,6 +596,166 @@ static void test_long_canonical_path(void **state) {
   free(path);
 }
 
+/* ---- the corpus: indexed and rule-by-rule decisions agree on real profiles ------------- */
+
+static char *slurp_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return NULL;
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap + 16);
+  size_t got;
+  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += got;
+    if (n == cap) {
+      char *nb = realloc(buf, (cap *= 2) + 16);
+      if (nb == NULL) {
+        free(buf);
+        buf = NULL;
+      } else {
+        buf = nb;
+      }
+    }
+  }
+  fclose(f);
+  if (buf) buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+static const char *const corpus_requests[] = {
+    "simple:file-read-data /usr/lib/libSystem.B.dylib",
+    "simple:file-read-data /System/Library/Frameworks/Foundation.framework/Foundation",
+    "simple:file-read-data /private/tmp/x",
+    "simple:file-read-data /tmp/x",
+    "simple:file-read-data /Users/me/.ssh/id_ed25519",
+    "simple:file-read-data /Users/me/project/src/main.c",
+    "simple:file-read-data /dev/null",
+    "simple:file-read-data /private/etc/hosts",
+    "simple:file-read-metadata /",
+    "simple:file-read-metadata /Users",
+    "simple:file-write-data /private/tmp/x",
+    "simple:file-write-data /Users/me/project/.git/hooks/pre-commit",
+    "simple:file-write-data /dev/null",
+    "simple:file-write-data /Library/Preferences/x.plist",
+    "simple:file-write-unlink /Users/me/project",
+    "simple:file-ioctl /dev/tty",
+    "simple:process-exec /bin/sh",
+    "simple:process-exec /usr/bin/git",
+    "simple:process-fork",
+    "simple:mach-lookup com.apple.SystemConfiguration.configd",
+    "simple:mach-lookup com.apple.system.logger",
+    "simple:mach-lookup com.apple.cfprefsd.daemon",
+    "simple:mach-lookup com.apple.distributed_notifications@Uv3",
+    "simple:mach-lookup com.example.unknown",
+    "simple:sysctl-read kern.hostname",
+    "simple:sysctl-read hw.ncpu",
+    "simple:sysctl-write kern.x",
+    "simple:network-outbound tcp4:93.184.216.34:443",
+    "simple:network-outbound tcp4:127.0.0.1:8080",
+    "simple:network-outbound udp6:[::1]:53",
+    "simple:network-outbound /private/var/run/mDNSResponder",
+    "simple:network-bind tcp4:127.0.0.1:8080",
+    "simple:network-inbound tcp6:[::]:443",
+    "simple:user-preference-read com.apple.Terminal",
+    "simple:iokit-open-user-client IOSurfaceRootUserClient",
+    "simple:signal same-sandbox",
+    "simple:system-socket AF_UNIX",
+    "simple:process-info-pidinfo self",
+    "simple:file-link /private/tmp/a",
+    "simple:syscall-unix",
+    "simple:ipc-posix-shm-read-data apple.shm.notification_center",
+    "simple:darwin-notification-post com.apple.x",
+    "simple:file-read-xattr /Users/me/project/a",
+};
+
+static void test_corpus_index_agrees(void **state) {
+  (void)state;
+  const char *dir = getenv("SBPROFILE_CORPUS");
+  char path[4096];
+  snprintf(path, sizeof path, "%s/MANIFEST.tsv", dir ? dir : "");
+  size_t mlen;
+  char *manifest = dir ? slurp_file(path, &mlen) : NULL;
+  if (manifest == NULL) {
+    print_message("corpus not found (SBPROFILE_CORPUS=%s): skipping\n", dir ? dir : "(unset)");
+    skip();
+    return;
+  }
+  size_t profiles = 0, decisions = 0, rules = 0, mismatches = 0;
+  char *next = strchr(manifest, '\n');
+  for (char *line = next ? next + 1 : NULL; line && *line; line = next) {
+    next = strchr(line, '\n');
+    if (next) *next++ = '\0';
+    char *tab = strchr(line, '\t');
+    if (tab == NULL) continue;
+    *tab = '\0';
+    snprintf(path, sizeof path, "%s/%s", dir, line);
+    size_t len;
+    char *text = slurp_file(path, &len);
+    if (text == NULL) continue;
+    sbp_profile *p = NULL;
+    /* parameters stay symbolic (their filters match unknown), imports stay unresolved */
+    sbp_read_options ro = SBP_READ_OPTIONS_INIT;
+    ro.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
+    if (sbp_profile_read(&p, text, len, line, &ro, NULL, NULL) != SBP_OK) {
+      /* fragments lack the version line */
+      char *with = malloc(len + 16);
+      memcpy(with, "(version 1)\n", 12);
+      memcpy(with + 12, text, len);
+      if (sbp_profile_read(&p, with, len + 12, line, &ro, NULL, NULL) != SBP_OK) p = NULL;
+      free(with);
+    }
+    free(text);
+    if (p == NULL) continue;
+    sbp_decider *d = NULL;
+    if (sbp_decider_new(&d, p, NULL, NULL) != SBP_OK) {
+      sbp_profile_free(p);
+      continue;
+    }
+    profiles++;
+    rules += sbp_profile_rule_count(p);
+    sbp_request *r;
+    assert_int_equal(sbp_request_new(&r, NULL, NULL), SBP_OK);
+    for (size_t i = 0; i < sizeof corpus_requests / sizeof corpus_requests[0]; i++) {
+      sbp_request_reset(r);
+      fill_request(r, corpus_requests[i]);
+      for (int canon = 0; canon < 2; canon++) {
+        sbp_decide_options fast = SBP_DECIDE_OPTIONS_INIT, slow = SBP_DECIDE_OPTIONS_INIT;
+        fast.flags = canon ? SBP_DECIDE_CANONICAL_PATHS : 0;
+        slow.flags = fast.flags | SBP_DECIDE_NO_INDEX;
+        sbp_decision *a, *b;
+        assert_int_equal(sbp_decide(d, r, &fast, &a, NULL), SBP_OK);
+        assert_int_equal(sbp_decide(d, r, &slow, &b, NULL), SBP_OK);
+        uint32_t mask = ~(uint32_t)SBP_DECISION_FLAG_REGEX_BRACES;
+        if (sbp_decision_result(a) != sbp_decision_result(b) ||
+            sbp_decision_rule(a) != sbp_decision_rule(b) ||
+            sbp_decision_step_of(a) != sbp_decision_step_of(b) ||
+            (sbp_decision_flags(a) & mask) != (sbp_decision_flags(b) & mask) ||
+            sbp_decision_skipped_rule(a) != sbp_decision_skipped_rule(b)) {
+          sbp_buf da = SBP_BUF_INIT, db = SBP_BUF_INIT;
+          assert_int_equal(sbp_decision_describe(a, &da, NULL), SBP_OK);
+          assert_int_equal(sbp_decision_describe(b, &db, NULL), SBP_OK);
+          print_error("%s, %s%s:\n  indexed:      %s\n  rule by rule: %s\n", line,
+                      corpus_requests[i], canon ? " (canonical)" : "", da.ptr, db.ptr);
+          sbp_buf_dispose(&da);
+          sbp_buf_dispose(&db);
+          mismatches++;
+        }
+        decisions++;
+        sbp_decision_free(a);
+        sbp_decision_free(b);
+      }
+    }
+    sbp_request_free(r);
+    sbp_decider_free(d);
+    sbp_profile_free(p);
+  }
+  free(manifest);
+  print_message("corpus: %zu profiles (%zu rules), %zu decisions compared\n", profiles, rules,
+                decisions);
+  assert_int_equal(mismatches, 0);
+  assert_true(profiles >= 40); /* the others need composing (see test_corpus.c) */
+}
+
 typedef struct oom_ctx {
   const char *text;
 } oom_ctx;
@@ -647,6 +807,7 @@ int main(void) {
       cmocka_unit_test(test_request_memo_follows_decider),
       cmocka_unit_test(test_request_forms),
       cmocka_unit_test(test_long_canonical_path),
+      cmocka_unit_test(test_corpus_index_agrees),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
