@@ -28,6 +28,7 @@
 #include "sbprofile/profile.h"
 #include "sbprofile/iter.h"
 #include "sbprofile/regex.h"
+#include "sbprofile/build.h"
 #include "sbprofile/read.h"
 #include "sbprofile/serialize.h"
 #include "sbprofile/decide.h"
@@ -35,5 +36,6 @@
 #include "sbprofile/build.h"
 #include "sbprofile/format.h"
 #include "sbprofile/catalog.h"
+#include "sbprofile/regex.h"
 
 #endif /* SBPROFILE_H */

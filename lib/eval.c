@@ -1016,10 +1016,9 @@ static int special(sbp__eval *ev, mstate *m, int sf, cell *form, env *e) {
       f->b = rest;    /* (specs test . body) */
       f->x = 0;       /* phase 0: inits */
       f->c = NULL;
+      f->outer = e; /* inits and the loop's fresh environments hang off the outer one */
       ev->value = NULL;
       m->eval = 0;
-      /* inits are evaluated in the outer env: keep it in d via a tiny trick */
-      f->d = (cell *)(void *)e;
       return SBP_OK;
     }
     default:
@@ -1390,7 +1389,7 @@ static int ret(sbp__eval *ev, mstate *m) {
     case F_DO: {
       /* phase 0: evaluating inits (f->a remaining specs, values into env f->e);
        * phase 1: evaluating the test; phase 2: body done, evaluating steps. */
-      env *outer = (env *)(void *)f->d;
+      env *outer = f->outer;
       if (f->x == 0) {
         if (v != NULL) {
           if ((rc = env_define(ev, f->e, CAR(CAR(f->a)), v)) != 0) return rc;

@@ -57,6 +57,7 @@ typedef struct frame {
   const char *file;
   cell *a, *b, *c, *d, *g;
   env *e;
+  env *outer; /* F_DO: the environment around the loop */
 } frame;
 
 /* Context entries of with-filter / with-modifier / with-operations. */

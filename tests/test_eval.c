@@ -177,6 +177,26 @@ static void test_scheme(void **state) {
              "(allow file-read* (regex #\"^/a\\.b\\(c\\)$\"))\n");
 }
 
+static void test_more_scheme(void **state) {
+  (void)state;
+  expect_out(V "(do ((i 0 (+ i 1)) (acc '() (cons i acc)))\n"
+               "    ((= i 3) (allow file-read* (apply literal (map number->string acc))))\n"
+               "  (allow sysctl-read))\n"
+               "(define al (list (cons \"a\" 1) (list \"b\" 2)))\n"
+               "(if (equal? (cdr (assoc \"a\" al)) 1) (allow file-lock))\n"
+               "(allow file-read* (literal (car (split-string \"x:y\" \":\"))))\n"
+               "(let () (define z \"/z\") (allow file-read* (literal z)))\n"
+               "(allow (flatten (list file-read-data (list file-write-data))))\n"
+               "(allow file-read* (literal (string-append \"/\" (symbol->string 'abc))))\n"
+               "(if (and (string<? \"a\" \"b\") (= (string->number \"ff\" 16) 255) (= (modulo -7 3) 2))\n"
+               "    (allow file-clone))\n",
+             "(version 1)\n(allow sysctl-read)\n(allow sysctl-read)\n(allow sysctl-read)\n"
+             "(allow file-read* (literal \"2\" \"1\" \"0\"))\n(allow file-lock)\n"
+             "(allow file-read* (literal \"x\"))\n(allow file-read* (literal \"/z\"))\n"
+             "(allow file-read-data file-write-data)\n(allow file-read* (literal \"/abc\"))\n"
+             "(allow file-clone)\n");
+}
+
 static void test_with_forms(void **state) {
   (void)state;
   expect_out(V "(with-filter (require-not (vnode-type DIRECTORY))\n"
@@ -471,7 +491,7 @@ static void test_api_args(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rules),       cmocka_unit_test(test_positions),
-      cmocka_unit_test(test_versions),
+      cmocka_unit_test(test_versions),    cmocka_unit_test(test_more_scheme),
       cmocka_unit_test(test_scheme),      cmocka_unit_test(test_with_forms),
       cmocka_unit_test(test_params),      cmocka_unit_test(test_imports),
       cmocka_unit_test(test_errors),      cmocka_unit_test(test_limits),
