@@ -914,12 +914,13 @@ static int trace_rule(sbp_buf *t, const sbp_alloc *a, const char *prefix, const 
   return rc;
 }
 
-/* The slow path for one bucket: every filtered rule, from the last. */
+/* The indexed path for one bucket: hashed values and regex groups, then the rules that are
+ * not indexed, from the last written, while they could still beat *best. */
 static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char **best_op,
-                       dz_cand unk[3], int64_t *braces_idx, sbp_buf *trace, int slow) {
+                       dz_cand unk[3], int64_t *braces_idx) {
   const sbp_decider *d = c->d;
   int rc = SBP_OK;
-  if (!slow) {
+  {
     /* indexed slots */
     for (size_t si = 0; si < b->nslots; si++) {
       const dz_slot *s = &b->slots[si];
@@ -1000,42 +1001,28 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
       }
     }
   }
-  /* rules not indexed (or all, on the slow path), from the last written */
-  const dz_entry *list = b->gen;
-  size_t n = b->ngen;
-  for (size_t i = n; i-- > 0;) {
-    const dz_entry *e = &list[i];
-    if (!trace && (int64_t)e->rule <= *best) break;
+  /* rules not indexed, from the last written */
+  for (size_t i = b->ngen; i-- > 0;) {
+    const dz_entry *e = &b->gen[i];
+    if ((int64_t)e->rule <= *best) break;
     c->braces = 0;
     c->missing = NULL;
     int v = eval_top(c, e->filter, &rc);
     if (rc != SBP_OK) return rc;
     if (c->braces && (int64_t)e->rule > *braces_idx) *braces_idx = e->rule;
-    if (trace) {
-      static const char *const tv[] = {" -> no match", " -> unknown", " -> MATCH"};
-      rc = trace_rule(trace, &d->alloc, "    ", d->rules[e->rule].node, tv[v]);
-      if (!rc && v == SBP__U && c->missing) {
-        rc = sbp__buf_puts(trace, &d->alloc, "      (needs ");
-        if (!rc) rc = sbp__buf_puts(trace, &d->alloc, c->missing);
-        if (!rc) rc = sbp__buf_puts(trace, &d->alloc, ", which the request does not give)\n");
-      }
-      if (rc) return rc;
-    }
     if (v == SBP__T) {
-      if ((int64_t)e->rule > *best) {
-        *best = e->rule;
-        *best_op = b->op;
-      }
-      if (!trace) break;
-    } else if (v == SBP__U) {
-      note_unknown(&unk[d->rules[e->rule].action], e->rule, c->missing ? c->missing : "?");
+      *best = e->rule;
+      *best_op = b->op;
+      break;
     }
+    if (v == SBP__U)
+      note_unknown(&unk[d->rules[e->rule].action], e->rule, c->missing ? c->missing : "?");
   }
   return SBP_OK;
 }
 
-/* The slow path keeps every filtered rule in gen: built on demand from the index? No: the
- * slow path re-walks the profile's rules for the bucket. */
+/* The slow path for one bucket: every rule of the profile that speaks on this operation,
+ * evaluated one by one from the last written (all of them when tracing). */
 static int walk_bucket_slow(dz_ctx *c, const dz_bucket *b, int64_t *best, const char **best_op,
                             dz_cand unk[3], int64_t *braces_idx, sbp_buf *trace) {
   const sbp_decider *d = c->d;
@@ -1189,13 +1176,9 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
       if (!rc) rc = sbp__buf_puts(trace, A, ":\n");
       if (rc) goto done;
     }
-    const char *prev_op = best_op;
-    int64_t prev = best;
     rc = slow ? walk_bucket_slow(&c, chain_b[i], &best, &best_op, unk, &braces_idx, trace)
-              : walk_bucket(&c, chain_b[i], &best, &best_op, unk, &braces_idx, trace, 0);
+              : walk_bucket(&c, chain_b[i], &best, &best_op, unk, &braces_idx);
     if (rc) goto done;
-    (void)prev_op;
-    (void)prev;
   }
   ((sbp_request *)(uintptr_t)req)->memo_id = d->id;
 
