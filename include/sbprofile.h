@@ -29,6 +29,7 @@
 #include "sbprofile/iter.h"
 #include "sbprofile/build.h"
 #include "sbprofile/regex.h"
+#include "sbprofile/build.h"
 #include "sbprofile/read.h"
 #include "sbprofile/serialize.h"
 #include "sbprofile/decide.h"

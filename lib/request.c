@@ -74,6 +74,12 @@ const sbp__req_attr *sbp__request_attr(const sbp_request *r, const char *base) {
   return NULL;
 }
 
+const sbp__req_attr *sbp__request_attr_known(const sbp_request *r, uint32_t id) {
+  for (size_t i = 0; i < r->nattrs; i++)
+    if (r->attrs[i].known == id) return &r->attrs[i];
+  return NULL;
+}
+
 /* The slot for an attribute (existing one cleared, or a new one). */
 static int slot_for(sbp_request *r, uint32_t known, const char *name, size_t name_len,
                     sbp__req_attr **out) {
@@ -115,10 +121,25 @@ static int set_attr(sbp_request *r, uint32_t known, const char *name, size_t nam
   if (value != NULL && memchr(value, '\0', len) != NULL)
     return sbp__error(err, SBP_E_INVALID_ARG, "request: NUL byte in the value of %.*s",
                       (int)name_len, name);
+  /* fast path: replace the text of an existing text attribute in place when it fits */
+  if (kind == SBP__RQ_STRING) {
+    for (size_t i = 0; i < r->nattrs; i++) {
+      sbp__req_attr *a = &r->attrs[i];
+      if (a->kind == SBP__RQ_STRING && a->str != NULL && len < a->cap &&
+          strlen(a->name) == name_len && memcmp(a->name, name, name_len) == 0) {
+        if (len) memcpy(a->str, value, len);
+        a->str[len] = '\0';
+        a->len = len;
+        return SBP_OK;
+      }
+    }
+  }
   char *copy = NULL;
   if (kind == SBP__RQ_STRING) {
-    copy = dup(r, value, len);
+    copy = sbp__malloc(&r->alloc, (len < 32 ? 32 : len) + 1);
     if (copy == NULL) return sbp__nomem(err);
+    if (len) memcpy(copy, value, len);
+    copy[len] = '\0';
   }
   sbp__req_attr *a;
   if (slot_for(r, known, name, name_len, &a) != SBP_OK) {
@@ -128,6 +149,7 @@ static int set_attr(sbp_request *r, uint32_t known, const char *name, size_t nam
   a->kind = (uint8_t)kind;
   a->str = copy;
   a->len = copy ? len : 0;
+  a->cap = copy ? (len < 32 ? 32 : len) + 1 : 0;
   a->num = num;
   return SBP_OK;
 }
@@ -258,7 +280,8 @@ void sbp__request_chain(const sbp_request *cr, uint32_t macos) {
         break;
       }
       if (info->parent == NULL) break;
-      if (info->parent_inferred || is_weak_link(info->name, nl)) weak = 1;
+      if (is_weak_link(info->name, nl)) weak |= 1;
+      if (info->parent_inferred) weak |= 2;
       const sbp__op_info *next = sbp__catalog_op(macos, info->parent, strlen(info->parent));
       if (next == NULL && r->nchain < SBP__CHAIN_MAX) {
         r->chain[r->nchain] = info->parent;
@@ -271,6 +294,7 @@ void sbp__request_chain(const sbp_request *cr, uint32_t macos) {
   }
   r->chain_macos = macos;
   r->chain_valid = 1;
+  r->memo_id = 0;
 }
 
 /* ---- the convenience form ---------------------------------------------------------------- */
