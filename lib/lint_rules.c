@@ -559,7 +559,6 @@ static int build_entries(lint_ctx *c) {
 static int op_covers(const lint_entry *b, const lint_entry *a) {
   if (strcmp(a->op, b->op) == 0) return 1;
   if (b->row == NULL) return 0;
-  if (b->is_default) return a->row != NULL && !sbp_catalog_op_is_terminal(a->chain[a->nchain - 1]) ? 1 : 0;
   for (size_t i = 0; i < a->nchain; i++)
     if (a->chain[i] == b->row) return 1;
   return 0;
@@ -906,7 +905,7 @@ static int check_order(lint_ctx *c) {
       if (own->last_unfiltered > a->rule_idx) a->shadowed_by = own->last_unfiltered_rule;
       continue;
     }
-    for (size_t k = 0; k < a->nchain; k++) {
+    for (size_t k = 0; k < (a->nchain ? a->nchain : 1); k++) {
       const char *name = k == 0 ? a->op : sbp_catalog_op_name(a->chain[k]);
       if (name == NULL || strcmp(name, "default") == 0) continue;
       op_bucket *bk = find_bucket(b, nb, name);
