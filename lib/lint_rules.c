@@ -30,6 +30,7 @@ typedef struct lint_entry {
   int filtered;
   int is_default;
   const sbp_node *shadowed_by; /* a later rule that decides first for everything */
+  const char *shadowed_op;     /* the operation of that rule's entry */
 } lint_entry;
 
 typedef struct lint_ctx {
@@ -884,7 +885,10 @@ static int check_order(lint_ctx *c) {
           lookup(c, &ix, value_hash(v), a, dup_of, dup_later, &best);
         }
       }
-      if (best != SIZE_MAX) a->shadowed_by = c->e[best].rule;
+      if (best != SIZE_MAX) {
+        a->shadowed_by = c->e[best].rule;
+        a->shadowed_op = c->e[best].op;
+      }
       continue;
     }
     /* Unfiltered: a later unfiltered rule on the operation or an ancestor decides first
@@ -896,13 +900,17 @@ static int check_order(lint_ctx *c) {
         if (dup_of[x->rule_idx] == NULL) dup_of[x->rule_idx] = a->rule;
         dup_later[a->rule_idx] = 1;
         a->shadowed_by = x->rule;
+        a->shadowed_op = x->op;
         break;
       }
     }
     if (a->shadowed_by) continue;
     size_t best_idx = 0;
     if (a->is_default) {
-      if (own->last_unfiltered > a->rule_idx) a->shadowed_by = own->last_unfiltered_rule;
+      if (own->last_unfiltered > a->rule_idx) {
+        a->shadowed_by = own->last_unfiltered_rule;
+        a->shadowed_op = own->op;
+      }
       continue;
     }
     for (size_t k = 0; k < (a->nchain ? a->nchain : 1); k++) {
@@ -913,6 +921,7 @@ static int check_order(lint_ctx *c) {
           bk->last_unfiltered > best_idx) {
         best_idx = bk->last_unfiltered;
         a->shadowed_by = bk->last_unfiltered_rule;
+        a->shadowed_op = bk->op;
       }
     }
   }
@@ -922,11 +931,24 @@ static int check_order(lint_ctx *c) {
   for (size_t ri = 0; ri < c->nrules && rc == SBP_OK; ri++) {
     const sbp_node *rule = c->rules[ri];
     const sbp_node *by = NULL;
-    int all = 1, any = 0;
+    int all = 1, any = 0, weak = 0;
     for (; ei < c->ne && c->e[ei].rule_idx == ri; ei++) {
+      const lint_entry *e = &c->e[ei];
       any = 1;
-      if (c->e[ei].shadowed_by == NULL) all = 0;
-      else if (by == NULL) by = c->e[ei].shadowed_by;
+      if (e->shadowed_by == NULL) {
+        all = 0;
+        continue;
+      }
+      if (by == NULL) by = e->shadowed_by;
+      /* Through a fallback link the catalog marks as a weak fact? */
+      if (strcmp(e->op, e->shadowed_op) != 0)
+        for (size_t k = 0; k + 1 < e->nchain; k++) {
+          const char *on = sbp_catalog_op_name(e->chain[k]);
+          if (str_eq(on, e->shadowed_op)) break;
+          if (str_eq(on, "network-bind") || str_eq(on, "managed-preference-read") ||
+              (sbp_catalog_op_flags(e->chain[k]) & SBP_CATALOG_OP_PARENT_INFERRED))
+            weak = 1;
+        }
     }
     const char *file;
     uint32_t line, col;
@@ -944,8 +966,11 @@ static int check_order(lint_ctx *c) {
       if (rc == SBP_OK)
         rc = sbp__lint_add(c->r, SBP__L_SHADOWED_RULE, 0, file, line, col, NULL, 0,
                            "this rule never decides: the later rule at %s %s decides first for "
-                           "everything it matches",
-                           pos_text(by, pos, sizeof pos), text);
+                           "everything it matches%s",
+                           pos_text(by, pos, sizeof pos), text,
+                           weak ? " (through a fallback link of medium or low confidence: "
+                                  "network-bind falls back to network-inbound, ...)"
+                                : "");
     }
   }
   if (rc != SBP_OK) goto done;

@@ -176,6 +176,14 @@ static void test_shadowing_reasoning(void **state) {
            0);
   assert_true(find(r, "shadowed-rule") >= 0);
   sbp_lint_result_free(r);
+  /* Through network-bind's fallback to network-inbound (a weak fact), said so. */
+  r = lint("(version 1)\n(deny default)\n(allow network-bind (local ip \"localhost:80\"))\n"
+           "(allow network-inbound (local ip \"localhost:80\"))\n",
+           0);
+  long k = find(r, "shadowed-rule");
+  assert_true(k >= 0);
+  assert_non_null(strstr(sbp_lint_message(r, (size_t)k), "network-bind falls back"));
+  sbp_lint_result_free(r);
   /* A rule with several operations never decides only when every one is covered. */
   r = lint("(version 1)\n(deny default)\n(allow file-read* file-write* (subpath \"/a/b\"))\n"
            "(allow file-read* (subpath \"/a\"))\n",
