@@ -314,6 +314,89 @@ typedef struct rule_names {
   size_t nrows;
 } rule_names;
 
+/* Rewrites counted repetition X{m}, X{m,}, X{m,n} (X a byte, an escape, ., a class or a
+ * group; groups are tracked on a fixed stack, not by recursion) as repetition the dialect
+ * surely has: X m times, then X* or (n - m) times X?.
+ * Returns SBP_OK with the text in out, SBP_E_NOT_FOUND when it cannot (or the result would
+ * pass 4 KiB), SBP_E_NOMEM. */
+static int expand_braces(lint_ctx *c, const char *re, size_t len, sbp_buf *out) {
+  size_t atom = SIZE_MAX; /* start of the last atom written to out */
+  size_t groups[64];      /* where each open group starts in out */
+  size_t ngroups = 0;
+  int rc = SBP_OK;
+  for (size_t i = 0; i < len && rc == SBP_OK;) {
+    char ch = re[i];
+    if (ch == '{' && atom != SIZE_MAX) {
+      size_t j = i + 1, m = 0, n = 0;
+      int open = 0, have_n = 0;
+      while (j < len && re[j] >= '0' && re[j] <= '9' && m < 1000) m = m * 10 + (size_t)(re[j++] - '0');
+      if (j == i + 1) return SBP_E_NOT_FOUND;
+      if (j < len && re[j] == ',') {
+        j++;
+        if (j < len && re[j] == '}') open = 1;
+        while (j < len && re[j] >= '0' && re[j] <= '9' && n < 1000) {
+          n = n * 10 + (size_t)(re[j++] - '0');
+          have_n = 1;
+        }
+      } else {
+        n = m;
+        have_n = 1;
+      }
+      if (j >= len || re[j] != '}' || (!open && !have_n) || (have_n && n < m) || n > 64)
+        return SBP_E_NOT_FOUND;
+      /* The atom is out[atom..]; write it m times in all, then the rest. */
+      size_t alen = out->len - atom;
+      char abuf[256];
+      if (alen >= sizeof abuf) return SBP_E_NOT_FOUND;
+      memcpy(abuf, out->ptr + atom, alen);
+      sbp__buf_truncate(out, atom);
+      for (size_t k = 0; k < m && rc == SBP_OK; k++) rc = sbp__buf_put(out, c->alloc, abuf, alen);
+      if (open) {
+        if (rc == SBP_OK) rc = sbp__buf_put(out, c->alloc, abuf, alen);
+        if (rc == SBP_OK) rc = sbp__buf_putc(out, c->alloc, '*');
+      } else {
+        for (size_t k = m; k < n && rc == SBP_OK; k++) {
+          rc = sbp__buf_put(out, c->alloc, abuf, alen);
+          if (rc == SBP_OK) rc = sbp__buf_putc(out, c->alloc, '?');
+        }
+      }
+      if (out->len > 4096) return SBP_E_NOT_FOUND;
+      atom = SIZE_MAX;
+      i = j + 1;
+      continue;
+    }
+    size_t start = i, end = i + 1;
+    if (ch == '\\') {
+      end = i + 2 <= len ? i + 2 : len;
+    } else if (ch == '[') {
+      end = i + 1;
+      if (end < len && re[end] == '^') end++;
+      if (end < len && re[end] == ']') end++;
+      while (end < len && re[end] != ']') end += re[end] == '\\' ? 2 : 1;
+      if (end >= len) return SBP_E_NOT_FOUND;
+      end++;
+    } else if (ch == '(') {
+      if (ngroups == sizeof groups / sizeof groups[0]) return SBP_E_NOT_FOUND;
+      groups[ngroups++] = out->len;
+      rc = sbp__buf_putc(out, c->alloc, '(');
+      atom = SIZE_MAX;
+      i++;
+      continue;
+    } else if (ch == ')') {
+      if (ngroups == 0) return SBP_E_NOT_FOUND;
+      rc = sbp__buf_putc(out, c->alloc, ')');
+      atom = groups[--ngroups];
+      i++;
+      continue;
+    }
+    size_t at = out->len;
+    rc = sbp__buf_put(out, c->alloc, re + start, end - start);
+    atom = (ch == '^' || ch == '$' || ch == '|' || ch == '*' || ch == '+' || ch == '?') ? SIZE_MAX : at;
+    i = end;
+  }
+  return rc;
+}
+
 static int check_regex(lint_ctx *c, const sbp_node *rule, const sbp_node *value) {
   size_t len;
   const char *re = sbp_node_text(value, &len);
@@ -331,11 +414,32 @@ static int check_regex(lint_ctx *c, const sbp_node *rule, const sbp_node *value)
   }
   uint32_t flags = sbp__regex_flags(cre);
   sbp__regex_free(cre);
-  if (flags & SBP__RE_USES_BRACES)
-    return sbp__lint_add(c->r, SBP__L_REGEX_DOUBTFUL, 0, file, line, col, NULL, 0,
+  if (flags & SBP__RE_USES_BRACES) {
+    sbp_buf ex = SBP_BUF_INIT, fix = SBP_BUF_INIT;
+    rc = expand_braces(c, re, len, &ex);
+    if (rc == SBP_E_NOMEM) {
+      sbp_buf_dispose(&ex);
+      return rc;
+    }
+    if (rc == SBP_OK && memchr(ex.ptr, '"', ex.len) == NULL) {
+      rc = sbp__buf_put(&fix, c->alloc, "#\"", 2);
+      if (rc == SBP_OK) rc = sbp__buf_put(&fix, c->alloc, ex.ptr, ex.len);
+      if (rc == SBP_OK) rc = sbp__buf_putc(&fix, c->alloc, '"');
+    } else if (rc == SBP_OK) {
+      rc = put_quoted(c, &fix, ex.ptr, ex.len);
+    }
+    sbp_buf_dispose(&ex);
+    if (rc == SBP_E_NOMEM) {
+      sbp_buf_dispose(&fix);
+      return rc;
+    }
+    rc = sbp__lint_add(c->r, SBP__L_REGEX_DOUBTFUL, 0, file, line, col, fix.ptr, fix.len,
                          "regex \"%.*s\" uses counted repetition {m,n}, which Apple's regex "
                          "compiler may not support; repeat the atom instead",
                          (int)(len > 80 ? 80 : len), re);
+    sbp_buf_dispose(&fix);
+    return rc;
+  }
   return SBP_OK;
 }
 
