@@ -369,9 +369,39 @@ static int oom_profile_op(const sbp_alloc *alloc, void *ctx) {
   return rc;
 }
 
+/* A fragment (no version) over two sources, with text-level findings and fixes. */
+static int oom_sources_op(const sbp_alloc *alloc, void *ctx) {
+  (void)ctx;
+  static char long_path[400];
+  if (long_path[0] == '\0') {
+    memset(long_path, 'a', sizeof long_path - 1);
+    long_path[0] = '/';
+  }
+  char second[600];
+  snprintf(second, sizeof second,
+           "(allow file-read* (literal \"%s\") (regex #\"^/q{1,2}\"))\n"
+           "(allow network-outbound (remote tcp \"*:80\"))\n",
+           long_path);
+  const char *first = "(define (p x) (subpath x))\n(allow file-read* (p \"/etc\"))\n";
+  sbp_source src[2] = {{first, strlen(first), "a.sb"}, {second, strlen(second), "b.sb"}};
+  sbp_lint_result *r = NULL;
+  int rc = sbp_lint_sources(src, 2, NULL, alloc, &r, NULL);
+  if (rc == SBP_OK) {
+    assert_true(find(r, "missing-version") >= 0);
+    assert_true(find(r, "long-string") >= 0);
+    assert_true(find(r, "symlinked-path") >= 0);
+  } else {
+    assert_int_equal(rc, SBP_E_NOMEM);
+  }
+  sbp_lint_result_free(r);
+  return rc;
+}
+
 static void test_allocation_failures(void **state) {
   (void)state;
-  size_t calls = test_alloc_exhaust(oom_op, NULL);
+  size_t calls = test_alloc_exhaust(oom_sources_op, NULL);
+  assert_true(calls > 10);
+  calls = test_alloc_exhaust(oom_op, NULL);
   assert_true(calls > 10);
   calls = test_alloc_exhaust(oom_profile_op, NULL);
   assert_true(calls > 10);
