@@ -502,6 +502,10 @@ int sbp_lint_sources(const sbp_source *sources, size_t nsources, const sbp_lint_
                            : SBP_E_NOMEM;
     if (erc == SBP_E_NOMEM) {
       rc = SBP_E_NOMEM;
+    } else if (erc == SBP_E_INVALID_ARG) {
+      /* The caller's read options are wrong, not the profile. */
+      if (err != NULL) *err = eerr;
+      rc = SBP_E_INVALID_ARG;
     } else if (erc != SBP_OK) {
       rc = add_error_diag(r, SBP__L_EVAL_ERROR, &eerr, sources[0].file);
     } else {

@@ -97,6 +97,15 @@ static void test_no_notes_and_version(void **state) {
                    SBP_E_INVALID_ARG);
   assert_int_equal(sbp_lint_text(NULL, 3, NULL, NULL, NULL, &r, &err), SBP_E_INVALID_ARG);
   assert_int_equal(sbp_lint_sources(NULL, 0, NULL, NULL, &r, &err), SBP_E_INVALID_ARG);
+  /* Read options the evaluator rejects are the caller's error, not a diagnostic. */
+  sbp_read_options ro = SBP_READ_OPTIONS_INIT;
+  ro.version = 77;
+  o.read = &ro;
+  o.macos = 0;
+  assert_int_equal(sbp_lint_text(text, strlen(text), NULL, &o, NULL, &r, &err),
+                   SBP_E_INVALID_ARG);
+  assert_null(r);
+  o.read = NULL;
   /* An empty text: no version, nothing evaluates. */
   assert_int_equal(sbp_lint_text(NULL, 0, "e.sb", NULL, NULL, &r, &err), SBP_OK);
   assert_int_equal(sbp_lint_count(r), 2);

@@ -93,7 +93,8 @@ typedef struct sbp_lint_options {
  *        NULL on failure.
  * @param[out] err details on failure; may be NULL.
  * @return SBP_OK; SBP_E_INVALID_ARG (out NULL, text NULL with len > 0, bad options version,
- *         a macOS version the catalog cannot target); SBP_E_NOMEM.
+ *         a macOS version the catalog cannot target, read options the evaluator rejects);
+ *         SBP_E_NOMEM.
  * @since 0.1
  */
 SBP_API int sbp_lint_text(const char *text, size_t len, const char *file,
