@@ -1,0 +1,511 @@
+/* Compiling a profile for the decision engine: per-operation buckets with hashed literal,
+ * subpath, prefix and name values, anchored regexes grouped by literal prefix, a bloom filter
+ * over the keys, and regexes compiled once. The decision procedure is in decide.c. */
+#include "decider.h"
+
+#include <string.h>
+
+#include "buf.h"
+#include "catalog.h"
+#include "error.h"
+#include "node.h"
+#include "regex.h"
+
+#ifndef __STDC_NO_ATOMICS__
+#include <stdatomic.h>
+static atomic_uint_fast64_t decider_ids = 1;
+static uint64_t new_decider_id(void) { return (uint64_t)atomic_fetch_add(&decider_ids, 1); }
+#else
+static uint64_t new_decider_id(void) { return 0; } /* 0: requests never memoise buckets */
+#endif
+
+const char *const sbp__dz_attr_names[SBP__ATTR_KNOWN_COUNT] = {
+    NULL, "path", "global-name", "local-name", "xpc-service-name", "ipc-posix-name",
+    "sysctl-name", "preference-domain", "iokit-registry-entry-class", "iokit-property",
+    "notification-name", "appleevent-destination", "xattr", "process-path",
+    "signing-identifier", "extension", "right-name", "control-name", "target",
+    "socket-domain", "socket-type", "socket-protocol", "vnode-type", "file-mode",
+    "signal-number", "local", "remote"};
+
+const char *sbp_attr_name(sbp_attr attr) {
+  if ((unsigned)attr >= SBP__ATTR_KNOWN_COUNT) return NULL;
+  return sbp__dz_attr_names[attr];
+}
+
+static uint32_t known_attr_id(const char *name, size_t len) {
+  for (uint32_t i = 1; i < SBP__ATTR_KNOWN_COUNT; i++)
+    if (strlen(sbp__dz_attr_names[i]) == len && memcmp(sbp__dz_attr_names[i], name, len) == 0) return i;
+  return 0;
+}
+
+const sbp_alloc *sbp__decider_alloc(const sbp_decider *d) { return &d->alloc; }
+uint32_t sbp__decider_macos(const sbp_decider *d) { return d->macos; }
+const sbp_profile *sbp_decider_profile(const sbp_decider *d) { return d ? d->profile : NULL; }
+
+static int grow(const sbp_alloc *a, void **p, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap) return SBP_OK;
+  size_t nc = *cap ? *cap * 2 : 8;
+  while (nc < need) nc *= 2;
+  if (nc > SIZE_MAX / elem) return SBP_E_NOMEM;
+  void *np = sbp__realloc(a, *p, nc * elem);
+  if (np == NULL) return SBP_E_NOMEM;
+  *p = np;
+  *cap = nc;
+  return SBP_OK;
+}
+
+/* ---- building --------------------------------------------------------------------------- */
+
+static int op_table_rehash(sbp_decider *d, size_t ncap) {
+  dz_opcell *cells = sbp__calloc(&d->alloc, ncap, sizeof *cells);
+  if (cells == NULL) return SBP_E_NOMEM;
+  for (size_t i = 0; i < ncap; i++) cells[i].bucket = UINT32_MAX;
+  for (size_t b = 0; b < d->nbuckets; b++) {
+    uint64_t h = fnv(d->buckets[b].op, d->buckets[b].op_len);
+    size_t j = (size_t)h & (ncap - 1);
+    while (cells[j].bucket != UINT32_MAX) j = (j + 1) & (ncap - 1);
+    cells[j].hash = h;
+    cells[j].bucket = (uint32_t)b;
+  }
+  sbp__free(&d->alloc, d->ops);
+  d->ops = cells;
+  d->ops_cap = ncap;
+  return SBP_OK;
+}
+
+
+static int get_bucket(sbp_decider *d, const char *op, size_t len, dz_bucket **out) {
+  int64_t b = find_bucket(d, op, len);
+  if (b >= 0) {
+    *out = &d->buckets[b];
+    return SBP_OK;
+  }
+  if ((d->nbuckets + 1) * 2 > d->ops_cap) {
+    if (op_table_rehash(d, d->ops_cap ? d->ops_cap * 2 : 16) != SBP_OK) return SBP_E_NOMEM;
+  }
+  if (grow(&d->alloc, (void **)&d->buckets, &d->cbuckets, d->nbuckets + 1, sizeof(dz_bucket)))
+    return SBP_E_NOMEM;
+  dz_bucket *nb = &d->buckets[d->nbuckets];
+  memset(nb, 0, sizeof *nb);
+  nb->op = op;
+  nb->op_len = len;
+  for (int i = 0; i < 3; i++) nb->last_unf[i] = SBP__NO_RULE;
+  nb->last_unf_any = SBP__NO_RULE;
+  uint64_t h = fnv(op, len);
+  size_t j = (size_t)h & (d->ops_cap - 1);
+  while (d->ops[j].bucket != UINT32_MAX) j = (j + 1) & (d->ops_cap - 1);
+  d->ops[j].hash = h;
+  d->ops[j].bucket = (uint32_t)d->nbuckets;
+  d->nbuckets++;
+  *out = nb;
+  return SBP_OK;
+}
+
+static int keys_rehash(sbp_decider *d, size_t ncap) {
+  dz_key *cells = sbp__calloc(&d->alloc, ncap, sizeof *cells);
+  if (cells == NULL) return SBP_E_NOMEM;
+  for (size_t i = 0; i < ncap; i++) cells[i].rule = -1;
+  for (size_t i = 0; i < d->keys_cap; i++) {
+    if (d->keys[i].rule < 0) continue;
+    size_t j = (size_t)d->keys[i].hash & (ncap - 1);
+    while (cells[j].rule >= 0) j = (j + 1) & (ncap - 1);
+    cells[j] = d->keys[i];
+  }
+  sbp__free(&d->alloc, d->keys);
+  d->keys = cells;
+  d->keys_cap = ncap;
+  return SBP_OK;
+}
+
+static dz_key *add_key(sbp_decider *d, uint32_t bucket, uint32_t attr, uint8_t kind,
+                       const char *s, size_t len, uint32_t rule, int *created) {
+  *created = 0;
+  if ((d->nkeys + 1) * 2 > d->keys_cap)
+    if (keys_rehash(d, d->keys_cap ? d->keys_cap * 2 : 64) != SBP_OK) return NULL;
+  uint64_t h = mix(fnv(s, len), bucket, attr, kind);
+  size_t j = (size_t)h & (d->keys_cap - 1);
+  while (d->keys[j].rule >= 0) {
+    dz_key *k = &d->keys[j];
+    if (k->hash == h && k->bucket == bucket && k->attr == attr && k->kind == kind &&
+        k->len == len && memcmp(k->s, s, len) == 0) {
+      if ((int64_t)rule > k->rule) k->rule = rule;
+      return k;
+    }
+    j = (j + 1) & (d->keys_cap - 1);
+  }
+  dz_key *k = &d->keys[j];
+  k->hash = h;
+  k->s = s;
+  k->len = len;
+  k->bucket = bucket;
+  k->attr = attr;
+  k->kind = kind;
+  k->group = 0;
+  k->rule = rule;
+  d->nkeys++;
+  *created = 1;
+  return k;
+}
+
+
+
+/* The literal text every match of an anchored pattern starts with ("^/usr/lib/.*" gives
+ * "/usr/lib/"), into out; 0 when the pattern is not anchored, has a top-level alternation,
+ * or starts with no literal. */
+static size_t regex_literal_prefix(const char *p, size_t n, char *out, size_t cap) {
+  if (n == 0 || p[0] != '^') return 0;
+  int depth = 0, inclass = 0;
+  for (size_t i = 0; i < n; i++) { /* a top-level '|' breaks the anchor */
+    char ch = p[i];
+    if (ch == '\\') {
+      i++;
+      continue;
+    }
+    if (inclass) {
+      if (ch == ']') inclass = 0;
+      continue;
+    }
+    if (ch == '[') {
+      inclass = 1;
+      if (i + 1 < n && p[i + 1] == '^') i++;
+      if (i + 1 < n && p[i + 1] == ']') i++;
+    } else if (ch == '(') {
+      depth++;
+    } else if (ch == ')') {
+      depth--;
+    } else if (ch == '|' && depth <= 0) {
+      return 0;
+    }
+  }
+  size_t len = 0;
+  for (size_t i = 1; i < n && len < cap;) {
+    char ch = p[i];
+    size_t step = 1;
+    if (ch == '\\') {
+      if (i + 1 >= n) break;
+      char e = p[i + 1];
+      if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) break;
+      ch = e;
+      step = 2;
+    } else if (strchr(".[]()*+?{}|^$", ch) != NULL) {
+      break;
+    }
+    /* a quantifier after this byte makes it optional or repeated: stop before it */
+    if (i + step < n && strchr("*+?{", p[i + step]) != NULL) break;
+    out[len++] = ch;
+    i += step;
+  }
+  return len;
+}
+
+static int res_rehash(sbp_decider *d, size_t ncap) {
+  dz_re *cells = sbp__calloc(&d->alloc, ncap, sizeof *cells);
+  if (cells == NULL) return SBP_E_NOMEM;
+  for (size_t i = 0; i < d->res_cap; i++) {
+    if (d->res[i].value == NULL) continue;
+    size_t j = ((uintptr_t)d->res[i].value >> 4) & (ncap - 1);
+    while (cells[j].value != NULL) j = (j + 1) & (ncap - 1);
+    cells[j] = d->res[i];
+  }
+  sbp__free(&d->alloc, d->res);
+  d->res = cells;
+  d->res_cap = ncap;
+  return SBP_OK;
+}
+
+
+static int add_re(sbp_decider *d, const sbp_node *value, sbp_error *err) {
+  if (find_re(d, value) != NULL) return SBP_OK;
+  if ((d->nres + 1) * 2 > d->res_cap)
+    if (res_rehash(d, d->res_cap ? d->res_cap * 2 : 16) != SBP_OK) return sbp__nomem(err);
+  sbp_error e = SBP_ERROR_INIT;
+  sbp__regex *re = NULL;
+  int rc = sbp__regex_compile(&d->alloc, value->text ? value->text : "", value->text_len, &re, &e);
+  if (rc == SBP_E_NOMEM) return sbp__nomem(err);
+  if (rc != SBP_OK) {
+    const sbp_node *rule = value;
+    while (rule && rule->type != SBP_NODE_RULE) rule = rule->parent;
+    const sbp_node *at = (value->line != 0 || rule == NULL) ? value : rule;
+    return sbp__error_at(err, rc, at->file, at->line, at->column, 0,
+                         "regex #\"%.80s\": %s (column %u of the pattern)",
+                         value->text ? value->text : "", e.message, (unsigned)e.column);
+  }
+  size_t j = ((uintptr_t)value >> 4) & (d->res_cap - 1);
+  while (d->res[j].value != NULL) j = (j + 1) & (d->res_cap - 1);
+  d->res[j].value = value;
+  d->res[j].re = re;
+  d->nres++;
+  return SBP_OK;
+}
+
+static int intern_attr(sbp_decider *d, const char *name, uint32_t *out) {
+  size_t len = strlen(name);
+  uint32_t k = known_attr_id(name, len);
+  if (k) {
+    *out = k;
+    return SBP_OK;
+  }
+  for (size_t i = 0; i < d->nextra; i++)
+    if (strcmp(d->extra[i], name) == 0) {
+      *out = (uint32_t)(SBP__ATTR_FIRST_EXTRA + i);
+      return SBP_OK;
+    }
+  if (grow(&d->alloc, (void **)&d->extra, &d->cextra, d->nextra + 1, sizeof(char *)))
+    return SBP_E_NOMEM;
+  d->extra[d->nextra] = name;
+  *out = (uint32_t)(SBP__ATTR_FIRST_EXTRA + d->nextra++);
+  return SBP_OK;
+}
+
+static int get_slot(sbp_decider *d, dz_bucket *b, uint32_t attr, dz_slot **out) {
+  for (size_t i = 0; i < b->nslots; i++)
+    if (b->slots[i].attr == attr) {
+      *out = &b->slots[i];
+      return SBP_OK;
+    }
+  if (grow(&d->alloc, (void **)&b->slots, &b->cslots, b->nslots + 1, sizeof(dz_slot)))
+    return SBP_E_NOMEM;
+  dz_slot *s = &b->slots[b->nslots++];
+  memset(s, 0, sizeof *s);
+  s->attr = attr;
+  for (int i = 0; i < 3; i++) s->max_idx[i] = SBP__NO_RULE;
+  *out = s;
+  return SBP_OK;
+}
+
+/* Can this top-level filter be indexed: a leaf on a path or name attribute with an exact,
+ * prefix or subpath form and only string values? */
+static const sbp__filter_info *indexable(const sbp_decider *d, const sbp_node *f) {
+  if (f->type != SBP_NODE_FILTER) return NULL;
+  const sbp__filter_info *fi = sbp__catalog_filter(d->macos, f->text, f->text_len);
+  if (fi == NULL) return NULL;
+  if (fi->arg != SBP__ARG_PATH && fi->arg != SBP__ARG_NAME) return NULL;
+  for (const sbp_node *v = f->first; v; v = v->next) {
+    if (v->type != SBP_NODE_VALUE) return NULL;
+    if (fi->match == SBP__MATCH_REGEX) {
+      char tmp[256];
+      if ((v->kind != SBP_VALUE_STRING && v->kind != SBP_VALUE_REGEX) || v->text == NULL ||
+          regex_literal_prefix(v->text, v->text_len, tmp, sizeof tmp) == 0)
+        return NULL;
+    } else if (v->kind != SBP_VALUE_STRING) {
+      return NULL;
+    }
+  }
+  return fi;
+}
+
+static int add_entry(sbp_decider *d, dz_bucket *b, uint32_t rule, const sbp_node *filter) {
+  if (grow(&d->alloc, (void **)&b->gen, &b->cgen, b->ngen + 1, sizeof(dz_entry)))
+    return SBP_E_NOMEM;
+  b->gen[b->ngen].rule = rule;
+  b->gen[b->ngen].filter = filter;
+  b->ngen++;
+  return SBP_OK;
+}
+
+static int index_filter(sbp_decider *d, uint32_t bucket, uint32_t rule, const sbp_node *f) {
+  dz_bucket *b = &d->buckets[bucket];
+  const sbp__filter_info *fi = indexable(d, f);
+  if (fi == NULL) return add_entry(d, b, rule, f);
+  uint32_t attr;
+  dz_slot *s;
+  if (intern_attr(d, fi->base, &attr) || get_slot(d, b, attr, &s)) return SBP_E_NOMEM;
+  uint8_t act = d->rules[rule].action;
+  if ((int64_t)rule > s->max_idx[act]) s->max_idx[act] = rule;
+  for (const sbp_node *v = f->first; v; v = v->next) {
+    uint8_t kind = fi->match == SBP__MATCH_EXACT    ? K_EXACT
+                   : fi->match == SBP__MATCH_PREFIX ? K_PREFIX
+                   : fi->match == SBP__MATCH_REGEX  ? K_RE
+                                                    : K_SUBPATH;
+    const char *key = v->text;
+    size_t klen = v->text_len;
+    char tmp[256];
+    if (kind == K_RE) {
+      klen = regex_literal_prefix(v->text, v->text_len, tmp, sizeof tmp);
+      key = tmp;
+    }
+    int created;
+    dz_key *k;
+    if (kind == K_RE) {
+      /* look the group up first: the key must point at text the group owns */
+      const dz_key *old = d->keys_cap ? find_cell(d, fnv(tmp, klen), bucket, attr, K_RE, tmp, klen)
+                                      : NULL;
+      if (old == NULL) {
+        if (grow(&d->alloc, (void **)&d->groups, &d->cgroups, d->ngroups + 1, sizeof(dz_group)))
+          return SBP_E_NOMEM;
+        dz_group *g = &d->groups[d->ngroups];
+        memset(g, 0, sizeof *g);
+        g->prefix = sbp__malloc(&d->alloc, klen + 1);
+        if (g->prefix == NULL) return SBP_E_NOMEM;
+        memcpy(g->prefix, tmp, klen);
+        g->prefix[klen] = '\0';
+        g->len = klen;
+        d->ngroups++;
+        key = g->prefix;
+      } else {
+        key = old->s;
+      }
+    }
+    k = add_key(d, bucket, attr, kind, key, klen, rule, &created);
+    if (k == NULL) return SBP_E_NOMEM;
+    if (kind == K_RE) {
+      if (created) k->group = (uint32_t)(d->ngroups - 1);
+      dz_group *g = &d->groups[k->group];
+      if (grow(&d->alloc, (void **)&g->e, &g->cap, g->n + 1, sizeof(dz_reent))) return SBP_E_NOMEM;
+      g->e[g->n].rule = rule;
+      g->e[g->n].value = v;
+      g->n++;
+    }
+    s->has[kind] = 1;
+    if (klen >= DZ_LENS) s->longv[kind] = 1;
+    else s->lens[kind][klen >> 3] |= (uint8_t)(1u << (klen & 7));
+  }
+  return SBP_OK;
+}
+
+/* Walks the filter subtree of a rule: compiles regexes, notes long strings, unknown filters,
+ * and the nesting depth. Iterative (parent links). */
+static int scan_rule(sbp_decider *d, dz_rule *r, sbp_error *err) {
+  const sbp_node *rule = r->node;
+  for (const sbp_node *top = rule->first; top; top = top->next) {
+    if (!sbp__is_filter(top)) continue;
+    const sbp_node *n = top;
+    size_t depth = 1;
+    for (;;) {
+      if (depth > d->max_depth) d->max_depth = depth;
+      if (n->type == SBP_NODE_FILTER) {
+        const sbp__filter_info *fi = sbp__catalog_filter(d->macos, n->text, n->text_len);
+        if (fi == NULL) r->unknown = 1;
+        for (const sbp_node *v = n->first; v; v = v->next) {
+          if (v->text_len >= 256 && (v->kind == SBP_VALUE_STRING || v->kind == SBP_VALUE_REGEX))
+            r->longstr = 1;
+          if (fi != NULL && fi->match == SBP__MATCH_REGEX &&
+              (v->kind == SBP_VALUE_STRING || v->kind == SBP_VALUE_REGEX)) {
+            int rc = add_re(d, v, err);
+            if (rc != SBP_OK) return rc;
+            if (sbp__regex_flags(find_re(d, v)) & SBP__RE_USES_BRACES) r->braces = 1;
+          }
+        }
+      } else if (n->first != NULL) {
+        n = n->first;
+        depth++;
+        continue;
+      }
+      /* next in post-order within top */
+      while (n != top && n->next == NULL) {
+        n = n->parent;
+        depth--;
+      }
+      if (n == top) break;
+      n = n->next;
+    }
+  }
+  return SBP_OK;
+}
+
+void sbp_decider_free(sbp_decider *d) {
+  if (d == NULL) return;
+  for (size_t i = 0; i < d->nbuckets; i++) {
+    sbp__free(&d->alloc, d->buckets[i].slots);
+    sbp__free(&d->alloc, d->buckets[i].gen);
+  }
+  for (size_t i = 0; i < d->ngroups; i++) {
+    sbp__free(&d->alloc, d->groups[i].prefix);
+    sbp__free(&d->alloc, d->groups[i].e);
+  }
+  sbp__free(&d->alloc, d->groups);
+  for (size_t i = 0; i < d->res_cap; i++)
+    if (d->res[i].value) sbp__regex_free(d->res[i].re);
+  sbp__free(&d->alloc, d->res);
+  sbp__free(&d->alloc, d->buckets);
+  sbp__free(&d->alloc, d->ops);
+  sbp__free(&d->alloc, d->keys);
+  sbp__free(&d->alloc, d->bloom);
+  sbp__free(&d->alloc, d->extra);
+  sbp__free(&d->alloc, d->rules);
+  sbp_alloc a = d->alloc;
+  sbp__free(&a, d);
+}
+
+int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
+                    const sbp_decide_options *options, sbp_error *err) {
+  if (out == NULL || profile == NULL)
+    return sbp__error(err, SBP_E_INVALID_ARG, "decider: NULL %s", out ? "profile" : "out");
+  *out = NULL;
+  if (options != NULL && options->version != SBP_DECIDE_OPTIONS_VERSION)
+    return sbp__error(err, SBP_E_INVALID_ARG, "decider: options version %u unknown",
+                      (unsigned)options->version);
+  int rc = sbp_node_validate(sbp_profile_root(profile), err);
+  if (rc != SBP_OK) return rc;
+  sbp_decider *d = sbp__malloc(&profile->alloc, sizeof *d);
+  if (d == NULL) return sbp__nomem(err);
+  memset(d, 0, sizeof *d);
+  d->alloc = profile->alloc;
+  d->profile = profile;
+  sbp_decide_options def = SBP_DECIDE_OPTIONS_INIT;
+  d->opt = options ? *options : def;
+  d->macos = d->opt.macos;
+  d->id = new_decider_id();
+
+  size_t n = 0;
+  for (const sbp_node *c = profile->root.first; c; c = c->next)
+    if (c->type == SBP_NODE_RULE) n++;
+  if (n > UINT32_MAX - 1) {
+    sbp_decider_free(d);
+    return sbp__error(err, SBP_E_LIMIT, "decider: too many rules");
+  }
+  if (n > 0) {
+    d->rules = sbp__calloc(&d->alloc, n, sizeof(dz_rule));
+    if (d->rules == NULL) goto nomem;
+  }
+  for (const sbp_node *c = profile->root.first; c; c = c->next) {
+    if (c->type != SBP_NODE_RULE) continue;
+    uint32_t ri = (uint32_t)d->nrules++;
+    dz_rule *r = &d->rules[ri];
+    r->node = c;
+    r->action = c->kind == SBP_DENY ? SBP_DENY : SBP_ALLOW;
+    rc = scan_rule(d, r, err);
+    if (rc != SBP_OK) {
+      sbp_decider_free(d);
+      return rc;
+    }
+    int filtered = 0;
+    for (const sbp_node *f = c->first; f; f = f->next)
+      if (sbp__is_filter(f)) filtered = 1;
+    for (const sbp_node *o = c->first; o && o->type == SBP_NODE_OPERATION; o = o->next) {
+      size_t alen = o->text_len;
+      if (sbp__catalog_op_noop(d->macos, o->text, o->text_len)) continue; /* dropped */
+      const char *an = sbp__catalog_op_alias_v(d->macos, o->text, o->text_len, &alen);
+      dz_bucket *b;
+      if (get_bucket(d, an, alen, &b) != SBP_OK) goto nomem;
+      uint32_t bi = (uint32_t)(b - d->buckets);
+      if (!filtered) {
+        b->last_unf[r->action] = ri;
+        b->last_unf_any = ri;
+        continue;
+      }
+      for (const sbp_node *f = c->first; f; f = f->next) {
+        if (!sbp__is_filter(f)) continue;
+        if (index_filter(d, bi, ri, f) != SBP_OK) goto nomem;
+      }
+    }
+  }
+  if (d->nkeys > 0) { /* 16 bits per key, at least 512 */
+    uint64_t bits = 512;
+    while (bits < (uint64_t)d->nkeys * 16u && bits < ((uint64_t)1 << 40)) bits <<= 1;
+    d->bloom = sbp__calloc(&d->alloc, (size_t)(bits / 64), sizeof(uint64_t));
+    if (d->bloom == NULL) goto nomem;
+    d->bloom_mask = bits - 1;
+    for (size_t i = 0; i < d->keys_cap; i++) {
+      if (d->keys[i].rule < 0) continue;
+      uint64_t bit = (d->keys[i].hash >> 24) & d->bloom_mask;
+      d->bloom[bit >> 6] |= (uint64_t)1 << (bit & 63);
+    }
+  }
+  *out = d;
+  return SBP_OK;
+nomem:
+  sbp_decider_free(d);
+  return sbp__nomem(err);
+}
+
