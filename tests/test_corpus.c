@@ -183,7 +183,7 @@ out:
 static int eval_parts(const char *corpus, const char *const *parts, size_t nparts,
                       uint32_t flags, int with_params, sbp_profile **out, sbp_error *err) {
   (void)scan_params;
-  sbp_source src[MAX_PARTS];
+  sbp_source src[MAX_PARTS] = {{NULL, 0, NULL}};
   char *texts[MAX_PARTS];
   char *names[MAX_PARTS];
   size_t n = 0;

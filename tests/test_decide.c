@@ -263,7 +263,7 @@ static void test_table(void **state) {
     size_t n = strlen(line);
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = '\0';
     if (n == 0 || line[0] == '#') continue;
-    tcase tc;
+    tcase tc = {0};
     tc.lineno = lineno;
     int nf = 0;
     char *p = line;

@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@ typedef struct sx_str {
 } sx_str;
 
 static int str_add(sx_str *s, const char *p, size_t n) {
+  if (n > SIZE_MAX / 4 || s->len > SIZE_MAX / 4) return -1; /* bounds the sums below */
   if (s->len + n + 1 > s->cap) {
     size_t cap = s->cap ? s->cap : 32;
     while (cap < s->len + n + 1) cap *= 2;
