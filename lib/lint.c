@@ -436,7 +436,7 @@ int sbp_lint_sources(const sbp_source *sources, size_t nsources, const sbp_lint_
                       (unsigned)opts->version);
   if (alloc == NULL) alloc = sbp_alloc_default();
   if (!sbp__alloc_valid(alloc)) return sbp__error(err, SBP_E_INVALID_ARG, "incomplete allocator");
-  uint32_t target;
+  uint32_t target = 0;
   int rc = resolve_target(opts->macos, &target, err);
   if (rc != SBP_OK) return rc;
 
@@ -551,7 +551,7 @@ int sbp_lint_profile(const sbp_profile *profile, const sbp_lint_options *opts,
   if (opts->version != SBP_LINT_OPTIONS_VERSION)
     return sbp__error(err, SBP_E_INVALID_ARG, "unknown sbp_lint_options version %u",
                       (unsigned)opts->version);
-  uint32_t target;
+  uint32_t target = 0;
   int rc = resolve_target(opts->macos, &target, err);
   if (rc != SBP_OK) return rc;
   rc = sbp_node_validate(sbp_profile_root(profile), err);
