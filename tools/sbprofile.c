@@ -14,6 +14,8 @@ static const sbp_tool_command commands[] = {
     {"fmt", sbp_tool_fmt, "rewrite profiles with canonical layout, keeping comments"},
     {"diff", sbp_tool_diff, "show what a new profile grants or denies that the old did not"},
     {"build", sbp_tool_build, "compose a profile from command-line flags"},
+    {"check", sbp_tool_check, "decide a request: allow, deny or unknown, and the deciding rule"},
+    {"explain", sbp_tool_explain, "explain how a profile decides a request"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
