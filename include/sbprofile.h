@@ -27,7 +27,12 @@
 #include "sbprofile/common.h"
 #include "sbprofile/profile.h"
 #include "sbprofile/iter.h"
-#include "sbprofile/build.h"
+#include "sbprofile/regex.h"
+#include "sbprofile/read.h"
 #include "sbprofile/serialize.h"
+#include "sbprofile/decide.h"
+#include "sbprofile/assert.h"
+#include "sbprofile/build.h"
+#include "sbprofile/catalog.h"
 
 #endif /* SBPROFILE_H */

@@ -16,8 +16,17 @@ typedef struct sbp__op_info {
   const char *name;
   const char *parent;   /* fallback operation; NULL for default and TERMINAL ops */
   uint8_t terminal;     /* 1: no parent; builtin applies when no rule decides */
-  uint8_t builtin;      /* TERMINAL ops: 1 = allow (SBP_ALLOW), 2 = deny (SBP_DENY) */
+  uint8_t builtin;      /* TERMINAL ops: 1 = allow (SBP_ALLOW), 2 = deny (SBP_DENY);
+                           0 for default (no built-in: a profile without a default rule decides
+                           nothing) and for every non-TERMINAL op */
   uint8_t parent_inferred; /* 1 when the parent is inferred from the name (weak fact) */
+  /* Appended fields (the generated table fills them). */
+  uint16_t id;          /* index in that version's libsandbox operation table */
+  uint8_t version;      /* index into sbp__cat_versions (catalog_data.h) */
+  uint8_t categories_known; /* 1: this version's table; 2: borrowed from 10.15; 0: unknown
+                               (only the universal categories extension/process/system set) */
+  uint64_t categories;  /* accepted filter categories: bits index sbp__cat_categories */
+  uint32_t modifiers;   /* accepted modifiers: bits index sbp__cat_op_modifiers */
 } sbp__op_info;
 
 /* How a filter spelling matches its value. */
@@ -36,7 +45,9 @@ typedef enum sbp__arg {
   SBP__ARG_BITFIELD = 4, /* file-mode */
   SBP__ARG_NETWORK = 5,  /* local / remote */
   SBP__ARG_BOOLEAN = 6,
-  SBP__ARG_OTHER = 7
+  SBP__ARG_OTHER = 7,
+  SBP__ARG_STRING = 8,   /* a plain string (modifier arguments such as message) */
+  SBP__ARG_NONE = 0      /* takes no argument (modifiers such as report) */
 } sbp__arg;
 
 typedef struct sbp__filter_info {
@@ -44,8 +55,17 @@ typedef struct sbp__filter_info {
   const char *base;     /* base filter: "path", "global-name" */
   uint8_t match;        /* sbp__match */
   uint8_t arg;          /* sbp__arg */
-  const char *category; /* "path", "mach", ... (operations accept filters by category) */
+  const char *category; /* "path", "mach", ... (operations accept filters by category);
+                           NULL when unknown */
+  /* Appended fields (the generated table fills them). */
+  uint8_t flags;        /* SBP__FILTER_ALIAS | SBP__FILTER_INFERRED | SBP__FILTER_INTERNAL */
+  uint8_t version;      /* index into sbp__cat_versions */
+  const char *arg_type; /* libsandbox's argument-type name as the source table wrote it */
 } sbp__filter_info;
+
+#define SBP__FILTER_ALIAS 1u    /* a prelude alias (literal, prefix, regex, from, to, ...) */
+#define SBP__FILTER_INFERRED 2u /* kind or spelling inferred (a name new in 14.x/15.x) */
+#define SBP__FILTER_INTERNAL 4u /* a %-name used through prelude helpers */
 
 /* The version the caller named, or the newest known for 0; 0 when unknown. */
 uint32_t sbp__catalog_version(uint32_t macos);
@@ -68,5 +88,34 @@ int sbp__catalog_constant(uint32_t macos, const char *base, const char *name, si
 
 /* Does that operation accept the filter's category in that version? 1 yes, 0 no, -1 unknown. */
 int sbp__catalog_op_accepts(uint32_t macos, const char *op, const char *category);
+
+/* ---- extensions (appended; everything above keeps its meaning) ----
+ *
+ * Rules and requests differ: the prelude's aliases apply to names written in a profile, so
+ * resolve a rule's operation with sbp__catalog_op (sysctl-write in a rule is sysctl*), but a
+ * request names a concrete kernel operation: look it up with sbp__catalog_op_raw (a request for
+ * sysctl-write has the chain sysctl-write -> sysctl* -> default). */
+
+/* As sbp__catalog_op_alias, for one version: the prelude's aliases differ between versions
+ * (iokit-open is an alias on 14.x only). 0 means the newest known. Returns name itself when it
+ * is no alias in that version, and also for names the prelude binds to 'no-op (see
+ * sbp__catalog_op_noop). *out_len may be NULL. */
+const char *sbp__catalog_op_alias_v(uint32_t macos, const char *name, size_t len,
+                                    size_t *out_len);
+
+/* 1 when that version's prelude binds name to 'no-op (a rule naming it is dropped). */
+int sbp__catalog_op_noop(uint32_t macos, const char *name, size_t len);
+
+/* 1 when resolving name in that version went through an alias marked weak (iokit-open). */
+int sbp__catalog_op_alias_weak(uint32_t macos, const char *name, size_t len);
+
+/* The operation row exactly as named, without alias resolution, or NULL. */
+const sbp__op_info *sbp__catalog_op_raw(uint32_t macos, const char *name, size_t len);
+
+/* The row of op's parent in the same version, or NULL (default, TERMINAL ops). */
+const sbp__op_info *sbp__catalog_op_parent(const sbp__op_info *op);
+
+/* Bitmask of the versions (bit i = sbp__cat_versions[i]) whose table has that exact name. */
+uint32_t sbp__catalog_op_name_versions(const char *name, size_t len);
 
 #endif

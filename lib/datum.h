@@ -32,6 +32,7 @@ typedef enum sbp__datum_type {
 #define SBP__DF_SPLICE 0x20u    /* written ,@x */
 #define SBP__DF_OWN_LINE 0x40u  /* COMMENT: nothing but blanks before it on its line */
 #define SBP__DF_BLANK_BEFORE 0x80u /* an empty line stands before this datum */
+#define SBP__DF_SHEBANG 0x100u  /* COMMENT written `#!...` rather than `;...` */
 
 typedef struct sbp__datum sbp__datum;
 struct sbp__datum {
@@ -68,5 +69,30 @@ typedef struct sbp__read_limits {
 int sbp__read(sbp__arena *arena, const char *text, size_t len, const char *file,
               uint32_t flags, const sbp__read_limits *limits, sbp__datum **out,
               sbp_error *err);
+
+/*
+ * Additions.
+ *
+ * Comments (SBP__READ_COMMENTS only): COMMENT datums stand among the top-level datums and
+ * among the children of lists and vectors, in text order, and are counted in `count`. In a
+ * dotted list the cdr is the last child that is not a comment. A comment written between a
+ * quote mark and its datum (`' ;c\n x`) is placed before the quote form. Without the flag no
+ * COMMENT datum is ever made.
+ *
+ * Spelling: INTEGER, REAL, BOOLEAN and CHAR datums and all strings can be found again in the
+ * text at `offset`; sbp__datum_span gives the length of the datum's token there (for a
+ * LIST or VECTOR: 1 or 2, the opening bracket; for a quote form: the quote mark).
+ */
+size_t sbp__datum_span(const char *text, size_t len, const sbp__datum *d);
+
+/*
+ * Compares two chains of datums (a and b, each followed through `next`) for equal
+ * structure and content, ignoring positions, comments, and every flag but SBP__DF_DOTTED (a
+ * raw string equals an ordinary string with the same bytes; 'x equals (quote x)); REAL
+ * datums compare by spelling. *equal gets 1 or 0.
+ * Iterative; returns SBP_OK or SBP_E_NOMEM (its stack comes from alloc).
+ */
+int sbp__datum_equal(const sbp_alloc *alloc, const sbp__datum *a, const sbp__datum *b,
+                     int *equal);
 
 #endif

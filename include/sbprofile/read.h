@@ -1,0 +1,155 @@
+/**
+ * @file sbprofile/read.h
+ * @brief Reading SBPL text into a profile: the evaluator of the Scheme subset profiles use.
+ *
+ * @defgroup read Reading profiles
+ *
+ * sbp_profile_read() runs a profile as libsandbox would: it evaluates the Scheme (definitions,
+ * helper functions, macros, parameters, imports) and records every `allow`/`deny` call as a
+ * rule of the resulting profile, in execution order, each with the file, line and column of
+ * its call. Errors read like libsandbox's ("unbound variable: x", "no version specified", ...)
+ * and carry a position.
+ *
+ * The evaluator opens no file by itself: `(import "x.sb")` goes through a resolver the caller
+ * supplies (sbp_import_search() is a ready-made one that searches directories).
+ *
+ * Every evaluation is bounded: steps, stack depth, memory, rules, string size and import
+ * depth each end it with SBP_E_LIMIT when exceeded.
+ *
+ * @code
+ *   sbp_read_options opts = SBP_READ_OPTIONS_INIT;
+ *   const char *params[] = {"ROOT", "/tmp/w"};
+ *   opts.params = params;
+ *   opts.nparams = 1;
+ *   sbp_profile *p;
+ *   sbp_error err = SBP_ERROR_INIT;
+ *   if (sbp_profile_read(&p, text, len, "my.sb", &opts, NULL, &err) != SBP_OK)
+ *     fprintf(stderr, "%s:%u:%u: error: %s\n", err.file, err.line, err.column, err.message);
+ * @endcode
+ * @{
+ */
+#ifndef SBPROFILE_READ_H
+#define SBPROFILE_READ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sbprofile/common.h"
+#include "sbprofile/profile.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Layout version of sbp_read_options; SBP_READ_OPTIONS_INIT sets it. */
+#define SBP_READ_OPTIONS_VERSION 1u
+
+/** Flags for sbp_read_options.flags. */
+typedef enum sbp_read_flags {
+  /** Parameters the caller gives no value for stay symbolic: `(param "X")` evaluates to a
+   *  parameter reference (true in tests), `(subpath (param "X"))` becomes an
+   *  SBP_VALUE_PARAM value and string-append over it an SBP_VALUE_CONCAT. Without this flag
+   *  an absent parameter is #f, as with sandbox-exec. */
+  SBP_READ_SYMBOLIC_PARAMS = 1u << 0,
+  /** An import the resolver reports as SBP_E_NOT_FOUND (or any import when there is no
+   *  resolver) is kept as an SBP_NODE_IMPORT item instead of failing. */
+  SBP_READ_KEEP_UNRESOLVED_IMPORTS = 1u << 1
+} sbp_read_flags;
+
+/**
+ * Resolves `(import "name")`. `name` is the import's argument, joined to `(param
+ * "IMPORT_DIR")` when that is set and name is relative; `from` is the file that imports it
+ * (may be NULL). On success fill out_text with the profile text and out_file with the name to
+ * report in positions (left empty: name is used), and return SBP_OK. Return SBP_E_NOT_FOUND
+ * when there is no such file (the evaluator then reports "unable to open NAME"), or another
+ * status with err filled.
+ */
+typedef int (*sbp_import_fn)(const char *name, size_t name_len, const char *from,
+                             sbp_buf *out_text, sbp_buf *out_file, sbp_error *err,
+                             void *payload);
+
+/**
+ * Evaluation options. Initialise with SBP_READ_OPTIONS_INIT and set what you need; a limit
+ * left 0 takes its default (given in brackets).
+ */
+typedef struct sbp_read_options {
+  uint32_t version;                /**< SBP_READ_OPTIONS_VERSION */
+  uint32_t flags;                  /**< sbp_read_flags */
+  const char *const *params;       /**< flat {key, value, key, value, ...}; may be NULL */
+  size_t nparams;                  /**< number of key/value pairs in params */
+  sbp_import_fn import;            /**< import resolver; NULL: imports fail (or are kept) */
+  void *import_payload;            /**< passed back to import */
+  size_t max_steps;       /**< evaluation steps [20,000,000] */
+  size_t max_depth;       /**< evaluation stack depth, i.e. nested non-tail calls [100,000] */
+  size_t max_memory;      /**< bytes of evaluation memory and rules together [256 MiB] */
+  size_t max_rules;       /**< rules in the profile [1,000,000] */
+  size_t max_string;      /**< bytes in one string [1 MiB] */
+  size_t max_import_depth;/**< nested imports [16] */
+  size_t max_nesting;     /**< nesting of lists in the text [10,000] */
+} sbp_read_options;
+
+/** Initialiser: `sbp_read_options o = SBP_READ_OPTIONS_INIT;` */
+#define SBP_READ_OPTIONS_INIT {SBP_READ_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0}
+
+/** One text of a profile read from several (see sbp_profile_read_sources()). */
+typedef struct sbp_source {
+  const char *text; /**< the bytes; need not be NUL-terminated */
+  size_t len;       /**< their length */
+  const char *file; /**< the name for positions; NULL for none */
+} sbp_source;
+
+/**
+ * @brief Evaluates SBPL text into a new profile.
+ * @param[out] out receives the profile; caller owns it (sbp_profile_free()). Set to NULL on
+ *             failure.
+ * @param[in] text the profile text (need not be NUL-terminated); NULL only when len is 0.
+ * @param[in] len its length in bytes.
+ * @param[in] file the name used in positions and messages; may be NULL.
+ * @param[in] opts options; NULL means all defaults.
+ * @param[in] alloc allocator for the profile and the evaluation; NULL means the default.
+ * @param[out] err details on failure, with file, line and column; may be NULL.
+ * @return SBP_OK; SBP_E_SYNTAX (unreadable text); SBP_E_EVAL (a profile error: unbound
+ *         variable, no version specified, wrong argument count, ...); SBP_E_LIMIT (a limit
+ *         was exceeded); SBP_E_NOT_FOUND / SBP_E_IO (an import failed); SBP_E_NOMEM;
+ *         SBP_E_INVALID_ARG (out NULL, bad options). Nothing is left allocated on failure.
+ * @since 0.1
+ */
+SBP_API int sbp_profile_read(sbp_profile **out, const char *text, size_t len, const char *file,
+                             const sbp_read_options *opts, const sbp_alloc *alloc,
+                             sbp_error *err);
+
+/**
+ * @brief Evaluates several texts as one profile, in order, in one environment (as Chromium
+ *        prepends common.sb to a process profile).
+ * @param[in] sources the texts; nsources of them (at least one).
+ * @return As sbp_profile_read().
+ * @since 0.1
+ */
+SBP_API int sbp_profile_read_sources(sbp_profile **out, const sbp_source *sources,
+                                     size_t nsources, const sbp_read_options *opts,
+                                     const sbp_alloc *alloc, sbp_error *err);
+
+/** Payload of sbp_import_search(): the directories to look in, in order. */
+typedef struct sbp_import_dirs {
+  const char *const *dirs; /**< directory names */
+  size_t ndirs;            /**< how many */
+} sbp_import_dirs;
+
+/**
+ * @brief A ready-made import resolver (an sbp_import_fn) that reads files: an absolute name
+ *        is opened as it is, a relative one in each of the directories of `payload` (an
+ *        sbp_import_dirs *) in turn, then relative to the importing file's directory.
+ * @param[out] out_text receives the file's bytes; out_file its path.
+ * @return SBP_OK, SBP_E_NOT_FOUND, SBP_E_IO, SBP_E_LIMIT (a file over 64 MiB), SBP_E_NOMEM.
+ * @since 0.1
+ */
+SBP_API int sbp_import_search(const char *name, size_t name_len, const char *from,
+                              sbp_buf *out_text, sbp_buf *out_file, sbp_error *err,
+                              void *payload);
+
+#ifdef __cplusplus
+}
+#endif
+
+/** @} */
+#endif /* SBPROFILE_READ_H */

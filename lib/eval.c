@@ -1,0 +1,1613 @@
+/* The evaluator's core: cells, symbols, the conversion of the reader's datums, and an
+ * explicit-stack machine for the special forms and procedure calls (no C recursion grows
+ * with the input; every step, frame and byte is counted against the limits). */
+#include "eval.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- errors ---------------------------------------------------------------------------- */
+
+int sbp__eval_fail(sbp__eval *ev, int code, const char *fmt, ...) {
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0) msg[0] = '\0';
+  va_end(ap);
+  return sbp__error_at(ev->err, code, ev->file, ev->line, ev->col, 0, "%s", msg);
+}
+
+const char *sbp__eval_type_name(const cell *c) {
+  switch ((cell_type)c->type) {
+    case T_NIL: return "empty list";
+    case T_BOOL: return "boolean";
+    case T_UNSPEC: return "unspecified value";
+    case T_INT: return "integer";
+    case T_REAL: return "real";
+    case T_CHAR: return "character";
+    case T_STR: return "string";
+    case T_SYM: return "symbol";
+    case T_PAIR: return "list";
+    case T_CLOSURE: case T_PRIM: return "procedure";
+    case T_MACRO: return "macro";
+    case T_OP: return "operation";
+    case T_FILTERFN: return "filter procedure";
+    case T_FILTER: return "filter";
+    case T_MOD: return "modifier";
+    case T_CONST: return "named constant";
+    case T_PARAM: return "parameter";
+    case T_CONCAT: return "string";
+  }
+  return "value";
+}
+
+/* ---- memory ---------------------------------------------------------------------------- */
+
+static size_t used_memory(const sbp__eval *ev) {
+  return ev->arena.bytes + (ev->prof ? ev->prof->arena.bytes : 0) +
+         ev->stackcap * sizeof(frame) + ev->symcap * sizeof(cell *);
+}
+
+void *sbp__eval_alloc(sbp__eval *ev, size_t n) {
+  if (used_memory(ev) + n > ev->max_memory) {
+    sbp__eval_fail(ev, SBP_E_LIMIT, "memory limit exceeded (%zu bytes)", ev->max_memory);
+    return NULL;
+  }
+  void *p = sbp__arena_alloc(&ev->arena, n);
+  if (p == NULL) sbp__nomem(ev->err);
+  return p;
+}
+
+cell *sbp__eval_cell(sbp__eval *ev, cell_type t) {
+  cell *c = sbp__eval_alloc(ev, sizeof(cell));
+  if (c == NULL) return NULL;
+  memset(c, 0, sizeof(*c));
+  c->type = (uint8_t)t;
+  return c;
+}
+
+cell *sbp__eval_cons(sbp__eval *ev, cell *a, cell *d) {
+  cell *c = sbp__eval_cell(ev, T_PAIR);
+  if (c == NULL) return NULL;
+  c->u.p.car = a;
+  c->u.p.cdr = d;
+  c->line = ev->line;
+  c->col = ev->col;
+  c->file = ev->file;
+  return c;
+}
+
+cell *sbp__eval_str(sbp__eval *ev, const char *s, size_t len) {
+  if (len > ev->max_string) {
+    sbp__eval_fail(ev, SBP_E_LIMIT, "string too long (%zu bytes; limit %zu)", len,
+                   ev->max_string);
+    return NULL;
+  }
+  cell *c = sbp__eval_cell(ev, T_STR);
+  if (c == NULL) return NULL;
+  char *copy = sbp__eval_alloc(ev, len + 1);
+  if (copy == NULL) return NULL;
+  if (len) memcpy(copy, s, len);
+  copy[len] = '\0';
+  c->u.str.s = copy;
+  c->u.str.len = len;
+  return c;
+}
+
+cell *sbp__eval_int(sbp__eval *ev, int64_t i) {
+  cell *c = sbp__eval_cell(ev, T_INT);
+  if (c != NULL) c->u.i = i;
+  return c;
+}
+
+/* ---- symbols --------------------------------------------------------------------------- */
+
+static uint64_t hash_bytes(const char *s, size_t len) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h;
+}
+
+cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len) {
+  if (ev->syms == NULL || ev->nsyms * 2 >= ev->symcap) {
+    size_t ncap = ev->symcap ? ev->symcap * 2 : 1024;
+    if (used_memory(ev) + ncap * sizeof(cell *) > ev->max_memory) {
+      sbp__eval_fail(ev, SBP_E_LIMIT, "memory limit exceeded (%zu bytes)", ev->max_memory);
+      return NULL;
+    }
+    cell **nt = sbp__calloc(ev->alloc, ncap, sizeof(cell *));
+    if (nt == NULL) {
+      sbp__nomem(ev->err);
+      return NULL;
+    }
+    for (size_t i = 0; i < ev->symcap; i++) {
+      cell *c = ev->syms[i];
+      while (c != NULL) {
+        cell *next = c->u.sym.hnext;
+        size_t b = (size_t)(hash_bytes(c->u.sym.s, c->u.sym.len) & (ncap - 1));
+        c->u.sym.hnext = nt[b];
+        nt[b] = c;
+        c = next;
+      }
+    }
+    sbp__free(ev->alloc, ev->syms);
+    ev->syms = nt;
+    ev->symcap = ncap;
+  }
+  size_t b = (size_t)(hash_bytes(s, len) & (ev->symcap - 1));
+  for (cell *c = ev->syms[b]; c != NULL; c = c->u.sym.hnext)
+    if (c->u.sym.len == len && memcmp(c->u.sym.s, s, len) == 0) return c;
+  cell *c = sbp__eval_cell(ev, T_SYM);
+  if (c == NULL) return NULL;
+  char *copy = sbp__eval_alloc(ev, len + 1);
+  if (copy == NULL) return NULL;
+  memcpy(copy, s, len);
+  copy[len] = '\0';
+  c->u.sym.s = copy;
+  c->u.sym.len = len;
+  c->u.sym.hnext = ev->syms[b];
+  ev->syms[b] = c;
+  ev->nsyms++;
+  return c;
+}
+
+/* ---- special forms --------------------------------------------------------------------- */
+
+enum {
+  SF_NONE, SF_QUOTE, SF_QUASI, SF_IF, SF_DEFINE, SF_SET, SF_LAMBDA, SF_BEGIN, SF_LET,
+  SF_LETSTAR, SF_LETREC, SF_COND, SF_CASE, SF_AND, SF_OR, SF_WHEN, SF_UNLESS, SF_MACRO,
+  SF_DEFINE_MACRO, SF_WITH, SF_WITH_FILTER, SF_WITH_MODIFIER, SF_WITH_OPERATIONS, SF_DEBUG,
+  SF_DELAY, SF_DO
+};
+
+static const struct { const char *name; uint8_t id; } special_forms[] = {
+    {"quote", SF_QUOTE}, {"quasiquote", SF_QUASI}, {"if", SF_IF}, {"define", SF_DEFINE},
+    {"set!", SF_SET}, {"lambda", SF_LAMBDA}, {"begin", SF_BEGIN}, {"let", SF_LET},
+    {"let*", SF_LETSTAR}, {"letrec", SF_LETREC}, {"letrec*", SF_LETREC}, {"cond", SF_COND},
+    {"case", SF_CASE}, {"and", SF_AND}, {"or", SF_OR}, {"when", SF_WHEN},
+    {"unless", SF_UNLESS}, {"macro", SF_MACRO}, {"define-macro", SF_DEFINE_MACRO},
+    {"with", SF_WITH}, {"with-filter", SF_WITH_FILTER}, {"with-modifier", SF_WITH_MODIFIER},
+    {"with-operations", SF_WITH_OPERATIONS}, {"debug", SF_DEBUG}, {"delay", SF_DELAY},
+    {"do", SF_DO},
+};
+
+int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
+                   const sbp_alloc *alloc, sbp_error *err) {
+  memset(ev, 0, sizeof(*ev));
+  ev->alloc = alloc;
+  sbp__arena_init(&ev->arena, alloc);
+  ev->prof = p;
+  ev->err = err;
+  ev->opts = o;
+  ev->flags = o->flags;
+  ev->max_steps = o->max_steps ? o->max_steps : 20000000u;
+  ev->max_depth = o->max_depth ? o->max_depth : 100000u;
+  ev->max_memory = o->max_memory ? o->max_memory : ((size_t)256 << 20);
+  ev->max_rules = o->max_rules ? o->max_rules : 1000000u;
+  ev->max_string = o->max_string ? o->max_string : ((size_t)1 << 20);
+  ev->max_import_depth = o->max_import_depth ? o->max_import_depth : 16u;
+  ev->max_nesting = o->max_nesting ? o->max_nesting : 10000u;
+  if ((ev->nil = sbp__eval_cell(ev, T_NIL)) == NULL) return err ? err->code : SBP_E_NOMEM;
+  if ((ev->t = sbp__eval_cell(ev, T_BOOL)) == NULL) return SBP_E_NOMEM;
+  ev->t->u.i = 1;
+  if ((ev->f = sbp__eval_cell(ev, T_BOOL)) == NULL) return SBP_E_NOMEM;
+  if ((ev->unspec = sbp__eval_cell(ev, T_UNSPEC)) == NULL) return SBP_E_NOMEM;
+  for (size_t i = 0; i < sizeof(special_forms) / sizeof(special_forms[0]); i++) {
+    cell *s = sbp__eval_intern(ev, special_forms[i].name, strlen(special_forms[i].name));
+    if (s == NULL) return SBP_E_NOMEM;
+    s->flag = special_forms[i].id;
+  }
+#define INTERN(field, text)                                              \
+  if ((ev->field = sbp__eval_intern(ev, text, sizeof(text) - 1)) == NULL) \
+    return SBP_E_NOMEM;
+  INTERN(noop_sym, "no-op")
+  INTERN(unix_sym, "unix")
+  INTERN(s_quote, "quote")
+  INTERN(s_quasi, "quasiquote")
+  INTERN(s_unquote, "unquote")
+  INTERN(s_splice, "unquote-splicing")
+  INTERN(s_else, "else")
+  INTERN(s_arrow, "=>")
+  INTERN(s_define, "define")
+  INTERN(s_lambda, "lambda")
+#undef INTERN
+  for (size_t i = 0; i < sbp__eval_nprims; i++) {
+    const char *name = sbp__eval_prims[i].name;
+    cell *s = sbp__eval_intern(ev, name, strlen(name));
+    cell *pc = sbp__eval_cell(ev, T_PRIM);
+    if (s == NULL || pc == NULL) return SBP_E_NOMEM;
+    pc->prim = (uint16_t)i;
+    s->u.sym.gval = pc;
+  }
+  return SBP_OK;
+}
+
+void sbp__eval_fini(sbp__eval *ev) {
+  sbp__free(ev->alloc, ev->syms);
+  sbp__free(ev->alloc, ev->stack);
+  sbp__free(ev->alloc, ev->ctx);
+  sbp__free(ev->alloc, ev->imports);
+  sbp__arena_release(&ev->arena);
+  ev->syms = NULL;
+  ev->stack = NULL;
+  ev->ctx = NULL;
+  ev->imports = NULL;
+}
+
+/* ---- datums to cells ------------------------------------------------------------------- */
+
+static cell *convert_atom(sbp__eval *ev, const sbp__datum *d) {
+  cell *c = NULL;
+  switch ((sbp__datum_type)d->type) {
+    case SBP__D_SYMBOL:
+      return sbp__eval_intern(ev, d->text, d->len);
+    case SBP__D_STRING:
+      return sbp__eval_str(ev, d->text, d->len);
+    case SBP__D_INTEGER:
+      return sbp__eval_int(ev, d->num);
+    case SBP__D_BOOLEAN:
+      return d->num ? ev->t : ev->f;
+    case SBP__D_CHAR:
+      c = sbp__eval_cell(ev, T_CHAR);
+      if (c) c->u.i = d->num;
+      return c;
+    case SBP__D_REAL:
+      c = sbp__eval_str(ev, d->text, d->len);
+      if (c) c->type = T_REAL;
+      return c;
+    default:
+      ev->file = d->file;
+      ev->line = d->line;
+      ev->col = d->column;
+      sbp__eval_fail(ev, SBP_E_SYNTAX, "vectors are not supported");
+      return NULL;
+  }
+}
+
+typedef struct conv_entry {
+  const sbp__datum *next; /* the next child to convert */
+  cell **slot;            /* where the next pair (or the tail) goes */
+  int dotted;
+} conv_entry;
+
+int sbp__eval_convert(sbp__eval *ev, const sbp__datum *d, cell **out) {
+  if (d->type != SBP__D_LIST) {
+    *out = convert_atom(ev, d);
+    return *out ? SBP_OK : (ev->err ? ev->err->code : SBP_E_NOMEM);
+  }
+  size_t cap = 64, n = 0;
+  conv_entry *st = sbp__malloc(ev->alloc, cap * sizeof(*st));
+  if (st == NULL) return sbp__nomem(ev->err);
+  int rc = SBP_OK;
+  *out = ev->nil;
+  if (d->first != NULL) {
+    st[n].next = d->first;
+    st[n].slot = out;
+    st[n].dotted = (d->flags & SBP__DF_DOTTED) != 0;
+    n++;
+  }
+  const sbp__datum *parent_for_first = d;
+  int first_of_list = 1;
+  while (n > 0) {
+    conv_entry *top = &st[n - 1];
+    const sbp__datum *child = top->next;
+    if (child == NULL) {
+      *top->slot = ev->nil;
+      n--;
+      first_of_list = 0;
+      continue;
+    }
+    top->next = child->next;
+    cell **target;
+    if (top->dotted && child->next == NULL && !first_of_list) {
+      target = top->slot; /* the cdr of the last pair */
+      n--;                /* this list ends here */
+    } else {
+      cell *pair = sbp__eval_cell(ev, T_PAIR);
+      if (pair == NULL) {
+        rc = ev->err ? ev->err->code : SBP_E_NOMEM;
+        break;
+      }
+      const sbp__datum *posd = first_of_list ? parent_for_first : child;
+      pair->file = ev->conv_file;
+      pair->line = posd->line;
+      pair->col = posd->column;
+      pair->u.p.cdr = ev->nil;
+      *top->slot = pair;
+      top->slot = &pair->u.p.cdr;
+      target = &pair->u.p.car;
+    }
+    first_of_list = 0;
+    if (child->type == SBP__D_LIST) {
+      if (child->first == NULL) {
+        *target = ev->nil;
+        continue;
+      }
+      if (n == cap) {
+        conv_entry *ns = sbp__realloc(ev->alloc, st, cap * 2 * sizeof(*st));
+        if (ns == NULL) {
+          rc = sbp__nomem(ev->err);
+          break;
+        }
+        st = ns;
+        cap *= 2;
+      }
+      st[n].next = child->first;
+      st[n].slot = target;
+      st[n].dotted = (child->flags & SBP__DF_DOTTED) != 0;
+      n++;
+      parent_for_first = child;
+      first_of_list = 1;
+    } else if (child->type == SBP__D_COMMENT) {
+      /* not produced without SBP__READ_COMMENTS */
+      *target = ev->unspec;
+    } else {
+      cell *a = convert_atom(ev, child);
+      if (a == NULL) {
+        rc = ev->err ? ev->err->code : SBP_E_NOMEM;
+        break;
+      }
+      *target = a;
+    }
+  }
+  sbp__free(ev->alloc, st);
+  return rc;
+}
+
+/* ---- helpers --------------------------------------------------------------------------- */
+
+int sbp__eval_truthy(const cell *c) { return !(c->type == T_BOOL && c->u.i == 0); }
+
+int sbp__eval_list_length(const cell *c, size_t *out) {
+  size_t n = 0;
+  while (c->type == T_PAIR) {
+    n++;
+    c = c->u.p.cdr;
+  }
+  *out = n;
+  return c->type == T_NIL;
+}
+
+#define CAR(c) ((c)->u.p.car)
+#define CDR(c) ((c)->u.p.cdr)
+#define IS_PAIR(c) ((c)->type == T_PAIR)
+#define FAIL_CODE(ev) ((ev)->err && (ev)->err->code ? (ev)->err->code : SBP_E_NOMEM)
+
+static void set_pos(sbp__eval *ev, const cell *pair) {
+  if (pair->line != 0) {
+    ev->file = pair->file;
+    ev->line = pair->line;
+    ev->col = pair->col;
+  }
+}
+
+static cell *reverse_list(cell *l, cell *nil) {
+  cell *r = nil;
+  while (l->type == T_PAIR) {
+    cell *next = CDR(l);
+    CDR(l) = r;
+    r = l;
+    l = next;
+  }
+  return r;
+}
+
+static env *new_env(sbp__eval *ev, env *parent) {
+  env *e = sbp__eval_alloc(ev, sizeof(env));
+  if (e == NULL) return NULL;
+  e->parent = parent;
+  e->vars = ev->nil;
+  return e;
+}
+
+static int env_define(sbp__eval *ev, env *e, cell *sym, cell *val) {
+  if (e == NULL) {
+    sym->u.sym.gval = val;
+    return SBP_OK;
+  }
+  for (cell *v = e->vars; v->type == T_PAIR; v = CDR(v))
+    if (CAR(CAR(v)) == sym) {
+      CDR(CAR(v)) = val;
+      return SBP_OK;
+    }
+  cell *b = sbp__eval_cons(ev, sym, val);
+  cell *l = b ? sbp__eval_cons(ev, b, e->vars) : NULL;
+  if (l == NULL) return FAIL_CODE(ev);
+  e->vars = l;
+  return SBP_OK;
+}
+
+/* The binding pair (sym . value) in a local frame, or NULL. */
+static cell *env_find_local(env *e, const cell *sym) {
+  for (; e != NULL; e = e->parent)
+    for (cell *v = e->vars; v->type == T_PAIR; v = CDR(v))
+      if (CAR(CAR(v)) == sym) return CAR(v);
+  return NULL;
+}
+
+static int lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
+  cell *b = env_find_local(e, sym);
+  if (b != NULL) {
+    *out = CDR(b);
+    return SBP_OK;
+  }
+  if (sym->u.sym.gval != NULL) {
+    *out = sym->u.sym.gval;
+    return SBP_OK;
+  }
+  cell *v = sbp__eval_builtin_name(ev, sym);
+  if (v != NULL) {
+    sym->u.sym.gval = v;
+    *out = v;
+    return SBP_OK;
+  }
+  if (ev->err && ev->err->code != 0) return ev->err->code;
+  return sbp__eval_fail(ev, SBP_E_EVAL, "unbound variable: %s", sym->u.sym.s);
+}
+
+/* Is sym bound (locally, globally or as a built-in name)? */
+int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym) {
+  if (env_find_local(e, sym) != NULL || sym->u.sym.gval != NULL) return 1;
+  if (sym->flag != SF_NONE) return 1;
+  cell *v = sbp__eval_builtin_name(ev, sym);
+  if (v != NULL) {
+    sym->u.sym.gval = v;
+    return 1;
+  }
+  return 0;
+}
+
+/* ---- quasiquote ------------------------------------------------------------------------ */
+
+static cell *list2(sbp__eval *ev, cell *a, cell *b) {
+  cell *t = sbp__eval_cons(ev, b, ev->nil);
+  return t ? sbp__eval_cons(ev, a, t) : NULL;
+}
+
+static cell *prim_cell(sbp__eval *ev, const char *name) {
+  cell *s = sbp__eval_intern(ev, name, strlen(name));
+  if (s == NULL) return NULL;
+  /* the primitive itself, whatever the profile rebinds the name to */
+  int id = sbp__eval_prim_id(name);
+  cell *pc = sbp__eval_cell(ev, T_PRIM);
+  if (pc) pc->prim = (uint16_t)id;
+  return pc;
+}
+
+static int is_form(const cell *c, const cell *sym) {
+  return c->type == T_PAIR && CAR(c) == sym && IS_PAIR(CDR(c)) &&
+         CDR(CDR(c))->type == T_NIL;
+}
+
+/* Turns a quasiquote template into code. Recursion is bounded by `budget`. */
+static cell *qq(sbp__eval *ev, cell *tpl, int depth, int budget) {
+  if (budget <= 0) {
+    sbp__eval_fail(ev, SBP_E_LIMIT, "quasiquote template nested too deeply");
+    return NULL;
+  }
+  if (tpl->type != T_PAIR) {
+    if (tpl->type == T_SYM || tpl->type == T_NIL) return list2(ev, ev->s_quote, tpl);
+    return tpl;
+  }
+  if (is_form(tpl, ev->s_unquote)) {
+    if (depth == 1) return CAR(CDR(tpl));
+    cell *inner = qq(ev, CAR(CDR(tpl)), depth - 1, budget - 1);
+    cell *q = inner ? list2(ev, ev->s_quote, ev->s_unquote) : NULL;
+    cell *lp = q ? prim_cell(ev, "list") : NULL;
+    cell *r = lp ? list2(ev, q, inner) : NULL;
+    return r ? sbp__eval_cons(ev, lp, r) : NULL;
+  }
+  if (is_form(tpl, ev->s_quasi)) {
+    cell *inner = qq(ev, CAR(CDR(tpl)), depth + 1, budget - 1);
+    cell *q = inner ? list2(ev, ev->s_quote, ev->s_quasi) : NULL;
+    cell *lp = q ? prim_cell(ev, "list") : NULL;
+    cell *r = lp ? list2(ev, q, inner) : NULL;
+    return r ? sbp__eval_cons(ev, lp, r) : NULL;
+  }
+  /* (append seg ...) */
+  cell *segs = ev->nil;
+  cell *p = tpl;
+  cell *listp = prim_cell(ev, "list");
+  cell *appendp = prim_cell(ev, "append");
+  if (listp == NULL || appendp == NULL) return NULL;
+  while (p->type == T_PAIR) {
+    if (is_form(p, ev->s_unquote) || is_form(p, ev->s_quasi)) break; /* dotted unquote */
+    cell *e = CAR(p);
+    cell *seg;
+    if (depth == 1 && is_form(e, ev->s_splice)) {
+      seg = CAR(CDR(e));
+    } else {
+      cell *x = qq(ev, e, depth, budget - 1);
+      seg = x ? list2(ev, listp, x) : NULL;
+    }
+    if (seg == NULL || (segs = sbp__eval_cons(ev, seg, segs)) == NULL) return NULL;
+    p = CDR(p);
+  }
+  if (p->type != T_NIL) {
+    cell *x = qq(ev, p, depth, budget - 1);
+    if (x == NULL || (segs = sbp__eval_cons(ev, x, segs)) == NULL) return NULL;
+  }
+  segs = reverse_list(segs, ev->nil);
+  return sbp__eval_cons(ev, appendp, segs);
+}
+
+/* ---- the machine ----------------------------------------------------------------------- */
+
+enum {
+  F_DONE, F_ARGS, F_IF, F_DEFINE, F_SET, F_SEQ, F_LET, F_LETSTAR, F_LETREC, F_COND, F_CASE,
+  F_AND, F_OR, F_WHEN, F_MACRO, F_MAP, F_CTXPOP, F_IMPORTPOP, F_WITHARG, F_CTXEVAL, F_TOP,
+  F_DEFMACRO, F_ARROW, F_DO
+};
+
+static int push(sbp__eval *ev, uint8_t op, env *e) {
+  if (ev->sp >= ev->max_depth)
+    return sbp__eval_fail(ev, SBP_E_LIMIT, "recursion too deep (limit %zu)", ev->max_depth);
+  if (ev->sp == ev->stackcap) {
+    size_t ncap = ev->stackcap ? ev->stackcap * 2 : 256;
+    if (used_memory(ev) + (ncap - ev->stackcap) * sizeof(frame) > ev->max_memory)
+      return sbp__eval_fail(ev, SBP_E_LIMIT, "memory limit exceeded (%zu bytes)",
+                            ev->max_memory);
+    frame *ns = sbp__realloc(ev->alloc, ev->stack, ncap * sizeof(frame));
+    if (ns == NULL) return sbp__nomem(ev->err);
+    ev->stack = ns;
+    ev->stackcap = ncap;
+  }
+  frame *f = &ev->stack[ev->sp++];
+  memset(f, 0, sizeof(*f));
+  f->op = op;
+  f->e = e;
+  f->file = ev->file;
+  f->line = ev->line;
+  f->col = ev->col;
+  return SBP_OK;
+}
+
+#define TOP(ev) (&(ev)->stack[(ev)->sp - 1])
+
+/* Machine state: either evaluate `expr` in `env`, or return ev->value to the top frame. */
+typedef struct mstate {
+  int eval; /* 1: evaluate expr; 0: return value */
+  cell *expr;
+  env *e;
+} mstate;
+
+static int syntax(sbp__eval *ev, const char *what) {
+  return sbp__eval_fail(ev, SBP_E_EVAL, "syntax error: malformed %s", what);
+}
+
+/* Starts evaluating a body (a list of expressions) in tail position. */
+static int eval_body(sbp__eval *ev, mstate *m, cell *body, env *e) {
+  if (body->type != T_PAIR) {
+    ev->value = ev->unspec;
+    m->eval = 0;
+    return SBP_OK;
+  }
+  if (CDR(body)->type == T_PAIR) {
+    int rc = push(ev, F_SEQ, e);
+    if (rc) return rc;
+    TOP(ev)->a = CDR(body);
+  }
+  set_pos(ev, body);
+  m->expr = CAR(body);
+  m->e = e;
+  m->eval = 1;
+  return SBP_OK;
+}
+
+static cell *make_closure(sbp__eval *ev, cell *params, cell *body, env *e, cell *name) {
+  cell *c = sbp__eval_cell(ev, T_CLOSURE);
+  if (c == NULL) return NULL;
+  c->u.clo.params = params;
+  c->u.clo.body = body;
+  c->u.clo.env = e;
+  c->u.clo.name = name;
+  return c;
+}
+
+static int check_params(sbp__eval *ev, cell *params) {
+  cell *p = params;
+  while (p->type == T_PAIR) {
+    if (CAR(p)->type != T_SYM) return syntax(ev, "lambda parameter list");
+    p = CDR(p);
+  }
+  if (p->type != T_NIL && p->type != T_SYM) return syntax(ev, "lambda parameter list");
+  return SBP_OK;
+}
+
+enum { P_APPLY = 0, P_MAP = 1, P_FOR_EACH = 2, P_FILTER = 3, P_IMPORT = 4, P_EVAL = 5 };
+
+static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args);
+
+static int map_step(sbp__eval *ev, mstate *m) {
+  frame *f = TOP(ev);
+  /* f->a: list of the remaining lists; f->b: results (reversed); f->c: the procedure */
+  cell *args = ev->nil, *rest = ev->nil;
+  for (cell *l = f->a; l->type == T_PAIR; l = CDR(l)) {
+    if (CAR(l)->type != T_PAIR) {
+      cell *res = f->x == P_FOR_EACH ? ev->unspec : reverse_list(f->b, ev->nil);
+      ev->sp--;
+      ev->value = res;
+      m->eval = 0;
+      return SBP_OK;
+    }
+    if ((args = sbp__eval_cons(ev, CAR(CAR(l)), args)) == NULL) return FAIL_CODE(ev);
+    if ((rest = sbp__eval_cons(ev, CDR(CAR(l)), rest)) == NULL) return FAIL_CODE(ev);
+  }
+  f->a = reverse_list(rest, ev->nil);
+  args = reverse_list(args, ev->nil);
+  f->d = CAR(args);
+  return apply_proc(ev, m, f->c, args);
+}
+
+static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
+  size_t argc;
+  if (!sbp__eval_list_length(args, &argc)) return syntax(ev, "argument list");
+  if (fn->type == T_CLOSURE) {
+    env *e = new_env(ev, fn->u.clo.env);
+    if (e == NULL) return FAIL_CODE(ev);
+    cell *p = fn->u.clo.params, *a = args;
+    size_t want = 0;
+    for (cell *q = p; q->type == T_PAIR; q = CDR(q)) want++;
+    while (p->type == T_PAIR) {
+      if (a->type != T_PAIR) goto arity;
+      int rc = env_define(ev, e, CAR(p), CAR(a));
+      if (rc) return rc;
+      p = CDR(p);
+      a = CDR(a);
+    }
+    if (p->type == T_SYM) {
+      int rc = env_define(ev, e, p, a);
+      if (rc) return rc;
+    } else if (a->type != T_NIL) {
+      goto arity;
+    }
+    return eval_body(ev, m, fn->u.clo.body, e);
+  arity:
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "wrong number of arguments to %s (expected %s%zu, got %zu)",
+                          fn->u.clo.name ? fn->u.clo.name->u.sym.s : "#<closure>",
+                          p->type == T_SYM || (p->type == T_PAIR && want && 0) ? "at least "
+                                                                                : "",
+                          want, argc);
+  }
+  if (fn->type == T_PRIM) {
+    const sbp__prim *pr = &sbp__eval_prims[fn->prim];
+    if ((long)argc < pr->min || (pr->max >= 0 && (long)argc > pr->max)) {
+      if (pr->min == pr->max)
+        return sbp__eval_fail(ev, SBP_E_EVAL,
+                              "wrong number of arguments to %s (expected %d, got %zu)",
+                              pr->name, pr->min, argc);
+      if (pr->max < 0)
+        return sbp__eval_fail(ev, SBP_E_EVAL,
+                              "wrong number of arguments to %s (expected at least %d, got %zu)",
+                              pr->name, pr->min, argc);
+      return sbp__eval_fail(ev, SBP_E_EVAL,
+                            "wrong number of arguments to %s (expected %d to %d, got %zu)",
+                            pr->name, pr->min, pr->max, argc);
+    }
+    switch (fn->prim) {
+      case P_APPLY: {
+        /* (apply f a ... list) */
+        cell *f2 = CAR(args);
+        cell *rev = ev->nil;
+        cell *a = CDR(args);
+        while (CDR(a)->type == T_PAIR) {
+          if ((rev = sbp__eval_cons(ev, CAR(a), rev)) == NULL) return FAIL_CODE(ev);
+          a = CDR(a);
+        }
+        cell *last = CAR(a);
+        size_t n;
+        if (!sbp__eval_list_length(last, &n))
+          return sbp__eval_fail(ev, SBP_E_EVAL, "apply: last argument is not a list");
+        cell *all = last;
+        while (rev->type == T_PAIR) {
+          if ((all = sbp__eval_cons(ev, CAR(rev), all)) == NULL) return FAIL_CODE(ev);
+          rev = CDR(rev);
+        }
+        return apply_proc(ev, m, f2, all);
+      }
+      case P_MAP:
+      case P_FOR_EACH:
+      case P_FILTER: {
+        for (cell *l = CDR(args); l->type == T_PAIR; l = CDR(l)) {
+          size_t n;
+          if (!sbp__eval_list_length(CAR(l), &n))
+            return sbp__eval_fail(ev, SBP_E_EVAL, "%s: argument is not a list", pr->name);
+        }
+        if (fn->prim == P_FILTER && argc != 2)
+          return sbp__eval_fail(ev, SBP_E_EVAL,
+                                "wrong number of arguments to filter (expected 2, got %zu)",
+                                argc);
+        int rc = push(ev, F_MAP, NULL);
+        if (rc) return rc;
+        frame *f = TOP(ev);
+        f->x = (uint8_t)fn->prim;
+        f->a = CDR(args);
+        f->b = ev->nil;
+        f->c = CAR(args);
+        return map_step(ev, m);
+      }
+      case P_IMPORT: {
+        cell *forms = NULL;
+        const char *file = NULL;
+        int rc = sbp__eval_import(ev, CAR(args), &forms, &file);
+        if (rc) return rc;
+        if (forms == NULL) {
+          ev->value = ev->unspec;
+          m->eval = 0;
+          return SBP_OK;
+        }
+        if ((rc = push(ev, F_IMPORTPOP, NULL)) != 0) return rc;
+        if ((rc = push(ev, F_TOP, NULL)) != 0) return rc;
+        TOP(ev)->a = forms;
+        ev->value = ev->unspec;
+        m->eval = 0;
+        return SBP_OK;
+      }
+      case P_EVAL:
+        m->expr = CAR(args);
+        m->e = NULL;
+        m->eval = 1;
+        return SBP_OK;
+      default: {
+        int rc = pr->fn(ev, args, argc);
+        if (rc) return rc;
+        m->eval = 0;
+        return SBP_OK;
+      }
+    }
+  }
+  if (fn->type == T_FILTERFN) {
+    int rc = sbp__eval_filter_apply(ev, fn, args);
+    if (rc) return rc;
+    m->eval = 0;
+    return SBP_OK;
+  }
+  if (fn->type == T_MACRO)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "a macro cannot be applied as a procedure");
+  return sbp__eval_fail(ev, SBP_E_EVAL, "illegal function: a %s is not a procedure",
+                        sbp__eval_type_name(fn));
+}
+
+/* Evaluates the special form `form` whose keyword has id `sf`. */
+static int special(sbp__eval *ev, mstate *m, int sf, cell *form, env *e) {
+  cell *rest = CDR(form);
+  size_t n;
+  int proper = sbp__eval_list_length(rest, &n);
+  int rc;
+  const char *name = CAR(form)->u.sym.s;
+  if (!proper) return syntax(ev, name);
+  switch (sf) {
+    case SF_QUOTE:
+      if (n != 1) return syntax(ev, name);
+      ev->value = CAR(rest);
+      m->eval = 0;
+      return SBP_OK;
+    case SF_QUASI: {
+      if (n != 1) return syntax(ev, name);
+      cell *code = qq(ev, CAR(rest), 1, 1000);
+      if (code == NULL) return FAIL_CODE(ev);
+      m->expr = code;
+      m->e = e;
+      m->eval = 1;
+      return SBP_OK;
+    }
+    case SF_IF:
+      if (n != 2 && n != 3) return syntax(ev, name);
+      if ((rc = push(ev, F_IF, e)) != 0) return rc;
+      TOP(ev)->a = CDR(rest);
+      set_pos(ev, rest);
+      m->expr = CAR(rest);
+      m->e = e;
+      return SBP_OK;
+    case SF_DEFINE: {
+      if (n < 1) return syntax(ev, name);
+      cell *target = CAR(rest);
+      if (target->type == T_PAIR) {
+        /* (define (name . params) body...), also curried (define ((f a) b) ...) is refused */
+        cell *fname = CAR(target);
+        if (fname->type != T_SYM) return syntax(ev, name);
+        if ((rc = check_params(ev, CDR(target))) != 0) return rc;
+        cell *clo = make_closure(ev, CDR(target), CDR(rest), e, fname);
+        if (clo == NULL) return FAIL_CODE(ev);
+        if ((rc = env_define(ev, e, fname, clo)) != 0) return rc;
+        ev->value = fname;
+        m->eval = 0;
+        return SBP_OK;
+      }
+      if (target->type != T_SYM || n > 2) return syntax(ev, name);
+      if (n == 1) {
+        if ((rc = env_define(ev, e, target, ev->unspec)) != 0) return rc;
+        ev->value = target;
+        m->eval = 0;
+        return SBP_OK;
+      }
+      if ((rc = push(ev, F_DEFINE, e)) != 0) return rc;
+      TOP(ev)->a = target;
+      set_pos(ev, CDR(rest));
+      m->expr = CAR(CDR(rest));
+      m->e = e;
+      return SBP_OK;
+    }
+    case SF_SET:
+      if (n != 2 || CAR(rest)->type != T_SYM) return syntax(ev, name);
+      if ((rc = push(ev, F_SET, e)) != 0) return rc;
+      TOP(ev)->a = CAR(rest);
+      set_pos(ev, CDR(rest));
+      m->expr = CAR(CDR(rest));
+      m->e = e;
+      return SBP_OK;
+    case SF_LAMBDA: {
+      if (n < 1) return syntax(ev, name);
+      if ((rc = check_params(ev, CAR(rest))) != 0) return rc;
+      cell *clo = make_closure(ev, CAR(rest), CDR(rest), e, NULL);
+      if (clo == NULL) return FAIL_CODE(ev);
+      ev->value = clo;
+      m->eval = 0;
+      return SBP_OK;
+    }
+    case SF_BEGIN:
+      return eval_body(ev, m, rest, e);
+    case SF_DELAY:
+      /* no promises: (delay x) evaluates x (profiles never force them lazily) */
+      if (n != 1) return syntax(ev, name);
+      m->expr = CAR(rest);
+      m->e = e;
+      return SBP_OK;
+    case SF_LET:
+    case SF_LETSTAR:
+    case SF_LETREC: {
+      if (n < 1) return syntax(ev, name);
+      cell *lname = NULL;
+      cell *bindings = CAR(rest);
+      cell *body = CDR(rest);
+      if (sf == SF_LET && bindings->type == T_SYM) {
+        lname = bindings;
+        if (body->type != T_PAIR) return syntax(ev, name);
+        bindings = CAR(body);
+        body = CDR(body);
+      }
+      size_t nb;
+      if (!sbp__eval_list_length(bindings, &nb)) return syntax(ev, name);
+      for (cell *b = bindings; b->type == T_PAIR; b = CDR(b)) {
+        cell *bd = CAR(b);
+        size_t bl;
+        if (bd->type != T_PAIR || CAR(bd)->type != T_SYM ||
+            !sbp__eval_list_length(bd, &bl) || bl > 2)
+          return syntax(ev, name);
+      }
+      env *ne = e;
+      if (sf == SF_LETREC) {
+        if ((ne = new_env(ev, e)) == NULL) return FAIL_CODE(ev);
+        for (cell *b = bindings; b->type == T_PAIR; b = CDR(b))
+          if ((rc = env_define(ev, ne, CAR(CAR(b)), ev->unspec)) != 0) return rc;
+      } else if (sf == SF_LETSTAR) {
+        if ((ne = new_env(ev, e)) == NULL) return FAIL_CODE(ev);
+      }
+      if ((rc = push(ev, sf == SF_LET ? F_LET : sf == SF_LETSTAR ? F_LETSTAR : F_LETREC,
+                     sf == SF_LET ? e : ne)) != 0)
+        return rc;
+      frame *f = TOP(ev);
+      f->a = bindings;
+      f->b = ev->nil;
+      f->c = body;
+      f->d = lname;
+      f->g = bindings;
+      ev->value = NULL; /* nothing evaluated yet */
+      m->eval = 0;
+      return SBP_OK;
+    }
+    case SF_COND:
+      if ((rc = push(ev, F_COND, e)) != 0) return rc;
+      TOP(ev)->a = rest;
+      TOP(ev)->x = 1; /* first */
+      m->eval = 0;
+      ev->value = ev->f;
+      return SBP_OK;
+    case SF_CASE:
+      if (n < 1) return syntax(ev, name);
+      if ((rc = push(ev, F_CASE, e)) != 0) return rc;
+      TOP(ev)->a = CDR(rest);
+      set_pos(ev, rest);
+      m->expr = CAR(rest);
+      m->e = e;
+      return SBP_OK;
+    case SF_AND:
+    case SF_OR:
+      if (n == 0) {
+        ev->value = sf == SF_AND ? ev->t : ev->f;
+        m->eval = 0;
+        return SBP_OK;
+      }
+      if (n > 1) {
+        if ((rc = push(ev, sf == SF_AND ? F_AND : F_OR, e)) != 0) return rc;
+        TOP(ev)->a = CDR(rest);
+      }
+      set_pos(ev, rest);
+      m->expr = CAR(rest);
+      m->e = e;
+      return SBP_OK;
+    case SF_WHEN:
+    case SF_UNLESS:
+      if (n < 1) return syntax(ev, name);
+      if ((rc = push(ev, F_WHEN, e)) != 0) return rc;
+      TOP(ev)->a = CDR(rest);
+      TOP(ev)->x = sf == SF_UNLESS;
+      set_pos(ev, rest);
+      m->expr = CAR(rest);
+      m->e = e;
+      return SBP_OK;
+    case SF_MACRO:
+    case SF_DEFINE_MACRO: {
+      if (n < 1) return syntax(ev, name);
+      cell *target = CAR(rest);
+      uint8_t flavour = sf == SF_MACRO ? MACRO_WHOLE : MACRO_ARGS;
+      if (target->type == T_PAIR) {
+        cell *mname = CAR(target);
+        if (mname->type != T_SYM || n < 2) return syntax(ev, name);
+        if ((rc = check_params(ev, CDR(target))) != 0) return rc;
+        cell *mc = make_closure(ev, CDR(target), CDR(rest), e, mname);
+        if (mc == NULL) return FAIL_CODE(ev);
+        mc->type = T_MACRO;
+        mc->flag = flavour;
+        if ((rc = env_define(ev, e, mname, mc)) != 0) return rc;
+        ev->value = mname;
+        m->eval = 0;
+        return SBP_OK;
+      }
+      if (target->type != T_SYM || n != 2) return syntax(ev, name);
+      if ((rc = push(ev, F_DEFMACRO, e)) != 0) return rc;
+      TOP(ev)->a = target;
+      TOP(ev)->x = flavour;
+      set_pos(ev, CDR(rest));
+      m->expr = CAR(CDR(rest));
+      m->e = e;
+      return SBP_OK;
+    }
+    case SF_WITH:
+      if (n < 1 || n > 2 || CAR(rest)->type != T_SYM) return syntax(ev, name);
+      if (n == 1) {
+        if ((rc = sbp__eval_with(ev, CAR(rest), NULL, 0)) != 0) return rc;
+        m->eval = 0;
+        return SBP_OK;
+      }
+      if ((rc = push(ev, F_WITHARG, e)) != 0) return rc;
+      TOP(ev)->a = CAR(rest);
+      set_pos(ev, CDR(rest));
+      m->expr = CAR(CDR(rest));
+      m->e = e;
+      return SBP_OK;
+    case SF_WITH_FILTER:
+    case SF_WITH_MODIFIER:
+    case SF_WITH_OPERATIONS:
+      if (n < 1) return syntax(ev, name);
+      if ((rc = push(ev, F_CTXEVAL, e)) != 0) return rc;
+      TOP(ev)->a = CDR(rest);
+      TOP(ev)->x = (uint8_t)(sf - SF_WITH_FILTER);
+      set_pos(ev, rest);
+      m->expr = CAR(rest);
+      m->e = e;
+      return SBP_OK;
+    case SF_DEBUG:
+      ev->value = ev->unspec;
+      m->eval = 0;
+      return SBP_OK;
+    case SF_DO: {
+      /* (do ((var init step)...) (test expr...) body...) */
+      if (n < 2) return syntax(ev, name);
+      cell *specs = CAR(rest), *test = CAR(CDR(rest));
+      size_t k;
+      if (!sbp__eval_list_length(specs, &k) || test->type != T_PAIR) return syntax(ev, name);
+      for (cell *s = specs; s->type == T_PAIR; s = CDR(s)) {
+        size_t sl;
+        if (CAR(s)->type != T_PAIR || CAR(CAR(s))->type != T_SYM ||
+            !sbp__eval_list_length(CAR(s), &sl) || sl < 1 || sl > 3)
+          return syntax(ev, name);
+      }
+      /* evaluate the inits like a let, then loop in F_DO */
+      env *ne = new_env(ev, e);
+      if (ne == NULL) return FAIL_CODE(ev);
+      if ((rc = push(ev, F_DO, ne)) != 0) return rc;
+      frame *f = TOP(ev);
+      f->a = specs;   /* remaining inits */
+      f->b = rest;    /* (specs test . body) */
+      f->x = 0;       /* phase 0: inits */
+      f->c = NULL;
+      ev->value = NULL;
+      m->eval = 0;
+      /* inits are evaluated in the outer env: keep it in d via a tiny trick */
+      f->d = (cell *)(void *)e;
+      return SBP_OK;
+    }
+    default:
+      return syntax(ev, name);
+  }
+}
+
+static int bind_values(sbp__eval *ev, env *ne, cell *syms, cell *vals) {
+  while (syms->type == T_PAIR) {
+    int rc = env_define(ev, ne, CAR(syms), CAR(vals));
+    if (rc) return rc;
+    syms = CDR(syms);
+    vals = CDR(vals);
+  }
+  return SBP_OK;
+}
+
+static int let_finish(sbp__eval *ev, mstate *m, cell *bindings, cell *vals, cell *body,
+                      env *e, cell *lname) {
+  cell *syms = ev->nil;
+  for (cell *b = bindings; b->type == T_PAIR; b = CDR(b))
+    if ((syms = sbp__eval_cons(ev, CAR(CAR(b)), syms)) == NULL) return FAIL_CODE(ev);
+  syms = reverse_list(syms, ev->nil);
+  if (lname != NULL) {
+    env *le = new_env(ev, e);
+    if (le == NULL) return FAIL_CODE(ev);
+    cell *clo = make_closure(ev, syms, body, le, lname);
+    if (clo == NULL) return FAIL_CODE(ev);
+    int rc = env_define(ev, le, lname, clo);
+    if (rc) return rc;
+    return apply_proc(ev, m, clo, vals);
+  }
+  env *ne = new_env(ev, e);
+  if (ne == NULL) return FAIL_CODE(ev);
+  int rc = bind_values(ev, ne, syms, vals);
+  if (rc) return rc;
+  return eval_body(ev, m, body, ne);
+}
+
+/* Handles the return of ev->value into the top frame. */
+static int ret(sbp__eval *ev, mstate *m) {
+  frame *f = TOP(ev);
+  int rc;
+  cell *v = ev->value;
+  switch (f->op) {
+    case F_ARGS: {
+      cell *acc = sbp__eval_cons(ev, v, f->b);
+      if (acc == NULL) return FAIL_CODE(ev);
+      f->b = acc;
+      if (f->a->type == T_PAIR) {
+        cell *argp = f->a;
+        f->a = CDR(argp);
+        set_pos(ev, argp);
+        m->expr = CAR(argp);
+        m->e = f->e;
+        m->eval = 1;
+        return SBP_OK;
+      }
+      if (f->a->type != T_NIL) return syntax(ev, "procedure call");
+      cell *all = reverse_list(acc, ev->nil);
+      ev->file = f->file;
+      ev->line = f->line;
+      ev->col = f->col;
+      ev->sp--;
+      return apply_proc(ev, m, CAR(all), CDR(all));
+    }
+    case F_IF: {
+      cell *branches = f->a;
+      env *e = f->e;
+      ev->sp--;
+      if (sbp__eval_truthy(v)) {
+        set_pos(ev, branches);
+        m->expr = CAR(branches);
+      } else if (CDR(branches)->type == T_PAIR) {
+        set_pos(ev, CDR(branches));
+        m->expr = CAR(CDR(branches));
+      } else {
+        ev->value = ev->unspec;
+        return SBP_OK;
+      }
+      m->e = e;
+      m->eval = 1;
+      return SBP_OK;
+    }
+    case F_DEFINE: {
+      cell *sym = f->a;
+      env *e = f->e;
+      ev->sp--;
+      if ((v->type == T_CLOSURE || v->type == T_MACRO) && v->u.clo.name == NULL)
+        v->u.clo.name = sym;
+      if ((rc = env_define(ev, e, sym, v)) != 0) return rc;
+      ev->value = sym;
+      return SBP_OK;
+    }
+    case F_SET: {
+      cell *sym = f->a;
+      env *e = f->e;
+      ev->sp--;
+      cell *b = env_find_local(e, sym);
+      if (b != NULL) {
+        CDR(b) = v;
+      } else if (sbp__eval_is_defined(ev, NULL, sym)) {
+        sym->u.sym.gval = v;
+      } else {
+        return sbp__eval_fail(ev, SBP_E_EVAL, "unbound variable: %s", sym->u.sym.s);
+      }
+      ev->value = v;
+      return SBP_OK;
+    }
+    case F_SEQ: {
+      cell *body = f->a;
+      env *e = f->e;
+      if (CDR(body)->type == T_PAIR)
+        f->a = CDR(body);
+      else
+        ev->sp--;
+      set_pos(ev, body);
+      m->expr = CAR(body);
+      m->e = e;
+      m->eval = 1;
+      return SBP_OK;
+    }
+    case F_TOP: {
+      cell *forms = f->a;
+      if (forms->type != T_PAIR) {
+        ev->sp--;
+        return SBP_OK;
+      }
+      f->a = CDR(forms);
+      set_pos(ev, forms);
+      m->expr = CAR(forms);
+      m->e = NULL;
+      m->eval = 1;
+      return SBP_OK;
+    }
+    case F_LET:
+    case F_LETSTAR:
+    case F_LETREC: {
+      if (v != NULL) {
+        cell *sym = CAR(CAR(f->a));
+        if (f->op == F_LET) {
+          cell *b = sbp__eval_cons(ev, v, f->b);
+          if (b == NULL) return FAIL_CODE(ev);
+          f->b = b;
+        } else if (f->op == F_LETSTAR) {
+          env *ne = new_env(ev, f->e);
+          if (ne == NULL) return FAIL_CODE(ev);
+          if ((rc = env_define(ev, ne, sym, v)) != 0) return rc;
+          f->e = ne;
+        } else {
+          if ((rc = env_define(ev, f->e, sym, v)) != 0) return rc;
+        }
+        f->a = CDR(f->a);
+      }
+      /* skip bindings without an init */
+      while (f->a->type == T_PAIR && CDR(CAR(f->a))->type == T_NIL) {
+        cell *sym = CAR(CAR(f->a));
+        if (f->op == F_LET) {
+          cell *b = sbp__eval_cons(ev, ev->unspec, f->b);
+          if (b == NULL) return FAIL_CODE(ev);
+          f->b = b;
+        } else if ((rc = env_define(ev, f->e, sym, ev->unspec)) != 0) {
+          return rc;
+        }
+        f->a = CDR(f->a);
+      }
+      if (f->a->type == T_PAIR) {
+        cell *bd = CAR(f->a);
+        set_pos(ev, CDR(bd));
+        m->expr = CAR(CDR(bd));
+        m->e = f->e;
+        m->eval = 1;
+        return SBP_OK;
+      }
+      cell *body = f->c;
+      env *e = f->e;
+      uint8_t op = f->op;
+      cell *lname = f->d;
+      cell *bindings = f->g;
+      cell *vals = reverse_list(f->b, ev->nil);
+      ev->sp--;
+      if (op != F_LET) return eval_body(ev, m, body, e);
+      return let_finish(ev, m, bindings, vals, body, e, lname);
+    }
+    case F_COND: {
+      if (!f->x && sbp__eval_truthy(v)) {
+        cell *clause = CAR(f->a);
+        cell *body = CDR(clause);
+        env *e = f->e;
+        ev->sp--;
+        if (body->type != T_PAIR) return SBP_OK; /* (cond (test)) gives the test's value */
+        if (CAR(body) == ev->s_arrow) {
+          if (CDR(body)->type != T_PAIR) return syntax(ev, "cond");
+          if ((rc = push(ev, F_ARROW, e)) != 0) return rc;
+          TOP(ev)->b = v;
+          set_pos(ev, CDR(body));
+          m->expr = CAR(CDR(body));
+          m->e = e;
+          m->eval = 1;
+          return SBP_OK;
+        }
+        return eval_body(ev, m, body, e);
+      }
+      if (!f->x) f->a = CDR(f->a);
+      f->x = 0;
+      if (f->a->type != T_PAIR) {
+        ev->sp--;
+        ev->value = ev->unspec;
+        return SBP_OK;
+      }
+      cell *clause = CAR(f->a);
+      size_t cl;
+      if (clause->type != T_PAIR || !sbp__eval_list_length(clause, &cl))
+        return syntax(ev, "cond clause");
+      if (CAR(clause) == ev->s_else && !sbp__eval_is_defined(ev, f->e, ev->s_else)) {
+        env *e = f->e;
+        ev->sp--;
+        return eval_body(ev, m, CDR(clause), e);
+      }
+      set_pos(ev, clause);
+      m->expr = CAR(clause);
+      m->e = f->e;
+      m->eval = 1;
+      return SBP_OK;
+    }
+    case F_ARROW: {
+      cell *arg = f->b;
+      ev->sp--;
+      cell *args = sbp__eval_cons(ev, arg, ev->nil);
+      if (args == NULL) return FAIL_CODE(ev);
+      return apply_proc(ev, m, v, args);
+    }
+    case F_CASE: {
+      cell *clauses = f->a;
+      env *e = f->e;
+      ev->sp--;
+      for (; clauses->type == T_PAIR; clauses = CDR(clauses)) {
+        cell *clause = CAR(clauses);
+        if (clause->type != T_PAIR) return syntax(ev, "case clause");
+        if (CAR(clause) == ev->s_else) return eval_body(ev, m, CDR(clause), e);
+        for (cell *d = CAR(clause); d->type == T_PAIR; d = CDR(d))
+          if (sbp__eval_eqv(CAR(d), v)) return eval_body(ev, m, CDR(clause), e);
+      }
+      ev->value = ev->unspec;
+      return SBP_OK;
+    }
+    case F_AND:
+    case F_OR: {
+      int t = sbp__eval_truthy(v);
+      if ((f->op == F_AND && !t) || (f->op == F_OR && t)) {
+        ev->sp--;
+        return SBP_OK;
+      }
+      cell *next = f->a;
+      env *e = f->e;
+      if (CDR(next)->type == T_PAIR)
+        f->a = CDR(next);
+      else
+        ev->sp--;
+      set_pos(ev, next);
+      m->expr = CAR(next);
+      m->e = e;
+      m->eval = 1;
+      return SBP_OK;
+    }
+    case F_WHEN: {
+      int t = sbp__eval_truthy(v);
+      cell *body = f->a;
+      env *e = f->e;
+      int unless = f->x;
+      ev->sp--;
+      if (t != unless) return eval_body(ev, m, body, e);
+      ev->value = ev->unspec;
+      return SBP_OK;
+    }
+    case F_MACRO: {
+      env *e = f->e;
+      ev->file = f->file;
+      ev->line = f->line;
+      ev->col = f->col;
+      ev->sp--;
+      m->expr = v;
+      m->e = e;
+      m->eval = 1;
+      return SBP_OK;
+    }
+    case F_DEFMACRO: {
+      cell *sym = f->a;
+      env *e = f->e;
+      uint8_t flavour = f->x;
+      ev->sp--;
+      if (v->type != T_CLOSURE)
+        return sbp__eval_fail(ev, SBP_E_EVAL, "macro: %s is not a procedure", sym->u.sym.s);
+      cell *mc = sbp__eval_cell(ev, T_MACRO);
+      if (mc == NULL) return FAIL_CODE(ev);
+      mc->u.clo = v->u.clo;
+      mc->u.clo.name = sym;
+      mc->flag = flavour;
+      if ((rc = env_define(ev, e, sym, mc)) != 0) return rc;
+      ev->value = sym;
+      return SBP_OK;
+    }
+    case F_MAP: {
+      if (f->x == P_MAP) {
+        cell *b = sbp__eval_cons(ev, v, f->b);
+        if (b == NULL) return FAIL_CODE(ev);
+        f->b = b;
+      } else if (f->x == P_FILTER && sbp__eval_truthy(v)) {
+        cell *b = sbp__eval_cons(ev, f->d, f->b);
+        if (b == NULL) return FAIL_CODE(ev);
+        f->b = b;
+      }
+      return map_step(ev, m);
+    }
+    case F_CTXPOP:
+      ev->nctx--;
+      ev->sp--;
+      return SBP_OK;
+    case F_IMPORTPOP:
+      ev->nimports--;
+      ev->sp--;
+      ev->value = ev->unspec;
+      return SBP_OK;
+    case F_WITHARG: {
+      cell *name = f->a;
+      ev->file = f->file;
+      ev->line = f->line;
+      ev->col = f->col;
+      ev->sp--;
+      return sbp__eval_with(ev, name, v, 1);
+    }
+    case F_CTXEVAL: {
+      uint8_t kind = f->x;
+      cell *body = f->a;
+      env *e = f->e;
+      static const char *const names[] = {"with-filter", "with-modifier", "with-operations"};
+      if ((kind == 0 && v->type != T_FILTER) || (kind == 1 && v->type != T_MOD))
+        return sbp__eval_fail(ev, SBP_E_EVAL, "%s: expected a %s, got a %s", names[kind],
+                              kind == 0 ? "filter" : "modifier", sbp__eval_type_name(v));
+      if (kind == 2) {
+        cell *l = v;
+        if (l->type == T_OP || l->type == T_SYM) {
+          if ((l = sbp__eval_cons(ev, v, ev->nil)) == NULL) return FAIL_CODE(ev);
+        }
+        size_t k;
+        if (!sbp__eval_list_length(l, &k))
+          return sbp__eval_fail(ev, SBP_E_EVAL, "with-operations: expected a list of operations");
+        for (cell *o = l; o->type == T_PAIR; o = CDR(o))
+          if (CAR(o)->type != T_OP && CAR(o) != ev->noop_sym)
+            return sbp__eval_fail(ev, SBP_E_EVAL,
+                                  "with-operations: expected an operation, got a %s",
+                                  sbp__eval_type_name(CAR(o)));
+        v = l;
+      }
+      if (ev->nctx == ev->ctxcap) {
+        size_t ncap = ev->ctxcap ? ev->ctxcap * 2 : 16;
+        ctx_entry *nc = sbp__realloc(ev->alloc, ev->ctx, ncap * sizeof(*nc));
+        if (nc == NULL) return sbp__nomem(ev->err);
+        ev->ctx = nc;
+        ev->ctxcap = ncap;
+      }
+      ev->ctx[ev->nctx].kind = kind;
+      ev->ctx[ev->nctx].val = v;
+      ev->nctx++;
+      f->op = F_CTXPOP; /* reuse the frame: pop the context when the body returns */
+      return eval_body(ev, m, body, e);
+    }
+    case F_DO: {
+      /* phase 0: evaluating inits (f->a remaining specs, values into env f->e);
+       * phase 1: evaluating the test; phase 2: body done, evaluating steps. */
+      env *outer = (env *)(void *)f->d;
+      if (f->x == 0) {
+        if (v != NULL) {
+          if ((rc = env_define(ev, f->e, CAR(CAR(f->a)), v)) != 0) return rc;
+          f->a = CDR(f->a);
+        }
+        if (f->a->type == T_PAIR) {
+          cell *spec = CAR(f->a);
+          if (CDR(spec)->type != T_PAIR) {
+            v = ev->unspec;
+            ev->value = v;
+            return ret(ev, m);
+          }
+          m->expr = CAR(CDR(spec));
+          m->e = outer;
+          m->eval = 1;
+          return SBP_OK;
+        }
+        f->x = 1;
+        m->expr = CAR(CAR(CDR(f->b)));
+        m->e = f->e;
+        m->eval = 1;
+        return SBP_OK;
+      }
+      if (f->x == 1) {
+        cell *test = CAR(CDR(f->b));
+        if (sbp__eval_truthy(v)) {
+          env *e = f->e;
+          ev->sp--;
+          return eval_body(ev, m, CDR(test), e);
+        }
+        f->x = 2;
+        f->c = NULL;
+        cell *body = CDR(CDR(f->b));
+        if (body->type == T_PAIR) {
+          /* evaluate the body as a sequence, then come back in phase 2 */
+          if ((rc = push(ev, F_SEQ, TOP(ev)->e)) != 0) return rc;
+          TOP(ev)->a = body;
+          ev->value = ev->unspec;
+          return ret(ev, m);
+        }
+        ev->value = ev->unspec;
+        return ret(ev, m);
+      }
+      /* phase 2 (and 3: collecting steps): compute all steps in the loop env, then rebind */
+      if (f->x == 2) {
+        f->x = 3;
+        f->a = f->b->u.p.car; /* specs */
+        f->c = ev->nil;       /* new values, reversed */
+        v = NULL;
+      }
+      if (v != NULL) {
+        cell *nv = sbp__eval_cons(ev, v, f->c);
+        if (nv == NULL) return FAIL_CODE(ev);
+        f->c = nv;
+        f->a = CDR(f->a);
+      }
+      while (f->a->type == T_PAIR) {
+        cell *spec = CAR(f->a);
+        if (CDR(spec)->type == T_PAIR && CDR(CDR(spec))->type == T_PAIR) {
+          m->expr = CAR(CDR(CDR(spec)));
+          m->e = f->e;
+          m->eval = 1;
+          return SBP_OK;
+        }
+        cell *cur = NULL;
+        if ((rc = lookup(ev, f->e, CAR(spec), &cur)) != 0) return rc;
+        cell *nv = sbp__eval_cons(ev, cur, f->c);
+        if (nv == NULL) return FAIL_CODE(ev);
+        f->c = nv;
+        f->a = CDR(f->a);
+      }
+      env *ne = new_env(ev, outer);
+      if (ne == NULL) return FAIL_CODE(ev);
+      cell *vals = reverse_list(f->c, ev->nil);
+      for (cell *s = CAR(f->b); s->type == T_PAIR; s = CDR(s), vals = CDR(vals))
+        if ((rc = env_define(ev, ne, CAR(CAR(s)), CAR(vals))) != 0) return rc;
+      f->e = ne;
+      f->x = 1;
+      m->expr = CAR(CAR(CDR(f->b)));
+      m->e = ne;
+      m->eval = 1;
+      return SBP_OK;
+    }
+    case F_DONE:
+    default:
+      return sbp__eval_fail(ev, SBP_E_ASSERT, "evaluator: bad frame");
+  }
+}
+
+static int eval_step(sbp__eval *ev, mstate *m) {
+  cell *x = m->expr;
+  m->eval = 0;
+  switch ((cell_type)x->type) {
+    case T_SYM:
+      return lookup(ev, m->e, x, &ev->value);
+    case T_PAIR:
+      break;
+    case T_NIL:
+      return sbp__eval_fail(ev, SBP_E_EVAL, "illegal function: () cannot be called");
+    default:
+      ev->value = x;
+      return SBP_OK;
+  }
+  set_pos(ev, x);
+  cell *head = CAR(x);
+  cell *fn = NULL;
+  int rc;
+  if (head->type == T_SYM) {
+    if (head->flag != SF_NONE && head->u.sym.gval == NULL &&
+        env_find_local(m->e, head) == NULL) {
+      m->eval = 1;
+      rc = special(ev, m, head->flag, x, m->e);
+      return rc;
+    }
+    if ((rc = lookup(ev, m->e, head, &fn)) != 0) return rc;
+    if (fn->type == T_MACRO) {
+      if ((rc = push(ev, F_MACRO, m->e)) != 0) return rc;
+      cell *args;
+      if (fn->flag == MACRO_WHOLE) {
+        if ((args = sbp__eval_cons(ev, x, ev->nil)) == NULL) return FAIL_CODE(ev);
+      } else {
+        args = CDR(x);
+      }
+      cell expander = *fn; /* applied as the procedure it wraps */
+      expander.type = T_CLOSURE;
+      return apply_proc(ev, m, &expander, args);
+    }
+  }
+  if ((rc = push(ev, F_ARGS, m->e)) != 0) return rc;
+  frame *f = TOP(ev);
+  f->a = CDR(x);
+  f->b = ev->nil;
+  if (fn != NULL) {
+    ev->value = fn;
+    return SBP_OK; /* return the function value into F_ARGS */
+  }
+  m->expr = head;
+  m->eval = 1;
+  return SBP_OK;
+}
+
+int sbp__eval_run(sbp__eval *ev, cell *forms, env *e) {
+  (void)e;
+  size_t base = ev->sp;
+  int rc = push(ev, F_DONE, NULL);
+  if (rc) return rc;
+  if ((rc = push(ev, F_TOP, NULL)) != 0) return rc;
+  TOP(ev)->a = forms;
+  mstate m = {0, NULL, NULL};
+  ev->value = ev->unspec;
+  for (;;) {
+    if (++ev->steps > ev->max_steps)
+      return sbp__eval_fail(ev, SBP_E_LIMIT, "evaluation step limit exceeded (%zu steps)",
+                            ev->max_steps);
+    if (m.eval) {
+      rc = eval_step(ev, &m);
+    } else {
+      if (TOP(ev)->op == F_DONE) {
+        ev->sp = base;
+        return SBP_OK;
+      }
+      rc = ret(ev, &m);
+    }
+    if (rc) {
+      ev->sp = base;
+      return rc;
+    }
+  }
+}
+
+int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *file,
+                     cell **out) {
+  sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
+  sbp__datum *d = NULL;
+  sbp__arena ra;
+  *out = NULL;
+  /* the file name must outlive the reader's arena: keep a copy in ours */
+  const char *f = NULL;
+  if (file != NULL) {
+    size_t fl = strlen(file);
+    char *copy = sbp__eval_alloc(ev, fl + 1);
+    if (copy == NULL) return FAIL_CODE(ev);
+    memcpy(copy, file, fl + 1);
+    f = copy;
+  }
+  sbp__arena_init(&ra, ev->alloc);
+  int rc = sbp__read(&ra, text, len, f, 0, &lim, &d, ev->err);
+  if (rc) {
+    sbp__arena_release(&ra);
+    return rc;
+  }
+  const char *saved = ev->conv_file;
+  ev->conv_file = f;
+  cell *forms = ev->nil, **tail = &forms;
+  for (sbp__datum *x = d; x != NULL; x = x->next) {
+    cell *c = NULL;
+    if ((rc = sbp__eval_convert(ev, x, &c)) != 0) break;
+    cell *pair = sbp__eval_cell(ev, T_PAIR);
+    if (pair == NULL) {
+      rc = FAIL_CODE(ev);
+      break;
+    }
+    pair->u.p.car = c;
+    pair->u.p.cdr = ev->nil;
+    pair->file = f;
+    pair->line = x->line;
+    pair->col = x->column;
+    *tail = pair;
+    tail = &pair->u.p.cdr;
+  }
+  ev->conv_file = saved;
+  sbp__arena_release(&ra);
+  if (rc == SBP_OK) *out = forms;
+  return rc;
+}
+
+int sbp__eval_text(sbp__eval *ev, const char *text, size_t len, const char *file) {
+  cell *forms = NULL;
+  int rc = sbp__eval_parse(ev, text, len, file, &forms);
+  if (rc) return rc;
+  return sbp__eval_run(ev, forms, NULL);
+}

@@ -1,0 +1,173 @@
+/* The evaluator's internals, shared by eval.c (machine and special forms), eval_proc.c
+ * (Scheme procedures), eval_sbpl.c (SBPL built-ins) and eval_read.c (public API, imports). */
+#ifndef SBP_LIB_EVAL_H
+#define SBP_LIB_EVAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alloc.h"
+#include "catalog.h"
+#include "datum.h"
+#include "error.h"
+#include "node.h"
+#include "sbprofile/read.h"
+
+typedef enum {
+  T_NIL, T_BOOL, T_UNSPEC, T_INT, T_REAL, T_CHAR, T_STR, T_SYM, T_PAIR, T_CLOSURE, T_MACRO,
+  T_PRIM, T_OP, T_FILTERFN, T_FILTER, T_MOD, T_CONST, T_PARAM, T_CONCAT
+} cell_type;
+
+typedef struct cell cell;
+typedef struct env env;
+
+/* Macro flavours. */
+#define MACRO_WHOLE 0 /* TinyScheme (macro ...): the procedure gets the whole form */
+#define MACRO_ARGS 1  /* define-macro: the procedure gets the unevaluated arguments */
+
+struct cell {
+  uint8_t type;
+  uint8_t flag;      /* T_MACRO: MACRO_*; T_SYM: special form id; T_OP: 1 for 'no-op */
+  uint16_t prim;     /* T_PRIM: primitive id */
+  uint32_t line, col; /* T_PAIR: position (first pair of a list: the '('; others: the car) */
+  const char *file;
+  union {
+    struct { cell *car, *cdr; } p;
+    int64_t i;
+    struct { const char *s; size_t len; } str; /* STR, REAL, CONST, PARAM, OP names */
+    struct { const char *s; size_t len; cell *gval; cell *hnext; } sym;
+    struct { cell *params, *body; env *env; cell *name; } clo; /* CLOSURE, MACRO */
+    const sbp__filter_info *fi;  /* FILTERFN; str not used (name in fname) */
+    sbp_node *node;              /* FILTER (FILTER or REQUIRE_*), MOD */
+    cell *parts;                 /* CONCAT: list of STR / PARAM cells */
+  } u;
+  const char *fname; /* FILTERFN: the spelling as written */
+  size_t fname_len;
+};
+
+struct env {
+  env *parent;
+  cell *vars; /* alist of (sym . value) */
+};
+
+typedef struct frame {
+  uint8_t op;
+  uint8_t x;
+  uint32_t line, col;
+  const char *file;
+  cell *a, *b, *c, *d, *g;
+  env *e;
+} frame;
+
+/* Context entries of with-filter / with-modifier / with-operations. */
+typedef struct ctx_entry {
+  uint8_t kind; /* 0 filter, 1 modifier, 2 operations */
+  cell *val;
+} ctx_entry;
+
+typedef struct import_entry {
+  const char *file; /* in the eval arena */
+} import_entry;
+
+typedef struct sbp__eval {
+  const sbp_alloc *alloc;
+  sbp__arena arena;
+  sbp_profile *prof;
+  sbp_error *err;
+  const sbp_read_options *opts;
+  uint32_t flags;
+  size_t max_steps, max_depth, max_memory, max_rules, max_string, max_import_depth,
+      max_nesting;
+  size_t steps;
+  /* symbol table */
+  cell **syms;
+  size_t nsyms, symcap;
+  /* machine */
+  frame *stack;
+  size_t sp, stackcap;
+  cell *value;
+  /* current position for errors */
+  const char *file;
+  uint32_t line, col;
+  /* contexts */
+  ctx_entry *ctx;
+  size_t nctx, ctxcap;
+  /* imports */
+  const char **imports;
+  size_t nimports, importcap;
+  int version;        /* 0 until (version 1) */
+  int traced;
+  const char *conv_file; /* file name for cells being converted */
+  /* constants */
+  cell *nil, *t, *f, *unspec, *noop_sym, *unix_sym;
+  cell *s_quote, *s_quasi, *s_unquote, *s_splice, *s_else, *s_arrow, *s_define, *s_lambda;
+} sbp__eval;
+
+/* ---- eval.c ---- */
+void *sbp__eval_alloc(sbp__eval *ev, size_t n);
+cell *sbp__eval_cell(sbp__eval *ev, cell_type t);
+cell *sbp__eval_cons(sbp__eval *ev, cell *a, cell *d);
+cell *sbp__eval_str(sbp__eval *ev, const char *s, size_t len);
+cell *sbp__eval_int(sbp__eval *ev, int64_t i);
+cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len);
+int sbp__eval_fail(sbp__eval *ev, int code, const char *fmt, ...) SBP__PRINTF(3, 4);
+const char *sbp__eval_type_name(const cell *c);
+int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *opts,
+                   const sbp_alloc *alloc, sbp_error *err);
+void sbp__eval_fini(sbp__eval *ev);
+/* Reads and runs one text at top level. */
+int sbp__eval_text(sbp__eval *ev, const char *text, size_t len, const char *file);
+/* Reads a text into a list of converted top-level forms. */
+int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *file,
+                    cell **out);
+int sbp__eval_run(sbp__eval *ev, cell *forms, env *e);
+int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym);
+/* Pushes the forms of a text (read and converted) for evaluation as an import. */
+int sbp__eval_convert(sbp__eval *ev, const sbp__datum *d, cell **out);
+int sbp__eval_truthy(const cell *c);
+int sbp__eval_list_length(const cell *c, size_t *out); /* 0 if not a proper list */
+
+/* ---- eval_proc.c ---- */
+typedef int (*sbp__prim_fn)(sbp__eval *ev, cell *args, size_t argc);
+typedef struct sbp__prim {
+  const char *name;
+  sbp__prim_fn fn;
+  int16_t min, max; /* max -1: any */
+} sbp__prim;
+extern const sbp__prim sbp__eval_prims[];
+extern const size_t sbp__eval_nprims;
+/* Ids of primitives the machine handles itself. */
+int sbp__eval_prim_id(const char *name);
+int sbp__eval_eqv(const cell *a, const cell *b);
+int sbp__eval_equal(sbp__eval *ev, const cell *a, const cell *b, int *out);
+/* string-append semantics, with symbolic parameters */
+int sbp__eval_string_append(sbp__eval *ev, cell *args, cell **out);
+
+/* ---- eval_sbpl.c ---- */
+/* Resolves an unbound global: operations, filters, constants, aliases. NULL when unknown. */
+cell *sbp__eval_builtin_name(sbp__eval *ev, cell *sym);
+int sbp__eval_filter_apply(sbp__eval *ev, cell *fn, cell *args);
+int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *file,
+                   uint32_t line, uint32_t col);
+int sbp__eval_with(sbp__eval *ev, cell *name, cell *arg, int has_arg);
+/* The SBPL primitives, defined in eval_sbpl.c and listed in the table of eval_proc.c. */
+int sbp__prim_version(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_allow(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_deny(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_require_all(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_require_any(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_require_not(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_param(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_trace(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_regex_quote(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_path_ancestors(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_sbpl_filter_p(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_split_string(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_io(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_require_entitlement(sbp__eval *ev, cell *args, size_t argc);
+
+/* ---- eval_read.c ---- */
+/* Resolves and pushes an import; called by the machine for (import "x"). */
+int sbp__eval_import(sbp__eval *ev, cell *arg, cell **forms, const char **file);
+
+#endif

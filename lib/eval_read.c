@@ -1,0 +1,259 @@
+/* The public reading API: options, parameters, the profile texts, imports through the
+ * caller's resolver, and a ready-made resolver that searches directories. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "eval.h"
+
+#define FAIL_CODE(ev) ((ev)->err && (ev)->err->code ? (ev)->err->code : SBP_E_NOMEM)
+
+static const char *param_value(const sbp__eval *ev, const char *key) {
+  const sbp_read_options *o = ev->opts;
+  for (size_t i = 0; o->params != NULL && i < o->nparams; i++)
+    if (o->params[2 * i] != NULL && strcmp(o->params[2 * i], key) == 0)
+      return o->params[2 * i + 1];
+  return NULL;
+}
+
+static int keep_import(sbp__eval *ev, const char *name, size_t len) {
+  if (memchr(name, '\0', len) != NULL)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "import: the name contains a NUL byte");
+  sbp_node *n = sbp__node_alloc(ev->prof, SBP_NODE_IMPORT, 0);
+  if (n == NULL || sbp__node_set_text(n, name, len) != SBP_OK) return sbp__nomem(ev->err);
+  const char *pf = NULL;
+  if (ev->file != NULL && sbp__profile_file(ev->prof, ev->file, strlen(ev->file), &pf) != SBP_OK)
+    return sbp__nomem(ev->err);
+  n->file = pf;
+  n->line = ev->line;
+  n->column = ev->col;
+  sbp__node_link_last(&ev->prof->root, n);
+  return SBP_OK;
+}
+
+int sbp__eval_import(sbp__eval *ev, cell *arg, cell **forms, const char **file_out) {
+  *forms = NULL;
+  *file_out = NULL;
+  if (arg->type == T_PARAM || arg->type == T_CONCAT)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "import: the value of a parameter is needed but none was given");
+  if (arg->type != T_STR)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "import: expected a string, got %s",
+                          sbp__eval_type_name(arg));
+  if (ev->version == 0)
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "unbound variable: import (version must come before import)");
+  if (ev->nimports >= ev->max_import_depth)
+    return sbp__eval_fail(ev, SBP_E_LIMIT, "imports nested too deeply (limit %zu)",
+                          ev->max_import_depth);
+  /* a relative name is looked up in (param "IMPORT_DIR") when that is set */
+  const char *name = arg->u.str.s;
+  size_t len = arg->u.str.len;
+  const char *dir = param_value(ev, "IMPORT_DIR");
+  if (dir != NULL && len > 0 && name[0] != '/') {
+    size_t dl = strlen(dir);
+    int slash = dl > 0 && dir[dl - 1] != '/';
+    char *joined = sbp__eval_alloc(ev, dl + (size_t)slash + len + 1);
+    if (joined == NULL) return FAIL_CODE(ev);
+    memcpy(joined, dir, dl);
+    if (slash) joined[dl] = '/';
+    memcpy(joined + dl + (size_t)slash, name, len);
+    len += dl + (size_t)slash;
+    joined[len] = '\0';
+    name = joined;
+  }
+  char shown[200];
+  shown[0] = '\0';
+  sbp__error_quote(shown, sizeof(shown), name, len, 160);
+  if (ev->opts->import == NULL) {
+    if (ev->flags & SBP_READ_KEEP_UNRESOLVED_IMPORTS) return keep_import(ev, arg->u.str.s, arg->u.str.len);
+    return sbp__eval_fail(ev, SBP_E_NOT_FOUND, "unable to open %s", shown);
+  }
+  sbp_buf text = SBP_BUF_INIT, fname = SBP_BUF_INIT;
+  sbp_error ierr = SBP_ERROR_INIT;
+  int rc = ev->opts->import(name, len, ev->file, &text, &fname, &ierr, ev->opts->import_payload);
+  if (rc == SBP_E_NOT_FOUND) {
+    sbp_buf_dispose(&text);
+    sbp_buf_dispose(&fname);
+    if (ev->flags & SBP_READ_KEEP_UNRESOLVED_IMPORTS)
+      return keep_import(ev, arg->u.str.s, arg->u.str.len);
+    return sbp__eval_fail(ev, SBP_E_NOT_FOUND, "unable to open %s", shown);
+  }
+  if (rc != SBP_OK) {
+    sbp_buf_dispose(&text);
+    sbp_buf_dispose(&fname);
+    if (rc == SBP_E_NOMEM) return sbp__nomem(ev->err);
+    return sbp__eval_fail(ev, rc, "unable to open %s: %s", shown,
+                          ierr.message[0] ? ierr.message : sbp_strerror(rc));
+  }
+  /* the name positions will use */
+  const char *fn = fname.len ? fname.ptr : name;
+  size_t fl = fname.len ? fname.len : len;
+  char *fcopy = sbp__eval_alloc(ev, fl + 1);
+  if (fcopy == NULL) {
+    sbp_buf_dispose(&text);
+    sbp_buf_dispose(&fname);
+    return FAIL_CODE(ev);
+  }
+  memcpy(fcopy, fn, fl);
+  fcopy[fl] = '\0';
+  sbp_buf_dispose(&fname);
+  /* cycles: the same file already being imported (or the file being evaluated) */
+  for (size_t i = 0; i < ev->nimports; i++)
+    if (strcmp(ev->imports[i], fcopy) == 0) {
+      sbp_buf_dispose(&text);
+      return sbp__eval_fail(ev, SBP_E_EVAL, "import cycle: %s imports itself", shown);
+    }
+  if (ev->nimports == ev->importcap) {
+    size_t ncap = ev->importcap ? ev->importcap * 2 : 8;
+    const char **ni = sbp__realloc(ev->alloc, (void *)ev->imports, ncap * sizeof(*ni));
+    if (ni == NULL) {
+      sbp_buf_dispose(&text);
+      return sbp__nomem(ev->err);
+    }
+    ev->imports = ni;
+    ev->importcap = ncap;
+  }
+  cell *f = NULL;
+  const char *saved_file = ev->file;
+  uint32_t sl = ev->line, sc = ev->col;
+  rc = sbp__eval_parse(ev, text.ptr ? text.ptr : "", text.len, fcopy, &f);
+  sbp_buf_dispose(&text);
+  if (rc) return rc;
+  ev->file = saved_file;
+  ev->line = sl;
+  ev->col = sc;
+  ev->imports[ev->nimports++] = fcopy;
+  *forms = f;
+  *file_out = fcopy;
+  return SBP_OK;
+}
+
+static int read_sources(sbp_profile **out, const sbp_source *src, size_t n,
+                        const sbp_read_options *opts, const sbp_alloc *alloc, sbp_error *err) {
+  if (out == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "out is NULL");
+  *out = NULL;
+  if (src == NULL || n == 0) return sbp__error(err, SBP_E_INVALID_ARG, "no text to read");
+  sbp_read_options defaults = SBP_READ_OPTIONS_INIT;
+  if (opts == NULL) opts = &defaults;
+  if (opts->version != SBP_READ_OPTIONS_VERSION)
+    return sbp__error(err, SBP_E_INVALID_ARG, "sbp_read_options: unknown version %u",
+                      (unsigned)opts->version);
+  if (opts->nparams > 0 && opts->params == NULL)
+    return sbp__error(err, SBP_E_INVALID_ARG, "sbp_read_options: params is NULL");
+  for (size_t i = 0; i < n; i++)
+    if (src[i].text == NULL && src[i].len != 0)
+      return sbp__error(err, SBP_E_INVALID_ARG, "text is NULL");
+  if (alloc == NULL) alloc = sbp_alloc_default();
+  if (!sbp__alloc_valid(alloc)) return sbp__error(err, SBP_E_INVALID_ARG, "invalid allocator");
+  sbp_error local = SBP_ERROR_INIT;
+  if (err == NULL) err = &local;
+  sbp_error_clear(err);
+  sbp_profile *p = NULL;
+  int rc = sbp_profile_new(&p, alloc);
+  if (rc) return sbp__error(err, rc, "%s", sbp_strerror(rc));
+  sbp__eval *ev = sbp__malloc(alloc, sizeof(*ev));
+  if (ev == NULL) {
+    sbp_profile_free(p);
+    return sbp__nomem(err);
+  }
+  rc = sbp__eval_init(ev, p, opts, &p->alloc, err);
+  if (rc && err->code == 0) rc = sbp__nomem(err);
+  for (size_t i = 0; rc == SBP_OK && i < n; i++)
+    rc = sbp__eval_text(ev, src[i].text ? src[i].text : "", src[i].len, src[i].file);
+  if (rc == SBP_OK && ev->version == 0)
+    rc = sbp__error_at(err, SBP_E_EVAL, src[0].file, 1, 1, 0, "no version specified");
+  if (rc != SBP_OK && err->code == 0) sbp__error(err, rc, "%s", sbp_strerror(rc));
+  sbp__eval_fini(ev);
+  sbp__free(alloc, ev);
+  if (rc) {
+    sbp_profile_free(p);
+    return rc;
+  }
+  *out = p;
+  return SBP_OK;
+}
+
+int sbp_profile_read(sbp_profile **out, const char *text, size_t len, const char *file,
+                     const sbp_read_options *opts, const sbp_alloc *alloc, sbp_error *err) {
+  sbp_source s = {text, len, file};
+  if (text == NULL && len == 0) s.text = "";
+  return read_sources(out, &s, 1, opts, alloc, err);
+}
+
+int sbp_profile_read_sources(sbp_profile **out, const sbp_source *sources, size_t nsources,
+                             const sbp_read_options *opts, const sbp_alloc *alloc,
+                             sbp_error *err) {
+  return read_sources(out, sources, nsources, opts, alloc, err);
+}
+
+/* ---- a resolver that reads files ------------------------------------------------------- */
+
+#define MAX_IMPORT_FILE ((size_t)64 << 20)
+
+static int try_file(const char *path, sbp_buf *text, sbp_buf *file, sbp_error *err) {
+  FILE *fp = fopen(path, "rb");
+  if (fp == NULL) {
+    if (errno == ENOENT || errno == ENOTDIR) return SBP_E_NOT_FOUND;
+    return sbp__error(err, SBP_E_IO, "%s: %s", path, strerror(errno));
+  }
+  const sbp_alloc *a = sbp_alloc_default();
+  char chunk[8192];
+  size_t got;
+  int rc = SBP_OK;
+  sbp__buf_truncate(text, 0);
+  if (sbp__buf_grow(text, a, 0) != SBP_OK) rc = SBP_E_NOMEM;
+  while (rc == SBP_OK && (got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+    if (text->len + got > MAX_IMPORT_FILE) {
+      rc = sbp__error(err, SBP_E_LIMIT, "%s: file too large", path);
+      break;
+    }
+    if (sbp__buf_put(text, a, chunk, got) != SBP_OK) rc = sbp__nomem(err);
+  }
+  if (rc == SBP_OK && ferror(fp)) rc = sbp__error(err, SBP_E_IO, "%s: read error", path);
+  fclose(fp);
+  if (rc == SBP_OK) {
+    sbp__buf_truncate(file, 0);
+    if (sbp__buf_puts(file, a, path) != SBP_OK) rc = sbp__nomem(err);
+  }
+  return rc;
+}
+
+static int join_try(const char *dir, size_t dl, const char *name, size_t len, sbp_buf *text,
+                    sbp_buf *file, sbp_error *err) {
+  sbp_buf path = SBP_BUF_INIT;
+  const sbp_alloc *a = sbp_alloc_default();
+  int rc = sbp__buf_put(&path, a, dir, dl);
+  if (rc == SBP_OK && dl > 0 && dir[dl - 1] != '/') rc = sbp__buf_putc(&path, a, '/');
+  if (rc == SBP_OK) rc = sbp__buf_put(&path, a, name, len);
+  if (rc == SBP_OK) rc = try_file(path.ptr, text, file, err);
+  else rc = sbp__nomem(err);
+  sbp_buf_dispose(&path);
+  return rc;
+}
+
+int sbp_import_search(const char *name, size_t len, const char *from, sbp_buf *text,
+                      sbp_buf *file, sbp_error *err, void *payload) {
+  if (name == NULL || text == NULL || file == NULL)
+    return sbp__error(err, SBP_E_INVALID_ARG, "NULL argument");
+  if (memchr(name, '\0', len) != NULL) return SBP_E_NOT_FOUND;
+  if (len > 0 && name[0] == '/') {
+    sbp_buf path = SBP_BUF_INIT;
+    int rc = sbp__buf_put(&path, sbp_alloc_default(), name, len);
+    if (rc == SBP_OK) rc = try_file(path.ptr, text, file, err);
+    sbp_buf_dispose(&path);
+    return rc;
+  }
+  const sbp_import_dirs *dirs = payload;
+  for (size_t i = 0; dirs != NULL && i < dirs->ndirs; i++) {
+    if (dirs->dirs[i] == NULL) continue;
+    int rc = join_try(dirs->dirs[i], strlen(dirs->dirs[i]), name, len, text, file, err);
+    if (rc != SBP_E_NOT_FOUND) return rc;
+  }
+  if (from != NULL) {
+    const char *slash = strrchr(from, '/');
+    if (slash != NULL) return join_try(from, (size_t)(slash - from), name, len, text, file, err);
+    return join_try(".", 1, name, len, text, file, err);
+  }
+  return SBP_E_NOT_FOUND;
+}

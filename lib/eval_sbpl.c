@@ -1,0 +1,762 @@
+/* SBPL's own built-ins: the names of operations, filters and constants, the alias table,
+ * filters and metafilters, modifiers, allow/deny with the with-* contexts, version, param,
+ * trace, regex-quote, path-ancestors and the small prelude helpers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval.h"
+
+#define CAR(c) ((c)->u.p.car)
+#define CDR(c) ((c)->u.p.cdr)
+#define FAIL_CODE(ev) ((ev)->err && (ev)->err->code ? (ev)->err->code : SBP_E_NOMEM)
+
+/* ---- names ----------------------------------------------------------------------------- */
+
+#include "eval_names.inc"
+
+/* Operation aliases of the prelude; "no-op" marks names bound to 'no-op (rules dropped). */
+static const struct { const char *from, *to; } op_aliases[] = {
+    {"file-fsctl", "system-fsctl"},
+    {"file-issue-extension*", "file-issue-extension"},
+    {"file-issue-extension-read", "file-issue-extension"},
+    {"file-issue-extension-write", "file-issue-extension"},
+    {"file-unlink", "file-write-unlink"},
+    {"file-write-mount", "file-mount"},
+    {"file-write-umount", "file-unmount"},
+    {"file-write-unmount", "file-unmount"},
+    {"ipc-posix-sem", "ipc-posix-sem*"},
+    {"ipc-posix-shm", "ipc-posix-shm*"},
+    {"ipc-posix-shm-read*", "ipc-posix-shm-read-data"},
+    {"ipc-posix-shm-read-metadata", "no-op"},
+    {"mach-per-user-lookup", "no-op"},
+    {"managed-preference*", "managed-preference-read"},
+    {"process-exec", "process-exec*"},
+    {"qtn-download", "no-op"},
+    {"system-chud", "no-op"},
+    {"system-misc", "system*"},
+    {"time-set", "system-set-time"},
+};
+
+/* Prelude helpers that are filters without a table row. */
+static const sbp__filter_info extra_filters[] = {
+    {"entitlement-value", "%entitlement-string", SBP__MATCH_EXACT, SBP__ARG_OTHER, NULL},
+    {"entitlement-value-regex", "%entitlement-string", SBP__MATCH_REGEX, SBP__ARG_OTHER, NULL},
+};
+
+static int cmp_str(const char *a, size_t alen, const char *b) {
+  size_t blen = strlen(b);
+  size_t n = alen < blen ? alen : blen;
+  int c = memcmp(a, b, n);
+  if (c) return c;
+  return alen < blen ? -1 : alen > blen ? 1 : 0;
+}
+
+#define BSEARCH(arr, key, len, field, out)                    \
+  do {                                                        \
+    size_t lo_ = 0, hi_ = sizeof(arr) / sizeof((arr)[0]);     \
+    (out) = -1;                                               \
+    while (lo_ < hi_) {                                       \
+      size_t mid_ = (lo_ + hi_) / 2;                          \
+      int c_ = cmp_str((key), (len), (arr)[mid_] field);      \
+      if (c_ == 0) {                                          \
+        (out) = (long)mid_;                                   \
+        break;                                                \
+      }                                                       \
+      if (c_ < 0)                                             \
+        hi_ = mid_;                                           \
+      else                                                    \
+        lo_ = mid_ + 1;                                       \
+    }                                                         \
+  } while (0)
+
+/* The one place that knows the names (to be answered by the catalog). Returns 1 for an
+ * operation (*op: the canonical name, "no-op" for dropped names), 2 for a filter (*fi),
+ * 3 for a named constant, 0 when unknown. */
+static int known_name(const char *s, size_t len, const char **op, const sbp__filter_info **fi) {
+  long i;
+  for (size_t k = 0; k < sizeof(op_aliases) / sizeof(op_aliases[0]); k++)
+    if (cmp_str(s, len, op_aliases[k].from) == 0) {
+      *op = op_aliases[k].to;
+      return 1;
+    }
+  BSEARCH(eval_ops, s, len, , i);
+  if (i >= 0) {
+    *op = eval_ops[i];
+    return 1;
+  }
+  BSEARCH(eval_filters, s, len, .spelling, i);
+  if (i >= 0) {
+    *fi = &eval_filters[i];
+    return 2;
+  }
+  for (size_t k = 0; k < sizeof(extra_filters) / sizeof(extra_filters[0]); k++)
+    if (cmp_str(s, len, extra_filters[k].spelling) == 0) {
+      *fi = &extra_filters[k];
+      return 2;
+    }
+  BSEARCH(eval_consts, s, len, .name, i);
+  if (i >= 0) return 3;
+  return 0;
+}
+
+cell *sbp__eval_builtin_name(sbp__eval *ev, cell *sym) {
+  const char *s = sym->u.sym.s;
+  size_t len = sym->u.sym.len;
+  if (cmp_str(s, len, "unix") == 0 || cmp_str(s, len, "unix-socket") == 0) return ev->unix_sym;
+  const char *op = NULL;
+  const sbp__filter_info *fi = NULL;
+  cell *c;
+  switch (known_name(s, len, &op, &fi)) {
+    case 1:
+      if (strcmp(op, "no-op") == 0) return ev->noop_sym;
+      if ((c = sbp__eval_cell(ev, T_OP)) == NULL) return NULL;
+      c->u.str.s = op;
+      c->u.str.len = strlen(op);
+      return c;
+    case 2:
+      if ((c = sbp__eval_cell(ev, T_FILTERFN)) == NULL) return NULL;
+      c->u.fi = fi;
+      c->fname = sym->u.sym.s;
+      c->fname_len = len;
+      return c;
+    case 3:
+      if ((c = sbp__eval_cell(ev, T_CONST)) == NULL) return NULL;
+      c->u.str.s = sym->u.sym.s;
+      c->u.str.len = len;
+      return c;
+    default:
+      return NULL;
+  }
+}
+
+/* ---- nodes ----------------------------------------------------------------------------- */
+
+static int room(sbp__eval *ev) {
+  size_t used = ev->arena.bytes + ev->prof->arena.bytes + ev->stackcap * sizeof(frame);
+  if (used > ev->max_memory)
+    return sbp__eval_fail(ev, SBP_E_LIMIT, "memory limit exceeded (%zu bytes)", ev->max_memory);
+  return SBP_OK;
+}
+
+static sbp_node *mk(sbp__eval *ev, sbp_node_type type, uint8_t kind, const char *text,
+                    size_t len) {
+  if (room(ev)) return NULL;
+  sbp_node *n = sbp__node_alloc(ev->prof, type, kind);
+  if (n == NULL) {
+    sbp__nomem(ev->err);
+    return NULL;
+  }
+  if (text != NULL && sbp__node_set_text(n, text, len) != SBP_OK) {
+    sbp__nomem(ev->err);
+    return NULL;
+  }
+  return n;
+}
+
+static sbp_node *copy(sbp__eval *ev, const sbp_node *n) {
+  if (room(ev)) return NULL;
+  sbp_node *out = NULL;
+  if (sbp_node_copy(ev->prof, n, &out, NULL) != SBP_OK) {
+    sbp__nomem(ev->err);
+    return NULL;
+  }
+  return out;
+}
+
+static cell *wrap(sbp__eval *ev, cell_type t, sbp_node *n) {
+  if (n == NULL) return NULL;
+  cell *c = sbp__eval_cell(ev, t);
+  if (c) c->u.node = n;
+  return c;
+}
+
+/* A VALUE node for a filter or modifier argument. regex: strings are regular expressions. */
+static int value_node(sbp__eval *ev, const cell *c, int regex, sbp_node **out) {
+  sbp_node *n = NULL;
+  switch ((cell_type)c->type) {
+    case T_STR:
+      if (memchr(c->u.str.s, '\0', c->u.str.len) != NULL)
+        return sbp__eval_fail(ev, SBP_E_EVAL, "a string argument contains a NUL byte");
+      n = mk(ev, SBP_NODE_VALUE, regex ? SBP_VALUE_REGEX : SBP_VALUE_STRING, c->u.str.s,
+             c->u.str.len);
+      break;
+    case T_INT:
+      if ((n = mk(ev, SBP_NODE_VALUE, SBP_VALUE_INTEGER, NULL, 0)) != NULL) n->num = c->u.i;
+      break;
+    case T_BOOL:
+      if ((n = mk(ev, SBP_NODE_VALUE, SBP_VALUE_BOOLEAN, NULL, 0)) != NULL) n->num = c->u.i;
+      break;
+    case T_CONST:
+      n = mk(ev, SBP_NODE_VALUE, SBP_VALUE_CONSTANT, c->u.str.s, c->u.str.len);
+      break;
+    case T_SYM:
+      if (!sbp__is_symbol(c->u.sym.s, c->u.sym.len))
+        return sbp__eval_fail(ev, SBP_E_EVAL, "invalid symbol argument");
+      n = mk(ev, SBP_NODE_VALUE, SBP_VALUE_CONSTANT, c->u.sym.s, c->u.sym.len);
+      break;
+    case T_PARAM:
+      n = mk(ev, SBP_NODE_VALUE, SBP_VALUE_PARAM, c->u.str.s, c->u.str.len);
+      break;
+    case T_CONCAT: {
+      n = mk(ev, SBP_NODE_VALUE, SBP_VALUE_CONCAT, NULL, 0);
+      if (n == NULL) break;
+      for (const cell *p = c->u.parts; p->type == T_PAIR; p = CDR(p)) {
+        sbp_node *part = NULL;
+        int rc = value_node(ev, CAR(p), regex, &part);
+        if (rc) return rc;
+        sbp__node_link_last(n, part);
+      }
+      break;
+    }
+    default:
+      return sbp__eval_fail(ev, SBP_E_EVAL, "invalid argument: a %s", sbp__eval_type_name(c));
+  }
+  if (n == NULL) return FAIL_CODE(ev);
+  *out = n;
+  return SBP_OK;
+}
+
+/* ---- filters --------------------------------------------------------------------------- */
+
+static int parse_port(const char *s, size_t len, int *port) {
+  if (len == 1 && s[0] == '*') {
+    *port = SBP_PORT_ANY;
+    return 1;
+  }
+  if (len == 0 || len > 5) return 0;
+  int v = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (s[i] < '0' || s[i] > '9') return 0;
+    v = v * 10 + (s[i] - '0');
+  }
+  if (v < 1 || v > 65535) return 0;
+  *port = v;
+  return 1;
+}
+
+static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
+  const char *name = fn->fname;
+  cell *proto = CAR(args);
+  if (argc > 2)
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "wrong number of arguments to %s (expected 1 to 2, got %zu)", name,
+                          argc);
+  if (proto == ev->unix_sym) {
+    if (argc == 2) {
+      cell *f = CAR(CDR(args));
+      if (f->type != T_FILTER)
+        return sbp__eval_fail(ev, SBP_E_EVAL, "%s unix-socket: expected a path filter, got a %s",
+                              name, sbp__eval_type_name(f));
+      ev->value = f; /* the legacy form means the plain path filter */
+      return SBP_OK;
+    }
+    sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, name, fn->fname_len);
+    sbp_node *v = fl ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_CONSTANT, "unix", 4) : NULL;
+    if (v == NULL) return FAIL_CODE(ev);
+    sbp__node_link_last(fl, v);
+    ev->value = wrap(ev, T_FILTER, fl);
+    return ev->value ? SBP_OK : FAIL_CODE(ev);
+  }
+  static const char *const protos[] = {"ip", "ip4", "ip6", "tcp", "tcp4",
+                                        "tcp6", "udp", "udp4", "udp6"};
+  const char *pname = NULL;
+  if (proto->type == T_CONST || proto->type == T_SYM) {
+    const char *s = proto->type == T_CONST ? proto->u.str.s : proto->u.sym.s;
+    for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+      if (strcmp(s, protos[i]) == 0) pname = protos[i];
+  }
+  if (pname == NULL)
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "invalid data type of %s filter; expected a protocol, got %s", name,
+                          sbp__eval_type_name(proto));
+  const char *host = NULL;
+  size_t hlen = 0;
+  int port = SBP_PORT_ANY;
+  if (argc == 2) {
+    cell *addr = CAR(CDR(args));
+    if (addr->type == T_PARAM || addr->type == T_CONCAT)
+      return sbp__eval_fail(ev, SBP_E_EVAL,
+                            "%s: a network address needs the parameter's value", name);
+    if (addr->type != T_STR)
+      return sbp__eval_fail(ev, SBP_E_EVAL,
+                            "invalid data type of %s filter; expected network address, got %s",
+                            name, sbp__eval_type_name(addr));
+    const char *s = addr->u.str.s;
+    const char *colon = NULL;
+    for (size_t i = addr->u.str.len; i > 0; i--)
+      if (s[i - 1] == ':') {
+        colon = s + i - 1;
+        break;
+      }
+    if (colon == NULL)
+      return sbp__eval_fail(ev, SBP_E_EVAL, "invalid network address (expected HOST:PORT)");
+    host = s;
+    hlen = (size_t)(colon - s);
+    if (!((hlen == 1 && host[0] == '*') || (hlen == 9 && memcmp(host, "localhost", 9) == 0)))
+      return sbp__eval_fail(ev, SBP_E_EVAL, "host must be * or localhost in network address");
+    if (!parse_port(colon + 1, addr->u.str.len - hlen - 1, &port))
+      return sbp__eval_fail(ev, SBP_E_EVAL, "port must be * or 1-65535 in network address");
+  }
+  if (room(ev)) return FAIL_CODE(ev);
+  sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, name, fn->fname_len);
+  sbp_node *v = NULL;
+  if (fl == NULL) return FAIL_CODE(ev);
+  int rc = sbp_value_new_netaddr(ev->prof, pname, strlen(pname), host, hlen, port, &v, NULL);
+  if (rc == SBP_E_NOMEM) return sbp__nomem(ev->err);
+  if (rc) return sbp__eval_fail(ev, SBP_E_EVAL, "invalid network address");
+  sbp__node_link_last(fl, v);
+  ev->value = wrap(ev, T_FILTER, fl);
+  return ev->value ? SBP_OK : FAIL_CODE(ev);
+}
+
+static const char *arg_word(uint8_t arg) {
+  switch (arg) {
+    case SBP__ARG_PATH: case SBP__ARG_NAME: return "pattern";
+    case SBP__ARG_INTEGER: case SBP__ARG_BITFIELD: return "integer";
+    case SBP__ARG_BOOLEAN: return "boolean";
+    default: return "value";
+  }
+}
+
+int sbp__eval_filter_apply(sbp__eval *ev, cell *fn, cell *args) {
+  const sbp__filter_info *fi = fn->u.fi;
+  size_t argc;
+  sbp__eval_list_length(args, &argc);
+  if (argc == 0)
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "wrong number of arguments to %s (expected at least 1, got 0)",
+                          fn->fname);
+  if (fi->arg == SBP__ARG_NETWORK) return network_filter(ev, fn, args, argc);
+  int regex = fi->match == SBP__MATCH_REGEX;
+  sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, fn->fname, fn->fname_len);
+  if (fl == NULL) return FAIL_CODE(ev);
+  for (cell *a = args; a->type == T_PAIR; a = CDR(a)) {
+    cell *v = CAR(a);
+    int ok;
+    switch (fi->arg) {
+      case SBP__ARG_PATH:
+      case SBP__ARG_NAME:
+        ok = v->type == T_STR || v->type == T_PARAM || v->type == T_CONCAT;
+        break;
+      case SBP__ARG_INTEGER:
+      case SBP__ARG_BITFIELD:
+        ok = v->type == T_INT || v->type == T_CONST || v->type == T_STR ||
+             v->type == T_PARAM || v->type == T_CONCAT || v->type == T_SYM;
+        break;
+      case SBP__ARG_BOOLEAN:
+        ok = v->type == T_BOOL || v->type == T_INT || v->type == T_STR || v->type == T_CONST;
+        break;
+      default:
+        ok = v->type == T_STR || v->type == T_INT || v->type == T_BOOL || v->type == T_CONST ||
+             v->type == T_PARAM || v->type == T_CONCAT || v->type == T_SYM;
+        break;
+    }
+    if (!ok)
+      return sbp__eval_fail(ev, SBP_E_EVAL, "invalid data type of %s filter; expected %s, got %s",
+                            fi->base, arg_word(fi->arg), sbp__eval_type_name(v));
+    sbp_node *vn = NULL;
+    int rc = value_node(ev, v, regex, &vn);
+    if (rc) return rc;
+    sbp__node_link_last(fl, vn);
+  }
+  ev->value = wrap(ev, T_FILTER, fl);
+  return ev->value ? SBP_OK : FAIL_CODE(ev);
+}
+
+static int require(sbp__eval *ev, cell *args, size_t argc, sbp_node_type type,
+                   const char *name) {
+  if (argc == 0)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "%s requires at least one filter", name);
+  sbp_node *r = mk(ev, type, 0, NULL, 0);
+  if (r == NULL) return FAIL_CODE(ev);
+  for (cell *a = args; a->type == T_PAIR; a = CDR(a)) {
+    if (CAR(a)->type != T_FILTER)
+      return sbp__eval_fail(ev, SBP_E_EVAL, "%s: expected a filter, got %s", name,
+                            sbp__eval_type_name(CAR(a)));
+    sbp_node *c = copy(ev, CAR(a)->u.node);
+    if (c == NULL) return FAIL_CODE(ev);
+    sbp__node_link_last(r, c);
+  }
+  ev->value = wrap(ev, T_FILTER, r);
+  return ev->value ? SBP_OK : FAIL_CODE(ev);
+}
+
+int sbp__prim_require_all(sbp__eval *ev, cell *a, size_t n) {
+  return require(ev, a, n, SBP_NODE_REQUIRE_ALL, "require-all");
+}
+int sbp__prim_require_any(sbp__eval *ev, cell *a, size_t n) {
+  return require(ev, a, n, SBP_NODE_REQUIRE_ANY, "require-any");
+}
+int sbp__prim_require_not(sbp__eval *ev, cell *a, size_t n) {
+  return require(ev, a, n, SBP_NODE_REQUIRE_NOT, "require-not");
+}
+
+int sbp__prim_sbpl_filter_p(sbp__eval *ev, cell *a, size_t n) {
+  (void)n;
+  ev->value = CAR(a)->type == T_FILTER ? ev->t : ev->f;
+  return SBP_OK;
+}
+
+/* ---- modifiers ------------------------------------------------------------------------- */
+
+int sbp__eval_with(sbp__eval *ev, cell *name, cell *arg, int has_arg) {
+  if (!sbp__is_symbol(name->u.sym.s, name->u.sym.len))
+    return sbp__eval_fail(ev, SBP_E_EVAL, "with: invalid modifier name");
+  sbp_node *m = mk(ev, SBP_NODE_MODIFIER, 0, name->u.sym.s, name->u.sym.len);
+  if (m == NULL) return FAIL_CODE(ev);
+  if (has_arg) {
+    if (arg->type != T_STR && arg->type != T_INT && arg->type != T_CONST &&
+        arg->type != T_PARAM && arg->type != T_CONCAT && arg->type != T_SYM)
+      return sbp__eval_fail(ev, SBP_E_EVAL, "with %s: invalid argument (a %s)", name->u.sym.s,
+                            sbp__eval_type_name(arg));
+    sbp_node *v = NULL;
+    int rc = value_node(ev, arg, 0, &v);
+    if (rc) return rc;
+    sbp__node_link_last(m, v);
+  }
+  ev->value = wrap(ev, T_MOD, m);
+  return ev->value ? SBP_OK : FAIL_CODE(ev);
+}
+
+/* ---- rules ----------------------------------------------------------------------------- */
+
+int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *file,
+                   uint32_t line, uint32_t col) {
+  const char *who = action == SBP_ALLOW ? "allow" : "deny";
+  cell *ops = ev->nil, *filters = ev->nil, *mods = ev->nil;
+  size_t nops = 0, nnoop = 0, nfilters = 0;
+  /* flatten nested lists with an explicit stack (a list of the rests to resume) */
+  cell *todo = ev->nil, *x = args;
+  for (;;) {
+    if (x->type != T_PAIR) {
+      if (todo->type != T_PAIR) break;
+      x = CAR(todo);
+      todo = CDR(todo);
+      continue;
+    }
+    cell *item = CAR(x);
+    x = CDR(x);
+    switch ((cell_type)item->type) {
+      case T_OP:
+        if ((ops = sbp__eval_cons(ev, item, ops)) == NULL) return FAIL_CODE(ev);
+        nops++;
+        break;
+      case T_FILTER:
+        if ((filters = sbp__eval_cons(ev, item, filters)) == NULL) return FAIL_CODE(ev);
+        nfilters++;
+        break;
+      case T_MOD:
+        if ((mods = sbp__eval_cons(ev, item, mods)) == NULL) return FAIL_CODE(ev);
+        break;
+      case T_PAIR:
+        if ((todo = sbp__eval_cons(ev, x, todo)) == NULL) return FAIL_CODE(ev);
+        x = item;
+        break;
+      case T_NIL:
+        break;
+      case T_SYM:
+        if (item == ev->noop_sym) {
+          nnoop++;
+          break;
+        }
+        return sbp__eval_fail(ev, SBP_E_EVAL, "%s: unknown operation %s", who, item->u.sym.s);
+      default:
+        return sbp__eval_fail(ev, SBP_E_EVAL,
+                              "%s: expected an operation, filter or modifier, got %s", who,
+                              sbp__eval_type_name(item));
+    }
+  }
+  /* with-operations / with-filter / with-modifier, innermost first */
+  sbp_node *ctx_filter = NULL;
+  for (size_t i = ev->nctx; i > 0; i--) {
+    ctx_entry *c = &ev->ctx[i - 1];
+    if (c->kind == 2) {
+      for (cell *o = c->val; o->type == T_PAIR; o = CDR(o)) {
+        if (CAR(o) == ev->noop_sym) {
+          nnoop++;
+          continue;
+        }
+        if ((ops = sbp__eval_cons(ev, CAR(o), ops)) == NULL) return FAIL_CODE(ev);
+        nops++;
+      }
+    } else if (c->kind == 1) {
+      if ((mods = sbp__eval_cons(ev, c->val, mods)) == NULL) return FAIL_CODE(ev);
+    }
+  }
+  if (nops == 0) {
+    if (nnoop > 0) {
+      ev->value = ev->unspec; /* a rule on 'no-op is dropped */
+      return SBP_OK;
+    }
+    return sbp__eval_fail(ev, SBP_E_EVAL, "%s: no operation specified", who);
+  }
+  if (ev->prof->rule_count >= ev->max_rules)
+    return sbp__eval_fail(ev, SBP_E_LIMIT, "too many rules (limit %zu)", ev->max_rules);
+  sbp_node *rule = mk(ev, SBP_NODE_RULE, (uint8_t)action, NULL, 0);
+  if (rule == NULL) return FAIL_CODE(ev);
+  const char *pf = NULL;
+  if (file != NULL && sbp__profile_file(ev->prof, file, strlen(file), &pf) != SBP_OK)
+    return sbp__nomem(ev->err);
+  rule->file = pf;
+  rule->line = line;
+  rule->column = col;
+  /* lists were built reversed */
+  ops = CDR(ev->nil) == NULL ? ops : ops;
+  cell *r;
+  cell *rops = ev->nil, *rfilters = ev->nil, *rmods = ev->nil;
+  for (r = ops; r->type == T_PAIR; r = CDR(r))
+    if ((rops = sbp__eval_cons(ev, CAR(r), rops)) == NULL) return FAIL_CODE(ev);
+  for (r = filters; r->type == T_PAIR; r = CDR(r))
+    if ((rfilters = sbp__eval_cons(ev, CAR(r), rfilters)) == NULL) return FAIL_CODE(ev);
+  for (r = mods; r->type == T_PAIR; r = CDR(r))
+    if ((rmods = sbp__eval_cons(ev, CAR(r), rmods)) == NULL) return FAIL_CODE(ev);
+  for (r = rops; r->type == T_PAIR; r = CDR(r)) {
+    sbp_node *o = mk(ev, SBP_NODE_OPERATION, 0, CAR(r)->u.str.s, CAR(r)->u.str.len);
+    if (o == NULL) return FAIL_CODE(ev);
+    o->file = pf;
+    o->line = line;
+    o->column = col;
+    sbp__node_link_last(rule, o);
+  }
+  /* the rule's own filters (OR), then each with-filter context ANDed, innermost first */
+  sbp_node *combined = NULL; /* NULL: the filters stay separate children */
+  for (size_t i = ev->nctx; i > 0; i--) {
+    ctx_entry *c = &ev->ctx[i - 1];
+    if (c->kind != 0) continue;
+    sbp_node *w = copy(ev, c->val->u.node);
+    if (w == NULL) return FAIL_CODE(ev);
+    sbp_node *base = combined;
+    if (base == NULL && nfilters == 1) {
+      base = copy(ev, CAR(rfilters)->u.node);
+      if (base == NULL) return FAIL_CODE(ev);
+    } else if (base == NULL && nfilters > 1) {
+      base = mk(ev, SBP_NODE_REQUIRE_ANY, 0, NULL, 0);
+      if (base == NULL) return FAIL_CODE(ev);
+      for (r = rfilters; r->type == T_PAIR; r = CDR(r)) {
+        sbp_node *fc = copy(ev, CAR(r)->u.node);
+        if (fc == NULL) return FAIL_CODE(ev);
+        sbp__node_link_last(base, fc);
+      }
+    }
+    if (base == NULL) {
+      combined = w;
+    } else {
+      sbp_node *all = mk(ev, SBP_NODE_REQUIRE_ALL, 0, NULL, 0);
+      if (all == NULL) return FAIL_CODE(ev);
+      sbp__node_link_last(all, base);
+      sbp__node_link_last(all, w);
+      combined = all;
+    }
+    ctx_filter = combined;
+  }
+  if (ctx_filter != NULL) {
+    sbp__node_link_last(rule, ctx_filter);
+  } else {
+    for (r = rfilters; r->type == T_PAIR; r = CDR(r)) {
+      sbp_node *fc = copy(ev, CAR(r)->u.node);
+      if (fc == NULL) return FAIL_CODE(ev);
+      sbp__node_link_last(rule, fc);
+    }
+  }
+  for (r = rmods; r->type == T_PAIR; r = CDR(r)) {
+    sbp_node *mc = copy(ev, CAR(r)->u.node);
+    if (mc == NULL) return FAIL_CODE(ev);
+    sbp__node_link_last(rule, mc);
+  }
+  sbp__node_link_last(&ev->prof->root, rule);
+  ev->value = ev->unspec;
+  return SBP_OK;
+}
+
+int sbp__prim_allow(sbp__eval *ev, cell *a, size_t n) {
+  (void)n;
+  return sbp__eval_rule(ev, SBP_ALLOW, a, ev->file, ev->line, ev->col);
+}
+int sbp__prim_deny(sbp__eval *ev, cell *a, size_t n) {
+  (void)n;
+  return sbp__eval_rule(ev, SBP_DENY, a, ev->file, ev->line, ev->col);
+}
+
+/* ---- directives ------------------------------------------------------------------------ */
+
+int sbp__prim_version(sbp__eval *ev, cell *a, size_t n) {
+  (void)n;
+  cell *v = CAR(a);
+  if (v->type != T_INT || v->u.i != 1)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "unsupported version");
+  if (ev->version != 0 && ev->version != (int)v->u.i)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "only one version may be specified");
+  ev->version = 1;
+  ev->prof->version = 1;
+  ev->value = ev->unspec;
+  return SBP_OK;
+}
+
+int sbp__prim_param(sbp__eval *ev, cell *a, size_t n) {
+  (void)n;
+  cell *k = CAR(a);
+  if (k->type != T_STR)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "param: expected a string, got %s",
+                          sbp__eval_type_name(k));
+  const sbp_read_options *o = ev->opts;
+  for (size_t i = 0; o->params != NULL && i < o->nparams; i++) {
+    const char *key = o->params[2 * i], *val = o->params[2 * i + 1];
+    if (key == NULL) continue;
+    if (strlen(key) == k->u.str.len && memcmp(key, k->u.str.s, k->u.str.len) == 0) {
+      if (val == NULL) break;
+      ev->value = sbp__eval_str(ev, val, strlen(val));
+      return ev->value ? SBP_OK : FAIL_CODE(ev);
+    }
+  }
+  if (ev->flags & SBP_READ_SYMBOLIC_PARAMS) {
+    cell *p = sbp__eval_cell(ev, T_PARAM);
+    if (p == NULL) return FAIL_CODE(ev);
+    p->u.str = k->u.str;
+    ev->value = p;
+    return SBP_OK;
+  }
+  ev->value = ev->f;
+  return SBP_OK;
+}
+
+int sbp__prim_trace(sbp__eval *ev, cell *a, size_t n) {
+  if (n != 1 || CAR(a)->type != T_STR)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "argument to trace must be a string");
+  if (ev->traced) return sbp__eval_fail(ev, SBP_E_EVAL, "only one trace path may be specified");
+  ev->traced = 1;
+  ev->value = ev->unspec;
+  return SBP_OK;
+}
+
+static int want_value(sbp__eval *ev, const char *proc, const cell *c) {
+  if (c->type == T_STR) return SBP_OK;
+  if (c->type == T_PARAM)
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "%s: the value of parameter \"%s\" is needed but none was given",
+                          proc, c->u.str.s);
+  if (c->type == T_CONCAT)
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "%s: the value of a parameter is needed but none was given", proc);
+  return sbp__eval_fail(ev, SBP_E_EVAL, "%s: expected a string, got %s", proc,
+                        sbp__eval_type_name(c));
+}
+
+int sbp__prim_regex_quote(sbp__eval *ev, cell *a, size_t n) {
+  (void)n;
+  cell *s = CAR(a);
+  int rc = want_value(ev, "regex-quote", s);
+  if (rc) return rc;
+  size_t extra = 0;
+  for (size_t i = 0; i < s->u.str.len; i++)
+    if (strchr("^.[$()|*+?{\\", s->u.str.s[i]) != NULL && s->u.str.s[i] != '\0') extra++;
+  if (s->u.str.len + extra > ev->max_string)
+    return sbp__eval_fail(ev, SBP_E_LIMIT, "string too long (limit %zu bytes)", ev->max_string);
+  char *buf = sbp__eval_alloc(ev, s->u.str.len + extra + 1);
+  if (buf == NULL) return FAIL_CODE(ev);
+  size_t o = 0;
+  for (size_t i = 0; i < s->u.str.len; i++) {
+    char ch = s->u.str.s[i];
+    if (ch != '\0' && strchr("^.[$()|*+?{\\", ch) != NULL) buf[o++] = '\\';
+    buf[o++] = ch;
+  }
+  ev->value = sbp__eval_str(ev, buf, o);
+  return ev->value ? SBP_OK : FAIL_CODE(ev);
+}
+
+int sbp__prim_path_ancestors(sbp__eval *ev, cell *a, size_t n) {
+  (void)n;
+  sbp_node *any = mk(ev, SBP_NODE_REQUIRE_ANY, 0, NULL, 0);
+  if (any == NULL) return FAIL_CODE(ev);
+  size_t count = 0;
+  for (cell *x = a; x->type == T_PAIR; x = CDR(x)) {
+    cell *s = CAR(x);
+    int rc = want_value(ev, "path-ancestors", s);
+    if (rc) return rc;
+    const char *p = s->u.str.s;
+    size_t len = s->u.str.len;
+    if (len == 0 || (p[0] != '/' && !(len >= 2 && p[0] == '$' && p[1] == '{')))
+      return sbp__eval_fail(ev, SBP_E_EVAL, "path-ancestors: path must start with /");
+    for (size_t i = 0; i < len; i++) {
+      if (p[i] != '/' || i + 1 >= len) continue;
+      size_t alen = i == 0 ? 1 : i;
+      sbp_node *f = mk(ev, SBP_NODE_FILTER, 0, "literal", 7);
+      sbp_node *v = f ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_STRING, p, alen) : NULL;
+      if (v == NULL) return FAIL_CODE(ev);
+      sbp__node_link_last(f, v);
+      sbp__node_link_last(any, f);
+      count++;
+    }
+  }
+  if (count == 0) return sbp__eval_fail(ev, SBP_E_EVAL, "path-ancestors: no ancestors");
+  ev->value = wrap(ev, T_FILTER, any);
+  return ev->value ? SBP_OK : FAIL_CODE(ev);
+}
+
+int sbp__prim_split_string(sbp__eval *ev, cell *a, size_t n) {
+  (void)n;
+  cell *s = CAR(a), *sep = CAR(CDR(a));
+  int rc = want_value(ev, "split-string", s);
+  if (rc == SBP_OK) rc = want_value(ev, "split-string", sep);
+  if (rc) return rc;
+  if (sep->u.str.len == 0) return sbp__eval_fail(ev, SBP_E_EVAL, "split-string: empty separator");
+  cell *rev = ev->nil;
+  size_t start = 0, i = 0;
+  while (i + sep->u.str.len <= s->u.str.len) {
+    if (memcmp(s->u.str.s + i, sep->u.str.s, sep->u.str.len) == 0) {
+      cell *part = sbp__eval_str(ev, s->u.str.s + start, i - start);
+      if (part == NULL || (rev = sbp__eval_cons(ev, part, rev)) == NULL) return FAIL_CODE(ev);
+      i += sep->u.str.len;
+      start = i;
+    } else {
+      i++;
+    }
+  }
+  cell *part = sbp__eval_str(ev, s->u.str.s + start, s->u.str.len - start);
+  if (part == NULL || (rev = sbp__eval_cons(ev, part, rev)) == NULL) return FAIL_CODE(ev);
+  cell *out = ev->nil;
+  while (rev->type == T_PAIR) {
+    cell *next = CDR(rev);
+    CDR(rev) = out;
+    out = rev;
+    rev = next;
+  }
+  ev->value = out;
+  return SBP_OK;
+}
+
+int sbp__prim_io(sbp__eval *ev, cell *a, size_t n) {
+  (void)n;
+  cell *g = CAR(a), *num = CAR(CDR(a));
+  int rc = want_value(ev, "_IO", g);
+  if (rc) return rc;
+  if (g->u.str.len != 1 || num->type != T_INT || num->u.i < 0 || num->u.i > 255)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "_IO: expected a one-character group and 0-255");
+  int64_t v = 0x20000000 | ((int64_t)(unsigned char)g->u.str.s[0] << 8) | num->u.i;
+  ev->value = sbp__eval_int(ev, v);
+  return ev->value ? SBP_OK : FAIL_CODE(ev);
+}
+
+int sbp__prim_require_entitlement(sbp__eval *ev, cell *a, size_t n) {
+  cell *name = CAR(a);
+  int rc = want_value(ev, "require-entitlement", name);
+  if (rc) return rc;
+  sbp_node *f = mk(ev, SBP_NODE_FILTER, 0, "require-entitlement", 19);
+  sbp_node *v = f ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_STRING, name->u.str.s, name->u.str.len)
+                  : NULL;
+  if (v == NULL) return FAIL_CODE(ev);
+  sbp__node_link_last(f, v);
+  if (n == 2) {
+    cell *vf = CAR(CDR(a));
+    if (vf->type != T_FILTER)
+      return sbp__eval_fail(ev, SBP_E_EVAL, "require-entitlement: expected a filter, got %s",
+                            sbp__eval_type_name(vf));
+    sbp_node *all = mk(ev, SBP_NODE_REQUIRE_ALL, 0, NULL, 0);
+    sbp_node *c = all ? copy(ev, vf->u.node) : NULL;
+    if (c == NULL) return FAIL_CODE(ev);
+    sbp__node_link_last(all, f);
+    sbp__node_link_last(all, c);
+    f = all;
+  }
+  ev->value = wrap(ev, T_FILTER, f);
+  return ev->value ? SBP_OK : FAIL_CODE(ev);
+}

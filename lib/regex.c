@@ -1,0 +1,714 @@
+/* Apple's SBPL regex dialect: a parser that compiles straight to an NFA program, and a
+ * Pike-VM style simulation over sparse state sets.
+ *
+ * Semantics chosen (see include/sbprofile/regex.h for the public statement):
+ *  - bytes, not characters: every byte 0x00-0xff is a literal of itself; no locale, no case
+ *    folding, no multibyte decoding;
+ *  - '.' matches any byte, newline and NUL included (paths do not carry line structure and
+ *    the compiled form has a plain "any" instruction);
+ *  - '^' holds only at offset 0 and '$' only at the end of the subject (no newline special
+ *    case); both are assertions and may appear anywhere (inside groups and alternatives);
+ *  - the search is unanchored: the pattern may match anywhere unless it anchors itself.
+ *
+ * Program: instructions with relative jump offsets. Relative offsets keep a block of code
+ * valid wherever it sits, so applying a quantifier can insert an instruction in front of the
+ * last atom (shifting it) and {m,n} can copy it verbatim. Forward jumps of unfinished
+ * alternations are chained through their own operand and patched when the group closes; they
+ * always lie before any later insertion point, so their absolute indexes stay valid.
+ *
+ * Neither the parser nor the matcher recurses: groups use a fixed stack capped at
+ * RE_MAX_DEPTH, epsilon closures use an explicit stack in the scratch space. The matcher
+ * visits each (instruction, position) pair at most once: O(program size x subject length).
+ */
+#include "regex.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "sbprofile/regex.h"
+
+#define RE_MAX_DEPTH 256   /* nested groups */
+#define RE_MAX_INST 16384u /* instructions in a program */
+#define RE_MAX_REPEAT 255  /* largest count in {m,n} (POSIX RE_DUP_MAX) */
+
+enum { OP_CHAR, OP_ANY, OP_CLASS, OP_BOL, OP_EOL, OP_SPLIT, OP_JMP, OP_MATCH };
+
+typedef struct re_inst {
+  uint8_t op;
+  uint8_t c;   /* OP_CHAR: the byte */
+  int32_t x;   /* OP_JMP, OP_SPLIT: relative target; OP_CLASS: class index */
+  int32_t y;   /* OP_SPLIT: second relative target */
+} re_inst;
+
+typedef struct re_class {
+  uint8_t bits[32];
+} re_class;
+
+struct sbp__regex {
+  sbp_alloc alloc;
+  const re_inst *prog;
+  uint32_t n;            /* instructions */
+  const re_class *classes;
+  uint32_t *scratch;     /* 5 * n words, see search_with */
+  uint32_t flags;
+  int anchored;          /* no match can start after offset 0 */
+  int use_first;         /* a match must start with a byte in first */
+  int first_byte;        /* the only such byte, or -1 */
+  uint8_t first[32];
+};
+
+#define BIT_HAS(bits, b) (((bits)[(b) >> 3] >> ((b) & 7)) & 1u)
+#define BIT_SET(bits, b) ((bits)[(b) >> 3] = (uint8_t)((bits)[(b) >> 3] | (1u << ((b) & 7))))
+
+/* ---- compiler -------------------------------------------------------------------------- */
+
+typedef struct re_frame {
+  uint32_t group_start; /* pc at the '(' */
+  uint32_t alt_start;   /* pc where the current alternative began */
+  uint32_t pending;     /* chain of forward JMPs to patch at close: index + 1, 0 = none */
+  size_t offset;        /* byte offset of the '(' */
+} re_frame;
+
+typedef struct re_compiler {
+  const sbp_alloc *alloc;
+  const unsigned char *p;
+  size_t len;
+  sbp_error *err;
+  re_inst *prog;
+  uint32_t n, cap;
+  re_class *classes;
+  uint32_t nclasses, class_cap;
+  uint32_t flags;
+} re_compiler;
+
+static int syntax(re_compiler *c, size_t off, const char *msg) {
+  return sbp__error_at(c->err, SBP_E_SYNTAX, NULL, 1, (uint32_t)(off + 1), off, "%s", msg);
+}
+
+static int too_large(re_compiler *c, size_t off) {
+  return sbp__error_at(c->err, SBP_E_LIMIT, NULL, 1, (uint32_t)(off + 1), off,
+                       "regex too large (more than %u instructions)", RE_MAX_INST);
+}
+
+/* Makes room for `extra` more instructions. */
+static int reserve(re_compiler *c, uint32_t extra, size_t off) {
+  if (extra > RE_MAX_INST - c->n) return too_large(c, off);
+  uint32_t need = c->n + extra;
+  if (need <= c->cap) return SBP_OK;
+  uint32_t cap = c->cap ? c->cap : 16;
+  while (cap < need) cap *= 2;
+  if (cap > RE_MAX_INST) cap = RE_MAX_INST;
+  re_inst *np = sbp__realloc(c->alloc, c->prog, (size_t)cap * sizeof(*np));
+  if (np == NULL) return sbp__nomem(c->err);
+  c->prog = np;
+  c->cap = cap;
+  return SBP_OK;
+}
+
+static int emit(re_compiler *c, uint8_t op, uint8_t ch, int32_t x, int32_t y, size_t off) {
+  int rc = reserve(c, 1, off);
+  if (rc != SBP_OK) return rc;
+  re_inst *in = &c->prog[c->n++];
+  in->op = op;
+  in->c = ch;
+  in->x = x;
+  in->y = y;
+  return SBP_OK;
+}
+
+/* Inserts one instruction at pc `at`, shifting [at, n) up by one. */
+static int insert(re_compiler *c, uint32_t at, uint8_t op, int32_t x, int32_t y, size_t off) {
+  int rc = reserve(c, 1, off);
+  if (rc != SBP_OK) return rc;
+  memmove(&c->prog[at + 1], &c->prog[at], (size_t)(c->n - at) * sizeof(re_inst));
+  c->n++;
+  c->prog[at].op = op;
+  c->prog[at].c = 0;
+  c->prog[at].x = x;
+  c->prog[at].y = y;
+  return SBP_OK;
+}
+
+/* Appends a copy of [s, s + l). */
+static int copy_block(re_compiler *c, uint32_t s, uint32_t l, size_t off) {
+  int rc = reserve(c, l, off);
+  if (rc != SBP_OK) return rc;
+  memcpy(&c->prog[c->n], &c->prog[s], (size_t)l * sizeof(re_inst));
+  c->n += l;
+  return SBP_OK;
+}
+
+/* e* on the block [s, n): SPLIT(+1, after) e JMP(s). */
+static int apply_star(re_compiler *c, uint32_t s, size_t off) {
+  int rc = reserve(c, 2, off);
+  if (rc != SBP_OK) return rc;
+  int32_t l = (int32_t)(c->n - s);
+  rc = insert(c, s, OP_SPLIT, 1, l + 2, off);
+  if (rc == SBP_OK) rc = emit(c, OP_JMP, 0, -(l + 1), 0, off);
+  return rc;
+}
+
+/* e+ on [s, n): e SPLIT(s, +1). */
+static int apply_plus(re_compiler *c, uint32_t s, size_t off) {
+  return emit(c, OP_SPLIT, 0, -(int32_t)(c->n - s), 1, off);
+}
+
+/* e? on [s, n): SPLIT(+1, after) e. */
+static int apply_quest(re_compiler *c, uint32_t s, size_t off) {
+  return insert(c, s, OP_SPLIT, 1, (int32_t)(c->n - s) + 1, off);
+}
+
+/* e{m,n} on [s, n); max < 0 means unbounded. */
+static int apply_count(re_compiler *c, uint32_t s, int min, int max, size_t off) {
+  uint32_t l = c->n - s;
+  if (max == 0) {
+    c->n = s; /* e{0} and e{0,0} match the empty string */
+    return SBP_OK;
+  }
+  /* Size of the result, checked before building anything. */
+  uint64_t total;
+  if (max < 0)
+    total = (uint64_t)(min > 0 ? min : 1) * l + 2;
+  else
+    total = (uint64_t)max * l + (uint64_t)(max - min);
+  if (total > RE_MAX_INST - s) return too_large(c, off);
+  int rc = SBP_OK;
+  if (max < 0) {
+    if (min == 0) return apply_star(c, s, off);
+    for (int i = 1; i < min && rc == SBP_OK; i++) rc = copy_block(c, s, l, off);
+    if (rc == SBP_OK) rc = apply_plus(c, c->n - l, off);
+    return rc;
+  }
+  /* min mandatory copies (the first is the atom itself), then max - min optional ones. */
+  if (min == 0) {
+    rc = apply_quest(c, s, off);
+    if (rc != SBP_OK) return rc;
+    l++;
+    for (int i = 1; i < max && rc == SBP_OK; i++) rc = copy_block(c, s, l, off);
+    return rc;
+  }
+  for (int i = 1; i < min && rc == SBP_OK; i++) rc = copy_block(c, s, l, off);
+  for (int i = min; i < max && rc == SBP_OK; i++) {
+    rc = copy_block(c, s, l, off);
+    if (rc == SBP_OK) rc = apply_quest(c, c->n - l, off);
+  }
+  return rc;
+}
+
+/* Message for an escape that the dialect does not have, or NULL when `ch` escapes itself. */
+static const char *bad_escape(unsigned char ch, char *buf, size_t size) {
+  if (ch >= '1' && ch <= '9') return "back-references are not supported";
+  if (strchr("dDwWsS", ch) != NULL && ch != '\0') {
+    snprintf(buf, size, "class escapes like '\\%c' are not supported", ch);
+    return buf;
+  }
+  if (ch == 'b' || ch == 'B') {
+    snprintf(buf, size, "word-boundary escapes ('\\%c') are not supported", ch);
+    return buf;
+  }
+  if ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')) {
+    snprintf(buf, size, "escape '\\%c' is not supported (only punctuation can be escaped)", ch);
+    return buf;
+  }
+  return NULL;
+}
+
+/* Reads the escape at p[i] == '\\'; the escaped byte goes to *out. */
+static int read_escape(re_compiler *c, size_t i, unsigned char *out) {
+  if (i + 1 >= c->len) return syntax(c, i, "trailing backslash");
+  char buf[96];
+  const char *msg = bad_escape(c->p[i + 1], buf, sizeof(buf));
+  if (msg != NULL) return syntax(c, i, msg);
+  *out = c->p[i + 1];
+  return SBP_OK;
+}
+
+/* Parses the class starting at p[*pi] == '[' and emits OP_CLASS; *pi ends after ']'. */
+static int parse_class(re_compiler *c, size_t *pi) {
+  size_t start = *pi, i = start + 1;
+  re_class cls;
+  memset(&cls, 0, sizeof(cls));
+  int negate = 0, rc;
+  if (i < c->len && c->p[i] == '^') {
+    negate = 1;
+    i++;
+  }
+  int first = 1;
+  for (;;) {
+    if (i >= c->len) return syntax(c, start, "unterminated '['");
+    unsigned char lo = c->p[i];
+    size_t item = i;
+    if (lo == ']' && !first) {
+      i++;
+      break;
+    }
+    first = 0;
+    if (lo == '\\') {
+      if ((rc = read_escape(c, i, &lo)) != SBP_OK) return rc;
+      i += 2;
+    } else if (lo == '[' && i + 1 < c->len &&
+               (c->p[i + 1] == ':' || c->p[i + 1] == '=' || c->p[i + 1] == '.')) {
+      return syntax(c, i, "POSIX bracket expressions like '[:alpha:]' are not supported");
+    } else {
+      i++;
+    }
+    unsigned char hi = lo;
+    if (i + 1 < c->len && c->p[i] == '-' && c->p[i + 1] != ']') {
+      i++;
+      hi = c->p[i];
+      if (hi == '\\') {
+        if ((rc = read_escape(c, i, &hi)) != SBP_OK) return rc;
+        i += 2;
+      } else if (hi == '[' && i + 1 < c->len &&
+                 (c->p[i + 1] == ':' || c->p[i + 1] == '=' || c->p[i + 1] == '.')) {
+        return syntax(c, i, "POSIX bracket expressions like '[:alpha:]' are not supported");
+      } else {
+        i++;
+      }
+      if (hi < lo) return syntax(c, item, "range out of order in '[...]'");
+    }
+    for (unsigned b = lo; b <= hi; b++) BIT_SET(cls.bits, b);
+  }
+  if (negate)
+    for (size_t k = 0; k < sizeof(cls.bits); k++) cls.bits[k] = (uint8_t)~cls.bits[k];
+  if (c->nclasses == c->class_cap) {
+    if (c->nclasses >= RE_MAX_INST) return too_large(c, start);
+    uint32_t cap = c->class_cap ? c->class_cap * 2 : 4;
+    re_class *nc = sbp__realloc(c->alloc, c->classes, (size_t)cap * sizeof(*nc));
+    if (nc == NULL) return sbp__nomem(c->err);
+    c->classes = nc;
+    c->class_cap = cap;
+  }
+  c->classes[c->nclasses] = cls;
+  rc = emit(c, OP_CLASS, 0, (int32_t)c->nclasses, 0, start);
+  if (rc == SBP_OK) c->nclasses++;
+  *pi = i;
+  return rc;
+}
+
+/* Reads a decimal count at p[*pi]; -1 when there is no digit, RE_MAX_REPEAT + 1 when too large. */
+static int read_count(re_compiler *c, size_t *pi) {
+  size_t i = *pi;
+  int v = -1;
+  while (i < c->len && c->p[i] >= '0' && c->p[i] <= '9') {
+    int d = c->p[i] - '0';
+    v = v < 0 ? d : (v > RE_MAX_REPEAT ? v : v * 10 + d);
+    i++;
+  }
+  *pi = i;
+  return v;
+}
+
+/* Parses "{m}", "{m,}" or "{m,n}" at p[*pi] == '{'. */
+static int parse_braces(re_compiler *c, size_t *pi, int *min, int *max) {
+  size_t start = *pi, i = start + 1;
+  int lo = read_count(c, &i), hi;
+  if (lo < 0) return syntax(c, start, "invalid repetition: expected '{m}', '{m,}' or '{m,n}'");
+  if (i < c->len && c->p[i] == ',') {
+    i++;
+    hi = read_count(c, &i);
+  } else {
+    hi = lo;
+  }
+  if (i >= c->len || c->p[i] != '}')
+    return syntax(c, start, "invalid repetition: expected '{m}', '{m,}' or '{m,n}'");
+  if (lo > RE_MAX_REPEAT || hi > RE_MAX_REPEAT)
+    return sbp__error_at(c->err, SBP_E_LIMIT, NULL, 1, (uint32_t)(start + 1), start,
+                         "repetition count larger than %d", RE_MAX_REPEAT);
+  if (hi >= 0 && hi < lo) return syntax(c, start, "invalid repetition: minimum above maximum");
+  *min = lo;
+  *max = hi;
+  *pi = i + 1;
+  return SBP_OK;
+}
+
+/* Closes the current alternative of frame f: patches its chain of pending JMPs to c->n. */
+static void patch_pending(re_compiler *c, re_frame *f) {
+  uint32_t link = f->pending;
+  while (link != 0) {
+    re_inst *j = &c->prog[link - 1];
+    uint32_t next = (uint32_t)j->x;
+    j->x = (int32_t)c->n - (int32_t)(link - 1);
+    link = next;
+  }
+  f->pending = 0;
+}
+
+static int compile(re_compiler *c) {
+  re_frame stack[RE_MAX_DEPTH + 1];
+  int depth = 0;
+  stack[0].group_start = stack[0].alt_start = 0;
+  stack[0].pending = 0;
+  stack[0].offset = 0;
+  int64_t atom = -1; /* start pc of the last atom, -1 when nothing can be repeated */
+  int after_quant = 0;
+  size_t i = 0;
+  int rc;
+  while (i < c->len) {
+    unsigned char ch = c->p[i];
+    size_t off = i;
+    int quant = 0;
+    switch (ch) {
+      case '(':
+        if (i + 1 < c->len && c->p[i + 1] == '?') {
+          unsigned char k = i + 2 < c->len ? c->p[i + 2] : 0;
+          if (k == '=' || k == '!' ||
+              (k == '<' && i + 3 < c->len && (c->p[i + 3] == '=' || c->p[i + 3] == '!')))
+            return syntax(c, i, "lookaround is not supported");
+          if (k == ':') return syntax(c, i, "non-capturing groups '(?:' are not supported");
+          return syntax(c, i, "'(?' extensions are not supported");
+        }
+        if (depth == RE_MAX_DEPTH)
+          return sbp__error_at(c->err, SBP_E_LIMIT, NULL, 1, (uint32_t)(i + 1), i,
+                               "groups nested deeper than %d", RE_MAX_DEPTH);
+        depth++;
+        stack[depth].group_start = stack[depth].alt_start = c->n;
+        stack[depth].pending = 0;
+        stack[depth].offset = i;
+        atom = -1;
+        i++;
+        break;
+      case ')':
+        if (depth == 0) return syntax(c, i, "unbalanced ')'");
+        patch_pending(c, &stack[depth]);
+        atom = stack[depth].group_start;
+        depth--;
+        i++;
+        break;
+      case '|': {
+        re_frame *f = &stack[depth];
+        /* SPLIT(+1, next alternative) in front of this one, then a JMP to the group's end. */
+        uint32_t l = c->n - f->alt_start;
+        if ((rc = reserve(c, 2, off)) != SBP_OK) return rc;
+        if ((rc = insert(c, f->alt_start, OP_SPLIT, 1, (int32_t)l + 2, off)) != SBP_OK) return rc;
+        if ((rc = emit(c, OP_JMP, 0, (int32_t)f->pending, 0, off)) != SBP_OK) return rc;
+        f->pending = c->n; /* index of the JMP + 1 */
+        f->alt_start = c->n;
+        atom = -1;
+        i++;
+        break;
+      }
+      case '*':
+      case '+':
+      case '?':
+      case '{': {
+        if (after_quant) {
+          if (ch == '?') return syntax(c, i, "lazy quantifiers are not supported");
+          if (ch == '+') return syntax(c, i, "possessive quantifiers are not supported");
+          return syntax(c, i, "a quantifier cannot follow another quantifier");
+        }
+        if (atom < 0) return syntax(c, i, "nothing to repeat");
+        uint32_t s = (uint32_t)atom;
+        if (ch == '*') {
+          rc = apply_star(c, s, off);
+          i++;
+        } else if (ch == '+') {
+          rc = apply_plus(c, s, off);
+          i++;
+        } else if (ch == '?') {
+          rc = apply_quest(c, s, off);
+          i++;
+        } else {
+          int min, max;
+          if ((rc = parse_braces(c, &i, &min, &max)) != SBP_OK) return rc;
+          c->flags |= SBP__RE_USES_BRACES;
+          rc = apply_count(c, s, min, max, off);
+        }
+        if (rc != SBP_OK) return rc;
+        quant = 1;
+        break;
+      }
+      case '^':
+      case '$':
+        if ((rc = emit(c, ch == '^' ? OP_BOL : OP_EOL, 0, 0, 0, off)) != SBP_OK) return rc;
+        atom = -1;
+        i++;
+        break;
+      case '.':
+        atom = c->n;
+        if ((rc = emit(c, OP_ANY, 0, 0, 0, off)) != SBP_OK) return rc;
+        i++;
+        break;
+      case '[':
+        atom = c->n;
+        if ((rc = parse_class(c, &i)) != SBP_OK) return rc;
+        break;
+      case '\\': {
+        unsigned char lit;
+        if ((rc = read_escape(c, i, &lit)) != SBP_OK) return rc;
+        atom = c->n;
+        if ((rc = emit(c, OP_CHAR, lit, 0, 0, off)) != SBP_OK) return rc;
+        i += 2;
+        break;
+      }
+      default:
+        atom = c->n;
+        if ((rc = emit(c, OP_CHAR, ch, 0, 0, off)) != SBP_OK) return rc;
+        i++;
+        break;
+    }
+    after_quant = quant;
+  }
+  if (depth > 0) return syntax(c, stack[depth].offset, "unbalanced '('");
+  patch_pending(c, &stack[0]);
+  return emit(c, OP_MATCH, 0, 0, 0, c->len);
+}
+
+/* ---- matcher --------------------------------------------------------------------------- */
+
+/* A sparse set of pcs (Briggs and Torczon): membership and insertion in O(1), clearing by
+ * resetting the count. Stale contents of the arrays never matter, only their values. */
+typedef struct re_set {
+  uint32_t *dense, *sparse, count;
+} re_set;
+
+static int set_has(const re_set *s, uint32_t pc) {
+  uint32_t k = s->sparse[pc];
+  return k < s->count && s->dense[k] == pc;
+}
+
+static void set_add(re_set *s, uint32_t pc) {
+  s->sparse[pc] = s->count;
+  s->dense[s->count++] = pc;
+}
+
+/* Adds pc and everything reachable from it without consuming a byte; bol and eol say whether
+ * '^' and '$' hold at the offset. Each pc enters the set (and the stack) at most once, so the
+ * stack needs n slots. Returns 1 when MATCH is reached. */
+static int add_closure(const sbp__regex *re, re_set *set, uint32_t *stack, uint32_t pc,
+                       int bol, int eol) {
+  const re_inst *prog = re->prog;
+  uint32_t top = 0;
+  if (set_has(set, pc)) return 0;
+  set_add(set, pc);
+  stack[top++] = pc;
+  while (top > 0) {
+    const re_inst *in = &prog[stack[--top]];
+    uint32_t here = (uint32_t)(in - prog);
+    uint32_t t1, t2;
+    switch (in->op) {
+      case OP_MATCH:
+        return 1;
+      case OP_JMP:
+        t1 = (uint32_t)((int32_t)here + in->x);
+        if (!set_has(set, t1)) {
+          set_add(set, t1);
+          stack[top++] = t1;
+        }
+        break;
+      case OP_SPLIT:
+        t1 = (uint32_t)((int32_t)here + in->x);
+        t2 = (uint32_t)((int32_t)here + in->y);
+        if (!set_has(set, t2)) {
+          set_add(set, t2);
+          stack[top++] = t2;
+        }
+        if (!set_has(set, t1)) {
+          set_add(set, t1);
+          stack[top++] = t1;
+        }
+        break;
+      case OP_BOL:
+      case OP_EOL:
+        if (in->op == OP_BOL ? bol : eol) {
+          t1 = here + 1;
+          if (!set_has(set, t1)) {
+            set_add(set, t1);
+            stack[top++] = t1;
+          }
+        }
+        break;
+      default:
+        break; /* consuming instructions wait for the next byte */
+    }
+  }
+  return 0;
+}
+
+static int search_with(const sbp__regex *re, uint32_t *scratch, const unsigned char *s,
+                       size_t len) {
+  uint32_t n = re->n;
+  re_set a = {scratch, scratch + n, 0};
+  re_set b = {scratch + 2 * (size_t)n, scratch + 3 * (size_t)n, 0};
+  uint32_t *stack = scratch + 4 * (size_t)n;
+  re_set *cur = &a, *next = &b;
+  const re_inst *prog = re->prog;
+  size_t i = 0;
+  for (;;) {
+    /* A new thread starting at offset i. */
+    if (i == 0 || !re->anchored) {
+      if (cur->count == 0 && i > 0 && re->use_first) {
+        /* No thread alive: skip to the next byte that can begin a match. */
+        if (re->first_byte >= 0) {
+          const unsigned char *q = memchr(s + i, re->first_byte, len - i);
+          if (q == NULL) return 0;
+          i = (size_t)(q - s);
+        } else {
+          while (i < len && !BIT_HAS(re->first, s[i])) i++;
+          if (i == len) return 0;
+        }
+      }
+      if (add_closure(re, cur, stack, 0, i == 0, i == len)) return 1;
+    } else if (cur->count == 0) {
+      return 0;
+    }
+    if (i == len) return 0;
+    unsigned char byte = s[i];
+    next->count = 0;
+    for (uint32_t k = 0; k < cur->count; k++) {
+      uint32_t pc = cur->dense[k];
+      const re_inst *in = &prog[pc];
+      int ok;
+      switch (in->op) {
+        case OP_CHAR:
+          ok = in->c == byte;
+          break;
+        case OP_ANY:
+          ok = 1;
+          break;
+        case OP_CLASS:
+          ok = (int)BIT_HAS(re->classes[in->x].bits, byte);
+          break;
+        default:
+          ok = 0;
+          break;
+      }
+      if (ok && add_closure(re, next, stack, pc + 1, 0, i + 1 == len)) return 1;
+    }
+    re_set *t = cur;
+    cur = next;
+    next = t;
+    i++;
+  }
+}
+
+/* Facts for the search loop: can a match start after offset 0, and with which bytes. */
+static void analyse(sbp__regex *re) {
+  uint32_t n = re->n;
+  re_set set = {re->scratch, re->scratch + n, 0};
+  /* Offset > 0: '^' fails; '$' may hold (at the end), so let it pass. */
+  int empty = add_closure(re, &set, re->scratch + 4 * (size_t)n, 0, 0, 1);
+  int consuming = 0, count = 0, only = -1;
+  memset(re->first, 0, sizeof(re->first));
+  for (uint32_t k = 0; k < set.count; k++) {
+    const re_inst *in = &re->prog[set.dense[k]];
+    if (in->op == OP_CHAR) {
+      BIT_SET(re->first, in->c);
+      consuming = 1;
+    } else if (in->op == OP_ANY) {
+      memset(re->first, 0xff, sizeof(re->first));
+      consuming = 1;
+    } else if (in->op == OP_CLASS) {
+      for (size_t j = 0; j < sizeof(re->first); j++) re->first[j] |= re->classes[in->x].bits[j];
+      consuming = 1;
+    }
+  }
+  re->anchored = !empty && !consuming;
+  for (unsigned b = 0; b < 256; b++)
+    if (BIT_HAS(re->first, b)) {
+      count++;
+      only = (int)b;
+    }
+  re->use_first = !empty && consuming && count < 256;
+  re->first_byte = count == 1 ? only : -1;
+}
+
+/* ---- interface ------------------------------------------------------------------------- */
+
+int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
+                       sbp__regex **out, sbp_error *err) {
+  if (out != NULL) *out = NULL;
+  if (alloc == NULL) alloc = sbp_alloc_default();
+  if (out == NULL || (pattern == NULL && len > 0) || !sbp__alloc_valid(alloc))
+    return sbp__error(err, SBP_E_INVALID_ARG, "regex: invalid argument");
+  re_compiler c;
+  memset(&c, 0, sizeof(c));
+  c.alloc = alloc;
+  c.p = (const unsigned char *)pattern;
+  c.len = len;
+  c.err = err;
+  int rc = compile(&c);
+  if (rc == SBP_OK) {
+    /* One block: the struct, the program, the classes and the search scratch. */
+    size_t sz_prog = (size_t)c.n * sizeof(re_inst);
+    size_t sz_cls = (size_t)c.nclasses * sizeof(re_class);
+    size_t sz_scr = (size_t)c.n * 5 * sizeof(uint32_t);
+    size_t head = (sizeof(sbp__regex) + 7u) & ~(size_t)7u;
+    size_t total = head + sz_prog + sz_cls + sz_scr;
+    unsigned char *mem = sbp__malloc(alloc, total);
+    if (mem == NULL) {
+      rc = sbp__nomem(err);
+    } else {
+      memset(mem, 0, total);
+      sbp__regex *re = (sbp__regex *)(void *)mem;
+      re_inst *prog = (re_inst *)(void *)(mem + head);
+      re_class *cls = (re_class *)(void *)(mem + head + sz_prog);
+      memcpy(prog, c.prog, sz_prog);
+      if (sz_cls > 0) memcpy(cls, c.classes, sz_cls);
+      re->alloc = *alloc;
+      re->prog = prog;
+      re->n = c.n;
+      re->classes = cls;
+      re->scratch = (uint32_t *)(void *)(mem + head + sz_prog + sz_cls);
+      re->flags = c.flags;
+      analyse(re);
+      *out = re;
+    }
+  }
+  sbp__free(alloc, c.prog);
+  sbp__free(alloc, c.classes);
+  return rc;
+}
+
+int sbp__regex_search(const sbp__regex *re, const char *s, size_t len) {
+  if (re == NULL || (s == NULL && len > 0)) return 0;
+  return search_with(re, re->scratch, (const unsigned char *)s, len);
+}
+
+size_t sbp__regex_scratch_size(const sbp__regex *re) {
+  return re == NULL ? 0 : (size_t)re->n * 5 * sizeof(uint32_t);
+}
+
+int sbp__regex_search_scratch(const sbp__regex *re, void *scratch, const char *s, size_t len) {
+  if (re == NULL || scratch == NULL || (s == NULL && len > 0)) return 0;
+  memset(scratch, 0, sbp__regex_scratch_size(re));
+  return search_with(re, scratch, (const unsigned char *)s, len);
+}
+
+uint32_t sbp__regex_flags(const sbp__regex *re) { return re == NULL ? 0 : re->flags; }
+
+void sbp__regex_free(sbp__regex *re) {
+  if (re == NULL) return;
+  sbp_alloc a = re->alloc;
+  sbp__free(&a, re);
+}
+
+/* ---- public API ------------------------------------------------------------------------ */
+
+int sbp_regex_check(const char *pattern, size_t len, const sbp_alloc *alloc, uint32_t *flags,
+                    sbp_error *err) {
+  if (flags != NULL) *flags = 0;
+  sbp__regex *re = NULL;
+  int rc = sbp__regex_compile(alloc, pattern, len, &re, err);
+  if (rc != SBP_OK) return rc;
+  if (flags != NULL) *flags = sbp__regex_flags(re) & SBP__RE_USES_BRACES ? SBP_REGEX_USES_BRACES : 0;
+  sbp__regex_free(re);
+  return SBP_OK;
+}
+
+int sbp_regex_match(const char *pattern, size_t pattern_len, const char *subject,
+                    size_t subject_len, const sbp_alloc *alloc, int *matched, sbp_error *err) {
+  if (matched != NULL) *matched = 0;
+  if (matched == NULL || (subject == NULL && subject_len > 0))
+    return sbp__error(err, SBP_E_INVALID_ARG, "regex: invalid argument");
+  sbp__regex *re = NULL;
+  int rc = sbp__regex_compile(alloc, pattern, pattern_len, &re, err);
+  if (rc != SBP_OK) return rc;
+  *matched = sbp__regex_search(re, subject, subject_len);
+  sbp__regex_free(re);
+  return SBP_OK;
+}
