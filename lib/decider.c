@@ -26,13 +26,20 @@ typedef struct dz_entry {
   const sbp_node *filter; /* a top-level filter of the rule */
 } dz_entry;
 
+#define DZ_LENS 1024u
 typedef struct dz_slot {
   uint32_t attr;                 /* attribute id */
-  uint8_t has_exact, has_subpath;
-  uint32_t *plens;               /* sorted distinct lengths of prefix values */
-  size_t nplens, cplens;
+  uint8_t has[4];                /* per kind (K_EXACT, K_PREFIX, K_SUBPATH): any value */
+  uint8_t longv[4];              /* per kind: a value of DZ_LENS bytes or more */
+  uint8_t lens[4][DZ_LENS / 8];  /* per kind: a bit per value length below DZ_LENS */
   int64_t max_idx[3];            /* per action: the last rule indexed here */
 } dz_slot;
+
+/* Could a value of that kind and length be in the slot? (skips most hash probes) */
+static int slot_has_len(const dz_slot *s, int kind, size_t len) {
+  if (len >= DZ_LENS) return s->longv[kind];
+  return (s->lens[kind][len >> 3] >> (len & 7)) & 1u;
+}
 
 typedef struct dz_bucket {
   const char *op;
@@ -85,7 +92,16 @@ struct sbp_decider {
   const char **extra;   /* interned attribute names beyond sbp_attr */
   size_t nextra, cextra;
   size_t max_depth;     /* deepest filter nesting */
+  uint64_t id;          /* unique per decider made in this process: keys requests' memos */
 };
+
+#ifndef __STDC_NO_ATOMICS__
+#include <stdatomic.h>
+static atomic_uint_fast64_t decider_ids = 1;
+static uint64_t new_decider_id(void) { return (uint64_t)atomic_fetch_add(&decider_ids, 1); }
+#else
+static uint64_t new_decider_id(void) { return 0; } /* 0: requests never memoise buckets */
+#endif
 
 static const char *const attr_names[SBP__ATTR_KNOWN_COUNT] = {
     NULL, "path", "global-name", "local-name", "xpc-service-name", "ipc-posix-name",
@@ -341,22 +357,6 @@ static int get_slot(sbp_decider *d, dz_bucket *b, uint32_t attr, dz_slot **out) 
   return SBP_OK;
 }
 
-static int slot_add_plen(sbp_decider *d, dz_slot *s, uint32_t len) {
-  size_t lo = 0, hi = s->nplens;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (s->plens[mid] < len) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo < s->nplens && s->plens[lo] == len) return SBP_OK;
-  if (grow(&d->alloc, (void **)&s->plens, &s->cplens, s->nplens + 1, sizeof(uint32_t)))
-    return SBP_E_NOMEM;
-  memmove(s->plens + lo + 1, s->plens + lo, (s->nplens - lo) * sizeof(uint32_t));
-  s->plens[lo] = len;
-  s->nplens++;
-  return SBP_OK;
-}
-
 /* Can this top-level filter be indexed: a leaf on a path or name attribute with an exact,
  * prefix or subpath form and only string values? */
 static const sbp__filter_info *indexable(const sbp_decider *d, const sbp_node *f) {
@@ -391,9 +391,9 @@ static int index_filter(sbp_decider *d, uint32_t bucket, uint32_t rule, const sb
     uint8_t kind = fi->match == SBP__MATCH_EXACT    ? K_EXACT
                    : fi->match == SBP__MATCH_PREFIX ? K_PREFIX
                                                     : K_SUBPATH;
-    if (kind == K_EXACT) s->has_exact = 1;
-    if (kind == K_SUBPATH) s->has_subpath = 1;
-    if (kind == K_PREFIX && slot_add_plen(d, s, (uint32_t)v->text_len)) return SBP_E_NOMEM;
+    s->has[kind] = 1;
+    if (v->text_len >= DZ_LENS) s->longv[kind] = 1;
+    else s->lens[kind][v->text_len >> 3] |= (uint8_t)(1u << (v->text_len & 7));
     if (add_key(d, bucket, attr, kind, v->text, v->text_len, rule)) return SBP_E_NOMEM;
   }
   return SBP_OK;
@@ -442,7 +442,6 @@ static int scan_rule(sbp_decider *d, dz_rule *r, sbp_error *err) {
 void sbp_decider_free(sbp_decider *d) {
   if (d == NULL) return;
   for (size_t i = 0; i < d->nbuckets; i++) {
-    for (size_t s = 0; s < d->buckets[i].nslots; s++) sbp__free(&d->alloc, d->buckets[i].slots[s].plens);
     sbp__free(&d->alloc, d->buckets[i].slots);
     sbp__free(&d->alloc, d->buckets[i].gen);
   }
@@ -476,6 +475,7 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
   sbp_decide_options def = SBP_DECIDE_OPTIONS_INIT;
   d->opt = options ? *options : def;
   d->macos = d->opt.macos;
+  d->id = new_decider_id();
 
   size_t n = 0;
   for (const sbp_node *c = profile->root.first; c; c = c->next)
@@ -504,7 +504,8 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
       if (sbp__is_filter(f)) filtered = 1;
     for (const sbp_node *o = c->first; o && o->type == SBP_NODE_OPERATION; o = o->next) {
       size_t alen = o->text_len;
-      const char *an = sbp__catalog_op_alias(o->text, o->text_len, &alen);
+      if (sbp__catalog_op_noop(d->macos, o->text, o->text_len)) continue; /* dropped */
+      const char *an = sbp__catalog_op_alias_v(d->macos, o->text, o->text_len, &alen);
       dz_bucket *b;
       if (get_bucket(d, an, alen, &b) != SBP_OK) goto nomem;
       uint32_t bi = (uint32_t)(b - d->buckets);
@@ -778,7 +779,9 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
       const dz_slot *s = &b->slots[si];
       const char *base = s->attr < SBP__ATTR_FIRST_EXTRA ? attr_names[s->attr]
                                                         : d->extra[s->attr - SBP__ATTR_FIRST_EXTRA];
-      const sbp__req_attr *a = sbp__request_attr(c->req, base);
+      const sbp__req_attr *a = s->attr < SBP__ATTR_FIRST_EXTRA
+                                   ? sbp__request_attr_known(c->req, s->attr)
+                                   : sbp__request_attr(c->req, base);
       if (a == NULL) {
         if (s->attr == SBP_ATTR_PATH && c->has_net) continue;
         note_unknown(&unk[SBP_ALLOW], s->max_idx[SBP_ALLOW], base);
@@ -796,31 +799,32 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
       uint32_t bi = (uint32_t)(b - d->buckets);
       int64_t hit = -1;
       uint64_t h = FNV_OFF;
-      size_t pi = 0;
+      int pre = s->has[K_PREFIX], sub = s->has[K_SUBPATH];
       for (size_t k = 0; k <= len; k++) {
         /* h is the hash of str[0..k) */
-        if (s->nplens && pi < s->nplens && s->plens[pi] == k) {
+        if (pre && slot_has_len(s, K_PREFIX, k)) {
           int64_t r = find_key(d, h, bi, s->attr, K_PREFIX, str, k);
           if (r > hit) hit = r;
-          pi++;
         }
-        if (s->has_subpath && k < len && str[k] == '/') {
-          if (k > 0) {
+        if (sub && k < len && str[k] == '/') {
+          if (k > 0 && slot_has_len(s, K_SUBPATH, k)) {
             int64_t r = find_key(d, h, bi, s->attr, K_SUBPATH, str, k);
             if (r > hit) hit = r;
           }
-          uint64_t h2 = fnv_step(h, '/');
-          int64_t r = find_key(d, h2, bi, s->attr, K_SUBPATH, str, k + 1);
-          if (r > hit) hit = r;
+          if (slot_has_len(s, K_SUBPATH, k + 1)) {
+            uint64_t h2 = fnv_step(h, '/');
+            int64_t r = find_key(d, h2, bi, s->attr, K_SUBPATH, str, k + 1);
+            if (r > hit) hit = r;
+          }
         }
         if (k == len) break;
         h = fnv_step(h, (unsigned char)str[k]);
       }
-      if (s->has_exact) {
+      if (s->has[K_EXACT] && slot_has_len(s, K_EXACT, len)) {
         int64_t r = find_key(d, h, bi, s->attr, K_EXACT, str, len);
         if (r > hit) hit = r;
       }
-      if (s->has_subpath && !(len > 0 && str[len - 1] == '/')) {
+      if (sub && !(len > 0 && str[len - 1] == '/') && slot_has_len(s, K_SUBPATH, len)) {
         /* subpath equal to the whole string (already counted when it ends with '/') */
         int64_t r = find_key(d, h, bi, s->attr, K_SUBPATH, str, len);
         if (r > hit) hit = r;
@@ -877,7 +881,7 @@ static int walk_bucket_slow(dz_ctx *c, const dz_bucket *b, int64_t *best, const 
     int speaks = 0, filtered = 0;
     for (const sbp_node *o = r->node->first; o && o->type == SBP_NODE_OPERATION; o = o->next) {
       size_t alen = o->text_len;
-      const char *an = sbp__catalog_op_alias(o->text, o->text_len, &alen);
+      const char *an = sbp__catalog_op_alias_v(d->macos, o->text, o->text_len, &alen);
       if (alen == b->op_len && memcmp(an, b->op, alen) == 0) speaks = 1;
     }
     if (!speaks) continue;
@@ -965,9 +969,10 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
   c.d = d;
   c.req = req;
   c.flags = opt->flags;
-  const sbp__req_attr *pa = sbp__request_attr(req, "path");
+  const sbp__req_attr *pa = sbp__request_attr_known(req, SBP_ATTR_PATH);
   c.has_path = pa != NULL;
-  c.has_net = sbp__request_attr(req, "local") != NULL || sbp__request_attr(req, "remote") != NULL;
+  c.has_net = sbp__request_attr_known(req, SBP_ATTR_LOCAL) != NULL ||
+              sbp__request_attr_known(req, SBP_ATTR_REMOTE) != NULL;
   char pbuf[1024];
   char *heap = NULL;
   if (pa != NULL && pa->kind == SBP__RQ_STRING && (opt->flags & SBP_DECIDE_CANONICAL_PATHS)) {
@@ -1006,7 +1011,9 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
     if (rc) goto done;
   }
   for (size_t i = 0; i < req->nchain; i++) {
-    int64_t bi = find_bucket(d, req->chain[i], req->chain_len[i]);
+    int64_t bi = req->memo_id == d->id ? req->memo_bucket[i]
+                                       : find_bucket(d, req->chain[i], req->chain_len[i]);
+    ((sbp_request *)(uintptr_t)req)->memo_bucket[i] = bi;
     chain_b[i] = bi >= 0 ? &d->buckets[bi] : NULL;
     if (req->chain_weak[i] && weak_from == SIZE_MAX) weak_from = i;
     if (chain_b[i] == NULL) continue;
@@ -1026,6 +1033,7 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
     (void)prev_op;
     (void)prev;
   }
+  ((sbp_request *)(uintptr_t)req)->memo_id = d->id;
 
   /* the policy for filters that need a missing attribute: the answer follows it, the flag
    * still says that it depended on an attribute the request did not give */
@@ -1078,7 +1086,7 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
       for (size_t i = 0; i < req->nchain; i++)
         for (const sbp_node *o = r->node->first; o && o->type == SBP_NODE_OPERATION; o = o->next) {
           size_t alen = o->text_len;
-          const char *an = sbp__catalog_op_alias(o->text, o->text_len, &alen);
+          const char *an = sbp__catalog_op_alias_v(d->macos, o->text, o->text_len, &alen);
           if (!out->op && alen == req->chain_len[i] && memcmp(an, req->chain[i], alen) == 0)
             out->op = req->chain[i];
         }

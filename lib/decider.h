@@ -34,6 +34,7 @@ typedef struct sbp__req_attr {
   uint8_t kind;      /* sbp__req_kind */
   char *str;         /* owned, NUL-terminated: text value or host (NULL for any host) */
   size_t len;
+  size_t cap;        /* bytes allocated at str (text values) */
   int64_t num;       /* integer value, or port for NETADDR */
   uint32_t proto;    /* NETADDR protocol bits */
   int loopback;      /* NETADDR: the host is localhost or a loopback address */
@@ -57,6 +58,9 @@ struct sbp_request {
   int chain_terminal;   /* the top of the chain is TERMINAL */
   int chain_builtin;    /* its built-in action */
   int chain_unknown;    /* the operation is not in the catalog */
+  /* memo of the chain's buckets in one decider (memo_id: that decider's id; 0: none) */
+  uint64_t memo_id;
+  int64_t memo_bucket[SBP__CHAIN_MAX];
 };
 
 struct sbp_decision {
@@ -75,6 +79,8 @@ struct sbp_decision {
 void sbp__request_chain(const sbp_request *req, uint32_t macos);
 /* The request's attribute of that base name, or NULL. */
 const sbp__req_attr *sbp__request_attr(const sbp_request *req, const char *base);
+/* The request's attribute with that sbp_attr id, or NULL. */
+const sbp__req_attr *sbp__request_attr_known(const sbp_request *req, uint32_t id);
 
 /* Core decision shared by sbp_decide_into and explain. trace, when not NULL, receives a
  * readable account of every speaking rule (slow path). */

@@ -74,6 +74,12 @@ const sbp__req_attr *sbp__request_attr(const sbp_request *r, const char *base) {
   return NULL;
 }
 
+const sbp__req_attr *sbp__request_attr_known(const sbp_request *r, uint32_t id) {
+  for (size_t i = 0; i < r->nattrs; i++)
+    if (r->attrs[i].known == id) return &r->attrs[i];
+  return NULL;
+}
+
 /* The slot for an attribute (existing one cleared, or a new one). */
 static int slot_for(sbp_request *r, uint32_t known, const char *name, size_t name_len,
                     sbp__req_attr **out) {
@@ -115,10 +121,25 @@ static int set_attr(sbp_request *r, uint32_t known, const char *name, size_t nam
   if (value != NULL && memchr(value, '\0', len) != NULL)
     return sbp__error(err, SBP_E_INVALID_ARG, "request: NUL byte in the value of %.*s",
                       (int)name_len, name);
+  /* fast path: replace the text of an existing text attribute in place when it fits */
+  if (kind == SBP__RQ_STRING) {
+    for (size_t i = 0; i < r->nattrs; i++) {
+      sbp__req_attr *a = &r->attrs[i];
+      if (a->kind == SBP__RQ_STRING && a->str != NULL && len < a->cap &&
+          strlen(a->name) == name_len && memcmp(a->name, name, name_len) == 0) {
+        if (len) memcpy(a->str, value, len);
+        a->str[len] = '\0';
+        a->len = len;
+        return SBP_OK;
+      }
+    }
+  }
   char *copy = NULL;
   if (kind == SBP__RQ_STRING) {
-    copy = dup(r, value, len);
+    copy = sbp__malloc(&r->alloc, (len < 32 ? 32 : len) + 1);
     if (copy == NULL) return sbp__nomem(err);
+    if (len) memcpy(copy, value, len);
+    copy[len] = '\0';
   }
   sbp__req_attr *a;
   if (slot_for(r, known, name, name_len, &a) != SBP_OK) {
@@ -128,6 +149,7 @@ static int set_attr(sbp_request *r, uint32_t known, const char *name, size_t nam
   a->kind = (uint8_t)kind;
   a->str = copy;
   a->len = copy ? len : 0;
+  a->cap = copy ? (len < 32 ? 32 : len) + 1 : 0;
   a->num = num;
   return SBP_OK;
 }
@@ -230,7 +252,7 @@ void sbp__request_chain(const sbp_request *cr, uint32_t macos) {
   r->chain_builtin = 0;
   r->chain_unknown = 0;
   size_t len = r->op_len;
-  const char *name = sbp__catalog_op_alias(r->op, r->op_len, &len);
+  const char *name = sbp__catalog_op_alias_v(macos, r->op, r->op_len, &len);
   int weak = 0;
   const sbp__op_info *info = sbp__catalog_op(macos, name, len);
   if (info == NULL) {
@@ -252,7 +274,7 @@ void sbp__request_chain(const sbp_request *cr, uint32_t macos) {
       r->chain_len[r->nchain] = nl;
       r->chain_weak[r->nchain] = (uint8_t)weak;
       r->nchain++;
-      if (info->terminal) {
+      if (info->terminal && !(nl == 7 && memcmp(info->name, "default", 7) == 0)) {
         r->chain_terminal = 1;
         r->chain_builtin = info->builtin;
         break;
@@ -271,6 +293,7 @@ void sbp__request_chain(const sbp_request *cr, uint32_t macos) {
   }
   r->chain_macos = macos;
   r->chain_valid = 1;
+  r->memo_id = 0;
 }
 
 /* ---- the convenience form ---------------------------------------------------------------- */

@@ -170,6 +170,11 @@ static int run_case(const tcase *tc, int *covered_steps) {
     else if (strcmp(t, "assume-false") == 0) opt.unknown_policy = SBP_UNKNOWN_ASSUME_FALSE;
     else if (strncmp(t, "skipped=", 8) == 0) want_skipped = (uint32_t)atoi(t + 8);
     else if (strncmp(t, "missing=", 8) == 0) want_missing = t + 8;
+    else if (strncmp(t, "macos=", 6) == 0) {
+      unsigned maj = 0, min = 0;
+      if (sscanf(t + 6, "%u.%u", &maj, &min) != 2) fail_msg("bad macos %s", t);
+      opt.macos = (maj << 16) | (min << 8);
+    }
     else fail_msg("line %d: bad option %s", tc->lineno, t);
   }
   sbp_decider *d;
