@@ -320,7 +320,7 @@ class TestDecisions(unittest.TestCase):
 
     def test_macos_option(self):
         with configd_profile() as p:
-            with p.decider(macos="14.4", canonical_paths=True) as d:
+            with p.decider(macos="10.15", canonical_paths=True) as d:
                 self.assertTrue(d.check("mach-lookup", CONFIGD).allowed)
             with self.assertRaises(sbprofile.SBPLSyntaxError):
                 p.decider(macos="fourteen")
