@@ -441,10 +441,10 @@ function readOptions(opts, keep) {
       const b = Buffer.from(`${d}\0`, 'utf8');
       const mem = koffi.alloc('uint8_t', b.length);
       keep.push(mem);
-      koffi.encode(mem, koffi.array('uint8_t', b.length), [...b]);
+      koffi.encode(mem, 'uint8_t', [...b], b.length);
       return mem;
     });
-    if (dirs.length) koffi.encode(arr, koffi.array('void *', dirs.length), strs);
+    if (dirs.length) koffi.encode(arr, 'void *', strs, dirs.length);
     const payload = koffi.alloc(ffi.types.sbp_import_dirs, 1);
     keep.push(payload);
     koffi.encode(payload, ffi.types.sbp_import_dirs, { dirs: arr, ndirs: dirs.length });
@@ -480,6 +480,9 @@ class Profile {
   /** Frees the C profile and every decider made from it. Idempotent. */
   close() {
     profileRegistry.unregister(this._s);
+    // The deciders' backstops are moot once their handles are freed; dropping them now keeps
+    // a synchronous loop (in which finalization callbacks never run) from piling them up.
+    for (const h of this._s.deciders) deciderRegistry.unregister(h);
     this._default = null;
     freeProfileState(this._s);
   }

@@ -234,7 +234,7 @@ function newBuf() {
 function takeBuf(buf) {
   try {
     if (!buf.ptr || !buf.len) return '';
-    return Buffer.from(koffi.decode(buf.ptr, koffi.array('uint8_t', buf.len))).toString('utf8');
+    return koffi.decode(buf.ptr, 'char', buf.len);
   } finally {
     lib().sbp_buf_dispose(buf);
   }
