@@ -205,18 +205,23 @@ function wrap(profile, ptr) {
 }
 
 function serializeOptions({ compact = false, comments = true, split = true, splitLimit = 0 } = {}) {
-  return {
+  return ffi.nativeOptions('sbp_serialize_options', {
     version: 1,
     flags: (compact ? 1 : 0) | (comments ? 0 : 2) | (split ? 0 : 4),
     split_limit: splitLimit || 65535,
-  };
+  });
 }
 
 function bufCall(fn, ...args) {
   const buf = newBuf();
   const err = newError();
-  const rc = fn(...args, buf, err);
-  const out = takeBuf(buf);
+  let rc;
+  let out;
+  try {
+    rc = fn(...args, buf, err);
+  } finally {
+    out = takeBuf(buf);
+  }
   check(rc, err);
   return out;
 }
@@ -693,8 +698,13 @@ class Profile {
     const count = [0];
     const buf = newBuf();
     const err = newError();
-    const rc = need('sbp_profile_rules_mentioning')(this._ptr, ...text(value), buf, count, err);
-    const out = takeBuf(buf);
+    let rc;
+    let out;
+    try {
+      rc = need('sbp_profile_rules_mentioning')(this._ptr, ...text(value), buf, count, err);
+    } finally {
+      out = takeBuf(buf);
+    }
     check(rc, err);
     return out.split('\n').filter((l) => l);
   }
@@ -797,12 +807,12 @@ class Decider {
   constructor(profile, { macos: mac = 0, canonicalPaths = false, unknown = 'report' } = {}) {
     need('sbp_decider_new');
     this._profile = profile;
-    this._opts = {
+    this._opts = ffi.nativeOptions('sbp_decide_options', {
       version: 1,
       flags: canonicalPaths ? 1 : 0,
       macos: macos(mac),
       unknown_policy: lookup(UNKNOWN_POLICY, 'unknown', unknown),
-    };
+    });
     this._h = { ptr: null };
     this._gen = -1;
     profile._ptr; // eslint-disable-line no-unused-expressions

@@ -10,6 +10,20 @@
 //   SBPROFILE_LIB=build/libsbprofile.so node --expose-gc bindings/node/leakcheck.js [N] [--no-close]
 
 const sbp = require('.');
+const { koffi } = require('./lib/ffi.js');
+
+// The C heap in use (glibc's mallinfo2), where the library's and koffi's memory lives;
+// null where there is no glibc.
+let mallinfo = () => null;
+try {
+  const libc = koffi.load('libc.so.6');
+  const MallInfo2 = koffi.struct('mallinfo2', {
+    arena: 'size_t', ordblks: 'size_t', smblks: 'size_t', hblks: 'size_t', hblkhd: 'size_t',
+    usmblks: 'size_t', fsmblks: 'size_t', uordblks: 'size_t', fordblks: 'size_t', keepcost: 'size_t',
+  });
+  const fn = libc.func('mallinfo2', MallInfo2, []);
+  mallinfo = () => { const m = fn(); return Number(m.uordblks) + Number(m.hblkhd); };
+} catch (e) { /* not glibc */ }
 
 const CONFIGD = 'com.apple.SystemConfiguration.configd';
 const LACKS = '(version 1)\n(deny default)\n(allow mach-lookup (global-name "com.apple.cfprefsd.daemon"))\n'
@@ -66,7 +80,7 @@ async function main() {
       const m = process.memoryUsage();
       const kib = (v) => String(Math.round(v / 1024)).padStart(7);
       console.log(`  ${String(i).padStart(6)}  rss ${kib(m.rss)} KiB  js heap used ${kib(m.heapUsed)} KiB`
-        + ` of ${kib(m.heapTotal)} KiB  external ${kib(m.external)} KiB`);
+        + ` of ${kib(m.heapTotal)} KiB  C heap in use ${mallinfo() === null ? '?' : kib(mallinfo())} KiB`);
     }
   }
 }

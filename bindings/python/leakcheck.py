@@ -10,6 +10,7 @@ finalizers free them.
     SBPROFILE_LIB=build/libsbprofile.so python3 bindings/python/leakcheck.py [N] [--no-close]
 """
 
+import ctypes
 import gc
 import os
 import sys
@@ -28,6 +29,25 @@ def rss_kib():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd",
+                                                "usmblks", "fsmblks", "uordblks", "fordblks",
+                                                "keepcost")]
+
+
+def c_heap_kib():
+    """The C heap in use (glibc's mallinfo2), where the library's memory lives; None
+    without glibc."""
+    try:
+        fn = ctypes.CDLL("libc.so.6").mallinfo2
+    except (OSError, AttributeError):
+        return None
+    fn.restype = _MallInfo2
+    fn.argtypes = []
+    m = fn()
+    return (m.uordblks + m.hblkhd) // 1024
 
 
 def once(close):
@@ -70,7 +90,9 @@ def main():
         once(close)
         if i == 1 or i % step == 0:
             gc.collect()
-            print(f"  {i:6d}  rss {rss_kib():7d} KiB", flush=True)
+            heap = c_heap_kib()
+            print(f"  {i:6d}  rss {rss_kib():7d} KiB  C heap in use "
+                  f"{'?' if heap is None else f'{heap:7d}'} KiB", flush=True)
 
 
 if __name__ == "__main__":

@@ -64,6 +64,8 @@ types.sbp_error = koffi.struct('sbp_error', {
   file: koffi.array('char', 256),
 });
 types.sbp_buf = koffi.struct('sbp_buf', { ptr: 'void *', len: 'size_t', reserved: 'void *' });
+// The same layout, read with its bytes as a (NUL-terminated) string.
+types.sbp_buf_text = koffi.struct('sbp_buf_text', { ptr: 'const char *', len: 'size_t', reserved: 'void *' });
 types.sbp_serialize_options = koffi.struct('sbp_serialize_options', {
   version: 'uint32_t', flags: 'uint32_t', split_limit: 'size_t',
 });
@@ -95,7 +97,7 @@ const DECLS = [
   'const char *sbp_strerror(int code)',
   'const char *sbp_status_name(int code)',
   'void sbp_error_clear(_Inout_ sbp_error *err)',
-  'void sbp_buf_dispose(_Inout_ sbp_buf *buf)',
+  'void sbp_buf_dispose(sbp_buf *buf)',
   'const char *sbp_version_string()',
   // profile.h
   'int sbp_profile_new(_Out_ sbp_profile **out, void *alloc)',
@@ -154,9 +156,9 @@ const DECLS = [
   'int sbp_add_preference(sbp_profile *p, int action, uint32_t access, int match, const char *domain, size_t len, _Out_ sbp_node **out, _Inout_ sbp_error *err)',
   'int sbp_add_system_socket(sbp_profile *p, int action, int domain, int type, int protocol, _Out_ sbp_node **out, _Inout_ sbp_error *err)',
   // serialize.h
-  'int sbp_serialize(sbp_profile *p, const sbp_serialize_options *opts, _Inout_ sbp_buf *out, _Inout_ sbp_error *err)',
-  'int sbp_serialize_node(sbp_node *node, const sbp_serialize_options *opts, _Inout_ sbp_buf *out, _Inout_ sbp_error *err)',
-  'int sbp_debug_dump(sbp_node *node, _Inout_ sbp_buf *out, _Inout_ sbp_error *err)',
+  'int sbp_serialize(sbp_profile *p, const sbp_serialize_options *opts, sbp_buf *out, _Inout_ sbp_error *err)',
+  'int sbp_serialize_node(sbp_node *node, const sbp_serialize_options *opts, sbp_buf *out, _Inout_ sbp_error *err)',
+  'int sbp_debug_dump(sbp_node *node, sbp_buf *out, _Inout_ sbp_error *err)',
 ];
 
 const OPTIONAL_DECLS = [
@@ -174,7 +176,7 @@ const OPTIONAL_DECLS = [
   'int sbp_request_set_named_attr(sbp_request *r, const char *name, size_t name_len, int is_integer, const char *value, size_t len, int64_t number, _Inout_ sbp_error *err)',
   'int sbp_request_set_netaddr(sbp_request *r, int attr, const char *proto, size_t proto_len, const char *host, size_t host_len, int port, _Inout_ sbp_error *err)',
   'int sbp_request_set_simple(sbp_request *r, const char *op, size_t op_len, const char *target, size_t target_len, _Inout_ sbp_error *err)',
-  'int sbp_request_describe(sbp_request *r, _Inout_ sbp_buf *out, _Inout_ sbp_error *err)',
+  'int sbp_request_describe(sbp_request *r, sbp_buf *out, _Inout_ sbp_error *err)',
   'void sbp_decision_free(sbp_decision *decision)',
   'int sbp_decide(sbp_decider *d, sbp_request *r, const sbp_decide_options *options, _Out_ sbp_decision **out, _Inout_ sbp_error *err)',
   'int sbp_decision_result(sbp_decision *d)',
@@ -187,13 +189,13 @@ const OPTIONAL_DECLS = [
   'const char *sbp_decision_operation(sbp_decision *d)',
   'sbp_node *sbp_decision_skipped_rule(sbp_decision *d)',
   'const char *sbp_decision_missing_attr(sbp_decision *d)',
-  'int sbp_decision_describe(sbp_decision *d, _Inout_ sbp_buf *out, _Inout_ sbp_error *err)',
+  'int sbp_decision_describe(sbp_decision *d, sbp_buf *out, _Inout_ sbp_error *err)',
   'const char *sbp_decision_flag_name(uint32_t flag)',
-  'int sbp_explain(sbp_decider *d, sbp_request *r, const sbp_decide_options *options, _Inout_ sbp_buf *out, _Inout_ sbp_error *err)',
+  'int sbp_explain(sbp_decider *d, sbp_request *r, const sbp_decide_options *options, sbp_buf *out, _Inout_ sbp_error *err)',
   // assert.h
   'int sbp_assert_decision(sbp_decider *d, sbp_request *r, int expected, _Inout_ sbp_error *err)',
   'int sbp_assert_has_rule(sbp_profile *p, int action, const char *op, size_t op_len, const char *filter, size_t filter_len, const char *value, size_t value_len, _Inout_ sbp_error *err)',
-  'int sbp_profile_rules_mentioning(sbp_profile *p, const char *value, size_t value_len, _Inout_ sbp_buf *out, _Out_ size_t *count, _Inout_ sbp_error *err)',
+  'int sbp_profile_rules_mentioning(sbp_profile *p, const char *value, size_t value_len, sbp_buf *out, _Out_ size_t *count, _Inout_ sbp_error *err)',
 ];
 
 let loaded = null;
@@ -226,18 +228,42 @@ function newError() {
   return { version: 1, code: 0, line: 0, column: 0, offset: 0, message: '', file: '' };
 }
 
+// sbp_buf structs live in native memory and are reused: a buffer is taken from the pool,
+// filled by the library, read and disposed of (which resets it), and put back. (Reading
+// them with a counted koffi.decode() would leak a little native memory on each call.)
+const bufPool = [];
+
 function newBuf() {
-  return { ptr: null, len: 0, reserved: null };
+  if (bufPool.length) return bufPool.pop();
+  const b = koffi.alloc(types.sbp_buf, 1);
+  koffi.encode(b, types.sbp_buf, { ptr: null, len: 0, reserved: null });
+  return b;
 }
 
-/** The text of a filled sbp_buf; the buffer is disposed of in every case. */
+/** The text of a filled sbp_buf; the buffer is disposed of and returned to the pool. */
 function takeBuf(buf) {
   try {
-    if (!buf.ptr || !buf.len) return '';
-    return koffi.decode(buf.ptr, 'char', buf.len);
+    return koffi.decode(buf, types.sbp_buf_text).ptr || '';
   } finally {
     lib().sbp_buf_dispose(buf);
+    bufPool.push(buf);
   }
+}
+
+// Option structs passed by pointer are encoded once into native memory and kept, one per
+// distinct value (a handful in practice); passing a fresh object on every call would leak
+// a little native memory in koffi each time.
+const optionCache = new Map();
+
+function nativeOptions(type, value) {
+  const key = `${type}:${JSON.stringify(value)}`;
+  let ptr = optionCache.get(key);
+  if (!ptr) {
+    ptr = koffi.alloc(types[type], 1);
+    koffi.encode(ptr, types[type], value);
+    optionCache.set(key, ptr);
+  }
+  return ptr;
 }
 
 /** Text argument: string (UTF-8) or Buffer -> [Buffer, length]. */
@@ -256,4 +282,6 @@ function addr(ptr) {
   return ptr ? koffi.address(ptr) : 0n;
 }
 
-module.exports = { koffi, lib, types, LibraryNotFound, newError, newBuf, takeBuf, text, optText, addr, ENV_VAR };
+module.exports = {
+  koffi, lib, types, LibraryNotFound, newError, newBuf, takeBuf, nativeOptions, text, optText, addr, ENV_VAR,
+};

@@ -22,6 +22,7 @@ raise ValueError once it is closed; a decider is always freed before its profile
 import ctypes
 import enum
 import os
+import weakref
 from collections import namedtuple
 from ctypes import byref, c_char_p, c_size_t, c_uint32
 
@@ -872,7 +873,7 @@ class Profile:
 
     def _decider(self):
         if self._default_decider is None:
-            self._default_decider = Decider(self)
+            self._default_decider = Decider(self, _owned_by_profile=True)
         return self._default_decider
 
     def check(self, operation, target=None, **attrs):
@@ -1040,9 +1041,16 @@ class Decider:
     """A profile compiled for deciding many requests. It keeps the profile alive, is freed
     before it, and compiles itself again when the profile was changed through the binding."""
 
-    def __init__(self, profile, macos=None, canonical_paths=False, unknown="report"):
+    def __init__(self, profile, macos=None, canonical_paths=False, unknown="report",
+                 _owned_by_profile=False):
         _require("sbp_decider_new")
-        self._profile = profile
+        # The profile's own default decider refers to it weakly, so that the two make no
+        # reference cycle and the profile is freed as soon as it is dropped.
+        if _owned_by_profile:
+            ref = weakref.ref(profile)
+            self._get_profile = lambda: ref() or _closed_profile()
+        else:
+            self._get_profile = lambda: profile
         self._h = _Handle()
         self._gen = None
         self._opts = _ffi.sbp_decide_options(1, 1 if canonical_paths else 0, _macos(macos),
@@ -1071,6 +1079,10 @@ class Decider:
         return self._h.ptr
 
     @property
+    def _profile(self):
+        return self._get_profile()
+
+    @property
     def profile(self):
         return self._profile
 
@@ -1079,7 +1091,10 @@ class Decider:
         if h.ptr:
             lib().sbp_decider_free(h.ptr)
             h.ptr = None
-        self._profile._deciders.discard(h)
+        try:
+            self._profile._deciders.discard(h)
+        except ValueError:  # the profile is gone, and freed this decider first
+            pass
         self._gen = -1
 
     def __enter__(self):
@@ -1136,6 +1151,10 @@ class Decider:
 
     def assert_denies(self, operation, target=None, **attrs):
         return self.assert_decision("deny", operation, target, **attrs)
+
+
+def _closed_profile():
+    raise ValueError("the profile is closed")
 
 
 class Decision:

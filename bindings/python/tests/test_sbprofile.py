@@ -371,6 +371,13 @@ class TestOwnership(unittest.TestCase):
         gc.collect()
         self.assertIsNone(ref())
 
+    def test_checked_profile_is_freed_by_reference_counting(self):
+        p = configd_profile()
+        self.assertTrue(p.check("mach-lookup", CONFIGD).allowed)  # makes its own decider
+        ref = weakref.ref(p)
+        del p
+        self.assertIsNone(ref())  # no reference cycle: freed without the cycle collector
+
     def test_request_lifetime(self):
         r = sbprofile.Request("mach-lookup", CONFIGD)
         r.close()
