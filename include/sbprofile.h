@@ -33,6 +33,7 @@
 #include "sbprofile/decide.h"
 #include "sbprofile/assert.h"
 #include "sbprofile/build.h"
+#include "sbprofile/format.h"
 #include "sbprofile/catalog.h"
 
 #endif /* SBPROFILE_H */

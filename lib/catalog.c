@@ -438,6 +438,18 @@ int sbp_catalog_op_lookup(uint32_t version, const char *name, size_t len,
   return SBP_OK;
 }
 
+int sbp_catalog_op_accepts_modifier(const sbp_catalog_op *op, const char *name, size_t len) {
+  if (op == NULL || (name == NULL && len > 0)) return -1;
+  const sbp__op_info *o = OP(op);
+  const sbp__modifier_info *m = find_modifier(o->version, name, len);
+  if (m == NULL) return o->categories_known == 1 ? 0 : -1;
+  if (m->flags & SBP__MOD_NOOP) return 1;
+  for (size_t i = 0; i < sbp__cat_nopmodifiers; i++)
+    if (strcmp(sbp__cat_op_modifiers[i], m->canonical) == 0 && ((o->modifiers >> i) & 1u))
+      return 1;
+  return o->categories_known == 1 ? 0 : -1;
+}
+
 size_t sbp_catalog_op_count(uint32_t version) {
   const sbp__cat_version *v = version_with(version, SBP__CAT_HAS_OPS);
   return v ? v->n_ops : 0;
@@ -599,6 +611,73 @@ int sbp_catalog_constant(uint32_t version, const char *filter, size_t filter_len
   QUOTE(qn, name, name_len);
   return sbp__error(err, SBP_E_NOT_FOUND, "'%s' has no constant '%s' (macOS %s)", qf, qn,
                     vlabel(v));
+}
+
+/* The base whose constants a filter spelling or modifier name uses, as (ptr, len). */
+static void constant_base(const sbp__cat_version *v, const char **s, size_t *len) {
+  const sbp__filter_info *f = find_filter(v, *s, *len);
+  if (f != NULL) {
+    *s = f->base;
+    *len = strlen(f->base);
+  }
+}
+
+size_t sbp_catalog_constant_count(uint32_t version, const char *filter, size_t len) {
+  const sbp__cat_version *v = version_with(version, SBP__CAT_HAS_FILTERS);
+  if (v == NULL || (filter == NULL && len > 0)) return 0;
+  constant_base(v, &filter, &len);
+  unsigned bit = 1u << (unsigned)(v - sbp__cat_versions);
+  size_t n = 0;
+  for (size_t i = constants_lower(filter, len, "", 0); i < sbp__cat_nconstants; i++) {
+    if (cmp_name(sbp__cat_constants[i].base, filter, len) != 0) break;
+    if (sbp__cat_constants[i].versions & bit) n++;
+  }
+  return n;
+}
+
+int sbp_catalog_constant_at(uint32_t version, const char *filter, size_t len, size_t index,
+                            const char **out_name, int64_t *out_value) {
+  if (out_name) *out_name = NULL;
+  const sbp__cat_version *v = version_with(version, SBP__CAT_HAS_FILTERS);
+  if (v == NULL || (filter == NULL && len > 0)) return SBP_E_NOT_FOUND;
+  constant_base(v, &filter, &len);
+  unsigned bit = 1u << (unsigned)(v - sbp__cat_versions);
+  for (size_t i = constants_lower(filter, len, "", 0); i < sbp__cat_nconstants; i++) {
+    const sbp__cat_constant *k = &sbp__cat_constants[i];
+    if (cmp_name(k->base, filter, len) != 0) break;
+    if (!(k->versions & bit) || index-- != 0) continue;
+    if (out_name) *out_name = k->name;
+    if (out_value) *out_value = k->value;
+    return SBP_OK;
+  }
+  return SBP_E_NOT_FOUND;
+}
+
+uint32_t sbp_catalog_symbol_kinds(uint32_t version, const char *name, size_t len) {
+  int vi = vindex(version);
+  if (vi < 0 || (name == NULL && len > 0)) return 0;
+  const sbp__cat_version *v = &sbp__cat_versions[vi];
+  uint32_t k = 0;
+  if (v->flags & SBP__CAT_HAS_OPS) {
+    if (find_op(v, name, len)) k |= SBP_CATALOG_SYMBOL_OPERATION;
+    if (alias_in(vi, name, len)) k |= SBP_CATALOG_SYMBOL_OP_ALIAS;
+  }
+  if (v->flags & SBP__CAT_HAS_FILTERS) {
+    if (find_filter(v, name, len)) k |= SBP_CATALOG_SYMBOL_FILTER;
+    if (find_modifier(vi, name, len)) k |= SBP_CATALOG_SYMBOL_MODIFIER;
+    size_t lo = 0, hi = sbp__cat_nconstant_names;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      int c = cmp_name(sbp__cat_constant_names[mid].name, name, len);
+      if (c == 0) {
+        if (sbp__cat_constant_names[mid].versions & (1u << vi)) k |= SBP_CATALOG_SYMBOL_CONSTANT;
+        break;
+      }
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
+    }
+  }
+  return k;
 }
 
 /* ---- public: modifiers ------------------------------------------------------------------- */

@@ -72,6 +72,8 @@ extern const sbp__cat_alias sbp__cat_op_aliases[]; /* sorted by name */
 extern const size_t sbp__cat_naliases;
 extern const sbp__cat_constant sbp__cat_constants[]; /* sorted by (base, name) */
 extern const size_t sbp__cat_nconstants;
+extern const sbp__cat_name sbp__cat_constant_names[]; /* every constant name, sorted */
+extern const size_t sbp__cat_nconstant_names;
 extern const sbp__modifier_info sbp__cat_modifiers[]; /* sorted by name */
 extern const size_t sbp__cat_nmodifiers;
 

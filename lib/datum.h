@@ -79,6 +79,9 @@ int sbp__read(sbp__arena *arena, const char *text, size_t len, const char *file,
  * quote mark and its datum (`' ;c\n x`) is placed before the quote form. Without the flag no
  * COMMENT datum is ever made.
  *
+ * Quote forms: the first child's text ("quote", "quasiquote", "unquote",
+ * "unquote-splicing") is a static string, not an arena copy; its position is the mark's.
+ *
  * Spelling: INTEGER, REAL, BOOLEAN and CHAR datums and all strings can be found again in the
  * text at `offset`; sbp__datum_span gives the length of the datum's token there (for a
  * LIST or VECTOR: 1 or 2, the opening bracket; for a quote form: the quote mark).

@@ -29,9 +29,9 @@ typedef struct dz_entry {
 #define DZ_LENS 1024u
 typedef struct dz_slot {
   uint32_t attr;                 /* attribute id */
-  uint8_t has[4];                /* per kind (K_EXACT, K_PREFIX, K_SUBPATH): any value */
-  uint8_t longv[4];              /* per kind: a value of DZ_LENS bytes or more */
-  uint8_t lens[4][DZ_LENS / 8];  /* per kind: a bit per value length below DZ_LENS */
+  uint8_t has[5];                /* per kind (K_EXACT ... K_RE): any value */
+  uint8_t longv[5];              /* per kind: a value of DZ_LENS bytes or more */
+  uint8_t lens[5][DZ_LENS / 8];  /* per kind: a bit per value length below DZ_LENS */
   int64_t max_idx[3];            /* per action: the last rule indexed here */
 } dz_slot;
 
@@ -52,7 +52,7 @@ typedef struct dz_bucket {
   size_t ngen, cgen;
 } dz_bucket;
 
-enum { K_EXACT = 1, K_PREFIX = 2, K_SUBPATH = 3 };
+enum { K_EXACT = 1, K_PREFIX = 2, K_SUBPATH = 3, K_RE = 4 };
 
 typedef struct dz_key {
   uint64_t hash;
@@ -61,8 +61,22 @@ typedef struct dz_key {
   uint32_t bucket;
   uint32_t attr;
   uint8_t kind;
-  int64_t rule; /* the last rule with this key; -1 marks an empty cell */
+  uint32_t group; /* K_RE: index into the decider's regex groups */
+  int64_t rule;   /* the last rule with this key; -1 marks an empty cell */
 } dz_key;
+
+/* Anchored regexes indexed by their literal prefix: one group per (bucket, attr, prefix). */
+typedef struct dz_reent {
+  uint32_t rule;
+  const sbp_node *value;
+} dz_reent;
+
+typedef struct dz_group {
+  char *prefix;
+  size_t len;
+  dz_reent *e; /* ascending rule order */
+  size_t n, cap;
+} dz_group;
 
 typedef struct dz_re {
   const sbp_node *value;
@@ -87,8 +101,12 @@ struct sbp_decider {
   size_t ops_cap;
   dz_key *keys;         /* open addressing */
   size_t keys_cap, nkeys;
+  uint64_t *bloom;      /* one bit per (key hash >> 24) & bloom_mask: most misses skip the table */
+  uint64_t bloom_mask;
   dz_re *res;           /* open addressing on value node pointers */
   size_t res_cap, nres;
+  dz_group *groups;     /* anchored regexes by literal prefix */
+  size_t ngroups, cgroups;
   const char **extra;   /* interned attribute names beyond sbp_attr */
   size_t nextra, cextra;
   size_t max_depth;     /* deepest filter nesting */
@@ -232,10 +250,11 @@ static int keys_rehash(sbp_decider *d, size_t ncap) {
   return SBP_OK;
 }
 
-static int add_key(sbp_decider *d, uint32_t bucket, uint32_t attr, uint8_t kind, const char *s,
-                   size_t len, uint32_t rule) {
+static dz_key *add_key(sbp_decider *d, uint32_t bucket, uint32_t attr, uint8_t kind,
+                       const char *s, size_t len, uint32_t rule, int *created) {
+  *created = 0;
   if ((d->nkeys + 1) * 2 > d->keys_cap)
-    if (keys_rehash(d, d->keys_cap ? d->keys_cap * 2 : 64) != SBP_OK) return SBP_E_NOMEM;
+    if (keys_rehash(d, d->keys_cap ? d->keys_cap * 2 : 64) != SBP_OK) return NULL;
   uint64_t h = mix(fnv(s, len), bucket, attr, kind);
   size_t j = (size_t)h & (d->keys_cap - 1);
   while (d->keys[j].rule >= 0) {
@@ -243,7 +262,7 @@ static int add_key(sbp_decider *d, uint32_t bucket, uint32_t attr, uint8_t kind,
     if (k->hash == h && k->bucket == bucket && k->attr == attr && k->kind == kind &&
         k->len == len && memcmp(k->s, s, len) == 0) {
       if ((int64_t)rule > k->rule) k->rule = rule;
-      return SBP_OK;
+      return k;
     }
     j = (j + 1) & (d->keys_cap - 1);
   }
@@ -254,23 +273,84 @@ static int add_key(sbp_decider *d, uint32_t bucket, uint32_t attr, uint8_t kind,
   k->bucket = bucket;
   k->attr = attr;
   k->kind = kind;
+  k->group = 0;
   k->rule = rule;
   d->nkeys++;
-  return SBP_OK;
+  *created = 1;
+  return k;
 }
 
-static int64_t find_key(const sbp_decider *d, uint64_t strhash, uint32_t bucket, uint32_t attr,
-                        uint8_t kind, const char *s, size_t len) {
+static const dz_key *find_cell(const sbp_decider *d, uint64_t strhash, uint32_t bucket,
+                              uint32_t attr, uint8_t kind, const char *s, size_t len) {
   uint64_t h = mix(strhash, bucket, attr, kind);
+  if (d->bloom != NULL) {
+    uint64_t bit = (h >> 24) & d->bloom_mask;
+    if (!((d->bloom[bit >> 6] >> (bit & 63)) & 1u)) return NULL;
+  }
   size_t j = (size_t)h & (d->keys_cap - 1);
   while (d->keys[j].rule >= 0) {
     const dz_key *k = &d->keys[j];
     if (k->hash == h && k->bucket == bucket && k->attr == attr && k->kind == kind &&
         k->len == len && memcmp(k->s, s, len) == 0)
-      return k->rule;
+      return k;
     j = (j + 1) & (d->keys_cap - 1);
   }
-  return -1;
+  return NULL;
+}
+
+static int64_t find_key(const sbp_decider *d, uint64_t strhash, uint32_t bucket, uint32_t attr,
+                        uint8_t kind, const char *s, size_t len) {
+  const dz_key *k = find_cell(d, strhash, bucket, attr, kind, s, len);
+  return k ? k->rule : -1;
+}
+
+/* The literal text every match of an anchored pattern starts with ("^/usr/lib/.*" gives
+ * "/usr/lib/"), into out; 0 when the pattern is not anchored, has a top-level alternation,
+ * or starts with no literal. */
+static size_t regex_literal_prefix(const char *p, size_t n, char *out, size_t cap) {
+  if (n == 0 || p[0] != '^') return 0;
+  int depth = 0, inclass = 0;
+  for (size_t i = 0; i < n; i++) { /* a top-level '|' breaks the anchor */
+    char ch = p[i];
+    if (ch == '\\') {
+      i++;
+      continue;
+    }
+    if (inclass) {
+      if (ch == ']') inclass = 0;
+      continue;
+    }
+    if (ch == '[') {
+      inclass = 1;
+      if (i + 1 < n && p[i + 1] == '^') i++;
+      if (i + 1 < n && p[i + 1] == ']') i++;
+    } else if (ch == '(') {
+      depth++;
+    } else if (ch == ')') {
+      depth--;
+    } else if (ch == '|' && depth <= 0) {
+      return 0;
+    }
+  }
+  size_t len = 0;
+  for (size_t i = 1; i < n && len < cap;) {
+    char ch = p[i];
+    size_t step = 1;
+    if (ch == '\\') {
+      if (i + 1 >= n) break;
+      char e = p[i + 1];
+      if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) break;
+      ch = e;
+      step = 2;
+    } else if (strchr(".[]()*+?{}|^$", ch) != NULL) {
+      break;
+    }
+    /* a quantifier after this byte makes it optional or repeated: stop before it */
+    if (i + step < n && strchr("*+?{", p[i + step]) != NULL) break;
+    out[len++] = ch;
+    i += step;
+  }
+  return len;
 }
 
 static int res_rehash(sbp_decider *d, size_t ncap) {
@@ -362,10 +442,19 @@ static int get_slot(sbp_decider *d, dz_bucket *b, uint32_t attr, dz_slot **out) 
 static const sbp__filter_info *indexable(const sbp_decider *d, const sbp_node *f) {
   if (f->type != SBP_NODE_FILTER) return NULL;
   const sbp__filter_info *fi = sbp__catalog_filter(d->macos, f->text, f->text_len);
-  if (fi == NULL || fi->match == SBP__MATCH_REGEX) return NULL;
+  if (fi == NULL) return NULL;
   if (fi->arg != SBP__ARG_PATH && fi->arg != SBP__ARG_NAME) return NULL;
-  for (const sbp_node *v = f->first; v; v = v->next)
-    if (v->type != SBP_NODE_VALUE || v->kind != SBP_VALUE_STRING) return NULL;
+  for (const sbp_node *v = f->first; v; v = v->next) {
+    if (v->type != SBP_NODE_VALUE) return NULL;
+    if (fi->match == SBP__MATCH_REGEX) {
+      char tmp[256];
+      if ((v->kind != SBP_VALUE_STRING && v->kind != SBP_VALUE_REGEX) || v->text == NULL ||
+          regex_literal_prefix(v->text, v->text_len, tmp, sizeof tmp) == 0)
+        return NULL;
+    } else if (v->kind != SBP_VALUE_STRING) {
+      return NULL;
+    }
+  }
   return fi;
 }
 
@@ -390,11 +479,50 @@ static int index_filter(sbp_decider *d, uint32_t bucket, uint32_t rule, const sb
   for (const sbp_node *v = f->first; v; v = v->next) {
     uint8_t kind = fi->match == SBP__MATCH_EXACT    ? K_EXACT
                    : fi->match == SBP__MATCH_PREFIX ? K_PREFIX
+                   : fi->match == SBP__MATCH_REGEX  ? K_RE
                                                     : K_SUBPATH;
+    const char *key = v->text;
+    size_t klen = v->text_len;
+    char tmp[256];
+    if (kind == K_RE) {
+      klen = regex_literal_prefix(v->text, v->text_len, tmp, sizeof tmp);
+      key = tmp;
+    }
+    int created;
+    dz_key *k;
+    if (kind == K_RE) {
+      /* look the group up first: the key must point at text the group owns */
+      const dz_key *old = d->keys_cap ? find_cell(d, fnv(tmp, klen), bucket, attr, K_RE, tmp, klen)
+                                      : NULL;
+      if (old == NULL) {
+        if (grow(&d->alloc, (void **)&d->groups, &d->cgroups, d->ngroups + 1, sizeof(dz_group)))
+          return SBP_E_NOMEM;
+        dz_group *g = &d->groups[d->ngroups];
+        memset(g, 0, sizeof *g);
+        g->prefix = sbp__malloc(&d->alloc, klen + 1);
+        if (g->prefix == NULL) return SBP_E_NOMEM;
+        memcpy(g->prefix, tmp, klen);
+        g->prefix[klen] = '\0';
+        g->len = klen;
+        d->ngroups++;
+        key = g->prefix;
+      } else {
+        key = old->s;
+      }
+    }
+    k = add_key(d, bucket, attr, kind, key, klen, rule, &created);
+    if (k == NULL) return SBP_E_NOMEM;
+    if (kind == K_RE) {
+      if (created) k->group = (uint32_t)(d->ngroups - 1);
+      dz_group *g = &d->groups[k->group];
+      if (grow(&d->alloc, (void **)&g->e, &g->cap, g->n + 1, sizeof(dz_reent))) return SBP_E_NOMEM;
+      g->e[g->n].rule = rule;
+      g->e[g->n].value = v;
+      g->n++;
+    }
     s->has[kind] = 1;
-    if (v->text_len >= DZ_LENS) s->longv[kind] = 1;
-    else s->lens[kind][v->text_len >> 3] |= (uint8_t)(1u << (v->text_len & 7));
-    if (add_key(d, bucket, attr, kind, v->text, v->text_len, rule)) return SBP_E_NOMEM;
+    if (klen >= DZ_LENS) s->longv[kind] = 1;
+    else s->lens[kind][klen >> 3] |= (uint8_t)(1u << (klen & 7));
   }
   return SBP_OK;
 }
@@ -445,12 +573,18 @@ void sbp_decider_free(sbp_decider *d) {
     sbp__free(&d->alloc, d->buckets[i].slots);
     sbp__free(&d->alloc, d->buckets[i].gen);
   }
+  for (size_t i = 0; i < d->ngroups; i++) {
+    sbp__free(&d->alloc, d->groups[i].prefix);
+    sbp__free(&d->alloc, d->groups[i].e);
+  }
+  sbp__free(&d->alloc, d->groups);
   for (size_t i = 0; i < d->res_cap; i++)
     if (d->res[i].value) sbp__regex_free(d->res[i].re);
   sbp__free(&d->alloc, d->res);
   sbp__free(&d->alloc, d->buckets);
   sbp__free(&d->alloc, d->ops);
   sbp__free(&d->alloc, d->keys);
+  sbp__free(&d->alloc, d->bloom);
   sbp__free(&d->alloc, d->extra);
   sbp__free(&d->alloc, d->rules);
   sbp_alloc a = d->alloc;
@@ -518,6 +652,18 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
         if (!sbp__is_filter(f)) continue;
         if (index_filter(d, bi, ri, f) != SBP_OK) goto nomem;
       }
+    }
+  }
+  if (d->nkeys > 0) { /* 16 bits per key, at least 512 */
+    uint64_t bits = 512;
+    while (bits < (uint64_t)d->nkeys * 16u && bits < ((uint64_t)1 << 40)) bits <<= 1;
+    d->bloom = sbp__calloc(&d->alloc, (size_t)(bits / 64), sizeof(uint64_t));
+    if (d->bloom == NULL) goto nomem;
+    d->bloom_mask = bits - 1;
+    for (size_t i = 0; i < d->keys_cap; i++) {
+      if (d->keys[i].rule < 0) continue;
+      uint64_t bit = (d->keys[i].hash >> 24) & d->bloom_mask;
+      d->bloom[bit >> 6] |= (uint64_t)1 << (bit & 63);
     }
   }
   *out = d;
@@ -799,9 +945,28 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
       uint32_t bi = (uint32_t)(b - d->buckets);
       int64_t hit = -1;
       uint64_t h = FNV_OFF;
-      int pre = s->has[K_PREFIX], sub = s->has[K_SUBPATH];
+      int pre = s->has[K_PREFIX], sub = s->has[K_SUBPATH], rex = s->has[K_RE];
       for (size_t k = 0; k <= len; k++) {
         /* h is the hash of str[0..k) */
+        if (rex && k > 0 && slot_has_len(s, K_RE, k)) {
+          const dz_key *cell = find_cell(d, h, bi, s->attr, K_RE, str, k);
+          if (cell != NULL && cell->rule > hit && cell->rule > *best) {
+            const dz_group *g = &d->groups[cell->group];
+            for (size_t gi = g->n; gi-- > 0;) {
+              const dz_reent *e = &g->e[gi];
+              if ((int64_t)e->rule <= hit || (int64_t)e->rule <= *best) break;
+              const sbp__regex *re = find_re(d, e->value);
+              if (re == NULL) continue;
+              if (sbp__regex_flags(re) & SBP__RE_USES_BRACES) {
+                if ((int64_t)e->rule > *braces_idx) *braces_idx = e->rule;
+              }
+              if (sbp__regex_search(re, str, len)) {
+                hit = e->rule;
+                break;
+              }
+            }
+          }
+        }
         if (pre && slot_has_len(s, K_PREFIX, k)) {
           int64_t r = find_key(d, h, bi, s->attr, K_PREFIX, str, k);
           if (r > hit) hit = r;
@@ -995,7 +1160,6 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
   const char *best_op = NULL;
   dz_cand unk[3] = {{SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}};
   const dz_bucket *chain_b[SBP__CHAIN_MAX];
-  size_t weak_from = SIZE_MAX;
   const dz_bucket *default_b = NULL;
 
   if (trace) {
@@ -1015,7 +1179,7 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
                                        : find_bucket(d, req->chain[i], req->chain_len[i]);
     ((sbp_request *)(uintptr_t)req)->memo_bucket[i] = bi;
     chain_b[i] = bi >= 0 ? &d->buckets[bi] : NULL;
-    if (req->chain_weak[i] && weak_from == SIZE_MAX) weak_from = i;
+
     if (chain_b[i] == NULL) continue;
     if (req->chain_len[i] == 7 && memcmp(req->chain[i], "default", 7) == 0)
       default_b = chain_b[i];
@@ -1067,6 +1231,18 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
     } else if (req->chain_terminal) {
       out->step = SBP_STEP_TERMINAL;
       out->flags |= SBP_DECISION_FLAG_TERMINAL;
+      /* rules on a wildcard whose name covers the operation (file* for file-link) */
+      for (size_t bi = 0; bi < d->nbuckets; bi++) {
+        const dz_bucket *b = &d->buckets[bi];
+        if (b->op_len < 2 || b->op[b->op_len - 1] != '*') continue;
+        if (req->op_len >= b->op_len - 1 && memcmp(req->op, b->op, b->op_len - 1) == 0 &&
+            !(req->op_len == b->op_len && memcmp(req->op, b->op, b->op_len) == 0)) {
+          int on_chain = 0;
+          for (size_t i = 0; i < req->nchain; i++)
+            if (chain_b[i] == b) on_chain = 1;
+          if (!on_chain) out->flags |= SBP_DECISION_FLAG_WILDCARD_TERMINAL;
+        }
+      }
       action = req->chain_builtin == SBP_DENY ? SBP_DENY : SBP_ALLOW;
     } else if (default_b != NULL && default_b->last_unf_any >= 0) {
       out->step = SBP_STEP_DEFAULT;
@@ -1097,7 +1273,8 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
     for (size_t i = 0; i < req->nchain && out->op; i++)
       if (req->chain[i] == out->op || (req->chain_len[i] == strlen(out->op) &&
                                        memcmp(req->chain[i], out->op, req->chain_len[i]) == 0)) {
-        if (i >= weak_from) out->flags |= SBP_DECISION_FLAG_WEAK_CHAIN;
+        if (req->chain_weak[i] & 1) out->flags |= SBP_DECISION_FLAG_WEAK_CHAIN;
+        if (req->chain_weak[i] & 2) out->flags |= SBP_DECISION_FLAG_INFERRED_PARENT;
         break;
       }
   }

@@ -53,7 +53,7 @@ struct sbp_request {
   uint32_t chain_macos;
   const char *chain[SBP__CHAIN_MAX];
   size_t chain_len[SBP__CHAIN_MAX];
-  uint8_t chain_weak[SBP__CHAIN_MAX]; /* reached through a weak link */
+  uint8_t chain_weak[SBP__CHAIN_MAX]; /* reached through a weak link: 1 fallback, 2 inferred */
   size_t nchain;
   int chain_terminal;   /* the top of the chain is TERMINAL */
   int chain_builtin;    /* its built-in action */

@@ -45,6 +45,7 @@ static void set_file(sbp_error *err, const char *file) {
   err->file[n] = '\0';
 }
 
+SBP__PRINTF(7, 0)
 static int vfill(sbp_error *err, int code, const char *file, uint32_t line, uint32_t column,
                  size_t offset, const char *fmt, va_list ap) {
   if (err == NULL) return code;

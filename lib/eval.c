@@ -181,9 +181,9 @@ int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
   ev->err = err;
   ev->opts = o;
   ev->flags = o->flags;
-  ev->max_steps = o->max_steps ? o->max_steps : 20000000u;
+  ev->max_steps = o->max_steps ? o->max_steps : 10000000u;
   ev->max_depth = o->max_depth ? o->max_depth : 100000u;
-  ev->max_memory = o->max_memory ? o->max_memory : ((size_t)256 << 20);
+  ev->max_memory = o->max_memory ? o->max_memory : ((size_t)64 << 20);
   ev->max_rules = o->max_rules ? o->max_rules : 1000000u;
   ev->max_string = o->max_string ? o->max_string : ((size_t)1 << 20);
   ev->max_import_depth = o->max_import_depth ? o->max_import_depth : 16u;
@@ -664,12 +664,14 @@ static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
     }
     return eval_body(ev, m, fn->u.clo.body, e);
   arity:
-    return sbp__eval_fail(ev, SBP_E_EVAL,
-                          "wrong number of arguments to %s (expected %s%zu, got %zu)",
-                          fn->u.clo.name ? fn->u.clo.name->u.sym.s : "#<closure>",
-                          p->type == T_SYM || (p->type == T_PAIR && want && 0) ? "at least "
-                                                                                : "",
-                          want, argc);
+    {
+      cell *tail = fn->u.clo.params;
+      while (tail->type == T_PAIR) tail = CDR(tail);
+      return sbp__eval_fail(ev, SBP_E_EVAL,
+                            "wrong number of arguments to %s (expected %s%zu, got %zu)",
+                            fn->u.clo.name ? fn->u.clo.name->u.sym.s : "#<closure>",
+                            tail->type == T_SYM ? "at least " : "", want, argc);
+    }
   }
   if (fn->type == T_PRIM) {
     const sbp__prim *pr = &sbp__eval_prims[fn->prim];

@@ -152,6 +152,7 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
 int sbp__eval_with(sbp__eval *ev, cell *name, cell *arg, int has_arg);
 /* The SBPL primitives, defined in eval_sbpl.c and listed in the table of eval_proc.c. */
 int sbp__prim_version(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_finalize(sbp__eval *ev, cell *args, size_t argc);
 int sbp__prim_allow(sbp__eval *ev, cell *args, size_t argc);
 int sbp__prim_deny(sbp__eval *ev, cell *args, size_t argc);
 int sbp__prim_require_all(sbp__eval *ev, cell *args, size_t argc);

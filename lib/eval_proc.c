@@ -828,6 +828,7 @@ const sbp__prim sbp__eval_prims[] = {
     {"write", p_display, 1, 2},
     /* SBPL */
     {"version", sbp__prim_version, 1, 1},
+    {"%finalize", sbp__prim_finalize, 0, 0},
     {"allow", sbp__prim_allow, 0, -1},
     {"deny", sbp__prim_deny, 0, -1},
     {"require-all", sbp__prim_require_all, 0, -1},

@@ -161,8 +161,17 @@ static int read_sources(sbp_profile **out, const sbp_source *src, size_t n,
   if (rc && err->code == 0) rc = sbp__nomem(err);
   for (size_t i = 0; rc == SBP_OK && i < n; i++)
     rc = sbp__eval_text(ev, src[i].text ? src[i].text : "", src[i].len, src[i].file);
-  if (rc == SBP_OK && ev->version == 0)
-    rc = sbp__error_at(err, SBP_E_EVAL, src[0].file, 1, 1, 0, "no version specified");
+  if (rc == SBP_OK) {
+    /* (%finalize): "no version specified" unless the profile called version; it may have
+     * been wrapped with set! to run deferred rules at the end (as WebKit's util.sb does) */
+    ev->file = src[0].file;
+    ev->line = 1;
+    ev->col = 1;
+    cell *sym = sbp__eval_intern(ev, "%finalize", 9);
+    cell *form = sym ? sbp__eval_cons(ev, sym, ev->nil) : NULL;
+    cell *forms = form ? sbp__eval_cons(ev, form, ev->nil) : NULL;
+    rc = forms ? sbp__eval_run(ev, forms, NULL) : FAIL_CODE(ev);
+  }
   if (rc != SBP_OK && err->code == 0) sbp__error(err, rc, "%s", sbp_strerror(rc));
   sbp__eval_fini(ev);
   sbp__free(alloc, ev);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "sbprofile/catalog.h"
 
 #define CAR(c) ((c)->u.p.car)
 #define CDR(c) ((c)->u.p.cdr)
@@ -12,45 +13,17 @@
 
 /* ---- names ----------------------------------------------------------------------------- */
 
-/* The evaluator's own tables predate the catalog's appended sbp__filter_info fields, which
- * they leave zero. */
-#if defined(__GNUC__) || defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#endif
-#include "eval_names.inc"
+/* Named arguments of the errno modifier that the catalog does not list: the spec's modifier
+ * table names only these few. */
+static const char *const errno_names[] = {"EINTR", "EIO", "ENOENT", "ENXIO", "EPERM", "ESRCH"};
 
-/* Operation aliases of the prelude; "no-op" marks names bound to 'no-op (rules dropped). */
-static const struct { const char *from, *to; } op_aliases[] = {
-    {"file-fsctl", "system-fsctl"},
-    {"file-issue-extension*", "file-issue-extension"},
-    {"file-issue-extension-read", "file-issue-extension"},
-    {"file-issue-extension-write", "file-issue-extension"},
-    {"file-unlink", "file-write-unlink"},
-    {"file-write-mount", "file-mount"},
-    {"file-write-umount", "file-unmount"},
-    {"file-write-unmount", "file-unmount"},
-    {"ipc-posix-sem", "ipc-posix-sem*"},
-    {"ipc-posix-shm", "ipc-posix-shm*"},
-    {"ipc-posix-shm-read*", "ipc-posix-shm-read-data"},
-    {"ipc-posix-shm-read-metadata", "no-op"},
-    {"mach-per-user-lookup", "no-op"},
-    {"managed-preference*", "managed-preference-read"},
-    {"process-exec", "process-exec*"},
-    {"qtn-download", "no-op"},
-    {"system-chud", "no-op"},
-    {"system-misc", "system*"},
-    {"time-set", "system-set-time"},
-};
-
-/* Prelude helpers that are filters without a table row. */
+/* Prelude helpers that are filters without a catalog row. */
 static const sbp__filter_info extra_filters[] = {
-    {"entitlement-value", "%entitlement-string", SBP__MATCH_EXACT, SBP__ARG_OTHER, NULL},
-    {"entitlement-value-regex", "%entitlement-string", SBP__MATCH_REGEX, SBP__ARG_OTHER, NULL},
+    {"entitlement-value", "%entitlement-string", SBP__MATCH_EXACT, SBP__ARG_OTHER, NULL, 0, 0,
+     NULL},
+    {"entitlement-value-regex", "%entitlement-string", SBP__MATCH_REGEX, SBP__ARG_OTHER, NULL,
+     0, 0, NULL},
 };
-#if defined(__GNUC__) || defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 static int cmp_str(const char *a, size_t alen, const char *b) {
   size_t blen = strlen(b);
@@ -60,51 +33,40 @@ static int cmp_str(const char *a, size_t alen, const char *b) {
   return alen < blen ? -1 : alen > blen ? 1 : 0;
 }
 
-#define BSEARCH(arr, key, len, field, out)                    \
-  do {                                                        \
-    size_t lo_ = 0, hi_ = sizeof(arr) / sizeof((arr)[0]);     \
-    (out) = -1;                                               \
-    while (lo_ < hi_) {                                       \
-      size_t mid_ = (lo_ + hi_) / 2;                          \
-      int c_ = cmp_str((key), (len), (arr)[mid_] field);      \
-      if (c_ == 0) {                                          \
-        (out) = (long)mid_;                                   \
-        break;                                                \
-      }                                                       \
-      if (c_ < 0)                                             \
-        hi_ = mid_;                                           \
-      else                                                    \
-        lo_ = mid_ + 1;                                       \
-    }                                                         \
-  } while (0)
-
-/* The one place that knows the names (to be answered by the catalog). Returns 1 for an
- * operation (*op: the canonical name, "no-op" for dropped names), 2 for a filter (*fi),
- * 3 for a named constant, 0 when unknown. */
-static int known_name(const char *s, size_t len, const char **op, const sbp__filter_info **fi) {
-  long i;
-  for (size_t k = 0; k < sizeof(op_aliases) / sizeof(op_aliases[0]); k++)
-    if (cmp_str(s, len, op_aliases[k].from) == 0) {
-      *op = op_aliases[k].to;
+/* The one place that knows the names, through the catalog. macos 0 accepts a name any
+ * known version has. Returns 1 for an operation (*op: the canonical name, "no-op" for names
+ * the prelude drops), 2 for a filter (*fi), 3 for a named constant, 0 when unknown. */
+static int known_name(uint32_t macos, const char *s, size_t len, const char **op,
+                      const sbp__filter_info **fi) {
+  size_t nv = macos ? 1 : sbp_catalog_version_count();
+  for (size_t k = 0; k < nv; k++) {
+    uint32_t v = macos ? macos : sbp_catalog_version_at(nv - 1 - k); /* newest first */
+    if (sbp__catalog_op_noop(v, s, len)) {
+      *op = "no-op";
       return 1;
     }
-  BSEARCH(eval_ops, s, len, , i);
-  if (i >= 0) {
-    *op = eval_ops[i];
-    return 1;
-  }
-  BSEARCH(eval_filters, s, len, .spelling, i);
-  if (i >= 0) {
-    *fi = &eval_filters[i];
-    return 2;
+    const sbp__op_info *oi = sbp__catalog_op(v, s, len);
+    if (oi != NULL) {
+      *op = oi->name;
+      return 1;
+    }
+    const sbp__filter_info *f = sbp__catalog_filter(v, s, len);
+    if (f != NULL) {
+      *fi = f;
+      return 2;
+    }
   }
   for (size_t k = 0; k < sizeof(extra_filters) / sizeof(extra_filters[0]); k++)
     if (cmp_str(s, len, extra_filters[k].spelling) == 0) {
       *fi = &extra_filters[k];
       return 2;
     }
-  BSEARCH(eval_consts, s, len, .name, i);
-  if (i >= 0) return 3;
+  for (size_t k = 0; k < nv; k++) {
+    uint32_t v = macos ? macos : sbp_catalog_version_at(nv - 1 - k);
+    if (sbp_catalog_symbol_kinds(v, s, len) & SBP_CATALOG_SYMBOL_CONSTANT) return 3;
+  }
+  for (size_t k = 0; k < sizeof(errno_names) / sizeof(errno_names[0]); k++)
+    if (cmp_str(s, len, errno_names[k]) == 0) return 3;
   return 0;
 }
 
@@ -115,7 +77,7 @@ cell *sbp__eval_builtin_name(sbp__eval *ev, cell *sym) {
   const char *op = NULL;
   const sbp__filter_info *fi = NULL;
   cell *c;
-  switch (known_name(s, len, &op, &fi)) {
+  switch (known_name(ev->opts->macos, s, len, &op, &fi)) {
     case 1:
       if (strcmp(op, "no-op") == 0) return ev->noop_sym;
       if ((c = sbp__eval_cell(ev, T_OP)) == NULL) return NULL;
@@ -510,7 +472,6 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
   rule->line = line;
   rule->column = col;
   /* lists were built reversed */
-  ops = CDR(ev->nil) == NULL ? ops : ops;
   cell *r;
   cell *rops = ev->nil, *rfilters = ev->nil, *rmods = ev->nil;
   for (r = ops; r->type == T_PAIR; r = CDR(r))
@@ -597,6 +558,15 @@ int sbp__prim_version(sbp__eval *ev, cell *a, size_t n) {
     return sbp__eval_fail(ev, SBP_E_EVAL, "only one version may be specified");
   ev->version = 1;
   ev->prof->version = 1;
+  ev->value = ev->unspec;
+  return SBP_OK;
+}
+
+/* The stub's finalizer, run after the profile (profiles may wrap it with set!). */
+int sbp__prim_finalize(sbp__eval *ev, cell *a, size_t n) {
+  (void)a;
+  (void)n;
+  if (ev->version == 0) return sbp__eval_fail(ev, SBP_E_EVAL, "no version specified");
   ev->value = ev->unspec;
   return SBP_OK;
 }

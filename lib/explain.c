@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sbprofile/catalog.h"
 #include "sbprofile/serialize.h"
 #include "buf.h"
 #include "decider.h"
@@ -14,43 +15,67 @@
 typedef struct weak_fact {
   uint32_t flag;
   const char *name;
-  const char *fact;
-  const char *confidence;
-  const char *consequence;
+  int fact;                /* sbp_fact, or SBP_FACT_NONE */
+  const char *fact_text;   /* for flags that are no weak fact */
+  const char *consequence; /* idem */
 } weak_fact;
 
 static const weak_fact weak_facts[] = {
-    {SBP_DECISION_FLAG_UNFILTERED_ORDER, "unfiltered-order",
-     "unfiltered rules rank below filtered ones, in either order", "M",
-     "step 3.2 becomes plain last-wins"},
-    {SBP_DECISION_FLAG_TERMINAL, "terminal",
-     "TERMINAL operations and their built-in actions (10.15 table)", "L", "step 3.3"},
-    {SBP_DECISION_FLAG_WEAK_CHAIN, "weak-chain",
-     "network-bind falls back to network-inbound; managed-preference-read to "
-     "user-preference-read (and parents inferred from names)",
-     "M", "the chains"},
-    {SBP_DECISION_FLAG_REGEX_BRACES, "regex-braces", "{m,n} in regexes", "L", "regex reader"},
-    {SBP_DECISION_FLAG_MISSING_ATTR, "missing-attribute",
-     "a filter needed an attribute the request did not give (three-valued logic)", "-",
+    {SBP_DECISION_FLAG_UNFILTERED_ORDER, "unfiltered-order", SBP_FACT_UNFILTERED_BELOW_FILTERED,
+     NULL, NULL},
+    {SBP_DECISION_FLAG_TERMINAL, "terminal", SBP_FACT_TERMINAL_BUILTIN, NULL, NULL},
+    {SBP_DECISION_FLAG_WEAK_CHAIN, "weak-chain", SBP_FACT_FALLBACK_CHAINS, NULL, NULL},
+    {SBP_DECISION_FLAG_REGEX_BRACES, "regex-braces", SBP_FACT_REGEX_COUNTED_REPETITION, NULL, NULL},
+    {SBP_DECISION_FLAG_MISSING_ATTR, "missing-attribute", SBP_FACT_NONE,
+     "a filter needed an attribute the request did not give (three-valued logic)",
      "the answer depends on that attribute"},
-    {SBP_DECISION_FLAG_UNKNOWN_NAME, "unknown-name",
-     "an operation or filter not known for the selected macOS version", "-",
+    {SBP_DECISION_FLAG_UNKNOWN_NAME, "unknown-name", SBP_FACT_NONE,
+     "an operation or filter not known for the selected macOS version",
      "the catalog's chain or filter meaning"},
-    {SBP_DECISION_FLAG_LONG_STRING, "long-string",
-     "string literals of 256 bytes or more fail in Apple's reader", "L", "linter warning only"},
+    {SBP_DECISION_FLAG_LONG_STRING, "long-string", SBP_FACT_STRING_LITERAL_256, NULL, NULL},
+    {SBP_DECISION_FLAG_INFERRED_PARENT, "inferred-parent", SBP_FACT_INFERRED_PARENT, NULL, NULL},
+    {SBP_DECISION_FLAG_WILDCARD_TERMINAL, "wildcard-terminal", SBP_FACT_WILDCARD_SKIPS_TERMINAL,
+     NULL, NULL},
 };
 
 #define N_FACTS (sizeof weak_facts / sizeof weak_facts[0])
+
+static const char *confidence_letter(int fact) {
+  switch (sbp_catalog_fact_confidence((sbp_fact)fact)) {
+    case SBP_CONFIDENCE_HIGH: return "H";
+    case SBP_CONFIDENCE_MEDIUM: return "M";
+    case SBP_CONFIDENCE_LOW: return "L";
+    default: return "-";
+  }
+}
+
+static const char *row_fact(const weak_fact *w) {
+  return w->fact ? sbp_catalog_fact_statement((sbp_fact)w->fact) : w->fact_text;
+}
+
+static const char *row_consequence(const weak_fact *w) {
+  return w->fact ? sbp_catalog_fact_if_wrong((sbp_fact)w->fact) : w->consequence;
+}
+
+static const char *row_confidence(const weak_fact *w) {
+  return w->fact ? confidence_letter(w->fact) : "-";
+}
 
 const char *sbp_decision_flag_fact(uint32_t flag, const char **confidence,
                                    const char **consequence) {
   for (size_t i = 0; i < N_FACTS; i++)
     if (weak_facts[i].flag == flag) {
-      if (confidence) *confidence = weak_facts[i].confidence;
-      if (consequence) *consequence = weak_facts[i].consequence;
-      return weak_facts[i].fact;
+      if (confidence) *confidence = row_confidence(&weak_facts[i]);
+      if (consequence) *consequence = row_consequence(&weak_facts[i]);
+      return row_fact(&weak_facts[i]);
     }
   return NULL;
+}
+
+int sbp_decision_flag_fact_id(uint32_t flag) {
+  for (size_t i = 0; i < N_FACTS; i++)
+    if (weak_facts[i].flag == flag) return weak_facts[i].fact;
+  return SBP_FACT_NONE;
 }
 
 const char *sbp_decision_flag_name(uint32_t flag) {
@@ -290,11 +315,11 @@ int sbp_explain(const sbp_decider *decider, const sbp_request *request,
   for (size_t i = 0; !rc && i < N_FACTS; i++) {
     if (!(dec.flags & weak_facts[i].flag)) continue;
     rc = sbp__buf_puts(&body, a, "  relies on: ");
-    if (!rc) rc = sbp__buf_puts(&body, a, weak_facts[i].fact);
+    if (!rc) rc = sbp__buf_puts(&body, a, row_fact(&weak_facts[i]));
     if (!rc) rc = sbp__buf_puts(&body, a, " [");
-    if (!rc) rc = sbp__buf_puts(&body, a, weak_facts[i].confidence);
+    if (!rc) rc = sbp__buf_puts(&body, a, row_confidence(&weak_facts[i]));
     if (!rc) rc = sbp__buf_puts(&body, a, "; if wrong: ");
-    if (!rc) rc = sbp__buf_puts(&body, a, weak_facts[i].consequence);
+    if (!rc) rc = sbp__buf_puts(&body, a, row_consequence(&weak_facts[i]));
     if (!rc) rc = sbp__buf_puts(&body, a, "]\n");
   }
   if (rc) {

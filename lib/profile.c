@@ -122,23 +122,40 @@ int sbp__rule_group(const sbp_node *child) {
   return 1;
 }
 
+/* Bytes that may appear in a bare symbol: printable ASCII except the delimiters and the
+ * characters that start other syntax. Built once as a table: names are checked on every node
+ * made and every node written. */
+static const unsigned char symbol_byte[256] = {
+#define SYM_ROW(c) [c] = 1
+    SYM_ROW('!'), SYM_ROW('$'), SYM_ROW('%'), SYM_ROW('&'), SYM_ROW('*'), SYM_ROW('+'),
+    SYM_ROW('-'), SYM_ROW('.'), SYM_ROW('/'), SYM_ROW(':'), SYM_ROW('<'), SYM_ROW('='),
+    SYM_ROW('>'), SYM_ROW('?'), SYM_ROW('@'), SYM_ROW('^'), SYM_ROW('_'), SYM_ROW('~'),
+    SYM_ROW('#'), /* allowed inside a symbol, never first (checked below) */
+    SYM_ROW('0'), SYM_ROW('1'), SYM_ROW('2'), SYM_ROW('3'), SYM_ROW('4'), SYM_ROW('5'),
+    SYM_ROW('6'), SYM_ROW('7'), SYM_ROW('8'), SYM_ROW('9'),
+    SYM_ROW('A'), SYM_ROW('B'), SYM_ROW('C'), SYM_ROW('D'), SYM_ROW('E'), SYM_ROW('F'),
+    SYM_ROW('G'), SYM_ROW('H'), SYM_ROW('I'), SYM_ROW('J'), SYM_ROW('K'), SYM_ROW('L'),
+    SYM_ROW('M'), SYM_ROW('N'), SYM_ROW('O'), SYM_ROW('P'), SYM_ROW('Q'), SYM_ROW('R'),
+    SYM_ROW('S'), SYM_ROW('T'), SYM_ROW('U'), SYM_ROW('V'), SYM_ROW('W'), SYM_ROW('X'),
+    SYM_ROW('Y'), SYM_ROW('Z'),
+    SYM_ROW('a'), SYM_ROW('b'), SYM_ROW('c'), SYM_ROW('d'), SYM_ROW('e'), SYM_ROW('f'),
+    SYM_ROW('g'), SYM_ROW('h'), SYM_ROW('i'), SYM_ROW('j'), SYM_ROW('k'), SYM_ROW('l'),
+    SYM_ROW('m'), SYM_ROW('n'), SYM_ROW('o'), SYM_ROW('p'), SYM_ROW('q'), SYM_ROW('r'),
+    SYM_ROW('s'), SYM_ROW('t'), SYM_ROW('u'), SYM_ROW('v'), SYM_ROW('w'), SYM_ROW('x'),
+    SYM_ROW('y'), SYM_ROW('z'),
+#undef SYM_ROW
+};
+
 int sbp__is_symbol(const char *s, size_t len) {
   if (s == NULL || len == 0 || s[0] == '#') return 0;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c <= 0x20 || c >= 0x7f) return 0;
-    switch (c) {
-      case '(': case ')': case '"': case ';': case '\'': case '`': case ',': case '|':
-      case '\\': case '[': case ']': case '{': case '}':
-        return 0;
-      default:
-        break;
-    }
-  }
-  /* A symbol must not read back as a number: "12", "-5", "+3" are numbers. */
+  const unsigned char *u = (const unsigned char *)s;
+  unsigned char ok = 1;
+  for (size_t i = 0; i < len; i++) ok &= symbol_byte[u[i]];
+  if (!ok) return 0;
+  /* A symbol must not read back as a number: "12", "-5", "+3" are numbers; "." is syntax. */
   size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
   if (i < len && s[i] >= '0' && s[i] <= '9') return 0;
-  if (len == 1 && (s[0] == '.')) return 0;
+  if (len == 1 && s[0] == '.') return 0;
   return 1;
 }
 

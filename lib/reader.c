@@ -706,12 +706,13 @@ size_t sbp__datum_span(const char *text, size_t len, const sbp__datum *d) {
         return q ? (size_t)(q - s) + 1 : (size_t)(end - s);
       }
       q = s + 1;
-      while (q < end && *q != '"') q += *q == '\\' ? 2 : 1;
+      while (q < end && *q != '"') q += (*q == '\\' && q + 1 < end) ? 2 : 1;
       return q < end ? (size_t)(q - s) + 1 : (size_t)(end - s);
     case SBP__D_COMMENT:
       q = memchr(s, '\n', (size_t)(end - s));
       return q ? (size_t)(q - s) : (size_t)(end - s);
     case SBP__D_CHAR:
+      if (end - s < 2) return (size_t)(end - s);
       q = s + 2;
       if (q < end) q++;
       while (q < end && !(CLS(*q) & C_DELIM)) q++;

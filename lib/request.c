@@ -280,7 +280,8 @@ void sbp__request_chain(const sbp_request *cr, uint32_t macos) {
         break;
       }
       if (info->parent == NULL) break;
-      if (info->parent_inferred || is_weak_link(info->name, nl)) weak = 1;
+      if (is_weak_link(info->name, nl)) weak |= 1;
+      if (info->parent_inferred) weak |= 2;
       const sbp__op_info *next = sbp__catalog_op(macos, info->parent, strlen(info->parent));
       if (next == NULL && r->nchain < SBP__CHAIN_MAX) {
         r->chain[r->nchain] = info->parent;

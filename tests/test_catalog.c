@@ -372,6 +372,27 @@ static void test_op_accepts(void **state) {
   assert_int_equal(sbp_catalog_op_accepts(op_in(V1015, "iokit-open"), S("iokit-user-client")), 1);
 }
 
+static void test_op_accepts_modifier(void **state) {
+  (void)state;
+  const sbp_catalog_op *def = op_in(V1015, "default");
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def, S("no-report")), 1);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def, S("no-log")), 1);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def, S("partial-symbolication")), 1);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def, S("termination")), 1);
+  /* no-sandbox is accepted by process-exec* only, not by default. */
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def, S("no-sandbox")), 0);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(op_in(V1015, "process-exec"), S("no-sandbox")),
+                   1);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def, S("errno")), 0); /* not in 10.15 */
+  assert_int_equal(sbp_catalog_op_accepts_modifier(op_in(V1012, "default"), S("message")), 0);
+  /* 14.4.1 rows borrow 10.15's list, so what it lacks is unknown. */
+  const sbp_catalog_op *def14 = op_in(V144, "default");
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def14, S("report")), 1);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(def14, S("errno")), -1);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(op_in(V144, "file-lock"), S("report")), -1);
+  assert_int_equal(sbp_catalog_op_accepts_modifier(NULL, S("report")), -1);
+}
+
 /* ---- filters and constants --------------------------------------------------------------- */
 
 static const sbp_catalog_filter *filter_in(uint32_t v, const char *s) {
@@ -527,6 +548,63 @@ static void test_constants(void **state) {
                                         &err),
                    SBP_E_INVALID_ARG);
 
+}
+
+static void test_constant_listing(void **state) {
+  (void)state;
+  size_t n = sbp_catalog_constant_count(V1015, S("target"));
+  assert_int_equal(n, 6);
+  const char *name = NULL;
+  int64_t value = 0;
+  /* Byte order: children, initproc, others, pgrp, same-sandbox, self. */
+  assert_int_equal(sbp_catalog_constant_at(V1015, S("target"), 0, &name, &value), SBP_OK);
+  assert_string_equal(name, "children");
+  assert_int_equal(value, 4);
+  assert_int_equal(sbp_catalog_constant_at(V1015, S("target"), 5, &name, &value), SBP_OK);
+  assert_string_equal(name, "self");
+  assert_int_equal(value, 1);
+  assert_int_equal(sbp_catalog_constant_at(V1015, S("target"), 6, &name, &value), SBP_E_NOT_FOUND);
+  assert_null(name);
+  /* A spelling lists its base's constants; a modifier its argument names. */
+  assert_int_equal(sbp_catalog_constant_count(V1015, S("to")), 9);
+  assert_int_equal(sbp_catalog_constant_count(V1015, S("send-signal")), 31);
+  assert_int_equal(sbp_catalog_constant_count(V144, S("errno")), 6);
+  assert_int_equal(sbp_catalog_constant_count(V1015, S("global-name")), 0);
+  assert_int_equal(sbp_catalog_constant_count(V1015, S("nope")), 0);
+  assert_int_equal(sbp_catalog_constant_count(SBP_MACOS_VERSION(10, 6, 0), S("target")), 0);
+  /* Every listed constant is found again by name. */
+  n = sbp_catalog_constant_count(V144, S("socket-domain"));
+  assert_true(n >= 40);
+  for (size_t i = 0; i < n; i++) {
+    int64_t again = -1;
+    assert_int_equal(sbp_catalog_constant_at(V144, S("socket-domain"), i, &name, &value), SBP_OK);
+    assert_int_equal(sbp_catalog_constant(V144, S("socket-domain"), name, strlen(name), &again,
+                                          NULL),
+                     SBP_OK);
+    assert_int_equal(again, value);
+  }
+}
+
+static void test_symbol_kinds(void **state) {
+  (void)state;
+  assert_int_equal(sbp_catalog_symbol_kinds(V1015, S("file-read*")), SBP_CATALOG_SYMBOL_OPERATION);
+  assert_int_equal(sbp_catalog_symbol_kinds(V1015, S("process-exec")),
+                   SBP_CATALOG_SYMBOL_OP_ALIAS);
+  assert_int_equal(sbp_catalog_symbol_kinds(V1015, S("sysctl-write")),
+                   SBP_CATALOG_SYMBOL_OPERATION | SBP_CATALOG_SYMBOL_OP_ALIAS);
+  assert_int_equal(sbp_catalog_symbol_kinds(V1015, S("subpath")), SBP_CATALOG_SYMBOL_FILTER);
+  assert_int_equal(sbp_catalog_symbol_kinds(V1015, S("AF_UNIX")), SBP_CATALOG_SYMBOL_CONSTANT);
+  assert_int_equal(sbp_catalog_symbol_kinds(V1015, S("SIGKILL")), SBP_CATALOG_SYMBOL_CONSTANT);
+  assert_int_equal(sbp_catalog_symbol_kinds(V1015, S("no-log")), SBP_CATALOG_SYMBOL_MODIFIER);
+  assert_int_equal(sbp_catalog_symbol_kinds(0, S("mach-bootstrap")), SBP_CATALOG_SYMBOL_OPERATION);
+  assert_int_equal(sbp_catalog_symbol_kinds(V1015, S("mach-bootstrap")), 0);
+  assert_int_equal(sbp_catalog_symbol_kinds(V1015, S("remote-host")), 0);
+  assert_int_equal(sbp_catalog_symbol_kinds(V1015, S("TIOCSTI")), 0);
+  /* 15 has filters but no operation table. */
+  assert_int_equal(sbp_catalog_symbol_kinds(V15, S("file-read*")), 0);
+  assert_int_equal(sbp_catalog_symbol_kinds(V15, S("literal")), SBP_CATALOG_SYMBOL_FILTER);
+  assert_int_equal(sbp_catalog_symbol_kinds(SBP_MACOS_VERSION(9, 0, 0), S("literal")), 0);
+  assert_int_equal(sbp_catalog_symbol_kinds(V1015, NULL, 2), 0);
 }
 
 /* ---- modifiers --------------------------------------------------------------------------- */
@@ -750,8 +828,11 @@ int main(void) {
       cmocka_unit_test(test_op_aliases),
       cmocka_unit_test(test_op_versions),
       cmocka_unit_test(test_op_accepts),
+      cmocka_unit_test(test_op_accepts_modifier),
       cmocka_unit_test(test_filters),
       cmocka_unit_test(test_constants),
+      cmocka_unit_test(test_constant_listing),
+      cmocka_unit_test(test_symbol_kinds),
       cmocka_unit_test(test_modifiers),
       cmocka_unit_test(test_iteration),
       cmocka_unit_test(test_weak_facts),

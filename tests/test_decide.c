@@ -117,7 +117,7 @@ static uint32_t flags_of(const char *s) {
   char *save = NULL;
   for (char *t = next_tok(buf, ",", &save); t; t = next_tok(NULL, ",", &save)) {
     uint32_t bit = 0;
-    for (uint32_t b = 1; b != 0 && b <= (1u << 10); b <<= 1) {
+    for (uint32_t b = 1; b != 0 && b <= (1u << 16); b <<= 1) {
       const char *n = sbp_decision_flag_name(b);
       if (n && strcmp(n, t) == 0) bit = b;
     }
@@ -148,6 +148,8 @@ static char *unescape_profile(const char *s) {
   o[j] = '\0';
   return o;
 }
+
+static int evaluated_cases;
 
 typedef struct tcase {
   int lineno;
@@ -209,6 +211,30 @@ static int run_case(const tcase *tc, int *covered_steps) {
     sbp_buf_dispose(&desc);
     sbp_decision_free(dec);
   }
+  /* the same profile through the library's own reader and evaluator must decide the same */
+  sbp_profile *pe = NULL;
+  if (sbp_profile_read(&pe, text, strlen(text), "t.sb", NULL, NULL, NULL) == SBP_OK) {
+    sbp_decider *de;
+    assert_int_equal(sbp_decider_new(&de, pe, &opt, &err), SBP_OK);
+    sbp_decision *dec;
+    assert_int_equal(sbp_decide(de, r, &opt, &dec, &err), SBP_OK);
+    if (sbp_decision_result(dec) != result_of(tc->f[3]) ||
+        rule_line(sbp_decision_rule(dec)) !=
+            (strcmp(tc->f[4], "-") == 0 ? 0 : (uint32_t)atoi(tc->f[4])) ||
+        sbp_decision_step_of(dec) != step_of(tc->f[5]) ||
+        sbp_decision_flags(dec) != flags_of(tc->f[6])) {
+      sbp_buf desc = SBP_BUF_INIT;
+      assert_int_equal(sbp_decision_describe(dec, &desc, NULL), SBP_OK);
+      print_error("cases.tsv:%d %s (evaluated profile): got %s; flags 0x%x\n", tc->lineno,
+                  tc->f[0], desc.ptr, (unsigned)sbp_decision_flags(dec));
+      sbp_buf_dispose(&desc);
+      failures++;
+    }
+    evaluated_cases++;
+    sbp_decision_free(dec);
+    sbp_decider_free(de);
+    sbp_profile_free(pe);
+  }
   /* the explanation names the decision and the chain */
   sbp_buf ex = SBP_BUF_INIT;
   assert_int_equal(sbp_explain(d, r, NULL, &ex, &err), SBP_OK);
@@ -253,9 +279,11 @@ static void test_table(void **state) {
     cases++;
   }
   fclose(fp);
-  print_message("decide table: %d cases\n", cases);
+  print_message("decide table: %d cases, %d also through sbp_profile_read\n", cases,
+                evaluated_cases);
   assert_int_equal(failures, 0);
-  assert_true(cases >= 60);
+  assert_true(cases >= 150);
+  assert_true(evaluated_cases >= cases * 9 / 10);
   for (int s = 1; s <= 5; s++) assert_true(steps[s] > 0);
 }
 
@@ -399,19 +427,33 @@ static void test_explain_text(void **state) {
 
 static void test_weak_fact_table(void **state) {
   (void)state;
-  const char *conf = NULL, *cons = NULL;
-  assert_string_equal(sbp_decision_flag_fact(SBP_DECISION_FLAG_UNFILTERED_ORDER, &conf, &cons),
-                      "unfiltered rules rank below filtered ones, in either order");
+  /* every flag that stands for a weak fact names its row of the catalog's fact table */
+  static const struct {
+    uint32_t flag;
+    int fact;
+  } rows[] = {{SBP_DECISION_FLAG_UNFILTERED_ORDER, SBP_FACT_UNFILTERED_BELOW_FILTERED},
+              {SBP_DECISION_FLAG_TERMINAL, SBP_FACT_TERMINAL_BUILTIN},
+              {SBP_DECISION_FLAG_WEAK_CHAIN, SBP_FACT_FALLBACK_CHAINS},
+              {SBP_DECISION_FLAG_REGEX_BRACES, SBP_FACT_REGEX_COUNTED_REPETITION},
+              {SBP_DECISION_FLAG_LONG_STRING, SBP_FACT_STRING_LITERAL_256},
+              {SBP_DECISION_FLAG_INFERRED_PARENT, SBP_FACT_INFERRED_PARENT},
+              {SBP_DECISION_FLAG_WILDCARD_TERMINAL, SBP_FACT_WILDCARD_SKIPS_TERMINAL}};
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    const char *conf = NULL, *cons = NULL;
+    assert_int_equal(sbp_decision_flag_fact_id(rows[i].flag), rows[i].fact);
+    assert_string_equal(sbp_decision_flag_fact(rows[i].flag, &conf, &cons),
+                        sbp_catalog_fact_statement((sbp_fact)rows[i].fact));
+    assert_string_equal(cons, sbp_catalog_fact_if_wrong((sbp_fact)rows[i].fact));
+    assert_non_null(sbp_decision_flag_name(rows[i].flag));
+  }
+  const char *conf = NULL;
+  assert_non_null(sbp_decision_flag_fact(SBP_DECISION_FLAG_UNFILTERED_ORDER, &conf, NULL));
   assert_string_equal(conf, "M");
-  assert_string_equal(cons, "step 3.2 becomes plain last-wins");
   assert_non_null(sbp_decision_flag_fact(SBP_DECISION_FLAG_TERMINAL, &conf, NULL));
   assert_string_equal(conf, "L");
-  assert_non_null(sbp_decision_flag_fact(SBP_DECISION_FLAG_WEAK_CHAIN, &conf, NULL));
-  assert_string_equal(conf, "M");
-  assert_non_null(sbp_decision_flag_fact(SBP_DECISION_FLAG_REGEX_BRACES, &conf, NULL));
-  assert_string_equal(conf, "L");
-  assert_non_null(sbp_decision_flag_fact(SBP_DECISION_FLAG_LONG_STRING, &conf, NULL));
-  assert_string_equal(conf, "L");
+  assert_int_equal(sbp_decision_flag_fact_id(SBP_DECISION_FLAG_MISSING_ATTR), SBP_FACT_NONE);
+  assert_string_equal(sbp_decision_flag_fact(SBP_DECISION_FLAG_MISSING_ATTR, &conf, NULL),
+                      "a filter needed an attribute the request did not give (three-valued logic)");
   assert_null(sbp_decision_flag_fact(3u, NULL, NULL));
   assert_null(sbp_decision_flag_name(1u << 20));
 }
@@ -446,6 +488,272 @@ static void test_deep_filters(void **state) {
   assert_int_equal(result, SBP_DECISION_DENY);
   sbp_profile_free(p);
   free(text);
+}
+
+
+/* One request decided by several deciders in turn: its memo of bucket positions must follow
+ * the decider, including a new decider made where a freed one was. */
+static void test_request_memo_follows_decider(void **state) {
+  (void)state;
+  sbp_profile *a = profile_of("(version 1)\n(deny default)\n(allow file-read* (subpath \"/a\"))\n");
+  sbp_profile *b = profile_of("(version 1)\n(allow mach-lookup (global-name \"x\"))\n"
+                              "(deny file-read-data (subpath \"/a\"))\n(allow default)\n");
+  sbp_request *r;
+  assert_int_equal(sbp_request_new(&r, NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_request_set_simple(r, S("file-read-data"), S("/a/x"), NULL), SBP_OK);
+  sbp_decision *dec;
+  assert_int_equal(sbp_decision_new(&dec, NULL, NULL), SBP_OK);
+  for (int round = 0; round < 4; round++) {
+    sbp_decider *da, *db;
+    assert_int_equal(sbp_decider_new(&da, a, NULL, NULL), SBP_OK);
+    assert_int_equal(sbp_decide_into(da, r, NULL, dec, NULL), SBP_OK);
+    assert_int_equal(sbp_decision_result(dec), SBP_DECISION_ALLOW);
+    sbp_decider_free(da);
+    assert_int_equal(sbp_decider_new(&db, b, NULL, NULL), SBP_OK);
+    assert_int_equal(sbp_decide_into(db, r, NULL, dec, NULL), SBP_OK);
+    assert_int_equal(sbp_decision_result(dec), SBP_DECISION_DENY);
+    assert_int_equal(sbp_decision_rule_index(dec), 1);
+    assert_int_equal(sbp_decide_into(db, r, NULL, dec, NULL), SBP_OK); /* memo hit */
+    assert_int_equal(sbp_decision_rule_index(dec), 1);
+    /* a new operation drops the memo */
+    assert_int_equal(sbp_request_set_operation(r, S("file-read-metadata"), NULL), SBP_OK);
+    assert_int_equal(sbp_decide_into(db, r, NULL, dec, NULL), SBP_OK);
+    assert_int_equal(sbp_decision_result(dec), SBP_DECISION_ALLOW);
+    assert_int_equal(sbp_decision_step_of(dec), SBP_STEP_DEFAULT);
+    assert_int_equal(sbp_request_set_operation(r, S("file-read-data"), NULL), SBP_OK);
+    sbp_decider_free(db);
+  }
+  sbp_decision_free(dec);
+  sbp_request_free(r);
+  sbp_profile_free(a);
+  sbp_profile_free(b);
+}
+
+static void test_request_forms(void **state) {
+  (void)state;
+  sbp_request *r;
+  sbp_error err = SBP_ERROR_INIT;
+  sbp_buf b = SBP_BUF_INIT;
+  assert_int_equal(sbp_request_new(&r, NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_request_set_simple(r, S("network-outbound"), S("tcp6:[::1]:443"), &err),
+                   SBP_OK);
+  assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "network-outbound remote=tcp6:::1:443");
+  sbp_buf_dispose(&b);
+  assert_int_equal(sbp_request_set_simple(r, S("network-bind"), S("udp:*:*"), &err), SBP_OK);
+  assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "network-bind local=udp:*:*");
+  sbp_buf_dispose(&b);
+  assert_int_equal(sbp_request_set_simple(r, S("signal"), S("same-sandbox"), &err), SBP_OK);
+  assert_int_equal(sbp_request_set_integer_attr(r, SBP_ATTR_SIGNAL_NUMBER, 15, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_named_attr(r, S("process-attribute"), 0, S("is-sandboxed"), 0,
+                                              &err),
+                   SBP_OK);
+  /* replacing a value, shorter then longer than its buffer */
+  assert_int_equal(sbp_request_set_named_attr(r, S("process-attribute"), 0, S("x"), 0, &err), SBP_OK);
+  char longv[100];
+  memset(longv, 'y', sizeof longv);
+  assert_int_equal(sbp_request_set_named_attr(r, S("process-attribute"), 0, longv, sizeof longv, 0,
+                                              &err),
+                   SBP_OK);
+  assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+  assert_int_equal(strncmp(b.ptr, "signal target=\"same-sandbox\" signal-number=15 "
+                                  "process-attribute=\"yyyy", 62),
+                   0);
+  assert_int_equal(b.len, 65 + 100 + 1);
+  sbp_buf_dispose(&b);
+  assert_int_equal(sbp_request_set_simple(r, S("file-read-data"), NULL, 0, &err), SBP_OK);
+  assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "file-read-data");
+  sbp_buf_dispose(&b);
+  sbp_request_free(r);
+}
+
+static void test_long_canonical_path(void **state) {
+  (void)state;
+  char *path = malloc(3000);
+  memcpy(path, "/tmp", 4);
+  for (size_t i = 4; i < 2999; i++) path[i] = (i % 10 == 4) ? '/' : 'd';
+  path[2999] = '\0';
+  sbp_profile *p = profile_of("(version 1)\n(deny default)\n(allow file-read* (subpath \"/private/tmp\"))\n");
+  sbp_decider *d;
+  sbp_request *r;
+  sbp_decision *dec;
+  sbp_decide_options o = SBP_DECIDE_OPTIONS_INIT;
+  o.flags = SBP_DECIDE_CANONICAL_PATHS;
+  assert_int_equal(sbp_decider_new(&d, p, &o, NULL), SBP_OK);
+  assert_int_equal(sbp_request_new(&r, NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_request_set_simple(r, S("file-read-data"), path, strlen(path), NULL), SBP_OK);
+  assert_int_equal(sbp_decide(d, r, NULL, &dec, NULL), SBP_OK);
+  assert_int_equal(sbp_decision_result(dec), SBP_DECISION_ALLOW);
+  sbp_decision_free(dec);
+  assert_int_equal(sbp_decide(d, r, &(sbp_decide_options)SBP_DECIDE_OPTIONS_INIT, &dec, NULL), SBP_OK);
+  assert_int_equal(sbp_decision_result(dec), SBP_DECISION_DENY);
+  sbp_decision_free(dec);
+  sbp_request_free(r);
+  sbp_decider_free(d);
+  sbp_profile_free(p);
+  free(path);
+}
+
+/* ---- the corpus: indexed and rule-by-rule decisions agree on real profiles ------------- */
+
+static char *slurp_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return NULL;
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap + 16);
+  size_t got;
+  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+    n += got;
+    if (n == cap) {
+      char *nb = realloc(buf, (cap *= 2) + 16);
+      if (nb == NULL) {
+        free(buf);
+        buf = NULL;
+      } else {
+        buf = nb;
+      }
+    }
+  }
+  fclose(f);
+  if (buf) buf[n] = '\0';
+  *len = n;
+  return buf;
+}
+
+static const char *const corpus_requests[] = {
+    "simple:file-read-data /usr/lib/libSystem.B.dylib",
+    "simple:file-read-data /System/Library/Frameworks/Foundation.framework/Foundation",
+    "simple:file-read-data /private/tmp/x",
+    "simple:file-read-data /tmp/x",
+    "simple:file-read-data /Users/me/.ssh/id_ed25519",
+    "simple:file-read-data /Users/me/project/src/main.c",
+    "simple:file-read-data /dev/null",
+    "simple:file-read-data /private/etc/hosts",
+    "simple:file-read-metadata /",
+    "simple:file-read-metadata /Users",
+    "simple:file-write-data /private/tmp/x",
+    "simple:file-write-data /Users/me/project/.git/hooks/pre-commit",
+    "simple:file-write-data /dev/null",
+    "simple:file-write-data /Library/Preferences/x.plist",
+    "simple:file-write-unlink /Users/me/project",
+    "simple:file-ioctl /dev/tty",
+    "simple:process-exec /bin/sh",
+    "simple:process-exec /usr/bin/git",
+    "simple:process-fork",
+    "simple:mach-lookup com.apple.SystemConfiguration.configd",
+    "simple:mach-lookup com.apple.system.logger",
+    "simple:mach-lookup com.apple.cfprefsd.daemon",
+    "simple:mach-lookup com.apple.distributed_notifications@Uv3",
+    "simple:mach-lookup com.example.unknown",
+    "simple:sysctl-read kern.hostname",
+    "simple:sysctl-read hw.ncpu",
+    "simple:sysctl-write kern.x",
+    "simple:network-outbound tcp4:93.184.216.34:443",
+    "simple:network-outbound tcp4:127.0.0.1:8080",
+    "simple:network-outbound udp6:[::1]:53",
+    "simple:network-outbound /private/var/run/mDNSResponder",
+    "simple:network-bind tcp4:127.0.0.1:8080",
+    "simple:network-inbound tcp6:[::]:443",
+    "simple:user-preference-read com.apple.Terminal",
+    "simple:iokit-open-user-client IOSurfaceRootUserClient",
+    "simple:signal same-sandbox",
+    "simple:system-socket AF_UNIX",
+    "simple:process-info-pidinfo self",
+    "simple:file-link /private/tmp/a",
+    "simple:syscall-unix",
+    "simple:ipc-posix-shm-read-data apple.shm.notification_center",
+    "simple:darwin-notification-post com.apple.x",
+    "simple:file-read-xattr /Users/me/project/a",
+};
+
+static void test_corpus_index_agrees(void **state) {
+  (void)state;
+  const char *dir = getenv("SBPROFILE_CORPUS");
+  char path[4096];
+  snprintf(path, sizeof path, "%s/MANIFEST.tsv", dir ? dir : "");
+  size_t mlen;
+  char *manifest = dir ? slurp_file(path, &mlen) : NULL;
+  if (manifest == NULL) {
+    print_message("corpus not found (SBPROFILE_CORPUS=%s): skipping\n", dir ? dir : "(unset)");
+    skip();
+    return;
+  }
+  size_t profiles = 0, decisions = 0, rules = 0, mismatches = 0;
+  char *next = strchr(manifest, '\n');
+  for (char *line = next ? next + 1 : NULL; line && *line; line = next) {
+    next = strchr(line, '\n');
+    if (next) *next++ = '\0';
+    char *tab = strchr(line, '\t');
+    if (tab == NULL) continue;
+    *tab = '\0';
+    snprintf(path, sizeof path, "%s/%s", dir, line);
+    size_t len;
+    char *text = slurp_file(path, &len);
+    if (text == NULL) continue;
+    sbp_profile *p = NULL;
+    /* parameters stay symbolic (their filters match unknown), imports stay unresolved */
+    sbp_read_options ro = SBP_READ_OPTIONS_INIT;
+    ro.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
+    if (sbp_profile_read(&p, text, len, line, &ro, NULL, NULL) != SBP_OK) {
+      /* fragments lack the version line */
+      char *with = malloc(len + 16);
+      memcpy(with, "(version 1)\n", 12);
+      memcpy(with + 12, text, len);
+      if (sbp_profile_read(&p, with, len + 12, line, &ro, NULL, NULL) != SBP_OK) p = NULL;
+      free(with);
+    }
+    free(text);
+    if (p == NULL) continue;
+    sbp_decider *d = NULL;
+    if (sbp_decider_new(&d, p, NULL, NULL) != SBP_OK) {
+      sbp_profile_free(p);
+      continue;
+    }
+    profiles++;
+    rules += sbp_profile_rule_count(p);
+    sbp_request *r;
+    assert_int_equal(sbp_request_new(&r, NULL, NULL), SBP_OK);
+    for (size_t i = 0; i < sizeof corpus_requests / sizeof corpus_requests[0]; i++) {
+      sbp_request_reset(r);
+      fill_request(r, corpus_requests[i]);
+      for (int canon = 0; canon < 2; canon++) {
+        sbp_decide_options fast = SBP_DECIDE_OPTIONS_INIT, slow = SBP_DECIDE_OPTIONS_INIT;
+        fast.flags = canon ? SBP_DECIDE_CANONICAL_PATHS : 0;
+        slow.flags = fast.flags | SBP_DECIDE_NO_INDEX;
+        sbp_decision *a, *b;
+        assert_int_equal(sbp_decide(d, r, &fast, &a, NULL), SBP_OK);
+        assert_int_equal(sbp_decide(d, r, &slow, &b, NULL), SBP_OK);
+        uint32_t mask = ~(uint32_t)SBP_DECISION_FLAG_REGEX_BRACES;
+        if (sbp_decision_result(a) != sbp_decision_result(b) ||
+            sbp_decision_rule(a) != sbp_decision_rule(b) ||
+            sbp_decision_step_of(a) != sbp_decision_step_of(b) ||
+            (sbp_decision_flags(a) & mask) != (sbp_decision_flags(b) & mask) ||
+            sbp_decision_skipped_rule(a) != sbp_decision_skipped_rule(b)) {
+          sbp_buf da = SBP_BUF_INIT, db = SBP_BUF_INIT;
+          assert_int_equal(sbp_decision_describe(a, &da, NULL), SBP_OK);
+          assert_int_equal(sbp_decision_describe(b, &db, NULL), SBP_OK);
+          print_error("%s, %s%s:\n  indexed:      %s\n  rule by rule: %s\n", line,
+                      corpus_requests[i], canon ? " (canonical)" : "", da.ptr, db.ptr);
+          sbp_buf_dispose(&da);
+          sbp_buf_dispose(&db);
+          mismatches++;
+        }
+        decisions++;
+        sbp_decision_free(a);
+        sbp_decision_free(b);
+      }
+    }
+    sbp_request_free(r);
+    sbp_decider_free(d);
+    sbp_profile_free(p);
+  }
+  free(manifest);
+  print_message("corpus: %zu profiles (%zu rules), %zu decisions compared\n", profiles, rules,
+                decisions);
+  assert_int_equal(mismatches, 0);
+  assert_true(profiles >= 40); /* the others need composing (see test_corpus.c) */
 }
 
 typedef struct oom_ctx {
@@ -496,6 +804,10 @@ int main(void) {
       cmocka_unit_test(test_regex_error_has_position),
       cmocka_unit_test(test_deep_filters),
       cmocka_unit_test(test_allocation_failures),
+      cmocka_unit_test(test_request_memo_follows_decider),
+      cmocka_unit_test(test_request_forms),
+      cmocka_unit_test(test_long_canonical_path),
+      cmocka_unit_test(test_corpus_index_agrees),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -355,7 +355,7 @@ def main():
             for k, val in na:
                 targets = sorted(x for x in owner.get(k, ()) if x in ftab[v])
                 if not targets:
-                    dropped[v] = dropped.get(v, 0) + 1
+                    dropped.setdefault(v, set()).add(k)
                 for t in targets:
                     put(v, t, k, val)
     for v in (V1015, V15):
@@ -475,9 +475,9 @@ def main():
         w(" *   %s (sha256 %s)" % (f, digest))
     w(" * Regenerate: python3 tools/gen_catalog.py [--spec DIR] [--out lib/catalog_data.c]")
     for v in sorted(dropped):
-        w(" * %s: %d named-argument symbols of the collapsed table could not be attributed to a"
-          % (VERSIONS[v][0], dropped[v]))
-        w(" *   filter (no filter of 10.15 or 15.x names them) and were left out.")
+        w(" * %s: left out %s: simbple's table lists every named argument under 'local', and"
+          % (VERSIONS[v][0], ", ".join(sorted(dropped[v]))))
+        w(" *   no filter of 10.15 or 15.x names this one, so it cannot be attributed.")
     w(" */")
     w('#include "catalog_data.h"')
     w("")
@@ -539,6 +539,16 @@ def main():
         w("  {%s, %s, %dll, %s}," % (cstr(b), cstr(n), val, mask_c(m)))
     w("};")
     w("")
+    cnames = {}
+    for b, n, val, m in const_rows:
+        if b in ("send-signal", "errno"):
+            continue  # modifier arguments, not bound variables of their own
+        cnames[n] = cnames.get(n, 0) | m
+    w("const sbp__cat_name sbp__cat_constant_names[] = {")
+    for n, m in sorted(cnames.items(), key=lambda kv: kv[0].encode()):
+        w("  {%s, %s}," % (cstr(n), mask_c(m)))
+    w("};")
+    w("")
     w("const sbp__modifier_info sbp__cat_modifiers[] = {")
     for n, canon, implied, ap_, ar, fl, src, m in sorted(
             mod_rows, key=lambda r: (r[0].encode(), r[7])):
@@ -559,6 +569,7 @@ def main():
         ("sbp__cat_ncategories", len(cat_names)), ("sbp__cat_nopmodifiers", len(mod_names)),
         ("sbp__cat_nopnames", len(names_sorted)), ("sbp__cat_naliases", len(alias_rows)),
         ("sbp__cat_nconstants", len(const_rows)), ("sbp__cat_nmodifiers", len(mod_rows)),
+        ("sbp__cat_nconstant_names", len(cnames)),
     ]
     for name, n in counts:
         w("const size_t %s = %d;" % (name, n))

@@ -269,6 +269,18 @@ SBP_API int sbp_catalog_op_id(const sbp_catalog_op *op);
 SBP_API int sbp_catalog_op_accepts(const sbp_catalog_op *op, const char *category, size_t len);
 
 /**
+ * @brief Does the operation accept a `(with NAME ...)` modifier? Aliases count as the modifier
+ *        they stand for (no-log as no-report); deprecated no-op modifiers are accepted
+ *        everywhere they exist.
+ * @param[in] op the row; @param[in] name the modifier as written; @param[in] len its length.
+ * @return 1 yes, 0 no (including a modifier the row's version does not have), -1 unknown (the
+ *         row's table is borrowed or unknown and does not list it, or op is NULL).
+ * @since 0.1
+ */
+SBP_API int sbp_catalog_op_accepts_modifier(const sbp_catalog_op *op, const char *name,
+                                            size_t len);
+
+/**
  * @brief How many operation rows a version has (0 for a version without an operation table).
  * @param[in] version a version number; 0 means the newest.
  * @since 0.1
@@ -390,6 +402,48 @@ SBP_API uint32_t sbp_catalog_filter_flags(const sbp_catalog_filter *f);
 SBP_API int sbp_catalog_constant(uint32_t version, const char *filter, size_t filter_len,
                                  const char *name, size_t name_len, int64_t *out,
                                  sbp_error *err);
+
+/**
+ * @brief How many named constants a filter (or the modifier send-signal or errno) has in a
+ *        version.
+ * @param[in] version a version with filters; 0 means the newest.
+ * @param[in] filter a spelling, base or modifier; @param[in] len its length.
+ * @return The count; 0 for an unknown filter or version, or one without constants.
+ * @since 0.1
+ */
+SBP_API size_t sbp_catalog_constant_count(uint32_t version, const char *filter, size_t len);
+
+/**
+ * @brief The i-th named constant of a filter in a version, in byte order of the names.
+ * @param[in] version a version with filters; 0 means the newest.
+ * @param[in] filter a spelling, base or modifier; @param[in] len its length.
+ * @param[in] index from 0 to sbp_catalog_constant_count() - 1.
+ * @param[out] out_name receives the name (static); may be NULL.
+ * @param[out] out_value receives the value; may be NULL.
+ * @return SBP_OK; SBP_E_NOT_FOUND past the end (or for an unknown filter or version).
+ * @since 0.1
+ */
+SBP_API int sbp_catalog_constant_at(uint32_t version, const char *filter, size_t len,
+                                    size_t index, const char **out_name, int64_t *out_value);
+
+/** What a symbol is bound to in a version (sbp_catalog_symbol_kinds()). */
+#define SBP_CATALOG_SYMBOL_OPERATION 1u /**< an operation of the version's table */
+#define SBP_CATALOG_SYMBOL_OP_ALIAS 2u  /**< an operation alias or 'no-op name of the prelude */
+#define SBP_CATALOG_SYMBOL_FILTER 4u    /**< a filter spelling (aliases included) */
+#define SBP_CATALOG_SYMBOL_CONSTANT 8u  /**< a named constant of some filter */
+#define SBP_CATALOG_SYMBOL_MODIFIER 16u /**< a modifier name */
+
+/**
+ * @brief What a symbol names in a version: the profile evaluator's view of which names are
+ *        bound (`(defined? 'mach-register)`, "unbound variable" errors).
+ * @param[in] version a version number; 0 means the newest. Operation kinds need a version with
+ *        an operation table, the others one with filters.
+ * @param[in] name the symbol; @param[in] len its length.
+ * @return SBP_CATALOG_SYMBOL_* bits; 0 when the symbol is none of these (or for an unknown
+ *         version, or name NULL with len > 0).
+ * @since 0.1
+ */
+SBP_API uint32_t sbp_catalog_symbol_kinds(uint32_t version, const char *name, size_t len);
 
 /* ---- modifiers ------------------------------------------------------------------------ */
 

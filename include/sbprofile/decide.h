@@ -34,7 +34,9 @@
  * @endcode
  *
  * Thread safety: a decider is read-only once made; several threads may decide with one
- * decider at once, each with its own requests and decisions.
+ * decider at once, each with its own requests and decisions. A request keeps a memo of its
+ * operation's chain (and of where that chain's rules sit in the last decider it met), so one
+ * request must not be decided by two threads at once.
  * @{
  */
 #ifndef SBPROFILE_DECIDE_H
@@ -86,7 +88,7 @@ typedef enum sbp_decision_flag {
    *  were not applied because the operation is TERMINAL (weak fact "TERMINAL operations"). */
   SBP_DECISION_FLAG_TERMINAL = 1u << 1,
   /** The chain passed a weak parent link (network-bind -> network-inbound,
-   *  managed-preference-read -> user-preference-read, or a parent inferred from a name). */
+   *  managed-preference-read -> user-preference-read). */
   SBP_DECISION_FLAG_WEAK_CHAIN = 1u << 2,
   /** A regular expression with {m,n} took part (weak fact "{m,n} in regexes"). */
   SBP_DECISION_FLAG_REGEX_BRACES = 1u << 3,
@@ -95,7 +97,12 @@ typedef enum sbp_decision_flag {
   /** The operation, or a filter of the deciding rule, is not known for the catalog version. */
   SBP_DECISION_FLAG_UNKNOWN_NAME = 1u << 5,
   /** A string literal of 256 bytes or more took part (Apple's reader may reject it). */
-  SBP_DECISION_FLAG_LONG_STRING = 1u << 6
+  SBP_DECISION_FLAG_LONG_STRING = 1u << 6,
+  /** The chain passed a parent inferred from an operation's name (operations new in 14.x). */
+  SBP_DECISION_FLAG_INFERRED_PARENT = 1u << 7,
+  /** The operation is TERMINAL and the profile has rules on a wildcard whose name covers it
+   *  (file* for file-link), which were not applied. */
+  SBP_DECISION_FLAG_WILDCARD_TERMINAL = 1u << 8
 } sbp_decision_flag;
 
 /** Attributes a request may carry; each is named after the base filter that tests it. */
@@ -313,8 +320,10 @@ SBP_API int sbp_decide(const sbp_decider *decider, const sbp_request *request,
                        const sbp_decide_options *options, sbp_decision **out, sbp_error *err);
 
 /**
- * @brief As sbp_decide(), into an existing decision object; allocates nothing.
- * @return SBP_OK, SBP_E_INVALID_ARG.
+ * @brief As sbp_decide(), into an existing decision object. It allocates nothing, except for
+ *        filters nested more than 64 deep and, with SBP_DECIDE_CANONICAL_PATHS, paths longer
+ *        than 1,000 bytes.
+ * @return SBP_OK, SBP_E_INVALID_ARG, SBP_E_NOMEM (only in those two cases).
  * @since 0.1
  */
 SBP_API int sbp_decide_into(const sbp_decider *decider, const sbp_request *request,
@@ -417,7 +426,8 @@ SBP_API int sbp_explain(const sbp_decider *decider, const sbp_request *request,
 /* ---- the weak facts --------------------------------------------------------------------- */
 
 /**
- * @brief The weak fact behind a flag, as in semantics.md section 7.
+ * @brief The weak fact behind a flag, as in semantics.md section 7 (the statement of the
+ *        catalog's fact table for weak facts; a description for the other flags).
  * @param[in] flag one sbp_decision_flag bit.
  * @param[out] confidence receives "H", "M" or "L" (static); may be NULL.
  * @param[out] consequence receives what changes if the fact is wrong (static); may be NULL.
@@ -426,6 +436,15 @@ SBP_API int sbp_explain(const sbp_decider *decider, const sbp_request *request,
  */
 SBP_API const char *sbp_decision_flag_fact(uint32_t flag, const char **confidence,
                                            const char **consequence);
+
+/**
+ * @brief The row of the catalog's weak-fact table (sbp_fact in sbprofile/catalog.h) behind a
+ *        flag, so that its statement, source and confidence can be read there.
+ * @return An sbp_fact value; SBP_FACT_NONE (0) for flags that are no weak fact
+ *         (missing attribute, unknown name) and for unknown values.
+ * @since 0.1
+ */
+SBP_API int sbp_decision_flag_fact_id(uint32_t flag);
 
 /** @brief A short static name of one flag ("unfiltered-order", ...); NULL if unknown. @since 0.1 */
 SBP_API const char *sbp_decision_flag_name(uint32_t flag);

@@ -79,17 +79,20 @@ typedef struct sbp_read_options {
   size_t nparams;                  /**< number of key/value pairs in params */
   sbp_import_fn import;            /**< import resolver; NULL: imports fail (or are kept) */
   void *import_payload;            /**< passed back to import */
-  size_t max_steps;       /**< evaluation steps [20,000,000] */
+  size_t max_steps;       /**< evaluation steps [10,000,000] */
   size_t max_depth;       /**< evaluation stack depth, i.e. nested non-tail calls [100,000] */
-  size_t max_memory;      /**< bytes of evaluation memory and rules together [256 MiB] */
+  size_t max_memory;      /**< bytes of evaluation memory and rules together [64 MiB] */
   size_t max_rules;       /**< rules in the profile [1,000,000] */
   size_t max_string;      /**< bytes in one string [1 MiB] */
   size_t max_import_depth;/**< nested imports [16] */
   size_t max_nesting;     /**< nesting of lists in the text [10,000] */
+  uint32_t macos;         /**< the macOS version whose operation and filter names are bound
+                               ((major << 16) | (minor << 8) | patch, as the catalog encodes
+                               it); 0 binds every name some known version has */
 } sbp_read_options;
 
 /** Initialiser: `sbp_read_options o = SBP_READ_OPTIONS_INIT;` */
-#define SBP_READ_OPTIONS_INIT {SBP_READ_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0}
+#define SBP_READ_OPTIONS_INIT {SBP_READ_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0}
 
 /** One text of a profile read from several (see sbp_profile_read_sources()). */
 typedef struct sbp_source {
@@ -120,9 +123,17 @@ SBP_API int sbp_profile_read(sbp_profile **out, const char *text, size_t len, co
 
 /**
  * @brief Evaluates several texts as one profile, in order, in one environment (as Chromium
- *        prepends common.sb to a process profile).
- * @param[in] sources the texts; nsources of them (at least one).
- * @return As sbp_profile_read().
+ *        prepends common.sb to a process profile). Each text keeps its own file name in
+ *        positions; `(version 1)` may come from any of them, before the first import.
+ * @param[out] out receives the profile; caller owns it (sbp_profile_free()). Set to NULL on
+ *             failure.
+ * @param[in] sources the texts (borrowed for the call); a text may be NULL only when its
+ *            length is 0.
+ * @param[in] nsources how many (at least one).
+ * @param[in] opts options; NULL means all defaults.
+ * @param[in] alloc allocator; NULL means the default.
+ * @param[out] err details on failure; may be NULL.
+ * @return As sbp_profile_read(); SBP_E_INVALID_ARG also when sources is NULL or nsources 0.
  * @since 0.1
  */
 SBP_API int sbp_profile_read_sources(sbp_profile **out, const sbp_source *sources,
@@ -137,10 +148,17 @@ typedef struct sbp_import_dirs {
 
 /**
  * @brief A ready-made import resolver (an sbp_import_fn) that reads files: an absolute name
- *        is opened as it is, a relative one in each of the directories of `payload` (an
- *        sbp_import_dirs *) in turn, then relative to the importing file's directory.
- * @param[out] out_text receives the file's bytes; out_file its path.
- * @return SBP_OK, SBP_E_NOT_FOUND, SBP_E_IO, SBP_E_LIMIT (a file over 64 MiB), SBP_E_NOMEM.
+ *        is opened as it is, a relative one in each of the directories of `payload` in turn,
+ *        then in the importing file's directory.
+ * @param[in] name the import's name (need not be NUL-terminated); name_len its length.
+ * @param[in] name_len the length of name.
+ * @param[in] from the importing file, or NULL.
+ * @param[out] out_text receives the file's bytes (caller disposes with sbp_buf_dispose()).
+ * @param[out] out_file receives the path that was opened (same ownership).
+ * @param[out] err details of an I/O failure; may be NULL.
+ * @param[in] payload an `sbp_import_dirs *`, or NULL for no directories.
+ * @return SBP_OK; SBP_E_NOT_FOUND (no such file anywhere); SBP_E_IO; SBP_E_LIMIT (a file over
+ *         64 MiB); SBP_E_NOMEM; SBP_E_INVALID_ARG (name, out_text or out_file NULL).
  * @since 0.1
  */
 SBP_API int sbp_import_search(const char *name, size_t name_len, const char *from,

@@ -1,0 +1,80 @@
+/* Fuzz target: the reader and the formatter.
+ * Reads arbitrary bytes with tight limits, with and without comments; both reads must agree
+ * (same status; for errors the same message and position). When the text reads, it is
+ * formatted; the output must read to an equal datum tree, and formatting it again must give
+ * the same bytes. Any disagreement aborts. Layout options come from the input's length. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "datum.h"
+#include "sbprofile.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void fail(const char *what, const char *text, size_t len) {
+  fprintf(stderr, "read_fuzzer: %s\n--- input (%zu bytes)\n%.*s\n---\n", what, len, (int)len,
+          text);
+  abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  const char *text = (const char *)data;
+  const sbp_alloc *alloc = sbp_alloc_default();
+  sbp__read_limits lim = {200, 4096, 100000};
+  sbp__arena a, c, b;
+  sbp__arena_init(&a, alloc);
+  sbp__arena_init(&c, alloc);
+  sbp__arena_init(&b, alloc);
+  sbp__datum *plain = NULL, *commented = NULL, *again = NULL;
+  sbp_error e1 = SBP_ERROR_INIT, e2 = SBP_ERROR_INIT, e3 = SBP_ERROR_INIT;
+  int r1 = sbp__read(&a, text, size, "fuzz.sb", 0, &lim, &plain, &e1);
+  int r2 = sbp__read(&c, text, size, "fuzz.sb", SBP__READ_COMMENTS, &lim, &commented, &e2);
+  if (r1 == SBP_E_NOMEM || r2 == SBP_E_NOMEM) goto done;
+  /* Comments only add datums, so the reads agree unless the datum limit stopped one. */
+  int datum_limit = (r1 == SBP_E_LIMIT && strstr(e1.message, "datums") != NULL) ||
+                    (r2 == SBP_E_LIMIT && strstr(e2.message, "datums") != NULL);
+  if (!datum_limit) {
+    if (r1 != r2) fail("reads with and without comments disagree", text, size);
+    if (r1 != SBP_OK && (e1.line != e2.line || e1.column != e2.column ||
+                         e1.offset != e2.offset || strcmp(e1.message, e2.message) != 0))
+      fail("errors with and without comments disagree", text, size);
+  }
+  if (r1 != SBP_OK) {
+    if (e1.line == 0 || e1.column == 0 || strcmp(e1.file, "fuzz.sb") != 0)
+      fail("an error without a position", text, size);
+    if (e1.offset > size) fail("an error offset past the end", text, size);
+    goto done;
+  }
+  int eq = 0;
+  if (r2 == SBP_OK && (sbp__datum_equal(alloc, plain, commented, &eq) != SBP_OK || !eq))
+    fail("comments changed the datums", text, size);
+
+  sbp_format_options opts = SBP_FORMAT_OPTIONS_INIT;
+  opts.indent = (uint32_t)(size % 5);
+  opts.max_width = 20u + (uint32_t)(size % 7) * 13u;
+  sbp_buf once = SBP_BUF_INIT, twice = SBP_BUF_INIT;
+  int rf = sbp_format(text, size, "fuzz.sb", &opts, alloc, &once, &e3);
+  if (rf == SBP_E_NOMEM) goto done_fmt;
+  if (rf != SBP_OK) fail("reads but does not format", text, size);
+  if (sbp__read(&b, once.ptr, once.len, "out.sb", 0, NULL, &again, &e3) != SBP_OK)
+    fail("the formatted text does not read", once.ptr, once.len);
+  if (sbp__datum_equal(alloc, plain, again, &eq) != SBP_OK) goto done_fmt;
+  if (!eq) fail("formatting changed the datums", once.ptr, once.len);
+  rf = sbp_format(once.ptr, once.len, "out.sb", &opts, alloc, &twice, &e3);
+  if (rf == SBP_E_NOMEM) goto done_fmt;
+  if (rf != SBP_OK) fail("the formatted text does not format", once.ptr, once.len);
+  if (twice.len != once.len || memcmp(twice.ptr, once.ptr, once.len) != 0)
+    fail("formatting is not idempotent", once.ptr, once.len);
+done_fmt:
+  sbp_buf_dispose(&once);
+  sbp_buf_dispose(&twice);
+done:
+  sbp__arena_release(&a);
+  sbp__arena_release(&c);
+  sbp__arena_release(&b);
+  return 0;
+}

@@ -1,0 +1,482 @@
+/* The evaluator: special forms, procedures, SBPL built-ins, parameters (valued and symbolic),
+ * imports, errors with positions, limits, allocation failures and the round trip. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "sbprofile.h"
+#include "test_alloc.h"
+
+/* Evaluates text and returns the compact serialization (caller frees), or NULL on error
+ * with err filled. */
+static char *run_opts(const char *text, const sbp_read_options *o, sbp_error *err) {
+  sbp_profile *p = NULL;
+  if (sbp_profile_read(&p, text, strlen(text), "t.sb", o, NULL, err) != SBP_OK) return NULL;
+  sbp_serialize_options so = SBP_SERIALIZE_OPTIONS_INIT;
+  so.flags = SBP_SERIALIZE_COMPACT;
+  sbp_buf b = SBP_BUF_INIT;
+  int rc = sbp_serialize(p, &so, &b, err);
+  sbp_profile_free(p);
+  assert_int_equal(rc, SBP_OK);
+  size_t n = b.len;
+  char *copy = malloc(n + 1);
+  if (n) memcpy(copy, b.ptr, n);
+  copy[n] = '\0';
+  sbp_buf_dispose(&b);
+  return copy;
+}
+
+static void expect_out(const char *text, const char *want) {
+  sbp_error err = SBP_ERROR_INIT;
+  char *got = run_opts(text, NULL, &err);
+  if (got == NULL) fail_msg("unexpected error %u:%u: %s", err.line, err.column, err.message);
+  if (strcmp(got, want) != 0) fail_msg("got:\n%s\nwanted:\n%s", got, want);
+  free(got);
+}
+
+static void expect_err_opts(const char *text, const sbp_read_options *o, int code,
+                            uint32_t line, uint32_t col, const char *msg) {
+  sbp_error err = SBP_ERROR_INIT;
+  char *got = run_opts(text, o, &err);
+  if (got != NULL) fail_msg("expected an error, got:\n%s", got);
+  assert_int_equal(err.code, code);
+  if (strcmp(err.message, msg) != 0) fail_msg("message: got '%s', wanted '%s'", err.message, msg);
+  assert_int_equal(err.line, line);
+  assert_int_equal(err.column, col);
+  assert_string_equal(err.file, "t.sb");
+}
+
+static void expect_err(const char *text, int code, uint32_t line, uint32_t col,
+                       const char *msg) {
+  expect_err_opts(text, NULL, code, line, col, msg);
+}
+
+#define V "(version 1)\n"
+
+/* ---- rules and filters ----------------------------------------------------------------- */
+
+static void test_rules(void **state) {
+  (void)state;
+  expect_out(V "(deny default (with no-log))\n(allow file-read* (subpath \"/usr\") (literal \"/etc/hosts\"))",
+             "(version 1)\n(deny default (with no-log))\n"
+             "(allow file-read* (subpath \"/usr\") (literal \"/etc/hosts\"))\n");
+  /* aliases: operations resolve, filters keep the spelling written */
+  expect_out(V "(allow process-exec (path-literal \"/bin/ls\"))",
+             "(version 1)\n(allow process-exec* (path-literal \"/bin/ls\"))\n");
+  /* several operations, regex values, constants, integers, modifiers with arguments */
+  expect_out(V "(allow file-read* file-write* (regex #\"^/a\\.b$\") (vnode-type DIRECTORY))\n"
+               "(allow system-socket (socket-domain AF_UNIX) (socket-protocol 6))\n"
+               "(deny syscall-unix (with send-signal SIGKILL))",
+             "(version 1)\n(allow file-read* file-write* (regex #\"^/a\\.b$\") (vnode-type DIRECTORY))\n"
+             "(allow system-socket (socket-domain AF_UNIX) (socket-protocol 6))\n"
+             "(deny syscall-unix (with send-signal SIGKILL))\n");
+  /* metafilters */
+  expect_out(V "(allow file-read* (require-all (subpath \"/a\") (require-not (literal \"/a/b\"))))",
+             "(version 1)\n(allow file-read* (require-all (subpath \"/a\") (require-not (literal \"/a/b\"))))\n");
+  /* a rule on a 'no-op operation is dropped */
+  expect_out(V "(allow ipc-posix-shm-read-metadata)\n(allow mach-per-user-lookup)",
+             "(version 1)\n");
+  /* network addresses, and the legacy unix-socket form */
+  expect_out(V "(allow network-outbound (remote tcp \"*:443\") (local ip \"localhost:8080\") (remote udp))\n"
+               "(allow network-outbound (remote unix-socket (path-literal \"/var/run/x\")))",
+             "(version 1)\n(allow network-outbound (remote tcp \"*:443\") (local ip \"localhost:8080\") (remote udp))\n"
+             "(allow network-outbound (path-literal \"/var/run/x\"))\n");
+  /* arguments given as lists are flattened */
+  expect_out(V "(define ops (list file-read-data file-read-metadata))\n(allow ops (literal \"/x\"))",
+             "(version 1)\n(allow file-read-data file-read-metadata (literal \"/x\"))\n");
+}
+
+static void test_versions(void **state) {
+  (void)state;
+  /* by default every name a known version has is bound; a version narrows that */
+  expect_out(V "(allow mach-task-read)", "(version 1)\n(allow mach-task-read)\n");
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.macos = 0x0A0F00; /* 10.15 */
+  expect_err_opts(V "(allow mach-task-read)", &o, SBP_E_EVAL, 2, 8,
+                  "unbound variable: mach-task-read");
+  sbp_error err = SBP_ERROR_INIT;
+  char *got = run_opts(V "(if (defined? 'mach-task-read) (allow mach-task-read) (allow mach-lookup))",
+                       &o, &err);
+  assert_non_null(got);
+  assert_string_equal(got, "(version 1)\n(allow mach-lookup)\n");
+  free(got);
+}
+
+static void test_positions(void **state) {
+  (void)state;
+  const char *text = V "(define (f) (allow file-read*))\n  (deny default)\n(f)";
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_profile_read(&p, text, strlen(text), "pos.sb", NULL, NULL, &err), SBP_OK);
+  const sbp_node *r1 = sbp_node_first_child(sbp_profile_root(p));
+  const sbp_node *r2 = sbp_node_next(r1);
+  const char *file;
+  uint32_t line, col;
+  sbp_node_position(r1, &file, &line, &col);
+  assert_string_equal(file, "pos.sb");
+  assert_int_equal(line, 3);
+  assert_int_equal(col, 3);
+  sbp_node_position(r2, &file, &line, &col);
+  assert_int_equal(line, 2); /* the allow call inside f */
+  assert_int_equal(col, 13);
+  sbp_profile_free(p);
+}
+
+/* ---- Scheme ---------------------------------------------------------------------------- */
+
+static void test_scheme(void **state) {
+  (void)state;
+  const char *prog =
+      V "(define (mk . xs) (apply literal xs))\n"
+      "(define home \"/Users/u\")\n"
+      "(define (h p) (string-append home p))\n"
+      "(let loop ((i 0) (acc '()))\n"
+      "  (if (< i 3) (loop (+ i 1) (cons (number->string i) acc))\n"
+      "      (allow file-read* (apply literal (reverse acc)))))\n"
+      "(let* ((a 1) (b (+ a 1))) (when (= b 2) (allow sysctl-read (sysctl-name \"b2\"))))\n"
+      "(letrec ((ev? (lambda (n) (if (zero? n) #t (od? (- n 1)))))\n"
+      "         (od? (lambda (n) (if (zero? n) #f (ev? (- n 1))))))\n"
+      "  (unless (ev? 7) (allow sysctl-read (sysctl-name \"odd\"))))\n"
+      "(define x 1) (set! x (* x 10))\n"
+      "(cond ((> x 100) (deny default)) ((= x 10) (allow mach-lookup (global-name (h \"/x\")))) (else #f))\n"
+      "(case (* 2 3) ((1 2) #f) ((6) (allow signal (target self))) (else #f))\n"
+      "(for-each (lambda (p) (allow file-write* (subpath p))) (map h (list \"/a\" \"/b\")))\n"
+      "(if (and (or #f 1) (not #f) (equal? '(1 (2)) (list 1 (list 2))) (string=? \"a\" \"a\"))\n"
+      "    (allow file-read* (literal (substring \"xyz\" 1 2))))\n"
+      "(define-macro (twice form) `(begin ,form ,form))\n"
+      "(twice (allow file-ioctl))\n"
+      "(macro (my-if form) `(if ,(cadr form) ,(caddr form) #f))\n"
+      "(my-if #t (allow file-lock))\n"
+      "(define xs `(1 ,@(list 2 3) ,(+ 2 2)))\n"
+      "(when (equal? xs '(1 2 3 4)) (allow file-link))\n"
+      "(if (and (defined? 'mach-register) (not (defined? 'no-such-op))) (allow mach-register))\n"
+      "(define r (regex-quote \"/a.b(c)\"))\n"
+      "(allow file-read* (regex (string-append \"^\" r \"$\")))\n";
+  expect_out(prog,
+             "(version 1)\n"
+             "(allow file-read* (literal \"0\" \"1\" \"2\"))\n"
+             "(allow sysctl-read (sysctl-name \"b2\"))\n"
+             "(allow sysctl-read (sysctl-name \"odd\"))\n"
+             "(allow mach-lookup (global-name \"/Users/u/x\"))\n"
+             "(allow signal (target self))\n"
+             "(allow file-write* (subpath \"/Users/u/a\"))\n"
+             "(allow file-write* (subpath \"/Users/u/b\"))\n"
+             "(allow file-read* (literal \"y\"))\n"
+             "(allow file-ioctl)\n(allow file-ioctl)\n"
+             "(allow file-lock)\n"
+             "(allow file-link)\n"
+             "(allow mach-register)\n"
+             "(allow file-read* (regex #\"^/a\\.b\\(c\\)$\"))\n");
+}
+
+static void test_with_forms(void **state) {
+  (void)state;
+  expect_out(V "(with-filter (require-not (vnode-type DIRECTORY))\n"
+               "  (allow file-write* (subpath \"/a\") (subpath \"/b\"))\n"
+               "  (allow file-read*))\n"
+               "(with-modifier (with report) (allow file-read-data (literal \"/x\")))\n"
+               "(with-operations (list file-read-data file-write-data) (allow (literal \"/y\")))",
+             "(version 1)\n"
+             "(allow file-write* (require-all (require-any (subpath \"/a\") (subpath \"/b\")) (require-not (vnode-type DIRECTORY))))\n"
+             "(allow file-read* (require-not (vnode-type DIRECTORY)))\n"
+             "(allow file-read-data (literal \"/x\") (with report))\n"
+             "(allow file-read-data file-write-data (literal \"/y\"))\n");
+  expect_out(V "(allow file-read* (path-ancestors \"/a/b/c\"))",
+             "(version 1)\n(allow file-read* (require-any (literal \"/\") (literal \"/a\") (literal \"/a/b\")))\n");
+  /* a profile may wrap %finalize to run rules at the end */
+  expect_out(V "(define old %finalize)\n(set! %finalize (lambda () (allow file-clone) (old)))\n"
+               "(deny default)",
+             "(version 1)\n(deny default)\n(allow file-clone)\n");
+}
+
+/* ---- parameters ------------------------------------------------------------------------ */
+
+static void test_params(void **state) {
+  (void)state;
+  const char *params[] = {"ROOT", "/w", "FLAG", "TRUE"};
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.params = params;
+  o.nparams = 2;
+  sbp_error err = SBP_ERROR_INIT;
+  char *got = run_opts(V "(allow file-read* (subpath (param \"ROOT\")))\n"
+                         "(if (string=? (param \"FLAG\") \"TRUE\") (allow file-lock))\n"
+                         "(if (param \"NONE\") (allow file-link))\n",
+                       &o, &err);
+  assert_non_null(got);
+  assert_string_equal(got, "(version 1)\n(allow file-read* (subpath \"/w\"))\n(allow file-lock)\n");
+  free(got);
+  /* absent: #f, and a filter given #f is an error */
+  expect_err(V "(allow file-read* (subpath (param \"ROOT\")))", SBP_E_EVAL, 2, 19,
+             "invalid data type of path filter; expected pattern, got boolean");
+  /* symbolic: parameters stay references, string-append becomes a concatenation */
+  sbp_read_options s = SBP_READ_OPTIONS_INIT;
+  s.flags = SBP_READ_SYMBOLIC_PARAMS;
+  got = run_opts(V "(allow file-read* (subpath (param \"ROOT\")) (literal (string-append (param \"HOME\") \"/.rc\")))", &s, &err);
+  assert_non_null(got);
+  assert_string_equal(got, "(version 1)\n(allow file-read* (subpath (param \"ROOT\")) "
+                           "(literal (string-append (param \"HOME\") \"/.rc\")))\n");
+  /* and reads back to the same profile */
+  char *again = run_opts(got, &s, &err);
+  assert_non_null(again);
+  assert_string_equal(again, got);
+  free(again);
+  free(got);
+  expect_err_opts(V "(string-length (param \"X\"))", &s, SBP_E_EVAL, 2, 1,
+                  "string-length: the value of parameter \"X\" is needed but none was given");
+}
+
+/* ---- imports --------------------------------------------------------------------------- */
+
+static int resolver(const char *name, size_t len, const char *from, sbp_buf *text,
+                    sbp_buf *file, sbp_error *err, void *payload) {
+  (void)from;
+  (void)err;
+  (void)payload;
+  const char *body = NULL;
+  if (len == 4 && memcmp(name, "a.sb", 4) == 0) body = "(version 1)\n(define a-path \"/a\")\n(allow file-read* (literal a-path))\n";
+  else if (len == 9 && memcmp(name, "/d/sub.sb", 9) == 0) body = "(allow file-lock)\n";
+  else if (len == 7 && memcmp(name, "loop.sb", 7) == 0) body = "(import \"loop.sb\")\n";
+  else if (len == 6 && memcmp(name, "bad.sb", 6) == 0) body = "\n  (allow bogus)\n";
+  if (body == NULL) return SBP_E_NOT_FOUND;
+  int rc = sbp__buf_puts(text, sbp_alloc_default(), body);
+  if (rc == SBP_OK) rc = sbp__buf_put(file, sbp_alloc_default(), name, len);
+  return rc;
+}
+
+static void test_imports(void **state) {
+  (void)state;
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.import = resolver;
+  sbp_error err = SBP_ERROR_INIT;
+  char *got = run_opts(V "(import \"a.sb\")\n(allow file-write* (subpath a-path))", &o, &err);
+  assert_non_null(got);
+  assert_string_equal(got, "(version 1)\n(allow file-read* (literal \"/a\"))\n(allow file-write* (subpath \"/a\"))\n");
+  free(got);
+  /* IMPORT_DIR */
+  const char *params[] = {"IMPORT_DIR", "/d"};
+  o.params = params;
+  o.nparams = 1;
+  got = run_opts(V "(import \"sub.sb\")", &o, &err);
+  assert_non_null(got);
+  assert_string_equal(got, "(version 1)\n(allow file-lock)\n");
+  free(got);
+  o.params = NULL;
+  o.nparams = 0;
+  expect_err_opts(V "(import \"none.sb\")", &o, SBP_E_NOT_FOUND, 2, 1, "unable to open none.sb");
+  err = (sbp_error)SBP_ERROR_INIT;
+  assert_null(run_opts(V "(import \"loop.sb\")", &o, &err));
+  assert_string_equal(err.message, "import cycle: loop.sb imports itself");
+  assert_string_equal(err.file, "loop.sb");
+  assert_int_equal(err.line, 1);
+  assert_int_equal(err.column, 1);
+  /* errors in an imported file carry its own name and position */
+  err = (sbp_error)SBP_ERROR_INIT;
+  assert_null(run_opts(V "(import \"bad.sb\")", &o, &err));
+  assert_string_equal(err.message, "unbound variable: bogus");
+  assert_string_equal(err.file, "bad.sb");
+  assert_int_equal(err.line, 2);
+  expect_err_opts("(import \"a.sb\")", &o, SBP_E_EVAL, 1, 1,
+                  "unbound variable: import (version must come before import)");
+  /* kept as an item when asked */
+  sbp_read_options k = SBP_READ_OPTIONS_INIT;
+  k.flags = SBP_READ_KEEP_UNRESOLVED_IMPORTS;
+  got = run_opts(V "(import \"system.sb\")\n(deny default)", &k, &err);
+  assert_non_null(got);
+  assert_string_equal(got, "(version 1)\n(import \"system.sb\")\n(deny default)\n");
+  free(got);
+}
+
+/* ---- errors ---------------------------------------------------------------------------- */
+
+static void test_errors(void **state) {
+  (void)state;
+  expect_err("(allow file-read*)", SBP_E_EVAL, 1, 1, "no version specified");
+  expect_err("(version 2)", SBP_E_EVAL, 1, 1, "unsupported version");
+  expect_err(V "(allow bogus-op)", SBP_E_EVAL, 2, 8, "unbound variable: bogus-op");
+  expect_err(V "(allow file-read* (bogus-filter \"/x\"))", SBP_E_EVAL, 2, 19,
+             "unbound variable: bogus-filter");
+  expect_err(V "(allow network-outbound (remote ip \"127.0.0.1:*\"))", SBP_E_EVAL, 2, 25,
+             "host must be * or localhost in network address");
+  expect_err(V "(define (f a b) a)\n(f 1)", SBP_E_EVAL, 3, 1,
+             "wrong number of arguments to f (expected 2, got 1)");
+  expect_err(V "(car 1 2)", SBP_E_EVAL, 2, 1, "wrong number of arguments to car (expected 1, got 2)");
+  expect_err(V "(require-not (literal \"/a\") (literal \"/b\"))", SBP_E_EVAL, 2, 1,
+             "wrong number of arguments to require-not (expected 1, got 2)");
+  expect_err(V "(allow file-read*", SBP_E_SYNTAX, 2, 1, "syntax error: expecting ')'");
+  expect_err(V "(allow (literal \"/x\"))", SBP_E_EVAL, 2, 1, "allow: no operation specified");
+  expect_err(V "(if)", SBP_E_EVAL, 2, 1, "syntax error: malformed if");
+  expect_err(V "(error \"boom\" 42)", SBP_E_EVAL, 2, 1, "error: boom 42");
+  expect_err(V "(trace 1)", SBP_E_EVAL, 2, 1, "argument to trace must be a string");
+  expect_err(V "(version 1)\n(+ 1 \"a\")", SBP_E_EVAL, 3, 1, "+: expected an integer, got string");
+}
+
+/* ---- limits ---------------------------------------------------------------------------- */
+
+static double now(void) {
+  struct timespec ts;
+  timespec_get(&ts, TIME_UTC);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The limits must stop a runaway profile in under a second; sanitizers slow the machine
+ * down about tenfold, so their builds get ten. */
+#if defined(__SANITIZE_ADDRESS__)
+#define LIMIT_SECONDS 10.0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LIMIT_SECONDS 10.0
+#endif
+#endif
+#ifndef LIMIT_SECONDS
+#define LIMIT_SECONDS 1.0
+#endif
+
+static void expect_limit(const char *text, const sbp_read_options *o) {
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  double t0 = now();
+  int rc = sbp_profile_read(&p, text, strlen(text), "t.sb", o, NULL, &err);
+  double dt = now() - t0;
+  assert_int_equal(rc, SBP_E_LIMIT);
+  assert_null(p);
+  assert_true(err.line > 0);
+  /* under valgrind (its preload library is in LD_PRELOAD) time means nothing */
+  const char *preload = getenv("LD_PRELOAD");
+  int valgrind = preload != NULL && strstr(preload, "vgpreload") != NULL;
+  if (!valgrind && dt > LIMIT_SECONDS) fail_msg("limit took %.2f s: %s", dt, err.message);
+}
+
+static void test_limits(void **state) {
+  (void)state;
+  expect_limit(V "(define (f) (f))\n(f)", NULL);
+  expect_limit(V "(define (g s) (g (string-append s s)))\n(g \"x\")", NULL);
+  expect_limit(V "(define (f n) (+ 1 (f n)))\n(f 1)", NULL);
+  size_t depth = 100000;
+  char *deep = malloc(2 * depth + 32);
+  strcpy(deep, V);
+  size_t off = strlen(deep);
+  memset(deep + off, '(', depth);
+  memset(deep + off + depth, ')', depth);
+  deep[off + 2 * depth] = '\0';
+  expect_limit(deep, NULL);
+  free(deep);
+  /* each limit is configurable */
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.max_steps = 1000;
+  expect_limit(V "(define (f n) (if (> n 0) (f (- n 1)) 0))\n(f 100000)", &o);
+  o = (sbp_read_options)SBP_READ_OPTIONS_INIT;
+  o.max_rules = 2;
+  expect_limit(V "(allow file-read*) (allow file-read*) (allow file-read*)", &o);
+  o = (sbp_read_options)SBP_READ_OPTIONS_INIT;
+  o.max_string = 4;
+  expect_limit(V "(string-append \"abc\" \"de\")", &o);
+  o = (sbp_read_options)SBP_READ_OPTIONS_INIT;
+  o.max_depth = 10;
+  expect_limit(V "(define (f n) (if (= n 0) 0 (+ 1 (f (- n 1)))))\n(f 20)", &o);
+  o = (sbp_read_options)SBP_READ_OPTIONS_INIT;
+  o.max_memory = 100000;
+  expect_limit(V "(define (f l) (f (cons l l)))\n(f 1)", &o);
+  o = (sbp_read_options)SBP_READ_OPTIONS_INIT;
+  o.max_import_depth = 3;
+  o.import = resolver;
+  const char *params[] = {"IMPORT_DIR", "/d"};
+  (void)params;
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  /* loop.sb imports itself: a cycle is caught before the depth limit */
+  assert_int_equal(sbp_profile_read(&p, V "(import \"loop.sb\")", 30, "t.sb", &o, NULL, &err),
+                   SBP_E_EVAL);
+}
+
+/* ---- allocation failures --------------------------------------------------------------- */
+
+static int alloc_op(const sbp_alloc *alloc, void *ctx) {
+  const char *text = ctx;
+  sbp_profile *p = NULL;
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
+  o.import = resolver;
+  int rc = sbp_profile_read(&p, text, strlen(text), "t.sb", &o, alloc, NULL);
+  sbp_profile_free(p);
+  return rc;
+}
+
+static void test_alloc_failures(void **state) {
+  (void)state;
+  const char *text = V "(import \"a.sb\") (import \"missing.sb\")\n"
+                       "(define (h p) (string-append (param \"H\") p))\n"
+                       "(with-filter (require-not (literal \"/x\"))\n"
+                       "  (allow file-read* (subpath (h \"/a\")) (regex #\"^/b\")))\n"
+                       "(map (lambda (x) (deny file-write* (literal x))) '(\"/1\" \"/2\"))\n";
+  size_t calls = test_alloc_exhaust(alloc_op, (void *)(uintptr_t)text);
+  assert_true(calls > 0);
+}
+
+/* ---- round trip ------------------------------------------------------------------------ */
+
+static void test_round_trip(void **state) {
+  (void)state;
+  const char *text = V "(deny default (with no-log))\n"
+                       "(allow network-outbound (remote tcp \"*:443\") (remote unix-socket))\n"
+                       "(allow file-read* (require-all (subpath \"/a\") (require-not (regex #\"\\.git$\"))))\n"
+                       "(allow system-socket (socket-domain AF_UNIX))\n";
+  sbp_profile *p = NULL, *q = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_profile_read(&p, text, strlen(text), "t.sb", NULL, NULL, &err), SBP_OK);
+  sbp_buf one = SBP_BUF_INIT, two = SBP_BUF_INIT;
+  assert_int_equal(sbp_serialize(p, NULL, &one, &err), SBP_OK);
+  assert_int_equal(sbp_profile_read(&q, one.ptr, one.len, "s.sb", NULL, NULL, &err), SBP_OK);
+  assert_true(sbp_profile_equal(p, q, 0));
+  assert_int_equal(sbp_serialize(q, NULL, &two, &err), SBP_OK);
+  assert_string_equal(one.ptr, two.ptr);
+  sbp_buf_dispose(&one);
+  sbp_buf_dispose(&two);
+  sbp_profile_free(p);
+  sbp_profile_free(q);
+}
+
+static void test_api_args(void **state) {
+  (void)state;
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_profile_read(NULL, "", 0, NULL, NULL, NULL, &err), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_profile_read(&p, NULL, 5, NULL, NULL, NULL, &err), SBP_E_INVALID_ARG);
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.version = 99;
+  assert_int_equal(sbp_profile_read(&p, "(version 1)", 11, NULL, &o, NULL, &err),
+                   SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_profile_read_sources(&p, NULL, 0, NULL, NULL, &err), SBP_E_INVALID_ARG);
+  /* several texts in one environment */
+  sbp_source src[2] = {{"(version 1)(define d \"/x\")", 26, "a.sb"},
+                       {"(allow file-read* (subpath d))", 30, "b.sb"}};
+  assert_int_equal(sbp_profile_read_sources(&p, src, 2, NULL, NULL, &err), SBP_OK);
+  assert_int_equal(sbp_profile_rule_count(p), 1);
+  const char *file;
+  sbp_node_position(sbp_node_first_child(sbp_profile_root(p)), &file, NULL, NULL);
+  assert_string_equal(file, "b.sb");
+  sbp_profile_free(p);
+  /* err may be NULL */
+  assert_int_equal(sbp_profile_read(&p, "(bogus)", 7, NULL, NULL, NULL, NULL), SBP_E_EVAL);
+  assert_null(p);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_rules),       cmocka_unit_test(test_positions),
+      cmocka_unit_test(test_versions),
+      cmocka_unit_test(test_scheme),      cmocka_unit_test(test_with_forms),
+      cmocka_unit_test(test_params),      cmocka_unit_test(test_imports),
+      cmocka_unit_test(test_errors),      cmocka_unit_test(test_limits),
+      cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_round_trip),
+      cmocka_unit_test(test_api_args),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
