@@ -431,6 +431,7 @@ function readOptions(opts, keep) {
     max_string: 0,
     max_import_depth: 0,
     max_nesting: 0,
+    macos: macos(opts.macos),
   };
   const params = opts.params ? Object.entries(opts.params) : [];
   if (params.length) {
@@ -497,7 +498,8 @@ class Profile {
   // -- reading --
 
   /** Evaluates SBPL text. opts: {file, params: {NAME: value}, importDirs: [dir...],
-   *  symbolicParams, keepUnresolvedImports}. */
+   *  symbolicParams, keepUnresolvedImports, macos: '14.4' (the version whose names are
+   *  bound; none: every name some version has)}. */
   static fromText(src, opts = {}) {
     const fn = need('sbp_profile_read');
     const keep = [];

@@ -83,6 +83,7 @@ types.sbp_read_options = koffi.struct('sbp_read_options', {
   max_string: 'size_t',
   max_import_depth: 'size_t',
   max_nesting: 'size_t',
+  macos: 'uint32_t',
 });
 types.sbp_import_dirs = koffi.struct('sbp_import_dirs', { dirs: 'const char **', ndirs: 'size_t' });
 types.sbp_decide_options = koffi.struct('sbp_decide_options', {

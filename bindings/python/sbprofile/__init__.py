@@ -35,7 +35,7 @@ __all__ = [
     "Error", "NoMemoryError", "InvalidArgumentError", "SBPLSyntaxError", "LimitError",
     "InvalidTreeError", "NotFoundError", "ProfileAssertionError", "EvalError", "IOError_",
     "LibraryNotFound", "Action", "Match", "FileAccess", "version", "library_path",
-    "read", "read_file",
+    "read", "read_file", "lint", "lint_file", "lint_checks", "Diagnostic", "LintResult",
 ]
 
 # ---- constants ------------------------------------------------------------------------------
@@ -567,6 +567,31 @@ class Value(Node):
 # ---- profiles -------------------------------------------------------------------------------
 
 
+def _read_options(keep, params, import_dirs, search_imports, symbolic_params,
+                  keep_unresolved_imports, macos=None):
+    """An sbp_read_options; keep receives the objects that must live as long as it."""
+    opts = _ffi.sbp_read_options()
+    opts.version = 1
+    opts.macos = _macos(macos)
+    opts.flags = (1 if symbolic_params else 0) | (2 if keep_unresolved_imports else 0)
+    if params:
+        flat = []
+        for k, v in params.items():
+            flat += [_ffi.text(k)[0], _ffi.text(v)[0]]
+        arr = (c_char_p * len(flat))(*flat)
+        keep.append(arr)
+        opts.params = ctypes.cast(arr, ctypes.POINTER(c_char_p))
+        opts.nparams = len(params)
+    if import_dirs is not None or search_imports:
+        dirs = [os.fsencode(d) for d in (import_dirs or [])]
+        arr = (c_char_p * max(len(dirs), 1))(*dirs)
+        payload = _ffi.sbp_import_dirs(ctypes.cast(arr, ctypes.POINTER(c_char_p)), len(dirs))
+        keep += [arr, payload]
+        opts.import_ = ctypes.cast(lib().sbp_import_search, _ffi.SBP_IMPORT_FN)
+        opts.import_payload = ctypes.cast(ctypes.pointer(payload), ctypes.c_void_p)
+    return opts
+
+
 def _serialize_options(compact, comments, split, split_limit):
     flags = (1 if compact else 0) | (0 if comments else 2) | (0 if split else 4)
     return _ffi.sbp_serialize_options(1, flags, split_limit or 65535)
@@ -652,30 +677,16 @@ class Profile:
 
     @classmethod
     def from_text(cls, text, file=None, params=None, import_dirs=None, symbolic_params=False,
-                  keep_unresolved_imports=False):
+                  keep_unresolved_imports=False, macos=None):
         """Evaluates SBPL text. params: a dict of (param "NAME") values; import_dirs:
-        directories searched by (import "x.sb") (then the importing file's directory)."""
+        directories searched by (import "x.sb") (then the importing file's directory);
+        macos: the version whose operation and filter names are bound ("14.4"; None: every
+        name some version has)."""
         fn = _require("sbp_profile_read")
         b, n = _ffi.text(text)
         keep = []
-        opts = _ffi.sbp_read_options()
-        opts.version = 1
-        opts.flags = (1 if symbolic_params else 0) | (2 if keep_unresolved_imports else 0)
-        if params:
-            flat = []
-            for k, v in params.items():
-                flat += [_ffi.text(k)[0], _ffi.text(v)[0]]
-            arr = (c_char_p * len(flat))(*flat)
-            keep.append(arr)
-            opts.params = ctypes.cast(arr, ctypes.POINTER(c_char_p))
-            opts.nparams = len(params)
-        if import_dirs is not None or file is not None:
-            dirs = [os.fsencode(d) for d in (import_dirs or [])]
-            arr = (c_char_p * max(len(dirs), 1))(*dirs)
-            payload = _ffi.sbp_import_dirs(ctypes.cast(arr, ctypes.POINTER(c_char_p)), len(dirs))
-            keep += [arr, payload]
-            opts.import_ = ctypes.cast(lib().sbp_import_search, _ffi.SBP_IMPORT_FN)
-            opts.import_payload = ctypes.cast(ctypes.pointer(payload), ctypes.c_void_p)
+        opts = _read_options(keep, params, import_dirs, file is not None, symbolic_params,
+                             keep_unresolved_imports, macos)
         ptr, err = _ffi.ProfileP(), _ffi.sbp_error()
         fname = None if file is None else os.fsencode(file)
         _check(fn(byref(ptr), b, n, fname, byref(opts), None, byref(err)), err)
@@ -907,6 +918,14 @@ class Profile:
         rc = fn(self._ptr, _action(action), *_ffi.text(operation), fb, fn_, vb, vn, byref(err))
         return _assert_result(rc, err)
 
+    def lint(self, macos=None, notes=True):
+        """The profile checks of the linter on this profile: a list of Diagnostic."""
+        fn = _require("sbp_lint_profile")
+        opts = _ffi.sbp_lint_options(1, _macos(macos), 0 if notes else 1, None)
+        out, err = _ffi.LintP(), _ffi.sbp_error()
+        _check(fn(self._ptr, byref(opts), byref(out), byref(err)), err)
+        return _diagnostics(out)
+
     def rules_mentioning(self, value):
         """Lines `FILE:LINE:COL: (rule)` for each rule with a filter value of that text."""
         fn = _require("sbp_profile_rules_mentioning")
@@ -915,6 +934,80 @@ class Profile:
         out = _ffi.take_buf(buf)
         _check(rc, err)
         return out.splitlines()
+
+
+Diagnostic = namedtuple("Diagnostic", "code severity message fix position")
+Diagnostic.__doc__ = """A lint diagnostic: a stable code ("shadowed-rule", ...), a severity ("note",
+"warning", "error"), a message, a suggested fix (or None) and a Position (or None)."""
+Diagnostic.__str__ = lambda d: (f"{str(d.position) + ': ' if d.position else ''}{d.severity}: "
+                                f"{d.message} [{d.code}]")
+
+
+class LintResult(list):
+    """The diagnostics of a lint run (a list of Diagnostic); `evaluated` tells whether the
+    text read and evaluated as libsandbox would take it."""
+
+    evaluated = True
+
+    def at_least(self, severity):
+        order = {"note": 1, "warning": 2, "error": 3}
+        return [d for d in self if order.get(d.severity, 0) >= order[severity]]
+
+
+def _diagnostics(res):
+    L = lib()
+    try:
+        out = LintResult()
+        out.evaluated = bool(L.sbp_lint_evaluated(res))
+        for i in range(L.sbp_lint_count(res)):
+            f, line, col = c_char_p(), c_uint32(), c_uint32()
+            L.sbp_lint_position(res, i, byref(f), byref(line), byref(col))
+            pos = None
+            if line.value:
+                pos = Position(f.value.decode("utf-8", "replace") if f.value else None,
+                               line.value, col.value)
+            fix = L.sbp_lint_fix(res, i)
+            out.append(Diagnostic(
+                L.sbp_lint_code(res, i).decode(),
+                L.sbp_lint_severity_name(L.sbp_lint_severity(res, i)).decode(),
+                L.sbp_lint_message(res, i).decode("utf-8", "replace"),
+                None if fix is None else fix.decode("utf-8", "replace"), pos))
+        return out
+    finally:
+        L.sbp_lint_result_free(res)
+
+
+def lint(text, file=None, macos=None, notes=True, params=None, import_dirs=None):
+    """Lints SBPL text: a LintResult (a list of Diagnostic). Unreadable text is not an
+    exception: it gives a syntax-error or eval-error diagnostic. Without params and
+    import_dirs, parameters stay symbolic and unresolved imports are kept."""
+    fn = _require("sbp_lint_text")
+    b, n = _ffi.text(text)
+    keep = []
+    ro = None
+    if params is not None or import_dirs is not None:
+        ro = _read_options(keep, params, import_dirs, True, True, True)
+    opts = _ffi.sbp_lint_options(1, _macos(macos), 0 if notes else 1,
+                                 None if ro is None else ctypes.pointer(ro))
+    out, err = _ffi.LintP(), _ffi.sbp_error()
+    fname = None if file is None else os.fsencode(file)
+    _check(fn(b, n, fname, byref(opts), None, byref(out), byref(err)), err)
+    return _diagnostics(out)
+
+
+def lint_file(path, **kw):
+    """lint() on a file's text."""
+    with open(path, "rb") as f:
+        data = f.read()
+    return lint(data, file=os.fspath(path), **kw)
+
+
+def lint_checks():
+    """The linter's checks: a list of (code, severity, summary)."""
+    L = _require("sbp_lint_check_count") and lib()
+    return [(L.sbp_lint_check_code(i).decode(),
+             L.sbp_lint_severity_name(L.sbp_lint_check_severity(i)).decode(),
+             L.sbp_lint_check_summary(i).decode()) for i in range(L.sbp_lint_check_count())]
 
 
 def read(text, **kw):

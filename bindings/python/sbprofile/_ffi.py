@@ -63,6 +63,7 @@ class sbp_read_options(Structure):
         ("max_string", c_size_t),
         ("max_import_depth", c_size_t),
         ("max_nesting", c_size_t),
+        ("macos", c_uint32),
     ]
 
 
@@ -96,11 +97,21 @@ class _sbp_decision(Structure):
     pass
 
 
+class _sbp_lint_result(Structure):
+    pass
+
+
+class sbp_lint_options(Structure):
+    _fields_ = [("version", c_uint32), ("macos", c_uint32), ("flags", c_uint32),
+                ("read", POINTER(sbp_read_options))]
+
+
 ProfileP = POINTER(_sbp_profile)
 NodeP = POINTER(_sbp_node)
 DeciderP = POINTER(_sbp_decider)
 RequestP = POINTER(_sbp_request)
 DecisionP = POINTER(_sbp_decision)
+LintP = POINTER(_sbp_lint_result)
 ErrP = POINTER(sbp_error)
 BufP = POINTER(sbp_buf)
 SizeP = POINTER(c_size_t)
@@ -231,6 +242,23 @@ _OPTIONAL_DECLS = {
     "sbp_explain": (c_int, [DeciderP, RequestP, POINTER(sbp_decide_options), BufP, ErrP]),
     # catalog.h
     "sbp_macos_version_parse": (c_int, [c_char_p, c_size_t, U32P, ErrP]),
+    # lint.h
+    "sbp_lint_text": (c_int, [c_char_p, c_size_t, c_char_p, POINTER(sbp_lint_options), c_void_p,
+                              POINTER(LintP), ErrP]),
+    "sbp_lint_profile": (c_int, [ProfileP, POINTER(sbp_lint_options), POINTER(LintP), ErrP]),
+    "sbp_lint_result_free": (None, [LintP]),
+    "sbp_lint_count": (c_size_t, [LintP]),
+    "sbp_lint_evaluated": (c_int, [LintP]),
+    "sbp_lint_code": (c_char_p, [LintP, c_size_t]),
+    "sbp_lint_severity": (c_int, [LintP, c_size_t]),
+    "sbp_lint_message": (c_char_p, [LintP, c_size_t]),
+    "sbp_lint_fix": (c_char_p, [LintP, c_size_t]),
+    "sbp_lint_position": (None, [LintP, c_size_t, POINTER(c_char_p), U32P, U32P]),
+    "sbp_lint_severity_name": (c_char_p, [c_int]),
+    "sbp_lint_check_count": (c_size_t, []),
+    "sbp_lint_check_code": (c_char_p, [c_size_t]),
+    "sbp_lint_check_severity": (c_int, [c_size_t]),
+    "sbp_lint_check_summary": (c_char_p, [c_size_t]),
     # assert.h
     "sbp_assert_decision": (c_int, [DeciderP, RequestP, c_int, ErrP]),
     "sbp_assert_has_rule": (c_int, [ProfileP, c_int, c_char_p, c_size_t, c_char_p, c_size_t,
