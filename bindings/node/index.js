@@ -695,6 +695,16 @@ class Profile {
     return assertResult(rc, err);
   }
 
+  /** The linter's profile checks on this profile: an array of diagnostics
+   *  {code, severity, message, fix, position}. opts: {macos, notes}. */
+  lint({ macos: mac = 0, notes = true } = {}) {
+    const out = [null];
+    const err = newError();
+    const o = { version: 1, macos: macos(mac), flags: notes ? 0 : 1, read: null };
+    check(need('sbp_lint_profile')(this._ptr, o, out, err), err);
+    return diagnostics(out[0]);
+  }
+
   /** Lines `FILE:LINE:COL: (rule)` for each rule with a filter value of that text. */
   rulesMentioning(value) {
     const count = [0];
@@ -716,6 +726,76 @@ class Profile {
   }
 }
 addDispose(Profile);
+
+// ---- lint ----------------------------------------------------------------------------------
+
+function diagnostics(res) {
+  const L = lib();
+  try {
+    const out = [];
+    const n = Number(L.sbp_lint_count(res));
+    for (let i = 0; i < n; i++) {
+      const f = [null];
+      const l = [0];
+      const c = [0];
+      L.sbp_lint_position(res, i, f, l, c);
+      out.push({
+        code: L.sbp_lint_code(res, i),
+        severity: L.sbp_lint_severity_name(L.sbp_lint_severity(res, i)),
+        message: L.sbp_lint_message(res, i),
+        fix: L.sbp_lint_fix(res, i),
+        position: l[0] ? { file: f[0], line: l[0], column: c[0] } : null,
+      });
+    }
+    // Whether the text read and evaluated as libsandbox would take it.
+    Object.defineProperty(out, 'evaluated', { value: L.sbp_lint_evaluated(res) === 1 });
+    return out;
+  } finally {
+    L.sbp_lint_result_free(res);
+  }
+}
+
+/** Lints SBPL text: an array of diagnostics {code, severity ('note', 'warning', 'error'),
+ *  message, fix (or null), position (or null)}, with an `evaluated` property. Unreadable
+ *  text gives a syntax-error or eval-error diagnostic, not an exception. opts: {file, macos,
+ *  notes, params, importDirs}; without params and importDirs, parameters stay symbolic and
+ *  unresolved imports are kept. */
+function lint(src, opts = {}) {
+  const fn = need('sbp_lint_text');
+  const keep = [];
+  let ro = null;
+  if (opts.params !== undefined || opts.importDirs !== undefined) {
+    ro = readOptions({ ...opts, file: '', symbolicParams: true, keepUnresolvedImports: true }, keep);
+  }
+  const o = { version: 1, macos: macos(opts.macos), flags: opts.notes === false ? 1 : 0, read: ro };
+  const out = [null];
+  const err = newError();
+  const t = text(src, 'text');
+  let rc;
+  try {
+    rc = fn(t[0], t[1], opts.file === undefined ? null : String(opts.file), o, null, out, err);
+  } finally {
+    keep.forEach((k) => ffi.koffi.free(k));
+  }
+  check(rc, err);
+  return diagnostics(out[0]);
+}
+
+/** The linter's checks: [{code, severity, summary}]. */
+function lintChecks() {
+  const L = lib();
+  need('sbp_lint_check_count');
+  const out = [];
+  const n = Number(L.sbp_lint_check_count());
+  for (let i = 0; i < n; i++) {
+    out.push({
+      code: L.sbp_lint_check_code(i),
+      severity: L.sbp_lint_severity_name(L.sbp_lint_check_severity(i)),
+      summary: L.sbp_lint_check_summary(i),
+    });
+  }
+  return out;
+}
 
 function assertResult(rc, err) {
   if (rc === -7) throw new ProfileAssertionError(err.message, err);
@@ -937,4 +1017,7 @@ module.exports = {
   libraryPath,
   read: (src, opts) => Profile.fromText(src, opts),
   readFile: (path, opts) => Profile.fromFile(path, opts),
+  lint,
+  lintFile: (path, opts = {}) => lint(fs.readFileSync(path), { ...opts, file: String(path) }),
+  lintChecks,
 };

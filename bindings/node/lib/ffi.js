@@ -89,7 +89,10 @@ types.sbp_import_dirs = koffi.struct('sbp_import_dirs', { dirs: 'const char **',
 types.sbp_decide_options = koffi.struct('sbp_decide_options', {
   version: 'uint32_t', flags: 'uint32_t', macos: 'uint32_t', unknown_policy: 'int',
 });
-for (const name of ['sbp_profile', 'sbp_node', 'sbp_decider', 'sbp_request', 'sbp_decision']) {
+types.sbp_lint_options = koffi.struct('sbp_lint_options', {
+  version: 'uint32_t', macos: 'uint32_t', flags: 'uint32_t', read: 'const sbp_read_options *',
+});
+for (const name of ['sbp_profile', 'sbp_node', 'sbp_decider', 'sbp_request', 'sbp_decision', 'sbp_lint_result']) {
   koffi.pointer(name, koffi.opaque());
 }
 
@@ -193,6 +196,22 @@ const OPTIONAL_DECLS = [
   'int sbp_decision_describe(sbp_decision *d, sbp_buf *out, _Inout_ sbp_error *err)',
   'const char *sbp_decision_flag_name(uint32_t flag)',
   'int sbp_explain(sbp_decider *d, sbp_request *r, const sbp_decide_options *options, sbp_buf *out, _Inout_ sbp_error *err)',
+  // lint.h
+  'int sbp_lint_text(const char *text, size_t len, const char *file, const sbp_lint_options *opts, void *alloc, _Out_ sbp_lint_result **out, _Inout_ sbp_error *err)',
+  'int sbp_lint_profile(sbp_profile *p, const sbp_lint_options *opts, _Out_ sbp_lint_result **out, _Inout_ sbp_error *err)',
+  'void sbp_lint_result_free(sbp_lint_result *result)',
+  'size_t sbp_lint_count(sbp_lint_result *result)',
+  'int sbp_lint_evaluated(sbp_lint_result *result)',
+  'const char *sbp_lint_code(sbp_lint_result *result, size_t i)',
+  'int sbp_lint_severity(sbp_lint_result *result, size_t i)',
+  'const char *sbp_lint_message(sbp_lint_result *result, size_t i)',
+  'const char *sbp_lint_fix(sbp_lint_result *result, size_t i)',
+  'void sbp_lint_position(sbp_lint_result *result, size_t i, _Out_ const char **file, _Out_ uint32_t *line, _Out_ uint32_t *column)',
+  'const char *sbp_lint_severity_name(int severity)',
+  'size_t sbp_lint_check_count()',
+  'const char *sbp_lint_check_code(size_t i)',
+  'int sbp_lint_check_severity(size_t i)',
+  'const char *sbp_lint_check_summary(size_t i)',
   // assert.h
   'int sbp_assert_decision(sbp_decider *d, sbp_request *r, int expected, _Inout_ sbp_error *err)',
   'int sbp_assert_has_rule(sbp_profile *p, int action, const char *op, size_t op_len, const char *filter, size_t filter_len, const char *value, size_t value_len, _Inout_ sbp_error *err)',

@@ -331,6 +331,62 @@ describe('decisions', { skip: SKIP }, () => {
   }));
 });
 
+const LINTED = [
+  '(version 1)',
+  '(deny default)',
+  '(allow file-read* (subpath "/usr/lib"))',
+  '(allow file-read* (subpath "/usr/lib"))',
+  '(allow mach-lookup)',
+  '',
+].join('\n');
+
+const NO_LINT = SKIP || (!require('../lib/ffi.js').lib().sbp_lint_text
+  && 'the library has no linter (include/sbprofile/lint.h)');
+
+describe('lint', { skip: NO_LINT }, () => {
+  test('text', () => {
+    const r = sbp.lint(LINTED, { file: 'l.sb' });
+    assert.equal(r.evaluated, true);
+    assert.deepEqual(r.map((d) => [d.code, d.severity, d.position]), [
+      ['duplicate-rule', 'warning', { file: 'l.sb', line: 4, column: 1 }],
+      ['broad-grant', 'note', { file: 'l.sb', line: 5, column: 1 }],
+    ]);
+    assert.equal(r[0].message, 'duplicate rule: it repeats the rule at l.sb:3:1');
+    assert.deepEqual(sbp.lint(LINTED, { notes: false }).map((d) => d.code), ['duplicate-rule']);
+  });
+
+  test('unreadable text is a diagnostic', () => {
+    const r = sbp.lint('(allow foo', { file: 'b.sb' });
+    assert.equal(r.evaluated, false);
+    assert.deepEqual([...r], [{
+      code: 'syntax-error', severity: 'error', message: "syntax error: expecting ')'", fix: null,
+      position: { file: 'b.sb', line: 1, column: 1 },
+    }]);
+  });
+
+  test('params and fixes', () => {
+    const src = '(version 1)\n(deny default)\n(allow file-read* (subpath (param "H")))\n';
+    assert.deepEqual([...sbp.lint(src)], []);
+    const [d, ...rest] = sbp.lint(src, { params: { H: '/tmp/../x' } });
+    assert.equal(rest.length, 0);
+    assert.deepEqual([d.code, d.fix, d.position.line], ['unnormalized-path', '"/x"', 3]);
+  });
+
+  test('built profile', () => using(new sbp.Profile({ version: 1 }), (p) => {
+    p.addDefault('deny');
+    p.allow('mach-lookup');
+    p.allow('mach-lookup');
+    const r = p.lint({ notes: false });
+    assert.deepEqual(r.map((d) => [d.code, d.position]), [['duplicate-rule', null]]);
+  }));
+
+  test('checks', () => {
+    const checks = sbp.lintChecks();
+    assert.deepEqual(checks[0], { code: 'syntax-error', severity: 'error', summary: 'the text does not read as SBPL' });
+    assert.ok(checks.some((c) => c.code === 'shadowed-rule'));
+  });
+});
+
 describe('ownership', { skip: SKIP }, () => {
   test('close is idempotent and guards every use', () => {
     const p = configdProfile();

@@ -326,6 +326,60 @@ class TestDecisions(unittest.TestCase):
                 p.decider(macos="fourteen")
 
 
+LINTED = textwrap.dedent("""\
+    (version 1)
+    (deny default)
+    (allow file-read* (subpath "/usr/lib"))
+    (allow file-read* (subpath "/usr/lib"))
+    (allow mach-lookup)
+""")
+
+
+class TestLint(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not sbprofile.lib().has("sbp_lint_text"):
+            raise unittest.SkipTest("the library has no linter (include/sbprofile/lint.h)")
+
+    def test_text(self):
+        r = sbprofile.lint(LINTED, file="l.sb")
+        self.assertTrue(r.evaluated)
+        self.assertEqual([(d.code, d.severity, d.position) for d in r], [
+            ("duplicate-rule", "warning", sbprofile.Position("l.sb", 4, 1)),
+            ("broad-grant", "note", sbprofile.Position("l.sb", 5, 1))])
+        self.assertEqual(str(r[0]), "l.sb:4:1: warning: duplicate rule: it repeats the rule at "
+                         "l.sb:3:1 [duplicate-rule]")
+        self.assertEqual([d.code for d in r.at_least("warning")], ["duplicate-rule"])
+        self.assertEqual([d.code for d in sbprofile.lint(LINTED, notes=False)],
+                         ["duplicate-rule"])
+
+    def test_unreadable_text_is_a_diagnostic(self):
+        r = sbprofile.lint("(allow foo", file="b.sb")
+        self.assertFalse(r.evaluated)
+        self.assertEqual(r, [sbprofile.Diagnostic("syntax-error", "error",
+                                                  "syntax error: expecting ')'", None,
+                                                  sbprofile.Position("b.sb", 1, 1))])
+
+    def test_params_and_fixes(self):
+        text = '(version 1)\n(deny default)\n(allow file-read* (subpath (param "H")))\n'
+        self.assertEqual(sbprofile.lint(text), [])  # symbolic parameter: nothing to say
+        (d,) = sbprofile.lint(text, params={"H": "/tmp/../x"})
+        self.assertEqual((d.code, d.fix, d.position.line), ("unnormalized-path", '"/x"', 3))
+
+    def test_built_profile(self):
+        with sbprofile.Profile(version=1) as p:
+            p.add_default("deny")
+            p.allow("mach-lookup")
+            p.allow("mach-lookup")
+            (d,) = p.lint(notes=False)
+            self.assertEqual((d.code, d.position), ("duplicate-rule", None))
+
+    def test_checks(self):
+        checks = sbprofile.lint_checks()
+        self.assertEqual(checks[0], ("syntax-error", "error", "the text does not read as SBPL"))
+        self.assertIn("shadowed-rule", [c[0] for c in checks])
+
+
 class TestOwnership(unittest.TestCase):
     def test_close_is_idempotent_and_guards_use(self):
         p = configd_profile()
