@@ -1146,6 +1146,7 @@ class Decider:
             self._get_profile = lambda: profile
         self._h = _Handle()
         self._gen = None
+        self._closed = False
         self._opts = _ffi.sbp_decide_options(1, 1 if canonical_paths else 0, _macos(macos),
                                              _lookup(_UNKNOWN_POLICY, "unknown", unknown))
         profile._ptr  # closed profile: ValueError
@@ -1165,10 +1166,10 @@ class Decider:
     @property
     def _ptr(self):
         self._profile._ptr
-        if self._gen != self._profile._gen:
-            self._compile()
-        if not self._h.ptr:
+        if self._closed:
             raise ValueError("the decider is closed")
+        if self._gen != self._profile._gen or not self._h.ptr:
+            self._compile()
         return self._h.ptr
 
     @property
@@ -1180,6 +1181,7 @@ class Decider:
         return self._profile
 
     def close(self):
+        self._closed = True
         h = self._h
         if h.ptr:
             lib().sbp_decider_free(h.ptr)

@@ -378,4 +378,4 @@ def borrowed(ptr, length):
     return ctypes.string_at(ptr, length).decode("utf-8", "replace")
 
 
-__all__ = ["lib", "sbp_error", "sbp_buf", "LibraryNotFound", "c_char"]
+__all__ = ["lib", "sbp_error", "sbp_buf", "LibraryNotFound"]

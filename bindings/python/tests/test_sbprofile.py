@@ -322,6 +322,10 @@ class TestDecisions(unittest.TestCase):
         with configd_profile() as p:
             with p.decider(macos="10.15", canonical_paths=True) as d:
                 self.assertTrue(d.check("mach-lookup", CONFIGD).allowed)
+            d = p.decider()
+            d.close()
+            with self.assertRaisesRegex(ValueError, "the decider is closed"):
+                d.check("mach-lookup", CONFIGD)
             with self.assertRaises(sbprofile.SBPLSyntaxError):
                 p.decider(macos="fourteen")
 
