@@ -385,6 +385,12 @@ class TestLint(unittest.TestCase):
 
 
 class TestOwnership(unittest.TestCase):
+    def test_with_closes(self):
+        with configd_profile() as p:
+            self.assertFalse(p.closed)
+        self.assertTrue(p.closed)
+        self.assertEqual(repr(p), "<sbprofile.Profile closed>")
+
     def test_close_is_idempotent_and_guards_use(self):
         p = configd_profile()
         rule = p.rules[1]
