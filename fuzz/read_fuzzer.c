@@ -21,6 +21,38 @@ static void fail(const char *what, const char *text, size_t len) {
   abort();
 }
 
+/* Comments in a chain and below it, with a checksum of their texts without trailing
+ * blanks (which the formatter drops). Depth is bounded by the read limit. */
+static void comments(const sbp__datum *d, size_t *count, uint64_t *sum) {
+  const sbp__datum *stack[256];
+  size_t n = 0;
+  for (;;) {
+    if (d == NULL) {
+      if (n == 0) return;
+      d = stack[--n];
+      continue;
+    }
+    if (d->type == SBP__D_COMMENT) {
+      size_t len = d->len;
+      while (len > 0 && (d->text[len - 1] == ' ' || d->text[len - 1] == '\t' ||
+                         d->text[len - 1] == '\r' || d->text[len - 1] == '\v' ||
+                         d->text[len - 1] == '\f'))
+        len--;
+      uint64_t h = 1469598103934665603u;
+      for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)d->text[i]) * 1099511628211u;
+      (*count)++;
+      *sum += h;
+    }
+    if ((d->type == SBP__D_LIST || d->type == SBP__D_VECTOR) && d->first != NULL) {
+      if (n == sizeof(stack) / sizeof(stack[0])) abort();
+      stack[n++] = d->next;
+      d = d->first;
+    } else {
+      d = d->next;
+    }
+  }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *text = (const char *)data;
   const sbp_alloc *alloc = sbp_alloc_default();
@@ -60,8 +92,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   int rf = sbp_format(text, size, "fuzz.sb", &opts, alloc, &once, &e3);
   if (rf == SBP_E_NOMEM) goto done_fmt;
   if (rf != SBP_OK) fail("reads but does not format", text, size);
-  if (sbp__read(&b, once.ptr, once.len, "out.sb", 0, NULL, &again, &e3) != SBP_OK)
+  sbp__read_limits lim2 = {200, 0, 0}; /* the depth the input had; no datum limit */
+  if (sbp__read(&b, once.ptr, once.len, "out.sb", SBP__READ_COMMENTS, &lim2, &again, &e3) !=
+      SBP_OK)
     fail("the formatted text does not read", once.ptr, once.len);
+  if (r2 == SBP_OK) {
+    size_t n1 = 0, n2 = 0;
+    uint64_t s1 = 0, s2 = 0;
+    comments(commented, &n1, &s1);
+    comments(again, &n2, &s2);
+    if (n1 != n2 || s1 != s2) fail("formatting lost, merged or changed comments", once.ptr, once.len);
+  }
   if (sbp__datum_equal(alloc, plain, again, &eq) != SBP_OK) goto done_fmt;
   if (!eq) fail("formatting changed the datums", once.ptr, once.len);
   rf = sbp_format(once.ptr, once.len, "out.sb", &opts, alloc, &twice, &e3);

@@ -27,7 +27,9 @@
 #include "sbprofile/common.h"
 #include "sbprofile/profile.h"
 #include "sbprofile/iter.h"
+#include "sbprofile/build.h"
 #include "sbprofile/regex.h"
+#include "sbprofile/build.h"
 #include "sbprofile/read.h"
 #include "sbprofile/serialize.h"
 #include "sbprofile/decide.h"
@@ -35,5 +37,8 @@
 #include "sbprofile/build.h"
 #include "sbprofile/format.h"
 #include "sbprofile/catalog.h"
+#include "sbprofile/regex.h"
+#include "sbprofile/format.h"
+#include "sbprofile/lint.h"
 
 #endif /* SBPROFILE_H */

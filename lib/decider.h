@@ -95,4 +95,184 @@ int sbp__rule_where(sbp_buf *buf, const sbp_alloc *a, const sbp_node *rule);
 const sbp_alloc *sbp__decider_alloc(const sbp_decider *d);
 uint32_t sbp__decider_macos(const sbp_decider *d);
 
+/* ---- the compiled form, shared by decider.c (building) and decide.c (deciding) ---------- */
+/* Decider internals: dz_ names are private to decider.c and decide.c. */
+
+#include <string.h>
+
+#include "node.h"
+#include "regex.h"
+
+/* ---- the compiled form ------------------------------------------------------------------ */
+
+typedef struct dz_rule {
+  const sbp_node *node;
+  uint8_t action;
+  uint8_t braces;   /* uses a regex with {m,n} */
+  uint8_t longstr;  /* has a string of 256 bytes or more */
+  uint8_t unknown;  /* names a filter the catalog does not know */
+} dz_rule;
+
+typedef struct dz_entry {
+  uint32_t rule;
+  const sbp_node *filter; /* a top-level filter of the rule */
+} dz_entry;
+
+#define DZ_LENS 1024u
+typedef struct dz_slot {
+  uint32_t attr;                 /* attribute id */
+  uint8_t has[5];                /* per kind (K_EXACT ... K_RE): any value */
+  uint8_t longv[5];              /* per kind: a value of DZ_LENS bytes or more */
+  uint8_t lens[5][DZ_LENS / 8];  /* per kind: a bit per value length below DZ_LENS */
+  int64_t max_idx[3];            /* per action: the last rule indexed here */
+} dz_slot;
+
+/* Could a value of that kind and length be in the slot? (skips most hash probes) */
+static inline int slot_has_len(const dz_slot *s, int kind, size_t len) {
+  if (len >= DZ_LENS) return s->longv[kind];
+  return (s->lens[kind][len >> 3] >> (len & 7)) & 1u;
+}
+
+typedef struct dz_bucket {
+  const char *op;
+  size_t op_len;
+  int64_t last_unf[3];   /* per action: last unfiltered rule */
+  int64_t last_unf_any;
+  dz_slot *slots;
+  size_t nslots, cslots;
+  dz_entry *gen;         /* rules that are not indexed, ascending */
+  size_t ngen, cgen;
+} dz_bucket;
+
+enum { K_EXACT = 1, K_PREFIX = 2, K_SUBPATH = 3, K_RE = 4 };
+
+typedef struct dz_key {
+  uint64_t hash;
+  const char *s;
+  size_t len;
+  uint32_t bucket;
+  uint32_t attr;
+  uint8_t kind;
+  uint32_t group; /* K_RE: index into the decider's regex groups */
+  int64_t rule;   /* the last rule with this key; -1 marks an empty cell */
+} dz_key;
+
+/* Anchored regexes indexed by their literal prefix: one group per (bucket, attr, prefix). */
+typedef struct dz_reent {
+  uint32_t rule;
+  const sbp_node *value;
+} dz_reent;
+
+typedef struct dz_group {
+  char *prefix;
+  size_t len;
+  dz_reent *e; /* ascending rule order */
+  size_t n, cap;
+} dz_group;
+
+typedef struct dz_re {
+  const sbp_node *value;
+  sbp__regex *re;
+} dz_re;
+
+typedef struct dz_opcell {
+  uint64_t hash;
+  uint32_t bucket; /* UINT32_MAX: empty */
+} dz_opcell;
+
+struct sbp_decider {
+  sbp_alloc alloc;
+  const sbp_profile *profile;
+  sbp_decide_options opt;
+  uint32_t macos;
+  dz_rule *rules;
+  size_t nrules;
+  dz_bucket *buckets;
+  size_t nbuckets, cbuckets;
+  dz_opcell *ops;       /* open addressing on op names */
+  size_t ops_cap;
+  dz_key *keys;         /* open addressing */
+  size_t keys_cap, nkeys;
+  uint64_t *bloom;      /* one bit per (key hash >> 24) & bloom_mask: most misses skip the table */
+  uint64_t bloom_mask;
+  dz_re *res;           /* open addressing on value node pointers */
+  size_t res_cap, nres;
+  dz_group *groups;     /* anchored regexes by literal prefix */
+  size_t ngroups, cgroups;
+  const char **extra;   /* interned attribute names beyond sbp_attr */
+  size_t nextra, cextra;
+  size_t max_depth;     /* deepest filter nesting */
+  uint64_t id;          /* unique per decider made in this process: keys requests' memos */
+};
+
+
+/* The base filter names of the sbp_attr values. */
+extern const char *const sbp__dz_attr_names[SBP__ATTR_KNOWN_COUNT];
+
+/* ---- hashing ---------------------------------------------------------------------------- */
+
+#define FNV_OFF 1469598103934665603ull
+#define FNV_PRIME 1099511628211ull
+
+static inline uint64_t fnv_step(uint64_t h, unsigned char c) { return (h ^ c) * FNV_PRIME; }
+static inline uint64_t fnv(const char *s, size_t len) {
+  uint64_t h = FNV_OFF;
+  for (size_t i = 0; i < len; i++) h = fnv_step(h, (unsigned char)s[i]);
+  return h;
+}
+static inline uint64_t mix(uint64_t h, uint32_t bucket, uint32_t attr, uint8_t kind) {
+  h ^= ((uint64_t)bucket << 20) ^ ((uint64_t)attr << 8) ^ kind;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
+
+static inline int64_t find_bucket(const sbp_decider *d, const char *op, size_t len) {
+  if (d->ops_cap == 0) return -1;
+  uint64_t h = fnv(op, len);
+  size_t j = (size_t)h & (d->ops_cap - 1);
+  while (d->ops[j].bucket != UINT32_MAX) {
+    const dz_bucket *b = &d->buckets[d->ops[j].bucket];
+    if (d->ops[j].hash == h && b->op_len == len && memcmp(b->op, op, len) == 0)
+      return d->ops[j].bucket;
+    j = (j + 1) & (d->ops_cap - 1);
+  }
+  return -1;
+}
+
+static inline const dz_key *find_cell(const sbp_decider *d, uint64_t strhash, uint32_t bucket,
+                              uint32_t attr, uint8_t kind, const char *s, size_t len) {
+  uint64_t h = mix(strhash, bucket, attr, kind);
+  if (d->bloom != NULL) {
+    uint64_t bit = (h >> 24) & d->bloom_mask;
+    if (!((d->bloom[bit >> 6] >> (bit & 63)) & 1u)) return NULL;
+  }
+  size_t j = (size_t)h & (d->keys_cap - 1);
+  while (d->keys[j].rule >= 0) {
+    const dz_key *k = &d->keys[j];
+    if (k->hash == h && k->bucket == bucket && k->attr == attr && k->kind == kind &&
+        k->len == len && memcmp(k->s, s, len) == 0)
+      return k;
+    j = (j + 1) & (d->keys_cap - 1);
+  }
+  return NULL;
+}
+
+static inline int64_t find_key(const sbp_decider *d, uint64_t strhash, uint32_t bucket, uint32_t attr,
+                        uint8_t kind, const char *s, size_t len) {
+  const dz_key *k = find_cell(d, strhash, bucket, attr, kind, s, len);
+  return k ? k->rule : -1;
+}
+
+static inline const sbp__regex *find_re(const sbp_decider *d, const sbp_node *value) {
+  if (d->res_cap == 0) return NULL;
+  size_t j = ((uintptr_t)value >> 4) & (d->res_cap - 1);
+  while (d->res[j].value != NULL) {
+    if (d->res[j].value == value) return d->res[j].re;
+    j = (j + 1) & (d->res_cap - 1);
+  }
+  return NULL;
+}
+
 #endif

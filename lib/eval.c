@@ -183,7 +183,11 @@ int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
   ev->flags = o->flags;
   ev->max_steps = o->max_steps ? o->max_steps : 10000000u;
   ev->max_depth = o->max_depth ? o->max_depth : 100000u;
-  ev->max_memory = o->max_memory ? o->max_memory : ((size_t)64 << 20);
+  /* Without a caller's limit, memory is allowed a fixed base plus an allowance per byte of
+   * text read (sbp__eval_parse adds it): the evaluator keeps every cell it makes, so a large
+   * declarative profile needs memory in proportion to its size, while a small hostile text
+   * still stops at the base. */
+  ev->max_memory = o->max_memory ? o->max_memory : SBP__EVAL_MEMORY_BASE;
   ev->max_rules = o->max_rules ? o->max_rules : 1000000u;
   ev->max_string = o->max_string ? o->max_string : ((size_t)1 << 20);
   ev->max_import_depth = o->max_import_depth ? o->max_import_depth : 16u;
@@ -1016,10 +1020,9 @@ static int special(sbp__eval *ev, mstate *m, int sf, cell *form, env *e) {
       f->b = rest;    /* (specs test . body) */
       f->x = 0;       /* phase 0: inits */
       f->c = NULL;
+      f->outer = e; /* inits and the loop's fresh environments hang off the outer one */
       ev->value = NULL;
       m->eval = 0;
-      /* inits are evaluated in the outer env: keep it in d via a tiny trick */
-      f->d = (cell *)(void *)e;
       return SBP_OK;
     }
     default:
@@ -1390,7 +1393,7 @@ static int ret(sbp__eval *ev, mstate *m) {
     case F_DO: {
       /* phase 0: evaluating inits (f->a remaining specs, values into env f->e);
        * phase 1: evaluating the test; phase 2: body done, evaluating steps. */
-      env *outer = (env *)(void *)f->d;
+      env *outer = f->outer;
       if (f->x == 0) {
         if (v != NULL) {
           if ((rc = env_define(ev, f->e, CAR(CAR(f->a)), v)) != 0) return rc;
@@ -1567,6 +1570,11 @@ int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *fil
   sbp__datum *d = NULL;
   sbp__arena ra;
   *out = NULL;
+  if (ev->opts->max_memory == 0) {
+    size_t extra = len > SIZE_MAX / SBP__EVAL_MEMORY_PER_BYTE ? SIZE_MAX
+                                                             : len * SBP__EVAL_MEMORY_PER_BYTE;
+    ev->max_memory = extra > SIZE_MAX - ev->max_memory ? SIZE_MAX : ev->max_memory + extra;
+  }
   /* the file name must outlive the reader's arena: keep a copy in ours */
   const char *f = NULL;
   if (file != NULL) {

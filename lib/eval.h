@@ -57,6 +57,7 @@ typedef struct frame {
   const char *file;
   cell *a, *b, *c, *d, *g;
   env *e;
+  env *outer; /* F_DO: the environment around the loop */
 } frame;
 
 /* Context entries of with-filter / with-modifier / with-operations. */
@@ -170,5 +171,9 @@ int sbp__prim_require_entitlement(sbp__eval *ev, cell *args, size_t argc);
 /* ---- eval_read.c ---- */
 /* Resolves and pushes an import; called by the machine for (import "x"). */
 int sbp__eval_import(sbp__eval *ev, cell *arg, cell **forms, const char **file);
+
+/* The default memory limit: a base, plus this much for every byte of profile text read. */
+#define SBP__EVAL_MEMORY_BASE ((size_t)64 << 20)
+#define SBP__EVAL_MEMORY_PER_BYTE ((size_t)64)
 
 #endif

@@ -159,11 +159,19 @@ static int p_list(sbp__eval *ev, cell *a, size_t n) {
   return SBP_OK;
 }
 static int p_list_star(sbp__eval *ev, cell *a, size_t n) {
-  if (n == 1) RET(ev, ARG1(a));
-  cell *p = a;
-  while (CDR(CDR(p))->type == T_PAIR) p = CDR(p);
-  CDR(p) = CAR(CDR(p));
-  RET(ev, a);
+  (void)n;
+  /* copies: the argument list may share its tail with a list of the profile (apply) */
+  cell *rev = ev->nil, *p = a;
+  for (; CDR(p)->type == T_PAIR; p = CDR(p))
+    if ((rev = sbp__eval_cons(ev, CAR(p), rev)) == NULL) return FAIL_CODE(ev);
+  cell *r = CAR(p);
+  while (rev->type == T_PAIR) {
+    cell *next = CDR(rev);
+    CDR(rev) = r;
+    r = rev;
+    rev = next;
+  }
+  RET(ev, r);
 }
 static int p_length(sbp__eval *ev, cell *a, size_t n) {
   (void)n;

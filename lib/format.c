@@ -71,6 +71,7 @@ static const sbp__datum *cdr_of(const sbp__datum *l) {
 typedef struct mframe {
   sbp__datum *l;
   sbp__datum *next;
+  const sbp__datum *cdr;
   size_t w;
   uint32_t idx;
 } mframe;
@@ -83,6 +84,7 @@ static int measure(fmt *f, sbp__datum *top) {
     if (!is_container(t)) continue;
     st[0].l = t;
     st[0].next = t->first;
+    st[0].cdr = cdr_of(t);
     st[0].idx = 0;
     st[0].w = 0;
     n = 1;
@@ -106,7 +108,9 @@ static int measure(fmt *f, sbp__datum *top) {
       uint32_t idx = m->idx++;
       if (quote && idx == 0) continue; /* the word `quote` is not printed */
       if (!quote && idx > 0) m->w = sat_add(m->w, 1);
-      if (c->type == SBP__D_COMMENT || (!quote && idx > 0 && (c->flags & SBP__DF_BLANK_BEFORE))) {
+      /* a blank line before a dotted list's cdr is not kept: it would stand before the dot */
+      if (c->type == SBP__D_COMMENT ||
+          (!quote && idx > 0 && c != m->cdr && (c->flags & SBP__DF_BLANK_BEFORE))) {
         m->w = WIDE;
         if (c->type == SBP__D_COMMENT) continue;
       }
@@ -123,6 +127,7 @@ static int measure(fmt *f, sbp__datum *top) {
         }
         st[n].l = c;
         st[n].next = c->first;
+        st[n].cdr = cdr_of(c);
         st[n].idx = 0;
         st[n].w = 0;
         n++;
@@ -288,9 +293,11 @@ static int print_all(fmt *f, const sbp__datum *top) {
       continue;
     }
     int top_level = p->l == NULL;
-    int blank = idx > 0 && (c->flags & SBP__DF_BLANK_BEFORE);
+    int blank = idx > 0 && c != p->cdr && (c->flags & SBP__DF_BLANK_BEFORE);
     if (c->type == SBP__D_COMMENT) {
-      if (!(c->flags & SBP__DF_OWN_LINE) && !f->at_line_start) {
+      /* A trailing comment stays on its line, unless a comment already ends that line (two
+       * quote marks with a comment after each, for example): the two would merge. */
+      if (!(c->flags & SBP__DF_OWN_LINE) && !f->at_line_start && !p->need_nl) {
         put(f, " ", 1);
       } else if (!(top_level && idx == 0)) {
         newline(f, blank, p->ind);

@@ -1,5 +1,6 @@
-/* Apple's SBPL regex dialect: a parser that compiles straight to an NFA program, and a
- * Pike-VM style simulation over sparse state sets.
+/* Apple's SBPL regex dialect: a parser that compiles straight to an NFA program, a lazy DFA
+ * built from it on demand, and a Pike-VM style simulation over sparse state sets (used for
+ * empty subjects and as the reference in tests).
  *
  * Semantics chosen (see include/sbprofile/regex.h for the public statement):
  *  - bytes, not characters: every byte 0x00-0xff is a literal of itself; no locale, no case
@@ -17,12 +18,16 @@
  * always lie before any later insertion point, so their absolute indexes stay valid.
  *
  * Neither the parser nor the matcher recurses: groups use a fixed stack capped at
- * RE_MAX_DEPTH, epsilon closures use an explicit stack in the scratch space. The matcher
- * visits each (instruction, position) pair at most once: O(program size x subject length).
+ * RE_MAX_DEPTH, epsilon closures use an explicit stack in the scratch space. The NFA
+ * simulation visits each (instruction, position) pair at most once, and the DFA spends at
+ * most one NFA step per byte: O(program size x subject length) either way.
+ *
+ * Memory: the compiled regex is one allocation holding the program, the classes and the
+ * search scratch (NFA sets and the DFA cache), so a search never allocates. The price is that
+ * a compiled regex serves one thread at a time (sbp__regex_search_scratch lifts that).
  */
 #include "regex.h"
 
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +39,7 @@
 #define RE_MAX_DEPTH 256   /* nested groups */
 #define RE_MAX_INST 16384u /* instructions in a program */
 #define RE_MAX_REPEAT 255  /* largest count in {m,n} (POSIX RE_DUP_MAX) */
+#define RE_DFA_STATES 64u  /* states in the lazy DFA's cache */
 
 enum { OP_CHAR, OP_ANY, OP_CLASS, OP_BOL, OP_EOL, OP_SPLIT, OP_JMP, OP_MATCH };
 
@@ -53,7 +59,12 @@ struct sbp__regex {
   const re_inst *prog;
   uint32_t n;            /* instructions */
   const re_class *classes;
-  uint32_t *scratch;     /* 5 * n words, see search_with */
+  uint32_t *scratch;     /* scratch_words words: the NFA's sets, then the DFA cache */
+  size_t scratch_words;
+  uint32_t dfa_states;   /* capacity of the DFA cache, in states */
+  uint32_t dfa_pool;     /* capacity of its kernel pool, in pcs */
+  uint32_t nbytecls;     /* byte classes */
+  uint8_t bytecls[256];  /* byte -> class: bytes no instruction tells apart share one */
   uint32_t flags;
   int anchored;          /* no match can start after offset 0 */
   int use_first;         /* a match must start with a byte in first */
@@ -413,7 +424,7 @@ static int compile(re_compiler *c) {
           rc = apply_quest(c, s, off);
           i++;
         } else {
-          int min, max;
+          int min = 0, max = 0;
           if ((rc = parse_braces(c, &i, &min, &max)) != SBP_OK) return rc;
           c->flags |= SBP__RE_USES_BRACES;
           rc = apply_count(c, s, min, max, off);
@@ -617,6 +628,239 @@ static void analyse(sbp__regex *re) {
   re->first_byte = count == 1 ? only : -1;
 }
 
+/* Bytes that no instruction tells apart get one class, so that a DFA state's transition row
+ * has one entry per class instead of 256. Refined instruction by instruction. */
+static void byte_classes(sbp__regex *re) {
+  uint8_t id[256];
+  uint16_t remap[512];
+  uint32_t ncls = 1;
+  memset(id, 0, sizeof(id));
+  for (uint32_t pc = 0; pc < re->n; pc++) {
+    const re_inst *in = &re->prog[pc];
+    if (in->op != OP_CHAR && in->op != OP_CLASS) continue;
+    memset(remap, 0xff, sizeof(remap));
+    uint32_t k = 0;
+    for (unsigned b = 0; b < 256; b++) {
+      unsigned member = in->op == OP_CHAR ? (b == in->c) : BIT_HAS(re->classes[in->x].bits, b);
+      unsigned key = (unsigned)id[b] * 2u + member;
+      if (remap[key] == 0xffff) remap[key] = (uint16_t)k++;
+      id[b] = (uint8_t)remap[key];
+    }
+    ncls = k;
+  }
+  memcpy(re->bytecls, id, sizeof(id));
+  re->nbytecls = ncls;
+}
+
+/* ---- lazy DFA ---------------------------------------------------------------------------
+ *
+ * A DFA state is the "kernel" of an NFA state set: its consuming instructions (CHAR, ANY,
+ * CLASS) and its '$' instructions, which wait for the end of the subject. Everything else in
+ * a set is reachable from those without consuming a byte, and '^' instructions are dead after
+ * offset 0. States and their transitions are built on demand with the NFA closure and kept
+ * in a fixed cache inside the scratch space; when the cache is full it is emptied and
+ * refilled. Each byte costs a table look-up, or at worst one NFA step (O(program size)) to
+ * build a new state, so the search stays linear in the subject. The unanchored search is
+ * folded into the states: every state after offset 0 includes the start closure.
+ *
+ * Scratch layout, in 32-bit words (zeroed memory is an empty cache):
+ *   [0, 5n)   NFA: two sparse sets (dense, sparse) and the closure stack
+ *   header    nstates, pool_used, start state + 1, idle state + 1
+ *   koff[C], klen[C], buckets[2C] (state + 1, 0 = empty), trans[C * classes], pool[P]
+ */
+
+#define DFA_HDR 4u
+/* Transition entries: the target state's row offset (state * classes), or one of these. */
+#define T_UNKNOWN UINT32_MAX       /* not built yet */
+#define T_MATCH (UINT32_MAX - 1u)  /* a match ends on this byte */
+#define T_DEAD (UINT32_MAX - 2u)   /* anchored pattern, no thread left: no match possible */
+
+typedef struct re_dfa {
+  uint32_t *hdr, *koff, *klen, *buckets, *trans, *pool;
+  uint32_t cap, nbuckets, ncls;
+} re_dfa;
+
+static void dfa_view(const sbp__regex *re, uint32_t *scratch, re_dfa *d) {
+  uint32_t c = re->dfa_states;
+  d->hdr = scratch + 5 * (size_t)re->n;
+  d->koff = d->hdr + DFA_HDR;
+  d->klen = d->koff + c;
+  d->buckets = d->klen + c;
+  d->trans = d->buckets + 2 * (size_t)c;
+  d->pool = d->trans + (size_t)c * re->nbytecls;
+  d->cap = c;
+  d->nbuckets = 2 * c;
+  d->ncls = re->nbytecls;
+}
+
+static size_t scratch_words(uint32_t n, uint32_t states, uint32_t ncls, uint32_t pool) {
+  return 5 * (size_t)n + DFA_HDR + 4 * (size_t)states + (size_t)states * ncls + pool;
+}
+
+static void dfa_flush(re_dfa *d) {
+  d->hdr[0] = d->hdr[1] = d->hdr[2] = d->hdr[3] = 0;
+  memset(d->buckets, 0, (size_t)d->nbuckets * sizeof(uint32_t));
+}
+
+static int is_kernel_op(uint8_t op) {
+  return op == OP_CHAR || op == OP_ANY || op == OP_CLASS || op == OP_EOL;
+}
+
+/* The kernel of the set, in pc order, into out; returns its length. */
+static uint32_t set_kernel(const sbp__regex *re, const re_set *set, uint32_t *out) {
+  uint32_t k = 0;
+  /* Sorting by a scan costs O(n); building the state costs as much already. */
+  for (uint32_t pc = 0; pc < re->n; pc++)
+    if (set_has(set, pc) && is_kernel_op(re->prog[pc].op)) out[k++] = pc;
+  return k;
+}
+
+/* The state with this kernel, made if needed (emptying the cache first when it is full, in
+ * which case *flushed is set and every earlier state index is void). */
+static uint32_t dfa_add(const sbp__regex *re, re_dfa *d, const uint32_t *kernel, uint32_t k,
+                        int *flushed) {
+  uint32_t h = 2166136261u;
+  for (uint32_t j = 0; j < k; j++) h = (h ^ kernel[j]) * 16777619u;
+  h = (h ^ k) * 16777619u;
+  uint32_t bk = h % d->nbuckets;
+  while (d->buckets[bk] != 0) {
+    uint32_t st = d->buckets[bk] - 1;
+    if (d->klen[st] == k && memcmp(d->pool + d->koff[st], kernel, (size_t)k * 4) == 0)
+      return st;
+    bk = (bk + 1) % d->nbuckets;
+  }
+  if (d->hdr[0] == d->cap || k > re->dfa_pool - d->hdr[1]) {
+    dfa_flush(d);
+    *flushed = 1;
+    bk = h % d->nbuckets;
+  }
+  uint32_t st = d->hdr[0]++;
+  d->koff[st] = d->hdr[1];
+  d->klen[st] = k;
+  if (k > 0) memcpy(d->pool + d->hdr[1], kernel, (size_t)k * 4);
+  d->hdr[1] += k;
+  uint32_t *row = d->trans + (size_t)st * d->ncls;
+  for (uint32_t j = 0; j < d->ncls; j++) row[j] = T_UNKNOWN;
+  d->buckets[bk] = st + 1;
+  return st;
+}
+
+/* Builds the transition of state st on byte b (one NFA step): the next state's index, or
+ * T_MATCH or T_DEAD. Records it unless the cache was emptied meanwhile. */
+static uint32_t dfa_step(const sbp__regex *re, re_dfa *d, uint32_t *scratch, uint32_t st,
+                         unsigned char b) {
+  uint32_t n = re->n;
+  re_set set = {scratch, scratch + n, 0};
+  uint32_t *tmp = scratch + 2 * (size_t)n; /* the other set's dense array, free here */
+  uint32_t *stack = scratch + 4 * (size_t)n;
+  uint32_t *slot = &d->trans[(size_t)st * d->ncls + re->bytecls[b]];
+  const uint32_t *kernel = d->pool + d->koff[st];
+  uint32_t k = d->klen[st];
+  for (uint32_t j = 0; j < k; j++) {
+    const re_inst *in = &re->prog[kernel[j]];
+    int ok;
+    switch (in->op) {
+      case OP_CHAR:
+        ok = in->c == b;
+        break;
+      case OP_ANY:
+        ok = 1;
+        break;
+      case OP_CLASS:
+        ok = (int)BIT_HAS(re->classes[in->x].bits, b);
+        break;
+      default:
+        ok = 0;
+        break;
+    }
+    if (ok && add_closure(re, &set, stack, kernel[j] + 1, 0, 0)) return *slot = T_MATCH;
+  }
+  if (!re->anchored && add_closure(re, &set, stack, 0, 0, 0)) return *slot = T_MATCH;
+  k = set_kernel(re, &set, tmp);
+  if (k == 0 && re->anchored) return *slot = T_DEAD;
+  int flushed = 0;
+  uint32_t next = dfa_add(re, d, tmp, k, &flushed);
+  if (!flushed) *slot = next * d->ncls;
+  return next;
+}
+
+/* At the end of the subject: does a '$' of state st lead to a match? */
+static int dfa_final(const sbp__regex *re, re_dfa *d, uint32_t *scratch, uint32_t st) {
+  re_set set = {scratch, scratch + re->n, 0};
+  uint32_t *stack = scratch + 4 * (size_t)re->n;
+  const uint32_t *kernel = d->pool + d->koff[st];
+  for (uint32_t j = 0; j < d->klen[st]; j++)
+    if (re->prog[kernel[j]].op == OP_EOL && add_closure(re, &set, stack, kernel[j], 0, 1))
+      return 1;
+  return 0;
+}
+
+static int search_with(const sbp__regex *re, uint32_t *scratch, const unsigned char *s,
+                       size_t len);
+
+static int dfa_search(const sbp__regex *re, uint32_t *scratch, const unsigned char *s,
+                      size_t len) {
+  if (len == 0) return search_with(re, scratch, s, len);
+  re_dfa d;
+  dfa_view(re, scratch, &d);
+  uint32_t n = re->n;
+  uint32_t *tmp = scratch + 2 * (size_t)n;
+  uint32_t *stack = scratch + 4 * (size_t)n;
+  int flushed = 0;
+  if (d.hdr[2] == 0) {
+    /* Offset 0, where '^' holds. */
+    re_set set = {scratch, scratch + n, 0};
+    if (add_closure(re, &set, stack, 0, 1, 0)) return 1;
+    uint32_t k = set_kernel(re, &set, tmp);
+    uint32_t st = dfa_add(re, &d, tmp, k, &flushed);
+    d.hdr[2] = st + 1;
+  }
+  uint32_t st = d.hdr[2] - 1;
+  uint32_t idle = UINT32_MAX;
+  if (re->use_first && re->first_byte >= 0) {
+    /* The state with no thread alive but the start one: bytes that cannot begin a match
+     * keep it where it is, so memchr can skip them. */
+    if (d.hdr[3] == 0) {
+      re_set set = {scratch, scratch + n, 0};
+      (void)add_closure(re, &set, stack, 0, 0, 0); /* use_first: it cannot reach MATCH */
+      uint32_t k = set_kernel(re, &set, tmp);
+      flushed = 0;
+      uint32_t id = dfa_add(re, &d, tmp, k, &flushed);
+      if (flushed) { /* the start state went with the flush; it is rebuilt next time */
+        d.hdr[2] = 0;
+        return search_with(re, scratch, s, len);
+      }
+      d.hdr[3] = id + 1;
+    }
+    idle = d.hdr[3] - 1;
+  }
+  /* The hot loop works on row offsets, so a byte costs two dependent loads. */
+  const uint8_t *bytecls = re->bytecls;
+  const uint32_t *trans = d.trans;
+  const uint32_t ncls = d.ncls;
+  uint32_t row = st * ncls;
+  uint32_t idle_row = idle == UINT32_MAX ? UINT32_MAX : idle * ncls;
+  for (size_t i = 0; i < len; i++) {
+    if (row == idle_row) {
+      const unsigned char *q = memchr(s + i, re->first_byte, len - i);
+      if (q == NULL) break;
+      i = (size_t)(q - s);
+    }
+    uint32_t t = trans[row + bytecls[s[i]]];
+    if (t >= T_DEAD) {
+      if (t == T_UNKNOWN) {
+        t = dfa_step(re, &d, scratch, row / ncls, s[i]);
+        if (d.hdr[3] == 0) idle_row = UINT32_MAX; /* the cache was emptied: idle is gone */
+        if (t < T_DEAD) t *= ncls;
+      }
+      if (t == T_MATCH) return 1;
+      if (t == T_DEAD) return 0;
+    }
+    row = t;
+  }
+  return dfa_final(re, &d, scratch, row / ncls);
+}
+
 /* ---- interface ------------------------------------------------------------------------- */
 
 int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
@@ -633,10 +877,23 @@ int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
   c.err = err;
   int rc = compile(&c);
   if (rc == SBP_OK) {
+    sbp__regex shape; /* the program's byte classes decide the size of the DFA cache */
+    memset(&shape, 0, sizeof(shape));
+    shape.prog = c.prog;
+    shape.n = c.n;
+    shape.classes = c.classes;
+    byte_classes(&shape);
+    shape.dfa_states = RE_DFA_STATES;
+    /* Room for every state's kernel up to 16384 pcs (64 KiB), and at least 8 programs' worth,
+     * so that a kernel always fits in an emptied cache. */
+    uint32_t pool = RE_DFA_STATES * c.n, floor = 8 * c.n + 64;
+    if (pool > 16384) pool = 16384;
+    shape.dfa_pool = pool > floor ? pool : floor;
+    shape.scratch_words = scratch_words(c.n, shape.dfa_states, shape.nbytecls, shape.dfa_pool);
     /* One block: the struct, the program, the classes and the search scratch. */
     size_t sz_prog = (size_t)c.n * sizeof(re_inst);
     size_t sz_cls = (size_t)c.nclasses * sizeof(re_class);
-    size_t sz_scr = (size_t)c.n * 5 * sizeof(uint32_t);
+    size_t sz_scr = shape.scratch_words * sizeof(uint32_t);
     size_t head = (sizeof(sbp__regex) + 7u) & ~(size_t)7u;
     size_t total = head + sz_prog + sz_cls + sz_scr;
     unsigned char *mem = sbp__malloc(alloc, total);
@@ -649,6 +906,7 @@ int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
       re_class *cls = (re_class *)(void *)(mem + head + sz_prog);
       memcpy(prog, c.prog, sz_prog);
       if (sz_cls > 0) memcpy(cls, c.classes, sz_cls);
+      *re = shape;
       re->alloc = *alloc;
       re->prog = prog;
       re->n = c.n;
@@ -666,17 +924,22 @@ int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
 
 int sbp__regex_search(const sbp__regex *re, const char *s, size_t len) {
   if (re == NULL || (s == NULL && len > 0)) return 0;
+  return dfa_search(re, re->scratch, (const unsigned char *)s, len);
+}
+
+int sbp__regex_search_nfa(const sbp__regex *re, const char *s, size_t len) {
+  if (re == NULL || (s == NULL && len > 0)) return 0;
   return search_with(re, re->scratch, (const unsigned char *)s, len);
 }
 
 size_t sbp__regex_scratch_size(const sbp__regex *re) {
-  return re == NULL ? 0 : (size_t)re->n * 5 * sizeof(uint32_t);
+  return re == NULL ? 0 : re->scratch_words * sizeof(uint32_t);
 }
 
 int sbp__regex_search_scratch(const sbp__regex *re, void *scratch, const char *s, size_t len) {
   if (re == NULL || scratch == NULL || (s == NULL && len > 0)) return 0;
-  memset(scratch, 0, sbp__regex_scratch_size(re));
-  return search_with(re, scratch, (const unsigned char *)s, len);
+  memset(scratch, 0, sbp__regex_scratch_size(re)); /* an empty DFA cache */
+  return dfa_search(re, scratch, (const unsigned char *)s, len);
 }
 
 uint32_t sbp__regex_flags(const sbp__regex *re) { return re == NULL ? 0 : re->flags; }
@@ -689,13 +952,41 @@ void sbp__regex_free(sbp__regex *re) {
 
 /* ---- public API ------------------------------------------------------------------------ */
 
+/* The public handle is the internal object under another name. */
+static const sbp__regex *from_public(const sbp_regex *re) {
+  return (const sbp__regex *)(const void *)re;
+}
+
+static uint32_t public_flags(uint32_t internal) {
+  return (internal & SBP__RE_USES_BRACES) ? SBP_REGEX_USES_BRACES : 0;
+}
+
+int sbp_regex_compile(const char *pattern, size_t len, const sbp_alloc *alloc, sbp_regex **out,
+                      sbp_error *err) {
+  if (out == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "regex: invalid argument");
+  sbp__regex *re = NULL;
+  int rc = sbp__regex_compile(alloc, pattern, len, &re, err);
+  *out = (sbp_regex *)(void *)re;
+  return rc;
+}
+
+int sbp_regex_search(const sbp_regex *re, const char *subject, size_t len) {
+  return sbp__regex_search(from_public(re), subject, len);
+}
+
+uint32_t sbp_regex_flags(const sbp_regex *re) {
+  return public_flags(sbp__regex_flags(from_public(re)));
+}
+
+void sbp_regex_free(sbp_regex *re) { sbp__regex_free((sbp__regex *)(void *)re); }
+
 int sbp_regex_check(const char *pattern, size_t len, const sbp_alloc *alloc, uint32_t *flags,
                     sbp_error *err) {
   if (flags != NULL) *flags = 0;
   sbp__regex *re = NULL;
   int rc = sbp__regex_compile(alloc, pattern, len, &re, err);
   if (rc != SBP_OK) return rc;
-  if (flags != NULL) *flags = sbp__regex_flags(re) & SBP__RE_USES_BRACES ? SBP_REGEX_USES_BRACES : 0;
+  if (flags != NULL) *flags = public_flags(sbp__regex_flags(re));
   sbp__regex_free(re);
   return SBP_OK;
 }

@@ -28,12 +28,15 @@ int sbp__regex_search(const sbp__regex *re, const char *s, size_t len);
 uint32_t sbp__regex_flags(const sbp__regex *re);
 void sbp__regex_free(sbp__regex *re);
 
-/* Thread use: sbp__regex_search keeps its state sets in scratch space inside the compiled
- * regex (sized at compile time, so a search never allocates). A compiled regex is therefore
- * used by one thread at a time. Callers that share one across threads give each search its
- * own scratch instead: sbp__regex_scratch_size(re) bytes, any contents, suitably aligned for
- * uint32_t. */
+/* Thread use: sbp__regex_search keeps its state sets and its DFA cache in scratch space
+ * inside the compiled regex (sized at compile time, so a search never allocates). A compiled
+ * regex is therefore used by one thread at a time. Callers that share one across threads give
+ * each search its own scratch instead: sbp__regex_scratch_size(re) bytes, any contents,
+ * aligned for uint32_t (it is cleared on each call, so the DFA cache starts cold). */
 size_t sbp__regex_scratch_size(const sbp__regex *re);
 int sbp__regex_search_scratch(const sbp__regex *re, void *scratch, const char *s, size_t len);
+/* As sbp__regex_search, by simulating the NFA without the DFA cache (a reference for tests;
+ * slower). */
+int sbp__regex_search_nfa(const sbp__regex *re, const char *s, size_t len);
 
 #endif

@@ -14,7 +14,11 @@ if(NOT TARGET sbprofile_internal)
     target_link_libraries(sbprofile_internal INTERFACE sbprofile)
   endif()
 endif()
-foreach(_sbp_t test_reader test_format)
+# Other fragments may list their internal tests in SBP_INTERNAL_TESTS before this one runs,
+# or link sbprofile_internal themselves.
+list(APPEND SBP_INTERNAL_TESTS test_reader test_format)
+list(REMOVE_DUPLICATES SBP_INTERNAL_TESTS)
+foreach(_sbp_t ${SBP_INTERNAL_TESTS})
   if(TARGET ${_sbp_t})
     target_link_libraries(${_sbp_t} PRIVATE sbprofile_internal)
   endif()

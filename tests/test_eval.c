@@ -177,6 +177,26 @@ static void test_scheme(void **state) {
              "(allow file-read* (regex #\"^/a\\.b\\(c\\)$\"))\n");
 }
 
+static void test_more_scheme(void **state) {
+  (void)state;
+  expect_out(V "(do ((i 0 (+ i 1)) (acc '() (cons i acc)))\n"
+               "    ((= i 3) (allow file-read* (apply literal (map number->string acc))))\n"
+               "  (allow sysctl-read))\n"
+               "(define al (list (cons \"a\" 1) (list \"b\" 2)))\n"
+               "(if (equal? (cdr (assoc \"a\" al)) 1) (allow file-lock))\n"
+               "(allow file-read* (literal (car (split-string \"x:y\" \":\"))))\n"
+               "(let () (define z \"/z\") (allow file-read* (literal z)))\n"
+               "(allow (flatten (list file-read-data (list file-write-data))))\n"
+               "(allow file-read* (literal (string-append \"/\" (symbol->string 'abc))))\n"
+               "(if (and (string<? \"a\" \"b\") (= (string->number \"ff\" 16) 255) (= (modulo -7 3) 2))\n"
+               "    (allow file-clone))\n",
+             "(version 1)\n(allow sysctl-read)\n(allow sysctl-read)\n(allow sysctl-read)\n"
+             "(allow file-read* (literal \"2\" \"1\" \"0\"))\n(allow file-lock)\n"
+             "(allow file-read* (literal \"x\"))\n(allow file-read* (literal \"/z\"))\n"
+             "(allow file-read-data file-write-data)\n(allow file-read* (literal \"/abc\"))\n"
+             "(allow file-clone)\n");
+}
+
 static void test_with_forms(void **state) {
   (void)state;
   expect_out(V "(with-filter (require-not (vnode-type DIRECTORY))\n"
@@ -443,6 +463,37 @@ static void test_round_trip(void **state) {
   sbp_profile_free(q);
 }
 
+/* A large declarative profile (30,000 rules, about 2.5 MB of text) evaluates under the
+ * default limits: the memory allowance grows with the text, while a small text that loops
+ * allocating still stops at the fixed base (test_limits). */
+static void test_large_profile_default_limits(void **state) {
+  (void)state;
+  sbp_profile *src;
+  assert_int_equal(sbp_profile_new(&src, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_set_version(src, 1, NULL), SBP_OK);
+  assert_int_equal(sbp_add_default(src, SBP_DENY, NULL, NULL), SBP_OK);
+  for (int i = 0; i < 30000; i++) {
+    char path[128];
+    int n = snprintf(path, sizeof(path), "/Users/dev/src/project-%d/module_%d/file_%d.c",
+                     i % 97, i % 1009, i);
+    assert_int_equal(sbp_add_file(src, SBP_ALLOW, SBP_FILE_READ, SBP_MATCH_SUBPATH, path,
+                                  (size_t)n, NULL, NULL),
+                     SBP_OK);
+  }
+  sbp_buf text = SBP_BUF_INIT;
+  assert_int_equal(sbp_serialize(src, NULL, &text, NULL), SBP_OK);
+  assert_true(text.len > 2000000);
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  int rc = sbp_profile_read(&p, text.ptr, text.len, "big.sb", NULL, NULL, &err);
+  if (rc != SBP_OK) fail_msg("%s:%u:%u: %s", err.file, err.line, err.column, err.message);
+  assert_int_equal(sbp_profile_rule_count(p), 30001);
+  assert_true(sbp_profile_equal(src, p, 0));
+  sbp_profile_free(p);
+  sbp_buf_dispose(&text);
+  sbp_profile_free(src);
+}
+
 static void test_api_args(void **state) {
   (void)state;
   sbp_profile *p = NULL;
@@ -471,12 +522,13 @@ static void test_api_args(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rules),       cmocka_unit_test(test_positions),
-      cmocka_unit_test(test_versions),
+      cmocka_unit_test(test_versions),    cmocka_unit_test(test_more_scheme),
       cmocka_unit_test(test_scheme),      cmocka_unit_test(test_with_forms),
       cmocka_unit_test(test_params),      cmocka_unit_test(test_imports),
       cmocka_unit_test(test_errors),      cmocka_unit_test(test_limits),
       cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_api_args),
+      cmocka_unit_test(test_large_profile_default_limits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,10 @@
 
 static const sbp_tool_command commands[] = {
     {"flatten", sbp_tool_flatten, "evaluate profiles and print their rules as canonical SBPL"},
+    {"lint", sbp_tool_lint, "check profiles and print GCC-style diagnostics"},
+    {"fmt", sbp_tool_fmt, "rewrite profiles with canonical layout, keeping comments"},
+    {"diff", sbp_tool_diff, "show what a new profile grants or denies that the old did not"},
+    {"build", sbp_tool_build, "compose a profile from command-line flags"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -81,7 +81,8 @@ typedef struct sbp_read_options {
   void *import_payload;            /**< passed back to import */
   size_t max_steps;       /**< evaluation steps [10,000,000] */
   size_t max_depth;       /**< evaluation stack depth, i.e. nested non-tail calls [100,000] */
-  size_t max_memory;      /**< bytes of evaluation memory and rules together [64 MiB] */
+  size_t max_memory;      /**< bytes of evaluation memory and rules together [64 MiB
+                               plus 64 bytes for every byte of text read] */
   size_t max_rules;       /**< rules in the profile [1,000,000] */
   size_t max_string;      /**< bytes in one string [1 MiB] */
   size_t max_import_depth;/**< nested imports [16] */

@@ -76,6 +76,55 @@ SBP_API int sbp_regex_match(const char *pattern, size_t pattern_len, const char 
                             size_t subject_len, const sbp_alloc *alloc, int *matched,
                             sbp_error *err);
 
+/**
+ * A compiled pattern, for matching one pattern against many subjects. Opaque. A search uses
+ * scratch space inside the compiled pattern (so that it never allocates): use one compiled
+ * pattern from one thread at a time, or compile one per thread.
+ */
+typedef struct sbp_regex sbp_regex;
+
+/**
+ * @brief Compiles a pattern for sbp_regex_search().
+ * @param[in] pattern the pattern's bytes; may be NULL when len is 0.
+ * @param[in] len the pattern's length in bytes.
+ * @param[in] alloc the allocator for the compiled pattern, which must outlive it; NULL for
+ *        the default.
+ * @param[out] out receives the compiled pattern, NULL on failure. Caller owns it; free with
+ *        sbp_regex_free().
+ * @param[out] err on failure, as for sbp_regex_check(); may be NULL.
+ * @return SBP_OK or an error of sbp_regex_check(); SBP_E_INVALID_ARG also for a NULL out.
+ * @since 0.1
+ */
+SBP_API int sbp_regex_compile(const char *pattern, size_t len, const sbp_alloc *alloc,
+                              sbp_regex **out, sbp_error *err);
+
+/**
+ * @brief Searches a subject with a compiled pattern. Does not allocate; time is linear in
+ *        len. Not safe to call on the same re from two threads at once.
+ * @param[in] re the compiled pattern.
+ * @param[in] subject the subject's bytes; may be NULL when len is 0.
+ * @param[in] len the subject's length in bytes.
+ * @return 1 when the pattern matches somewhere in the subject, 0 when it does not (and for
+ *         a NULL re, or a NULL subject with a non-zero len).
+ * @since 0.1
+ */
+SBP_API int sbp_regex_search(const sbp_regex *re, const char *subject, size_t len);
+
+/**
+ * @brief The SBP_REGEX_* flags of a compiled pattern.
+ * @param[in] re the compiled pattern; NULL gives 0.
+ * @return The flags.
+ * @since 0.1
+ */
+SBP_API uint32_t sbp_regex_flags(const sbp_regex *re);
+
+/**
+ * @brief Frees a compiled pattern.
+ * @param[in] re the compiled pattern; NULL is ignored.
+ * @since 0.1
+ */
+SBP_API void sbp_regex_free(sbp_regex *re);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,193 @@
+/*
+ * bench_read: reading and evaluating SBPL.
+ *
+ * Reports MB/s for (1) reading the text into the datum tree and (2) evaluating it into a
+ * profile, over the whole corpus of real profiles and over a generated, declarative
+ * 100,000-rule profile (the builder's own output, re-read). Corpus files that do not evaluate
+ * on their own (fragments that need the pieces their project joins them with) count for
+ * reading only. Best of several repetitions.
+ *
+ *   bench_read [corpus-dir]      (default $SBPROFILE_CORPUS, then ../shared/corpus)
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "alloc.h"
+#include "bench_util.h"
+#include "datum.h"
+#include "sbprofile.h"
+
+typedef struct text {
+  char *bytes;
+  size_t len;
+  char *name;
+} text;
+
+typedef struct texts {
+  text *v;
+  size_t n, cap;
+} texts;
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t a = strlen(s), b = strlen(suffix);
+  return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static void add_file(texts *ts, const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) return;
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)size + 1);
+  if (buf == NULL || fread(buf, 1, (size_t)size, f) != (size_t)size) {
+    free(buf);
+    fclose(f);
+    return;
+  }
+  fclose(f);
+  if (ts->n == ts->cap) {
+    ts->cap = ts->cap ? ts->cap * 2 : 64;
+    ts->v = realloc(ts->v, ts->cap * sizeof(text));
+  }
+  ts->v[ts->n].bytes = buf;
+  ts->v[ts->n].len = (size_t)size;
+  ts->v[ts->n].name = strdup(path);
+  ts->n++;
+}
+
+/* Every .sb / .sbpl / .sb.in file below dir. */
+static void walk(texts *ts, const char *dir) {
+  DIR *d = opendir(dir);
+  if (d == NULL) return;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.') continue;
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+    struct stat st;
+    if (stat(path, &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) walk(ts, path);
+    else if (ends_with(path, ".sb") || ends_with(path, ".sbpl") || ends_with(path, ".sb.in"))
+      add_file(ts, path);
+  }
+  closedir(d);
+}
+
+/* Seconds to read every text once; *bytes gets the bytes read successfully. */
+static double read_all(const texts *ts, size_t *bytes) {
+  double t0 = bench_now();
+  *bytes = 0;
+  for (size_t i = 0; i < ts->n; i++) {
+    sbp__arena arena;
+    sbp__arena_init(&arena, sbp_alloc_default());
+    sbp__datum *d;
+    if (sbp__read(&arena, ts->v[i].bytes, ts->v[i].len, ts->v[i].name, 0, NULL, &d, NULL) ==
+        SBP_OK)
+      *bytes += ts->v[i].len;
+    sbp__arena_release(&arena);
+  }
+  return bench_now() - t0;
+}
+
+/* Seconds to evaluate every text that evaluates on its own; *bytes their total size. */
+static double eval_all(const texts *ts, size_t *bytes, size_t *ok) {
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
+  double t0 = bench_now();
+  *bytes = 0;
+  *ok = 0;
+  for (size_t i = 0; i < ts->n; i++) {
+    sbp_profile *p = NULL;
+    if (sbp_profile_read(&p, ts->v[i].bytes, ts->v[i].len, ts->v[i].name, &o, NULL, NULL) ==
+        SBP_OK) {
+      *bytes += ts->v[i].len;
+      (*ok)++;
+    }
+    sbp_profile_free(p);
+  }
+  return bench_now() - t0;
+}
+
+/* The SBPL text of a deny-default profile with `rules` path and mach-lookup rules. */
+static int generate(size_t rules, sbp_buf *out) {
+  sbp_profile *p;
+  if (sbp_profile_new(&p, NULL) != SBP_OK) return -1;
+  sbp_profile_set_version(p, 1, NULL);
+  sbp_add_default(p, SBP_DENY, NULL, NULL);
+  for (size_t i = 0; i < rules; i++) {
+    char s[160];
+    int n;
+    int rc;
+    if (i % 4 == 3) {
+      n = snprintf(s, sizeof(s), "com.example.service-%zu", i);
+      rc = sbp_add_mach_lookup(p, SBP_ALLOW, SBP_MATCH_EXACT, s, (size_t)n, NULL, NULL);
+    } else {
+      n = snprintf(s, sizeof(s), "/Users/dev/src/project-%zu/module_%zu/file_%zu.c", i % 97,
+                   i % 1009, i);
+      rc = sbp_add_file(p, i % 10 == 9 ? SBP_DENY : SBP_ALLOW, SBP_FILE_READ,
+                        i % 2 ? SBP_MATCH_SUBPATH : SBP_MATCH_LITERAL, s, (size_t)n, NULL,
+                        NULL);
+    }
+    if (rc != SBP_OK) return -1;
+  }
+  int rc = sbp_serialize(p, NULL, out, NULL);
+  sbp_profile_free(p);
+  return rc;
+}
+
+static void report(const char *what, size_t bytes, double best) {
+  printf("%-44s %10.2f MB %10.1f MB/s\n", what, (double)bytes / 1e6, (double)bytes / best / 1e6);
+}
+
+int main(int argc, char **argv) {
+  const char *dir = argc > 1 ? argv[1] : getenv("SBPROFILE_CORPUS");
+  if (dir == NULL) dir = "../shared/corpus";
+  texts corpus = {NULL, 0, 0};
+  walk(&corpus, dir);
+  printf("corpus: %zu files from %s\n", corpus.n, dir);
+
+  size_t bytes = 0, ebytes = 0, ok = 0;
+  double best = 1e30, ebest = 1e30;
+  for (int r = 0; r < 20 && corpus.n > 0; r++) {
+    double t = read_all(&corpus, &bytes);
+    if (t < best) best = t;
+    t = eval_all(&corpus, &ebytes, &ok);
+    if (t < ebest) ebest = t;
+  }
+  if (corpus.n > 0) {
+    report("read: whole corpus", bytes, best);
+    char what[80];
+    snprintf(what, sizeof(what), "read + evaluate: %zu files that stand alone", ok);
+    report(what, ebytes, ebest);
+  }
+
+  sbp_buf gen = SBP_BUF_INIT;
+  if (generate(100000, &gen) != SBP_OK) return 1;
+  text g = {gen.ptr, gen.len, "generated.sb"};
+  texts one = {&g, 1, 1};
+  best = ebest = 1e30;
+  for (int r = 0; r < 5; r++) {
+    double t = read_all(&one, &bytes);
+    if (t < best) best = t;
+    t = eval_all(&one, &ebytes, &ok);
+    if (t < ebest) ebest = t;
+  }
+  if (ok != 1) {
+    fprintf(stderr, "the generated profile did not evaluate\n");
+    return 1;
+  }
+  report("read: generated 100,000-rule profile", bytes, best);
+  report("read + evaluate: generated 100,000-rule profile", ebytes, ebest);
+  printf("peak RSS: %ld KiB\n", bench_peak_rss_kib());
+  sbp_buf_dispose(&gen);
+  for (size_t i = 0; i < corpus.n; i++) {
+    free(corpus.v[i].bytes);
+    free(corpus.v[i].name);
+  }
+  free(corpus.v);
+  return 0;
+}

@@ -1,0 +1,659 @@
+/* The decision procedure (docs/semantics.md sections 3 and 4) over a compiled decider:
+ * filter evaluation in Kleene logic, the indexed and rule-by-rule walks of the chain, the
+ * fallback steps, the three-valued resolution and the flags of the weak facts relied on. */
+#include "decider.h"
+
+#include <string.h>
+
+#include "buf.h"
+#include "catalog.h"
+#include "error.h"
+#include "node.h"
+#include "regex.h"
+
+/* ---- evaluating filters ----------------------------------------------------------------- */
+
+typedef struct dz_ctx {
+  const sbp_decider *d;
+  const sbp_request *req;
+  uint32_t flags;        /* request-time option flags */
+  const char *path;      /* the path attribute after canonical mapping, or NULL */
+  size_t path_len;
+  int has_path, has_net; /* for the exclusivity of unix-socket paths and addresses */
+  const char *missing;   /* the last attribute found missing */
+  int braces;            /* a regex with {m,n} was evaluated */
+  int unknown_name;
+} dz_ctx;
+
+static int subpath_match(const char *sp, size_t splen, const char *s, size_t len) {
+  if (splen > len || memcmp(sp, s, splen) != 0) return 0;
+  if (splen == len) return 1;
+  if (splen > 0 && sp[splen - 1] == '/') return 1;
+  return s[splen] == '/';
+}
+
+static int string_match(uint8_t match, const char *pat, size_t plen, const char *s, size_t len) {
+  switch (match) {
+    case SBP__MATCH_EXACT: return plen == len && memcmp(pat, s, len) == 0;
+    case SBP__MATCH_PREFIX: return plen <= len && memcmp(pat, s, plen) == 0;
+    case SBP__MATCH_SUBPATH: return subpath_match(pat, plen, s, len);
+    default: return 0;
+  }
+}
+
+static int is_loopback(const char *h) {
+  if (h == NULL) return 0;
+  if (strcmp(h, "localhost") == 0 || strcmp(h, "::1") == 0) return 1;
+  if (strncmp(h, "127.", 4) == 0) return 1;
+  if (strncmp(h, "::ffff:127.", 11) == 0) return 1;
+  return 0;
+}
+
+static uint32_t proto_bits(const char *p, size_t len) {
+  static const struct { const char *n; uint32_t b; } t[] = {
+      {"ip", 3}, {"ip4", 1}, {"ip6", 2}, {"tcp", 7}, {"tcp4", 5},
+      {"tcp6", 6}, {"udp", 11}, {"udp4", 9}, {"udp6", 10}};
+  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+    if (strlen(t[i].n) == len && memcmp(t[i].n, p, len) == 0) return t[i].b;
+  return 0;
+}
+
+/* Exposed to request.c through sbp__net_proto_bits. */
+uint32_t sbp__net_proto_bits(const char *p, size_t len);
+uint32_t sbp__net_proto_bits(const char *p, size_t len) { return proto_bits(p, len); }
+int sbp__net_is_loopback(const char *h);
+int sbp__net_is_loopback(const char *h) { return is_loopback(h); }
+
+static int net_match(const sbp_node *v, const sbp__req_attr *a) {
+  if (v->kind != SBP_VALUE_NETADDR || a->kind != SBP__RQ_NETADDR) return SBP__F;
+  uint32_t fb = proto_bits(v->text ? v->text : "", v->text_len);
+  if (fb == 0) return SBP__F;
+  uint32_t ffam = fb & 3u, ftr = fb & 12u;
+  uint32_t rfam = a->proto & 3u, rtr = a->proto & 12u;
+  if (rfam == 0) rfam = 3u;
+  if ((rfam & ~ffam) != 0) return SBP__F;
+  if (ftr != 0 && ftr != 12u) {
+    if (rtr == 0 || rtr == 12u || (rtr & ~ftr) != 0) return SBP__F;
+  }
+  if (v->text2 != NULL) { /* an address: host and port */
+    if (strcmp(v->text2, "localhost") == 0 && !a->loopback) return SBP__F;
+    if (v->num != SBP_PORT_ANY && v->num != a->num) return SBP__F;
+  }
+  return SBP__T;
+}
+
+static int int_of_value(const dz_ctx *c, const char *base, const sbp_node *v, int64_t *out) {
+  if (v->kind == SBP_VALUE_INTEGER || v->kind == SBP_VALUE_BOOLEAN) {
+    *out = v->num;
+    return 1;
+  }
+  if (v->kind == SBP_VALUE_CONSTANT || v->kind == SBP_VALUE_STRING)
+    return sbp__catalog_constant(c->d->macos, base, v->text, v->text_len, out);
+  return 0;
+}
+
+/* One leaf filter: T, F or U. */
+static int eval_leaf(dz_ctx *c, const sbp_node *f) {
+  const sbp__filter_info *fi = sbp__catalog_filter(c->d->macos, f->text, f->text_len);
+  if (fi == NULL) {
+    c->unknown_name = 1;
+    c->missing = f->text;
+    return SBP__U;
+  }
+  const sbp__req_attr *a = sbp__request_attr(c->req, fi->base);
+  const char *s = NULL;
+  size_t slen = 0;
+  if (a != NULL && fi->arg == SBP__ARG_PATH && strcmp(fi->base, "path") == 0 &&
+      c->path != NULL) {
+    s = c->path;
+    slen = c->path_len;
+  } else if (a != NULL) {
+    s = a->str;
+    slen = a->len;
+  }
+  if (a == NULL) {
+    /* A unix-socket request (a path) says no address; an address request says no path. */
+    if (fi->arg == SBP__ARG_NETWORK && c->has_path) return SBP__F;
+    if (strcmp(fi->base, "path") == 0 && c->has_net) return SBP__F;
+    c->missing = fi->base;
+    return SBP__U;
+  }
+  int result = SBP__F;
+  for (const sbp_node *v = f->first; v && result != SBP__T; v = v->next) {
+    int r = SBP__F;
+    if (v->kind == SBP_VALUE_PARAM || v->kind == SBP_VALUE_CONCAT) {
+      c->missing = "a parameter's value";
+      r = SBP__U;
+    } else if (fi->arg == SBP__ARG_NETWORK) {
+      r = net_match(v, a);
+    } else if (fi->match == SBP__MATCH_REGEX) {
+      const sbp__regex *re = find_re(c->d, v);
+      if (re != NULL && a->kind == SBP__RQ_STRING) {
+        if (sbp__regex_flags(re) & SBP__RE_USES_BRACES) c->braces = 1;
+        r = sbp__regex_search(re, s, slen) ? SBP__T : SBP__F;
+      }
+    } else if (fi->arg == SBP__ARG_INTEGER || fi->arg == SBP__ARG_BITFIELD ||
+               fi->arg == SBP__ARG_BOOLEAN) {
+      int64_t want, have;
+      if (!int_of_value(c, fi->base, v, &want)) {
+        c->unknown_name = 1;
+        c->missing = v->text ? v->text : fi->base;
+        r = SBP__U;
+      } else {
+        int ok = 1;
+        if (a->kind == SBP__RQ_INTEGER) have = a->num;
+        else if (a->kind == SBP__RQ_STRING)
+          ok = sbp__catalog_constant(c->d->macos, fi->base, a->str, a->len, &have);
+        else ok = 0;
+        if (!ok) r = SBP__F;
+        else if (fi->arg == SBP__ARG_BITFIELD) r = (have & want) == want ? SBP__T : SBP__F;
+        else r = have == want ? SBP__T : SBP__F;
+      }
+    } else if (v->kind == SBP_VALUE_STRING || v->kind == SBP_VALUE_CONSTANT) {
+      if (a->kind == SBP__RQ_STRING)
+        r = string_match(fi->match, v->text, v->text_len, s, slen) ? SBP__T : SBP__F;
+    }
+    if (r > result) result = r;
+  }
+  return result;
+}
+
+#define DZ_STACK 64
+
+/* A filter expression in Kleene logic, without recursion: a post-order walk whose
+ * accumulators live in acc (one per nesting level). */
+static int eval_filter(dz_ctx *c, const sbp_node *top, uint8_t *acc) {
+  if (top->type == SBP_NODE_FILTER) return eval_leaf(c, top);
+  const sbp_node *n = top;
+  size_t depth = 0;
+  /* entering a compound: initialise its accumulator */
+  acc[0] = n->type == SBP_NODE_REQUIRE_ALL ? SBP__T : SBP__F;
+  n = n->first;
+  depth = 1;
+  for (;;) {
+    int v;
+    if (n->type == SBP_NODE_FILTER) {
+      v = eval_leaf(c, n);
+    } else {
+      acc[depth] = n->type == SBP_NODE_REQUIRE_ALL ? SBP__T : SBP__F;
+      n = n->first;
+      depth++;
+      continue;
+    }
+    /* combine v into the parent and climb while the parent is complete */
+    for (;;) {
+      const sbp_node *p = n->parent;
+      uint8_t *pa = &acc[depth - 1];
+      if (p->type == SBP_NODE_REQUIRE_ALL) {
+        if (v < *pa) *pa = (uint8_t)v;
+      } else if (p->type == SBP_NODE_REQUIRE_NOT) {
+        *pa = (uint8_t)(2 - v);
+      } else {
+        if (v > *pa) *pa = (uint8_t)v;
+      }
+      if (n->next != NULL) {
+        n = n->next;
+        break;
+      }
+      /* p is complete */
+      depth--;
+      v = *pa;
+      if (p == top) return v;
+      n = p;
+    }
+  }
+}
+
+static int eval_top(dz_ctx *c, const sbp_node *f, int *rc) {
+  uint8_t local[DZ_STACK];
+  uint8_t *acc = local;
+  if (f->type != SBP_NODE_FILTER && c->d->max_depth >= DZ_STACK) {
+    acc = sbp__malloc(&c->d->alloc, c->d->max_depth + 1);
+    if (acc == NULL) {
+      *rc = SBP_E_NOMEM;
+      return SBP__F;
+    }
+  }
+  int v = eval_filter(c, f, acc);
+  if (acc != local) sbp__free(&c->d->alloc, acc);
+  return v;
+}
+
+/* ---- deciding --------------------------------------------------------------------------- */
+
+typedef struct dz_cand {
+  int64_t idx;
+  const char *missing;
+} dz_cand;
+
+static void note_unknown(dz_cand *u, int64_t idx, const char *missing) {
+  if (idx > u->idx) {
+    u->idx = idx;
+    u->missing = missing;
+  }
+}
+
+static const char *const step_names[] = {"none", "filtered rule", "unfiltered rule",
+                                         "default rule", "TERMINAL built-in", "no default rule"};
+
+const char *sbp_decision_step_name(int step) {
+  if (step < 0 || step > SBP_STEP_NO_DEFAULT) return "unknown step";
+  return step_names[step];
+}
+
+static int trace_rule(sbp_buf *t, const sbp_alloc *a, const char *prefix, const sbp_node *rule,
+                      const char *suffix) {
+  int rc = sbp__buf_puts(t, a, prefix);
+  if (!rc) rc = sbp__rule_where(t, a, rule);
+  if (!rc) rc = sbp__buf_puts(t, a, ": ");
+  if (!rc) rc = sbp__rule_text(t, a, rule);
+  if (!rc && suffix) rc = sbp__buf_puts(t, a, suffix);
+  if (!rc) rc = sbp__buf_putc(t, a, '\n');
+  return rc;
+}
+
+/* The indexed path for one bucket: hashed values and regex groups, then the rules that are
+ * not indexed, from the last written, while they could still beat *best. */
+static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char **best_op,
+                       dz_cand unk[3], int64_t *braces_idx) {
+  const sbp_decider *d = c->d;
+  int rc = SBP_OK;
+  {
+    /* indexed slots */
+    for (size_t si = 0; si < b->nslots; si++) {
+      const dz_slot *s = &b->slots[si];
+      const char *base = s->attr < SBP__ATTR_FIRST_EXTRA ? sbp__dz_attr_names[s->attr]
+                                                        : d->extra[s->attr - SBP__ATTR_FIRST_EXTRA];
+      const sbp__req_attr *a = s->attr < SBP__ATTR_FIRST_EXTRA
+                                   ? sbp__request_attr_known(c->req, s->attr)
+                                   : sbp__request_attr(c->req, base);
+      if (a == NULL) {
+        if (s->attr == SBP_ATTR_PATH && c->has_net) continue;
+        note_unknown(&unk[SBP_ALLOW], s->max_idx[SBP_ALLOW], base);
+        note_unknown(&unk[SBP_DENY], s->max_idx[SBP_DENY], base);
+        continue;
+      }
+      if (a->kind != SBP__RQ_STRING) continue;
+      if (s->max_idx[SBP_ALLOW] <= *best && s->max_idx[SBP_DENY] <= *best) continue;
+      const char *str = a->str;
+      size_t len = a->len;
+      if (s->attr == SBP_ATTR_PATH && c->path != NULL) {
+        str = c->path;
+        len = c->path_len;
+      }
+      uint32_t bi = (uint32_t)(b - d->buckets);
+      int64_t hit = -1;
+      uint64_t h = FNV_OFF;
+      int pre = s->has[K_PREFIX], sub = s->has[K_SUBPATH], rex = s->has[K_RE];
+      for (size_t k = 0; k <= len; k++) {
+        /* h is the hash of str[0..k) */
+        if (rex && k > 0 && slot_has_len(s, K_RE, k)) {
+          const dz_key *cell = find_cell(d, h, bi, s->attr, K_RE, str, k);
+          if (cell != NULL && cell->rule > hit && cell->rule > *best) {
+            const dz_group *g = &d->groups[cell->group];
+            for (size_t gi = g->n; gi-- > 0;) {
+              const dz_reent *e = &g->e[gi];
+              if ((int64_t)e->rule <= hit || (int64_t)e->rule <= *best) break;
+              const sbp__regex *re = find_re(d, e->value);
+              if (re == NULL) continue;
+              if (sbp__regex_flags(re) & SBP__RE_USES_BRACES) {
+                if ((int64_t)e->rule > *braces_idx) *braces_idx = e->rule;
+              }
+              if (sbp__regex_search(re, str, len)) {
+                hit = e->rule;
+                break;
+              }
+            }
+          }
+        }
+        if (pre && slot_has_len(s, K_PREFIX, k)) {
+          int64_t r = find_key(d, h, bi, s->attr, K_PREFIX, str, k);
+          if (r > hit) hit = r;
+        }
+        if (sub && k < len && str[k] == '/') {
+          if (k > 0 && slot_has_len(s, K_SUBPATH, k)) {
+            int64_t r = find_key(d, h, bi, s->attr, K_SUBPATH, str, k);
+            if (r > hit) hit = r;
+          }
+          if (slot_has_len(s, K_SUBPATH, k + 1)) {
+            uint64_t h2 = fnv_step(h, '/');
+            int64_t r = find_key(d, h2, bi, s->attr, K_SUBPATH, str, k + 1);
+            if (r > hit) hit = r;
+          }
+        }
+        if (k == len) break;
+        h = fnv_step(h, (unsigned char)str[k]);
+      }
+      if (s->has[K_EXACT] && slot_has_len(s, K_EXACT, len)) {
+        int64_t r = find_key(d, h, bi, s->attr, K_EXACT, str, len);
+        if (r > hit) hit = r;
+      }
+      if (sub && !(len > 0 && str[len - 1] == '/') && slot_has_len(s, K_SUBPATH, len)) {
+        /* subpath equal to the whole string (already counted when it ends with '/') */
+        int64_t r = find_key(d, h, bi, s->attr, K_SUBPATH, str, len);
+        if (r > hit) hit = r;
+      }
+      if (hit > *best) {
+        *best = hit;
+        *best_op = b->op;
+      }
+    }
+  }
+  /* rules not indexed, from the last written */
+  for (size_t i = b->ngen; i-- > 0;) {
+    const dz_entry *e = &b->gen[i];
+    if ((int64_t)e->rule <= *best) break;
+    c->braces = 0;
+    c->missing = NULL;
+    int v = eval_top(c, e->filter, &rc);
+    if (rc != SBP_OK) return rc;
+    if (c->braces && (int64_t)e->rule > *braces_idx) *braces_idx = e->rule;
+    if (v == SBP__T) {
+      *best = e->rule;
+      *best_op = b->op;
+      break;
+    }
+    if (v == SBP__U)
+      note_unknown(&unk[d->rules[e->rule].action], e->rule, c->missing ? c->missing : "?");
+  }
+  return SBP_OK;
+}
+
+/* The slow path for one bucket: every rule of the profile that speaks on this operation,
+ * evaluated one by one from the last written (all of them when tracing). */
+static int walk_bucket_slow(dz_ctx *c, const dz_bucket *b, int64_t *best, const char **best_op,
+                            dz_cand unk[3], int64_t *braces_idx, sbp_buf *trace) {
+  const sbp_decider *d = c->d;
+  int rc = SBP_OK;
+  for (size_t i = d->nrules; i-- > 0;) {
+    if (!trace && (int64_t)i <= *best) break;
+    const dz_rule *r = &d->rules[i];
+    int speaks = 0, filtered = 0;
+    for (const sbp_node *o = r->node->first; o && o->type == SBP_NODE_OPERATION; o = o->next) {
+      size_t alen = o->text_len;
+      const char *an = sbp__catalog_op_alias_v(d->macos, o->text, o->text_len, &alen);
+      if (alen == b->op_len && memcmp(an, b->op, alen) == 0) speaks = 1;
+    }
+    if (!speaks) continue;
+    int v = SBP__F;
+    const char *missing = NULL;
+    for (const sbp_node *f = r->node->first; f; f = f->next) {
+      if (!sbp__is_filter(f)) continue;
+      filtered = 1;
+      c->braces = 0;
+      c->missing = NULL;
+      int fv = eval_top(c, f, &rc);
+      if (rc != SBP_OK) return rc;
+      if (c->braces && (int64_t)i > *braces_idx) *braces_idx = (int64_t)i;
+      if (fv == SBP__U && missing == NULL) missing = c->missing;
+      if (fv > v) v = fv;
+    }
+    if (!filtered) continue;
+    if (trace) {
+      static const char *const tv[] = {" -> no match", " -> unknown", " -> MATCH"};
+      rc = trace_rule(trace, &d->alloc, "    ", r->node, tv[v]);
+      if (!rc && v == SBP__U && missing) {
+        rc = sbp__buf_puts(trace, &d->alloc, "      (needs ");
+        if (!rc) rc = sbp__buf_puts(trace, &d->alloc, missing);
+        if (!rc) rc = sbp__buf_puts(trace, &d->alloc, ", which the request does not give)\n");
+      }
+      if (rc) return rc;
+    }
+    if (v == SBP__T) {
+      if ((int64_t)i > *best) {
+        *best = (int64_t)i;
+        *best_op = b->op;
+      }
+      if (!trace) break;
+    } else if (v == SBP__U) {
+      note_unknown(&unk[r->action], (int64_t)i, missing ? missing : "?");
+    }
+  }
+  return SBP_OK;
+}
+
+static const char *const canon_links[] = {"/tmp", "/var", "/etc"};
+
+/* The canonical spelling of a path under /tmp, /var or /etc, into buf. Returns 1 when
+ * mapped. */
+static int canonical_path(const char *s, size_t len, char *buf, size_t cap, size_t *out_len) {
+  for (size_t i = 0; i < 3; i++) {
+    if (len >= 4 && memcmp(s, canon_links[i], 4) == 0 && (len == 4 || s[4] == '/')) {
+      if (len + 8 + 1 > cap) return -1;
+      memcpy(buf, "/private", 8);
+      memcpy(buf + 8, s, len);
+      buf[len + 8] = '\0';
+      *out_len = len + 8;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_options *opt,
+                sbp_decision *out, sbp_buf *trace, sbp_error *err) {
+  if (d == NULL || req == NULL || out == NULL)
+    return sbp__error(err, SBP_E_INVALID_ARG, "decide: NULL %s",
+                      d == NULL ? "decider" : req == NULL ? "request" : "decision");
+  if (req->op == NULL)
+    return sbp__error(err, SBP_E_INVALID_ARG, "decide: the request has no operation");
+  if (opt != NULL && opt->version != SBP_DECIDE_OPTIONS_VERSION)
+    return sbp__error(err, SBP_E_INVALID_ARG, "decide: options version %u unknown",
+                      (unsigned)opt->version);
+  if (opt == NULL) opt = &d->opt;
+  const sbp_alloc *A = &d->alloc;
+  int rc = SBP_OK;
+
+  out->result = SBP_DECISION_UNKNOWN;
+  out->step = SBP_STEP_NONE;
+  out->flags = 0;
+  out->rule_index = SBP__NO_RULE;
+  out->rule = NULL;
+  out->op = NULL;
+  out->skipped = NULL;
+  out->missing = NULL;
+
+  sbp__request_chain(req, d->macos);
+  dz_ctx c;
+  memset(&c, 0, sizeof c);
+  c.d = d;
+  c.req = req;
+  c.flags = opt->flags;
+  const sbp__req_attr *pa = sbp__request_attr_known(req, SBP_ATTR_PATH);
+  c.has_path = pa != NULL;
+  c.has_net = sbp__request_attr_known(req, SBP_ATTR_LOCAL) != NULL ||
+              sbp__request_attr_known(req, SBP_ATTR_REMOTE) != NULL;
+  char pbuf[1024];
+  char *heap = NULL;
+  if (pa != NULL && pa->kind == SBP__RQ_STRING && (opt->flags & SBP_DECIDE_CANONICAL_PATHS)) {
+    size_t nl = 0;
+    int m = canonical_path(pa->str, pa->len, pbuf, sizeof pbuf, &nl);
+    if (m < 0) {
+      heap = sbp__malloc(A, pa->len + 9);
+      if (heap == NULL) return sbp__nomem(err);
+      m = canonical_path(pa->str, pa->len, heap, pa->len + 9, &nl);
+    }
+    if (m == 1) {
+      c.path = heap ? heap : pbuf;
+      c.path_len = nl;
+    }
+  }
+  if (req->chain_unknown) out->flags |= SBP_DECISION_FLAG_UNKNOWN_NAME;
+
+  int slow = (opt->flags & SBP_DECIDE_NO_INDEX) != 0 || trace != NULL;
+  int64_t best = SBP__NO_RULE, braces_idx = SBP__NO_RULE;
+  const char *best_op = NULL;
+  dz_cand unk[3] = {{SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}};
+  const dz_bucket *chain_b[SBP__CHAIN_MAX];
+  const dz_bucket *default_b = NULL;
+
+  if (trace) {
+    rc = sbp__buf_puts(trace, A, "chain:");
+    for (size_t i = 0; !rc && i < req->nchain; i++) {
+      rc = sbp__buf_puts(trace, A, i ? " -> " : " ");
+      if (!rc) rc = sbp__buf_put(trace, A, req->chain[i], req->chain_len[i]);
+      if (!rc && req->chain_weak[i]) rc = sbp__buf_puts(trace, A, " (weak link)");
+    }
+    if (!rc && req->chain_terminal) rc = sbp__buf_puts(trace, A, " [TERMINAL]");
+    if (!rc && req->chain_unknown) rc = sbp__buf_puts(trace, A, " [operation not in the catalog]");
+    if (!rc) rc = sbp__buf_puts(trace, A, "\nstep 1, filtered rules (last written first):\n");
+    if (rc) goto done;
+  }
+  for (size_t i = 0; i < req->nchain; i++) {
+    int64_t bi = req->memo_id == d->id ? req->memo_bucket[i]
+                                       : find_bucket(d, req->chain[i], req->chain_len[i]);
+    ((sbp_request *)(uintptr_t)req)->memo_bucket[i] = bi;
+    chain_b[i] = bi >= 0 ? &d->buckets[bi] : NULL;
+
+    if (chain_b[i] == NULL) continue;
+    if (req->chain_len[i] == 7 && memcmp(req->chain[i], "default", 7) == 0)
+      default_b = chain_b[i];
+    if (trace) {
+      rc = sbp__buf_puts(trace, A, "  on ");
+      if (!rc) rc = sbp__buf_put(trace, A, req->chain[i], req->chain_len[i]);
+      if (!rc) rc = sbp__buf_puts(trace, A, ":\n");
+      if (rc) goto done;
+    }
+    rc = slow ? walk_bucket_slow(&c, chain_b[i], &best, &best_op, unk, &braces_idx, trace)
+              : walk_bucket(&c, chain_b[i], &best, &best_op, unk, &braces_idx);
+    if (rc) goto done;
+  }
+  ((sbp_request *)(uintptr_t)req)->memo_id = d->id;
+
+  /* the policy for filters that need a missing attribute: the answer follows it, the flag
+   * still says that it depended on an attribute the request did not give */
+  int policy_flag = 0;
+  if (opt->unknown_policy == SBP_UNKNOWN_ASSUME_TRUE) {
+    for (int a = 1; a <= 2; a++)
+      if (unk[a].idx > best) {
+        best = unk[a].idx;
+        best_op = NULL;
+        policy_flag = 1;
+      }
+  }
+  int action = 0;
+  if (best >= 0) {
+    out->step = SBP_STEP_FILTERED;
+    out->rule_index = best;
+    action = d->rules[best].action;
+  } else {
+    int64_t lu = SBP__NO_RULE;
+    for (size_t i = 0; i < req->nchain; i++) {
+      if (chain_b[i] == NULL || chain_b[i] == default_b) continue;
+      if (chain_b[i]->last_unf_any > lu) {
+        lu = chain_b[i]->last_unf_any;
+        best_op = chain_b[i]->op;
+      }
+    }
+    if (lu >= 0) {
+      out->step = SBP_STEP_UNFILTERED;
+      out->rule_index = lu;
+      action = d->rules[lu].action;
+    } else if (req->chain_terminal) {
+      out->step = SBP_STEP_TERMINAL;
+      out->flags |= SBP_DECISION_FLAG_TERMINAL;
+      /* rules on a wildcard whose name covers the operation (file* for file-link) */
+      for (size_t bi = 0; bi < d->nbuckets; bi++) {
+        const dz_bucket *b = &d->buckets[bi];
+        if (b->op_len < 2 || b->op[b->op_len - 1] != '*') continue;
+        if (req->op_len >= b->op_len - 1 && memcmp(req->op, b->op, b->op_len - 1) == 0 &&
+            !(req->op_len == b->op_len && memcmp(req->op, b->op, b->op_len) == 0)) {
+          int on_chain = 0;
+          for (size_t i = 0; i < req->nchain; i++)
+            if (chain_b[i] == b) on_chain = 1;
+          if (!on_chain) out->flags |= SBP_DECISION_FLAG_WILDCARD_TERMINAL;
+        }
+      }
+      action = req->chain_builtin == SBP_DENY ? SBP_DENY : SBP_ALLOW;
+    } else if (default_b != NULL && default_b->last_unf_any >= 0) {
+      out->step = SBP_STEP_DEFAULT;
+      out->rule_index = default_b->last_unf_any;
+      best_op = default_b->op;
+      action = d->rules[out->rule_index].action;
+    } else {
+      out->step = SBP_STEP_NO_DEFAULT;
+      action = 0;
+    }
+  }
+  if (out->rule_index >= 0) {
+    const dz_rule *r = &d->rules[out->rule_index];
+    out->rule = r->node;
+    out->op = best_op;
+    if (out->op == NULL) { /* decided through the unknown policy: find the op on the chain */
+      for (size_t i = 0; i < req->nchain; i++)
+        for (const sbp_node *o = r->node->first; o && o->type == SBP_NODE_OPERATION; o = o->next) {
+          size_t alen = o->text_len;
+          const char *an = sbp__catalog_op_alias_v(d->macos, o->text, o->text_len, &alen);
+          if (!out->op && alen == req->chain_len[i] && memcmp(an, req->chain[i], alen) == 0)
+            out->op = req->chain[i];
+        }
+    }
+    if (r->braces) out->flags |= SBP_DECISION_FLAG_REGEX_BRACES;
+    if (r->longstr) out->flags |= SBP_DECISION_FLAG_LONG_STRING;
+    if (r->unknown) out->flags |= SBP_DECISION_FLAG_UNKNOWN_NAME;
+    for (size_t i = 0; i < req->nchain && out->op; i++)
+      if (req->chain[i] == out->op || (req->chain_len[i] == strlen(out->op) &&
+                                       memcmp(req->chain[i], out->op, req->chain_len[i]) == 0)) {
+        if (req->chain_weak[i] & 1) out->flags |= SBP_DECISION_FLAG_WEAK_CHAIN;
+        if (req->chain_weak[i] & 2) out->flags |= SBP_DECISION_FLAG_INFERRED_PARENT;
+        break;
+      }
+  }
+  if (braces_idx >= 0 && braces_idx >= best) out->flags |= SBP_DECISION_FLAG_REGEX_BRACES;
+
+  /* the weak ordering of unfiltered rules: would plain last-wins have answered otherwise? */
+  if (action != 0 && (out->step == SBP_STEP_FILTERED || out->step == SBP_STEP_UNFILTERED)) {
+    int other = action == SBP_ALLOW ? SBP_DENY : SBP_ALLOW;
+    for (size_t i = 0; i < req->nchain; i++) {
+      if (chain_b[i] == NULL) continue;
+      if (out->step == SBP_STEP_UNFILTERED && chain_b[i] != default_b) continue;
+      if (chain_b[i]->last_unf[other] > out->rule_index)
+        out->flags |= SBP_DECISION_FLAG_UNFILTERED_ORDER;
+    }
+  }
+
+  /* three-valued: rules skipped for a missing attribute */
+  int64_t floor = out->step == SBP_STEP_FILTERED ? best : SBP__NO_RULE;
+  int report = opt->unknown_policy == SBP_UNKNOWN_REPORT;
+  out->result = action == 0 ? SBP_DECISION_UNKNOWN : action;
+  if (policy_flag) out->flags |= SBP_DECISION_FLAG_MISSING_ATTR;
+  {
+    int first = action == SBP_ALLOW ? SBP_DENY : SBP_ALLOW; /* the opposite action first */
+    if (action == 0) first = unk[SBP_ALLOW].idx > unk[SBP_DENY].idx ? SBP_ALLOW : SBP_DENY;
+    int second = first == SBP_ALLOW ? SBP_DENY : SBP_ALLOW;
+    int pick = unk[first].idx > floor ? first : unk[second].idx > floor ? second : 0;
+    if (pick) {
+      out->flags |= SBP_DECISION_FLAG_MISSING_ATTR;
+      out->skipped = d->rules[unk[pick].idx].node;
+      out->missing = unk[pick].missing;
+      if (d->rules[unk[pick].idx].unknown) out->flags |= SBP_DECISION_FLAG_UNKNOWN_NAME;
+      if (report && action != 0 && pick != action) out->result = SBP_DECISION_UNKNOWN;
+    }
+  }
+
+  if (trace) {
+    rc = sbp__buf_puts(trace, A, "step 2, unfiltered rules:");
+    int any = 0;
+    for (size_t i = 0; !rc && i < req->nchain; i++) {
+      if (chain_b[i] == NULL || chain_b[i] == default_b || chain_b[i]->last_unf_any < 0) continue;
+      any = 1;
+      rc = trace_rule(trace, A, "\n    last on ", d->rules[chain_b[i]->last_unf_any].node, NULL);
+    }
+    if (!rc && !any) rc = sbp__buf_puts(trace, A, " none\n");
+    if (!rc) rc = sbp__buf_puts(trace, A, "step 3, fallback: ");
+    if (!rc) {
+      if (req->chain_terminal)
+        rc = sbp__buf_puts(trace, A, req->chain_builtin == SBP_DENY
+                                         ? "TERMINAL operation, built-in deny\n"
+                                         : "TERMINAL operation, built-in allow\n");
+      else if (default_b && default_b->last_unf_any >= 0)
+        rc = trace_rule(trace, A, "", d->rules[default_b->last_unf_any].node, NULL);
+      else
+        rc = sbp__buf_puts(trace, A, "no default rule\n");
+    }
+  }
+done:
+  if (heap) sbp__free(A, heap);
+  if (rc == SBP_E_NOMEM) return sbp__nomem(err);
+  return rc;
+}

@@ -1,0 +1,732 @@
+/* The linter: the table of checks, the result object, the checks on the text (the reader's
+ * datum tree) and the entry points. The checks on the evaluated profile are in lint_rules.c. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "datum.h"
+#include "error.h"
+#include "lint_impl.h"
+#include "node.h"
+#include "sbprofile/catalog.h"
+#include "sbprofile/lint.h"
+#include "sbprofile/read.h"
+
+/* ---- the table of checks ------------------------------------------------------------- */
+
+typedef struct lint_check_row {
+  const char *code;
+  int severity;
+  const char *summary;
+} lint_check_row;
+
+static const lint_check_row lint_checks[SBP__L_NCHECKS] = {
+    {"syntax-error", SBP_LINT_ERROR, "the text does not read as SBPL"},
+    {"eval-error", SBP_LINT_ERROR, "the profile does not evaluate (as sandbox-exec would fail)"},
+    {"unknown-operation", SBP_LINT_ERROR,
+     "an operation the target macOS version does not know (the versions that do are named)"},
+    {"unknown-filter", SBP_LINT_ERROR, "a filter the target macOS version does not know"},
+    {"unknown-modifier", SBP_LINT_ERROR, "a modifier the target macOS version does not know"},
+    {"unknown-constant", SBP_LINT_ERROR,
+     "a named constant the filter does not know on the target macOS version"},
+    {"filter-not-accepted", SBP_LINT_WARNING,
+     "a filter whose category the operation does not accept: it never matches there"},
+    {"modifier-not-accepted", SBP_LINT_WARNING,
+     "a modifier that does not apply to the rule's action (report on deny, ...)"},
+    {"relative-path", SBP_LINT_WARNING, "a relative path in a path filter: it never matches"},
+    {"unnormalized-path", SBP_LINT_WARNING,
+     "a path with //, /./, /../ or a trailing /: the kernel compares normalized paths"},
+    {"symlinked-path", SBP_LINT_WARNING,
+     "a path under /tmp, /var or /etc: the kernel sees /private/..., so it never matches"},
+    {"network-host", SBP_LINT_ERROR, "a network address whose host is not * or localhost"},
+    {"raw-string-quote", SBP_LINT_ERROR,
+     "a raw string #\"...\" written with \\\": it ends at that quote"},
+    {"long-string", SBP_LINT_WARNING,
+     "a string literal of 256 bytes or more (Apple's reader may reject it)"},
+    {"regex-unsupported", SBP_LINT_ERROR, "a regex using what the SBPL dialect lacks"},
+    {"regex-doubtful", SBP_LINT_WARNING, "a regex using what the dialect may not support ({m,n})"},
+    {"shadowed-rule", SBP_LINT_WARNING,
+     "a rule that never decides: later rules decide first for everything it matches"},
+    {"duplicate-rule", SBP_LINT_WARNING, "a rule that repeats an earlier one"},
+    {"unfiltered-after-filtered", SBP_LINT_WARNING,
+     "an unfiltered rule after filtered rules of the other action on the same operation: it "
+     "does not override them (semantics.md 3.2)"},
+    {"missing-version", SBP_LINT_ERROR, "no (version 1)"},
+    {"version-after-import", SBP_LINT_ERROR, "(version 1) after an (import ...)"},
+    {"no-default", SBP_LINT_WARNING,
+     "no default rule: what no rule decides is left unknown"},
+    {"allow-default", SBP_LINT_WARNING,
+     "(allow default): everything not denied is allowed"},
+    {"broad-grant", SBP_LINT_NOTE,
+     "a broad grant: file-write* on /, unfiltered mach-lookup, network*"},
+    {"rule-size", SBP_LINT_WARNING,
+     "a rule whose filters come near (or pass) the 65,535-byte limit"},
+    {"rename-bypass", SBP_LINT_NOTE,
+     "a read deny that renaming an ancestor can bypass (file-write-unlink is allowed there)"},
+};
+
+size_t sbp_lint_check_count(void) { return SBP__L_NCHECKS; }
+
+const char *sbp_lint_check_code(size_t i) {
+  return i < SBP__L_NCHECKS ? lint_checks[i].code : NULL;
+}
+
+int sbp_lint_check_severity(size_t i) {
+  return i < SBP__L_NCHECKS ? lint_checks[i].severity : 0;
+}
+
+const char *sbp_lint_check_summary(size_t i) {
+  return i < SBP__L_NCHECKS ? lint_checks[i].summary : NULL;
+}
+
+const char *sbp_lint_severity_name(int severity) {
+  switch (severity) {
+    case SBP_LINT_NOTE: return "note";
+    case SBP_LINT_WARNING: return "warning";
+    case SBP_LINT_ERROR: return "error";
+    default: return "unknown";
+  }
+}
+
+/* ---- results ------------------------------------------------------------------------- */
+
+static int result_new(sbp_lint_result **out, const sbp_alloc *alloc, uint32_t flags) {
+  sbp_lint_result *r = sbp__calloc(alloc, 1, sizeof *r);
+  if (r == NULL) return SBP_E_NOMEM;
+  r->alloc = *alloc;
+  sbp__arena_init(&r->arena, &r->alloc);
+  r->flags = flags;
+  *out = r;
+  return SBP_OK;
+}
+
+void sbp_lint_result_free(sbp_lint_result *r) {
+  if (r == NULL) return;
+  sbp_alloc a = r->alloc;
+  sbp__arena_release(&r->arena);
+  sbp__free(&a, r->diags);
+  sbp__free(&a, r);
+}
+
+size_t sbp_lint_count(const sbp_lint_result *r) { return r ? r->n : 0; }
+
+int sbp_lint_evaluated(const sbp_lint_result *r) { return r ? r->evaluated : 0; }
+
+size_t sbp_lint_count_at_least(const sbp_lint_result *r, int severity) {
+  size_t n = 0;
+  for (size_t i = 0; r && i < r->n; i++)
+    if (r->diags[i].severity >= severity) n++;
+  return n;
+}
+
+const char *sbp_lint_code(const sbp_lint_result *r, size_t i) {
+  return r && i < r->n ? lint_checks[r->diags[i].check].code : NULL;
+}
+
+int sbp_lint_severity(const sbp_lint_result *r, size_t i) {
+  return r && i < r->n ? r->diags[i].severity : 0;
+}
+
+const char *sbp_lint_message(const sbp_lint_result *r, size_t i) {
+  return r && i < r->n ? r->diags[i].message : NULL;
+}
+
+const char *sbp_lint_fix(const sbp_lint_result *r, size_t i) {
+  return r && i < r->n ? r->diags[i].fix : NULL;
+}
+
+void sbp_lint_position(const sbp_lint_result *r, size_t i, const char **file, uint32_t *line,
+                       uint32_t *column) {
+  if (r == NULL || i >= r->n) return;
+  if (file) *file = r->diags[i].file;
+  if (line) *line = r->diags[i].line;
+  if (column) *column = r->diags[i].column;
+}
+
+static const char *intern_file(sbp_lint_result *r, const char *file) {
+  if (file == NULL || file[0] == '\0') return NULL;
+  if (r->last_file && strcmp(r->last_file, file) == 0) return r->last_file;
+  /* Look through what is there already (few distinct files per run). */
+  for (size_t i = r->n; i-- > 0;)
+    if (r->diags[i].file && strcmp(r->diags[i].file, file) == 0) {
+      r->last_file = r->diags[i].file;
+      return r->last_file;
+    }
+  char *copy = sbp__arena_strndup(&r->arena, file, strlen(file));
+  if (copy) r->last_file = copy;
+  return copy;
+}
+
+int sbp__lint_add(sbp_lint_result *r, int check, int severity, const char *file, uint32_t line,
+                  uint32_t column, const char *fix, size_t fix_len, const char *fmt, ...) {
+  if (severity == 0) severity = lint_checks[check].severity;
+  if (severity == SBP_LINT_NOTE && (r->flags & SBP_LINT_NO_NOTES)) return SBP_OK;
+  if (r->n == r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 16;
+    sbp__lint_diag *nd = sbp__realloc(&r->alloc, r->diags, cap * sizeof *nd);
+    if (nd == NULL) return SBP_E_NOMEM;
+    r->diags = nd;
+    r->cap = cap;
+  }
+  char small[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int need = vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  if (need < 0) need = 0;
+  char *msg = sbp__arena_alloc(&r->arena, (size_t)need + 1);
+  if (msg == NULL) return SBP_E_NOMEM;
+  if ((size_t)need < sizeof small) {
+    memcpy(msg, small, (size_t)need + 1);
+  } else {
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)need + 1, fmt, ap);
+    va_end(ap);
+  }
+  const char *fixc = NULL;
+  if (fix != NULL) {
+    fixc = sbp__arena_strndup(&r->arena, fix, fix_len);
+    if (fixc == NULL) return SBP_E_NOMEM;
+  }
+  const char *f = NULL;
+  if (file != NULL && file[0] != '\0') {
+    f = intern_file(r, file);
+    if (f == NULL) return SBP_E_NOMEM;
+  }
+  sbp__lint_diag *d = &r->diags[r->n];
+  d->check = check;
+  d->severity = severity;
+  d->file = f;
+  d->line = line;
+  d->column = column;
+  d->message = msg;
+  d->fix = fixc;
+  d->seq = r->n;
+  r->n++;
+  return SBP_OK;
+}
+
+static int diag_cmp(const void *pa, const void *pb) {
+  const sbp__lint_diag *a = pa, *b = pb;
+  if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+  if (a->line != b->line) return a->line < b->line ? -1 : 1;
+  if (a->column != b->column) return a->column < b->column ? -1 : 1;
+  return a->seq < b->seq ? -1 : a->seq > b->seq ? 1 : 0;
+}
+
+/* Sorts by file (in order of first appearance: file names are interned, so pointers
+ * compare), then line, column and order of addition. */
+static void sort_diags(sbp_lint_result *r) {
+  for (size_t i = 0; i < r->n; i++) {
+    r->diags[i].rank = i;
+    for (size_t k = 0; k < i; k++)
+      if (r->diags[k].file == r->diags[i].file) {
+        r->diags[i].rank = r->diags[k].rank;
+        break;
+      }
+  }
+  if (r->n > 1) qsort(r->diags, r->n, sizeof *r->diags, diag_cmp);
+}
+
+/* ---- checks on the text ---------------------------------------------------------------- */
+
+typedef struct text_state {
+  sbp_lint_result *r;
+  int saw_version;             /* a (version ...) anywhere */
+  int saw_toplevel_version;
+  const sbp__datum *first_import; /* a top-level (import ...) before any version */
+  uint32_t macos;
+} text_state;
+
+static int is_symbol(const sbp__datum *d, const char *name) {
+  return d && d->type == SBP__D_SYMBOL && strcmp(d->text, name) == 0;
+}
+
+static int is_protocol(const sbp__datum *d) {
+  static const char *const protos[] = {"ip", "ip4", "ip6", "tcp", "tcp4", "tcp6",
+                                       "udp", "udp4", "udp6"};
+  if (d == NULL || d->type != SBP__D_SYMBOL) return 0;
+  for (size_t i = 0; i < sizeof protos / sizeof protos[0]; i++)
+    if (strcmp(d->text, protos[i]) == 0) return 1;
+  return 0;
+}
+
+/* A raw string whose bytes end in a backslash was meant to hold \" : report it, with the
+ * ordinary string the author probably meant as the fix. */
+static int check_raw_quote(text_state *st, const sbp__datum *d, const char *text, size_t len) {
+  int rc;
+  sbp_buf fix = SBP_BUF_INIT;
+  const sbp_alloc *a = &st->r->alloc;
+  /* The intended text runs on to the next quote that no backslash precedes. */
+  size_t start = d->offset + 2, end = start;
+  if (text != NULL && start <= len) {
+    end = start;
+    while (end < len && !(text[end] == '"' && (end == start || text[end - 1] != '\\'))) end++;
+    if (end >= len) end = start + d->len;
+    rc = sbp__buf_putc(&fix, a, '"');
+    for (size_t i = start; rc == SBP_OK && i < end; i++) {
+      char c = text[i];
+      if (c == '\\' && i + 1 < end && text[i + 1] == '"') {
+        rc = sbp__buf_put(&fix, a, "\\\"", 2);
+        i++;
+      } else if (c == '\\') {
+        rc = sbp__buf_put(&fix, a, "\\\\", 2);
+      } else if (c == '"') {
+        rc = sbp__buf_put(&fix, a, "\\\"", 2);
+      } else {
+        rc = sbp__buf_putc(&fix, a, c);
+      }
+    }
+    if (rc == SBP_OK) rc = sbp__buf_putc(&fix, a, '"');
+    if (rc != SBP_OK) {
+      sbp_buf_dispose(&fix);
+      return rc;
+    }
+  }
+  rc = sbp__lint_add(st->r, SBP__L_RAW_STRING_QUOTE, 0, d->file, d->line, d->column,
+                     fix.ptr, fix.len,
+                     "raw string #\"...\" ends at the first '\"': the backslash before it "
+                     "does not escape it (no raw string can hold a quote); use an ordinary "
+                     "string with \\\"");
+  sbp_buf_dispose(&fix);
+  return rc;
+}
+
+/* (remote|local|from|to PROTO "HOST:PORT"): the host must be * or localhost. */
+static int check_netaddr(text_state *st, const sbp__datum *list) {
+  const sbp__datum *head = list->first;
+  while (head && head->type == SBP__D_COMMENT) head = head->next;
+  if (!(is_symbol(head, "remote") || is_symbol(head, "local") || is_symbol(head, "from") ||
+        is_symbol(head, "to")))
+    return SBP_OK;
+  const sbp__datum *proto = head->next;
+  while (proto && proto->type == SBP__D_COMMENT) proto = proto->next;
+  if (!is_protocol(proto)) return SBP_OK;
+  const sbp__datum *addr = proto->next;
+  while (addr && addr->type == SBP__D_COMMENT) addr = addr->next;
+  if (addr == NULL || addr->type != SBP__D_STRING) return SBP_OK;
+  const char *s = addr->text;
+  const char *colon = strrchr(s, ':');
+  if (colon == NULL) {
+    return sbp__lint_add(st->r, SBP__L_NETWORK_HOST, 0, addr->file, addr->line, addr->column,
+                         "\"*:*\"", 5,
+                         "network address \"%s\" is not HOST:PORT (HOST * or localhost, PORT * "
+                         "or a number)",
+                         s);
+  }
+  size_t hlen = (size_t)(colon - s);
+  if ((hlen == 1 && s[0] == '*') || (hlen == 9 && memcmp(s, "localhost", 9) == 0))
+    return SBP_OK;
+  int loopback = (hlen >= 4 && memcmp(s, "127.", 4) == 0) ||
+                 (hlen == 3 && memcmp(s, "::1", 3) == 0) ||
+                 (hlen == 5 && memcmp(s, "[::1]", 5) == 0);
+  char fix[128];
+  int n = snprintf(fix, sizeof fix, "\"%s:%.*s\"", loopback ? "localhost" : "*",
+                   (int)(strlen(colon + 1) > 64 ? 64 : strlen(colon + 1)), colon + 1);
+  if (n < 0) n = 0;
+  return sbp__lint_add(st->r, SBP__L_NETWORK_HOST, 0, addr->file, addr->line, addr->column, fix,
+                       (size_t)n < sizeof fix ? (size_t)n : sizeof fix - 1,
+                       "network host '%.*s' is not * or localhost: libsandbox rejects it "
+                       "(\"host must be * or localhost in network address\")%s",
+                       (int)(hlen > 100 ? 100 : hlen), s,
+                       loopback ? "" : "; SBPL cannot name other hosts");
+}
+
+/* Walks one text's datums (iteratively) for the text-level checks. */
+static int check_datums(text_state *st, const sbp__datum *top, const char *text, size_t len) {
+  int rc = SBP_OK;
+  /* Top-level order of version and import. */
+  for (const sbp__datum *d = top; d; d = d->next) {
+    if (d->type != SBP__D_LIST) continue;
+    const sbp__datum *h = d->first;
+    if (is_symbol(h, "version")) {
+      if (!st->saw_toplevel_version && st->first_import != NULL) {
+        rc = sbp__lint_add(st->r, SBP__L_VERSION_AFTER_IMPORT, 0, d->file, d->line, d->column,
+                           NULL, 0,
+                           "(version 1) comes after the (import ...) at %s%s%u:%u: import is "
+                           "defined by version 1, so it must come first",
+                           st->first_import->file ? st->first_import->file : "",
+                           st->first_import->file ? ":" : "", st->first_import->line,
+                           st->first_import->column);
+        if (rc != SBP_OK) return rc;
+      }
+      st->saw_toplevel_version = 1;
+    } else if (is_symbol(h, "import") && !st->saw_toplevel_version && st->first_import == NULL) {
+      st->first_import = d;
+    }
+  }
+  /* Every datum. */
+  size_t cap = 64, n = 0;
+  const sbp__datum **stack = sbp__malloc(&st->r->alloc, cap * sizeof *stack);
+  if (stack == NULL) return SBP_E_NOMEM;
+  for (const sbp__datum *d = top; d; d = d->next) {
+    n = 0;
+    stack[n++] = d;
+    while (n > 0 && rc == SBP_OK) {
+      const sbp__datum *x = stack[--n];
+      if (x->type == SBP__D_STRING) {
+        if ((x->flags & SBP__DF_RAW) && x->len > 0 && x->text[x->len - 1] == '\\')
+          rc = check_raw_quote(st, x, text, len);
+        if (rc == SBP_OK && x->len >= 256)
+          rc = sbp__lint_add(st->r, SBP__L_LONG_STRING, 0, x->file, x->line, x->column, NULL, 0,
+                             "string literal of %zu bytes: Apple's reader may reject literals "
+                             "of 256 bytes or more; pass it as a parameter with (param ...)",
+                             x->len);
+      } else if (x->type == SBP__D_LIST || x->type == SBP__D_VECTOR) {
+        if (x->type == SBP__D_LIST) {
+          if (is_symbol(x->first, "version")) st->saw_version = 1;
+          rc = check_netaddr(st, x);
+        }
+        for (const sbp__datum *c = x->first; c && rc == SBP_OK; c = c->next) {
+          if (n == cap) {
+            const sbp__datum **ns = sbp__realloc(&st->r->alloc, stack, cap * 2 * sizeof *ns);
+            if (ns == NULL) {
+              rc = SBP_E_NOMEM;
+              break;
+            }
+            stack = ns;
+            cap *= 2;
+          }
+          stack[n++] = c;
+        }
+      }
+    }
+    if (rc != SBP_OK) break;
+  }
+  sbp__free(&st->r->alloc, stack);
+  return rc;
+}
+
+/* ---- entry points ---------------------------------------------------------------------- */
+
+static int resolve_target(uint32_t macos, uint32_t *out, sbp_error *err) {
+  uint32_t v = macos ? sbp_catalog_version_nearest(macos) : sbp_catalog_newest();
+  if (v == 0 || !(sbp_catalog_version_flags(v) & SBP_CATALOG_TARGET))
+    return sbp__error(err, SBP_E_INVALID_ARG,
+                      "macOS %u.%u.%u is older than every version the catalog knows",
+                      (unsigned)(macos >> 16), (unsigned)((macos >> 8) & 0xffu),
+                      (unsigned)(macos & 0xffu));
+  *out = v;
+  return SBP_OK;
+}
+
+static int add_error_diag(sbp_lint_result *r, int check, const sbp_error *e,
+                          const char *fallback_file) {
+  const char *file = e->file[0] ? e->file : fallback_file;
+  return sbp__lint_add(r, check, 0, file, e->line, e->column, NULL, 0, "%s",
+                       e->message[0] ? e->message : sbp_strerror(e->code));
+}
+
+int sbp_lint_sources(const sbp_source *sources, size_t nsources, const sbp_lint_options *opts,
+                     const sbp_alloc *alloc, sbp_lint_result **out, sbp_error *err) {
+  if (out == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "out is NULL");
+  *out = NULL;
+  if (sources == NULL || nsources == 0)
+    return sbp__error(err, SBP_E_INVALID_ARG, "no sources");
+  for (size_t i = 0; i < nsources; i++)
+    if (sources[i].text == NULL && sources[i].len > 0)
+      return sbp__error(err, SBP_E_INVALID_ARG, "source %zu has no text", i);
+  sbp_lint_options defaults = SBP_LINT_OPTIONS_INIT;
+  if (opts == NULL) opts = &defaults;
+  if (opts->version != SBP_LINT_OPTIONS_VERSION)
+    return sbp__error(err, SBP_E_INVALID_ARG, "unknown sbp_lint_options version %u",
+                      (unsigned)opts->version);
+  if (alloc == NULL) alloc = sbp_alloc_default();
+  if (!sbp__alloc_valid(alloc)) return sbp__error(err, SBP_E_INVALID_ARG, "incomplete allocator");
+  uint32_t target;
+  int rc = resolve_target(opts->macos, &target, err);
+  if (rc != SBP_OK) return rc;
+
+  sbp_lint_result *r;
+  if (result_new(&r, alloc, opts->flags) != SBP_OK) return sbp__nomem(err);
+
+  text_state st;
+  memset(&st, 0, sizeof st);
+  st.r = r;
+  st.macos = target;
+  int readable = 1;
+  for (size_t i = 0; i < nsources && rc == SBP_OK; i++) {
+    sbp__arena arena;
+    sbp__arena_init(&arena, alloc);
+    sbp__datum *top = NULL;
+    sbp_error rerr = SBP_ERROR_INIT;
+    int rrc = sbp__read(&arena, sources[i].text, sources[i].len, sources[i].file, 0, NULL, &top,
+                        &rerr);
+    if (rrc == SBP_E_NOMEM) {
+      rc = SBP_E_NOMEM;
+    } else if (rrc != SBP_OK) {
+      readable = 0;
+      rc = add_error_diag(r, SBP__L_SYNTAX_ERROR, &rerr, sources[i].file);
+    } else {
+      rc = check_datums(&st, top, sources[i].text, sources[i].len);
+    }
+    sbp__arena_release(&arena);
+  }
+  if (rc == SBP_OK && readable && !st.saw_version) {
+    const char *file = sources[0].file;
+    rc = sbp__lint_add(r, SBP__L_MISSING_VERSION, 0, file, 1, 1, "(version 1)", 11,
+                       "no (version 1): libsandbox fails with \"no version specified\"");
+  }
+
+  if (rc == SBP_OK && readable) {
+    sbp_read_options ropts = SBP_READ_OPTIONS_INIT;
+    if (opts->read != NULL) {
+      ropts = *opts->read;
+    } else {
+      ropts.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
+    }
+    /* Without (version 1) libsandbox stops at once; the profile checks still run, with the
+     * version assumed, so that a fragment is checked too (the result says it did not
+     * evaluate). */
+    const sbp_source *srcs = sources;
+    size_t nsrcs = nsources;
+    sbp_source *with_version = NULL;
+    if (!st.saw_version) {
+      with_version = sbp__calloc(alloc, nsources + 1, sizeof *with_version);
+      if (with_version == NULL) rc = SBP_E_NOMEM;
+      else {
+        with_version[0].text = "(version 1)\n";
+        with_version[0].len = 12;
+        with_version[0].file = "<assumed>";
+        memcpy(with_version + 1, sources, nsources * sizeof *sources);
+        srcs = with_version;
+        nsrcs = nsources + 1;
+      }
+    }
+    sbp_profile *p = NULL;
+    sbp_error eerr = SBP_ERROR_INIT;
+    int erc = rc == SBP_OK ? sbp_profile_read_sources(&p, srcs, nsrcs, &ropts, alloc, &eerr)
+                           : SBP_E_NOMEM;
+    if (erc == SBP_E_NOMEM) {
+      rc = SBP_E_NOMEM;
+    } else if (erc != SBP_OK) {
+      rc = add_error_diag(r, SBP__L_EVAL_ERROR, &eerr, sources[0].file);
+    } else {
+      r->evaluated = st.saw_version;
+      r->sources = srcs;
+      r->nsources = nsrcs;
+      rc = sbp__lint_profile_checks(r, p, target, err);
+      sbp__lint_release_lines(r);
+      r->sources = NULL;
+      r->nsources = 0;
+    }
+    sbp__free(alloc, with_version);
+    sbp_profile_free(p);
+  }
+  if (rc != SBP_OK) {
+    sbp_lint_result_free(r);
+    if (rc == SBP_E_NOMEM) return sbp__nomem(err);
+    return rc;
+  }
+  sort_diags(r);
+  *out = r;
+  return SBP_OK;
+}
+
+int sbp_lint_text(const char *text, size_t len, const char *file, const sbp_lint_options *opts,
+                  const sbp_alloc *alloc, sbp_lint_result **out, sbp_error *err) {
+  if (out != NULL) *out = NULL;
+  if (text == NULL && len > 0) return sbp__error(err, SBP_E_INVALID_ARG, "text is NULL");
+  sbp_source src;
+  src.text = text ? text : "";
+  src.len = len;
+  src.file = file;
+  return sbp_lint_sources(&src, 1, opts, alloc, out, err);
+}
+
+int sbp_lint_profile(const sbp_profile *profile, const sbp_lint_options *opts,
+                     sbp_lint_result **out, sbp_error *err) {
+  if (out == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "out is NULL");
+  *out = NULL;
+  if (profile == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "profile is NULL");
+  sbp_lint_options defaults = SBP_LINT_OPTIONS_INIT;
+  if (opts == NULL) opts = &defaults;
+  if (opts->version != SBP_LINT_OPTIONS_VERSION)
+    return sbp__error(err, SBP_E_INVALID_ARG, "unknown sbp_lint_options version %u",
+                      (unsigned)opts->version);
+  uint32_t target;
+  int rc = resolve_target(opts->macos, &target, err);
+  if (rc != SBP_OK) return rc;
+  rc = sbp_node_validate(sbp_profile_root(profile), err);
+  if (rc != SBP_OK) return rc;
+  /* The result uses the profile's allocator. */
+  sbp_lint_result *r;
+  if (result_new(&r, &profile->alloc, opts->flags) != SBP_OK) return sbp__nomem(err);
+  r->evaluated = 1;
+  if (sbp_profile_version(profile) == 0)
+    rc = sbp__lint_add(r, SBP__L_MISSING_VERSION, 0, NULL, 0, 0, "(version 1)", 11,
+                       "the profile has no version: its text will lack (version 1)");
+  if (rc == SBP_OK) rc = sbp__lint_profile_checks(r, profile, target, err);
+  if (rc != SBP_OK) {
+    sbp_lint_result_free(r);
+    return rc == SBP_E_NOMEM ? sbp__nomem(err) : rc;
+  }
+  sort_diags(r);
+  *out = r;
+  return SBP_OK;
+}
+
+/* ---- finding a literal inside a form ----------------------------------------------------- */
+
+/* Offset of line:column (1-based, bytes) in text, or len when past the end. */
+static size_t offset_of(const char *text, size_t len, uint32_t line, uint32_t column) {
+  size_t off = 0;
+  for (uint32_t l = 1; l < line && off < len; l++) {
+    const char *nl = memchr(text + off, '\n', len - off);
+    if (nl == NULL) return len;
+    off = (size_t)(nl - text) + 1;
+  }
+  if (column == 0) return off;
+  return off + (column - 1) <= len ? off + (column - 1) : len;
+}
+
+/* Does the ordinary string body text[s..e) read as value? (The reader's escapes: \" \\ \n
+ * \t \r, \xHH, octal \ooo, and any other \c as c.) */
+static int body_equals(const char *t, size_t s, size_t e, const char *v, size_t vl) {
+  size_t k = 0;
+  for (size_t i = s; i < e; i++) {
+    unsigned char c = (unsigned char)t[i];
+    if (c == '\\' && i + 1 < e) {
+      char n = t[++i];
+      if (n == 'n') c = '\n';
+      else if (n == 't') c = '\t';
+      else if (n == 'r') c = '\r';
+      else if (n == 'x' && i + 2 < e) {
+        unsigned val = 0;
+        for (int d = 0; d < 2; d++) {
+          char h = t[++i];
+          val = val * 16u + (unsigned)(h >= 'a' ? h - 'a' + 10 : h >= 'A' ? h - 'A' + 10 : h - '0');
+        }
+        c = (unsigned char)val;
+      } else if (n >= '0' && n <= '7') {
+        unsigned val = (unsigned)(n - '0');
+        for (int d = 0; d < 2 && i + 1 < e && t[i + 1] >= '0' && t[i + 1] <= '7'; d++)
+          val = val * 8u + (unsigned)(t[++i] - '0');
+        c = (unsigned char)val;
+      } else {
+        c = (unsigned char)n;
+      }
+    }
+    if (k >= vl || (unsigned char)v[k] != c) return 0;
+    k++;
+  }
+  return k == vl;
+}
+
+static int locate_from(const char *text, size_t len, size_t start, uint32_t line,
+                       uint32_t column, const char *value, size_t value_len, uint32_t *out_line,
+                       uint32_t *out_column) {
+  if (start >= len || text[start] != '(') return SBP_E_NOT_FOUND;
+  /* Line and column are tracked as we go. */
+  uint32_t l = line, c = column;
+  size_t depth = 0;
+  for (size_t i = start; i < len; i++) {
+    char ch = text[i];
+    if (ch == '\n') {
+      l++;
+      c = 1;
+      continue;
+    }
+    if (ch == ';') {
+      while (i + 1 < len && text[i + 1] != '\n') i++;
+      c = 1; /* reset at the newline */
+      continue;
+    }
+    if (ch == '(') depth++;
+    else if (ch == ')') {
+      if (depth <= 1) return SBP_E_NOT_FOUND;
+      depth--;
+    } else if (ch == '"' || (ch == '#' && i + 1 < len && text[i + 1] == '"')) {
+      int raw = ch == '#';
+      size_t s = i + (raw ? 2 : 1), e = s;
+      if (raw) {
+        while (e < len && text[e] != '"') e++;
+      } else {
+        while (e < len && text[e] != '"') e += text[e] == '\\' ? 2 : 1;
+      }
+      if (e > len) e = len;
+      int match = raw ? (e - s == value_len && memcmp(text + s, value, value_len) == 0)
+                      : body_equals(text, s, e, value, value_len);
+      if (match) {
+        if (out_line) *out_line = l;
+        if (out_column) *out_column = c;
+        return SBP_OK;
+      }
+      /* Skip the string, counting its newlines. */
+      for (size_t k = i; k <= e && k < len; k++) {
+        if (text[k] == '\n') {
+          l++;
+          c = 1;
+        } else {
+          c++;
+        }
+      }
+      i = e;
+      continue;
+    } else if (ch == '#' && i + 1 < len && text[i + 1] == '\\') {
+      i += 2; /* a character: #\( is no parenthesis */
+      c += 2;
+    }
+    c++;
+  }
+  return SBP_E_NOT_FOUND;
+}
+
+int sbp_lint_locate_string(const char *text, size_t len, uint32_t line, uint32_t column,
+                           const char *value, size_t value_len, uint32_t *out_line,
+                           uint32_t *out_column) {
+  if (text == NULL || value == NULL || line == 0) return SBP_E_INVALID_ARG;
+  return locate_from(text, len, offset_of(text, len, line, column), line, column, value,
+                     value_len, out_line, out_column);
+}
+
+/* The offsets where each line of source i starts (made once, on first use). */
+static const size_t *line_table(sbp_lint_result *r, size_t i, size_t *nlines) {
+  if (r->lines == NULL) r->lines = sbp__calloc(&r->alloc, r->nsources, sizeof *r->lines);
+  if (r->nlines == NULL) r->nlines = sbp__calloc(&r->alloc, r->nsources, sizeof *r->nlines);
+  if (r->lines == NULL || r->nlines == NULL) return NULL;
+  if (r->lines[i] == NULL) {
+    const sbp_source *s = &r->sources[i];
+    size_t n = 1;
+    for (const char *p = s->text; p && (p = memchr(p, '\n', (size_t)(s->text + s->len - p))); p++)
+      n++;
+    size_t *t = sbp__calloc(&r->alloc, n, sizeof *t);
+    if (t == NULL) return NULL;
+    size_t k = 1;
+    for (size_t off = 0; off < s->len; off++)
+      if (s->text[off] == '\n') t[k++] = off + 1;
+    r->lines[i] = t;
+    r->nlines[i] = n;
+  }
+  *nlines = r->nlines[i];
+  return r->lines[i];
+}
+
+void sbp__lint_release_lines(sbp_lint_result *r) {
+  for (size_t i = 0; r->lines && i < r->nsources; i++) sbp__free(&r->alloc, r->lines[i]);
+  sbp__free(&r->alloc, r->lines);
+  sbp__free(&r->alloc, r->nlines);
+  r->lines = NULL;
+  r->nlines = NULL;
+}
+
+int sbp__lint_locate(sbp_lint_result *r, const char *file, uint32_t line, uint32_t column,
+                     const char *value, size_t value_len, uint32_t *out_line,
+                     uint32_t *out_column) {
+  for (size_t i = 0; r && i < r->nsources; i++) {
+    const sbp_source *s = &r->sources[i];
+    int same = (s->file == NULL && file == NULL) ||
+               (s->file != NULL && file != NULL && strcmp(s->file, file) == 0);
+    if (!same) continue;
+    size_t n;
+    const size_t *t = line_table(r, i, &n);
+    if (t == NULL || line == 0 || line > n || column == 0) return SBP_E_NOT_FOUND;
+    size_t start = t[line - 1] + (column - 1);
+    return locate_from(s->text, s->len, start, line, column, value, value_len, out_line,
+                       out_column);
+  }
+  return SBP_E_NOT_FOUND;
+}

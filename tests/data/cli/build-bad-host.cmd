@@ -1,0 +1,1 @@
+build --allow-net-out example.com:443

@@ -1,0 +1,1 @@
+build --allow-read usr/lib

@@ -1,0 +1,1 @@
+build --allow-read /usr/lib --allow-read /System/Library --allow-mach com.apple.system.logger --allow-mach com.apple.SystemConfiguration.configd --allow-net-out localhost:8080 --allow-unix-socket /private/var/run/syslog --allow-sysctl kern.* --allow-fork --allow-signal-self --deny-read /Users/me/.ssh

@@ -1,0 +1,1 @@
+diff --color=never allowlist-old.sb allowlist-new.sb

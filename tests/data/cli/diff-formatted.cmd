@@ -1,0 +1,1 @@
+diff messy.sb tidy.sb

@@ -1,0 +1,1 @@
+diff --color=never allowlist-new.sb allowlist-old.sb

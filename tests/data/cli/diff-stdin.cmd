@@ -1,0 +1,1 @@
+diff allowlist-old.sb -

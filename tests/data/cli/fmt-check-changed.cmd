@@ -1,0 +1,1 @@
+fmt --check messy.sb tidy.sb

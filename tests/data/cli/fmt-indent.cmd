@@ -1,0 +1,1 @@
+fmt --stdout --indent 4 --width 30 messy.sb

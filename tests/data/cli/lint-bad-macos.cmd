@@ -1,0 +1,1 @@
+lint --macos 9.1 params.sb

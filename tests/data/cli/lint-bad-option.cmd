@@ -1,0 +1,1 @@
+lint --frob params.sb

@@ -1,0 +1,1 @@
+lint --color=always ../lint/relative-path.sb

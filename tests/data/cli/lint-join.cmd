@@ -1,0 +1,1 @@
+lint --color=never --join lib-helpers.sb lib-use.sb

@@ -1,0 +1,1 @@
+lint no-such-file.sb

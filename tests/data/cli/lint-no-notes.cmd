@@ -1,0 +1,1 @@
+lint --color=never --no-notes ../lint/broad-grant.sb

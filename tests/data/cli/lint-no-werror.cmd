@@ -1,0 +1,1 @@
+lint --color=never ../lint/unnormalized-path.sb

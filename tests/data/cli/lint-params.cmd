@@ -1,0 +1,1 @@
+lint --color=never -D WORK=/tmp/w params.sb

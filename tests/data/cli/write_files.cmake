@@ -1,0 +1,41 @@
+# The subcommands that write files: fmt rewriting in place (and leaving a tidy file alone)
+# and build -o, checked in a scratch directory.
+#   cmake -DSBP=<tool> -DDATA=<tests/data/cli> -DWORK=<scratch> -P write_files.cmake
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+file(COPY "${DATA}/messy.sb" "${DATA}/tidy.sb" DESTINATION "${WORK}")
+file(TIMESTAMP "${WORK}/tidy.sb" before "%s")
+execute_process(COMMAND "${SBP}" fmt messy.sb tidy.sb WORKING_DIRECTORY "${WORK}"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out STREQUAL "" OR NOT err STREQUAL "")
+  message(FATAL_ERROR "fmt in place: exit ${rc}\n${out}${err}")
+endif()
+file(READ "${WORK}/messy.sb" got)
+file(READ "${DATA}/tidy.sb" want)
+if(NOT got STREQUAL want)
+  message(FATAL_ERROR "fmt in place wrote:\n${got}")
+endif()
+file(GLOB leftovers "${WORK}/*.tmp")
+if(leftovers)
+  message(FATAL_ERROR "fmt left temporary files: ${leftovers}")
+endif()
+execute_process(COMMAND "${SBP}" fmt --check messy.sb WORKING_DIRECTORY "${WORK}" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "fmt --check after fmt: exit ${rc}")
+endif()
+execute_process(COMMAND "${SBP}" build --allow-read /usr/lib --allow-mach com.apple.system.logger
+                        -o out.sb
+                WORKING_DIRECTORY "${WORK}" RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT out STREQUAL "")
+  message(FATAL_ERROR "build -o: exit ${rc}\n${out}")
+endif()
+execute_process(COMMAND "${SBP}" lint --color=never out.sb WORKING_DIRECTORY "${WORK}"
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(NOT rc EQUAL 0 OR NOT out STREQUAL "")
+  message(FATAL_ERROR "lint of build -o output: exit ${rc}\n${out}")
+endif()
+execute_process(COMMAND "${SBP}" build --allow-read /usr/lib -o no-such-dir/out.sb
+                WORKING_DIRECTORY "${WORK}" RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 73)
+  message(FATAL_ERROR "build -o into a missing directory: exit ${rc}\n${err}")
+endif()

@@ -1,0 +1,356 @@
+/* The linter's library API: diagnostics and their accessors, options, the table of checks,
+ * linting a built profile, locating literals, hostile input and allocation failures. The
+ * output of every check on written cases is covered by the golden tests (tests/lint.cmake). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sbprofile.h"
+#include "test_alloc.h"
+
+static sbp_lint_result *lint(const char *text, uint32_t macos) {
+  sbp_lint_options o = SBP_LINT_OPTIONS_INIT;
+  o.macos = macos;
+  sbp_lint_result *r = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_lint_text(text, strlen(text), "t.sb", &o, NULL, &r, &err), SBP_OK);
+  assert_non_null(r);
+  return r;
+}
+
+/* Index of the first diagnostic with that code, or -1. */
+static long find(const sbp_lint_result *r, const char *code) {
+  for (size_t i = 0; i < sbp_lint_count(r); i++)
+    if (strcmp(sbp_lint_code(r, i), code) == 0) return (long)i;
+  return -1;
+}
+
+static void test_accessors(void **state) {
+  (void)state;
+  sbp_lint_result *r = lint("(version 1)\n(deny default)\n(allow file-read* (subpath \"/tmp/x\"))\n"
+                            "(allow mach-lookup)\n",
+                            0);
+  assert_int_equal(sbp_lint_count(r), 2);
+  assert_int_equal(sbp_lint_evaluated(r), 1);
+  assert_string_equal(sbp_lint_code(r, 0), "symlinked-path");
+  assert_int_equal(sbp_lint_severity(r, 0), SBP_LINT_WARNING);
+  const char *file = NULL;
+  uint32_t line = 0, col = 0;
+  sbp_lint_position(r, 0, &file, &line, &col);
+  assert_string_equal(file, "t.sb");
+  assert_int_equal(line, 3);
+  assert_int_equal(col, 28);
+  assert_string_equal(sbp_lint_message(r, 0),
+                      "path \"/tmp/x\" is under /tmp, a symbolic link: the kernel sees "
+                      "/private/tmp/..., so this never matches");
+  assert_string_equal(sbp_lint_fix(r, 0), "\"/private/tmp/x\"");
+  assert_string_equal(sbp_lint_code(r, 1), "broad-grant");
+  assert_int_equal(sbp_lint_severity(r, 1), SBP_LINT_NOTE);
+  assert_null(sbp_lint_fix(r, 1));
+  assert_int_equal(sbp_lint_count_at_least(r, SBP_LINT_NOTE), 2);
+  assert_int_equal(sbp_lint_count_at_least(r, SBP_LINT_WARNING), 1);
+  assert_int_equal(sbp_lint_count_at_least(r, SBP_LINT_ERROR), 0);
+  /* Past the end and NULL. */
+  assert_null(sbp_lint_code(r, 2));
+  assert_null(sbp_lint_message(r, 2));
+  assert_null(sbp_lint_fix(r, 2));
+  assert_int_equal(sbp_lint_severity(r, 2), 0);
+  file = "unchanged";
+  sbp_lint_position(r, 2, &file, NULL, NULL);
+  assert_string_equal(file, "unchanged");
+  sbp_lint_position(r, 0, NULL, NULL, NULL);
+  assert_int_equal(sbp_lint_count(NULL), 0);
+  assert_int_equal(sbp_lint_evaluated(NULL), 0);
+  assert_null(sbp_lint_code(NULL, 0));
+  sbp_lint_result_free(r);
+  sbp_lint_result_free(NULL);
+}
+
+static void test_no_notes_and_version(void **state) {
+  (void)state;
+  sbp_lint_options o = SBP_LINT_OPTIONS_INIT;
+  o.flags = SBP_LINT_NO_NOTES;
+  sbp_lint_result *r = NULL;
+  const char *text = "(version 1)\n(deny default)\n(allow mach-lookup)\n";
+  assert_int_equal(sbp_lint_text(text, strlen(text), NULL, &o, NULL, &r, NULL), SBP_OK);
+  assert_int_equal(sbp_lint_count(r), 0);
+  sbp_lint_result_free(r);
+  /* Unknown options version, a version older than the catalog, NULL out, NULL text. */
+  sbp_error err = SBP_ERROR_INIT;
+  o.version = 99;
+  assert_int_equal(sbp_lint_text(text, strlen(text), NULL, &o, NULL, &r, &err),
+                   SBP_E_INVALID_ARG);
+  assert_null(r);
+  assert_string_equal(err.message, "unknown sbp_lint_options version 99");
+  o.version = SBP_LINT_OPTIONS_VERSION;
+  o.macos = SBP_MACOS_VERSION(10, 6, 0);
+  assert_int_equal(sbp_lint_text(text, strlen(text), NULL, &o, NULL, &r, &err),
+                   SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "macOS 10.6.0 is older than every version the catalog knows");
+  assert_int_equal(sbp_lint_text(text, strlen(text), NULL, NULL, NULL, NULL, &err),
+                   SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_lint_text(NULL, 3, NULL, NULL, NULL, &r, &err), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_lint_sources(NULL, 0, NULL, NULL, &r, &err), SBP_E_INVALID_ARG);
+  /* An empty text: no version, nothing evaluates. */
+  assert_int_equal(sbp_lint_text(NULL, 0, "e.sb", NULL, NULL, &r, &err), SBP_OK);
+  assert_int_equal(sbp_lint_count(r), 2);
+  assert_string_equal(sbp_lint_code(r, 0), "missing-version");
+  assert_string_equal(sbp_lint_code(r, 1), "no-default");
+  assert_int_equal(sbp_lint_evaluated(r), 0);
+  sbp_lint_result_free(r);
+  /* A newer macOS than the catalog has uses the newest table. */
+  r = lint("(version 1)\n(deny default)\n(allow mach-task-read)\n", SBP_MACOS_VERSION(15, 2, 0));
+  assert_int_equal(sbp_lint_count(r), 0);
+  sbp_lint_result_free(r);
+}
+
+static void test_syntax_and_eval_errors(void **state) {
+  (void)state;
+  sbp_lint_result *r = lint("(version 1)\n(deny default\n", 0);
+  assert_int_equal(sbp_lint_count(r), 1);
+  assert_string_equal(sbp_lint_code(r, 0), "syntax-error");
+  assert_int_equal(sbp_lint_evaluated(r), 0);
+  sbp_lint_result_free(r);
+  r = lint("(version 1)\n(deny default)\n(allow file-read* (literal x))\n", 0);
+  assert_int_equal(sbp_lint_count(r), 1);
+  assert_string_equal(sbp_lint_code(r, 0), "eval-error");
+  assert_string_equal(sbp_lint_message(r, 0), "unbound variable: x");
+  assert_int_equal(sbp_lint_evaluated(r), 0);
+  sbp_lint_result_free(r);
+  /* A fragment without (version 1) is still checked. */
+  r = lint("(allow file-read* (subpath \"/etc\"))\n", 0);
+  assert_true(find(r, "missing-version") >= 0);
+  assert_true(find(r, "symlinked-path") >= 0);
+  assert_int_equal(sbp_lint_evaluated(r), 0);
+  sbp_lint_result_free(r);
+}
+
+static void test_versions_named(void **state) {
+  (void)state;
+  sbp_lint_result *r = lint("(version 1)\n(deny default)\n(allow mach-task-read)\n",
+                            SBP_MACOS_VERSION(10, 15, 0));
+  long i = find(r, "unknown-operation");
+  assert_true(i >= 0);
+  assert_string_equal(sbp_lint_message(r, (size_t)i),
+                      "unknown operation 'mach-task-read' for macOS 10.15 (known in 14.4.1)");
+  sbp_lint_result_free(r);
+}
+
+static void test_shadowing_reasoning(void **state) {
+  (void)state;
+  /* A later subpath covers an earlier literal below it, whatever the action. */
+  sbp_lint_result *r = lint("(version 1)\n(deny default)\n"
+                            "(allow file-read-data (literal \"/a/b/c\"))\n"
+                            "(allow file-read* (subpath \"/a\"))\n",
+                            0);
+  assert_true(find(r, "shadowed-rule") >= 0);
+  sbp_lint_result_free(r);
+  /* A later narrower rule does not cover an earlier broader one. */
+  r = lint("(version 1)\n(deny default)\n(allow file-read* (subpath \"/a\"))\n"
+           "(deny file-read* (subpath \"/a/b\"))\n",
+           0);
+  assert_int_equal(find(r, "shadowed-rule"), -1);
+  sbp_lint_result_free(r);
+  /* A later rule on a child operation does not cover the parent's rule. */
+  r = lint("(version 1)\n(deny default)\n(allow file-read* (subpath \"/a\"))\n"
+           "(deny file-read-data (subpath \"/a\"))\n",
+           0);
+  assert_int_equal(find(r, "shadowed-rule"), -1);
+  sbp_lint_result_free(r);
+  /* An unfiltered rule never covers a filtered one (filtered rules decide first). */
+  r = lint("(version 1)\n(deny default)\n(deny network-outbound (remote tcp \"*:22\"))\n"
+           "(allow network*)\n",
+           0);
+  assert_int_equal(find(r, "shadowed-rule"), -1);
+  assert_true(find(r, "unfiltered-after-filtered") >= 0);
+  sbp_lint_result_free(r);
+  /* A prefix covers literals and subpaths that start with it. */
+  r = lint("(version 1)\n(deny default)\n(allow file-read* (literal \"/usr/libx\"))\n"
+           "(allow file-read* (prefix \"/usr/lib\"))\n",
+           0);
+  assert_true(find(r, "shadowed-rule") >= 0);
+  sbp_lint_result_free(r);
+  /* Through network-bind's fallback to network-inbound (a weak fact), said so. */
+  r = lint("(version 1)\n(deny default)\n(allow network-bind (local ip \"localhost:80\"))\n"
+           "(allow network-inbound (local ip \"localhost:80\"))\n",
+           0);
+  long k = find(r, "shadowed-rule");
+  assert_true(k >= 0);
+  assert_non_null(strstr(sbp_lint_message(r, (size_t)k), "network-bind falls back"));
+  sbp_lint_result_free(r);
+  /* A rule with several operations never decides only when every one is covered. */
+  r = lint("(version 1)\n(deny default)\n(allow file-read* file-write* (subpath \"/a/b\"))\n"
+           "(allow file-read* (subpath \"/a\"))\n",
+           0);
+  assert_int_equal(find(r, "shadowed-rule"), -1);
+  sbp_lint_result_free(r);
+}
+
+static void test_lint_built_profile(void **state) {
+  (void)state;
+  sbp_profile *p;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_set_version(p, 1, &err), SBP_OK);
+  assert_int_equal(sbp_add_default(p, SBP_DENY, NULL, &err), SBP_OK);
+  assert_int_equal(sbp_add_mach_lookup(p, SBP_ALLOW, SBP_MATCH_ANY, NULL, 0, NULL, &err), SBP_OK);
+  assert_int_equal(sbp_add_file(p, SBP_ALLOW, SBP_FILE_READ, SBP_MATCH_SUBPATH, "/var/db", 7,
+                                NULL, &err),
+                   SBP_OK);
+  sbp_lint_result *r = NULL;
+  assert_int_equal(sbp_lint_profile(p, NULL, &r, &err), SBP_OK);
+  assert_int_equal(sbp_lint_count(r), 2);
+  /* No positions: in the order the checks ran (names and paths first). */
+  assert_string_equal(sbp_lint_code(r, 0), "symlinked-path");
+  assert_string_equal(sbp_lint_code(r, 1), "broad-grant");
+  const char *file = "x";
+  uint32_t line = 9;
+  sbp_lint_position(r, 0, &file, &line, NULL);
+  assert_null(file);
+  assert_int_equal(line, 0);
+  sbp_lint_result_free(r);
+  assert_int_equal(sbp_lint_profile(NULL, NULL, &r, &err), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_lint_profile(p, NULL, NULL, &err), SBP_E_INVALID_ARG);
+  sbp_profile_free(p);
+}
+
+static void test_check_table(void **state) {
+  (void)state;
+  size_t n = sbp_lint_check_count();
+  assert_int_equal(n, 26);
+  assert_string_equal(sbp_lint_check_code(0), "syntax-error");
+  assert_string_equal(sbp_lint_check_code(n - 1), "rename-bypass");
+  assert_int_equal(sbp_lint_check_severity(n - 1), SBP_LINT_NOTE);
+  assert_null(sbp_lint_check_code(n));
+  assert_null(sbp_lint_check_summary(n));
+  assert_int_equal(sbp_lint_check_severity(n), 0);
+  /* Codes are unique. */
+  for (size_t i = 0; i < n; i++) {
+    assert_non_null(sbp_lint_check_summary(i));
+    for (size_t j = i + 1; j < n; j++)
+      assert_string_not_equal(sbp_lint_check_code(i), sbp_lint_check_code(j));
+  }
+  assert_string_equal(sbp_lint_severity_name(SBP_LINT_ERROR), "error");
+  assert_string_equal(sbp_lint_severity_name(SBP_LINT_WARNING), "warning");
+  assert_string_equal(sbp_lint_severity_name(SBP_LINT_NOTE), "note");
+  assert_string_equal(sbp_lint_severity_name(7), "unknown");
+}
+
+static void test_locate_string(void **state) {
+  (void)state;
+  const char *t = "(version 1)\n(allow x ; \"/a\" in a comment\n  (subpath #\\( \"/a\\\"b\")\n"
+                  "  (regex #\"^/c$\") \"/a\")\n(allow y \"/z\")\n";
+  size_t len = strlen(t);
+  uint32_t line = 0, col = 0;
+  assert_int_equal(sbp_lint_locate_string(t, len, 2, 1, "/a\"b", 4, &line, &col), SBP_OK);
+  assert_int_equal(line, 3);
+  assert_int_equal(col, 16);
+  assert_int_equal(sbp_lint_locate_string(t, len, 2, 1, "^/c$", 4, &line, &col), SBP_OK);
+  assert_int_equal(line, 4);
+  assert_int_equal(col, 10);
+  assert_int_equal(sbp_lint_locate_string(t, len, 2, 1, "/a", 2, &line, &col), SBP_OK);
+  assert_int_equal(line, 4);
+  assert_int_equal(col, 19);
+  /* Not in this form, not at a form, bad arguments. */
+  assert_int_equal(sbp_lint_locate_string(t, len, 2, 1, "/z", 2, &line, &col), SBP_E_NOT_FOUND);
+  assert_int_equal(sbp_lint_locate_string(t, len, 2, 2, "/a", 2, &line, &col), SBP_E_NOT_FOUND);
+  assert_int_equal(sbp_lint_locate_string(t, len, 99, 1, "/a", 2, NULL, NULL), SBP_E_NOT_FOUND);
+  assert_int_equal(sbp_lint_locate_string(NULL, 0, 1, 1, "/a", 2, NULL, NULL), SBP_E_INVALID_ARG);
+  /* An unterminated form ends the search at the end of the text. */
+  assert_int_equal(sbp_lint_locate_string("(a \"b", 5, 1, 1, "c", 1, NULL, NULL), SBP_E_NOT_FOUND);
+}
+
+static void test_hostile(void **state) {
+  (void)state;
+  /* Deep nesting of require-not: no recursion in the checks. */
+  size_t depth = 5000;
+  size_t cap = depth * 14 + 200;
+  char *t = malloc(cap);
+  assert_non_null(t);
+  size_t n = (size_t)snprintf(t, cap, "(version 1)\n(deny default)\n(allow file-read* ");
+  for (size_t i = 0; i < depth; i++) n += (size_t)snprintf(t + n, cap - n, "(require-not ");
+  n += (size_t)snprintf(t + n, cap - n, "(literal \"/x\")");
+  for (size_t i = 0; i < depth; i++) t[n++] = ')';
+  n += (size_t)snprintf(t + n, cap - n, ")\n");
+  sbp_lint_result *r = NULL;
+  assert_int_equal(sbp_lint_text(t, n, NULL, NULL, NULL, &r, NULL), SBP_OK);
+  sbp_lint_result_free(r);
+  free(t);
+  /* Many rules: the duplicate and shadow checks stay fast. */
+  size_t rules = 20000;
+  cap = rules * 60 + 100;
+  t = malloc(cap);
+  assert_non_null(t);
+  n = (size_t)snprintf(t, cap, "(version 1)\n(deny default)\n");
+  for (size_t i = 0; i < rules; i++)
+    n += (size_t)snprintf(t + n, cap - n, "(allow file-read* (literal \"/p/%zu\"))\n", i % 10000);
+  assert_int_equal(sbp_lint_text(t, n, NULL, NULL, NULL, &r, NULL), SBP_OK);
+  assert_int_equal(sbp_lint_count_at_least(r, SBP_LINT_WARNING), 10000);
+  sbp_lint_result_free(r);
+  free(t);
+}
+
+static const char *oom_text =
+    "(version 1)\n(deny default)\n(allow file-read* (subpath \"/tmp/x\") (literal \"a//b\")\n"
+    "  (regex #\"^/var/x{2}\"))\n(allow file-read* (subpath \"/a\"))\n"
+    "(allow file-read* (subpath \"/a\"))\n(deny network-outbound (remote tcp \"*:22\"))\n"
+    "(allow network-outbound)\n(allow mach-lookup)\n(deny file-read* (subpath \"/Users/x\"))\n"
+    "(allow file-write* (subpath \"/\"))\n(deny file-write* (subpath \"/y\") (with report))\n";
+
+static int oom_op(const sbp_alloc *alloc, void *ctx) {
+  (void)ctx;
+  sbp_lint_result *r = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  int rc = sbp_lint_text(oom_text, strlen(oom_text), "o.sb", NULL, alloc, &r, &err);
+  if (rc == SBP_OK) {
+    assert_true(sbp_lint_count(r) >= 8);
+  } else {
+    assert_int_equal(rc, SBP_E_NOMEM);
+    assert_null(r);
+  }
+  sbp_lint_result_free(r);
+  return rc;
+}
+
+static int oom_profile_op(const sbp_alloc *alloc, void *ctx) {
+  (void)ctx;
+  sbp_profile *p = NULL;
+  int rc = sbp_profile_read(&p, oom_text, strlen(oom_text), "o.sb", NULL, alloc, NULL);
+  if (rc != SBP_OK) return rc;
+  sbp_lint_result *r = NULL;
+  rc = sbp_lint_profile(p, NULL, &r, NULL);
+  if (rc != SBP_OK) assert_int_equal(rc, SBP_E_NOMEM);
+  sbp_lint_result_free(r);
+  sbp_profile_free(p);
+  return rc;
+}
+
+static void test_allocation_failures(void **state) {
+  (void)state;
+  size_t calls = test_alloc_exhaust(oom_op, NULL);
+  assert_true(calls > 10);
+  calls = test_alloc_exhaust(oom_profile_op, NULL);
+  assert_true(calls > 10);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_accessors),
+      cmocka_unit_test(test_no_notes_and_version),
+      cmocka_unit_test(test_syntax_and_eval_errors),
+      cmocka_unit_test(test_versions_named),
+      cmocka_unit_test(test_shadowing_reasoning),
+      cmocka_unit_test(test_lint_built_profile),
+      cmocka_unit_test(test_check_table),
+      cmocka_unit_test(test_locate_string),
+      cmocka_unit_test(test_hostile),
+      cmocka_unit_test(test_allocation_failures),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
