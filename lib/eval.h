@@ -37,12 +37,11 @@ struct cell {
     struct { const char *s; size_t len; } str; /* STR, REAL, CONST, PARAM, OP names */
     struct { const char *s; size_t len; cell *gval; cell *hnext; } sym;
     struct { cell *params, *body; env *env; cell *name; } clo; /* CLOSURE, MACRO */
-    const sbp__filter_info *fi;  /* FILTERFN; str not used (name in fname) */
+    struct { const sbp__filter_info *fi; const char *name; size_t len; } ff; /* FILTERFN: the
+                                        * filter, and its spelling as written */
     sbp_node *node;              /* FILTER (FILTER or REQUIRE_*), MOD */
     cell *parts;                 /* CONCAT: list of STR / PARAM cells */
   } u;
-  const char *fname; /* FILTERFN: the spelling as written */
-  size_t fname_len;
 };
 
 struct env {

@@ -86,9 +86,9 @@ cell *sbp__eval_builtin_name(sbp__eval *ev, cell *sym) {
       return c;
     case 2:
       if ((c = sbp__eval_cell(ev, T_FILTERFN)) == NULL) return NULL;
-      c->u.fi = fi;
-      c->fname = sym->u.sym.s;
-      c->fname_len = len;
+      c->u.ff.fi = fi;
+      c->u.ff.name = sym->u.sym.s;
+      c->u.ff.len = len;
       return c;
     case 3:
       if ((c = sbp__eval_cell(ev, T_CONST)) == NULL) return NULL;
@@ -206,7 +206,7 @@ static int parse_port(const char *s, size_t len, int *port) {
 }
 
 static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
-  const char *name = fn->fname;
+  const char *name = fn->u.ff.name;
   cell *proto = CAR(args);
   if (argc > 2)
     return sbp__eval_fail(ev, SBP_E_EVAL,
@@ -221,7 +221,7 @@ static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
       ev->value = f; /* the legacy form means the plain path filter */
       return SBP_OK;
     }
-    sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, name, fn->fname_len);
+    sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, name, fn->u.ff.len);
     sbp_node *v = fl ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_CONSTANT, "unix", 4) : NULL;
     if (v == NULL) return FAIL_CODE(ev);
     sbp__node_link_last(fl, v);
@@ -269,7 +269,7 @@ static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
       return sbp__eval_fail(ev, SBP_E_EVAL, "port must be * or 1-65535 in network address");
   }
   if (room(ev)) return FAIL_CODE(ev);
-  sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, name, fn->fname_len);
+  sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, name, fn->u.ff.len);
   sbp_node *v = NULL;
   if (fl == NULL) return FAIL_CODE(ev);
   int rc = sbp_value_new_netaddr(ev->prof, pname, strlen(pname), host, hlen, port, &v, NULL);
@@ -290,16 +290,16 @@ static const char *arg_word(uint8_t arg) {
 }
 
 int sbp__eval_filter_apply(sbp__eval *ev, cell *fn, cell *args) {
-  const sbp__filter_info *fi = fn->u.fi;
+  const sbp__filter_info *fi = fn->u.ff.fi;
   size_t argc;
   sbp__eval_list_length(args, &argc);
   if (argc == 0)
     return sbp__eval_fail(ev, SBP_E_EVAL,
                           "wrong number of arguments to %s (expected at least 1, got 0)",
-                          fn->fname);
+                          fn->u.ff.name);
   if (fi->arg == SBP__ARG_NETWORK) return network_filter(ev, fn, args, argc);
   int regex = fi->match == SBP__MATCH_REGEX;
-  sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, fn->fname, fn->fname_len);
+  sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, fn->u.ff.name, fn->u.ff.len);
   if (fl == NULL) return FAIL_CODE(ev);
   for (cell *a = args; a->type == T_PAIR; a = CDR(a)) {
     cell *v = CAR(a);
