@@ -23,7 +23,14 @@ typedef struct sbp__arena {
   const sbp_alloc *alloc;
   sbp__arena_chunk *head;
   size_t bytes; /* total bytes taken from the allocator */
+  size_t serial; /* chunks made so far (each chunk keeps its number) */
 } sbp__arena;
+
+/* A point to roll an arena back to (sbp__arena_mark, sbp__arena_rollback). */
+typedef struct sbp__arena_mark {
+  sbp__arena_chunk *head;
+  size_t used, serial;
+} sbp__arena_mark;
 
 void sbp__arena_init(sbp__arena *arena, const sbp_alloc *alloc);
 /* n bytes aligned for any object, or NULL when the allocator fails. */
@@ -31,5 +38,10 @@ void *sbp__arena_alloc(sbp__arena *arena, size_t n);
 /* A NUL-terminated copy of s[0..len), or NULL when the allocator fails. */
 char *sbp__arena_strndup(sbp__arena *arena, const char *s, size_t len);
 void sbp__arena_release(sbp__arena *arena);
+/* Records the arena's current end in *mark. */
+void sbp__arena_mark_set(const sbp__arena *arena, sbp__arena_mark *mark);
+/* Frees everything allocated since `mark` was set (chunks made since are given back to the
+ * allocator); what was allocated before stays valid. */
+void sbp__arena_rollback(sbp__arena *arena, const sbp__arena_mark *mark);
 
 #endif

@@ -138,9 +138,9 @@ cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len) {
   size_t b = (size_t)(hash_bytes(s, len) & (ev->symcap - 1));
   for (cell *c = ev->syms[b]; c != NULL; c = c->u.sym.hnext)
     if (c->u.sym.len == len && memcmp(c->u.sym.s, s, len) == 0) return c;
+  ev->escaped = 1; /* the table keeps it */
   cell *c = sbp__eval_cell(ev, T_SYM);
-  if (c == NULL) return NULL;
-  char *copy = sbp__eval_alloc(ev, len + 1);
+  char *copy = c ? sbp__eval_alloc(ev, len + 1) : NULL;
   if (copy == NULL) return NULL;
   memcpy(copy, s, len);
   copy[len] = '\0';
@@ -402,10 +402,12 @@ static env *new_env(sbp__eval *ev, env *parent) {
   if (e == NULL) return NULL;
   e->parent = parent;
   e->vars = ev->nil;
+  e->epoch = ev->epoch;
   return e;
 }
 
 static int env_define(sbp__eval *ev, env *e, cell *sym, cell *val) {
+  if (e == NULL || e->epoch != ev->epoch) ev->escaped = 1;
   if (e == NULL) {
     sym->u.sym.gval = val;
     return SBP_OK;
@@ -442,6 +444,7 @@ static int lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
   }
   cell *v = sbp__eval_builtin_name(ev, sym);
   if (v != NULL) {
+    ev->escaped = 1; /* cached in the symbol */
     sym->u.sym.gval = v;
     *out = v;
     return SBP_OK;
@@ -456,6 +459,7 @@ int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym) {
   if (sym->flag != SF_NONE) return 1;
   cell *v = sbp__eval_builtin_name(ev, sym);
   if (v != NULL) {
+    ev->escaped = 1; /* cached in the symbol */
     sym->u.sym.gval = v;
     return 1;
   }
@@ -739,6 +743,7 @@ static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
         const char *file = NULL;
         int rc = sbp__eval_import(ev, CAR(args), &forms, &file);
         if (rc) return rc;
+        ev->escaped = 1; /* the list of imports holds the file name */
         if (forms == NULL) {
           ev->value = ev->unspec;
           m->eval = 0;
@@ -1122,6 +1127,7 @@ static int ret(sbp__eval *ev, mstate *m) {
       env *e = f->e;
       ev->sp--;
       cell *b = env_find_local(e, sym);
+      ev->escaped = 1;
       if (b != NULL) {
         CDR(b) = v;
       } else if (sbp__eval_is_defined(ev, NULL, sym)) {
@@ -1564,28 +1570,53 @@ int sbp__eval_run(sbp__eval *ev, cell *forms, env *e) {
   }
 }
 
-int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *file,
-                     cell **out) {
+/* Reads text into datums in `ra` (initialised here; the caller releases it), after adding the
+ * text's memory allowance; *file_out gets a copy of the file name in the evaluator's arena. */
+static int read_datums(sbp__eval *ev, sbp__arena *ra, const char *text, size_t len,
+                       const char *file, sbp__datum **out, const char **file_out) {
   sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
-  sbp__datum *d = NULL;
-  sbp__arena ra;
+  sbp__arena_init(ra, ev->alloc);
   *out = NULL;
+  *file_out = NULL;
   if (ev->opts->max_memory == 0) {
     size_t extra = len > SIZE_MAX / SBP__EVAL_MEMORY_PER_BYTE ? SIZE_MAX
                                                              : len * SBP__EVAL_MEMORY_PER_BYTE;
     ev->max_memory = extra > SIZE_MAX - ev->max_memory ? SIZE_MAX : ev->max_memory + extra;
   }
   /* the file name must outlive the reader's arena: keep a copy in ours */
-  const char *f = NULL;
   if (file != NULL) {
     size_t fl = strlen(file);
     char *copy = sbp__eval_alloc(ev, fl + 1);
     if (copy == NULL) return FAIL_CODE(ev);
     memcpy(copy, file, fl + 1);
-    f = copy;
+    *file_out = copy;
   }
-  sbp__arena_init(&ra, ev->alloc);
-  int rc = sbp__read(&ra, text, len, f, 0, &lim, &d, ev->err);
+  return sbp__read(ra, text, len, *file_out, 0, &lim, out, ev->err);
+}
+
+/* Converts one top-level datum into the one-element list of forms that sbp__eval_run takes. */
+static int convert_top(sbp__eval *ev, const sbp__datum *x, const char *f, cell **out) {
+  cell *c = NULL;
+  int rc = sbp__eval_convert(ev, x, &c);
+  if (rc) return rc;
+  cell *pair = sbp__eval_cell(ev, T_PAIR);
+  if (pair == NULL) return FAIL_CODE(ev);
+  pair->u.p.car = c;
+  pair->u.p.cdr = ev->nil;
+  pair->file = f;
+  pair->line = x->line;
+  pair->col = x->column;
+  *out = pair;
+  return SBP_OK;
+}
+
+int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *file,
+                    cell **out) {
+  sbp__datum *d = NULL;
+  sbp__arena ra;
+  const char *f = NULL;
+  *out = NULL;
+  int rc = read_datums(ev, &ra, text, len, file, &d, &f);
   if (rc) {
     sbp__arena_release(&ra);
     return rc;
@@ -1594,18 +1625,8 @@ int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *fil
   ev->conv_file = f;
   cell *forms = ev->nil, **tail = &forms;
   for (sbp__datum *x = d; x != NULL; x = x->next) {
-    cell *c = NULL;
-    if ((rc = sbp__eval_convert(ev, x, &c)) != 0) break;
-    cell *pair = sbp__eval_cell(ev, T_PAIR);
-    if (pair == NULL) {
-      rc = FAIL_CODE(ev);
-      break;
-    }
-    pair->u.p.car = c;
-    pair->u.p.cdr = ev->nil;
-    pair->file = f;
-    pair->line = x->line;
-    pair->col = x->column;
+    cell *pair = NULL;
+    if ((rc = convert_top(ev, x, f, &pair)) != 0) break;
     *tail = pair;
     tail = &pair->u.p.cdr;
   }
@@ -1615,9 +1636,74 @@ int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *fil
   return rc;
 }
 
+/* The error sbp__eval_convert gives for the first vector among the datums, which
+ * sbp__eval_text must report before running any form, as when the whole text was converted
+ * first. SBP_OK when there is none. */
+static int no_vectors(sbp__eval *ev, const sbp__datum *d) {
+  size_t cap = 64, n = 0;
+  const sbp__datum **st = NULL;
+  int rc = SBP_OK;
+  while (d != NULL) {
+    if (d->type == SBP__D_VECTOR) {
+      ev->file = d->file;
+      ev->line = d->line;
+      ev->col = d->column;
+      rc = sbp__eval_fail(ev, SBP_E_SYNTAX, "vectors are not supported");
+      break;
+    }
+    if (d->type == SBP__D_LIST && d->first != NULL) {
+      if (d->next != NULL) {
+        if (st == NULL || n == cap) {
+          size_t ncap = st == NULL ? cap : cap * 2;
+          const sbp__datum **ns = sbp__realloc(ev->alloc, (void *)st, ncap * sizeof(*ns));
+          if (ns == NULL) {
+            rc = sbp__nomem(ev->err);
+            break;
+          }
+          st = ns;
+          cap = ncap;
+        }
+        st[n++] = d->next;
+      }
+      d = d->first;
+      continue;
+    }
+    d = d->next;
+    if (d == NULL && n > 0) d = st[--n];
+  }
+  sbp__free(ev->alloc, (void *)st);
+  return rc;
+}
+
+/* Reads a text and runs its top-level forms one at a time, converting each just before it
+ * runs. When a form leaves nothing it made reachable from outside (it defined or set no
+ * variable, made no new symbol, cached no built-in value in a symbol, imported nothing, left
+ * no context open: ev->escaped stays 0), everything it
+ * allocated in the evaluator's arena is given back before the next form, so a declarative
+ * profile needs memory for its profile nodes and one form at a time. */
 int sbp__eval_text(sbp__eval *ev, const char *text, size_t len, const char *file) {
-  cell *forms = NULL;
-  int rc = sbp__eval_parse(ev, text, len, file, &forms);
-  if (rc) return rc;
-  return sbp__eval_run(ev, forms, NULL);
+  sbp__datum *d = NULL;
+  sbp__arena ra;
+  const char *f = NULL;
+  int rc = read_datums(ev, &ra, text, len, file, &d, &f);
+  if (rc == SBP_OK) rc = no_vectors(ev, d);
+  for (sbp__datum *x = d; rc == SBP_OK && x != NULL; x = x->next) {
+    sbp__arena_mark mark;
+    sbp__arena_mark_set(&ev->arena, &mark);
+    size_t nctx = ev->nctx;
+    ev->escaped = 0;
+    ev->epoch++;
+    const char *saved = ev->conv_file;
+    ev->conv_file = f;
+    cell *forms = NULL;
+    rc = convert_top(ev, x, f, &forms);
+    ev->conv_file = saved;
+    if (rc == SBP_OK) rc = sbp__eval_run(ev, forms, NULL);
+    if (rc == SBP_OK && !ev->escaped && ev->nctx == nctx) {
+      sbp__arena_rollback(&ev->arena, &mark);
+      ev->value = ev->unspec;
+    }
+  }
+  sbp__arena_release(&ra);
+  return rc;
 }

@@ -46,7 +46,8 @@ struct cell {
 
 struct env {
   env *parent;
-  cell *vars; /* alist of (sym . value) */
+  cell *vars;   /* alist of (sym . value) */
+  size_t epoch; /* the top-level form that made it (sbp__eval.epoch) */
 };
 
 typedef struct frame {
@@ -71,7 +72,11 @@ typedef struct import_entry {
 
 typedef struct sbp__eval {
   const sbp_alloc *alloc;
-  sbp__arena arena;
+  sbp__arena arena;   /* everything; rolled back after a top-level form when nothing it
+                       * made can still be reached (see sbp__eval_text) */
+  int escaped;        /* the running top-level form stored a value where it outlives it
+                       * (or made a symbol) */
+  size_t epoch;       /* number of the running top-level form */
   sbp_profile *prof;
   sbp_error *err;
   const sbp_read_options *opts;
