@@ -429,6 +429,43 @@ static int alloc_op(const sbp_alloc *alloc, void *ctx) {
   return rc;
 }
 
+/* Forms run one at a time and what a form made is reclaimed after it unless it can still be
+ * reached: values kept by define, set!, closures, local defines into older environments,
+ * symbols and cached built-ins must all survive the forms that follow. */
+static void test_reclaim(void **state) {
+  (void)state;
+  expect_out(V "(define l '())\n"
+               "(set! l (cons (string-append \"/a\" \"/b\") l))\n"
+               "(allow file-read* (literal (car l)))\n"
+               "(set! l (cons \"/c\" l))\n"
+               "(allow file-read* (literal (cadr l)) (literal (car l)))\n",
+             "(version 1)\n(allow file-read* (literal \"/a/b\"))\n"
+             "(allow file-read* (literal \"/a/b\") (literal \"/c\"))\n");
+  /* a closure's environment, changed by later forms through a local define and set! */
+  expect_out(V "(define (mk) (let ((p (string-append \"/p\" \"q\"))) (lambda (x) (set! p (string-append p x)) p)))\n"
+               "(define g (mk))\n"
+               "(g \"/1\")\n"
+               "(allow file-read* (literal (g \"/2\")))\n"
+               "(define (box) (define v (list \"/v\")) (lambda () v))\n"
+               "(define b (box))\n"
+               "(allow file-read* (literal (car (b))))\n",
+             "(version 1)\n(allow file-read* (literal \"/pq/1/2\"))\n"
+             "(allow file-read* (literal \"/v\"))\n");
+  /* a form that makes much (a big string, more than one arena chunk) and keeps nothing,
+   * then one that makes a new symbol and one that uses it */
+  expect_out(V "(define (dup s n) (if (= n 0) s (dup (string-append s s) (- n 1))))\n"
+               "(string-length (dup \"0123456789abcdef\" 14))\n"
+               "(allow file-read* (literal (symbol->string 'fresh-symbol)))\n"
+               "(allow file-read* (literal (symbol->string 'fresh-symbol)))\n"
+               "(allow mach-lookup (global-name \"x\"))\n(allow mach-lookup (global-name \"y\"))\n",
+             "(version 1)\n(allow file-read* (literal \"fresh-symbol\"))\n"
+             "(allow file-read* (literal \"fresh-symbol\"))\n"
+             "(allow mach-lookup (global-name \"x\"))\n(allow mach-lookup (global-name \"y\"))\n");
+  /* with-filter contexts and vectors still behave as before */
+  expect_err(V "(allow file-read* (literal \"/a\"))\n(foo)\n#(1 2)", SBP_E_SYNTAX, 4, 1,
+             "vectors are not supported");
+}
+
 static void test_alloc_failures(void **state) {
   (void)state;
   const char *text = V "(import \"a.sb\") (import \"missing.sb\")\n"
@@ -527,7 +564,7 @@ int main(void) {
       cmocka_unit_test(test_params),      cmocka_unit_test(test_imports),
       cmocka_unit_test(test_errors),      cmocka_unit_test(test_limits),
       cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_round_trip),
-      cmocka_unit_test(test_api_args),
+      cmocka_unit_test(test_api_args),       cmocka_unit_test(test_reclaim),
       cmocka_unit_test(test_large_profile_default_limits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
