@@ -1570,13 +1570,10 @@ int sbp__eval_run(sbp__eval *ev, cell *forms, env *e) {
   }
 }
 
-/* Reads text into datums in `ra` (initialised here; the caller releases it), after adding the
- * text's memory allowance; *file_out gets a copy of the file name in the evaluator's arena. */
-static int read_datums(sbp__eval *ev, sbp__arena *ra, const char *text, size_t len,
-                       const char *file, sbp__datum **out, const char **file_out) {
-  sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
-  sbp__arena_init(ra, ev->alloc);
-  *out = NULL;
+/* Adds the text's memory allowance; *file_out gets a copy of the file name in the
+ * evaluator's arena (or NULL). */
+static int add_allowance_and_file(sbp__eval *ev, size_t len, const char *file,
+                                  const char **file_out) {
   *file_out = NULL;
   if (ev->opts->max_memory == 0) {
     size_t extra = len > SIZE_MAX / SBP__EVAL_MEMORY_PER_BYTE ? SIZE_MAX
@@ -1591,6 +1588,18 @@ static int read_datums(sbp__eval *ev, sbp__arena *ra, const char *text, size_t l
     memcpy(copy, file, fl + 1);
     *file_out = copy;
   }
+  return SBP_OK;
+}
+
+/* Reads text into datums in `ra` (initialised here; the caller releases it), after adding the
+ * text's memory allowance; *file_out gets the copy of the file name. */
+static int read_datums(sbp__eval *ev, sbp__arena *ra, const char *text, size_t len,
+                       const char *file, sbp__datum **out, const char **file_out) {
+  sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
+  sbp__arena_init(ra, ev->alloc);
+  *out = NULL;
+  int rc = add_allowance_and_file(ev, len, file, file_out);
+  if (rc) return rc;
   return sbp__read(ra, text, len, *file_out, 0, &lim, out, ev->err);
 }
 
@@ -1636,19 +1645,16 @@ int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *fil
   return rc;
 }
 
-/* The error sbp__eval_convert gives for the first vector among the datums, which
- * sbp__eval_text must report before running any form, as when the whole text was converted
- * first. SBP_OK when there is none. */
-static int no_vectors(sbp__eval *ev, const sbp__datum *d) {
+/* Finds the first vector among d and its descendants (in text order), which
+ * sbp__eval_convert would refuse. *found gets it or NULL; SBP_OK or SBP_E_NOMEM. */
+static int find_vector(sbp__eval *ev, const sbp__datum *d, const sbp__datum **found) {
   size_t cap = 64, n = 0;
   const sbp__datum **st = NULL;
   int rc = SBP_OK;
+  *found = NULL;
   while (d != NULL) {
     if (d->type == SBP__D_VECTOR) {
-      ev->file = d->file;
-      ev->line = d->line;
-      ev->col = d->column;
-      rc = sbp__eval_fail(ev, SBP_E_SYNTAX, "vectors are not supported");
+      *found = d;
       break;
     }
     if (d->type == SBP__D_LIST && d->first != NULL) {
@@ -1675,35 +1681,70 @@ static int no_vectors(sbp__eval *ev, const sbp__datum *d) {
   return rc;
 }
 
-/* Reads a text and runs its top-level forms one at a time, converting each just before it
- * runs. When a form leaves nothing it made reachable from outside (it defined or set no
- * variable, made no new symbol, cached no built-in value in a symbol, imported nothing, left
- * no context open: ev->escaped stays 0), everything it
- * allocated in the evaluator's arena is given back before the next form, so a declarative
- * profile needs memory for its profile nodes and one form at a time. */
-int sbp__eval_text(sbp__eval *ev, const char *text, size_t len, const char *file) {
-  sbp__datum *d = NULL;
-  sbp__arena ra;
-  const char *f = NULL;
-  int rc = read_datums(ev, &ra, text, len, file, &d, &f);
-  if (rc == SBP_OK) rc = no_vectors(ev, d);
-  for (sbp__datum *x = d; rc == SBP_OK && x != NULL; x = x->next) {
-    sbp__arena_mark mark;
-    sbp__arena_mark_set(&ev->arena, &mark);
-    size_t nctx = ev->nctx;
-    ev->escaped = 0;
-    ev->epoch++;
-    const char *saved = ev->conv_file;
-    ev->conv_file = f;
-    cell *forms = NULL;
-    rc = convert_top(ev, x, f, &forms);
-    ev->conv_file = saved;
-    if (rc == SBP_OK) rc = sbp__eval_run(ev, forms, NULL);
-    if (rc == SBP_OK && !ev->escaped && ev->nctx == nctx) {
-      sbp__arena_rollback(&ev->arena, &mark);
-      ev->value = ev->unspec;
-    }
+typedef struct text_run {
+  sbp__eval *ev;
+  const char *file;       /* the file name, in the evaluator's arena */
+  int vector;             /* a vector was seen: its position follows */
+  uint32_t vline, vcol;
+} text_run;
+
+/* First pass: notes where the first vector stands. */
+static int check_form(void *payload, const sbp__datum *d) {
+  text_run *t = payload;
+  if (t->vector) return SBP_OK;
+  const sbp__datum *v = NULL;
+  int rc = find_vector(t->ev, d, &v);
+  if (v != NULL) {
+    t->vector = 1;
+    t->vline = v->line;
+    t->vcol = v->column;
   }
+  return rc;
+}
+
+/* Second pass: converts and runs one top-level form. When the form leaves nothing it made
+ * reachable from outside (it defined or set no variable, made no new symbol, cached no
+ * built-in value in a symbol, imported nothing, left no context open: ev->escaped stays 0),
+ * everything it allocated in the evaluator's arena is given back. */
+static int run_form(void *payload, const sbp__datum *x) {
+  text_run *t = payload;
+  sbp__eval *ev = t->ev;
+  sbp__arena_mark mark;
+  sbp__arena_mark_set(&ev->arena, &mark);
+  size_t nctx = ev->nctx;
+  ev->escaped = 0;
+  ev->epoch++;
+  const char *saved = ev->conv_file;
+  ev->conv_file = t->file;
+  cell *forms = NULL;
+  int rc = convert_top(ev, x, t->file, &forms);
+  ev->conv_file = saved;
+  if (rc == SBP_OK) rc = sbp__eval_run(ev, forms, NULL);
+  if (rc == SBP_OK && !ev->escaped && ev->nctx == nctx) {
+    sbp__arena_rollback(&ev->arena, &mark);
+    ev->value = ev->unspec;
+  }
+  return rc;
+}
+
+/* Reads a text and runs its top-level forms one at a time, each converted just before it
+ * runs, so that a declarative profile needs memory for its profile and one form at a time.
+ * The text is read twice: the first reading reports a syntax error, a limit or a vector (as
+ * sbp__eval_parse would) before any form runs; the second runs the forms as they are read. */
+int sbp__eval_text(sbp__eval *ev, const char *text, size_t len, const char *file) {
+  sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
+  text_run t = {ev, NULL, 0, 0, 0};
+  int rc = add_allowance_and_file(ev, len, file, &t.file);
+  sbp__arena ra;
+  sbp__arena_init(&ra, ev->alloc);
+  if (rc == SBP_OK) rc = sbp__read_each(&ra, text, len, t.file, &lim, check_form, &t, ev->err);
+  if (rc == SBP_OK && t.vector) {
+    ev->file = t.file;
+    ev->line = t.vline;
+    ev->col = t.vcol;
+    rc = sbp__eval_fail(ev, SBP_E_SYNTAX, "vectors are not supported");
+  }
+  if (rc == SBP_OK) rc = sbp__read_each(&ra, text, len, t.file, &lim, run_form, &t, ev->err);
   sbp__arena_release(&ra);
   return rc;
 }

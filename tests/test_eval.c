@@ -464,6 +464,8 @@ static void test_reclaim(void **state) {
   /* with-filter contexts and vectors still behave as before */
   expect_err(V "(allow file-read* (literal \"/a\"))\n(foo)\n#(1 2)", SBP_E_SYNTAX, 4, 1,
              "vectors are not supported");
+  /* a syntax error anywhere is reported before any form runs */
+  expect_err(V "(foo)\n(allow file-read*", SBP_E_SYNTAX, 3, 1, "syntax error: expecting ')'");
 }
 
 static void test_alloc_failures(void **state) {
