@@ -48,16 +48,8 @@ void *sbp__calloc(const sbp_alloc *a, size_t n, size_t size) {
 
 /* ---- arena ------------------------------------------------------------------------- */
 
-#define ARENA_ALIGN (alignof(max_align_t))
+#define ARENA_ALIGN SBP__ARENA_ALIGN
 #define ARENA_CHUNK 65536u
-
-struct sbp__arena_chunk {
-  sbp__arena_chunk *next;
-  size_t used;
-  size_t cap;
-  size_t serial;
-  alignas(max_align_t) unsigned char data[];
-};
 
 void sbp__arena_init(sbp__arena *arena, const sbp_alloc *alloc) {
   arena->alloc = alloc;
@@ -68,7 +60,7 @@ void sbp__arena_init(sbp__arena *arena, const sbp_alloc *alloc) {
 
 static size_t round_up(size_t n) { return (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1); }
 
-void *sbp__arena_alloc(sbp__arena *arena, size_t n) {
+void *sbp__arena_alloc_slow(sbp__arena *arena, size_t n) {
   if (n > SIZE_MAX / 2) return NULL;
   n = round_up(n ? n : 1);
   sbp__arena_chunk *c = arena->head;

@@ -3,7 +3,9 @@
 #ifndef SBP_LIB_ALLOC_H
 #define SBP_LIB_ALLOC_H
 
+#include <stdalign.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sbprofile/common.h"
 
@@ -19,6 +21,14 @@ void *sbp__calloc(const sbp_alloc *a, size_t n, size_t size);
 
 /* A bump allocator of chunks taken from an sbp_alloc. Everything in it is freed at once. */
 typedef struct sbp__arena_chunk sbp__arena_chunk;
+#define SBP__ARENA_ALIGN (alignof(max_align_t))
+struct sbp__arena_chunk {
+  sbp__arena_chunk *next;
+  size_t used;
+  size_t cap;
+  size_t serial;
+  alignas(max_align_t) unsigned char data[];
+};
 typedef struct sbp__arena {
   const sbp_alloc *alloc;
   sbp__arena_chunk *head;
@@ -34,7 +44,20 @@ typedef struct sbp__arena_mark {
 
 void sbp__arena_init(sbp__arena *arena, const sbp_alloc *alloc);
 /* n bytes aligned for any object, or NULL when the allocator fails. */
-void *sbp__arena_alloc(sbp__arena *arena, size_t n);
+void *sbp__arena_alloc_slow(sbp__arena *arena, size_t n);
+/* The common case (room in the current chunk) inline; the rest in sbp__arena_alloc_slow. */
+static inline void *sbp__arena_alloc(sbp__arena *arena, size_t n) {
+  sbp__arena_chunk *c = arena->head;
+  if (c != NULL && n - 1 < SIZE_MAX / 4) {
+    size_t r = (n + SBP__ARENA_ALIGN - 1) & ~(SBP__ARENA_ALIGN - 1);
+    if (c->cap - c->used >= r) {
+      void *p = c->data + c->used;
+      c->used += r;
+      return p;
+    }
+  }
+  return sbp__arena_alloc_slow(arena, n);
+}
 /* A NUL-terminated copy of s[0..len), or NULL when the allocator fails. */
 char *sbp__arena_strndup(sbp__arena *arena, const char *s, size_t len);
 void sbp__arena_release(sbp__arena *arena);
