@@ -280,9 +280,10 @@ int sbp__eval_convert(sbp__eval *ev, const sbp__datum *d, cell **out) {
     *out = convert_atom(ev, d);
     return *out ? SBP_OK : (ev->err ? ev->err->code : SBP_E_NOMEM);
   }
-  size_t cap = 64, n = 0;
-  conv_entry *st = sbp__malloc(ev->alloc, cap * sizeof(*st));
-  if (st == NULL) return sbp__nomem(ev->err);
+  /* the stack starts on the C stack; deeper lists move it to the heap */
+  conv_entry local[32];
+  size_t cap = sizeof(local) / sizeof(local[0]), n = 0;
+  conv_entry *st = local;
   int rc = SBP_OK;
   *out = ev->nil;
   if (d->first != NULL) {
@@ -329,11 +330,13 @@ int sbp__eval_convert(sbp__eval *ev, const sbp__datum *d, cell **out) {
         continue;
       }
       if (n == cap) {
-        conv_entry *ns = sbp__realloc(ev->alloc, st, cap * 2 * sizeof(*st));
+        conv_entry *ns = st == local ? sbp__malloc(ev->alloc, cap * 2 * sizeof(*st))
+                                     : sbp__realloc(ev->alloc, st, cap * 2 * sizeof(*st));
         if (ns == NULL) {
           rc = sbp__nomem(ev->err);
           break;
         }
+        if (st == local) memcpy(ns, local, sizeof(local));
         st = ns;
         cap *= 2;
       }
@@ -355,7 +358,7 @@ int sbp__eval_convert(sbp__eval *ev, const sbp__datum *d, cell **out) {
       *target = a;
     }
   }
-  sbp__free(ev->alloc, st);
+  if (st != local) sbp__free(ev->alloc, st);
   return rc;
 }
 
@@ -1648,8 +1651,9 @@ int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *fil
 /* Finds the first vector among d and its descendants (in text order), which
  * sbp__eval_convert would refuse. *found gets it or NULL; SBP_OK or SBP_E_NOMEM. */
 static int find_vector(sbp__eval *ev, const sbp__datum *d, const sbp__datum **found) {
-  size_t cap = 64, n = 0;
-  const sbp__datum **st = NULL;
+  const sbp__datum *local[32];
+  size_t cap = sizeof(local) / sizeof(local[0]), n = 0;
+  const sbp__datum **st = local;
   int rc = SBP_OK;
   *found = NULL;
   while (d != NULL) {
@@ -1659,15 +1663,17 @@ static int find_vector(sbp__eval *ev, const sbp__datum *d, const sbp__datum **fo
     }
     if (d->type == SBP__D_LIST && d->first != NULL) {
       if (d->next != NULL) {
-        if (st == NULL || n == cap) {
-          size_t ncap = st == NULL ? cap : cap * 2;
-          const sbp__datum **ns = sbp__realloc(ev->alloc, (void *)st, ncap * sizeof(*ns));
+        if (n == cap) {
+          const sbp__datum **ns =
+              st == local ? sbp__malloc(ev->alloc, cap * 2 * sizeof(*ns))
+                          : sbp__realloc(ev->alloc, (void *)st, cap * 2 * sizeof(*ns));
           if (ns == NULL) {
             rc = sbp__nomem(ev->err);
             break;
           }
+          if (st == local) memcpy((void *)ns, (const void *)local, sizeof(local));
           st = ns;
-          cap = ncap;
+          cap *= 2;
         }
         st[n++] = d->next;
       }
@@ -1677,7 +1683,7 @@ static int find_vector(sbp__eval *ev, const sbp__datum *d, const sbp__datum **fo
     d = d->next;
     if (d == NULL && n > 0) d = st[--n];
   }
-  sbp__free(ev->alloc, (void *)st);
+  if (st != local) sbp__free(ev->alloc, (void *)st);
   return rc;
 }
 

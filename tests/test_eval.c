@@ -464,6 +464,14 @@ static void test_reclaim(void **state) {
   /* with-filter contexts and vectors still behave as before */
   expect_err(V "(allow file-read* (literal \"/a\"))\n(foo)\n#(1 2)", SBP_E_SYNTAX, 4, 1,
              "vectors are not supported");
+  /* lists nested deeper than the converters' first stacks */
+  char deep[1024];
+  size_t off = (size_t)snprintf(deep, sizeof(deep), "%s(define x '", V);
+  for (int i = 0; i < 40; i++) off += (size_t)snprintf(deep + off, sizeof(deep) - off, "(1 ");
+  off += (size_t)snprintf(deep + off, sizeof(deep) - off, ")");
+  for (int i = 0; i < 39; i++) off += (size_t)snprintf(deep + off, sizeof(deep) - off, " 2)");
+  snprintf(deep + off, sizeof(deep) - off, ")\n(allow file-read* (literal (if (= (length x) 3) \"/deep\" \"/no\")))");
+  expect_out(deep, "(version 1)\n(allow file-read* (literal \"/deep\"))\n");
   /* a syntax error anywhere is reported before any form runs */
   expect_err(V "(foo)\n(allow file-read*", SBP_E_SYNTAX, 3, 1, "syntax error: expecting ')'");
 }
