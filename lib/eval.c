@@ -1733,24 +1733,40 @@ static int run_form(void *payload, const sbp__datum *x) {
   return rc;
 }
 
+/* Texts up to this size are read once into a datum tree; larger ones are read twice, one
+ * top-level datum at a time, so that their datums never all stand in memory at once. */
+#define STREAM_TEXT_BYTES ((size_t)1 << 20)
+
 /* Reads a text and runs its top-level forms one at a time, each converted just before it
  * runs, so that a declarative profile needs memory for its profile and one form at a time.
- * The text is read twice: the first reading reports a syntax error, a limit or a vector (as
- * sbp__eval_parse would) before any form runs; the second runs the forms as they are read. */
+ * A syntax error, a limit or a vector anywhere in the text is reported before any form runs
+ * (as when the whole text was converted first): a large text is read twice, first only to
+ * check it, then to run its forms as they are read. */
 int sbp__eval_text(sbp__eval *ev, const char *text, size_t len, const char *file) {
   sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
   text_run t = {ev, NULL, 0, 0, 0};
-  int rc = add_allowance_and_file(ev, len, file, &t.file);
   sbp__arena ra;
-  sbp__arena_init(&ra, ev->alloc);
-  if (rc == SBP_OK) rc = sbp__read_each(&ra, text, len, t.file, &lim, check_form, &t, ev->err);
+  sbp__datum *d = NULL;
+  int rc;
+  int stream = len > STREAM_TEXT_BYTES;
+  if (stream) {
+    sbp__arena_init(&ra, ev->alloc);
+    rc = add_allowance_and_file(ev, len, file, &t.file);
+    if (rc == SBP_OK)
+      rc = sbp__read_each(&ra, text, len, t.file, &lim, check_form, &t, ev->err);
+  } else {
+    rc = read_datums(ev, &ra, text, len, file, &d, &t.file);
+    if (rc == SBP_OK) rc = check_form(&t, d); /* d's siblings included */
+  }
   if (rc == SBP_OK && t.vector) {
     ev->file = t.file;
     ev->line = t.vline;
     ev->col = t.vcol;
     rc = sbp__eval_fail(ev, SBP_E_SYNTAX, "vectors are not supported");
   }
-  if (rc == SBP_OK) rc = sbp__read_each(&ra, text, len, t.file, &lim, run_form, &t, ev->err);
+  if (rc == SBP_OK && stream)
+    rc = sbp__read_each(&ra, text, len, t.file, &lim, run_form, &t, ev->err);
+  for (sbp__datum *x = d; rc == SBP_OK && x != NULL; x = x->next) rc = run_form(&t, x);
   sbp__arena_release(&ra);
   return rc;
 }

@@ -474,6 +474,19 @@ static void test_reclaim(void **state) {
   expect_out(deep, "(version 1)\n(allow file-read* (literal \"/deep\"))\n");
   /* a syntax error anywhere is reported before any form runs */
   expect_err(V "(foo)\n(allow file-read*", SBP_E_SYNTAX, 3, 1, "syntax error: expecting ')'");
+  /* the same in a text large enough to be read one form at a time */
+  size_t pad = (size_t)1 << 21;
+  char *big = malloc(pad + 64);
+  off = (size_t)snprintf(big, 64, "%s(foo)\n;", V);
+  memset(big + off, 'x', pad);
+  off += pad;
+  snprintf(big + off, 64, "\n#(1 2)");
+  expect_err(big, SBP_E_SYNTAX, 4, 1, "vectors are not supported");
+  snprintf(big + off, 64, "\n(allow file-read*");
+  expect_err(big, SBP_E_SYNTAX, 4, 1, "syntax error: expecting ')'");
+  snprintf(big + off, 64, "\n(allow file-read* (literal \"/x\"))");
+  expect_err(big, SBP_E_EVAL, 2, 1, "unbound variable: foo");
+  free(big);
 }
 
 static void test_alloc_failures(void **state) {
