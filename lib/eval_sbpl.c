@@ -134,6 +134,15 @@ static sbp_node *copy(sbp__eval *ev, const sbp_node *n) {
   return out;
 }
 
+/* The node of a FILTER or MOD cell, to be linked into a parent: the node itself while it is
+ * detached (its first use: most filters are used once, right after they are made), a copy
+ * once it has been linked somewhere. */
+static sbp_node *take(sbp__eval *ev, const cell *c) {
+  sbp_node *n = c->u.node;
+  if (n->parent == NULL && n->prev == NULL && n->next == NULL) return n;
+  return copy(ev, n);
+}
+
 static cell *wrap(sbp__eval *ev, cell_type t, sbp_node *n) {
   if (n == NULL) return NULL;
   cell *c = sbp__eval_cell(ev, t);
@@ -344,7 +353,7 @@ static int require(sbp__eval *ev, cell *args, size_t argc, sbp_node_type type,
     if (CAR(a)->type != T_FILTER)
       return sbp__eval_fail(ev, SBP_E_EVAL, "%s: expected a filter, got %s", name,
                             sbp__eval_type_name(CAR(a)));
-    sbp_node *c = copy(ev, CAR(a)->u.node);
+    sbp_node *c = take(ev, CAR(a));
     if (c == NULL) return FAIL_CODE(ev);
     sbp__node_link_last(r, c);
   }
@@ -497,13 +506,13 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
     if (w == NULL) return FAIL_CODE(ev);
     sbp_node *base = combined;
     if (base == NULL && nfilters == 1) {
-      base = copy(ev, CAR(rfilters)->u.node);
+      base = take(ev, CAR(rfilters));
       if (base == NULL) return FAIL_CODE(ev);
     } else if (base == NULL && nfilters > 1) {
       base = mk(ev, SBP_NODE_REQUIRE_ANY, 0, NULL, 0);
       if (base == NULL) return FAIL_CODE(ev);
       for (r = rfilters; r->type == T_PAIR; r = CDR(r)) {
-        sbp_node *fc = copy(ev, CAR(r)->u.node);
+        sbp_node *fc = take(ev, CAR(r));
         if (fc == NULL) return FAIL_CODE(ev);
         sbp__node_link_last(base, fc);
       }
@@ -523,13 +532,13 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
     sbp__node_link_last(rule, ctx_filter);
   } else {
     for (r = rfilters; r->type == T_PAIR; r = CDR(r)) {
-      sbp_node *fc = copy(ev, CAR(r)->u.node);
+      sbp_node *fc = take(ev, CAR(r));
       if (fc == NULL) return FAIL_CODE(ev);
       sbp__node_link_last(rule, fc);
     }
   }
   for (r = rmods; r->type == T_PAIR; r = CDR(r)) {
-    sbp_node *mc = copy(ev, CAR(r)->u.node);
+    sbp_node *mc = take(ev, CAR(r));
     if (mc == NULL) return FAIL_CODE(ev);
     sbp__node_link_last(rule, mc);
   }
@@ -730,7 +739,7 @@ int sbp__prim_require_entitlement(sbp__eval *ev, cell *a, size_t n) {
       return sbp__eval_fail(ev, SBP_E_EVAL, "require-entitlement: expected a filter, got %s",
                             sbp__eval_type_name(vf));
     sbp_node *all = mk(ev, SBP_NODE_REQUIRE_ALL, 0, NULL, 0);
-    sbp_node *c = all ? copy(ev, vf->u.node) : NULL;
+    sbp_node *c = all ? take(ev, vf) : NULL;
     if (c == NULL) return FAIL_CODE(ev);
     sbp__node_link_last(all, f);
     sbp__node_link_last(all, c);

@@ -464,6 +464,18 @@ static void test_reclaim(void **state) {
   /* with-filter contexts and vectors still behave as before */
   expect_err(V "(allow file-read* (literal \"/a\"))\n(foo)\n#(1 2)", SBP_E_SYNTAX, 4, 1,
              "vectors are not supported");
+  /* a filter is linked into its first rule and copied for every later use */
+  expect_out(V "(define f (literal \"/x\"))\n(allow file-read* f)\n(allow file-write* f f)\n"
+               "(let ((g (subpath \"/y\")) (m (with no-log)))\n"
+               "  (allow file-read* g m) (deny file-write* (require-not g) m)\n"
+               "  (allow file-read* (require-all g f)))\n"
+               "(when (equal? f (literal \"/x\")) (deny file-link f))\n",
+             "(version 1)\n(allow file-read* (literal \"/x\"))\n"
+             "(allow file-write* (literal \"/x\") (literal \"/x\"))\n"
+             "(allow file-read* (subpath \"/y\") (with no-log))\n"
+             "(deny file-write* (require-not (subpath \"/y\")) (with no-log))\n"
+             "(allow file-read* (require-all (subpath \"/y\") (literal \"/x\")))\n"
+             "(deny file-link (literal \"/x\"))\n");
   /* lists nested deeper than the converters' first stacks */
   char deep[1024];
   size_t off = (size_t)snprintf(deep, sizeof(deep), "%s(define x '", V);
