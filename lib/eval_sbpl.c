@@ -87,7 +87,10 @@ cell *sbp__eval_builtin_name(sbp__eval *ev, cell *sym) {
     case 2:
       if ((c = sbp__eval_cell(ev, T_FILTERFN)) == NULL) return NULL;
       c->u.ff.fi = fi;
-      c->u.ff.name = sym->u.sym.s;
+      /* the catalog's copy of the spelling, when it is the one written */
+      c->u.ff.name = strlen(fi->spelling) == len && memcmp(fi->spelling, sym->u.sym.s, len) == 0
+                         ? fi->spelling
+                         : sym->u.sym.s;
       c->u.ff.len = len;
       return c;
     case 3:
@@ -122,6 +125,21 @@ static sbp_node *mk(sbp__eval *ev, sbp_node_type type, uint8_t kind, const char 
     return NULL;
   }
   return n;
+}
+
+/* As mk, for text that outlives the profile (catalog names, literals): shared, not copied. */
+static sbp_node *mk_static(sbp__eval *ev, sbp_node_type type, const char *text, size_t len) {
+  sbp_node *n = mk(ev, type, 0, NULL, 0);
+  if (n != NULL) sbp__node_set_static_text(n, text, len);
+  return n;
+}
+
+/* The FILTER node of a filter function: its name shared with the catalog when it is
+ * spelled as the catalog spells it. */
+static sbp_node *mk_filter(sbp__eval *ev, const cell *fn) {
+  if (fn->u.ff.fi != NULL && fn->u.ff.name == fn->u.ff.fi->spelling)
+    return mk_static(ev, SBP_NODE_FILTER, fn->u.ff.name, fn->u.ff.len);
+  return mk(ev, SBP_NODE_FILTER, 0, fn->u.ff.name, fn->u.ff.len);
 }
 
 static sbp_node *copy(sbp__eval *ev, const sbp_node *n) {
@@ -230,7 +248,7 @@ static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
       ev->value = f; /* the legacy form means the plain path filter */
       return SBP_OK;
     }
-    sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, name, fn->u.ff.len);
+    sbp_node *fl = mk_filter(ev, fn);
     sbp_node *v = fl ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_CONSTANT, "unix", 4) : NULL;
     if (v == NULL) return FAIL_CODE(ev);
     sbp__node_link_last(fl, v);
@@ -278,7 +296,7 @@ static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
       return sbp__eval_fail(ev, SBP_E_EVAL, "port must be * or 1-65535 in network address");
   }
   if (room(ev)) return FAIL_CODE(ev);
-  sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, name, fn->u.ff.len);
+  sbp_node *fl = mk_filter(ev, fn);
   sbp_node *v = NULL;
   if (fl == NULL) return FAIL_CODE(ev);
   int rc = sbp_value_new_netaddr(ev->prof, pname, strlen(pname), host, hlen, port, &v, NULL);
@@ -308,7 +326,7 @@ int sbp__eval_filter_apply(sbp__eval *ev, cell *fn, cell *args) {
                           fn->u.ff.name);
   if (fi->arg == SBP__ARG_NETWORK) return network_filter(ev, fn, args, argc);
   int regex = fi->match == SBP__MATCH_REGEX;
-  sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, fn->u.ff.name, fn->u.ff.len);
+  sbp_node *fl = mk_filter(ev, fn);
   if (fl == NULL) return FAIL_CODE(ev);
   for (cell *a = args; a->type == T_PAIR; a = CDR(a)) {
     cell *v = CAR(a);
@@ -490,7 +508,8 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
   for (r = mods; r->type == T_PAIR; r = CDR(r))
     if ((rmods = sbp__eval_cons(ev, CAR(r), rmods)) == NULL) return FAIL_CODE(ev);
   for (r = rops; r->type == T_PAIR; r = CDR(r)) {
-    sbp_node *o = mk(ev, SBP_NODE_OPERATION, 0, CAR(r)->u.str.s, CAR(r)->u.str.len);
+    /* operation names come from the catalog */
+    sbp_node *o = mk_static(ev, SBP_NODE_OPERATION, CAR(r)->u.str.s, CAR(r)->u.str.len);
     if (o == NULL) return FAIL_CODE(ev);
     o->file = pf;
     o->line = line;
@@ -667,7 +686,7 @@ int sbp__prim_path_ancestors(sbp__eval *ev, cell *a, size_t n) {
     for (size_t i = 0; i < len; i++) {
       if (p[i] != '/' || i + 1 >= len) continue;
       size_t alen = i == 0 ? 1 : i;
-      sbp_node *f = mk(ev, SBP_NODE_FILTER, 0, "literal", 7);
+      sbp_node *f = mk_static(ev, SBP_NODE_FILTER, "literal", 7);
       sbp_node *v = f ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_STRING, p, alen) : NULL;
       if (v == NULL) return FAIL_CODE(ev);
       sbp__node_link_last(f, v);
@@ -728,7 +747,7 @@ int sbp__prim_require_entitlement(sbp__eval *ev, cell *a, size_t n) {
   cell *name = CAR(a);
   int rc = want_value(ev, "require-entitlement", name);
   if (rc) return rc;
-  sbp_node *f = mk(ev, SBP_NODE_FILTER, 0, "require-entitlement", 19);
+  sbp_node *f = mk_static(ev, SBP_NODE_FILTER, "require-entitlement", 19);
   sbp_node *v = f ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_STRING, name->u.str.s, name->u.str.len)
                   : NULL;
   if (v == NULL) return FAIL_CODE(ev);
