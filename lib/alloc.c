@@ -48,25 +48,19 @@ void *sbp__calloc(const sbp_alloc *a, size_t n, size_t size) {
 
 /* ---- arena ------------------------------------------------------------------------- */
 
-#define ARENA_ALIGN (alignof(max_align_t))
+#define ARENA_ALIGN SBP__ARENA_ALIGN
 #define ARENA_CHUNK 65536u
-
-struct sbp__arena_chunk {
-  sbp__arena_chunk *next;
-  size_t used;
-  size_t cap;
-  alignas(max_align_t) unsigned char data[];
-};
 
 void sbp__arena_init(sbp__arena *arena, const sbp_alloc *alloc) {
   arena->alloc = alloc;
   arena->head = NULL;
   arena->bytes = 0;
+  arena->serial = 0;
 }
 
 static size_t round_up(size_t n) { return (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1); }
 
-void *sbp__arena_alloc(sbp__arena *arena, size_t n) {
+void *sbp__arena_alloc_slow(sbp__arena *arena, size_t n) {
   if (n > SIZE_MAX / 2) return NULL;
   n = round_up(n ? n : 1);
   sbp__arena_chunk *c = arena->head;
@@ -82,6 +76,7 @@ void *sbp__arena_alloc(sbp__arena *arena, size_t n) {
   if (nc == NULL) return NULL;
   nc->cap = cap;
   nc->used = n;
+  nc->serial = ++arena->serial;
   arena->bytes += sizeof(*nc) + cap;
   if (c != NULL && cap != ARENA_CHUNK) {
     nc->next = c->next;
@@ -111,4 +106,35 @@ void sbp__arena_release(sbp__arena *arena) {
   }
   arena->head = NULL;
   arena->bytes = 0;
+}
+
+void sbp__arena_mark_set(const sbp__arena *arena, sbp__arena_mark *mark) {
+  mark->head = arena->head;
+  mark->used = arena->head ? arena->head->used : 0;
+  mark->serial = arena->serial;
+}
+
+static void drop_chunk(sbp__arena *arena, sbp__arena_chunk *c) {
+  arena->bytes -= sizeof(*c) + c->cap;
+  sbp__free(arena->alloc, c);
+}
+
+void sbp__arena_rollback(sbp__arena *arena, const sbp__arena_mark *mark) {
+  /* Chunks made since the mark stand before the marked chunk, except big ones placed
+   * right behind it while it was the head. */
+  sbp__arena_chunk *c = arena->head;
+  while (c != mark->head) {
+    sbp__arena_chunk *next = c->next;
+    drop_chunk(arena, c);
+    c = next;
+  }
+  arena->head = c;
+  if (c != NULL) {
+    c->used = mark->used;
+    while (c->next != NULL && c->next->serial > mark->serial) {
+      sbp__arena_chunk *late = c->next;
+      c->next = late->next;
+      drop_chunk(arena, late);
+    }
+  }
 }

@@ -3,7 +3,9 @@
 #ifndef SBP_LIB_ALLOC_H
 #define SBP_LIB_ALLOC_H
 
+#include <stdalign.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sbprofile/common.h"
 
@@ -19,17 +21,50 @@ void *sbp__calloc(const sbp_alloc *a, size_t n, size_t size);
 
 /* A bump allocator of chunks taken from an sbp_alloc. Everything in it is freed at once. */
 typedef struct sbp__arena_chunk sbp__arena_chunk;
+#define SBP__ARENA_ALIGN (alignof(max_align_t))
+struct sbp__arena_chunk {
+  sbp__arena_chunk *next;
+  size_t used;
+  size_t cap;
+  size_t serial;
+  alignas(max_align_t) unsigned char data[];
+};
 typedef struct sbp__arena {
   const sbp_alloc *alloc;
   sbp__arena_chunk *head;
   size_t bytes; /* total bytes taken from the allocator */
+  size_t serial; /* chunks made so far (each chunk keeps its number) */
 } sbp__arena;
+
+/* A point to roll an arena back to (sbp__arena_mark, sbp__arena_rollback). */
+typedef struct sbp__arena_mark {
+  sbp__arena_chunk *head;
+  size_t used, serial;
+} sbp__arena_mark;
 
 void sbp__arena_init(sbp__arena *arena, const sbp_alloc *alloc);
 /* n bytes aligned for any object, or NULL when the allocator fails. */
-void *sbp__arena_alloc(sbp__arena *arena, size_t n);
+void *sbp__arena_alloc_slow(sbp__arena *arena, size_t n);
+/* The common case (room in the current chunk) inline; the rest in sbp__arena_alloc_slow. */
+static inline void *sbp__arena_alloc(sbp__arena *arena, size_t n) {
+  sbp__arena_chunk *c = arena->head;
+  if (c != NULL && n - 1 < SIZE_MAX / 4) {
+    size_t r = (n + SBP__ARENA_ALIGN - 1) & ~(SBP__ARENA_ALIGN - 1);
+    if (c->cap - c->used >= r) {
+      void *p = c->data + c->used;
+      c->used += r;
+      return p;
+    }
+  }
+  return sbp__arena_alloc_slow(arena, n);
+}
 /* A NUL-terminated copy of s[0..len), or NULL when the allocator fails. */
 char *sbp__arena_strndup(sbp__arena *arena, const char *s, size_t len);
 void sbp__arena_release(sbp__arena *arena);
+/* Records the arena's current end in *mark. */
+void sbp__arena_mark_set(const sbp__arena *arena, sbp__arena_mark *mark);
+/* Frees everything allocated since `mark` was set (chunks made since are given back to the
+ * allocator); what was allocated before stays valid. */
+void sbp__arena_rollback(sbp__arena *arena, const sbp__arena_mark *mark);
 
 #endif

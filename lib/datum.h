@@ -71,6 +71,21 @@ int sbp__read(sbp__arena *arena, const char *text, size_t len, const char *file,
               sbp_error *err);
 
 /*
+ * As sbp__read without comments, but hands each top-level datum to each(payload, d) as soon
+ * as it is read instead of building the chain (d->next is NULL). When each returns, the
+ * arena is rolled back to where it stood before that datum: everything d holds is freed, so
+ * each copies what it keeps; memory stays in proportion to the largest top-level datum, not
+ * to the text. A nonzero return from each stops reading and is returned (each fills err).
+ * A syntax error or limit past the forms already handed over is found only when reading
+ * reaches it: to report it before acting on any form, read the text once with an each that
+ * only checks.
+ */
+typedef int (*sbp__read_each_fn)(void *payload, const sbp__datum *d);
+int sbp__read_each(sbp__arena *arena, const char *text, size_t len, const char *file,
+                   const sbp__read_limits *limits, sbp__read_each_fn each, void *payload,
+                   sbp_error *err);
+
+/*
  * Additions.
  *
  * Comments (SBP__READ_COMMENTS only): COMMENT datums stand among the top-level datums and

@@ -138,9 +138,9 @@ cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len) {
   size_t b = (size_t)(hash_bytes(s, len) & (ev->symcap - 1));
   for (cell *c = ev->syms[b]; c != NULL; c = c->u.sym.hnext)
     if (c->u.sym.len == len && memcmp(c->u.sym.s, s, len) == 0) return c;
+  ev->escaped = 1; /* the table keeps it */
   cell *c = sbp__eval_cell(ev, T_SYM);
-  if (c == NULL) return NULL;
-  char *copy = sbp__eval_alloc(ev, len + 1);
+  char *copy = c ? sbp__eval_alloc(ev, len + 1) : NULL;
   if (copy == NULL) return NULL;
   memcpy(copy, s, len);
   copy[len] = '\0';
@@ -184,9 +184,10 @@ int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
   ev->max_steps = o->max_steps ? o->max_steps : 10000000u;
   ev->max_depth = o->max_depth ? o->max_depth : 100000u;
   /* Without a caller's limit, memory is allowed a fixed base plus an allowance per byte of
-   * text read (sbp__eval_parse adds it): the evaluator keeps every cell it makes, so a large
-   * declarative profile needs memory in proportion to its size, while a small hostile text
-   * still stops at the base. */
+   * text read (sbp__eval_text and sbp__eval_parse add it): a large declarative profile
+   * needs memory in proportion to its size (its profile nodes, about 6.5 bytes per byte of
+   * text; cells are reclaimed form by form where nothing keeps them), while a small hostile
+   * text still stops at the base. */
   ev->max_memory = o->max_memory ? o->max_memory : SBP__EVAL_MEMORY_BASE;
   ev->max_rules = o->max_rules ? o->max_rules : 1000000u;
   ev->max_string = o->max_string ? o->max_string : ((size_t)1 << 20);
@@ -280,9 +281,10 @@ int sbp__eval_convert(sbp__eval *ev, const sbp__datum *d, cell **out) {
     *out = convert_atom(ev, d);
     return *out ? SBP_OK : (ev->err ? ev->err->code : SBP_E_NOMEM);
   }
-  size_t cap = 64, n = 0;
-  conv_entry *st = sbp__malloc(ev->alloc, cap * sizeof(*st));
-  if (st == NULL) return sbp__nomem(ev->err);
+  /* the stack starts on the C stack; deeper lists move it to the heap */
+  conv_entry local[32];
+  size_t cap = sizeof(local) / sizeof(local[0]), n = 0;
+  conv_entry *st = local;
   int rc = SBP_OK;
   *out = ev->nil;
   if (d->first != NULL) {
@@ -329,11 +331,13 @@ int sbp__eval_convert(sbp__eval *ev, const sbp__datum *d, cell **out) {
         continue;
       }
       if (n == cap) {
-        conv_entry *ns = sbp__realloc(ev->alloc, st, cap * 2 * sizeof(*st));
+        conv_entry *ns = st == local ? sbp__malloc(ev->alloc, cap * 2 * sizeof(*st))
+                                     : sbp__realloc(ev->alloc, st, cap * 2 * sizeof(*st));
         if (ns == NULL) {
           rc = sbp__nomem(ev->err);
           break;
         }
+        if (st == local) memcpy(ns, local, sizeof(local));
         st = ns;
         cap *= 2;
       }
@@ -355,7 +359,7 @@ int sbp__eval_convert(sbp__eval *ev, const sbp__datum *d, cell **out) {
       *target = a;
     }
   }
-  sbp__free(ev->alloc, st);
+  if (st != local) sbp__free(ev->alloc, st);
   return rc;
 }
 
@@ -402,10 +406,12 @@ static env *new_env(sbp__eval *ev, env *parent) {
   if (e == NULL) return NULL;
   e->parent = parent;
   e->vars = ev->nil;
+  e->epoch = ev->epoch;
   return e;
 }
 
 static int env_define(sbp__eval *ev, env *e, cell *sym, cell *val) {
+  if (e == NULL || e->epoch != ev->epoch) ev->escaped = 1;
   if (e == NULL) {
     sym->u.sym.gval = val;
     return SBP_OK;
@@ -442,6 +448,7 @@ static int lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
   }
   cell *v = sbp__eval_builtin_name(ev, sym);
   if (v != NULL) {
+    ev->escaped = 1; /* cached in the symbol */
     sym->u.sym.gval = v;
     *out = v;
     return SBP_OK;
@@ -456,6 +463,7 @@ int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym) {
   if (sym->flag != SF_NONE) return 1;
   cell *v = sbp__eval_builtin_name(ev, sym);
   if (v != NULL) {
+    ev->escaped = 1; /* cached in the symbol */
     sym->u.sym.gval = v;
     return 1;
   }
@@ -739,6 +747,7 @@ static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
         const char *file = NULL;
         int rc = sbp__eval_import(ev, CAR(args), &forms, &file);
         if (rc) return rc;
+        ev->escaped = 1; /* the list of imports holds the file name */
         if (forms == NULL) {
           ev->value = ev->unspec;
           m->eval = 0;
@@ -1122,6 +1131,7 @@ static int ret(sbp__eval *ev, mstate *m) {
       env *e = f->e;
       ev->sp--;
       cell *b = env_find_local(e, sym);
+      ev->escaped = 1;
       if (b != NULL) {
         CDR(b) = v;
       } else if (sbp__eval_is_defined(ev, NULL, sym)) {
@@ -1564,28 +1574,62 @@ int sbp__eval_run(sbp__eval *ev, cell *forms, env *e) {
   }
 }
 
-int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *file,
-                     cell **out) {
-  sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
-  sbp__datum *d = NULL;
-  sbp__arena ra;
-  *out = NULL;
+/* Adds the text's memory allowance; *file_out gets a copy of the file name in the
+ * evaluator's arena (or NULL). */
+static int add_allowance_and_file(sbp__eval *ev, size_t len, const char *file,
+                                  const char **file_out) {
+  *file_out = NULL;
   if (ev->opts->max_memory == 0) {
     size_t extra = len > SIZE_MAX / SBP__EVAL_MEMORY_PER_BYTE ? SIZE_MAX
                                                              : len * SBP__EVAL_MEMORY_PER_BYTE;
     ev->max_memory = extra > SIZE_MAX - ev->max_memory ? SIZE_MAX : ev->max_memory + extra;
   }
   /* the file name must outlive the reader's arena: keep a copy in ours */
-  const char *f = NULL;
   if (file != NULL) {
     size_t fl = strlen(file);
     char *copy = sbp__eval_alloc(ev, fl + 1);
     if (copy == NULL) return FAIL_CODE(ev);
     memcpy(copy, file, fl + 1);
-    f = copy;
+    *file_out = copy;
   }
-  sbp__arena_init(&ra, ev->alloc);
-  int rc = sbp__read(&ra, text, len, f, 0, &lim, &d, ev->err);
+  return SBP_OK;
+}
+
+/* Reads text into datums in `ra` (initialised here; the caller releases it), after adding the
+ * text's memory allowance; *file_out gets the copy of the file name. */
+static int read_datums(sbp__eval *ev, sbp__arena *ra, const char *text, size_t len,
+                       const char *file, sbp__datum **out, const char **file_out) {
+  sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
+  sbp__arena_init(ra, ev->alloc);
+  *out = NULL;
+  int rc = add_allowance_and_file(ev, len, file, file_out);
+  if (rc) return rc;
+  return sbp__read(ra, text, len, *file_out, 0, &lim, out, ev->err);
+}
+
+/* Converts one top-level datum into the one-element list of forms that sbp__eval_run takes. */
+static int convert_top(sbp__eval *ev, const sbp__datum *x, const char *f, cell **out) {
+  cell *c = NULL;
+  int rc = sbp__eval_convert(ev, x, &c);
+  if (rc) return rc;
+  cell *pair = sbp__eval_cell(ev, T_PAIR);
+  if (pair == NULL) return FAIL_CODE(ev);
+  pair->u.p.car = c;
+  pair->u.p.cdr = ev->nil;
+  pair->file = f;
+  pair->line = x->line;
+  pair->col = x->column;
+  *out = pair;
+  return SBP_OK;
+}
+
+int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *file,
+                    cell **out) {
+  sbp__datum *d = NULL;
+  sbp__arena ra;
+  const char *f = NULL;
+  *out = NULL;
+  int rc = read_datums(ev, &ra, text, len, file, &d, &f);
   if (rc) {
     sbp__arena_release(&ra);
     return rc;
@@ -1594,18 +1638,8 @@ int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *fil
   ev->conv_file = f;
   cell *forms = ev->nil, **tail = &forms;
   for (sbp__datum *x = d; x != NULL; x = x->next) {
-    cell *c = NULL;
-    if ((rc = sbp__eval_convert(ev, x, &c)) != 0) break;
-    cell *pair = sbp__eval_cell(ev, T_PAIR);
-    if (pair == NULL) {
-      rc = FAIL_CODE(ev);
-      break;
-    }
-    pair->u.p.car = c;
-    pair->u.p.cdr = ev->nil;
-    pair->file = f;
-    pair->line = x->line;
-    pair->col = x->column;
+    cell *pair = NULL;
+    if ((rc = convert_top(ev, x, f, &pair)) != 0) break;
     *tail = pair;
     tail = &pair->u.p.cdr;
   }
@@ -1615,9 +1649,125 @@ int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *fil
   return rc;
 }
 
-int sbp__eval_text(sbp__eval *ev, const char *text, size_t len, const char *file) {
+/* Finds the first vector among d and its descendants (in text order), which
+ * sbp__eval_convert would refuse. *found gets it or NULL; SBP_OK or SBP_E_NOMEM. */
+static int find_vector(sbp__eval *ev, const sbp__datum *d, const sbp__datum **found) {
+  const sbp__datum *local[32];
+  size_t cap = sizeof(local) / sizeof(local[0]), n = 0;
+  const sbp__datum **st = local;
+  int rc = SBP_OK;
+  *found = NULL;
+  while (d != NULL) {
+    if (d->type == SBP__D_VECTOR) {
+      *found = d;
+      break;
+    }
+    if (d->type == SBP__D_LIST && d->first != NULL) {
+      if (d->next != NULL) {
+        if (n == cap) {
+          const sbp__datum **ns =
+              st == local ? sbp__malloc(ev->alloc, cap * 2 * sizeof(*ns))
+                          : sbp__realloc(ev->alloc, (void *)st, cap * 2 * sizeof(*ns));
+          if (ns == NULL) {
+            rc = sbp__nomem(ev->err);
+            break;
+          }
+          if (st == local) memcpy((void *)ns, (const void *)local, sizeof(local));
+          st = ns;
+          cap *= 2;
+        }
+        st[n++] = d->next;
+      }
+      d = d->first;
+      continue;
+    }
+    d = d->next;
+    if (d == NULL && n > 0) d = st[--n];
+  }
+  if (st != local) sbp__free(ev->alloc, (void *)st);
+  return rc;
+}
+
+typedef struct text_run {
+  sbp__eval *ev;
+  const char *file;       /* the file name, in the evaluator's arena */
+  int vector;             /* a vector was seen: its position follows */
+  uint32_t vline, vcol;
+} text_run;
+
+/* First pass: notes where the first vector stands. */
+static int check_form(void *payload, const sbp__datum *d) {
+  text_run *t = payload;
+  if (t->vector) return SBP_OK;
+  const sbp__datum *v = NULL;
+  int rc = find_vector(t->ev, d, &v);
+  if (v != NULL) {
+    t->vector = 1;
+    t->vline = v->line;
+    t->vcol = v->column;
+  }
+  return rc;
+}
+
+/* Second pass: converts and runs one top-level form. When the form leaves nothing it made
+ * reachable from outside (it defined or set no variable, made no new symbol, cached no
+ * built-in value in a symbol, imported nothing, left no context open: ev->escaped stays 0),
+ * everything it allocated in the evaluator's arena is given back. */
+static int run_form(void *payload, const sbp__datum *x) {
+  text_run *t = payload;
+  sbp__eval *ev = t->ev;
+  sbp__arena_mark mark;
+  sbp__arena_mark_set(&ev->arena, &mark);
+  size_t nctx = ev->nctx;
+  ev->escaped = 0;
+  ev->epoch++;
+  const char *saved = ev->conv_file;
+  ev->conv_file = t->file;
   cell *forms = NULL;
-  int rc = sbp__eval_parse(ev, text, len, file, &forms);
-  if (rc) return rc;
-  return sbp__eval_run(ev, forms, NULL);
+  int rc = convert_top(ev, x, t->file, &forms);
+  ev->conv_file = saved;
+  if (rc == SBP_OK) rc = sbp__eval_run(ev, forms, NULL);
+  if (rc == SBP_OK && !ev->escaped && ev->nctx == nctx) {
+    sbp__arena_rollback(&ev->arena, &mark);
+    ev->value = ev->unspec;
+  }
+  return rc;
+}
+
+/* Texts up to this size are read once into a datum tree; larger ones are read twice, one
+ * top-level datum at a time, so that their datums never all stand in memory at once. */
+#define STREAM_TEXT_BYTES ((size_t)1 << 20)
+
+/* Reads a text and runs its top-level forms one at a time, each converted just before it
+ * runs, so that a declarative profile needs memory for its profile and one form at a time.
+ * A syntax error, a limit or a vector anywhere in the text is reported before any form runs
+ * (as when the whole text was converted first): a large text is read twice, first only to
+ * check it, then to run its forms as they are read. */
+int sbp__eval_text(sbp__eval *ev, const char *text, size_t len, const char *file) {
+  sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
+  text_run t = {ev, NULL, 0, 0, 0};
+  sbp__arena ra;
+  sbp__datum *d = NULL;
+  int rc;
+  int stream = len > STREAM_TEXT_BYTES;
+  if (stream) {
+    sbp__arena_init(&ra, ev->alloc);
+    rc = add_allowance_and_file(ev, len, file, &t.file);
+    if (rc == SBP_OK)
+      rc = sbp__read_each(&ra, text, len, t.file, &lim, check_form, &t, ev->err);
+  } else {
+    rc = read_datums(ev, &ra, text, len, file, &d, &t.file);
+    if (rc == SBP_OK) rc = check_form(&t, d); /* d's siblings included */
+  }
+  if (rc == SBP_OK && t.vector) {
+    ev->file = t.file;
+    ev->line = t.vline;
+    ev->col = t.vcol;
+    rc = sbp__eval_fail(ev, SBP_E_SYNTAX, "vectors are not supported");
+  }
+  if (rc == SBP_OK && stream)
+    rc = sbp__read_each(&ra, text, len, t.file, &lim, run_form, &t, ev->err);
+  for (sbp__datum *x = d; rc == SBP_OK && x != NULL; x = x->next) rc = run_form(&t, x);
+  sbp__arena_release(&ra);
+  return rc;
 }

@@ -37,17 +37,17 @@ struct cell {
     struct { const char *s; size_t len; } str; /* STR, REAL, CONST, PARAM, OP names */
     struct { const char *s; size_t len; cell *gval; cell *hnext; } sym;
     struct { cell *params, *body; env *env; cell *name; } clo; /* CLOSURE, MACRO */
-    const sbp__filter_info *fi;  /* FILTERFN; str not used (name in fname) */
+    struct { const sbp__filter_info *fi; const char *name; size_t len; } ff; /* FILTERFN: the
+                                        * filter, and its spelling as written */
     sbp_node *node;              /* FILTER (FILTER or REQUIRE_*), MOD */
     cell *parts;                 /* CONCAT: list of STR / PARAM cells */
   } u;
-  const char *fname; /* FILTERFN: the spelling as written */
-  size_t fname_len;
 };
 
 struct env {
   env *parent;
-  cell *vars; /* alist of (sym . value) */
+  cell *vars;   /* alist of (sym . value) */
+  size_t epoch; /* the top-level form that made it (sbp__eval.epoch) */
 };
 
 typedef struct frame {
@@ -72,7 +72,11 @@ typedef struct import_entry {
 
 typedef struct sbp__eval {
   const sbp_alloc *alloc;
-  sbp__arena arena;
+  sbp__arena arena;   /* everything; rolled back after a top-level form when nothing it
+                       * made can still be reached (see sbp__eval_text) */
+  int escaped;        /* the running top-level form stored a value where it outlives it
+                       * (or made a symbol) */
+  size_t epoch;       /* number of the running top-level form */
   sbp_profile *prof;
   sbp_error *err;
   const sbp_read_options *opts;

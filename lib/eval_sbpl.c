@@ -86,9 +86,12 @@ cell *sbp__eval_builtin_name(sbp__eval *ev, cell *sym) {
       return c;
     case 2:
       if ((c = sbp__eval_cell(ev, T_FILTERFN)) == NULL) return NULL;
-      c->u.fi = fi;
-      c->fname = sym->u.sym.s;
-      c->fname_len = len;
+      c->u.ff.fi = fi;
+      /* the catalog's copy of the spelling, when it is the one written */
+      c->u.ff.name = strlen(fi->spelling) == len && memcmp(fi->spelling, sym->u.sym.s, len) == 0
+                         ? fi->spelling
+                         : sym->u.sym.s;
+      c->u.ff.len = len;
       return c;
     case 3:
       if ((c = sbp__eval_cell(ev, T_CONST)) == NULL) return NULL;
@@ -124,6 +127,21 @@ static sbp_node *mk(sbp__eval *ev, sbp_node_type type, uint8_t kind, const char 
   return n;
 }
 
+/* As mk, for text that outlives the profile (catalog names, literals): shared, not copied. */
+static sbp_node *mk_static(sbp__eval *ev, sbp_node_type type, const char *text, size_t len) {
+  sbp_node *n = mk(ev, type, 0, NULL, 0);
+  if (n != NULL) sbp__node_set_static_text(n, text, len);
+  return n;
+}
+
+/* The FILTER node of a filter function: its name shared with the catalog when it is
+ * spelled as the catalog spells it. */
+static sbp_node *mk_filter(sbp__eval *ev, const cell *fn) {
+  if (fn->u.ff.fi != NULL && fn->u.ff.name == fn->u.ff.fi->spelling)
+    return mk_static(ev, SBP_NODE_FILTER, fn->u.ff.name, fn->u.ff.len);
+  return mk(ev, SBP_NODE_FILTER, 0, fn->u.ff.name, fn->u.ff.len);
+}
+
 static sbp_node *copy(sbp__eval *ev, const sbp_node *n) {
   if (room(ev)) return NULL;
   sbp_node *out = NULL;
@@ -132,6 +150,15 @@ static sbp_node *copy(sbp__eval *ev, const sbp_node *n) {
     return NULL;
   }
   return out;
+}
+
+/* The node of a FILTER or MOD cell, to be linked into a parent: the node itself while it is
+ * detached (its first use: most filters are used once, right after they are made), a copy
+ * once it has been linked somewhere. */
+static sbp_node *take(sbp__eval *ev, const cell *c) {
+  sbp_node *n = c->u.node;
+  if (n->parent == NULL && n->prev == NULL && n->next == NULL) return n;
+  return copy(ev, n);
 }
 
 static cell *wrap(sbp__eval *ev, cell_type t, sbp_node *n) {
@@ -206,7 +233,7 @@ static int parse_port(const char *s, size_t len, int *port) {
 }
 
 static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
-  const char *name = fn->fname;
+  const char *name = fn->u.ff.name;
   cell *proto = CAR(args);
   if (argc > 2)
     return sbp__eval_fail(ev, SBP_E_EVAL,
@@ -221,7 +248,7 @@ static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
       ev->value = f; /* the legacy form means the plain path filter */
       return SBP_OK;
     }
-    sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, name, fn->fname_len);
+    sbp_node *fl = mk_filter(ev, fn);
     sbp_node *v = fl ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_CONSTANT, "unix", 4) : NULL;
     if (v == NULL) return FAIL_CODE(ev);
     sbp__node_link_last(fl, v);
@@ -269,7 +296,7 @@ static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
       return sbp__eval_fail(ev, SBP_E_EVAL, "port must be * or 1-65535 in network address");
   }
   if (room(ev)) return FAIL_CODE(ev);
-  sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, name, fn->fname_len);
+  sbp_node *fl = mk_filter(ev, fn);
   sbp_node *v = NULL;
   if (fl == NULL) return FAIL_CODE(ev);
   int rc = sbp_value_new_netaddr(ev->prof, pname, strlen(pname), host, hlen, port, &v, NULL);
@@ -290,16 +317,16 @@ static const char *arg_word(uint8_t arg) {
 }
 
 int sbp__eval_filter_apply(sbp__eval *ev, cell *fn, cell *args) {
-  const sbp__filter_info *fi = fn->u.fi;
+  const sbp__filter_info *fi = fn->u.ff.fi;
   size_t argc;
   sbp__eval_list_length(args, &argc);
   if (argc == 0)
     return sbp__eval_fail(ev, SBP_E_EVAL,
                           "wrong number of arguments to %s (expected at least 1, got 0)",
-                          fn->fname);
+                          fn->u.ff.name);
   if (fi->arg == SBP__ARG_NETWORK) return network_filter(ev, fn, args, argc);
   int regex = fi->match == SBP__MATCH_REGEX;
-  sbp_node *fl = mk(ev, SBP_NODE_FILTER, 0, fn->fname, fn->fname_len);
+  sbp_node *fl = mk_filter(ev, fn);
   if (fl == NULL) return FAIL_CODE(ev);
   for (cell *a = args; a->type == T_PAIR; a = CDR(a)) {
     cell *v = CAR(a);
@@ -344,7 +371,7 @@ static int require(sbp__eval *ev, cell *args, size_t argc, sbp_node_type type,
     if (CAR(a)->type != T_FILTER)
       return sbp__eval_fail(ev, SBP_E_EVAL, "%s: expected a filter, got %s", name,
                             sbp__eval_type_name(CAR(a)));
-    sbp_node *c = copy(ev, CAR(a)->u.node);
+    sbp_node *c = take(ev, CAR(a));
     if (c == NULL) return FAIL_CODE(ev);
     sbp__node_link_last(r, c);
   }
@@ -481,7 +508,8 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
   for (r = mods; r->type == T_PAIR; r = CDR(r))
     if ((rmods = sbp__eval_cons(ev, CAR(r), rmods)) == NULL) return FAIL_CODE(ev);
   for (r = rops; r->type == T_PAIR; r = CDR(r)) {
-    sbp_node *o = mk(ev, SBP_NODE_OPERATION, 0, CAR(r)->u.str.s, CAR(r)->u.str.len);
+    /* operation names come from the catalog */
+    sbp_node *o = mk_static(ev, SBP_NODE_OPERATION, CAR(r)->u.str.s, CAR(r)->u.str.len);
     if (o == NULL) return FAIL_CODE(ev);
     o->file = pf;
     o->line = line;
@@ -497,13 +525,13 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
     if (w == NULL) return FAIL_CODE(ev);
     sbp_node *base = combined;
     if (base == NULL && nfilters == 1) {
-      base = copy(ev, CAR(rfilters)->u.node);
+      base = take(ev, CAR(rfilters));
       if (base == NULL) return FAIL_CODE(ev);
     } else if (base == NULL && nfilters > 1) {
       base = mk(ev, SBP_NODE_REQUIRE_ANY, 0, NULL, 0);
       if (base == NULL) return FAIL_CODE(ev);
       for (r = rfilters; r->type == T_PAIR; r = CDR(r)) {
-        sbp_node *fc = copy(ev, CAR(r)->u.node);
+        sbp_node *fc = take(ev, CAR(r));
         if (fc == NULL) return FAIL_CODE(ev);
         sbp__node_link_last(base, fc);
       }
@@ -523,13 +551,13 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
     sbp__node_link_last(rule, ctx_filter);
   } else {
     for (r = rfilters; r->type == T_PAIR; r = CDR(r)) {
-      sbp_node *fc = copy(ev, CAR(r)->u.node);
+      sbp_node *fc = take(ev, CAR(r));
       if (fc == NULL) return FAIL_CODE(ev);
       sbp__node_link_last(rule, fc);
     }
   }
   for (r = rmods; r->type == T_PAIR; r = CDR(r)) {
-    sbp_node *mc = copy(ev, CAR(r)->u.node);
+    sbp_node *mc = take(ev, CAR(r));
     if (mc == NULL) return FAIL_CODE(ev);
     sbp__node_link_last(rule, mc);
   }
@@ -658,7 +686,7 @@ int sbp__prim_path_ancestors(sbp__eval *ev, cell *a, size_t n) {
     for (size_t i = 0; i < len; i++) {
       if (p[i] != '/' || i + 1 >= len) continue;
       size_t alen = i == 0 ? 1 : i;
-      sbp_node *f = mk(ev, SBP_NODE_FILTER, 0, "literal", 7);
+      sbp_node *f = mk_static(ev, SBP_NODE_FILTER, "literal", 7);
       sbp_node *v = f ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_STRING, p, alen) : NULL;
       if (v == NULL) return FAIL_CODE(ev);
       sbp__node_link_last(f, v);
@@ -719,7 +747,7 @@ int sbp__prim_require_entitlement(sbp__eval *ev, cell *a, size_t n) {
   cell *name = CAR(a);
   int rc = want_value(ev, "require-entitlement", name);
   if (rc) return rc;
-  sbp_node *f = mk(ev, SBP_NODE_FILTER, 0, "require-entitlement", 19);
+  sbp_node *f = mk_static(ev, SBP_NODE_FILTER, "require-entitlement", 19);
   sbp_node *v = f ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_STRING, name->u.str.s, name->u.str.len)
                   : NULL;
   if (v == NULL) return FAIL_CODE(ev);
@@ -730,7 +758,7 @@ int sbp__prim_require_entitlement(sbp__eval *ev, cell *a, size_t n) {
       return sbp__eval_fail(ev, SBP_E_EVAL, "require-entitlement: expected a filter, got %s",
                             sbp__eval_type_name(vf));
     sbp_node *all = mk(ev, SBP_NODE_REQUIRE_ALL, 0, NULL, 0);
-    sbp_node *c = all ? copy(ev, vf->u.node) : NULL;
+    sbp_node *c = all ? take(ev, vf) : NULL;
     if (c == NULL) return FAIL_CODE(ev);
     sbp__node_link_last(all, f);
     sbp__node_link_last(all, c);

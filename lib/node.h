@@ -50,6 +50,9 @@ int sbp__is_symbol(const char *s, size_t len);
 sbp_node *sbp__node_alloc(sbp_profile *p, sbp_node_type type, uint8_t kind);
 /* Copies text into the profile's arena; SBP_OK or SBP_E_NOMEM. */
 int sbp__node_set_text(sbp_node *n, const char *s, size_t len);
+/* Points the node's text at s (NUL-terminated at len) without copying: s must outlive the
+ * profile (a string literal or a catalog name). */
+void sbp__node_set_static_text(sbp_node *n, const char *s, size_t len);
 int sbp__node_set_text2(sbp_node *n, const char *s, size_t len);
 /* Links a detached child as parent's last child, without checks. */
 void sbp__node_link_last(sbp_node *parent, sbp_node *child);

@@ -83,6 +83,11 @@ int sbp__node_set_text(sbp_node *n, const char *s, size_t len) {
   return SBP_OK;
 }
 
+void sbp__node_set_static_text(sbp_node *n, const char *s, size_t len) {
+  n->text = s;
+  n->text_len = len;
+}
+
 int sbp__node_set_text2(sbp_node *n, const char *s, size_t len) {
   char *copy = sbp__arena_strndup(&n->owner->arena, s, len);
   if (copy == NULL) return SBP_E_NOMEM;

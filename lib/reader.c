@@ -59,6 +59,9 @@ typedef struct reader {
   const char *raw_end; /* just past the last raw string */
   int rc;              /* the error new_datum met */
   sbp_error *err;
+  sbp__read_each_fn each; /* sbp__read_each: called with each top-level datum */
+  void *payload;
+  sbp__arena_mark top;    /* sbp__read_each: the arena before the current top-level datum */
 } reader;
 
 static uint32_t col_of(const reader *r, const char *at) {
@@ -154,6 +157,12 @@ static int deliver(reader *r, sbp__datum *d) {
     frame *f = &r->stack[r->depth];
     if (f->dot == 2) return fail_datum(r, SBP_E_SYNTAX, d, "syntax error: illegal dot expression");
     if (f->dot == 1) f->dot = 2;
+    if (f->kind == F_TOP && r->each != NULL) {
+      /* hand it over, then forget it: the next top-level datum reuses its memory */
+      int rc = r->each(r->payload, d);
+      sbp__arena_rollback(r->arena, &r->top);
+      return rc;
+    }
     append(f, d);
     if (f->d == NULL && r->first == NULL) r->first = d;
     f->nreal++;
@@ -637,15 +646,14 @@ static int read_all(reader *r) {
   }
 }
 
-int sbp__read(sbp__arena *arena, const char *text, size_t len, const char *file,
-              uint32_t flags, const sbp__read_limits *limits, sbp__datum **out,
-              sbp_error *err) {
-  if (out != NULL) *out = NULL;
-  if (arena == NULL || out == NULL || (text == NULL && len > 0))
-    return sbp__error(err, SBP_E_INVALID_ARG, "read: arena, out and text are required");
+static int read_text(sbp__arena *arena, const char *text, size_t len, const char *file,
+                     uint32_t flags, const sbp__read_limits *limits, sbp__read_each_fn each,
+                     void *payload, sbp__datum **out, sbp_error *err) {
   if (text == NULL) text = "";
   reader r;
   memset(&r, 0, sizeof(r));
+  r.each = each;
+  r.payload = payload;
   r.arena = arena;
   r.alloc = arena->alloc;
   r.text = text;
@@ -662,6 +670,7 @@ int sbp__read(sbp__arena *arena, const char *text, size_t len, const char *file,
     r.file = sbp__arena_strndup(arena, file, strlen(file));
     if (r.file == NULL) return sbp__nomem(err);
   }
+  sbp__arena_mark_set(arena, &r.top);
   const char *nul = len ? memchr(text, '\0', len) : NULL;
   if (nul != NULL) {
     count_lines(&r, text, nul);
@@ -685,8 +694,25 @@ int sbp__read(sbp__arena *arena, const char *text, size_t len, const char *file,
     }
   }
   sbp__free(r.alloc, r.stack);
-  if (rc == SBP_OK) *out = r.first;
+  if (rc == SBP_OK && out != NULL) *out = r.first;
   return rc;
+}
+
+int sbp__read(sbp__arena *arena, const char *text, size_t len, const char *file,
+              uint32_t flags, const sbp__read_limits *limits, sbp__datum **out,
+              sbp_error *err) {
+  if (out != NULL) *out = NULL;
+  if (arena == NULL || out == NULL || (text == NULL && len > 0))
+    return sbp__error(err, SBP_E_INVALID_ARG, "read: arena, out and text are required");
+  return read_text(arena, text, len, file, flags, limits, NULL, NULL, out, err);
+}
+
+int sbp__read_each(sbp__arena *arena, const char *text, size_t len, const char *file,
+                   const sbp__read_limits *limits, sbp__read_each_fn each, void *payload,
+                   sbp_error *err) {
+  if (arena == NULL || each == NULL || (text == NULL && len > 0))
+    return sbp__error(err, SBP_E_INVALID_ARG, "read: arena, each and text are required");
+  return read_text(arena, text, len, file, 0, limits, each, payload, NULL, err);
 }
 
 /* ---- spans and equality ------------------------------------------------------------ */

@@ -429,6 +429,78 @@ static int alloc_op(const sbp_alloc *alloc, void *ctx) {
   return rc;
 }
 
+/* Forms run one at a time and what a form made is reclaimed after it unless it can still be
+ * reached: values kept by define, set!, closures, local defines into older environments,
+ * symbols and cached built-ins must all survive the forms that follow. */
+static void test_reclaim(void **state) {
+  (void)state;
+  expect_out(V "(define l '())\n"
+               "(set! l (cons (string-append \"/a\" \"/b\") l))\n"
+               "(allow file-read* (literal (car l)))\n"
+               "(set! l (cons \"/c\" l))\n"
+               "(allow file-read* (literal (cadr l)) (literal (car l)))\n",
+             "(version 1)\n(allow file-read* (literal \"/a/b\"))\n"
+             "(allow file-read* (literal \"/a/b\") (literal \"/c\"))\n");
+  /* a closure's environment, changed by later forms through a local define and set! */
+  expect_out(V "(define (mk) (let ((p (string-append \"/p\" \"q\"))) (lambda (x) (set! p (string-append p x)) p)))\n"
+               "(define g (mk))\n"
+               "(g \"/1\")\n"
+               "(allow file-read* (literal (g \"/2\")))\n"
+               "(define (box) (define v (list \"/v\")) (lambda () v))\n"
+               "(define b (box))\n"
+               "(allow file-read* (literal (car (b))))\n",
+             "(version 1)\n(allow file-read* (literal \"/pq/1/2\"))\n"
+             "(allow file-read* (literal \"/v\"))\n");
+  /* a form that makes much (a big string, more than one arena chunk) and keeps nothing,
+   * then one that makes a new symbol and one that uses it */
+  expect_out(V "(define (dup s n) (if (= n 0) s (dup (string-append s s) (- n 1))))\n"
+               "(string-length (dup \"0123456789abcdef\" 14))\n"
+               "(allow file-read* (literal (symbol->string 'fresh-symbol)))\n"
+               "(allow file-read* (literal (symbol->string 'fresh-symbol)))\n"
+               "(allow mach-lookup (global-name \"x\"))\n(allow mach-lookup (global-name \"y\"))\n",
+             "(version 1)\n(allow file-read* (literal \"fresh-symbol\"))\n"
+             "(allow file-read* (literal \"fresh-symbol\"))\n"
+             "(allow mach-lookup (global-name \"x\"))\n(allow mach-lookup (global-name \"y\"))\n");
+  /* with-filter contexts and vectors still behave as before */
+  expect_err(V "(allow file-read* (literal \"/a\"))\n(foo)\n#(1 2)", SBP_E_SYNTAX, 4, 1,
+             "vectors are not supported");
+  /* a filter is linked into its first rule and copied for every later use */
+  expect_out(V "(define f (literal \"/x\"))\n(allow file-read* f)\n(allow file-write* f f)\n"
+               "(let ((g (subpath \"/y\")) (m (with no-log)))\n"
+               "  (allow file-read* g m) (deny file-write* (require-not g) m)\n"
+               "  (allow file-read* (require-all g f)))\n"
+               "(when (equal? f (literal \"/x\")) (deny file-link f))\n",
+             "(version 1)\n(allow file-read* (literal \"/x\"))\n"
+             "(allow file-write* (literal \"/x\") (literal \"/x\"))\n"
+             "(allow file-read* (subpath \"/y\") (with no-log))\n"
+             "(deny file-write* (require-not (subpath \"/y\")) (with no-log))\n"
+             "(allow file-read* (require-all (subpath \"/y\") (literal \"/x\")))\n"
+             "(deny file-link (literal \"/x\"))\n");
+  /* lists nested deeper than the converters' first stacks */
+  char deep[1024];
+  size_t off = (size_t)snprintf(deep, sizeof(deep), "%s(define x '", V);
+  for (int i = 0; i < 40; i++) off += (size_t)snprintf(deep + off, sizeof(deep) - off, "(1 ");
+  off += (size_t)snprintf(deep + off, sizeof(deep) - off, ")");
+  for (int i = 0; i < 39; i++) off += (size_t)snprintf(deep + off, sizeof(deep) - off, " 2)");
+  snprintf(deep + off, sizeof(deep) - off, ")\n(allow file-read* (literal (if (= (length x) 3) \"/deep\" \"/no\")))");
+  expect_out(deep, "(version 1)\n(allow file-read* (literal \"/deep\"))\n");
+  /* a syntax error anywhere is reported before any form runs */
+  expect_err(V "(foo)\n(allow file-read*", SBP_E_SYNTAX, 3, 1, "syntax error: expecting ')'");
+  /* the same in a text large enough to be read one form at a time */
+  size_t pad = (size_t)1 << 21;
+  char *big = malloc(pad + 64);
+  off = (size_t)snprintf(big, 64, "%s(foo)\n;", V);
+  memset(big + off, 'x', pad);
+  off += pad;
+  snprintf(big + off, 64, "\n#(1 2)");
+  expect_err(big, SBP_E_SYNTAX, 4, 1, "vectors are not supported");
+  snprintf(big + off, 64, "\n(allow file-read*");
+  expect_err(big, SBP_E_SYNTAX, 4, 1, "syntax error: expecting ')'");
+  snprintf(big + off, 64, "\n(allow file-read* (literal \"/x\"))");
+  expect_err(big, SBP_E_EVAL, 2, 1, "unbound variable: foo");
+  free(big);
+}
+
 static void test_alloc_failures(void **state) {
   (void)state;
   const char *text = V "(import \"a.sb\") (import \"missing.sb\")\n"
@@ -527,7 +599,7 @@ int main(void) {
       cmocka_unit_test(test_params),      cmocka_unit_test(test_imports),
       cmocka_unit_test(test_errors),      cmocka_unit_test(test_limits),
       cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_round_trip),
-      cmocka_unit_test(test_api_args),
+      cmocka_unit_test(test_api_args),       cmocka_unit_test(test_reclaim),
       cmocka_unit_test(test_large_profile_default_limits),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

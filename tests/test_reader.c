@@ -529,6 +529,99 @@ static int equal_texts(const char *x, const char *y) {
   return eq;
 }
 
+/* ---- one top-level datum at a time ------------------------------------------------ */
+
+typedef struct each_log {
+  dbuf b;
+  size_t calls, stop_at, max_bytes;
+  sbp__arena *arena;
+} each_log;
+
+static int log_each(void *payload, const sbp__datum *d) {
+  each_log *l = payload;
+  assert_null(d->next);
+  if (l->calls++) puts_(&l->b, " | ");
+  dump(&l->b, d);
+  if (l->arena->bytes > l->max_bytes) l->max_bytes = l->arena->bytes;
+  return l->calls == l->stop_at ? SBP_E_EVAL : SBP_OK;
+}
+
+static void test_read_each(void **state) {
+  (void)state;
+  sbp__arena a;
+  sbp__arena_init(&a, sbp_alloc_default());
+  each_log l;
+  memset(&l, 0, sizeof(l));
+  l.arena = &a;
+  const char *t = "(a \"s\" 1) ; c\n'x #(v) (b . c) 42";
+  assert_int_equal(sbp__read_each(&a, t, strlen(t), "t.sb", NULL, log_each, &l, NULL), SBP_OK);
+  assert_int_equal(l.calls, 5);
+  assert_string_equal(l.b.s, "(a \"s\" 1) | 'x | #(v) | (b . c) | 42");
+  /* a nonzero return stops reading and is returned */
+  memset(&l, 0, sizeof(l));
+  l.arena = &a;
+  l.stop_at = 2;
+  assert_int_equal(sbp__read_each(&a, t, strlen(t), "t.sb", NULL, log_each, &l, NULL),
+                   SBP_E_EVAL);
+  assert_int_equal(l.calls, 2);
+  /* errors come when reading reaches them, after the forms before them */
+  memset(&l, 0, sizeof(l));
+  l.arena = &a;
+  sbp_error err = SBP_ERROR_INIT;
+  const char *bad = "(a)\n(b";
+  assert_int_equal(sbp__read_each(&a, bad, strlen(bad), "t.sb", NULL, log_each, &l, &err),
+                   SBP_E_SYNTAX);
+  assert_int_equal(l.calls, 1);
+  assert_int_equal(err.line, 2);
+  assert_string_equal(err.message, "syntax error: expecting ')'");
+  /* memory stays that of one datum: 20,000 forms of 200 bytes fit in one arena chunk */
+  size_t n = 20000;
+  char *big = malloc(n * 200 + 1);
+  size_t off = 0;
+  for (size_t i = 0; i < n; i++)
+    off += (size_t)snprintf(big + off, 201, "(allow file-read* (literal \"/%0150zu\"))\n", i);
+  sbp__arena_release(&a);
+  memset(&l, 0, sizeof(l));
+  l.arena = &a;
+  assert_int_equal(sbp__read_each(&a, big, off, "t.sb", NULL, log_each, &l, NULL), SBP_OK);
+  assert_int_equal(l.calls, n);
+  assert_true(l.max_bytes <= 65536 + 1024);
+  free(big);
+  assert_int_equal(sbp__read_each(NULL, "x", 1, NULL, NULL, log_each, &l, NULL),
+                   SBP_E_INVALID_ARG);
+  assert_int_equal(sbp__read_each(&a, "x", 1, NULL, NULL, NULL, &l, NULL), SBP_E_INVALID_ARG);
+  sbp__arena_release(&a);
+}
+
+/* The arena's rollback frees what was allocated since the mark, big chunks included. */
+static void test_arena_rollback(void **state) {
+  (void)state;
+  sbp__arena a;
+  sbp__arena_init(&a, sbp_alloc_default());
+  sbp__arena_mark m0;
+  sbp__arena_mark_set(&a, &m0);
+  char *x = sbp__arena_strndup(&a, "keep", 4);
+  size_t b1 = a.bytes;
+  sbp__arena_mark m;
+  sbp__arena_mark_set(&a, &m);
+  for (int i = 0; i < 100; i++) assert_non_null(sbp__arena_alloc(&a, 1000));
+  assert_non_null(sbp__arena_alloc(&a, 100000)); /* a chunk of its own */
+  assert_true(a.bytes > b1);
+  sbp__arena_rollback(&a, &m);
+  assert_int_equal(a.bytes, b1);
+  assert_string_equal(x, "keep");
+  /* a big chunk placed behind the marked one is freed too */
+  assert_non_null(sbp__arena_alloc(&a, 100000));
+  sbp__arena_rollback(&a, &m);
+  assert_int_equal(a.bytes, b1);
+  char *y = sbp__arena_alloc(&a, 16);
+  assert_true(y == x + 16);
+  sbp__arena_rollback(&a, &m0);
+  assert_int_equal(a.bytes, 0);
+  assert_null(a.head);
+  sbp__arena_release(&a);
+}
+
 static void test_equality(void **state) {
   (void)state;
   assert_int_equal(equal_texts("(a ;c\n \"x\" 1)", "(a #\"x\" #d1)"), 1);
@@ -661,6 +754,7 @@ int main(void) {
       cmocka_unit_test(test_comments_kept),    cmocka_unit_test(test_positions),
       cmocka_unit_test(test_errors),           cmocka_unit_test(test_limits),
       cmocka_unit_test(test_alloc_failures),   cmocka_unit_test(test_equality),
+      cmocka_unit_test(test_read_each),        cmocka_unit_test(test_arena_rollback),
       cmocka_unit_test(test_corpus),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
