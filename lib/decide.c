@@ -127,10 +127,10 @@ static int eval_leaf(dz_ctx *c, const sbp_node *f) {
     } else if (fi->arg == SBP__ARG_NETWORK) {
       r = net_match(v, a);
     } else if (fi->match == SBP__MATCH_REGEX) {
-      const sbp__regex *re = find_re(c->d, v);
-      if (re != NULL && a->kind == SBP__RQ_STRING) {
-        if (sbp__regex_flags(re) & SBP__RE_USES_BRACES) c->braces = 1;
-        r = sbp__regex_search(re, s, slen) ? SBP__T : SBP__F;
+      dz_rx *x = find_rx(c->d, v);
+      if (x != NULL && a->kind == SBP__RQ_STRING) {
+        if (sbp__regex_flags(x->re) & SBP__RE_USES_BRACES) c->braces = 1;
+        r = rx_search(c->d, x, s, slen) ? SBP__T : SBP__F;
       }
     } else if (fi->arg == SBP__ARG_INTEGER || fi->arg == SBP__ARG_BITFIELD ||
                fi->arg == SBP__ARG_BOOLEAN) {
@@ -294,12 +294,12 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
             for (size_t gi = g->n; gi-- > 0;) {
               const dz_reent *e = &g->e[gi];
               if ((int64_t)e->rule <= hit || (int64_t)e->rule <= *best) break;
-              const sbp__regex *re = find_re(d, e->value);
-              if (re == NULL) continue;
-              if (sbp__regex_flags(re) & SBP__RE_USES_BRACES) {
+              dz_rx *x = find_rx(d, e->value);
+              if (x == NULL) continue;
+              if (sbp__regex_flags(x->re) & SBP__RE_USES_BRACES) {
                 if ((int64_t)e->rule > *braces_idx) *braces_idx = e->rule;
               }
-              if (sbp__regex_search(re, str, len)) {
+              if (rx_search(d, x, str, len)) {
                 hit = e->rule;
                 break;
               }

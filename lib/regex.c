@@ -66,6 +66,7 @@ struct sbp__regex {
   uint32_t nbytecls;     /* byte classes */
   uint8_t bytecls[256];  /* byte -> class: bytes no instruction tells apart share one */
   uint32_t flags;
+  int lean;              /* no DFA cache inside: scratch holds the NFA's 5n words only */
   int anchored;          /* no match can start after offset 0 */
   int use_first;         /* a match must start with a byte in first */
   int first_byte;        /* the only such byte, or -1 */
@@ -632,21 +633,36 @@ static void analyse(sbp__regex *re) {
  * has one entry per class instead of 256. Refined instruction by instruction. */
 static void byte_classes(sbp__regex *re) {
   uint8_t id[256];
+  uint16_t count[256]; /* bytes per class */
   uint16_t remap[512];
   uint32_t ncls = 1;
   memset(id, 0, sizeof(id));
+  memset(count, 0, sizeof(count));
+  count[0] = 256;
   for (uint32_t pc = 0; pc < re->n; pc++) {
     const re_inst *in = &re->prog[pc];
-    if (in->op != OP_CHAR && in->op != OP_CLASS) continue;
+    if (in->op == OP_CHAR) {
+      /* One byte: it leaves its class unless it is alone there already. */
+      unsigned k = id[in->c];
+      if (count[k] > 1) {
+        count[k]--;
+        id[in->c] = (uint8_t)ncls;
+        count[ncls++] = 1;
+      }
+      continue;
+    }
+    if (in->op != OP_CLASS) continue;
     memset(remap, 0xff, sizeof(remap));
     uint32_t k = 0;
     for (unsigned b = 0; b < 256; b++) {
-      unsigned member = in->op == OP_CHAR ? (b == in->c) : BIT_HAS(re->classes[in->x].bits, b);
+      unsigned member = BIT_HAS(re->classes[in->x].bits, b);
       unsigned key = (unsigned)id[b] * 2u + member;
       if (remap[key] == 0xffff) remap[key] = (uint16_t)k++;
       id[b] = (uint8_t)remap[key];
     }
     ncls = k;
+    memset(count, 0, sizeof(count));
+    for (unsigned b = 0; b < 256; b++) count[id[b]]++;
   }
   memcpy(re->bytecls, id, sizeof(id));
   re->nbytecls = ncls;
@@ -863,8 +879,8 @@ static int dfa_search(const sbp__regex *re, uint32_t *scratch, const unsigned ch
 
 /* ---- interface ------------------------------------------------------------------------- */
 
-int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
-                       sbp__regex **out, sbp_error *err) {
+static int compile_regex(const sbp_alloc *alloc, const char *pattern, size_t len, int lean,
+                         sbp__regex **out, sbp_error *err) {
   if (out != NULL) *out = NULL;
   if (alloc == NULL) alloc = sbp_alloc_default();
   if (out == NULL || (pattern == NULL && len > 0) || !sbp__alloc_valid(alloc))
@@ -883,17 +899,22 @@ int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
     shape.n = c.n;
     shape.classes = c.classes;
     byte_classes(&shape);
-    shape.dfa_states = RE_DFA_STATES;
+    /* A lean regex's cache (kept by the caller) has room for about as many states as the
+     * program has instructions, between 16 and RE_DFA_STATES: short patterns need few. */
+    uint32_t states = RE_DFA_STATES;
+    if (lean) states = c.n < 16 ? 16 : c.n > RE_DFA_STATES ? RE_DFA_STATES : c.n;
+    shape.dfa_states = states;
     /* Room for every state's kernel up to 16384 pcs (64 KiB), and at least 8 programs' worth,
      * so that a kernel always fits in an emptied cache. */
-    uint32_t pool = RE_DFA_STATES * c.n, floor = 8 * c.n + 64;
+    uint32_t pool = states * c.n, floor = 8 * c.n + 64;
     if (pool > 16384) pool = 16384;
     shape.dfa_pool = pool > floor ? pool : floor;
     shape.scratch_words = scratch_words(c.n, shape.dfa_states, shape.nbytecls, shape.dfa_pool);
     /* One block: the struct, the program, the classes and the search scratch. */
     size_t sz_prog = (size_t)c.n * sizeof(re_inst);
     size_t sz_cls = (size_t)c.nclasses * sizeof(re_class);
-    size_t sz_scr = shape.scratch_words * sizeof(uint32_t);
+    /* A lean regex keeps only the NFA's sets and stack (5n words). */
+    size_t sz_scr = (lean ? 5 * (size_t)c.n : shape.scratch_words) * sizeof(uint32_t);
     size_t head = (sizeof(sbp__regex) + 7u) & ~(size_t)7u;
     size_t total = head + sz_prog + sz_cls + sz_scr;
     unsigned char *mem = sbp__malloc(alloc, total);
@@ -913,6 +934,7 @@ int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
       re->classes = cls;
       re->scratch = (uint32_t *)(void *)(mem + head + sz_prog + sz_cls);
       re->flags = c.flags;
+      re->lean = lean;
       analyse(re);
       *out = re;
     }
@@ -922,9 +944,26 @@ int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
   return rc;
 }
 
+int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
+                       sbp__regex **out, sbp_error *err) {
+  return compile_regex(alloc, pattern, len, 0, out, err);
+}
+
+int sbp__regex_compile_lean(const sbp_alloc *alloc, const char *pattern, size_t len,
+                            sbp__regex **out, sbp_error *err) {
+  return compile_regex(alloc, pattern, len, 1, out, err);
+}
+
 int sbp__regex_search(const sbp__regex *re, const char *s, size_t len) {
   if (re == NULL || (s == NULL && len > 0)) return 0;
+  if (re->lean) return search_with(re, re->scratch, (const unsigned char *)s, len);
   return dfa_search(re, re->scratch, (const unsigned char *)s, len);
+}
+
+int sbp__regex_search_cache(const sbp__regex *re, void *cache, const char *s, size_t len) {
+  if (re == NULL || (s == NULL && len > 0)) return 0;
+  if (cache == NULL) return sbp__regex_search(re, s, len);
+  return dfa_search(re, cache, (const unsigned char *)s, len);
 }
 
 int sbp__regex_search_nfa(const sbp__regex *re, const char *s, size_t len) {
