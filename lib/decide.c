@@ -294,12 +294,8 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
             for (size_t gi = g->n; gi-- > 0;) {
               const dz_reent *e = &g->e[gi];
               if ((int64_t)e->rule <= hit || (int64_t)e->rule <= *best) break;
-              dz_rx *x = find_rx(d, e->value);
-              if (x == NULL) continue;
-              if (sbp__regex_flags(x->re) & SBP__RE_USES_BRACES) {
-                if ((int64_t)e->rule > *braces_idx) *braces_idx = e->rule;
-              }
-              if (rx_search(d, x, str, len)) {
+              if (e->braces && (int64_t)e->rule > *braces_idx) *braces_idx = e->rule;
+              if (rx_search(d, &d->rx[e->rx], str, len)) {
                 hit = e->rule;
                 break;
               }

@@ -404,8 +404,11 @@ static int index_filter(sbp_decider *d, uint32_t bucket, uint32_t rule, const sb
       if (created) k->group = (uint32_t)(d->ngroups - 1);
       dz_group *g = &d->groups[k->group];
       if (grow(&d->alloc, (void **)&g->e, &g->cap, g->n + 1, sizeof(dz_reent))) return SBP_E_NOMEM;
+      const dz_rx *x = find_rx(d, v); /* compiled by scan_rule */
+      if (x == NULL) return SBP_E_NOMEM;
       g->e[g->n].rule = rule;
-      g->e[g->n].value = v;
+      g->e[g->n].rx = (uint32_t)(x - d->rx);
+      g->e[g->n].braces = (sbp__regex_flags(x->re) & SBP__RE_USES_BRACES) != 0;
       g->n++;
     }
     s->has[kind] = 1;

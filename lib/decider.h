@@ -160,7 +160,8 @@ typedef struct dz_key {
 /* Anchored regexes indexed by their literal prefix: one group per (bucket, attr, prefix). */
 typedef struct dz_reent {
   uint32_t rule;
-  const sbp_node *value;
+  uint32_t rx;    /* index into the decider's rx */
+  uint8_t braces; /* the pattern uses {m,n} */
 } dz_reent;
 
 typedef struct dz_group {

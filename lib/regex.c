@@ -55,22 +55,25 @@ typedef struct re_class {
 } re_class;
 
 struct sbp__regex {
-  sbp_alloc alloc;
+  /* what a search reads first, together */
   const re_inst *prog;
-  uint32_t n;            /* instructions */
   const re_class *classes;
   uint32_t *scratch;     /* scratch_words words: the NFA's sets, then the DFA cache */
-  size_t scratch_words;
+  const unsigned char *lit; /* lit_len bytes every match starts with, at offset 0 */
+  uint32_t lit_len;
+  uint32_t n;            /* instructions */
   uint32_t dfa_states;   /* capacity of the DFA cache, in states */
-  uint32_t dfa_pool;     /* capacity of its kernel pool, in pcs */
   uint32_t nbytecls;     /* byte classes */
-  uint8_t bytecls[256];  /* byte -> class: bytes no instruction tells apart share one */
   uint32_t flags;
   int lean;              /* no DFA cache inside: scratch holds the NFA's 5n words only */
   int anchored;          /* no match can start after offset 0 */
   int use_first;         /* a match must start with a byte in first */
   int first_byte;        /* the only such byte, or -1 */
+  uint32_t dfa_pool;     /* capacity of its kernel pool, in pcs */
+  uint8_t bytecls[256];  /* byte -> class: bytes no instruction tells apart share one */
   uint8_t first[32];
+  size_t scratch_words;
+  sbp_alloc alloc;
 };
 
 #define BIT_HAS(bits, b) (((bits)[(b) >> 3] >> ((b) & 7)) & 1u)
@@ -629,6 +632,23 @@ static void analyse(sbp__regex *re) {
   re->first_byte = count == 1 ? only : -1;
 }
 
+/* The anchored literal prefix: a program that starts with '^' and then L bytes, none of which
+ * a jump leads back into, matches only subjects that start with those L bytes, after which
+ * its threads are the closure of pc L + 1 ('^' no longer holds). Returns L. */
+static uint32_t literal_prefix(const re_inst *prog, uint32_t n) {
+  if (n < 2 || prog[0].op != OP_BOL) return 0;
+  uint32_t l = 0;
+  while (1 + l < n && prog[1 + l].op == OP_CHAR) l++;
+  for (uint32_t pc = 0; pc < n && l > 0; pc++) {
+    if (prog[pc].op != OP_JMP && prog[pc].op != OP_SPLIT) continue;
+    int64_t t1 = (int64_t)pc + prog[pc].x;
+    int64_t t2 = prog[pc].op == OP_SPLIT ? (int64_t)pc + prog[pc].y : t1;
+    int64_t t = t1 < t2 ? t1 : t2;
+    if (t <= (int64_t)l) l = t <= 0 ? 0 : (uint32_t)(t - 1);
+  }
+  return l;
+}
+
 /* Bytes that no instruction tells apart get one class, so that a DFA state's transition row
  * has one entry per class instead of 256. Refined instruction by instruction. */
 static void byte_classes(sbp__regex *re) {
@@ -823,10 +843,15 @@ static int dfa_search(const sbp__regex *re, uint32_t *scratch, const unsigned ch
   uint32_t *tmp = scratch + 2 * (size_t)n;
   uint32_t *stack = scratch + 4 * (size_t)n;
   int flushed = 0;
+  /* A literal prefix is compared as bytes; the DFA starts after it. */
+  size_t i0 = re->lit_len;
+  if (i0 > 0 && (len < i0 || memcmp(s, re->lit, i0) != 0)) return 0;
   if (d.hdr[2] == 0) {
-    /* Offset 0, where '^' holds. */
+    /* The entry state: offset 0, where '^' holds, or the end of the literal prefix. */
     re_set set = {scratch, scratch + n, 0};
-    if (add_closure(re, &set, stack, 0, 1, 0)) return 1;
+    if (i0 > 0 ? add_closure(re, &set, stack, (uint32_t)i0 + 1, 0, 0)
+               : add_closure(re, &set, stack, 0, 1, 0))
+      return 1;
     uint32_t k = set_kernel(re, &set, tmp);
     uint32_t st = dfa_add(re, &d, tmp, k, &flushed);
     d.hdr[2] = st + 1;
@@ -856,7 +881,7 @@ static int dfa_search(const sbp__regex *re, uint32_t *scratch, const unsigned ch
   const uint32_t ncls = d.ncls;
   uint32_t row = st * ncls;
   uint32_t idle_row = idle == UINT32_MAX ? UINT32_MAX : idle * ncls;
-  for (size_t i = 0; i < len; i++) {
+  for (size_t i = i0; i < len; i++) {
     if (row == idle_row) {
       const unsigned char *q = memchr(s + i, re->first_byte, len - i);
       if (q == NULL) break;
@@ -916,7 +941,8 @@ static int compile_regex(const sbp_alloc *alloc, const char *pattern, size_t len
     /* A lean regex keeps only the NFA's sets and stack (5n words). */
     size_t sz_scr = (lean ? 5 * (size_t)c.n : shape.scratch_words) * sizeof(uint32_t);
     size_t head = (sizeof(sbp__regex) + 7u) & ~(size_t)7u;
-    size_t total = head + sz_prog + sz_cls + sz_scr;
+    uint32_t lit_len = literal_prefix(c.prog, c.n);
+    size_t total = head + sz_prog + sz_cls + sz_scr + lit_len;
     unsigned char *mem = sbp__malloc(alloc, total);
     if (mem == NULL) {
       rc = sbp__nomem(err);
@@ -935,6 +961,10 @@ static int compile_regex(const sbp_alloc *alloc, const char *pattern, size_t len
       re->scratch = (uint32_t *)(void *)(mem + head + sz_prog + sz_cls);
       re->flags = c.flags;
       re->lean = lean;
+      unsigned char *lit = mem + head + sz_prog + sz_cls + sz_scr;
+      for (uint32_t j = 0; j < lit_len; j++) lit[j] = c.prog[1 + j].c;
+      re->lit = lit;
+      re->lit_len = lit_len;
       analyse(re);
       *out = re;
     }
