@@ -290,12 +290,12 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
         if (rex && k > 0 && slot_has_len(s, K_RE, k)) {
           const dz_key *cell = find_cell(d, h, bi, s->attr, K_RE, str, k);
           if (cell != NULL && cell->rule > hit && cell->rule > *best) {
-            const dz_group *g = &d->groups[cell->group];
+            dz_group *g = &d->groups[cell->group];
             for (size_t gi = g->n; gi-- > 0;) {
-              const dz_reent *e = &g->e[gi];
+              dz_reent *e = gi + 1 == g->n ? &g->last : &g->e[gi];
               if ((int64_t)e->rule <= hit || (int64_t)e->rule <= *best) break;
               if (e->braces && (int64_t)e->rule > *braces_idx) *braces_idx = e->rule;
-              if (rx_search(d, &d->rx[e->rx], str, len)) {
+              if (ent_search(d, e, str, len)) {
                 hit = e->rule;
                 break;
               }

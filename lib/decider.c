@@ -406,9 +406,12 @@ static int index_filter(sbp_decider *d, uint32_t bucket, uint32_t rule, const sb
       if (grow(&d->alloc, (void **)&g->e, &g->cap, g->n + 1, sizeof(dz_reent))) return SBP_E_NOMEM;
       const dz_rx *x = find_rx(d, v); /* compiled by scan_rule */
       if (x == NULL) return SBP_E_NOMEM;
-      g->e[g->n].rule = rule;
-      g->e[g->n].rx = (uint32_t)(x - d->rx);
-      g->e[g->n].braces = (sbp__regex_flags(x->re) & SBP__RE_USES_BRACES) != 0;
+      dz_reent *ne = &g->e[g->n];
+      memset(ne, 0, sizeof *ne);
+      ne->rule = rule;
+      ne->re = x->re;
+      ne->braces = (sbp__regex_flags(x->re) & SBP__RE_USES_BRACES) != 0;
+      g->last = *ne;
       g->n++;
     }
     s->has[kind] = 1;
@@ -466,6 +469,8 @@ void sbp_decider_free(sbp_decider *d) {
   }
   for (size_t i = 0; i < d->ngroups; i++) {
     sbp__free(&d->alloc, d->groups[i].prefix);
+    for (size_t j = 0; j < d->groups[i].n; j++) sbp__free(&d->alloc, d->groups[i].e[j].cache);
+    sbp__free(&d->alloc, d->groups[i].last.cache);
     sbp__free(&d->alloc, d->groups[i].e);
   }
   sbp__free(&d->alloc, d->groups);

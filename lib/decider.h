@@ -160,11 +160,13 @@ typedef struct dz_key {
 /* Anchored regexes indexed by their literal prefix: one group per (bucket, attr, prefix). */
 typedef struct dz_reent {
   uint32_t rule;
-  uint32_t rx;    /* index into the decider's rx */
-  uint8_t braces; /* the pattern uses {m,n} */
+  uint8_t braces;        /* the pattern uses {m,n} */
+  const sbp__regex *re;  /* lean, owned by the decider's rx */
+  uint32_t *cache;       /* this entry's DFA cache for re, made on its first search */
 } dz_reent;
 
 typedef struct dz_group {
+  dz_reent last; /* the last rule's entry, searched first (e[n - 1] is not used) */
   char *prefix;
   size_t len;
   dz_reent *e; /* ascending rule order */
@@ -302,6 +304,14 @@ static inline int rx_search(const sbp_decider *d, dz_rx *x, const char *s, size_
   if (x->cache == NULL)
     x->cache = sbp__calloc(&d->alloc, 1, sbp__regex_scratch_size(x->re));
   return sbp__regex_search_cache(x->re, x->cache, s, len);
+}
+
+/* The same for a group entry, which keeps a cache of its own next to the regex pointer so
+ * that the indexed path reaches both with one look-up. */
+static inline int ent_search(const sbp_decider *d, dz_reent *e, const char *s, size_t len) {
+  if (e->cache == NULL)
+    e->cache = sbp__calloc(&d->alloc, 1, sbp__regex_scratch_size(e->re));
+  return sbp__regex_search_cache(e->re, e->cache, s, len);
 }
 
 #endif

@@ -942,15 +942,17 @@ static int compile_regex(const sbp_alloc *alloc, const char *pattern, size_t len
     size_t sz_scr = (lean ? 5 * (size_t)c.n : shape.scratch_words) * sizeof(uint32_t);
     size_t head = (sizeof(sbp__regex) + 7u) & ~(size_t)7u;
     uint32_t lit_len = literal_prefix(c.prog, c.n);
-    size_t total = head + sz_prog + sz_cls + sz_scr + lit_len;
+    size_t sz_lit = ((size_t)lit_len + 7u) & ~(size_t)7u; /* next to the header */
+    size_t total = head + sz_lit + sz_prog + sz_cls + sz_scr;
     unsigned char *mem = sbp__malloc(alloc, total);
     if (mem == NULL) {
       rc = sbp__nomem(err);
     } else {
       memset(mem, 0, total);
       sbp__regex *re = (sbp__regex *)(void *)mem;
-      re_inst *prog = (re_inst *)(void *)(mem + head);
-      re_class *cls = (re_class *)(void *)(mem + head + sz_prog);
+      unsigned char *lit = mem + head;
+      re_inst *prog = (re_inst *)(void *)(mem + head + sz_lit);
+      re_class *cls = (re_class *)(void *)(mem + head + sz_lit + sz_prog);
       memcpy(prog, c.prog, sz_prog);
       if (sz_cls > 0) memcpy(cls, c.classes, sz_cls);
       *re = shape;
@@ -958,10 +960,9 @@ static int compile_regex(const sbp_alloc *alloc, const char *pattern, size_t len
       re->prog = prog;
       re->n = c.n;
       re->classes = cls;
-      re->scratch = (uint32_t *)(void *)(mem + head + sz_prog + sz_cls);
+      re->scratch = (uint32_t *)(void *)(mem + head + sz_lit + sz_prog + sz_cls);
       re->flags = c.flags;
       re->lean = lean;
-      unsigned char *lit = mem + head + sz_prog + sz_cls + sz_scr;
       for (uint32_t j = 0; j < lit_len; j++) lit[j] = c.prog[1 + j].c;
       re->lit = lit;
       re->lit_len = lit_len;
