@@ -58,8 +58,10 @@ struct sbp__regex {
   /* what a search reads first, together */
   const re_inst *prog;
   const re_class *classes;
-  uint32_t *scratch;     /* scratch_words words: the NFA's sets, then the DFA cache */
+  uint32_t *scratch;     /* scratch_words words: the DFA cache, then the NFA's sets */
+  uint32_t *nfa;         /* the NFA's 5n words in scratch */
   const unsigned char *lit; /* lit_len bytes every match starts with, at offset 0 */
+  size_t scratch_words;
   uint32_t lit_len;
   uint32_t n;            /* instructions */
   uint32_t dfa_states;   /* capacity of the DFA cache, in states */
@@ -72,7 +74,6 @@ struct sbp__regex {
   uint32_t dfa_pool;     /* capacity of its kernel pool, in pcs */
   uint8_t bytecls[256];  /* byte -> class: bytes no instruction tells apart share one */
   uint8_t first[32];
-  size_t scratch_words;
   sbp_alloc alloc;
 };
 
@@ -604,9 +605,9 @@ static int search_with(const sbp__regex *re, uint32_t *scratch, const unsigned c
 /* Facts for the search loop: can a match start after offset 0, and with which bytes. */
 static void analyse(sbp__regex *re) {
   uint32_t n = re->n;
-  re_set set = {re->scratch, re->scratch + n, 0};
+  re_set set = {re->nfa, re->nfa + n, 0};
   /* Offset > 0: '^' fails; '$' may hold (at the end), so let it pass. */
-  int empty = add_closure(re, &set, re->scratch + 4 * (size_t)n, 0, 0, 1);
+  int empty = add_closure(re, &set, re->nfa + 4 * (size_t)n, 0, 0, 1);
   int consuming = 0, count = 0, only = -1;
   memset(re->first, 0, sizeof(re->first));
   for (uint32_t k = 0; k < set.count; k++) {
@@ -699,10 +700,11 @@ static void byte_classes(sbp__regex *re) {
  * build a new state, so the search stays linear in the subject. The unanchored search is
  * folded into the states: every state after offset 0 includes the start closure.
  *
- * Scratch layout, in 32-bit words (zeroed memory is an empty cache):
- *   [0, 5n)   NFA: two sparse sets (dense, sparse) and the closure stack
- *   header    nstates, pool_used, start state + 1, idle state + 1
- *   koff[C], klen[C], buckets[2C] (state + 1, 0 = empty), trans[C * classes], pool[P]
+ * Scratch layout, in 32-bit words (zeroed memory is an empty cache), what a warm search reads
+ * first so that it touches few cache lines:
+ *   header    nstates, pool_used, entry state + 1, idle state + 1
+ *   trans[C * classes], koff[C], klen[C], buckets[2C] (state + 1, 0 = empty), pool[P]
+ *   then 5n words for the NFA: two sparse sets (dense, sparse) and the closure stack
  */
 
 #define DFA_HDR 4u
@@ -718,12 +720,12 @@ typedef struct re_dfa {
 
 static void dfa_view(const sbp__regex *re, uint32_t *scratch, re_dfa *d) {
   uint32_t c = re->dfa_states;
-  d->hdr = scratch + 5 * (size_t)re->n;
-  d->koff = d->hdr + DFA_HDR;
+  d->hdr = scratch;
+  d->trans = d->hdr + DFA_HDR;
+  d->koff = d->trans + (size_t)c * re->nbytecls;
   d->klen = d->koff + c;
   d->buckets = d->klen + c;
-  d->trans = d->buckets + 2 * (size_t)c;
-  d->pool = d->trans + (size_t)c * re->nbytecls;
+  d->pool = d->buckets + 2 * (size_t)c;
   d->cap = c;
   d->nbuckets = 2 * c;
   d->ncls = re->nbytecls;
@@ -834,11 +836,12 @@ static int dfa_final(const sbp__regex *re, re_dfa *d, uint32_t *scratch, uint32_
 static int search_with(const sbp__regex *re, uint32_t *scratch, const unsigned char *s,
                        size_t len);
 
-static int dfa_search(const sbp__regex *re, uint32_t *scratch, const unsigned char *s,
+static int dfa_search(const sbp__regex *re, uint32_t *cache, const unsigned char *s,
                       size_t len) {
+  uint32_t *scratch = cache + (re->scratch_words - 5 * (size_t)re->n); /* the NFA's part */
   if (len == 0) return search_with(re, scratch, s, len);
   re_dfa d;
-  dfa_view(re, scratch, &d);
+  dfa_view(re, cache, &d);
   uint32_t n = re->n;
   uint32_t *tmp = scratch + 2 * (size_t)n;
   uint32_t *stack = scratch + 4 * (size_t)n;
@@ -961,6 +964,7 @@ static int compile_regex(const sbp_alloc *alloc, const char *pattern, size_t len
       re->n = c.n;
       re->classes = cls;
       re->scratch = (uint32_t *)(void *)(mem + head + sz_lit + sz_prog + sz_cls);
+      re->nfa = lean ? re->scratch : re->scratch + (shape.scratch_words - 5 * (size_t)c.n);
       re->flags = c.flags;
       re->lean = lean;
       for (uint32_t j = 0; j < lit_len; j++) lit[j] = c.prog[1 + j].c;
@@ -987,7 +991,7 @@ int sbp__regex_compile_lean(const sbp_alloc *alloc, const char *pattern, size_t 
 
 int sbp__regex_search(const sbp__regex *re, const char *s, size_t len) {
   if (re == NULL || (s == NULL && len > 0)) return 0;
-  if (re->lean) return search_with(re, re->scratch, (const unsigned char *)s, len);
+  if (re->lean) return search_with(re, re->nfa, (const unsigned char *)s, len);
   return dfa_search(re, re->scratch, (const unsigned char *)s, len);
 }
 
@@ -999,7 +1003,7 @@ int sbp__regex_search_cache(const sbp__regex *re, void *cache, const char *s, si
 
 int sbp__regex_search_nfa(const sbp__regex *re, const char *s, size_t len) {
   if (re == NULL || (s == NULL && len > 0)) return 0;
-  return search_with(re, re->scratch, (const unsigned char *)s, len);
+  return search_with(re, re->nfa, (const unsigned char *)s, len);
 }
 
 size_t sbp__regex_scratch_size(const sbp__regex *re) {
