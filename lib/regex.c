@@ -722,13 +722,13 @@ static void dfa_view(const sbp__regex *re, uint32_t *scratch, re_dfa *d) {
   uint32_t c = re->dfa_states;
   d->hdr = scratch;
   d->trans = d->hdr + DFA_HDR;
-  d->koff = d->trans + (size_t)c * re->nbytecls;
+  d->koff = d->trans + (size_t)c * (re->nbytecls + 1u);
   d->klen = d->koff + c;
   d->buckets = d->klen + c;
   d->pool = d->buckets + 2 * (size_t)c;
   d->cap = c;
   d->nbuckets = 2 * c;
-  d->ncls = re->nbytecls;
+  d->ncls = re->nbytecls + 1u; /* a row: one entry per class, then the end-of-subject one */
 }
 
 static size_t scratch_words(uint32_t n, uint32_t states, uint32_t ncls, uint32_t pool) {
@@ -824,13 +824,17 @@ static uint32_t dfa_step(const sbp__regex *re, re_dfa *d, uint32_t *scratch, uin
 
 /* At the end of the subject: does a '$' of state st lead to a match? */
 static int dfa_final(const sbp__regex *re, re_dfa *d, uint32_t *scratch, uint32_t st) {
+  /* The answer is kept in the row's last entry: T_MATCH, T_DEAD, or T_UNKNOWN until asked. */
+  uint32_t *slot = &d->trans[(size_t)st * d->ncls + (d->ncls - 1u)];
+  if (*slot != T_UNKNOWN) return *slot == T_MATCH;
   re_set set = {scratch, scratch + re->n, 0};
   uint32_t *stack = scratch + 4 * (size_t)re->n;
   const uint32_t *kernel = d->pool + d->koff[st];
-  for (uint32_t j = 0; j < d->klen[st]; j++)
-    if (re->prog[kernel[j]].op == OP_EOL && add_closure(re, &set, stack, kernel[j], 0, 1))
-      return 1;
-  return 0;
+  int m = 0;
+  for (uint32_t j = 0; j < d->klen[st] && !m; j++)
+    if (re->prog[kernel[j]].op == OP_EOL && add_closure(re, &set, stack, kernel[j], 0, 1)) m = 1;
+  *slot = m ? T_MATCH : T_DEAD;
+  return m;
 }
 
 static int search_with(const sbp__regex *re, uint32_t *scratch, const unsigned char *s,
@@ -937,7 +941,8 @@ static int compile_regex(const sbp_alloc *alloc, const char *pattern, size_t len
     uint32_t pool = states * c.n, floor = 8 * c.n + 64;
     if (pool > 16384) pool = 16384;
     shape.dfa_pool = pool > floor ? pool : floor;
-    shape.scratch_words = scratch_words(c.n, shape.dfa_states, shape.nbytecls, shape.dfa_pool);
+    shape.scratch_words =
+        scratch_words(c.n, shape.dfa_states, shape.nbytecls + 1u, shape.dfa_pool);
     /* One block: the struct, the program, the classes and the search scratch. */
     size_t sz_prog = (size_t)c.n * sizeof(re_inst);
     size_t sz_cls = (size_t)c.nclasses * sizeof(re_class);
