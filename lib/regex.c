@@ -932,13 +932,18 @@ static int compile_regex(const sbp_alloc *alloc, const char *pattern, size_t len
     shape.classes = c.classes;
     byte_classes(&shape);
     /* A lean regex's cache (kept by the caller) has room for about as many states as the
-     * program has instructions, between 16 and RE_DFA_STATES: short patterns need few. */
+     * program has instructions after its literal prefix (which the DFA skips), between 8 and
+     * RE_DFA_STATES: short patterns need few. */
     uint32_t states = RE_DFA_STATES;
-    if (lean) states = c.n < 16 ? 16 : c.n > RE_DFA_STATES ? RE_DFA_STATES : c.n;
+    uint32_t lit_len = literal_prefix(c.prog, c.n);
+    if (lean) {
+      uint32_t rest = c.n - lit_len + 2;
+      states = rest < 8 ? 8 : rest > RE_DFA_STATES ? RE_DFA_STATES : rest;
+    }
     shape.dfa_states = states;
-    /* Room for every state's kernel up to 16384 pcs (64 KiB), and at least 8 programs' worth,
-     * so that a kernel always fits in an emptied cache. */
-    uint32_t pool = states * c.n, floor = 8 * c.n + 64;
+    /* Room for every state's kernel up to 16384 pcs (64 KiB), and at least 8 programs' worth
+     * (4 for a lean regex), so that a kernel always fits in an emptied cache. */
+    uint32_t pool = states * c.n, floor = (lean ? 4 : 8) * c.n + 64;
     if (pool > 16384) pool = 16384;
     shape.dfa_pool = pool > floor ? pool : floor;
     shape.scratch_words =
@@ -949,7 +954,6 @@ static int compile_regex(const sbp_alloc *alloc, const char *pattern, size_t len
     /* A lean regex keeps only the NFA's sets and stack (5n words). */
     size_t sz_scr = (lean ? 5 * (size_t)c.n : shape.scratch_words) * sizeof(uint32_t);
     size_t head = (sizeof(sbp__regex) + 7u) & ~(size_t)7u;
-    uint32_t lit_len = literal_prefix(c.prog, c.n);
     size_t sz_lit = ((size_t)lit_len + 7u) & ~(size_t)7u; /* next to the header */
     size_t total = head + sz_lit + sz_prog + sz_cls + sz_scr;
     unsigned char *mem = sbp__malloc(alloc, total);
