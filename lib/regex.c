@@ -624,11 +624,14 @@ static void analyse(sbp__regex *re) {
     }
   }
   re->anchored = !empty && !consuming;
-  for (unsigned b = 0; b < 256; b++)
-    if (BIT_HAS(re->first, b)) {
-      count++;
-      only = (int)b;
-    }
+  for (unsigned j = 0; j < sizeof(re->first); j++) {
+    if (re->first[j] == 0) continue;
+    for (unsigned b = j * 8; b < j * 8 + 8; b++)
+      if (BIT_HAS(re->first, b)) {
+        count++;
+        only = (int)b;
+      }
+  }
   re->use_first = !empty && consuming && count < 256;
   re->first_byte = count == 1 ? only : -1;
 }
@@ -673,17 +676,19 @@ static void byte_classes(sbp__regex *re) {
       continue;
     }
     if (in->op != OP_CLASS) continue;
-    memset(remap, 0xff, sizeof(remap));
+    memset(remap, 0xff, (size_t)ncls * 2u * sizeof(remap[0])); /* keys below 2 * ncls */
     uint32_t k = 0;
+    const uint8_t *bits = re->classes[in->x].bits;
     for (unsigned b = 0; b < 256; b++) {
-      unsigned member = BIT_HAS(re->classes[in->x].bits, b);
-      unsigned key = (unsigned)id[b] * 2u + member;
-      if (remap[key] == 0xffff) remap[key] = (uint16_t)k++;
+      unsigned key = (unsigned)id[b] * 2u + BIT_HAS(bits, b);
+      if (remap[key] == 0xffff) {
+        remap[key] = (uint16_t)k;
+        count[k++] = 0;
+      }
       id[b] = (uint8_t)remap[key];
+      count[id[b]]++;
     }
     ncls = k;
-    memset(count, 0, sizeof(count));
-    for (unsigned b = 0; b < 256; b++) count[id[b]]++;
   }
   memcpy(re->bytecls, id, sizeof(id));
   re->nbytecls = ncls;
