@@ -149,6 +149,21 @@ static dz_key *add_key(sbp_decider *d, uint32_t bucket, uint32_t attr, uint8_t k
 
 
 
+/* As strchr("*+?{", ch) and strchr(".[]()*+?{}|^$", ch) did: NUL counts too. */
+static int is_quant(char ch) {
+  return ch == '*' || ch == '+' || ch == '?' || ch == '{' || ch == '\0';
+}
+
+static int is_meta(char ch) {
+  switch (ch) {
+    case '.': case '[': case ']': case '(': case ')': case '*': case '+': case '?':
+    case '{': case '}': case '|': case '^': case '$': case '\0':
+      return 1;
+    default:
+      return 0;
+  }
+}
+
 /* The literal text every match of an anchored pattern starts with ("^/usr/lib/.*" gives
  * "/usr/lib/"), into out; 0 when the pattern is not anchored, has a top-level alternation,
  * or starts with no literal. */
@@ -187,11 +202,11 @@ static size_t regex_literal_prefix(const char *p, size_t n, char *out, size_t ca
       if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) break;
       ch = e;
       step = 2;
-    } else if (strchr(".[]()*+?{}|^$", ch) != NULL) {
+    } else if (is_meta(ch)) {
       break;
     }
     /* a quantifier after this byte makes it optional or repeated: stop before it */
-    if (i + step < n && strchr("*+?{", p[i + step]) != NULL) break;
+    if (i + step < n && is_quant(p[i + step])) break;
     out[len++] = ch;
     i += step;
   }
