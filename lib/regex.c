@@ -24,7 +24,12 @@
  *
  * Memory: the compiled regex is one allocation holding the program, the classes and the
  * search scratch (NFA sets and the DFA cache), so a search never allocates. The price is that
- * a compiled regex serves one thread at a time (sbp__regex_search_scratch lifts that).
+ * a compiled regex serves one thread at a time (sbp__regex_search_scratch lifts that). A lean
+ * regex (sbp__regex_compile_lean, for the decision engine's many patterns) holds only the
+ * program and the NFA's sets; its caller keeps its DFA cache, sized by the program.
+ *
+ * An anchored literal prefix ("^/usr/lib/..." when no jump leads back into it) is compared
+ * with memcmp, and the DFA starts after it.
  */
 #include "regex.h"
 
