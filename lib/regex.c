@@ -60,24 +60,24 @@ typedef struct re_class {
 } re_class;
 
 struct sbp__regex {
-  /* what a search reads first, together */
-  const re_inst *prog;
-  const re_class *classes;
-  uint32_t *scratch;     /* scratch_words words: the DFA cache, then the NFA's sets */
-  uint32_t *nfa;         /* the NFA's 5n words in scratch */
+  /* what a warm DFA search reads, on the first cache line */
   const unsigned char *lit; /* lit_len bytes every match starts with, at offset 0 */
-  size_t scratch_words;
+  size_t scratch_words;  /* words of scratch: the DFA cache, then the NFA's sets */
   uint32_t lit_len;
   uint32_t n;            /* instructions */
   uint32_t dfa_states;   /* capacity of the DFA cache, in states */
   uint32_t nbytecls;     /* byte classes */
-  uint32_t flags;
-  int lean;              /* no DFA cache inside: scratch holds the NFA's 5n words only */
   int anchored;          /* no match can start after offset 0 */
   int use_first;         /* a match must start with a byte in first */
   int first_byte;        /* the only such byte, or -1 */
-  uint32_t dfa_pool;     /* capacity of its kernel pool, in pcs */
+  int lean;              /* no DFA cache inside: scratch holds the NFA's 5n words only */
   uint8_t bytecls[256];  /* byte -> class: bytes no instruction tells apart share one */
+  const re_inst *prog;
+  const re_class *classes;
+  uint32_t *scratch;     /* the search scratch inside the block */
+  uint32_t *nfa;         /* the NFA's 5n words in scratch */
+  uint32_t flags;
+  uint32_t dfa_pool;     /* capacity of its kernel pool, in pcs */
   uint8_t first[32];
   sbp_alloc alloc;
 };
