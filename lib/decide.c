@@ -127,10 +127,10 @@ static int eval_leaf(dz_ctx *c, const sbp_node *f) {
     } else if (fi->arg == SBP__ARG_NETWORK) {
       r = net_match(v, a);
     } else if (fi->match == SBP__MATCH_REGEX) {
-      const sbp__regex *re = find_re(c->d, v);
-      if (re != NULL && a->kind == SBP__RQ_STRING) {
-        if (sbp__regex_flags(re) & SBP__RE_USES_BRACES) c->braces = 1;
-        r = sbp__regex_search(re, s, slen) ? SBP__T : SBP__F;
+      dz_rx *x = find_rx(c->d, v);
+      if (x != NULL && a->kind == SBP__RQ_STRING) {
+        if (sbp__regex_flags(x->re) & SBP__RE_USES_BRACES) c->braces = 1;
+        r = rx_search(c->d, x, s, slen) ? SBP__T : SBP__F;
       }
     } else if (fi->arg == SBP__ARG_INTEGER || fi->arg == SBP__ARG_BITFIELD ||
                fi->arg == SBP__ARG_BOOLEAN) {
@@ -290,16 +290,12 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
         if (rex && k > 0 && slot_has_len(s, K_RE, k)) {
           const dz_key *cell = find_cell(d, h, bi, s->attr, K_RE, str, k);
           if (cell != NULL && cell->rule > hit && cell->rule > *best) {
-            const dz_group *g = &d->groups[cell->group];
+            dz_group *g = &d->groups[cell->group];
             for (size_t gi = g->n; gi-- > 0;) {
-              const dz_reent *e = &g->e[gi];
+              dz_reent *e = gi + 1 == g->n ? &g->last : &g->e[gi];
               if ((int64_t)e->rule <= hit || (int64_t)e->rule <= *best) break;
-              const sbp__regex *re = find_re(d, e->value);
-              if (re == NULL) continue;
-              if (sbp__regex_flags(re) & SBP__RE_USES_BRACES) {
-                if ((int64_t)e->rule > *braces_idx) *braces_idx = e->rule;
-              }
-              if (sbp__regex_search(re, str, len)) {
+              if (e->braces && (int64_t)e->rule > *braces_idx) *braces_idx = e->rule;
+              if (ent_search(d, e, str, len)) {
                 hit = e->rule;
                 break;
               }

@@ -149,6 +149,21 @@ static dz_key *add_key(sbp_decider *d, uint32_t bucket, uint32_t attr, uint8_t k
 
 
 
+/* As strchr("*+?{", ch) and strchr(".[]()*+?{}|^$", ch) did: NUL counts too. */
+static int is_quant(char ch) {
+  return ch == '*' || ch == '+' || ch == '?' || ch == '{' || ch == '\0';
+}
+
+static int is_meta(char ch) {
+  switch (ch) {
+    case '.': case '[': case ']': case '(': case ')': case '*': case '+': case '?':
+    case '{': case '}': case '|': case '^': case '$': case '\0':
+      return 1;
+    default:
+      return 0;
+  }
+}
+
 /* The literal text every match of an anchored pattern starts with ("^/usr/lib/.*" gives
  * "/usr/lib/"), into out; 0 when the pattern is not anchored, has a top-level alternation,
  * or starts with no literal. */
@@ -187,11 +202,11 @@ static size_t regex_literal_prefix(const char *p, size_t n, char *out, size_t ca
       if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) break;
       ch = e;
       step = 2;
-    } else if (strchr(".[]()*+?{}|^$", ch) != NULL) {
+    } else if (is_meta(ch)) {
       break;
     }
     /* a quantifier after this byte makes it optional or repeated: stop before it */
-    if (i + step < n && strchr("*+?{", p[i + step]) != NULL) break;
+    if (i + step < n && is_quant(p[i + step])) break;
     out[len++] = ch;
     i += step;
   }
@@ -214,13 +229,45 @@ static int res_rehash(sbp_decider *d, size_t ncap) {
 }
 
 
-static int add_re(sbp_decider *d, const sbp_node *value, sbp_error *err) {
-  if (find_re(d, value) != NULL) return SBP_OK;
-  if ((d->nres + 1) * 2 > d->res_cap)
-    if (res_rehash(d, d->res_cap ? d->res_cap * 2 : 16) != SBP_OK) return sbp__nomem(err);
+static int rxt_rehash(sbp_decider *d, size_t ncap) {
+  uint32_t *cells = sbp__calloc(&d->alloc, ncap, sizeof *cells);
+  if (cells == NULL) return SBP_E_NOMEM;
+  for (size_t i = 0; i < d->nrx; i++) {
+    size_t j = (size_t)d->rx[i].hash & (ncap - 1);
+    while (cells[j] != 0) j = (j + 1) & (ncap - 1);
+    cells[j] = (uint32_t)(i + 1);
+  }
+  sbp__free(&d->alloc, d->rxt);
+  d->rxt = cells;
+  d->rxt_cap = ncap;
+  return SBP_OK;
+}
+
+/* The compiled regex of this pattern text, compiled on first sight: rules that repeat a
+ * pattern share one. */
+static int get_rx(sbp_decider *d, const sbp_node *value, uint32_t *out, sbp_error *err) {
+  const char *text = value->text ? value->text : "";
+  size_t len = value->text_len;
+  uint64_t h = fnv(text, len);
+  if (d->rxt_cap > 0) {
+    size_t j = (size_t)h & (d->rxt_cap - 1);
+    while (d->rxt[j] != 0) {
+      const dz_rx *x = &d->rx[d->rxt[j] - 1];
+      if (x->hash == h && x->len == len && memcmp(x->text, text, len) == 0) {
+        *out = d->rxt[j] - 1;
+        return SBP_OK;
+      }
+      j = (j + 1) & (d->rxt_cap - 1);
+    }
+  }
+  if (d->nrx >= UINT32_MAX - 1) return sbp__error(err, SBP_E_LIMIT, "decider: too many regexes");
+  if ((d->nrx + 1) * 2 > d->rxt_cap)
+    if (rxt_rehash(d, d->rxt_cap ? d->rxt_cap * 2 : 16) != SBP_OK) return sbp__nomem(err);
+  if (grow(&d->alloc, (void **)&d->rx, &d->crx, d->nrx + 1, sizeof(dz_rx)))
+    return sbp__nomem(err);
   sbp_error e = SBP_ERROR_INIT;
   sbp__regex *re = NULL;
-  int rc = sbp__regex_compile(&d->alloc, value->text ? value->text : "", value->text_len, &re, &e);
+  int rc = sbp__regex_compile_lean(&d->alloc, text, len, &re, &e);
   if (rc == SBP_E_NOMEM) return sbp__nomem(err);
   if (rc != SBP_OK) {
     const sbp_node *rule = value;
@@ -230,10 +277,30 @@ static int add_re(sbp_decider *d, const sbp_node *value, sbp_error *err) {
                          "regex #\"%.80s\": %s (column %u of the pattern)",
                          value->text ? value->text : "", e.message, (unsigned)e.column);
   }
+  dz_rx *x = &d->rx[d->nrx];
+  x->re = re;
+  x->cache = NULL;
+  x->text = text;
+  x->len = len;
+  x->hash = h;
+  size_t j = (size_t)h & (d->rxt_cap - 1);
+  while (d->rxt[j] != 0) j = (j + 1) & (d->rxt_cap - 1);
+  d->rxt[j] = (uint32_t)(d->nrx + 1);
+  *out = (uint32_t)d->nrx++;
+  return SBP_OK;
+}
+
+static int add_re(sbp_decider *d, const sbp_node *value, sbp_error *err) {
+  if (find_re(d, value) != NULL) return SBP_OK;
+  if ((d->nres + 1) * 2 > d->res_cap)
+    if (res_rehash(d, d->res_cap ? d->res_cap * 2 : 16) != SBP_OK) return sbp__nomem(err);
+  uint32_t rx;
+  int rc = get_rx(d, value, &rx, err);
+  if (rc != SBP_OK) return rc;
   size_t j = ((uintptr_t)value >> 4) & (d->res_cap - 1);
   while (d->res[j].value != NULL) j = (j + 1) & (d->res_cap - 1);
   d->res[j].value = value;
-  d->res[j].re = re;
+  d->res[j].rx = rx;
   d->nres++;
   return SBP_OK;
 }
@@ -352,8 +419,14 @@ static int index_filter(sbp_decider *d, uint32_t bucket, uint32_t rule, const sb
       if (created) k->group = (uint32_t)(d->ngroups - 1);
       dz_group *g = &d->groups[k->group];
       if (grow(&d->alloc, (void **)&g->e, &g->cap, g->n + 1, sizeof(dz_reent))) return SBP_E_NOMEM;
-      g->e[g->n].rule = rule;
-      g->e[g->n].value = v;
+      const dz_rx *x = find_rx(d, v); /* compiled by scan_rule */
+      if (x == NULL) return SBP_E_NOMEM;
+      dz_reent *ne = &g->e[g->n];
+      memset(ne, 0, sizeof *ne);
+      ne->rule = rule;
+      ne->re = x->re;
+      ne->braces = (sbp__regex_flags(x->re) & SBP__RE_USES_BRACES) != 0;
+      g->last = *ne;
       g->n++;
     }
     s->has[kind] = 1;
@@ -411,11 +484,17 @@ void sbp_decider_free(sbp_decider *d) {
   }
   for (size_t i = 0; i < d->ngroups; i++) {
     sbp__free(&d->alloc, d->groups[i].prefix);
+    for (size_t j = 0; j < d->groups[i].n; j++) sbp__free(&d->alloc, d->groups[i].e[j].cache);
+    sbp__free(&d->alloc, d->groups[i].last.cache);
     sbp__free(&d->alloc, d->groups[i].e);
   }
   sbp__free(&d->alloc, d->groups);
-  for (size_t i = 0; i < d->res_cap; i++)
-    if (d->res[i].value) sbp__regex_free(d->res[i].re);
+  for (size_t i = 0; i < d->nrx; i++) {
+    sbp__regex_free(d->rx[i].re);
+    sbp__free(&d->alloc, d->rx[i].cache);
+  }
+  sbp__free(&d->alloc, d->rx);
+  sbp__free(&d->alloc, d->rxt);
   sbp__free(&d->alloc, d->res);
   sbp__free(&d->alloc, d->buckets);
   sbp__free(&d->alloc, d->ops);

@@ -160,19 +160,33 @@ typedef struct dz_key {
 /* Anchored regexes indexed by their literal prefix: one group per (bucket, attr, prefix). */
 typedef struct dz_reent {
   uint32_t rule;
-  const sbp_node *value;
+  uint8_t braces;        /* the pattern uses {m,n} */
+  const sbp__regex *re;  /* lean, owned by the decider's rx */
+  uint32_t *cache;       /* this entry's DFA cache for re, made on its first search */
 } dz_reent;
 
 typedef struct dz_group {
+  dz_reent last; /* the last rule's entry, searched first (e[n - 1] is not used) */
   char *prefix;
   size_t len;
   dz_reent *e; /* ascending rule order */
   size_t n, cap;
 } dz_group;
 
+/* A compiled regex, one per distinct pattern text. It is lean (sbp__regex_compile_lean): its
+ * DFA cache is allocated on its first search, so memory follows the regexes used, and a
+ * failed allocation only means searching by NFA simulation. */
+typedef struct dz_rx {
+  sbp__regex *re;
+  uint32_t *cache; /* NULL until the first search */
+  const char *text; /* the pattern (the profile's text) */
+  size_t len;
+  uint64_t hash;
+} dz_rx;
+
 typedef struct dz_re {
   const sbp_node *value;
-  sbp__regex *re;
+  uint32_t rx; /* index into the decider's rx */
 } dz_re;
 
 typedef struct dz_opcell {
@@ -197,6 +211,10 @@ struct sbp_decider {
   uint64_t bloom_mask;
   dz_re *res;           /* open addressing on value node pointers */
   size_t res_cap, nres;
+  dz_rx *rx;            /* the compiled regexes */
+  size_t nrx, crx;
+  uint32_t *rxt;        /* open addressing on pattern text: rx index + 1, 0 = empty */
+  size_t rxt_cap;
   dz_group *groups;     /* anchored regexes by literal prefix */
   size_t ngroups, cgroups;
   const char **extra;   /* interned attribute names beyond sbp_attr */
@@ -265,14 +283,35 @@ static inline int64_t find_key(const sbp_decider *d, uint64_t strhash, uint32_t 
   return k ? k->rule : -1;
 }
 
-static inline const sbp__regex *find_re(const sbp_decider *d, const sbp_node *value) {
+static inline dz_rx *find_rx(const sbp_decider *d, const sbp_node *value) {
   if (d->res_cap == 0) return NULL;
   size_t j = ((uintptr_t)value >> 4) & (d->res_cap - 1);
   while (d->res[j].value != NULL) {
-    if (d->res[j].value == value) return d->res[j].re;
+    if (d->res[j].value == value) return &d->rx[d->res[j].rx];
     j = (j + 1) & (d->res_cap - 1);
   }
   return NULL;
+}
+
+static inline const sbp__regex *find_re(const sbp_decider *d, const sbp_node *value) {
+  const dz_rx *x = find_rx(d, value);
+  return x ? x->re : NULL;
+}
+
+/* Searches with the regex's own DFA cache, made on first use (a decider is used by one
+ * thread at a time). Without memory for it, the NFA simulation gives the same answer. */
+static inline int rx_search(const sbp_decider *d, dz_rx *x, const char *s, size_t len) {
+  if (x->cache == NULL)
+    x->cache = sbp__calloc(&d->alloc, 1, sbp__regex_scratch_size(x->re));
+  return sbp__regex_search_cache(x->re, x->cache, s, len);
+}
+
+/* The same for a group entry, which keeps a cache of its own next to the regex pointer so
+ * that the indexed path reaches both with one look-up. */
+static inline int ent_search(const sbp_decider *d, dz_reent *e, const char *s, size_t len) {
+  if (e->cache == NULL)
+    e->cache = sbp__calloc(&d->alloc, 1, sbp__regex_scratch_size(e->re));
+  return sbp__regex_search_cache(e->re, e->cache, s, len);
 }
 
 #endif

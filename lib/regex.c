@@ -24,7 +24,12 @@
  *
  * Memory: the compiled regex is one allocation holding the program, the classes and the
  * search scratch (NFA sets and the DFA cache), so a search never allocates. The price is that
- * a compiled regex serves one thread at a time (sbp__regex_search_scratch lifts that).
+ * a compiled regex serves one thread at a time (sbp__regex_search_scratch lifts that). A lean
+ * regex (sbp__regex_compile_lean, for the decision engine's many patterns) holds only the
+ * program and the NFA's sets; its caller keeps its DFA cache, sized by the program.
+ *
+ * An anchored literal prefix ("^/usr/lib/..." when no jump leads back into it) is compared
+ * with memcmp, and the DFA starts after it.
  */
 #include "regex.h"
 
@@ -55,21 +60,26 @@ typedef struct re_class {
 } re_class;
 
 struct sbp__regex {
-  sbp_alloc alloc;
-  const re_inst *prog;
+  /* what a warm DFA search reads, on the first cache line */
+  const unsigned char *lit; /* lit_len bytes every match starts with, at offset 0 */
+  size_t scratch_words;  /* words of scratch: the DFA cache, then the NFA's sets */
+  uint32_t lit_len;
   uint32_t n;            /* instructions */
-  const re_class *classes;
-  uint32_t *scratch;     /* scratch_words words: the NFA's sets, then the DFA cache */
-  size_t scratch_words;
   uint32_t dfa_states;   /* capacity of the DFA cache, in states */
-  uint32_t dfa_pool;     /* capacity of its kernel pool, in pcs */
   uint32_t nbytecls;     /* byte classes */
-  uint8_t bytecls[256];  /* byte -> class: bytes no instruction tells apart share one */
-  uint32_t flags;
   int anchored;          /* no match can start after offset 0 */
   int use_first;         /* a match must start with a byte in first */
   int first_byte;        /* the only such byte, or -1 */
+  int lean;              /* no DFA cache inside: scratch holds the NFA's 5n words only */
+  uint8_t bytecls[256];  /* byte -> class: bytes no instruction tells apart share one */
+  const re_inst *prog;
+  const re_class *classes;
+  uint32_t *scratch;     /* the search scratch inside the block */
+  uint32_t *nfa;         /* the NFA's 5n words in scratch */
+  uint32_t flags;
+  uint32_t dfa_pool;     /* capacity of its kernel pool, in pcs */
   uint8_t first[32];
+  sbp_alloc alloc;
 };
 
 #define BIT_HAS(bits, b) (((bits)[(b) >> 3] >> ((b) & 7)) & 1u)
@@ -600,9 +610,9 @@ static int search_with(const sbp__regex *re, uint32_t *scratch, const unsigned c
 /* Facts for the search loop: can a match start after offset 0, and with which bytes. */
 static void analyse(sbp__regex *re) {
   uint32_t n = re->n;
-  re_set set = {re->scratch, re->scratch + n, 0};
+  re_set set = {re->nfa, re->nfa + n, 0};
   /* Offset > 0: '^' fails; '$' may hold (at the end), so let it pass. */
-  int empty = add_closure(re, &set, re->scratch + 4 * (size_t)n, 0, 0, 1);
+  int empty = add_closure(re, &set, re->nfa + 4 * (size_t)n, 0, 0, 1);
   int consuming = 0, count = 0, only = -1;
   memset(re->first, 0, sizeof(re->first));
   for (uint32_t k = 0; k < set.count; k++) {
@@ -619,32 +629,69 @@ static void analyse(sbp__regex *re) {
     }
   }
   re->anchored = !empty && !consuming;
-  for (unsigned b = 0; b < 256; b++)
-    if (BIT_HAS(re->first, b)) {
-      count++;
-      only = (int)b;
-    }
+  for (unsigned j = 0; j < sizeof(re->first); j++) {
+    if (re->first[j] == 0) continue;
+    for (unsigned b = j * 8; b < j * 8 + 8; b++)
+      if (BIT_HAS(re->first, b)) {
+        count++;
+        only = (int)b;
+      }
+  }
   re->use_first = !empty && consuming && count < 256;
   re->first_byte = count == 1 ? only : -1;
+}
+
+/* The anchored literal prefix: a program that starts with '^' and then L bytes, none of which
+ * a jump leads back into, matches only subjects that start with those L bytes, after which
+ * its threads are the closure of pc L + 1 ('^' no longer holds). Returns L. */
+static uint32_t literal_prefix(const re_inst *prog, uint32_t n) {
+  if (n < 2 || prog[0].op != OP_BOL) return 0;
+  uint32_t l = 0;
+  while (1 + l < n && prog[1 + l].op == OP_CHAR) l++;
+  for (uint32_t pc = 0; pc < n && l > 0; pc++) {
+    if (prog[pc].op != OP_JMP && prog[pc].op != OP_SPLIT) continue;
+    int64_t t1 = (int64_t)pc + prog[pc].x;
+    int64_t t2 = prog[pc].op == OP_SPLIT ? (int64_t)pc + prog[pc].y : t1;
+    int64_t t = t1 < t2 ? t1 : t2;
+    if (t <= (int64_t)l) l = t <= 0 ? 0 : (uint32_t)(t - 1);
+  }
+  return l;
 }
 
 /* Bytes that no instruction tells apart get one class, so that a DFA state's transition row
  * has one entry per class instead of 256. Refined instruction by instruction. */
 static void byte_classes(sbp__regex *re) {
   uint8_t id[256];
+  uint16_t count[256]; /* bytes per class */
   uint16_t remap[512];
   uint32_t ncls = 1;
   memset(id, 0, sizeof(id));
+  memset(count, 0, sizeof(count));
+  count[0] = 256;
   for (uint32_t pc = 0; pc < re->n; pc++) {
     const re_inst *in = &re->prog[pc];
-    if (in->op != OP_CHAR && in->op != OP_CLASS) continue;
-    memset(remap, 0xff, sizeof(remap));
+    if (in->op == OP_CHAR) {
+      /* One byte: it leaves its class unless it is alone there already. */
+      unsigned k = id[in->c];
+      if (count[k] > 1) {
+        count[k]--;
+        id[in->c] = (uint8_t)ncls;
+        count[ncls++] = 1;
+      }
+      continue;
+    }
+    if (in->op != OP_CLASS) continue;
+    memset(remap, 0xff, (size_t)ncls * 2u * sizeof(remap[0])); /* keys below 2 * ncls */
     uint32_t k = 0;
+    const uint8_t *bits = re->classes[in->x].bits;
     for (unsigned b = 0; b < 256; b++) {
-      unsigned member = in->op == OP_CHAR ? (b == in->c) : BIT_HAS(re->classes[in->x].bits, b);
-      unsigned key = (unsigned)id[b] * 2u + member;
-      if (remap[key] == 0xffff) remap[key] = (uint16_t)k++;
+      unsigned key = (unsigned)id[b] * 2u + BIT_HAS(bits, b);
+      if (remap[key] == 0xffff) {
+        remap[key] = (uint16_t)k;
+        count[k++] = 0;
+      }
       id[b] = (uint8_t)remap[key];
+      count[id[b]]++;
     }
     ncls = k;
   }
@@ -663,10 +710,11 @@ static void byte_classes(sbp__regex *re) {
  * build a new state, so the search stays linear in the subject. The unanchored search is
  * folded into the states: every state after offset 0 includes the start closure.
  *
- * Scratch layout, in 32-bit words (zeroed memory is an empty cache):
- *   [0, 5n)   NFA: two sparse sets (dense, sparse) and the closure stack
- *   header    nstates, pool_used, start state + 1, idle state + 1
- *   koff[C], klen[C], buckets[2C] (state + 1, 0 = empty), trans[C * classes], pool[P]
+ * Scratch layout, in 32-bit words (zeroed memory is an empty cache), what a warm search reads
+ * first so that it touches few cache lines:
+ *   header    nstates, pool_used, entry state + 1, idle state + 1
+ *   trans[C * classes], koff[C], klen[C], buckets[2C] (state + 1, 0 = empty), pool[P]
+ *   then 5n words for the NFA: two sparse sets (dense, sparse) and the closure stack
  */
 
 #define DFA_HDR 4u
@@ -682,15 +730,15 @@ typedef struct re_dfa {
 
 static void dfa_view(const sbp__regex *re, uint32_t *scratch, re_dfa *d) {
   uint32_t c = re->dfa_states;
-  d->hdr = scratch + 5 * (size_t)re->n;
-  d->koff = d->hdr + DFA_HDR;
+  d->hdr = scratch;
+  d->trans = d->hdr + DFA_HDR;
+  d->koff = d->trans + (size_t)c * (re->nbytecls + 1u);
   d->klen = d->koff + c;
   d->buckets = d->klen + c;
-  d->trans = d->buckets + 2 * (size_t)c;
-  d->pool = d->trans + (size_t)c * re->nbytecls;
+  d->pool = d->buckets + 2 * (size_t)c;
   d->cap = c;
   d->nbuckets = 2 * c;
-  d->ncls = re->nbytecls;
+  d->ncls = re->nbytecls + 1u; /* a row: one entry per class, then the end-of-subject one */
 }
 
 static size_t scratch_words(uint32_t n, uint32_t states, uint32_t ncls, uint32_t pool) {
@@ -786,31 +834,41 @@ static uint32_t dfa_step(const sbp__regex *re, re_dfa *d, uint32_t *scratch, uin
 
 /* At the end of the subject: does a '$' of state st lead to a match? */
 static int dfa_final(const sbp__regex *re, re_dfa *d, uint32_t *scratch, uint32_t st) {
+  /* The answer is kept in the row's last entry: T_MATCH, T_DEAD, or T_UNKNOWN until asked. */
+  uint32_t *slot = &d->trans[(size_t)st * d->ncls + (d->ncls - 1u)];
+  if (*slot != T_UNKNOWN) return *slot == T_MATCH;
   re_set set = {scratch, scratch + re->n, 0};
   uint32_t *stack = scratch + 4 * (size_t)re->n;
   const uint32_t *kernel = d->pool + d->koff[st];
-  for (uint32_t j = 0; j < d->klen[st]; j++)
-    if (re->prog[kernel[j]].op == OP_EOL && add_closure(re, &set, stack, kernel[j], 0, 1))
-      return 1;
-  return 0;
+  int m = 0;
+  for (uint32_t j = 0; j < d->klen[st] && !m; j++)
+    if (re->prog[kernel[j]].op == OP_EOL && add_closure(re, &set, stack, kernel[j], 0, 1)) m = 1;
+  *slot = m ? T_MATCH : T_DEAD;
+  return m;
 }
 
 static int search_with(const sbp__regex *re, uint32_t *scratch, const unsigned char *s,
                        size_t len);
 
-static int dfa_search(const sbp__regex *re, uint32_t *scratch, const unsigned char *s,
+static int dfa_search(const sbp__regex *re, uint32_t *cache, const unsigned char *s,
                       size_t len) {
+  uint32_t *scratch = cache + (re->scratch_words - 5 * (size_t)re->n); /* the NFA's part */
   if (len == 0) return search_with(re, scratch, s, len);
   re_dfa d;
-  dfa_view(re, scratch, &d);
+  dfa_view(re, cache, &d);
   uint32_t n = re->n;
   uint32_t *tmp = scratch + 2 * (size_t)n;
   uint32_t *stack = scratch + 4 * (size_t)n;
   int flushed = 0;
+  /* A literal prefix is compared as bytes; the DFA starts after it. */
+  size_t i0 = re->lit_len;
+  if (i0 > 0 && (len < i0 || memcmp(s, re->lit, i0) != 0)) return 0;
   if (d.hdr[2] == 0) {
-    /* Offset 0, where '^' holds. */
+    /* The entry state: offset 0, where '^' holds, or the end of the literal prefix. */
     re_set set = {scratch, scratch + n, 0};
-    if (add_closure(re, &set, stack, 0, 1, 0)) return 1;
+    if (i0 > 0 ? add_closure(re, &set, stack, (uint32_t)i0 + 1, 0, 0)
+               : add_closure(re, &set, stack, 0, 1, 0))
+      return 1;
     uint32_t k = set_kernel(re, &set, tmp);
     uint32_t st = dfa_add(re, &d, tmp, k, &flushed);
     d.hdr[2] = st + 1;
@@ -840,7 +898,7 @@ static int dfa_search(const sbp__regex *re, uint32_t *scratch, const unsigned ch
   const uint32_t ncls = d.ncls;
   uint32_t row = st * ncls;
   uint32_t idle_row = idle == UINT32_MAX ? UINT32_MAX : idle * ncls;
-  for (size_t i = 0; i < len; i++) {
+  for (size_t i = i0; i < len; i++) {
     if (row == idle_row) {
       const unsigned char *q = memchr(s + i, re->first_byte, len - i);
       if (q == NULL) break;
@@ -863,8 +921,8 @@ static int dfa_search(const sbp__regex *re, uint32_t *scratch, const unsigned ch
 
 /* ---- interface ------------------------------------------------------------------------- */
 
-int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
-                       sbp__regex **out, sbp_error *err) {
+static int compile_regex(const sbp_alloc *alloc, const char *pattern, size_t len, int lean,
+                         sbp__regex **out, sbp_error *err) {
   if (out != NULL) *out = NULL;
   if (alloc == NULL) alloc = sbp_alloc_default();
   if (out == NULL || (pattern == NULL && len > 0) || !sbp__alloc_valid(alloc))
@@ -883,27 +941,40 @@ int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
     shape.n = c.n;
     shape.classes = c.classes;
     byte_classes(&shape);
-    shape.dfa_states = RE_DFA_STATES;
-    /* Room for every state's kernel up to 16384 pcs (64 KiB), and at least 8 programs' worth,
-     * so that a kernel always fits in an emptied cache. */
-    uint32_t pool = RE_DFA_STATES * c.n, floor = 8 * c.n + 64;
+    /* A lean regex's cache (kept by the caller) has room for about as many states as the
+     * program has instructions after its literal prefix (which the DFA skips), between 8 and
+     * RE_DFA_STATES: short patterns need few. */
+    uint32_t states = RE_DFA_STATES;
+    uint32_t lit_len = literal_prefix(c.prog, c.n);
+    if (lean) {
+      uint32_t rest = c.n - lit_len + 2;
+      states = rest < 8 ? 8 : rest > RE_DFA_STATES ? RE_DFA_STATES : rest;
+    }
+    shape.dfa_states = states;
+    /* Room for every state's kernel up to 16384 pcs (64 KiB), and at least 8 programs' worth
+     * (4 for a lean regex), so that a kernel always fits in an emptied cache. */
+    uint32_t pool = states * c.n, floor = (lean ? 4 : 8) * c.n + 64;
     if (pool > 16384) pool = 16384;
     shape.dfa_pool = pool > floor ? pool : floor;
-    shape.scratch_words = scratch_words(c.n, shape.dfa_states, shape.nbytecls, shape.dfa_pool);
+    shape.scratch_words =
+        scratch_words(c.n, shape.dfa_states, shape.nbytecls + 1u, shape.dfa_pool);
     /* One block: the struct, the program, the classes and the search scratch. */
     size_t sz_prog = (size_t)c.n * sizeof(re_inst);
     size_t sz_cls = (size_t)c.nclasses * sizeof(re_class);
-    size_t sz_scr = shape.scratch_words * sizeof(uint32_t);
+    /* A lean regex keeps only the NFA's sets and stack (5n words). */
+    size_t sz_scr = (lean ? 5 * (size_t)c.n : shape.scratch_words) * sizeof(uint32_t);
     size_t head = (sizeof(sbp__regex) + 7u) & ~(size_t)7u;
-    size_t total = head + sz_prog + sz_cls + sz_scr;
+    size_t sz_lit = ((size_t)lit_len + 7u) & ~(size_t)7u; /* next to the header */
+    size_t total = head + sz_lit + sz_prog + sz_cls + sz_scr;
     unsigned char *mem = sbp__malloc(alloc, total);
     if (mem == NULL) {
       rc = sbp__nomem(err);
     } else {
       memset(mem, 0, total);
       sbp__regex *re = (sbp__regex *)(void *)mem;
-      re_inst *prog = (re_inst *)(void *)(mem + head);
-      re_class *cls = (re_class *)(void *)(mem + head + sz_prog);
+      unsigned char *lit = mem + head;
+      re_inst *prog = (re_inst *)(void *)(mem + head + sz_lit);
+      re_class *cls = (re_class *)(void *)(mem + head + sz_lit + sz_prog);
       memcpy(prog, c.prog, sz_prog);
       if (sz_cls > 0) memcpy(cls, c.classes, sz_cls);
       *re = shape;
@@ -911,8 +982,13 @@ int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
       re->prog = prog;
       re->n = c.n;
       re->classes = cls;
-      re->scratch = (uint32_t *)(void *)(mem + head + sz_prog + sz_cls);
+      re->scratch = (uint32_t *)(void *)(mem + head + sz_lit + sz_prog + sz_cls);
+      re->nfa = lean ? re->scratch : re->scratch + (shape.scratch_words - 5 * (size_t)c.n);
       re->flags = c.flags;
+      re->lean = lean;
+      for (uint32_t j = 0; j < lit_len; j++) lit[j] = c.prog[1 + j].c;
+      re->lit = lit;
+      re->lit_len = lit_len;
       analyse(re);
       *out = re;
     }
@@ -922,14 +998,31 @@ int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
   return rc;
 }
 
+int sbp__regex_compile(const sbp_alloc *alloc, const char *pattern, size_t len,
+                       sbp__regex **out, sbp_error *err) {
+  return compile_regex(alloc, pattern, len, 0, out, err);
+}
+
+int sbp__regex_compile_lean(const sbp_alloc *alloc, const char *pattern, size_t len,
+                            sbp__regex **out, sbp_error *err) {
+  return compile_regex(alloc, pattern, len, 1, out, err);
+}
+
 int sbp__regex_search(const sbp__regex *re, const char *s, size_t len) {
   if (re == NULL || (s == NULL && len > 0)) return 0;
+  if (re->lean) return search_with(re, re->nfa, (const unsigned char *)s, len);
   return dfa_search(re, re->scratch, (const unsigned char *)s, len);
+}
+
+int sbp__regex_search_cache(const sbp__regex *re, void *cache, const char *s, size_t len) {
+  if (re == NULL || (s == NULL && len > 0)) return 0;
+  if (cache == NULL) return sbp__regex_search(re, s, len);
+  return dfa_search(re, cache, (const unsigned char *)s, len);
 }
 
 int sbp__regex_search_nfa(const sbp__regex *re, const char *s, size_t len) {
   if (re == NULL || (s == NULL && len > 0)) return 0;
-  return search_with(re, re->scratch, (const unsigned char *)s, len);
+  return search_with(re, re->nfa, (const unsigned char *)s, len);
 }
 
 size_t sbp__regex_scratch_size(const sbp__regex *re) {

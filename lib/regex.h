@@ -35,6 +35,18 @@ void sbp__regex_free(sbp__regex *re);
  * aligned for uint32_t (it is cleared on each call, so the DFA cache starts cold). */
 size_t sbp__regex_scratch_size(const sbp__regex *re);
 int sbp__regex_search_scratch(const sbp__regex *re, void *scratch, const char *s, size_t len);
+/* A lean regex: as sbp__regex_compile, but the compiled object holds no DFA cache, only the
+ * program and the NFA's state sets, so it takes memory in proportion to the pattern (a few
+ * hundred bytes for a path pattern instead of about 12 KiB). Its cache, sized by the program,
+ * is the caller's: sbp__regex_scratch_size(re) bytes, zeroed before the first search and then
+ * given to every sbp__regex_search_cache on this regex (and no other), which keeps the DFA
+ * states built there from one search to the next. sbp__regex_search on a lean regex
+ * simulates the NFA instead (same answers, slower); the other functions work as usual. */
+int sbp__regex_compile_lean(const sbp_alloc *alloc, const char *pattern, size_t len,
+                            sbp__regex **out, sbp_error *err);
+/* Searches with the caller's cache described above (NULL: as sbp__regex_search). Never
+ * allocates. */
+int sbp__regex_search_cache(const sbp__regex *re, void *cache, const char *s, size_t len);
 /* As sbp__regex_search, by simulating the NFA without the DFA cache (a reference for tests;
  * slower). */
 int sbp__regex_search_nfa(const sbp__regex *re, const char *s, size_t len);

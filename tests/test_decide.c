@@ -794,8 +794,72 @@ static void test_allocation_failures(void **state) {
   assert_true(n > 10);
 }
 
+/* Regex rules: a pattern repeated by several rules is compiled once; each regex's DFA cache
+ * is made on its first search; without memory for it the answer is the same. */
+static int regex_op(const sbp_alloc *alloc, void *vctx) {
+  (void)vctx;
+  static const char text[] =
+      "(version 1)\n(deny default)\n"
+      "(allow file-read* (regex #\"^/var/x[0-9]+$\"))\n"
+      "(deny file-read* (regex #\"^/var/x[0-9]+$\") (literal \"/var/x7\"))\n"
+      "(allow file-read* (require-all (regex #\"^/var/x[0-9]+$\") (literal \"/var/x7\")))\n"
+      "(deny file-read* (regex #\"^/var/y{1,2}$\"))\n";
+  /* Rule 0 is (deny default). The last rule's {m,n} regex is evaluated (its literal prefix
+   * "/var/" is reached) before any earlier rule decides, so every decision has the braces
+   * flag. */
+  static const struct { const char *path; int result; int64_t rule; } want[] = {
+      {"/var/x1", SBP_DECISION_DENY, 2},  {"/var/x7", SBP_DECISION_ALLOW, 3},
+      {"/var/x", SBP_DECISION_DENY, 0},   {"/var/yy", SBP_DECISION_DENY, 4},
+      {"/var/x12", SBP_DECISION_DENY, 2}, {"/var/x7", SBP_DECISION_ALLOW, 3}};
+  sbp_decide_options slow = SBP_DECIDE_OPTIONS_INIT;
+  slow.flags |= SBP_DECIDE_NO_INDEX;
+  sbp_profile *p = NULL;
+  int rc = mini_sbpl_read(text, sizeof(text) - 1, "t.sb", alloc, &p, NULL);
+  if (rc != SBP_OK) return rc;
+  sbp_decider *d = NULL;
+  sbp_request *r = NULL;
+  sbp_decision *dec = NULL;
+  rc = sbp_decider_new(&d, p, NULL, NULL);
+  if (!rc) rc = sbp_request_new(&r, alloc, NULL);
+  if (!rc) rc = sbp_decision_new(&dec, alloc, NULL);
+  for (size_t i = 0; !rc && i < sizeof(want) / sizeof(want[0]); i++) {
+    rc = sbp_request_set_simple(r, S("file-read-data"), want[i].path, strlen(want[i].path), NULL);
+    if (!rc) rc = sbp_decide_into(d, r, NULL, dec, NULL);
+    if (rc) break;
+    assert_int_equal(sbp_decision_result(dec), want[i].result);
+    assert_int_equal(sbp_decision_rule_index(dec), want[i].rule);
+    uint32_t flags = sbp_decision_flags(dec);
+    assert_true(flags & SBP_DECISION_FLAG_REGEX_BRACES);
+    rc = sbp_decide_into(d, r, &slow, dec, NULL); /* rule by rule: the same */
+    if (rc) break;
+    assert_int_equal(sbp_decision_result(dec), want[i].result);
+    assert_int_equal(sbp_decision_rule_index(dec), want[i].rule);
+    assert_int_equal(sbp_decision_flags(dec), flags);
+  }
+  sbp_decision_free(dec);
+  sbp_request_free(r);
+  sbp_decider_free(d);
+  sbp_profile_free(p);
+  return rc;
+}
+
+static void test_regex_rules(void **state) {
+  (void)state;
+  assert_int_equal(regex_op(NULL, NULL), SBP_OK);
+  /* Every allocation failing in turn: SBP_E_NOMEM or the same answers, and no leak. */
+  test_alloc ta;
+  for (size_t k = 0; k < 400; k++) {
+    test_alloc_init(&ta);
+    test_alloc_fail_at(&ta, k, 0);
+    int rc = regex_op(&ta.alloc, NULL);
+    if (rc != SBP_OK) assert_int_equal(rc, SBP_E_NOMEM);
+    assert_int_equal(ta.live, 0);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_regex_rules),
       cmocka_unit_test(test_table),
       cmocka_unit_test(test_arguments),
       cmocka_unit_test(test_decision_details),

@@ -39,6 +39,17 @@ static int search_n(const char *pat, size_t plen, const char *s, size_t slen) {
   assert_int_equal(sbp__regex_search_scratch(re, scratch, s, slen), m);
   free(scratch);
   sbp__regex_free(re);
+  /* The lean form: its own search (NFA), then the caller's cache, cold and warm. */
+  assert_int_equal(sbp__regex_compile_lean(NULL, pat, plen, &re, &err), SBP_OK);
+  assert_int_equal(sbp__regex_search(re, s, slen), m);
+  sz = sbp__regex_scratch_size(re);
+  void *cache = calloc(1, sz ? sz : 1);
+  assert_non_null(cache);
+  assert_int_equal(sbp__regex_search_cache(re, cache, s, slen), m);
+  assert_int_equal(sbp__regex_search_cache(re, cache, s, slen), m);
+  assert_int_equal(sbp__regex_search_cache(re, NULL, s, slen), m);
+  free(cache);
+  sbp__regex_free(re);
   return m;
 }
 
@@ -884,6 +895,58 @@ static int compile_op(const sbp_alloc *alloc, void *ctx) {
   return sbp_regex_check(S("x{2}"), alloc, &flags, &err);
 }
 
+/* Anchored literal prefixes, which the DFA compares as bytes and skips. */
+static void test_literal_prefix(void **state) {
+  (void)state;
+  assert_int_equal(search("^/usr/lib/", "/usr/lib/x"), 1);
+  assert_int_equal(search("^/usr/lib/", "/usr/li"), 0);
+  assert_int_equal(search("^/usr/lib/", "x/usr/lib/"), 0);
+  assert_int_equal(search("^ab", "ab"), 1);
+  assert_int_equal(search("^abc$", "abc"), 1);
+  assert_int_equal(search("^abc$", "abcd"), 0);
+  assert_int_equal(search("^abc$", "ab"), 0);
+  assert_int_equal(search("^ab+c", "abbbc"), 1); /* the prefix stops before the quantified b */
+  assert_int_equal(search("^ab+c", "ac"), 0);
+  assert_int_equal(search("^a*b", "aab"), 1);
+  assert_int_equal(search("^a*b", "b"), 1);
+  assert_int_equal(search("^ab|c", "xc"), 1); /* a top-level alternative: no prefix */
+  assert_int_equal(search("(^ab)+c", "abc"), 1);
+  assert_int_equal(search("(^ab)+c", "ababc"), 0);
+  assert_int_equal(search("^ab(^c)*d", "abd"), 1);
+  assert_int_equal(search("^ab(^c)*d", "abcd"), 0);
+  assert_int_equal(search("^/data/dir1/file[0-9]+$", "/data/dir1/file42"), 1);
+  assert_int_equal(search("^/data/dir1/file[0-9]+$", "/data/dir1/file"), 0);
+  assert_int_equal(search("^/data/dir1/file[0-9]+$", "/data/dir1/file4x"), 0);
+  assert_int_equal(search("^a\\.b", "a.b"), 1);
+  assert_int_equal(search("^a\\.b", "axb"), 0);
+}
+
+/* A lean regex's cache is small (it fills and empties often) and lives across searches. */
+static void test_lean_cache_reuse(void **state) {
+  (void)state;
+  static const char *const pats[] = {"a[ab]{12}c", "^[ab]*a[ab]{10}b$", "(a|b)*a(a|b){9}a$",
+                                     "^/p/[^/]+/x$", "b$"};
+  char s[300];
+  uint32_t x = 777;
+  for (size_t k = 0; k < sizeof(pats) / sizeof(pats[0]); k++) {
+    sbp__regex *re = NULL;
+    assert_int_equal(sbp__regex_compile_lean(NULL, pats[k], strlen(pats[k]), &re, NULL), SBP_OK);
+    void *cache = calloc(1, sbp__regex_scratch_size(re));
+    assert_non_null(cache);
+    for (int t = 0; t < 200; t++) {
+      x = x * 1103515245u + 12345u;
+      size_t n = (x >> 8) % sizeof(s);
+      for (size_t i = 0; i < n; i++) {
+        x = x * 1103515245u + 12345u;
+        s[i] = "ab/px"[(x >> 16) % ((t & 1) ? 2u : 5u)];
+      }
+      assert_int_equal(sbp__regex_search_cache(re, cache, s, n), sbp__regex_search_nfa(re, s, n));
+    }
+    free(cache);
+    sbp__regex_free(re);
+  }
+}
+
 static void test_alloc_failure(void **state) {
   (void)state;
   size_t calls = test_alloc_exhaust(compile_op, NULL);
@@ -925,6 +988,8 @@ int main(void) {
       cmocka_unit_test(test_differential_posix),
       cmocka_unit_test(test_random_patterns),
       cmocka_unit_test(test_corpus_patterns),
+      cmocka_unit_test(test_literal_prefix),
+      cmocka_unit_test(test_lean_cache_reuse),
       cmocka_unit_test(test_alloc_failure),
       cmocka_unit_test(test_search_does_not_allocate),
   };

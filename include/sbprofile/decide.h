@@ -33,11 +33,11 @@
  *   sbp_decision_free(dec); sbp_request_free(r); sbp_decider_free(d);
  * @endcode
  *
- * Thread safety: a decider is used by one thread at a time (its compiled regexes keep their
- * search state and DFA cache inside them); to decide from several threads, make one decider
- * per thread from the same profile (the profile itself is only read). A request keeps a memo
- * of its operation's chain (and of where that chain's rules sit in the last decider it met),
- * so a request too is used by one thread at a time.
+ * Thread safety: a decider is used by one thread at a time (it keeps its regexes' search
+ * state and DFA caches, made on their first search); to decide from several threads, make
+ * one decider per thread from the same profile (the profile itself is only read). A request
+ * keeps a memo of its operation's chain (and of where that chain's rules sit in the last
+ * decider it met), so a request too is used by one thread at a time.
  * @{
  */
 #ifndef SBPROFILE_DECIDE_H
