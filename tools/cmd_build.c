@@ -41,15 +41,11 @@ static void build_usage(FILE *out) {
 
 typedef struct build_ctx {
   sbp_profile *p;
-  const char **params; /* flat KEY, VALUE pairs from --param */
-  size_t nparams;
+  sbp_tool_eval params; /* KEY=VALUE pairs from --param */
 } build_ctx;
 
 static const char *param_value(const build_ctx *b, const char *key, size_t len) {
-  for (size_t i = 0; i < b->nparams; i++)
-    if (strlen(b->params[2 * i]) == len && memcmp(b->params[2 * i], key, len) == 0)
-      return b->params[2 * i + 1];
-  return NULL;
+  return sbp_tool_param(&b->params, key, len);
 }
 
 /* A path flag's value as a detached VALUE node: a string, (param "KEY") or
@@ -146,11 +142,9 @@ int sbp_tool_build(int argc, char **argv) {
   sbp_action def = SBP_DENY;
   sbp_buf text = SBP_BUF_INIT;
   sbp_error err = SBP_ERROR_INIT;
-  b.params = calloc((size_t)argc * 2 + 2, sizeof(char *));
-  char **keys = calloc((size_t)argc + 1, sizeof(char *));
   const char **comments = calloc((size_t)argc + 1, sizeof(char *));
   size_t ncomments = 0;
-  if (b.params == NULL || keys == NULL || comments == NULL ||
+  if (sbp_tool_eval_init(&b.params, argc) != 0 || comments == NULL ||
       sbp_profile_new(&b.p, NULL) != SBP_OK) {
     fprintf(stderr, "sbprofile: out of memory\n");
     status = SBP_EXIT_SOFTWARE;
@@ -171,23 +165,10 @@ int sbp_tool_build(int argc, char **argv) {
     else if (a[0] == '-' && a[1] == '-' && i + 1 < argc) {
       const char *v = argv[++i];
       if (strcmp(a, "--param") == 0) {
-        const char *eq = strchr(v, '=');
-        if (eq == NULL || eq == v) {
-          fprintf(stderr, "sbprofile build: --param expects KEY=VALUE, got '%s'\n", v);
+        if (sbp_tool_add_param(&b.params, "build", "--param", v) < 0) {
           status = SBP_EXIT_USAGE;
           goto done;
         }
-        char *key = malloc((size_t)(eq - v) + 1);
-        if (key == NULL) {
-          status = SBP_EXIT_SOFTWARE;
-          goto done;
-        }
-        memcpy(key, v, (size_t)(eq - v));
-        key[eq - v] = '\0';
-        keys[b.nparams] = key;
-        b.params[2 * b.nparams] = key;
-        b.params[2 * b.nparams + 1] = eq + 1;
-        b.nparams++;
       } else if (strcmp(a, "--comment") == 0) {
         comments[ncomments++] = v;
       }
@@ -310,9 +291,7 @@ invalid:
 done:
   sbp_buf_dispose(&text);
   sbp_profile_free(b.p);
-  for (size_t i = 0; keys && i < b.nparams; i++) free(keys[i]);
-  free(keys);
   free(comments);
-  free((void *)b.params);
+  sbp_tool_eval_free(&b.params);
   return status;
 }

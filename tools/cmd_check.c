@@ -217,21 +217,8 @@ static int run(int argc, char **argv, int explain) {
     goto done;
   }
   if (nfiles == 0) files[nfiles++] = "-";
-  for (size_t i = 0; i < nfiles; i++) {
-    char *text = NULL;
-    size_t len = 0;
-    int e = sbp_tool_read_file(files[i], &text, &len);
-    if (e) {
-      fprintf(stderr, "sbprofile: %s: %s\n", files[i], strerror(e));
-      status = SBP_EXIT_NOINPUT;
-      goto done;
-    }
-    src[nsrc].text = text;
-    src[nsrc].len = len;
-    src[nsrc].file = sbp_tool_display_name(files[i]);
-    nsrc++;
-  }
-  sbp_read_options ropts = SBP_READ_OPTIONS_INIT;
+  if ((status = sbp_tool_read_sources(files, nfiles, src, &nsrc)) != SBP_EXIT_OK) goto done;
+  sbp_read_options ropts;
   sbp_tool_eval_read_options(&ev, &ropts);
   ropts.macos = dopts.macos;
   int rc = sbp_profile_read_sources(&p, src, nsrc, &ropts, NULL, &err);
@@ -285,7 +272,7 @@ done:
   sbp_request_free(req);
   sbp_decider_free(decider);
   sbp_profile_free(p);
-  for (size_t i = 0; i < nsrc; i++) free((void *)(uintptr_t)src[i].text);
+  sbp_tool_free_sources(src, nsrc);
   free(src);
   free(attrs);
   free(files);

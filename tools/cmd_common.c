@@ -4,6 +4,7 @@
 /* Helpers shared by the lint, fmt, diff and build subcommands: -D/-I options, reading the
  * files of a profile, colour on terminals, printing library errors. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,33 @@ void sbp_tool_eval_free(sbp_tool_eval *ev) {
   memset(ev, 0, sizeof *ev);
 }
 
+int sbp_tool_add_param(sbp_tool_eval *ev, const char *cmd, const char *opt, const char *kv) {
+  const char *eq = strchr(kv, '=');
+  if (eq == NULL || eq == kv) {
+    fprintf(stderr, "sbprofile %s: %s expects KEY=VALUE, got '%s'\n", cmd, opt, kv);
+    return -1;
+  }
+  char *key = malloc((size_t)(eq - kv) + 1);
+  if (key == NULL) {
+    fprintf(stderr, "sbprofile: out of memory\n");
+    return -1;
+  }
+  memcpy(key, kv, (size_t)(eq - kv));
+  key[eq - kv] = '\0';
+  ev->keys[ev->nparams] = key;
+  ev->params[2 * ev->nparams] = key;
+  ev->params[2 * ev->nparams + 1] = eq + 1;
+  ev->nparams++;
+  return 1;
+}
+
+const char *sbp_tool_param(const sbp_tool_eval *ev, const char *key, size_t len) {
+  for (size_t i = 0; i < ev->nparams; i++)
+    if (strlen(ev->params[2 * i]) == len && memcmp(ev->params[2 * i], key, len) == 0)
+      return ev->params[2 * i + 1];
+  return NULL;
+}
+
 int sbp_tool_eval_option(sbp_tool_eval *ev, const char *cmd, int argc, char **argv, int *i) {
   const char *a = argv[*i];
   if (strncmp(a, "-D", 2) != 0 && strncmp(a, "-I", 2) != 0) return 0;
@@ -48,23 +76,28 @@ int sbp_tool_eval_option(sbp_tool_eval *ev, const char *cmd, int argc, char **ar
     ev->dirs[ev->ndirs++] = v;
     return 1;
   }
-  const char *eq = strchr(v, '=');
-  if (eq == NULL || eq == v) {
-    fprintf(stderr, "sbprofile %s: -D expects KEY=VALUE, got '%s'\n", cmd, v);
-    return -1;
+  return sbp_tool_add_param(ev, cmd, "-D", v);
+}
+
+int sbp_tool_read_sources(const char *const *files, size_t n, sbp_source *src, size_t *nsrc) {
+  for (size_t i = 0; i < n; i++) {
+    char *text = NULL;
+    size_t len = 0;
+    int e = sbp_tool_read_file(files[i], &text, &len);
+    if (e) {
+      fprintf(stderr, "sbprofile: %s: %s\n", files[i], strerror(e));
+      return e == ENOMEM ? SBP_EXIT_SOFTWARE : SBP_EXIT_NOINPUT;
+    }
+    src[*nsrc].text = text;
+    src[*nsrc].len = len;
+    src[*nsrc].file = sbp_tool_display_name(files[i]);
+    (*nsrc)++;
   }
-  char *key = malloc((size_t)(eq - v) + 1);
-  if (key == NULL) {
-    fprintf(stderr, "sbprofile: out of memory\n");
-    return -1;
-  }
-  memcpy(key, v, (size_t)(eq - v));
-  key[eq - v] = '\0';
-  ev->keys[ev->nparams] = key;
-  ev->params[2 * ev->nparams] = key;
-  ev->params[2 * ev->nparams + 1] = eq + 1;
-  ev->nparams++;
-  return 1;
+  return SBP_EXIT_OK;
+}
+
+void sbp_tool_free_sources(sbp_source *src, size_t n) {
+  for (size_t i = 0; src != NULL && i < n; i++) free((void *)(uintptr_t)src[i].text);
 }
 
 void sbp_tool_eval_read_options(sbp_tool_eval *ev, sbp_read_options *opts) {

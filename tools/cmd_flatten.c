@@ -23,21 +23,20 @@ static void flatten_usage(FILE *out) {
 
 int sbp_tool_flatten(int argc, char **argv) {
   int status = SBP_EXIT_OK;
-  const char **params = calloc((size_t)argc * 2 + 2, sizeof(char *));
-  const char **dirs = calloc((size_t)argc + 1, sizeof(char *));
+  sbp_tool_eval ev;
   const char **files = calloc((size_t)argc + 1, sizeof(char *));
-  char **keys = calloc((size_t)argc + 1, sizeof(char *));
   sbp_source *src = calloc((size_t)argc + 1, sizeof(sbp_source));
-  size_t nparams = 0, ndirs = 0, nfiles = 0, nsrc = 0;
+  size_t nfiles = 0, nsrc = 0;
   uint32_t flags = 0;
   sbp_profile *p = NULL;
-  if (!params || !dirs || !files || !keys || !src) {
+  if (sbp_tool_eval_init(&ev, argc) != 0 || !files || !src) {
     fprintf(stderr, "sbprofile: out of memory\n");
     status = SBP_EXIT_SOFTWARE;
     goto done;
   }
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
+    int taken;
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       flatten_usage(stdout);
       goto done;
@@ -46,33 +45,10 @@ int sbp_tool_flatten(int argc, char **argv) {
       flags |= SBP_READ_SYMBOLIC_PARAMS;
     } else if (strcmp(a, "--keep-imports") == 0) {
       flags |= SBP_READ_KEEP_UNRESOLVED_IMPORTS;
-    } else if (strncmp(a, "-D", 2) == 0 || strncmp(a, "-I", 2) == 0) {
-      const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
-      if (v == NULL) {
-        fprintf(stderr, "sbprofile flatten: %s needs an argument\n", a);
+    } else if ((taken = sbp_tool_eval_option(&ev, "flatten", argc, argv, &i)) != 0) {
+      if (taken < 0) {
         status = SBP_EXIT_USAGE;
         goto done;
-      }
-      if (a[1] == 'I') {
-        dirs[ndirs++] = v;
-      } else {
-        const char *eq = strchr(v, '=');
-        if (eq == NULL || eq == v) {
-          fprintf(stderr, "sbprofile flatten: -D expects KEY=VALUE, got '%s'\n", v);
-          status = SBP_EXIT_USAGE;
-          goto done;
-        }
-        char *key = malloc((size_t)(eq - v) + 1);
-        if (key == NULL) {
-          status = SBP_EXIT_SOFTWARE;
-          goto done;
-        }
-        memcpy(key, v, (size_t)(eq - v));
-        key[eq - v] = '\0';
-        keys[nparams] = key;
-        params[2 * nparams] = key;
-        params[2 * nparams + 1] = eq + 1;
-        nparams++;
       }
     } else if (a[0] == '-' && a[1] != '\0') {
       fprintf(stderr, "sbprofile flatten: unknown option '%s'\n", a);
@@ -89,35 +65,16 @@ int sbp_tool_flatten(int argc, char **argv) {
     status = SBP_EXIT_USAGE;
     goto done;
   }
-  for (size_t i = 0; i < nfiles; i++) {
-    char *text = NULL;
-    size_t len = 0;
-    int e = sbp_tool_read_file(files[i], &text, &len);
-    if (e) {
-      fprintf(stderr, "sbprofile: %s: %s\n", files[i], strerror(e));
-      status = SBP_EXIT_NOINPUT;
-      goto done;
-    }
-    src[nsrc].text = text;
-    src[nsrc].len = len;
-    src[nsrc].file = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
-    nsrc++;
-  }
-  sbp_import_dirs idirs = {dirs, ndirs};
-  sbp_read_options opts = SBP_READ_OPTIONS_INIT;
+  if ((status = sbp_tool_read_sources(files, nfiles, src, &nsrc)) != SBP_EXIT_OK) goto done;
+  sbp_read_options opts;
+  sbp_tool_eval_read_options(&ev, &opts);
+  /* Unlike lint and check, flatten reads as sandbox-exec does unless told otherwise: an
+   * absent parameter is #f and an import that cannot be found is an error. */
   opts.flags = flags;
-  opts.params = params;
-  opts.nparams = nparams;
-  opts.import = sbp_import_search;
-  opts.import_payload = &idirs;
   sbp_error err = SBP_ERROR_INIT;
   int rc = sbp_profile_read_sources(&p, src, nsrc, &opts, NULL, &err);
   if (rc != SBP_OK) {
-    if (err.line)
-      fprintf(stderr, "%s:%u:%u: error: %s\n", err.file[0] ? err.file : "<input>",
-              (unsigned)err.line, (unsigned)err.column, err.message);
-    else
-      fprintf(stderr, "%s: error: %s\n", err.file[0] ? err.file : "sbprofile", err.message);
+    sbp_tool_print_error(NULL, &err);
     status = rc == SBP_E_NOMEM ? SBP_EXIT_SOFTWARE : SBP_EXIT_DATAERR;
     goto done;
   }
@@ -133,12 +90,9 @@ int sbp_tool_flatten(int argc, char **argv) {
   if (fflush(stdout) != 0) status = SBP_EXIT_SOFTWARE;
 done:
   sbp_profile_free(p);
-  for (size_t i = 0; i < nsrc; i++) free((void *)(uintptr_t)src[i].text);
-  for (size_t i = 0; keys && i < nparams; i++) free(keys[i]);
+  sbp_tool_free_sources(src, nsrc);
   free(src);
-  free(keys);
   free(files);
-  free(dirs);
-  free(params);
+  sbp_tool_eval_free(&ev);
   return status;
 }

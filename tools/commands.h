@@ -55,6 +55,15 @@ void sbp_tool_eval_free(sbp_tool_eval *ev);
 /* argv[*i] is -D/-I (with its value joined or next): 1 taken (i advanced past a separate
  * value), 0 not such an option, -1 bad (message printed). */
 int sbp_tool_eval_option(sbp_tool_eval *ev, const char *cmd, int argc, char **argv, int *i);
+/* Adds KEY=VALUE (the argument of option opt) to ev's parameters: 1, or -1 (message printed). */
+int sbp_tool_add_param(sbp_tool_eval *ev, const char *cmd, const char *opt, const char *kv);
+/* The value given for parameter key[0..len), or NULL. */
+const char *sbp_tool_param(const sbp_tool_eval *ev, const char *key, size_t len);
+/* Reads files ("-" for stdin) into src[*nsrc...], advancing *nsrc, with display names for
+ * positions: SBP_EXIT_OK, or the exit status after printing why a file cannot be read. */
+int sbp_tool_read_sources(const char *const *files, size_t n, sbp_source *src, size_t *nsrc);
+/* Frees the texts sbp_tool_read_sources() read. */
+void sbp_tool_free_sources(sbp_source *src, size_t n);
 /* Read options over ev: parameters without a value stay symbolic and imports that cannot be
  * found are kept; imports are searched in the -I directories. */
 void sbp_tool_eval_read_options(sbp_tool_eval *ev, sbp_read_options *opts);
