@@ -131,6 +131,8 @@ int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym);
 int sbp__eval_convert(sbp__eval *ev, const sbp__datum *d, cell **out);
 int sbp__eval_truthy(const cell *c);
 int sbp__eval_list_length(const cell *c, size_t *out); /* 0 if not a proper list */
+/* Reverses a freshly made list in place onto tail (rev's pairs are reused). */
+cell *sbp__eval_reverse_onto(cell *rev, cell *tail);
 
 /* ---- eval_proc.c ---- */
 typedef int (*sbp__prim_fn)(sbp__eval *ev, cell *args, size_t argc);

@@ -44,17 +44,17 @@ static int want_int(sbp__eval *ev, const char *proc, const cell *c) {
   return c->type == T_INT ? SBP_OK : type_error(ev, proc, "an integer", c);
 }
 
-static cell *mklist(sbp__eval *ev, cell *rev) {
-  /* reverses a freshly made list in place */
-  cell *r = ev->nil;
+cell *sbp__eval_reverse_onto(cell *rev, cell *tail) {
   while (rev->type == T_PAIR) {
     cell *next = CDR(rev);
-    CDR(rev) = r;
-    r = rev;
+    CDR(rev) = tail;
+    tail = rev;
     rev = next;
   }
-  return r;
+  return tail;
 }
+
+static cell *mklist(sbp__eval *ev, cell *rev) { return sbp__eval_reverse_onto(rev, ev->nil); }
 
 /* ---- equality -------------------------------------------------------------------------- */
 
@@ -164,14 +164,7 @@ static int p_list_star(sbp__eval *ev, cell *a, size_t n) {
   cell *rev = ev->nil, *p = a;
   for (; CDR(p)->type == T_PAIR; p = CDR(p))
     if ((rev = sbp__eval_cons(ev, CAR(p), rev)) == NULL) return FAIL_CODE(ev);
-  cell *r = CAR(p);
-  while (rev->type == T_PAIR) {
-    cell *next = CDR(rev);
-    CDR(rev) = r;
-    r = rev;
-    rev = next;
-  }
-  RET(ev, r);
+  RET(ev, sbp__eval_reverse_onto(rev, CAR(p)));
 }
 static int p_length(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -189,14 +182,7 @@ static int p_append(sbp__eval *ev, cell *a, size_t n) {
     for (cell *x = CAR(p); x->type == T_PAIR; x = CDR(x))
       if ((rev = sbp__eval_cons(ev, CAR(x), rev)) == NULL) return FAIL_CODE(ev);
   }
-  cell *r = CAR(p);
-  while (rev->type == T_PAIR) {
-    cell *next = CDR(rev);
-    CDR(rev) = r;
-    r = rev;
-    rev = next;
-  }
-  RET(ev, r);
+  RET(ev, sbp__eval_reverse_onto(rev, CAR(p)));
 }
 static int p_reverse(sbp__eval *ev, cell *a, size_t n) {
   (void)n;

@@ -720,14 +720,7 @@ int sbp__prim_split_string(sbp__eval *ev, cell *a, size_t n) {
   }
   cell *part = sbp__eval_str(ev, s->u.str.s + start, s->u.str.len - start);
   if (part == NULL || (rev = sbp__eval_cons(ev, part, rev)) == NULL) return FAIL_CODE(ev);
-  cell *out = ev->nil;
-  while (rev->type == T_PAIR) {
-    cell *next = CDR(rev);
-    CDR(rev) = out;
-    out = rev;
-    rev = next;
-  }
-  ev->value = out;
+  ev->value = sbp__eval_reverse_onto(rev, ev->nil);
   return SBP_OK;
 }
 
