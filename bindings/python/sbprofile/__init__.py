@@ -606,7 +606,25 @@ class _Handle:
         self.ptr = None
 
 
-class Profile:
+class _Closable:
+    """Owners of a C object: close() frees it once; `with` blocks and the finalizer call it."""
+
+    __slots__ = ()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown
+            pass
+
+
+class Profile(_Closable):
     """An SBPL profile. Build one with the add_* methods, or read one with
     Profile.from_text() / Profile.from_file(). Use it as a context manager, or call close();
     the finalizer frees it otherwise."""
@@ -658,17 +676,6 @@ class Profile:
         self._default_decider = None
         lib().sbp_profile_free(raw)
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown
-            pass
 
     def _touch(self):
         self._gen += 1
@@ -1032,7 +1039,7 @@ def _assert_result(rc, err):
 # ---- requests and decisions -----------------------------------------------------------------
 
 
-class Request:
+class Request(_Closable):
     """A request: an operation, an optional target (its attribute follows from the
     operation) and attributes as keywords, underscores standing for dashes. Text values are
     str; integer attributes int; local/remote a (proto, host, port) tuple or "proto:host:port".
@@ -1097,17 +1104,6 @@ class Request:
         if raw:
             lib().sbp_request_free(raw)
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
 
     def describe(self):
         buf, err = _ffi.sbp_buf(), _ffi.sbp_error()
@@ -1130,7 +1126,7 @@ def _request_of(operation, target, attrs):
     return Request(operation, target, **attrs), True
 
 
-class Decider:
+class Decider(_Closable):
     """A profile compiled for deciding many requests. It keeps the profile alive, is freed
     before it, and compiles itself again when the profile was changed through the binding."""
 
@@ -1192,17 +1188,6 @@ class Decider:
             pass
         self._gen = -1
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
 
     def check(self, operation, target=None, **attrs):
         """Decides a request (a Request, or an operation with target and attributes)."""
