@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "sbprofile.h"
+#include "test_files.h"
 
 #define MAX_PARTS 64
 #define MAX_PARAMS 4096
@@ -23,26 +24,6 @@ typedef struct corpus_file {
   char path[512];
   char kind[32];
 } corpus_file;
-
-static char *slurp(const char *path, size_t *len) {
-  FILE *fp = fopen(path, "rb");
-  if (fp == NULL) return NULL;
-  size_t cap = 65536, n = 0;
-  char *buf = malloc(cap);
-  for (;;) {
-    if (n + 1 >= cap) {
-      cap *= 2;
-      buf = realloc(buf, cap);
-    }
-    size_t got = fread(buf + n, 1, cap - 1 - n, fp);
-    if (got == 0) break;
-    n += got;
-  }
-  fclose(fp);
-  buf[n] = '\0';
-  *len = n;
-  return buf;
-}
 
 /* Test values for parameters: every all-capitals string literal and every (param "X") of
  * the texts gets one; versions and counts get numbers, the rest a path. */
@@ -199,7 +180,7 @@ static int eval_parts(const char *corpus, const char *const *parts, size_t npart
       size_t len = 0;
       names[i] = malloc(strlen(corpus) + strlen(parts[i]) + 2);
       sprintf(names[i], "%s/%s", corpus, parts[i]);
-      texts[i] = slurp(names[i], &len);
+      texts[i] = test_read_file(names[i], &len);
       if (texts[i] == NULL) {
         rc = SBP_E_IO;
         n = i + 1;
@@ -288,7 +269,7 @@ static void test_corpus(void **state) {
   char *mtext = NULL;
   if (corpus != NULL) {
     snprintf(manifest, sizeof(manifest), "%s/MANIFEST.tsv", corpus);
-    mtext = slurp(manifest, &mlen);
+    mtext = test_read_file(manifest, &mlen);
   }
   if (mtext == NULL) {
     print_message("corpus not found (SBPROFILE_CORPUS=%s): skipping\n",
@@ -306,7 +287,7 @@ static void test_corpus(void **state) {
       char full[1200];
       snprintf(full, sizeof(full), "%s/%.*s", corpus, (int)(t - l), l);
       size_t len = 0;
-      char *text = slurp(full, &len);
+      char *text = test_read_file(full, &len);
       if (text != NULL) scan_params(&g_params, text, len, corpus);
       free(text);
     }
@@ -329,7 +310,7 @@ static void test_corpus(void **state) {
       char full[1200];
       snprintf(full, sizeof(full), "%s/%s", corpus, f.path);
       size_t len = 0;
-      char *text = slurp(full, &len);
+      char *text = test_read_file(full, &len);
       if (text == NULL) {
         c.skipped++;
         goto next;

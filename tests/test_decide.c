@@ -13,6 +13,7 @@
 
 #include "mini_sbpl.h"
 #include "sbprofile.h"
+#include "test_files.h"
 #include "test_alloc.h"
 
 #define S(lit) lit, sizeof(lit) - 1
@@ -598,30 +599,6 @@ static void test_long_canonical_path(void **state) {
 
 /* ---- the corpus: indexed and rule-by-rule decisions agree on real profiles ------------- */
 
-static char *slurp_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) return NULL;
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap + 16);
-  size_t got;
-  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += got;
-    if (n == cap) {
-      char *nb = realloc(buf, (cap *= 2) + 16);
-      if (nb == NULL) {
-        free(buf);
-        buf = NULL;
-      } else {
-        buf = nb;
-      }
-    }
-  }
-  fclose(f);
-  if (buf) buf[n] = '\0';
-  *len = n;
-  return buf;
-}
-
 static const char *const corpus_requests[] = {
     "simple:file-read-data /usr/lib/libSystem.B.dylib",
     "simple:file-read-data /System/Library/Frameworks/Foundation.framework/Foundation",
@@ -674,7 +651,7 @@ static void test_corpus_index_agrees(void **state) {
   char path[4096];
   snprintf(path, sizeof path, "%s/MANIFEST.tsv", dir ? dir : "");
   size_t mlen;
-  char *manifest = dir ? slurp_file(path, &mlen) : NULL;
+  char *manifest = dir ? test_read_file(path, &mlen) : NULL;
   if (manifest == NULL) {
     print_message("corpus not found (SBPROFILE_CORPUS=%s): skipping\n", dir ? dir : "(unset)");
     skip();
@@ -690,7 +667,7 @@ static void test_corpus_index_agrees(void **state) {
     *tab = '\0';
     snprintf(path, sizeof path, "%s/%s", dir, line);
     size_t len;
-    char *text = slurp_file(path, &len);
+    char *text = test_read_file(path, &len);
     if (text == NULL) continue;
     sbp_profile *p = NULL;
     /* parameters stay symbolic (their filters match unknown), imports stay unresolved */

@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "datum.h"
 #include "sbprofile.h"
+#include "test_files.h"
 #include "test_alloc.h"
 
 /* The comments of a text, each without trailing blanks, joined by newlines. */
@@ -316,33 +317,13 @@ static void test_alloc_failures(void **state) {
 
 /* ---- the corpus -------------------------------------------------------------------- */
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) return NULL;
-  size_t cap = 1 << 16, n = 0, got;
-  char *buf = malloc(cap + 1);
-  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += got;
-    if (n == cap) {
-      cap *= 2;
-      char *nb = realloc(buf, cap + 1);
-      if (nb == NULL) free(buf);
-      buf = nb;
-    }
-  }
-  fclose(f);
-  if (buf) buf[n] = '\0';
-  *len = n;
-  return buf;
-}
-
 static void test_corpus(void **state) {
   (void)state;
   const char *dir = getenv("SBPROFILE_CORPUS");
   char path[4096];
   snprintf(path, sizeof(path), "%s/MANIFEST.tsv", dir ? dir : "");
   size_t mlen;
-  char *manifest = dir ? slurp(path, &mlen) : NULL;
+  char *manifest = dir ? test_read_file(path, &mlen) : NULL;
   if (manifest == NULL) {
     print_message("corpus not found (SBPROFILE_CORPUS=%s): skipping\n", dir ? dir : "(unset)");
     skip();
@@ -361,7 +342,7 @@ static void test_corpus(void **state) {
     *tab = '\0';
     snprintf(path, sizeof(path), "%s/%s", dir, line);
     size_t len;
-    char *text = slurp(path, &len);
+    char *text = test_read_file(path, &len);
     assert_non_null(text);
     sbp_buf out = SBP_BUF_INIT;
     if (sbp_format(text, len, line, NULL, NULL, &out, NULL) != SBP_OK) {

@@ -14,6 +14,7 @@
 #include "alloc.h"
 #include "datum.h"
 #include "sbprofile.h"
+#include "test_files.h"
 #include "test_alloc.h"
 
 #define S_(lit) lit, sizeof(lit) - 1
@@ -637,33 +638,13 @@ static void test_equality(void **state) {
 
 /* ---- the corpus -------------------------------------------------------------------- */
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  size_t got;
-  while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += got;
-    if (n == cap) {
-      cap *= 2;
-      char *nb = realloc(buf, cap);
-      if (nb == NULL) free(buf);
-      buf = nb;
-    }
-  }
-  fclose(f);
-  *len = n;
-  return buf;
-}
-
 static void test_corpus(void **state) {
   (void)state;
   const char *dir = getenv("SBPROFILE_CORPUS");
   char path[4096];
   snprintf(path, sizeof(path), "%s/MANIFEST.tsv", dir ? dir : "");
   size_t mlen;
-  char *manifest = dir ? slurp(path, &mlen) : NULL;
+  char *manifest = dir ? test_read_file(path, &mlen) : NULL;
   if (manifest == NULL) {
     print_message("corpus not found (SBPROFILE_CORPUS=%s): skipping\n", dir ? dir : "(unset)");
     skip();
@@ -690,7 +671,7 @@ static void test_corpus(void **state) {
     const char *file = fields[0], *kind = fields[6];
     snprintf(path, sizeof(path), "%s/%s", dir, file);
     size_t len;
-    char *text = slurp(path, &len);
+    char *text = test_read_file(path, &len);
     assert_non_null(text);
     sbp__arena a;
     sbp__arena_init(&a, sbp_alloc_default());
