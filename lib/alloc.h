@@ -45,8 +45,9 @@ typedef struct sbp__arena_mark {
 void sbp__arena_init(sbp__arena *arena, const sbp_alloc *alloc);
 /* n bytes aligned for any object, or NULL when the allocator fails. */
 void *sbp__arena_alloc_slow(sbp__arena *arena, size_t n);
-/* The common case (room in the current chunk) inline; the rest in sbp__arena_alloc_slow. */
-static inline void *sbp__arena_alloc(sbp__arena *arena, size_t n) {
+/* n bytes from the current chunk, or NULL when it has no room (nothing is taken from the
+ * allocator). */
+static inline void *sbp__arena_alloc_in_place(sbp__arena *arena, size_t n) {
   sbp__arena_chunk *c = arena->head;
   if (c != NULL && n - 1 < SIZE_MAX / 4) {
     size_t r = (n + SBP__ARENA_ALIGN - 1) & ~(SBP__ARENA_ALIGN - 1);
@@ -56,7 +57,12 @@ static inline void *sbp__arena_alloc(sbp__arena *arena, size_t n) {
       return p;
     }
   }
-  return sbp__arena_alloc_slow(arena, n);
+  return NULL;
+}
+/* The common case (room in the current chunk) inline; the rest in sbp__arena_alloc_slow. */
+static inline void *sbp__arena_alloc(sbp__arena *arena, size_t n) {
+  void *p = sbp__arena_alloc_in_place(arena, n);
+  return p != NULL ? p : sbp__arena_alloc_slow(arena, n);
 }
 /* A NUL-terminated copy of s[0..len), or NULL when the allocator fails. */
 char *sbp__arena_strndup(sbp__arena *arena, const char *s, size_t len);

@@ -50,6 +50,9 @@ static size_t used_memory(const sbp__eval *ev) {
 }
 
 void *sbp__eval_alloc(sbp__eval *ev, size_t n) {
+  /* Room in the current chunk takes nothing from the allocator: only growth is checked. */
+  void *in_place = sbp__arena_alloc_in_place(&ev->arena, n);
+  if (in_place != NULL) return in_place;
   if (used_memory(ev) + n > ev->max_memory) {
     sbp__eval_fail(ev, SBP_E_LIMIT, "memory limit exceeded (%zu bytes)", ev->max_memory);
     return NULL;
