@@ -106,10 +106,29 @@ cell *sbp__eval_int(sbp__eval *ev, int64_t i) {
 
 /* ---- symbols --------------------------------------------------------------------------- */
 
+/* Whole words at a time, the last one overlapping the one before (as wyhash reads): interning
+ * every symbol of a large profile shows in its time. */
 static uint64_t hash_bytes(const char *s, size_t len) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-  return h;
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+  if (len >= 8) {
+    for (size_t i = 0; i + 8 < len; i += 8) {
+      memcpy(&w, s + i, 8);
+      h = (h ^ w) * 0xff51afd7ed558ccdull;
+      h ^= h >> 32;
+    }
+    memcpy(&w, s + len - 8, 8);
+  } else if (len >= 4) {
+    uint32_t a, b;
+    memcpy(&a, s, 4);
+    memcpy(&b, s + len - 4, 4);
+    w = (uint64_t)a << 32 | b;
+  } else {
+    w = len ? (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[len / 2] << 8 |
+                  (unsigned char)s[len - 1]
+            : 0;
+  }
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 29);
 }
 
 cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len) {
