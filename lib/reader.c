@@ -396,6 +396,12 @@ static int read_string(reader *r) {
   int escapes = 0;
   const char *last_nl = NULL;
   uint32_t nls = 0;
+  /* Most strings hold neither a backslash nor a newline: find the closing quote with memchr
+   * and make sure of that, instead of looking at every byte. */
+  const char *close = memchr(q, '"', (size_t)(r->end - q));
+  if (close != NULL && memchr(q, '\\', (size_t)(close - q)) == NULL &&
+      memchr(q, '\n', (size_t)(close - q)) == NULL)
+    q = close;
   for (;;) {
     while (q < r->end && !(CLS(*q) & C_STRSTOP)) q++;
     if (q >= r->end) return fail_at(r, SBP_E_SYNTAX, s, "Error reading string");
