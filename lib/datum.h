@@ -71,19 +71,29 @@ int sbp__read(sbp__arena *arena, const char *text, size_t len, const char *file,
               sbp_error *err);
 
 /*
- * As sbp__read without comments, but hands each top-level datum to each(payload, d) as soon
- * as it is read instead of building the chain (d->next is NULL). When each returns, the
- * arena is rolled back to where it stood before that datum: everything d holds is freed, so
- * each copies what it keeps; memory stays in proportion to the largest top-level datum, not
- * to the text. A nonzero return from each stops reading and is returned (each fills err).
- * A syntax error or limit past the forms already handed over is found only when reading
- * reaches it: to report it before acting on any form, read the text once with an each that
- * only checks.
+ * As sbp__read without comments, but hands each top-level datum to each(payload, d, reader)
+ * as soon as it is read instead of building the chain (d->next is NULL). When each returns,
+ * the arena is rolled back to where it stood before that datum: everything d holds is freed,
+ * so each copies what it keeps; memory stays in proportion to the largest top-level datum,
+ * not to the text. A nonzero return from each stops reading and is returned (each fills
+ * err). A syntax error or limit past the forms already handed over is found only when
+ * reading reaches it, or when each asks with sbp__read_check_rest.
  */
-typedef int (*sbp__read_each_fn)(void *payload, const sbp__datum *d);
+typedef struct sbp__reader sbp__reader;
+typedef int (*sbp__read_each_fn)(void *payload, const sbp__datum *d, sbp__reader *reader);
 int sbp__read_each(sbp__arena *arena, const char *text, size_t len, const char *file,
                    const sbp__read_limits *limits, sbp__read_each_fn each, void *payload,
                    sbp_error *err);
+
+/*
+ * From within each: reads the rest of the text, past the datum just handed over, and keeps
+ * nothing. Returns the error reading it would meet (a syntax error or limit, at the same
+ * position and with the same message; SBP_E_NOMEM) or SBP_OK; reading then goes on from
+ * where it stood. Atoms are neither copied nor linked, so it costs a fraction of a read.
+ * *first_vector gets the first vector in the rest (its `#(`: type, file, line, column,
+ * offset; the rest zero), or all zeros (line 0) when there is none.
+ */
+int sbp__read_check_rest(sbp__reader *reader, sbp__datum *first_vector);
 
 /*
  * Additions.

@@ -1671,71 +1671,38 @@ int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *fil
   return rc;
 }
 
-/* Finds the first vector among d and its descendants (in text order), which
- * sbp__eval_convert would refuse. *found gets it or NULL; SBP_OK or SBP_E_NOMEM. */
-static int find_vector(sbp__eval *ev, const sbp__datum *d, const sbp__datum **found) {
-  const sbp__datum *local[32];
-  size_t cap = sizeof(local) / sizeof(local[0]), n = 0;
-  const sbp__datum **st = local;
-  int rc = SBP_OK;
-  *found = NULL;
-  while (d != NULL) {
-    if (d->type == SBP__D_VECTOR) {
-      *found = d;
-      break;
-    }
-    if (d->type == SBP__D_LIST && d->first != NULL) {
-      if (d->next != NULL) {
-        if (n == cap) {
-          const sbp__datum **ns =
-              st == local ? sbp__malloc(ev->alloc, cap * 2 * sizeof(*ns))
-                          : sbp__realloc(ev->alloc, (void *)st, cap * 2 * sizeof(*ns));
-          if (ns == NULL) {
-            rc = sbp__nomem(ev->err);
-            break;
-          }
-          if (st == local) memcpy((void *)ns, (const void *)local, sizeof(local));
-          st = ns;
-          cap *= 2;
-        }
-        st[n++] = d->next;
-      }
-      d = d->first;
-      continue;
-    }
-    d = d->next;
-    if (d == NULL && n > 0) d = st[--n];
-  }
-  if (st != local) sbp__free(ev->alloc, (void *)st);
-  return rc;
-}
-
-typedef struct text_run {
+struct sbp__text_run {
   sbp__eval *ev;
-  const char *file;       /* the file name, in the evaluator's arena */
-  int vector;             /* a vector was seen: its position follows */
-  uint32_t vline, vcol;
-} text_run;
+  const char *file;    /* the file name, in the evaluator's arena */
+  sbp__reader *reader; /* while one of its forms runs */
+  int checked;         /* the rest of the text has been read by check_rest */
+};
+typedef struct sbp__text_run text_run;
 
-/* First pass: notes where the first vector stands. */
-static int check_form(void *payload, const sbp__datum *d) {
-  text_run *t = payload;
-  if (t->vector) return SBP_OK;
-  const sbp__datum *v = NULL;
-  int rc = find_vector(t->ev, d, &v);
-  if (v != NULL) {
-    t->vector = 1;
-    t->vline = v->line;
-    t->vcol = v->column;
+/* Reads the rest of the text once, for a syntax error, a limit or a vector there. */
+static int check_rest(text_run *t) {
+  if (t->checked || t->reader == NULL) return SBP_OK;
+  t->checked = 1;
+  sbp__datum vector;
+  int rc = sbp__read_check_rest(t->reader, &vector);
+  if (rc == SBP_OK && vector.line != 0) {
+    t->ev->file = t->file;
+    t->ev->line = vector.line;
+    t->ev->col = vector.column;
+    rc = sbp__eval_fail(t->ev, SBP_E_SYNTAX, "vectors are not supported");
   }
   return rc;
 }
 
-/* Second pass: converts and runs one top-level form. When the form leaves nothing it made
- * reachable from outside (it defined or set no variable, made no new symbol, cached no
- * built-in value in a symbol, imported nothing, left no context open: ev->escaped stays 0),
- * everything it allocated in the evaluator's arena is given back. */
-static int run_form(void *payload, const sbp__datum *x) {
+int sbp__eval_check_text(sbp__eval *ev) {
+  return ev->reading != NULL ? check_rest(ev->reading) : SBP_OK;
+}
+
+/* Converts and runs one top-level form, as soon as it is read. When the form leaves nothing
+ * it made reachable from outside (it defined or set no variable, made no new symbol, cached
+ * no built-in value in a symbol, imported nothing, left no context open: ev->escaped stays
+ * 0), everything it allocated in the evaluator's arena is given back. */
+static int run_form(void *payload, const sbp__datum *x, sbp__reader *reader) {
   text_run *t = payload;
   sbp__eval *ev = t->ev;
   sbp__arena_mark mark;
@@ -1743,53 +1710,48 @@ static int run_form(void *payload, const sbp__datum *x) {
   size_t nctx = ev->nctx;
   ev->escaped = 0;
   ev->epoch++;
+  t->reader = reader;
   const char *saved = ev->conv_file;
   ev->conv_file = t->file;
   cell *forms = NULL;
   int rc = convert_top(ev, x, t->file, &forms);
   ev->conv_file = saved;
+  /* Converting fails only on a vector (or memory): the text's first, as the forms before
+   * this one converted. */
+  int vector = rc == SBP_E_SYNTAX;
   if (rc == SBP_OK) rc = sbp__eval_run(ev, forms, NULL);
   if (rc == SBP_OK && !ev->escaped && ev->nctx == nctx) {
     sbp__arena_rollback(&ev->arena, &mark);
     ev->value = ev->unspec;
   }
+  /* An error of evaluation gives way to a syntax error, a limit or a vector further on. */
+  if (rc != SBP_OK && rc != SBP_E_NOMEM && !vector) {
+    int crc = check_rest(t);
+    if (crc != SBP_OK) rc = crc;
+  }
+  t->reader = NULL;
   return rc;
 }
 
-/* Texts up to this size are read once into a datum tree; larger ones are read twice, one
- * top-level datum at a time, so that their datums never all stand in memory at once. */
-#define STREAM_TEXT_BYTES ((size_t)1 << 20)
-
-/* Reads a text and runs its top-level forms one at a time, each converted just before it
- * runs, so that a declarative profile needs memory for its profile and one form at a time.
- * A syntax error, a limit or a vector anywhere in the text is reported before any form runs
- * (as when the whole text was converted first): a large text is read twice, first only to
- * check it, then to run its forms as they are read. */
+/* Reads a text and runs each top-level form as soon as it is read and converted, so that a
+ * declarative profile is read once and needs memory for its profile and one form at a time.
+ * The result is that of reading the whole text before running any of it: a syntax error, a
+ * limit or a vector anywhere in the text is what is reported, in preference to an error of
+ * evaluation (on such an error the rest of the text is read to look for one), and the
+ * caller's import resolver is called only once the rest has been read (sbp__eval_import asks
+ * sbp__eval_check_text). */
 int sbp__eval_text(sbp__eval *ev, const char *text, size_t len, const char *file) {
   sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
-  text_run t = {ev, NULL, 0, 0, 0};
+  text_run t = {ev, NULL, NULL, 0};
   sbp__arena ra;
-  sbp__datum *d = NULL;
-  int rc;
-  int stream = len > STREAM_TEXT_BYTES;
-  if (stream) {
-    sbp__arena_init(&ra, ev->alloc);
-    rc = add_allowance_and_file(ev, len, file, &t.file);
-    if (rc == SBP_OK)
-      rc = sbp__read_each(&ra, text, len, t.file, &lim, check_form, &t, ev->err);
-  } else {
-    rc = read_datums(ev, &ra, text, len, file, &d, &t.file);
-    if (rc == SBP_OK) rc = check_form(&t, d); /* d's siblings included */
-  }
-  if (rc == SBP_OK && t.vector) {
-    ev->file = t.file;
-    ev->line = t.vline;
-    ev->col = t.vcol;
-    rc = sbp__eval_fail(ev, SBP_E_SYNTAX, "vectors are not supported");
-  }
-  if (rc == SBP_OK && stream)
+  sbp__arena_init(&ra, ev->alloc);
+  int rc = add_allowance_and_file(ev, len, file, &t.file);
+  if (rc == SBP_OK) {
+    text_run *outer = ev->reading;
+    ev->reading = &t;
     rc = sbp__read_each(&ra, text, len, t.file, &lim, run_form, &t, ev->err);
-  for (sbp__datum *x = d; rc == SBP_OK && x != NULL; x = x->next) rc = run_form(&t, x);
+    ev->reading = outer;
+  }
   sbp__arena_release(&ra);
   return rc;
 }

@@ -103,6 +103,7 @@ typedef struct sbp__eval {
   int version;        /* 0 until (version 1) */
   int traced;
   const char *conv_file; /* file name for cells being converted */
+  struct sbp__text_run *reading; /* the text sbp__eval_text is reading, or NULL */
   /* constants */
   cell *nil, *t, *f, *unspec, *noop_sym, *unix_sym;
   cell *s_quote, *s_quasi, *s_unquote, *s_splice, *s_else, *s_arrow, *s_define, *s_lambda;
@@ -122,6 +123,10 @@ int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *opts,
 void sbp__eval_fini(sbp__eval *ev);
 /* Reads and runs one text at top level. */
 int sbp__eval_text(sbp__eval *ev, const char *text, size_t len, const char *file);
+/* Before the caller can see an effect of running the text being read (its import resolver
+ * called): reads the rest of that text once, and returns the syntax error, limit or vector
+ * found there, or SBP_OK. */
+int sbp__eval_check_text(sbp__eval *ev);
 /* Reads a text into a list of converted top-level forms. */
 int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *file,
                     cell **out);

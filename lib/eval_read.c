@@ -69,9 +69,12 @@ int sbp__eval_import(sbp__eval *ev, cell *arg, cell **forms, const char **file_o
     if (ev->flags & SBP_READ_KEEP_UNRESOLVED_IMPORTS) return keep_import(ev, arg->u.str.s, arg->u.str.len);
     return sbp__eval_fail(ev, SBP_E_NOT_FOUND, "unable to open %s", shown);
   }
+  /* the whole text must be known to read before the caller sees its resolver called */
+  int rc = sbp__eval_check_text(ev);
+  if (rc != SBP_OK) return rc;
   sbp_buf text = SBP_BUF_INIT, fname = SBP_BUF_INIT;
   sbp_error ierr = SBP_ERROR_INIT;
-  int rc = ev->opts->import(name, len, ev->file, &text, &fname, &ierr, ev->opts->import_payload);
+  rc = ev->opts->import(name, len, ev->file, &text, &fname, &ierr, ev->opts->import_payload);
   if (rc == SBP_E_NOT_FOUND) {
     sbp_buf_dispose(&text);
     sbp_buf_dispose(&fname);

@@ -43,7 +43,8 @@ typedef struct frame {
   uint32_t nreal;   /* children that are not comments */
 } frame;
 
-typedef struct reader {
+typedef struct sbp__reader reader;
+struct sbp__reader {
   sbp__arena *arena;
   const sbp_alloc *alloc;
   const char *text, *p, *end;
@@ -62,7 +63,10 @@ typedef struct reader {
   sbp__read_each_fn each; /* sbp__read_each: called with each top-level datum */
   void *payload;
   sbp__arena_mark top;    /* sbp__read_each: the arena before the current top-level datum */
-} reader;
+  int check;              /* sbp__read_check_rest: atoms go to `scratch`, nothing is linked */
+  sbp__datum scratch;
+  sbp__datum vector;      /* the first vector's position; line 0 until one is read */
+};
 
 static uint32_t col_of(const reader *r, const char *at) {
   size_t c = (size_t)(at - r->line_start) + 1;
@@ -106,34 +110,45 @@ static void count_lines(reader *r, const char *from, const char *to) {
   }
 }
 
-/* A datum (with room for `extra` bytes of text after it) starting at `at`. */
+/* A datum (with room for `extra` bytes of text after it) starting at `at`. When only checking,
+ * an atom with no text of its own is made in the reader's scratch datum: nothing keeps it. */
 static sbp__datum *new_datum(reader *r, int type, const char *at, size_t extra) {
   if (r->ndatums >= r->max_datums) {
     r->rc = sbp__error_at(r->err, SBP_E_LIMIT, r->file, r->line, col_of(r, at), (size_t)(at - r->text),
                   "more than %zu datums in one text", r->max_datums);
     return NULL;
   }
-  sbp__datum *d = sbp__arena_alloc(r->arena, sizeof(*d) + extra);
-  if (d == NULL) {
-    r->rc = sbp__nomem(r->err);
-    return NULL;
+  sbp__datum *d;
+  if (r->check && extra == 0 && type != SBP__D_LIST && type != SBP__D_VECTOR) {
+    d = &r->scratch;
+  } else {
+    d = sbp__arena_alloc(r->arena, sizeof(*d) + extra);
+    if (d == NULL) {
+      r->rc = sbp__nomem(r->err);
+      return NULL;
+    }
   }
   r->ndatums++;
-  memset(d, 0, sizeof(*d));
-  d->type = (uint16_t)type;
+  d->first = NULL;
+  d->next = NULL;
+  d->text = NULL;
+  d->len = 0;
+  d->num = 0;
   d->file = r->file;
   d->line = r->line;
   d->column = col_of(r, at);
   d->offset = (size_t)(at - r->text);
-  if (r->nl >= 2) d->flags |= SBP__DF_BLANK_BEFORE;
+  d->count = 0;
+  d->type = (uint16_t)type;
+  d->flags = r->nl >= 2 ? SBP__DF_BLANK_BEFORE : 0;
   return d;
 }
 
-/* As new_datum, with a copy of s[0..n) as its text. */
+/* As new_datum, with a copy of s[0..n) as its text (when only checking: no copy, no text). */
 static sbp__datum *new_text_datum(reader *r, int type, const char *at, const char *s,
                                   size_t n) {
-  sbp__datum *d = new_datum(r, type, at, n + 1);
-  if (d == NULL) return NULL;
+  sbp__datum *d = new_datum(r, type, at, r->check ? 0 : n + 1);
+  if (d == NULL || r->check) return d;
   char *t = (char *)(d + 1);
   if (n) memcpy(t, s, n);
   t[n] = '\0';
@@ -157,13 +172,13 @@ static int deliver(reader *r, sbp__datum *d) {
     frame *f = &r->stack[r->depth];
     if (f->dot == 2) return fail_datum(r, SBP_E_SYNTAX, d, "syntax error: illegal dot expression");
     if (f->dot == 1) f->dot = 2;
-    if (f->kind == F_TOP && r->each != NULL) {
+    if (f->kind == F_TOP && (r->each != NULL || r->check)) {
       /* hand it over, then forget it: the next top-level datum reuses its memory */
-      int rc = r->each(r->payload, d);
+      int rc = r->each != NULL ? r->each(r->payload, d, r) : SBP_OK;
       sbp__arena_rollback(r->arena, &r->top);
       return rc;
     }
-    append(f, d);
+    if (!r->check) append(f, d);
     if (f->d == NULL && r->first == NULL) r->first = d;
     f->nreal++;
     if (f->kind != F_QUOTE) return SBP_OK;
@@ -558,6 +573,13 @@ static int open_list(reader *r, int type, size_t marklen) {
   const char *s = r->p;
   sbp__datum *l = new_datum(r, type, s, 0);
   if (l == NULL) return r->rc;
+  if (type == SBP__D_VECTOR && r->vector.line == 0) {
+    r->vector.type = SBP__D_VECTOR;
+    r->vector.file = l->file;
+    r->vector.line = l->line;
+    r->vector.column = l->column;
+    r->vector.offset = l->offset;
+  }
   int rc = push(r, l, type == SBP__D_LIST ? F_LIST : F_VECTOR, s);
   if (rc != SBP_OK) return rc;
   r->p = s + marklen;
@@ -652,6 +674,32 @@ static int read_all(reader *r) {
   }
 }
 
+/* Reads from r->p to the end of the text, then reports a list or quote left open. */
+static int read_to_end(reader *r) {
+  r->cap = 32;
+  r->stack = sbp__malloc(r->alloc, r->cap * sizeof(frame));
+  if (r->stack == NULL) return sbp__nomem(r->err);
+  memset(&r->stack[0], 0, sizeof(frame));
+  r->stack[0].kind = F_TOP;
+  r->depth = 0;
+  int rc = read_all(r);
+  if (rc == SBP_OK && r->depth > 0) {
+    if (r->stack[r->depth].kind == F_QUOTE) {
+      rc = fail_datum(r, SBP_E_SYNTAX, r->stack[r->depth].d,
+                      "syntax error: expecting a datum after a quote mark");
+    } else {
+      /* Report the outermost list left open: the top-level form that is broken. */
+      size_t i = 1;
+      while (r->stack[i].kind == F_QUOTE) i++;
+      rc = fail_datum(r, SBP_E_SYNTAX, r->stack[i].d, "syntax error: expecting ')'");
+    }
+  }
+  sbp__free(r->alloc, r->stack);
+  r->stack = NULL;
+  return rc;
+}
+
+/* The one reader behind sbp__read and sbp__read_each. */
 static int read_text(sbp__arena *arena, const char *text, size_t len, const char *file,
                      uint32_t flags, const sbp__read_limits *limits, sbp__read_each_fn each,
                      void *payload, sbp__datum **out, sbp_error *err) {
@@ -682,24 +730,7 @@ static int read_text(sbp__arena *arena, const char *text, size_t len, const char
     count_lines(&r, text, nul);
     return fail_at(&r, SBP_E_SYNTAX, nul, "NUL byte in the text");
   }
-  r.cap = 32;
-  r.stack = sbp__malloc(r.alloc, r.cap * sizeof(frame));
-  if (r.stack == NULL) return sbp__nomem(err);
-  memset(&r.stack[0], 0, sizeof(frame));
-  r.stack[0].kind = F_TOP;
-  int rc = read_all(&r);
-  if (rc == SBP_OK && r.depth > 0) {
-    if (r.stack[r.depth].kind == F_QUOTE) {
-      rc = fail_datum(&r, SBP_E_SYNTAX, r.stack[r.depth].d,
-                      "syntax error: expecting a datum after a quote mark");
-    } else {
-      /* Report the outermost list left open: the top-level form that is broken. */
-      size_t i = 1;
-      while (r.stack[i].kind == F_QUOTE) i++;
-      rc = fail_datum(&r, SBP_E_SYNTAX, r.stack[i].d, "syntax error: expecting ')'");
-    }
-  }
-  sbp__free(r.alloc, r.stack);
+  int rc = read_to_end(&r);
   if (rc == SBP_OK && out != NULL) *out = r.first;
   return rc;
 }
@@ -719,6 +750,22 @@ int sbp__read_each(sbp__arena *arena, const char *text, size_t len, const char *
   if (arena == NULL || each == NULL || (text == NULL && len > 0))
     return sbp__error(err, SBP_E_INVALID_ARG, "read: arena, each and text are required");
   return read_text(arena, text, len, file, 0, limits, each, payload, NULL, err);
+}
+
+int sbp__read_check_rest(sbp__reader *r, sbp__datum *first_vector) {
+  memset(first_vector, 0, sizeof(*first_vector));
+  /* A second reader from where the first stands, which keeps nothing; the first goes on
+   * from the same place afterwards. */
+  reader c = *r;
+  c.check = 1;
+  c.each = NULL;
+  c.payload = NULL;
+  memset(&c.vector, 0, sizeof(c.vector));
+  sbp__arena_mark_set(c.arena, &c.top);
+  int rc = read_to_end(&c);
+  sbp__arena_rollback(c.arena, &c.top);
+  if (rc == SBP_OK) *first_vector = c.vector;
+  return rc;
 }
 
 /* ---- spans and equality ------------------------------------------------------------ */

@@ -314,6 +314,47 @@ static void test_imports(void **state) {
   free(got);
 }
 
+/* Counts the resolver's calls, then resolves as resolver does. */
+static int counting_resolver(const char *name, size_t len, const char *from, sbp_buf *text,
+                             sbp_buf *file, sbp_error *err, void *payload) {
+  (*(int *)payload)++;
+  return resolver(name, len, from, text, file, err, NULL);
+}
+
+/* The caller's resolver is called only once the whole text is known to read: a syntax
+ * error or a vector after an import is reported without a call. */
+static void test_import_after_checking(void **state) {
+  (void)state;
+  int calls = 0;
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.import = counting_resolver;
+  o.import_payload = &calls;
+  expect_err_opts(V "(import \"a.sb\")\n(allow file-read*", &o, SBP_E_SYNTAX, 3, 1,
+                  "syntax error: expecting ')'");
+  assert_int_equal(calls, 0);
+  expect_err_opts(V "(import \"a.sb\")\n(allow file-read* #(1))", &o, SBP_E_SYNTAX, 3, 19,
+                  "vectors are not supported");
+  assert_int_equal(calls, 0);
+  /* in an imported text too, for the text that imports it */
+  expect_err_opts(V "(define x 1)\n(when #t (import \"a.sb\"))\n\"open", &o, SBP_E_SYNTAX, 4,
+                  1, "Error reading string");
+  assert_int_equal(calls, 0);
+  /* once read, the rest is not read again for later imports */
+  sbp_error err = SBP_ERROR_INIT;
+  char *got = run_opts(V "(import \"a.sb\")\n(import \"/d/sub.sb\")\n(allow file-write* (subpath a-path))",
+                       &o, &err);
+  assert_non_null(got);
+  assert_string_equal(got, "(version 1)\n(allow file-read* (literal \"/a\"))\n(allow file-lock)\n"
+                           "(allow file-write* (subpath \"/a\"))\n");
+  free(got);
+  assert_int_equal(calls, 2);
+  /* an error of evaluation after the import is reported as such */
+  calls = 0;
+  expect_err_opts(V "(import \"a.sb\")\n(foo)\n(allow file-read* (literal a-path))", &o,
+                  SBP_E_EVAL, 3, 1, "unbound variable: foo");
+  assert_int_equal(calls, 1);
+}
+
 /* ---- errors ---------------------------------------------------------------------------- */
 
 static void test_errors(void **state) {
@@ -499,6 +540,14 @@ static void test_reclaim(void **state) {
   snprintf(big + off, 64, "\n(allow file-read* (literal \"/x\"))");
   expect_err(big, SBP_E_EVAL, 2, 1, "unbound variable: foo");
   free(big);
+  /* an error of evaluation gives way to a vector further on, in this form or a later one */
+  expect_err(V "(foo)\n(allow file-read* (literal \"/x\"))\n  #(1)", SBP_E_SYNTAX, 4, 3,
+             "vectors are not supported");
+  expect_err(V "(foo #(1) #(2))\n#(3)", SBP_E_SYNTAX, 2, 6, "vectors are not supported");
+  expect_err(V "(foo)\n(bar #(2))\n#(3)", SBP_E_SYNTAX, 3, 6, "vectors are not supported");
+  /* and to a limit */
+  expect_err(V "(foo)\n(allow file-read* (literal \"/x\")) 123456789012345678901234567890",
+             SBP_E_SYNTAX, 3, 35, "integer out of range");
 }
 
 static void test_alloc_failures(void **state) {
@@ -596,7 +645,7 @@ int main(void) {
       cmocka_unit_test(test_rules),       cmocka_unit_test(test_positions),
       cmocka_unit_test(test_versions),    cmocka_unit_test(test_more_scheme),
       cmocka_unit_test(test_scheme),      cmocka_unit_test(test_with_forms),
-      cmocka_unit_test(test_params),      cmocka_unit_test(test_imports),
+      cmocka_unit_test(test_params),      cmocka_unit_test(test_imports), cmocka_unit_test(test_import_after_checking),
       cmocka_unit_test(test_errors),      cmocka_unit_test(test_limits),
       cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_api_args),       cmocka_unit_test(test_reclaim),

@@ -538,7 +538,8 @@ typedef struct each_log {
   sbp__arena *arena;
 } each_log;
 
-static int log_each(void *payload, const sbp__datum *d) {
+static int log_each(void *payload, const sbp__datum *d, sbp__reader *reader) {
+  (void)reader;
   each_log *l = payload;
   assert_null(d->next);
   if (l->calls++) puts_(&l->b, " | ");
@@ -592,6 +593,144 @@ static void test_read_each(void **state) {
                    SBP_E_INVALID_ARG);
   assert_int_equal(sbp__read_each(&a, "x", 1, NULL, NULL, NULL, &l, NULL), SBP_E_INVALID_ARG);
   sbp__arena_release(&a);
+}
+
+/* From the first top-level datum: reads the rest with sbp__read_check_rest and stops with
+ * its result. */
+typedef struct rest_log {
+  size_t calls;
+  int checked;
+  sbp__datum vector;
+} rest_log;
+
+static int check_at_first(void *payload, const sbp__datum *d, sbp__reader *reader) {
+  (void)d;
+  rest_log *l = payload;
+  if (l->calls++ > 0 || l->checked) return SBP_OK;
+  l->checked = 1;
+  return sbp__read_check_rest(reader, &l->vector);
+}
+
+/* Checking the rest of a text finds each error a whole read finds, with the same code,
+ * position and message. */
+static void test_check_rest_errors(void **state) {
+  (void)state;
+  static const char *const texts[] = {
+      "(a)\n)",
+      "(a)\n(b (c)",
+      "(a)\n(b\n  (c)",
+      "(a)\n'(",
+      "(a) '",
+      "(a)\n\n  #| x |#",
+      "(a)\n(b #;(c))",
+      "(a)\n(b . c d)",
+      "(a)\n(b . \"s\" 1)",
+      "(a)\n(b . \"x\ny\" z)",
+      "(a)\n(b . c (d))",
+      "(a)\n(b . c 'd)",
+      "(a)\n(b . )",
+      "(a)\n(. b)",
+      "(a)\n#\"x\"#",
+      "(a)\n\"unterminated",
+      "(a)\n\"bad \\x4\"",
+      "(a)\n\"bad \\777\"",
+      "(a)\n#x",
+      "(a)\n#xfffffffffffffffff",
+      "(a)\n99999999999999999999",
+      "(a)\n#\\nope",
+      "(a)\n#zz",
+      "(a)\n(b (c) 'd",
+      "(a) ((((x))))",
+      "(a) \"abcde\"",
+      "(a) \"ab\\x41cd\"",
+      "(a) #\"abcde\"",
+      "(a) abcde",
+      "(a) b c d e",
+      "(a) 'b 'c",
+  };
+  sbp__read_limits lim = {3, 4, 5};
+  for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+    const char *t = texts[i];
+    sbp_error whole = SBP_ERROR_INIT, rest = SBP_ERROR_INIT;
+    int want = rd(t, strlen(t), 0, &lim, &whole);
+    if (want == SBP_OK) fail_msg("text %zu reads without error", i);
+    sbp__arena a;
+    sbp__arena_init(&a, sbp_alloc_default());
+    rest_log l = {0, 0, {0}};
+    int got = sbp__read_each(&a, t, strlen(t), "t.sb", &lim, check_at_first, &l, &rest);
+    sbp__arena_release(&a);
+    if (!l.checked) fail_msg("text %zu: the first datum was not handed over", i);
+    if (got != want || rest.line != whole.line || rest.column != whole.column ||
+        rest.offset != whole.offset || strcmp(rest.message, whole.message) != 0)
+      fail_msg("text %zu: the rest gave %d %u:%u@%zu '%s', the whole %d %u:%u@%zu '%s'", i,
+               got, rest.line, rest.column, rest.offset, rest.message, want, whole.line,
+               whole.column, whole.offset, whole.message);
+    assert_int_equal(l.calls, 1);
+  }
+}
+
+/* A rest without errors: SBP_OK, its first vector, and reading goes on where it stood. */
+static void test_check_rest_ok(void **state) {
+  (void)state;
+  sbp__arena a;
+  sbp__arena_init(&a, sbp_alloc_default());
+  const char *t = "(a) (b #(c) #(d))\n#(e) \"s\" x";
+  rest_log l = {0, 0, {0}};
+  assert_int_equal(sbp__read_each(&a, t, strlen(t), "t.sb", NULL, check_at_first, &l, NULL),
+                   SBP_OK);
+  assert_int_equal(l.calls, 5);
+  assert_int_equal(l.vector.type, SBP__D_VECTOR);
+  assert_int_equal(l.vector.line, 1);
+  assert_int_equal(l.vector.column, 8);
+  assert_int_equal(l.vector.offset, 7);
+  assert_string_equal(l.vector.file, "t.sb");
+  /* a vector in the datum handed over is not in the rest */
+  const char *u = "#(a) (b) c";
+  memset(&l, 0, sizeof(l));
+  assert_int_equal(sbp__read_each(&a, u, strlen(u), "t.sb", NULL, check_at_first, &l, NULL),
+                   SBP_OK);
+  assert_int_equal(l.calls, 3);
+  assert_int_equal(l.vector.line, 0);
+  /* nothing after the last datum */
+  memset(&l, 0, sizeof(l));
+  assert_int_equal(sbp__read_each(&a, "(a)", 3, "t.sb", NULL, check_at_first, &l, NULL),
+                   SBP_OK);
+  assert_int_equal(l.vector.line, 0);
+  /* it keeps nothing: the arena stands where it stood */
+  size_t n = 2000;
+  char *big = malloc(n * 40 + 8);
+  size_t off = (size_t)snprintf(big, 8, "(a)\n");
+  for (size_t i = 0; i < n; i++) off += (size_t)snprintf(big + off, 41, "(allow file-read* (literal \"/%06zu\"))\n", i);
+  memset(&l, 0, sizeof(l));
+  sbp__arena_release(&a);
+  assert_int_equal(sbp__read_each(&a, big, off, "t.sb", NULL, check_at_first, &l, NULL),
+                   SBP_OK);
+  assert_int_equal(l.calls, n + 1);
+  assert_true(a.bytes <= 65536 + 1024);
+  free(big);
+  sbp__arena_release(&a);
+}
+
+/* Checking the rest under allocation failures: SBP_OK or SBP_E_NOMEM, nothing left live. */
+static int check_rest_op(const sbp_alloc *alloc, void *ctx) {
+  (void)ctx;
+  sbp__arena a;
+  sbp__arena_init(&a, alloc);
+  char text[sizeof(alloc_text) + 200];
+  memcpy(text, alloc_text, sizeof(alloc_text) - 1);
+  memset(text + sizeof(alloc_text) - 1, '(', 100);
+  memset(text + sizeof(alloc_text) - 1 + 100, ')', 100);
+  rest_log l = {0, 0, {0}};
+  int rc = sbp__read_each(&a, text, sizeof(alloc_text) - 1 + 200, "f.sb", NULL,
+                          check_at_first, &l, NULL);
+  if (rc == SBP_OK && (!l.checked || l.vector.line != 6)) rc = SBP_E_ASSERT;
+  sbp__arena_release(&a);
+  return rc;
+}
+
+static void test_check_rest_alloc_failures(void **state) {
+  (void)state;
+  assert_true(test_alloc_exhaust(check_rest_op, NULL) > 0);
 }
 
 /* The arena's rollback frees what was allocated since the mark, big chunks included. */
@@ -735,7 +874,9 @@ int main(void) {
       cmocka_unit_test(test_comments_kept),    cmocka_unit_test(test_positions),
       cmocka_unit_test(test_errors),           cmocka_unit_test(test_limits),
       cmocka_unit_test(test_alloc_failures),   cmocka_unit_test(test_equality),
-      cmocka_unit_test(test_read_each),        cmocka_unit_test(test_arena_rollback),
+      cmocka_unit_test(test_read_each),        cmocka_unit_test(test_check_rest_errors),
+      cmocka_unit_test(test_check_rest_ok),    cmocka_unit_test(test_check_rest_alloc_failures),
+      cmocka_unit_test(test_arena_rollback),
       cmocka_unit_test(test_corpus),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

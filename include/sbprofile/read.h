@@ -13,6 +13,11 @@
  * The evaluator opens no file by itself: `(import "x.sb")` goes through a resolver the caller
  * supplies (sbp_import_search() is a ready-made one that searches directories).
  *
+ * Each text runs one top-level form at a time, as it is read, yet errors are those of reading
+ * it whole first: a syntax error, a reader limit or a vector anywhere in a text is reported
+ * rather than an error of evaluation before it, and the resolver is called only once the
+ * text that imports is known to read.
+ *
  * Every evaluation is bounded: steps, stack depth, memory, rules, string size and import
  * depth each end it with SBP_E_LIMIT when exceeded.
  *
