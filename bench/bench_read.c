@@ -93,23 +93,39 @@ static double read_all(const texts *ts, size_t *bytes) {
   return bench_now() - t0;
 }
 
-/* Seconds to evaluate every text that evaluates on its own; *bytes their total size. */
+static int evaluates(const text *t, const sbp_read_options *o) {
+  sbp_profile *p = NULL;
+  int ok = sbp_profile_read(&p, t->bytes, t->len, t->name, o, NULL, NULL) == SBP_OK;
+  sbp_profile_free(p);
+  return ok;
+}
+
+/* Seconds to evaluate every text that evaluates on its own (found before the clock starts,
+ * so that the texts that fail cost no time); *bytes their total size. */
 static double eval_all(const texts *ts, size_t *bytes, size_t *ok) {
   sbp_read_options o = SBP_READ_OPTIONS_INIT;
   o.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
-  double t0 = bench_now();
+  char *good = calloc(ts->n ? ts->n : 1, 1);
+  if (good == NULL) return 0;
   *bytes = 0;
   *ok = 0;
-  for (size_t i = 0; i < ts->n; i++) {
-    sbp_profile *p = NULL;
-    if (sbp_profile_read(&p, ts->v[i].bytes, ts->v[i].len, ts->v[i].name, &o, NULL, NULL) ==
-        SBP_OK) {
+  for (size_t i = 0; i < ts->n; i++)
+    if ((good[i] = (char)evaluates(&ts->v[i], &o)) != 0) {
       *bytes += ts->v[i].len;
       (*ok)++;
     }
+  double t0 = bench_now();
+  for (size_t i = 0; i < ts->n; i++) {
+    if (!good[i]) continue;
+    sbp_profile *p = NULL;
+    if (sbp_profile_read(&p, ts->v[i].bytes, ts->v[i].len, ts->v[i].name, &o, NULL, NULL) !=
+        SBP_OK)
+      abort(); /* it evaluated a moment ago */
     sbp_profile_free(p);
   }
-  return bench_now() - t0;
+  double t = bench_now() - t0;
+  free(good);
+  return t;
 }
 
 /* The SBPL text of a deny-default profile with `rules` path and mach-lookup rules. */
