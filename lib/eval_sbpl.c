@@ -498,15 +498,11 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
   rule->file = pf;
   rule->line = line;
   rule->column = col;
-  /* lists were built reversed */
+  /* the lists were built reversed, here: turn them around in place */
   cell *r;
-  cell *rops = ev->nil, *rfilters = ev->nil, *rmods = ev->nil;
-  for (r = ops; r->type == T_PAIR; r = CDR(r))
-    if ((rops = sbp__eval_cons(ev, CAR(r), rops)) == NULL) return FAIL_CODE(ev);
-  for (r = filters; r->type == T_PAIR; r = CDR(r))
-    if ((rfilters = sbp__eval_cons(ev, CAR(r), rfilters)) == NULL) return FAIL_CODE(ev);
-  for (r = mods; r->type == T_PAIR; r = CDR(r))
-    if ((rmods = sbp__eval_cons(ev, CAR(r), rmods)) == NULL) return FAIL_CODE(ev);
+  cell *rops = sbp__eval_reverse_onto(ops, ev->nil);
+  cell *rfilters = sbp__eval_reverse_onto(filters, ev->nil);
+  cell *rmods = sbp__eval_reverse_onto(mods, ev->nil);
   for (r = rops; r->type == T_PAIR; r = CDR(r)) {
     /* operation names come from the catalog */
     sbp_node *o = mk_static(ev, SBP_NODE_OPERATION, CAR(r)->u.str.s, CAR(r)->u.str.len);
