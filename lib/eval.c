@@ -1679,13 +1679,14 @@ struct sbp__text_run {
 };
 typedef struct sbp__text_run text_run;
 
-/* Reads the rest of the text once, for a syntax error, a limit or a vector there. */
-static int check_rest(text_run *t) {
+/* Reads the rest of the text once, for a syntax error, a limit or a vector there (not
+ * reported when have_vector: the running form holds the text's first). */
+static int check_rest(text_run *t, int have_vector) {
   if (t->checked || t->reader == NULL) return SBP_OK;
   t->checked = 1;
   sbp__datum vector;
   int rc = sbp__read_check_rest(t->reader, &vector);
-  if (rc == SBP_OK && vector.line != 0) {
+  if (rc == SBP_OK && vector.line != 0 && !have_vector) {
     t->ev->file = t->file;
     t->ev->line = vector.line;
     t->ev->col = vector.column;
@@ -1695,7 +1696,7 @@ static int check_rest(text_run *t) {
 }
 
 int sbp__eval_check_text(sbp__eval *ev) {
-  return ev->reading != NULL ? check_rest(ev->reading) : SBP_OK;
+  return ev->reading != NULL ? check_rest(ev->reading, 0) : SBP_OK;
 }
 
 /* Converts and runs one top-level form, as soon as it is read. When the form leaves nothing
@@ -1724,9 +1725,10 @@ static int run_form(void *payload, const sbp__datum *x, sbp__reader *reader) {
     sbp__arena_rollback(&ev->arena, &mark);
     ev->value = ev->unspec;
   }
-  /* An error of evaluation gives way to a syntax error, a limit or a vector further on. */
-  if (rc != SBP_OK && rc != SBP_E_NOMEM && !vector) {
-    int crc = check_rest(t);
+  /* An error of evaluation gives way to a syntax error, a limit or a vector further on; a
+   * vector to a syntax error or a limit. */
+  if (rc != SBP_OK && rc != SBP_E_NOMEM) {
+    int crc = check_rest(t, vector);
     if (crc != SBP_OK) rc = crc;
   }
   t->reader = NULL;

@@ -545,6 +545,9 @@ static void test_reclaim(void **state) {
              "vectors are not supported");
   expect_err(V "(foo #(1) #(2))\n#(3)", SBP_E_SYNTAX, 2, 6, "vectors are not supported");
   expect_err(V "(foo)\n(bar #(2))\n#(3)", SBP_E_SYNTAX, 3, 6, "vectors are not supported");
+  /* a vector gives way to a syntax error further on */
+  expect_err(V "#(1)\n(allow file-read* (literal \"/x\")))", SBP_E_SYNTAX, 3, 34,
+             "syntax error: unexpected ')'");
   /* and to a limit */
   expect_err(V "(foo)\n(allow file-read* (literal \"/x\")) 123456789012345678901234567890",
              SBP_E_SYNTAX, 3, 35, "integer out of range");
