@@ -263,7 +263,7 @@ static void report_memory(const text *t) {
 }
 
 static void report(const char *what, size_t bytes, double best) {
-  printf("%-72s %8.2f MB %8.1f MB/s\n", what, (double)bytes / 1e6, (double)bytes / best / 1e6);
+  printf("%-76s %8.2f MB %8.1f MB/s\n", what, (double)bytes / 1e6, (double)bytes / best / 1e6);
 }
 
 int main(int argc, char **argv) {
