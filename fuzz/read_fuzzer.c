@@ -1,6 +1,8 @@
 /* Fuzz target: the reader and the formatter.
  * Reads arbitrary bytes with tight limits, with and without comments; both reads must agree
- * (same status; for errors the same message and position). When the text reads, it is
+ * (same status; for errors the same message and position). Reading one top-level datum at a
+ * time and checking the rest of the text from the k-th one (k from the input's length) must
+ * find what the whole read finds after it: its error, or the first vector there. When the text reads, it is
  * formatted; the output must read to an equal datum tree, and formatting it again must give
  * the same bytes. Any disagreement aborts. Layout options come from the input's length. */
 #include <stddef.h>
@@ -53,6 +55,72 @@ static void comments(const sbp__datum *d, size_t *count, uint64_t *sum) {
   }
 }
 
+/* The first vector in the chain from d on and below it, in text order, or NULL. */
+static const sbp__datum *first_vector(const sbp__datum *d) {
+  const sbp__datum *stack[256];
+  size_t n = 0;
+  for (;;) {
+    if (d == NULL) {
+      if (n == 0) return NULL;
+      d = stack[--n];
+      continue;
+    }
+    if (d->type == SBP__D_VECTOR) return d;
+    if (d->type == SBP__D_LIST && d->first != NULL) {
+      if (n == sizeof(stack) / sizeof(stack[0])) abort();
+      stack[n++] = d->next;
+      d = d->first;
+    } else {
+      d = d->next;
+    }
+  }
+}
+
+/* At the top-level datum number `at`, checks the rest of the text and stops reading. */
+typedef struct rest_probe {
+  size_t at, calls;
+  int called, rc;
+  sbp__datum vector;
+} rest_probe;
+
+static int probe(void *payload, const sbp__datum *d, sbp__reader *reader) {
+  (void)d;
+  rest_probe *p = payload;
+  if (p->calls++ != p->at) return SBP_OK;
+  p->called = 1;
+  p->rc = sbp__read_check_rest(reader, &p->vector);
+  return 1; /* stop */
+}
+
+static void check_rest(const char *text, size_t size, const sbp__read_limits *lim, int whole,
+                       const sbp_error *we, const sbp__datum *plain) {
+  sbp__arena a;
+  sbp__arena_init(&a, sbp_alloc_default());
+  rest_probe p;
+  memset(&p, 0, sizeof(p));
+  p.at = size % 4;
+  sbp_error e = SBP_ERROR_INIT;
+  int rc = sbp__read_each(&a, text, size, "fuzz.sb", lim, probe, &p, &e);
+  sbp__arena_release(&a);
+  if (rc == SBP_E_NOMEM || p.rc == SBP_E_NOMEM) return;
+  if (p.called) rc = p.rc;
+  if (rc != whole) fail("checking the rest and reading whole disagree", text, size);
+  if (rc != SBP_OK) {
+    if (e.line != we->line || e.column != we->column || e.offset != we->offset ||
+        strcmp(e.message, we->message) != 0)
+      fail("checking the rest finds another error than reading whole", text, size);
+    return;
+  }
+  if (!p.called) return;
+  const sbp__datum *rest = plain;
+  for (size_t i = 0; i <= p.at && rest != NULL; i++) rest = rest->next;
+  const sbp__datum *v = first_vector(rest);
+  if (v == NULL ? p.vector.line != 0
+                : (p.vector.line != v->line || p.vector.column != v->column ||
+                   p.vector.offset != v->offset))
+    fail("checking the rest finds another first vector", text, size);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *text = (const char *)data;
   const sbp_alloc *alloc = sbp_alloc_default();
@@ -75,6 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                          e1.offset != e2.offset || strcmp(e1.message, e2.message) != 0))
       fail("errors with and without comments disagree", text, size);
   }
+  check_rest(text, size, &lim, r1, &e1, plain);
   if (r1 != SBP_OK) {
     if (e1.line == 0 || e1.column == 0 || strcmp(e1.file, "fuzz.sb") != 0)
       fail("an error without a position", text, size);
