@@ -75,8 +75,8 @@ static int net_match(const sbp_node *v, const sbp__req_attr *a) {
   if (ftr != 0 && ftr != 12u) {
     if (rtr == 0 || rtr == 12u || (rtr & ~ftr) != 0) return SBP__F;
   }
-  if (v->text2 != NULL) { /* an address: host and port */
-    if (strcmp(v->text2, "localhost") == 0 && !a->loopback) return SBP__F;
+  if (v->host != SBP__HOST_NONE) { /* an address: host and port */
+    if (v->host == SBP__HOST_LOCALHOST && !a->loopback) return SBP__F;
     if (v->num != SBP_PORT_ANY && v->num != a->num) return SBP__F;
   }
   return SBP__T;

@@ -111,9 +111,9 @@ static void put_line(dumper *d, const sbp_node *n, size_t depth) {
       break;
     case SBP_NODE_RULE:
       puts_(d, n->kind == SBP_ALLOW ? " allow" : n->kind == SBP_DENY ? " deny" : " none");
-      if (n->text2 != NULL) {
+      if (n->comment != NULL) {
         puts_(d, " comment=");
-        put_cquoted(d, n->text2, n->text2_len);
+        put_cquoted(d, n->comment, strlen(n->comment));
       }
       break;
     case SBP_NODE_VALUE:
@@ -132,9 +132,11 @@ static void put_line(dumper *d, const sbp_node *n, size_t depth) {
         case SBP_VALUE_NETADDR:
           put(d, " ", 1);
           put_cquoted(d, n->text ? n->text : "", n->text_len);
-          if (n->text2 != NULL) {
+          if (n->host != SBP__HOST_NONE) {
+            size_t hl;
+            const char *h = sbp__netaddr_host(n, &hl);
             puts_(d, " host=");
-            put_cquoted(d, n->text2, n->text2_len);
+            put_cquoted(d, h, hl);
             puts_(d, " port=");
             if (n->num == SBP_PORT_ANY) put(d, "*", 1);
             else put_i(d, n->num);

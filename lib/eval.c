@@ -207,7 +207,7 @@ int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
   ev->max_depth = o->max_depth ? o->max_depth : 100000u;
   /* Without a caller's limit, memory is allowed a fixed base plus an allowance per byte of
    * text read (sbp__eval_text and sbp__eval_parse add it): a large declarative profile
-   * needs memory in proportion to its size (its profile nodes, about 6.5 bytes per byte of
+   * needs memory in proportion to its size (its profile nodes, about 5.7 bytes per byte of
    * text; cells are reclaimed form by form where nothing keeps them), while a small hostile
    * text still stops at the base. */
   ev->max_memory = o->max_memory ? o->max_memory : SBP__EVAL_MEMORY_BASE;

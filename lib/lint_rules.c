@@ -782,7 +782,7 @@ static uint64_t node_hash(const sbp_node *start) {
       h = mix(h, "V", 1);
       uint64_t vh = value_seed(n);
       if (n->text) vh = mix(vh, n->text, n->text_len);
-      if (n->text2) vh = mix(vh, n->text2, n->text2_len);
+      vh = mix(vh, &n->host, sizeof n->host);
       vh = mix(vh, &n->num, sizeof n->num);
       h = mix(h, &vh, sizeof vh);
     } else {

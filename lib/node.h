@@ -13,15 +13,23 @@ struct sbp_node {
   sbp_node *parent, *prev, *next, *first, *last;
   const char *text; /* see sbp_node_text(); NUL-terminated, in the owner's arena */
   size_t text_len;
-  const char *text2; /* RULE: comment; NETADDR: host (NULL = no address) */
-  size_t text2_len;
-  int64_t num;      /* INTEGER, BOOLEAN; NETADDR port */
+  /* A large profile is mostly nodes: what no node needs at once shares its room. */
+  union {
+    const char *comment; /* RULE: NUL-terminated, without NUL bytes; NULL: none */
+    int64_t num;         /* VALUE INTEGER and BOOLEAN; NETADDR: the port */
+  };
   const char *file; /* position */
   uint32_t line, column;
   uint32_t nchildren;
   uint8_t type; /* sbp_node_type */
   uint8_t kind; /* RULE: sbp_action; VALUE: sbp_value_kind */
+  uint8_t host; /* VALUE NETADDR: SBP__HOST_* */
 };
+
+/* The host of a NETADDR value: it can only be "*" or "localhost". */
+#define SBP__HOST_NONE 0 /* a protocol alone, without host and port */
+#define SBP__HOST_ANY 1
+#define SBP__HOST_LOCALHOST 2
 
 struct sbp_profile {
   sbp_alloc alloc;
@@ -53,7 +61,10 @@ int sbp__node_set_text(sbp_node *n, const char *s, size_t len);
 /* Points the node's text at s (NUL-terminated at len) without copying: s must outlive the
  * profile (a string literal or a catalog name). */
 void sbp__node_set_static_text(sbp_node *n, const char *s, size_t len);
-int sbp__node_set_text2(sbp_node *n, const char *s, size_t len);
+/* A rule's comment: a copy of s[0..len), which holds no NUL byte; SBP_OK or SBP_E_NOMEM. */
+int sbp__node_set_comment(sbp_node *rule, const char *s, size_t len);
+/* The host of a NETADDR value ("*" or "localhost", static) with its length, or NULL. */
+const char *sbp__netaddr_host(const sbp_node *v, size_t *len);
 /* Links a detached child as parent's last child, without checks. */
 void sbp__node_link_last(sbp_node *parent, sbp_node *child);
 /* Links a detached node before sibling, without checks. */

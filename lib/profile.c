@@ -88,24 +88,34 @@ void sbp__node_set_static_text(sbp_node *n, const char *s, size_t len) {
   n->text_len = len;
 }
 
-int sbp__node_set_text2(sbp_node *n, const char *s, size_t len) {
-  char *copy = sbp__arena_strndup(&n->owner->arena, s, len);
+int sbp__node_set_comment(sbp_node *rule, const char *s, size_t len) {
+  char *copy = sbp__arena_strndup(&rule->owner->arena, s, len);
   if (copy == NULL) return SBP_E_NOMEM;
-  n->text2 = copy;
-  n->text2_len = len;
+  rule->comment = copy;
   return SBP_OK;
+}
+
+const char *sbp__netaddr_host(const sbp_node *v, size_t *len) {
+  const char *h = v->host == SBP__HOST_ANY ? "*" : v->host == SBP__HOST_LOCALHOST ? "localhost" : NULL;
+  if (len) *len = h ? strlen(h) : 0;
+  return h;
 }
 
 sbp_node *sbp__node_clone(sbp_profile *p, const sbp_node *src) {
   sbp_node *n = sbp__node_alloc(p, (sbp_node_type)src->type, src->kind);
   if (n == NULL) return NULL;
-  n->num = src->num;
   n->line = src->line;
   n->column = src->column;
+  n->host = src->host;
   if (src->text != NULL && sbp__node_set_text(n, src->text, src->text_len) != SBP_OK)
     return NULL;
-  if (src->text2 != NULL && sbp__node_set_text2(n, src->text2, src->text2_len) != SBP_OK)
-    return NULL;
+  if (src->type == SBP_NODE_RULE) {
+    if (src->comment != NULL &&
+        sbp__node_set_comment(n, src->comment, strlen(src->comment)) != SBP_OK)
+      return NULL;
+  } else {
+    n->num = src->num;
+  }
   if (src->file != NULL) {
     if (src->owner == p) {
       n->file = src->file; /* same arena: share it */
@@ -289,22 +299,21 @@ int sbp_rule_set_action(sbp_node *rule, sbp_action action, sbp_error *err) {
 
 const char *sbp_rule_comment(const sbp_node *rule, size_t *len) {
   if (len) *len = 0;
-  if (rule == NULL || rule->type != SBP_NODE_RULE || rule->text2 == NULL) return NULL;
-  if (len) *len = rule->text2_len;
-  return rule->text2;
+  if (rule == NULL || rule->type != SBP_NODE_RULE || rule->comment == NULL) return NULL;
+  if (len) *len = strlen(rule->comment);
+  return rule->comment;
 }
 
 int sbp_rule_set_comment(sbp_node *rule, const char *text, size_t len, sbp_error *err) {
   if (rule == NULL || rule->type != SBP_NODE_RULE)
     return sbp__error(err, SBP_E_INVALID_ARG, "rule: not a rule node");
   if (text == NULL) {
-    rule->text2 = NULL;
-    rule->text2_len = 0;
+    rule->comment = NULL;
     return SBP_OK;
   }
   if (memchr(text, '\0', len) != NULL)
     return sbp__error(err, SBP_E_INVALID_ARG, "comment: contains a NUL byte");
-  if (sbp__node_set_text2(rule, text, len) != SBP_OK) return sbp__nomem(err);
+  if (sbp__node_set_comment(rule, text, len) != SBP_OK) return sbp__nomem(err);
   return SBP_OK;
 }
 
@@ -322,10 +331,9 @@ int sbp_value_netaddr(const sbp_node *v, const char **host, size_t *host_len, in
   if (host_len) *host_len = 0;
   if (port) *port = SBP_PORT_ANY;
   if (v == NULL || v->type != SBP_NODE_VALUE || v->kind != SBP_VALUE_NETADDR ||
-      v->text2 == NULL)
+      v->host == SBP__HOST_NONE)
     return 0;
-  if (host) *host = v->text2;
-  if (host_len) *host_len = v->text2_len;
+  if (host) *host = sbp__netaddr_host(v, host_len);
   if (port) *port = (int)v->num;
   return 1;
 }
@@ -477,7 +485,7 @@ int sbp_value_new_netaddr(sbp_profile *p, const char *proto, size_t proto_len,
   sbp_node *n = sbp__node_alloc(p, SBP_NODE_VALUE, SBP_VALUE_NETADDR);
   if (n == NULL || sbp__node_set_text(n, proto, proto_len) != SBP_OK) return sbp__nomem(err);
   if (host != NULL) {
-    if (sbp__node_set_text2(n, host, host_len) != SBP_OK) return sbp__nomem(err);
+    n->host = host_len == 1 ? SBP__HOST_ANY : SBP__HOST_LOCALHOST;
     n->num = port;
   } else {
     n->num = SBP_PORT_ANY;

@@ -180,9 +180,11 @@ static void put_leaf_value(ser *s, const sbp_node *n) {
       break;
     case SBP_VALUE_NETADDR:
       put_symbol(s, n, "protocol");
-      if (n->text2 != NULL) {
+      if (n->host != SBP__HOST_NONE) {
+        size_t hl;
+        const char *h = sbp__netaddr_host(n, &hl);
         PUT_LIT(s, " \"");
-        put_escaped_body(s, n->text2, n->text2_len);
+        put_escaped_body(s, h, hl);
         putc1(s, ':');
         if (n->num == SBP_PORT_ANY) putc1(s, '*');
         else put_int(s, n->num);
@@ -398,8 +400,8 @@ static size_t split_values(ser *s, const rule_ctx *rc, const sbp_node *f) {
 }
 
 static void put_rule(ser *s, const sbp_node *rule) {
-  if (!(s->flags & SBP_SERIALIZE_NO_COMMENTS) && rule->text2 != NULL)
-    put_comment(s, rule->text2, rule->text2_len);
+  if (!(s->flags & SBP_SERIALIZE_NO_COMMENTS) && rule->comment != NULL)
+    put_comment(s, rule->comment, strlen(rule->comment));
   rule_ctx rc;
   rc.rule = rule;
   rc.mods = NULL;

@@ -94,15 +94,16 @@ static int shallow_equal(const sbp_node *a, const sbp_node *b, uint32_t flags) {
   switch (a->type) {
     case SBP_NODE_RULE:
       if ((flags & SBP_EQUAL_COMMENTS) &&
-          !same_bytes(a->text2, a->text2_len, b->text2, b->text2_len))
+          !same_bytes(a->comment, a->comment ? strlen(a->comment) : 0, b->comment,
+                      b->comment ? strlen(b->comment) : 0))
         return 0;
       break;
     case SBP_NODE_VALUE:
       if (a->kind == SBP_VALUE_INTEGER || a->kind == SBP_VALUE_BOOLEAN) {
         if (a->num != b->num) return 0;
       } else if (a->kind == SBP_VALUE_NETADDR) {
-        if (!same_bytes(a->text2, a->text2_len, b->text2, b->text2_len)) return 0;
-        if (a->text2 != NULL && a->num != b->num) return 0;
+        if (a->host != b->host) return 0;
+        if (a->host != SBP__HOST_NONE && a->num != b->num) return 0;
       }
       break;
     default:

@@ -168,7 +168,61 @@ static void test_netaddr(void **state) {
   assert_int_equal(sbp_value_new_netaddr(p, S("tcp"), S("*"), 65536, &v, &err), SBP_E_INVALID_ARG);
   assert_int_equal(sbp_value_new_netaddr(p, S("sctp"), S("*"), 1, &v, &err), SBP_E_INVALID_ARG);
   assert_int_equal(sbp_value_new_netaddr(p, S("ip"), S("*"), SBP_PORT_ANY, &v, &err), SBP_OK);
+  size_t host_len = 0;
+  assert_int_equal(sbp_value_netaddr(v, &host, &host_len, &port), 1);
+  assert_string_equal(host, "*");
+  assert_int_equal(host_len, 1);
+  assert_int_equal(port, SBP_PORT_ANY);
+  /* addresses that differ only in their host, or only in their port, differ */
+  sbp_node *any, *local, *other;
+  assert_int_equal(sbp_value_new_netaddr(p, S("tcp"), S("*"), 443, &any, NULL), SBP_OK);
+  assert_int_equal(sbp_value_new_netaddr(p, S("tcp"), S("localhost"), 443, &local, NULL), SBP_OK);
+  assert_int_equal(sbp_value_new_netaddr(p, S("tcp"), S("*"), 80, &other, NULL), SBP_OK);
+  assert_false(sbp_node_equal(any, local, 0));
+  assert_false(sbp_node_equal(any, other, 0));
+  /* a copy in another profile keeps host and port */
+  sbp_profile *q;
+  assert_int_equal(sbp_profile_new(&q, NULL), SBP_OK);
+  sbp_node *copy;
+  assert_int_equal(sbp_node_copy(q, local, &copy, NULL), SBP_OK);
+  assert_true(sbp_node_equal(copy, local, 0));
+  assert_int_equal(sbp_value_netaddr(copy, &host, &host_len, &port), 1);
+  assert_string_equal(host, "localhost");
+  assert_int_equal(host_len, 9);
+  assert_int_equal(port, 443);
+  sbp_profile_free(q);
   sbp_profile_free(p);
+}
+
+/* A rule's comment: set, read with its length, cleared, copied into another profile (its
+ * own copy, which outlives the source), compared only when asked. */
+static void test_rule_comment(void **state) {
+  (void)state;
+  sbp_profile *a, *b;
+  assert_int_equal(sbp_profile_new(&a, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_new(&b, NULL), SBP_OK);
+  sbp_node *r = add_subpath_rule(a, SBP_ALLOW, "/usr");
+  size_t len = 99;
+  assert_null(sbp_rule_comment(r, &len));
+  assert_int_equal(len, 0);
+  assert_int_equal(sbp_rule_set_comment(r, S("why: the loader"), NULL), SBP_OK);
+  assert_string_equal(sbp_rule_comment(r, &len), "why: the loader");
+  assert_int_equal(len, 15);
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_rule_set_comment(r, "a\0b", 3, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(sbp_rule_comment(r, NULL), "why: the loader");
+  sbp_node *copy;
+  assert_int_equal(sbp_node_copy(b, r, &copy, NULL), SBP_OK);
+  assert_int_equal(sbp_node_append_child(sbp_profile_root(b), copy, NULL), SBP_OK);
+  assert_true(sbp_profile_equal(a, b, SBP_EQUAL_COMMENTS));
+  assert_int_equal(sbp_rule_set_comment(r, NULL, 0, NULL), SBP_OK);
+  assert_null(sbp_rule_comment(r, NULL));
+  assert_true(sbp_profile_equal(a, b, 0));
+  assert_false(sbp_profile_equal(a, b, SBP_EQUAL_COMMENTS));
+  sbp_profile_free(a);
+  assert_string_equal(sbp_rule_comment(copy, &len), "why: the loader");
+  assert_int_equal(len, 15);
+  sbp_profile_free(b);
 }
 
 static void test_equal_and_copy(void **state) {
@@ -291,7 +345,7 @@ int main(void) {
       cmocka_unit_test(test_rule_groups_stay_ordered),
       cmocka_unit_test(test_tree_rules),
       cmocka_unit_test(test_names_must_be_symbols),
-      cmocka_unit_test(test_netaddr),
+      cmocka_unit_test(test_netaddr), cmocka_unit_test(test_rule_comment),
       cmocka_unit_test(test_equal_and_copy),
       cmocka_unit_test(test_validate),
       cmocka_unit_test(test_deep_tree),
