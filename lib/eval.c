@@ -107,9 +107,10 @@ cell *sbp__eval_int(sbp__eval *ev, int64_t i) {
 /* ---- symbols --------------------------------------------------------------------------- */
 
 /* Whole words at a time, the last one overlapping the one before (as wyhash reads): interning
- * every symbol of a large profile shows in its time. */
-static uint64_t hash_bytes(const char *s, size_t len) {
-  uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+ * every symbol of a large profile shows in its time. The seed makes which names share a
+ * bucket unknown to whoever writes the text. */
+uint64_t sbp__eval_hash(uint64_t seed, const char *s, size_t len) {
+  uint64_t h = seed ^ len, w;
   if (len >= 8) {
     for (size_t i = 0; i + 8 < len; i += 8) {
       memcpy(&w, s + i, 8);
@@ -131,35 +132,56 @@ static uint64_t hash_bytes(const char *s, size_t len) {
   return h ^ (h >> 29);
 }
 
+/* splitmix64's finalizer: every bit of x moves every bit of the result. */
+static uint64_t mix64(uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+/* A chain this long means the names were chosen to collide (with a seed the text cannot
+ * know, chance alone makes it vanishingly rare): the table is rebuilt with a new seed. */
+#define SYM_CHAIN_MAX 32
+#define SYM_RESEEDS_MAX 16
+
+/* Rebuilds the symbol table with ncap buckets under ev->hash_seed. */
+static int rehash(sbp__eval *ev, size_t ncap) {
+  if (used_memory(ev) + ncap * sizeof(cell *) > ev->max_memory) /* both, for a moment */
+    return sbp__eval_fail(ev, SBP_E_LIMIT, "memory limit exceeded (%zu bytes)", ev->max_memory);
+  cell **nt = sbp__calloc(ev->alloc, ncap, sizeof(cell *));
+  if (nt == NULL) return sbp__nomem(ev->err);
+  if (ev->syms == NULL) /* the first table: the addresses of this run pick the seed */
+    ev->hash_seed = mix64((uint64_t)(uintptr_t)nt ^ mix64((uint64_t)(uintptr_t)ev));
+  for (size_t i = 0; i < ev->symcap; i++) {
+    cell *c = ev->syms[i];
+    while (c != NULL) {
+      cell *next = c->u.sym.hnext;
+      size_t b = (size_t)(sbp__eval_hash(ev->hash_seed, c->u.sym.s, c->u.sym.len) & (ncap - 1));
+      c->u.sym.hnext = nt[b];
+      nt[b] = c;
+      c = next;
+    }
+  }
+  sbp__free(ev->alloc, ev->syms);
+  ev->syms = nt;
+  ev->symcap = ncap;
+  return SBP_OK;
+}
+
 cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len) {
   if (ev->syms == NULL || ev->nsyms * 2 >= ev->symcap) {
-    size_t ncap = ev->symcap ? ev->symcap * 2 : 1024;
-    if (used_memory(ev) + ncap * sizeof(cell *) > ev->max_memory) {
-      sbp__eval_fail(ev, SBP_E_LIMIT, "memory limit exceeded (%zu bytes)", ev->max_memory);
-      return NULL;
-    }
-    cell **nt = sbp__calloc(ev->alloc, ncap, sizeof(cell *));
-    if (nt == NULL) {
-      sbp__nomem(ev->err);
-      return NULL;
-    }
-    for (size_t i = 0; i < ev->symcap; i++) {
-      cell *c = ev->syms[i];
-      while (c != NULL) {
-        cell *next = c->u.sym.hnext;
-        size_t b = (size_t)(hash_bytes(c->u.sym.s, c->u.sym.len) & (ncap - 1));
-        c->u.sym.hnext = nt[b];
-        nt[b] = c;
-        c = next;
-      }
-    }
-    sbp__free(ev->alloc, ev->syms);
-    ev->syms = nt;
-    ev->symcap = ncap;
+    if (rehash(ev, ev->symcap ? ev->symcap * 2 : 1024) != SBP_OK) return NULL;
   }
-  size_t b = (size_t)(hash_bytes(s, len) & (ev->symcap - 1));
-  for (cell *c = ev->syms[b]; c != NULL; c = c->u.sym.hnext)
+  size_t b = (size_t)(sbp__eval_hash(ev->hash_seed, s, len) & (ev->symcap - 1));
+  size_t chain = 0;
+  for (cell *c = ev->syms[b]; c != NULL; c = c->u.sym.hnext, chain++)
     if (c->u.sym.len == len && memcmp(c->u.sym.s, s, len) == 0) return c;
+  if (chain >= SYM_CHAIN_MAX && ev->reseeds < SYM_RESEEDS_MAX) {
+    ev->reseeds++;
+    ev->hash_seed = mix64(ev->hash_seed ^ mix64((uint64_t)(uintptr_t)s ^ ev->nsyms));
+    if (rehash(ev, ev->symcap) != SBP_OK) return NULL;
+    b = (size_t)(sbp__eval_hash(ev->hash_seed, s, len) & (ev->symcap - 1));
+  }
   ev->escaped = 1; /* the table keeps it */
   cell *c = sbp__eval_cell(ev, T_SYM);
   char *copy = c ? sbp__eval_alloc(ev, len + 1) : NULL;

@@ -87,6 +87,8 @@ typedef struct sbp__eval {
   /* symbol table */
   cell **syms;
   size_t nsyms, symcap;
+  uint64_t hash_seed; /* chosen when the table is first made; changed on a long chain */
+  unsigned reseeds;
   /* machine */
   frame *stack;
   size_t sp, stackcap;
@@ -116,6 +118,8 @@ cell *sbp__eval_cons(sbp__eval *ev, cell *a, cell *d);
 cell *sbp__eval_str(sbp__eval *ev, const char *s, size_t len);
 cell *sbp__eval_int(sbp__eval *ev, int64_t i);
 cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len);
+/* The symbol table's hash of s[0..len) under a seed. */
+uint64_t sbp__eval_hash(uint64_t seed, const char *s, size_t len);
 int sbp__eval_fail(sbp__eval *ev, int code, const char *fmt, ...) SBP__PRINTF(3, 4);
 const char *sbp__eval_type_name(const cell *c);
 int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *opts,

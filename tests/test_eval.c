@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "buf.h"
+#include "eval.h"
 #include "sbprofile.h"
 #include "test_alloc.h"
 
@@ -564,6 +565,52 @@ static void test_alloc_failures(void **state) {
   assert_true(calls > 0);
 }
 
+/* ---- symbols ---------------------------------------------------------------------------- */
+
+static size_t longest_chain(const sbp__eval *ev) {
+  size_t most = 0;
+  for (size_t i = 0; i < ev->symcap; i++) {
+    size_t n = 0;
+    for (const cell *c = ev->syms[i]; c != NULL; c = c->u.sym.hnext) n++;
+    if (n > most) most = n;
+  }
+  return most;
+}
+
+/* Names chosen to share one bucket, by a text that knew the table's first seed, do not make
+ * a long chain: the table takes a new seed, and every name is still found. */
+static void test_symbol_collisions(void **state) {
+  (void)state;
+  sbp_profile *p = NULL;
+  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  sbp_error err = SBP_ERROR_INIT;
+  sbp__eval ev;
+  assert_int_equal(sbp__eval_init(&ev, p, &o, sbp_alloc_default(), &err), SBP_OK);
+  enum { WANT = 200 };
+  assert_true((ev.nsyms + WANT) * 2 < ev.symcap); /* no growth on the way */
+  uint64_t seed = ev.hash_seed;
+  size_t mask = ev.symcap - 1, bucket = (size_t)(sbp__eval_hash(seed, "c0", 2) & mask);
+  static char names[WANT][24];
+  cell *cells[WANT];
+  size_t found = 0;
+  for (unsigned long i = 0; found < WANT; i++) {
+    int n = snprintf(names[found], sizeof(names[found]), "c%lu", i);
+    if ((sbp__eval_hash(seed, names[found], (size_t)n) & mask) != bucket) continue;
+    cells[found] = sbp__eval_intern(&ev, names[found], (size_t)n);
+    assert_non_null(cells[found]);
+    found++;
+  }
+  assert_true(ev.reseeds >= 1);
+  assert_true(ev.hash_seed != seed);
+  assert_true(longest_chain(&ev) <= 32);
+  for (size_t i = 0; i < WANT; i++)
+    assert_ptr_equal(sbp__eval_intern(&ev, names[i], strlen(names[i])), cells[i]);
+  assert_ptr_equal(sbp__eval_intern(&ev, "allow", 5), sbp__eval_intern(&ev, "allow", 5));
+  sbp__eval_fini(&ev);
+  sbp_profile_free(p);
+}
+
 /* ---- round trip ------------------------------------------------------------------------ */
 
 static void test_round_trip(void **state) {
@@ -649,6 +696,7 @@ int main(void) {
       cmocka_unit_test(test_versions),    cmocka_unit_test(test_more_scheme),
       cmocka_unit_test(test_scheme),      cmocka_unit_test(test_with_forms),
       cmocka_unit_test(test_params),      cmocka_unit_test(test_imports), cmocka_unit_test(test_import_after_checking),
+      cmocka_unit_test(test_symbol_collisions),
       cmocka_unit_test(test_errors),      cmocka_unit_test(test_limits),
       cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_api_args),       cmocka_unit_test(test_reclaim),
