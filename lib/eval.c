@@ -106,6 +106,13 @@ cell *sbp__eval_int(sbp__eval *ev, int64_t i) {
 
 /* ---- symbols --------------------------------------------------------------------------- */
 
+/* splitmix64's finalizer: every bit of x moves every bit of the result. */
+static uint64_t mix64(uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
 /* Whole words at a time, the last one overlapping the one before (as wyhash reads): interning
  * every symbol of a large profile shows in its time. The seed makes which names share a
  * bucket unknown to whoever writes the text. */
@@ -128,15 +135,8 @@ uint64_t sbp__eval_hash(uint64_t seed, const char *s, size_t len) {
                   (unsigned char)s[len - 1]
             : 0;
   }
-  h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-  return h ^ (h >> 29);
-}
-
-/* splitmix64's finalizer: every bit of x moves every bit of the result. */
-static uint64_t mix64(uint64_t x) {
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
+  /* the bucket is taken from the low bits: they must depend on every bit of seed and name */
+  return mix64(h ^ w);
 }
 
 /* A chain this long means the names were chosen to collide (with a seed the text cannot
