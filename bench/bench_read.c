@@ -10,17 +10,16 @@
  *
  *   bench_read [corpus-dir]      (default $SBPROFILE_CORPUS, then ../shared/corpus)
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "alloc.h"
 #include "bench_util.h"
 #include "corpus.h"
 #include "datum.h"
 #include "sbprofile.h"
+#include "test_files.h"
 
 typedef struct text {
   char *bytes;
@@ -38,45 +37,22 @@ static int ends_with(const char *s, const char *suffix) {
   return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-static void add_file(texts *ts, const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) return;
-  fseek(f, 0, SEEK_END);
-  long size = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)size + 1);
-  if (buf == NULL || fread(buf, 1, (size_t)size, f) != (size_t)size) {
-    free(buf);
-    fclose(f);
+/* Keeps every .sb / .sbpl / .sb.in file the walk finds. */
+static void add_file(const char *path, void *payload) {
+  texts *ts = payload;
+  if (!ends_with(path, ".sb") && !ends_with(path, ".sbpl") && !ends_with(path, ".sb.in"))
     return;
-  }
-  fclose(f);
+  size_t len = 0;
+  char *buf = test_read_file(path, &len);
+  if (buf == NULL) return;
   if (ts->n == ts->cap) {
     ts->cap = ts->cap ? ts->cap * 2 : 64;
     ts->v = realloc(ts->v, ts->cap * sizeof(text));
   }
   ts->v[ts->n].bytes = buf;
-  ts->v[ts->n].len = (size_t)size;
+  ts->v[ts->n].len = len;
   ts->v[ts->n].name = strdup(path);
   ts->n++;
-}
-
-/* Every .sb / .sbpl / .sb.in file below dir. */
-static void walk(texts *ts, const char *dir) {
-  DIR *d = opendir(dir);
-  if (d == NULL) return;
-  struct dirent *e;
-  while ((e = readdir(d)) != NULL) {
-    if (e->d_name[0] == '.') continue;
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-    struct stat st;
-    if (stat(path, &st) != 0) continue;
-    if (S_ISDIR(st.st_mode)) walk(ts, path);
-    else if (ends_with(path, ".sb") || ends_with(path, ".sbpl") || ends_with(path, ".sb.in"))
-      add_file(ts, path);
-  }
-  closedir(d);
 }
 
 /* Seconds to read every text once; *bytes gets the bytes read successfully. */
@@ -270,7 +246,7 @@ int main(int argc, char **argv) {
   const char *dir = argc > 1 ? argv[1] : getenv("SBPROFILE_CORPUS");
   if (dir == NULL) dir = "../shared/corpus";
   texts files = {NULL, 0, 0};
-  walk(&files, dir);
+  test_walk_files(dir, add_file, &files);
   printf("corpus: %zu files from %s\n", files.n, dir);
 
   size_t bytes = 0, ebytes = 0, ok = 0;

@@ -485,19 +485,25 @@ static const char alloc_text[] =
     ";; comment\n(version 1)\n(deny default)\n(allow file-read* (subpath \"/usr\")\n"
     "  (regex #\"^/a\\.b$\") (literal \"a\\x41\"))\n'(a . b) #(1 2) `(,x ,@y)\n";
 
+/* alloc_text followed by 100 nested lists, deep enough that the frame stack has to grow;
+ * returns its length (out holds DEEP_ALLOC_TEXT bytes). */
+#define DEEP_ALLOC_TEXT (sizeof(alloc_text) - 1 + 200)
+static size_t deep_alloc_text(char *out) {
+  memcpy(out, alloc_text, sizeof(alloc_text) - 1);
+  memset(out + sizeof(alloc_text) - 1, '(', 100);
+  memset(out + sizeof(alloc_text) - 1 + 100, ')', 100);
+  return DEEP_ALLOC_TEXT;
+}
+
 static int read_op(const sbp_alloc *alloc, void *ctx) {
   (void)ctx;
   sbp__arena a;
   sbp__arena_init(&a, alloc);
   sbp__datum *d = NULL;
   sbp_error err = SBP_ERROR_INIT;
-  /* deep enough that the frame stack has to grow */
-  char text[sizeof(alloc_text) + 200];
-  memcpy(text, alloc_text, sizeof(alloc_text) - 1);
-  memset(text + sizeof(alloc_text) - 1, '(', 100);
-  memset(text + sizeof(alloc_text) - 1 + 100, ')', 100);
-  int rc = sbp__read(&a, text, sizeof(alloc_text) - 1 + 200, "f.sb", SBP__READ_COMMENTS, NULL,
-                     &d, &err);
+  char text[DEEP_ALLOC_TEXT];
+  int rc = sbp__read(&a, text, deep_alloc_text(text), "f.sb", SBP__READ_COMMENTS, NULL, &d,
+                     &err);
   if (rc == SBP_OK) {
     int eq = 0;
     rc = sbp__datum_equal(alloc, d, d, &eq);
@@ -716,13 +722,10 @@ static int check_rest_op(const sbp_alloc *alloc, void *ctx) {
   (void)ctx;
   sbp__arena a;
   sbp__arena_init(&a, alloc);
-  char text[sizeof(alloc_text) + 200];
-  memcpy(text, alloc_text, sizeof(alloc_text) - 1);
-  memset(text + sizeof(alloc_text) - 1, '(', 100);
-  memset(text + sizeof(alloc_text) - 1 + 100, ')', 100);
+  char text[DEEP_ALLOC_TEXT];
   rest_log l = {0, 0, {0}};
-  int rc = sbp__read_each(&a, text, sizeof(alloc_text) - 1 + 200, "f.sb", NULL,
-                          check_at_first, &l, NULL);
+  int rc = sbp__read_each(&a, text, deep_alloc_text(text), "f.sb", NULL, check_at_first, &l,
+                          NULL);
   if (rc == SBP_OK && (!l.checked || l.vector.line != 6)) rc = SBP_E_ASSERT;
   sbp__arena_release(&a);
   return rc;

@@ -1,7 +1,6 @@
 /* The SBPL regex dialect: matching table, rejections with positions, limits, bytes >= 0x80,
  * pathological patterns, a differential test against POSIX ERE, the corpus's patterns and
  * allocation failure. */
-#include <dirent.h>
 #include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +17,7 @@
 #include "sbprofile.h"
 #include "posix_ere.h"
 #include "test_alloc.h"
+#include "test_files.h"
 
 #define S(lit) lit, sizeof(lit) - 1
 
@@ -806,14 +806,14 @@ typedef struct corpus_stats {
   unsigned files, patterns;
 } corpus_stats;
 
-/* Checks every raw-string regex argument, `(regex #"...")` and `(...-regex #"...")`. */
-static void check_corpus_file(const char *path, corpus_stats *st) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) return;
-  static char text[1 << 20];
-  size_t n = fread(text, 1, sizeof(text) - 1, f);
-  fclose(f);
-  text[n] = 0;
+/* Checks every raw-string regex argument, `(regex #"...")` and `(...-regex #"...")`, of one
+ * corpus file (not the .md and .tsv files that describe the corpus). */
+static void check_corpus_file(const char *path, void *payload) {
+  corpus_stats *st = payload;
+  if (strstr(path, ".md") != NULL || strstr(path, ".tsv") != NULL) return;
+  size_t len = 0;
+  char *text = test_read_file(path, &len);
+  if (text == NULL) return;
   st->files++;
   for (char *q = strstr(text, "regex #\""); q != NULL; q = strstr(q + 1, "regex #\"")) {
     if (q > text && q[-1] != '(' && q[-1] != '-') continue;
@@ -828,26 +828,7 @@ static void check_corpus_file(const char *path, corpus_stats *st) {
                err.column);
     st->patterns++;
   }
-}
-
-static void walk_corpus(const char *dir, corpus_stats *st, int depth) {
-  if (depth > 8) return;
-  DIR *d = opendir(dir);
-  if (d == NULL) return;
-  struct dirent *e;
-  while ((e = readdir(d)) != NULL) {
-    if (e->d_name[0] == '.') continue;
-    char path[4096];
-    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-    struct stat sb;
-    if (stat(path, &sb) != 0) continue;
-    if (S_ISDIR(sb.st_mode))
-      walk_corpus(path, st, depth + 1);
-    else if (S_ISREG(sb.st_mode) && strstr(e->d_name, ".md") == NULL &&
-             strstr(e->d_name, ".tsv") == NULL)
-      check_corpus_file(path, st);
-  }
-  closedir(d);
+  free(text);
 }
 
 static void test_corpus_patterns(void **state) {
@@ -859,7 +840,7 @@ static void test_corpus_patterns(void **state) {
     skip();
   }
   corpus_stats st = {0, 0};
-  walk_corpus(corpus, &st, 0);
+  test_walk_files(corpus, check_corpus_file, &st);
   print_message("%u corpus regex patterns from %u files compile\n", st.patterns, st.files);
   assert_true(st.patterns >= 100);
 }

@@ -8,4 +8,9 @@
  * free() it. NULL when the file cannot be opened or read, or memory runs out. */
 char *test_read_file(const char *path, size_t *len);
 
+/* Calls each(path, payload) for every regular file below dir, in directory order, skipping
+ * names that start with '.' and going at most 8 directories deep. */
+typedef void (*test_file_fn)(const char *path, void *payload);
+void test_walk_files(const char *dir, test_file_fn each, void *payload);
+
 #endif
