@@ -448,6 +448,7 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
   out->op = NULL;
   out->skipped = NULL;
   out->missing = NULL;
+  out->missing_import = NULL;
 
   sbp__request_chain(req, d->macos);
   dz_ctx c;
@@ -625,6 +626,16 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
       if (d->rules[unk[pick].idx].unknown) out->flags |= SBP_DECISION_FLAG_UNKNOWN_NAME;
       if (report && action != 0 && pick != action) out->result = SBP_DECISION_UNKNOWN;
     }
+  }
+
+  /* an import that was not found may hold any rule: only a filtered rule written after the
+   * last of them decides for sure */
+  for (size_t i = 0; i < d->nimports; i++) {
+    if (out->step == SBP_STEP_FILTERED && d->imports[i].rules_before <= out->rule_index) continue;
+    out->flags |= SBP_DECISION_FLAG_MISSING_IMPORT;
+    out->missing_import = d->imports[i].node;
+    if (report) out->result = SBP_DECISION_UNKNOWN;
+    break;
   }
 
   if (trace) {

@@ -502,6 +502,7 @@ void sbp_decider_free(sbp_decider *d) {
   sbp__free(&d->alloc, d->bloom);
   sbp__free(&d->alloc, d->extra);
   sbp__free(&d->alloc, d->rules);
+  sbp__free(&d->alloc, d->imports);
   sbp_alloc a = d->alloc;
   sbp__free(&a, d);
 }
@@ -526,9 +527,11 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
   d->macos = d->opt.macos;
   d->id = new_decider_id();
 
-  size_t n = 0;
-  for (const sbp_node *c = profile->root.first; c; c = c->next)
+  size_t n = 0, nimports = 0;
+  for (const sbp_node *c = profile->root.first; c; c = c->next) {
     if (c->type == SBP_NODE_RULE) n++;
+    if (c->type == SBP_NODE_IMPORT) nimports++;
+  }
   if (n > UINT32_MAX - 1) {
     sbp_decider_free(d);
     return sbp__error(err, SBP_E_LIMIT, "decider: too many rules");
@@ -537,7 +540,15 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
     d->rules = sbp__calloc(&d->alloc, n, sizeof(dz_rule));
     if (d->rules == NULL) goto nomem;
   }
+  if (nimports > 0) {
+    d->imports = sbp__calloc(&d->alloc, nimports, sizeof(dz_import));
+    if (d->imports == NULL) goto nomem;
+  }
   for (const sbp_node *c = profile->root.first; c; c = c->next) {
+    if (c->type == SBP_NODE_IMPORT) {
+      d->imports[d->nimports].node = c;
+      d->imports[d->nimports++].rules_before = (int64_t)d->nrules;
+    }
     if (c->type != SBP_NODE_RULE) continue;
     uint32_t ri = (uint32_t)d->nrules++;
     dz_rule *r = &d->rules[ri];

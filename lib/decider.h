@@ -73,6 +73,7 @@ struct sbp_decision {
   const char *op;
   const sbp_node *skipped;
   const char *missing;
+  const sbp_node *missing_import; /* an import not found that could change the answer */
 };
 
 /* Finds the chain of the request's operation (memoised in the request). */
@@ -189,6 +190,13 @@ typedef struct dz_re {
   uint32_t rx; /* index into the decider's rx */
 } dz_re;
 
+/* An import kept unresolved (SBP_READ_KEEP_UNRESOLVED_IMPORTS): its rules, unknown, stand
+ * after the first rules_before rules. */
+typedef struct dz_import {
+  const sbp_node *node;
+  int64_t rules_before;
+} dz_import;
+
 typedef struct dz_opcell {
   uint64_t hash;
   uint32_t bucket; /* UINT32_MAX: empty */
@@ -220,6 +228,8 @@ struct sbp_decider {
   const char **extra;   /* interned attribute names beyond sbp_attr */
   size_t nextra, cextra;
   size_t max_depth;     /* deepest filter nesting */
+  dz_import *imports;   /* unresolved imports, in profile order */
+  size_t nimports;
   uint64_t id;          /* unique per decider made in this process: keys requests' memos */
 };
 

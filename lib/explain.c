@@ -36,6 +36,9 @@ static const weak_fact weak_facts[] = {
     {SBP_DECISION_FLAG_INFERRED_PARENT, "inferred-parent", SBP_FACT_INFERRED_PARENT, NULL, NULL},
     {SBP_DECISION_FLAG_WILDCARD_TERMINAL, "wildcard-terminal", SBP_FACT_WILDCARD_SKIPS_TERMINAL,
      NULL, NULL},
+    {SBP_DECISION_FLAG_MISSING_IMPORT, "missing-import", SBP_FACT_NONE,
+     "an import that was not found could hold a rule that decides",
+     "the answer depends on the rules of the missing file"},
 };
 
 #define N_FACTS (sizeof weak_facts / sizeof weak_facts[0])
@@ -169,6 +172,9 @@ int64_t sbp_decision_rule_index(const sbp_decision *d) { return d ? d->rule_inde
 const char *sbp_decision_operation(const sbp_decision *d) { return d ? d->op : NULL; }
 const sbp_node *sbp_decision_skipped_rule(const sbp_decision *d) { return d ? d->skipped : NULL; }
 const char *sbp_decision_missing_attr(const sbp_decision *d) { return d ? d->missing : NULL; }
+const char *sbp_decision_missing_import(const sbp_decision *d) {
+  return d && d->missing_import ? d->missing_import->text : NULL;
+}
 
 size_t sbp_decision_modifier_count(const sbp_decision *d) {
   size_t n = 0;
@@ -265,6 +271,14 @@ static int describe(const sbp_decision *d, sbp_buf *b, const sbp_alloc *a, int b
     if (!rc) rc = sbp__rule_where(b, a, d->skipped);
     if (!rc) rc = sbp__buf_puts(b, a, " needs ");
     if (!rc) rc = sbp__buf_puts(b, a, d->missing ? d->missing : "an attribute");
+  }
+  if (!rc && d->missing_import != NULL) {
+    rc = sbp__buf_puts(b, a, d->result == SBP_DECISION_UNKNOWN ? "; unknown because import \""
+                                                                : "; import \"");
+    if (!rc) rc = sbp__buf_puts(b, a, d->missing_import->text);
+    if (!rc) rc = sbp__buf_puts(b, a, "\" at ");
+    if (!rc) rc = sbp__rule_where(b, a, d->missing_import);
+    if (!rc) rc = sbp__buf_puts(b, a, " was not found");
   }
   if (!rc && !brief) rc = put_flags(b, a, d->flags);
   return rc;

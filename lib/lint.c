@@ -66,6 +66,8 @@ static const lint_check_row lint_checks[SBP__L_NCHECKS] = {
      "a rule whose filters come near (or pass) the 65,535-byte limit"},
     {"rename-bypass", SBP_LINT_NOTE,
      "a read deny that renaming an ancestor can bypass (file-write-unlink is allowed there)"},
+    {"missing-import", SBP_LINT_ERROR,
+     "an import that cannot be found: sandbox-exec fails, and its rules are unknown"},
 };
 
 size_t sbp_lint_check_count(void) { return SBP__L_NCHECKS; }

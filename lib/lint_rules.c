@@ -13,6 +13,7 @@
 #include "error.h"
 #include "lint_impl.h"
 #include "node.h"
+#include "path.h"
 #include "regex.h"
 #include "sbprofile/catalog.h"
 #include "sbprofile/decide.h"
@@ -207,32 +208,11 @@ int sbp__lint_symlinked(const char *p, size_t len, size_t *link_len) {
   return 0;
 }
 
-/* Normalizes an absolute path into buf: no //, no . components, .. resolved lexically, no
- * trailing slash except "/". keep_trailing keeps one trailing slash (prefix filters). */
+/* The lexically normalized spelling of an absolute path, into out. */
 static int normalize_path(lint_ctx *c, const char *p, size_t len, int keep_trailing,
                           sbp_buf *out) {
-  int rc = SBP_OK;
-  size_t i = 0;
-  while (i < len && rc == SBP_OK) {
-    while (i < len && p[i] == '/') i++;
-    size_t s = i;
-    while (i < len && p[i] != '/') i++;
-    size_t n = i - s;
-    if (n == 0) break;
-    if (n == 1 && p[s] == '.') continue;
-    if (n == 2 && p[s] == '.' && p[s + 1] == '.') {
-      size_t k = out->len;
-      while (k > 0 && out->ptr[k - 1] != '/') k--;
-      if (k > 0) k--;
-      sbp__buf_truncate(out, k);
-      continue;
-    }
-    rc = sbp__buf_putc(out, c->alloc, '/');
-    if (rc == SBP_OK) rc = sbp__buf_put(out, c->alloc, p + s, n);
-  }
-  if (rc == SBP_OK && out->len == 0) rc = sbp__buf_putc(out, c->alloc, '/');
-  else if (rc == SBP_OK && keep_trailing && len > 1 && p[len - 1] == '/')
-    rc = sbp__buf_putc(out, c->alloc, '/');
+  int rc = sbp__buf_grow(out, c->alloc, len + 1);
+  if (rc == SBP_OK) out->len = sbp__path_normalize(p, len, keep_trailing, out->ptr);
   return rc;
 }
 
@@ -1293,6 +1273,15 @@ int sbp__lint_profile_checks(sbp_lint_result *r, const sbp_profile *profile, uin
   int rc = build_entries(&c);
   sbp_node *root = sbp_profile_root(profile);
   for (const sbp_node *n = sbp_node_first_child(root); n && rc == SBP_OK; n = sbp_node_next(n)) {
+    if (sbp_node_type_of(n) == SBP_NODE_IMPORT) {
+      const char *file = NULL;
+      uint32_t line = 0, col = 0;
+      sbp_node_position(n, &file, &line, &col);
+      rc = sbp__lint_add(r, SBP__L_MISSING_IMPORT, 0, file, line, col, NULL, 0,
+                         "import \"%s\" cannot be found (search a directory with -I DIR): "
+                         "sandbox-exec fails, and what its rules allow or deny is unknown",
+                         sbp_node_text(n, NULL));
+    }
     if (sbp_node_type_of(n) != SBP_NODE_RULE) continue;
     rc = check_rule_names(&c, n);
     if (rc == SBP_OK) rc = check_rule_size(&c, n);

@@ -1,4 +1,4 @@
-/* Path checks for the builder. */
+/* Path checks for the builder, and the lexical normalization shared by requests and lint. */
 #include "path.h"
 
 #include <string.h>
@@ -35,4 +35,28 @@ int sbp__path_check(const char *what, const char *s, size_t len, int prefix, sbp
     i = end + 1;
   }
   return SBP_OK;
+}
+
+size_t sbp__path_normalize(const char *p, size_t len, int keep_trailing, char *out) {
+  size_t o = 0, i = 0;
+  while (i < len) {
+    while (i < len && p[i] == '/') i++;
+    size_t s = i;
+    while (i < len && p[i] != '/') i++;
+    size_t n = i - s;
+    if (n == 0) break;
+    if (n == 1 && p[s] == '.') continue;
+    if (n == 2 && p[s] == '.' && p[s + 1] == '.') {
+      while (o > 0 && out[o - 1] != '/') o--;
+      if (o > 0) o--;
+      continue;
+    }
+    out[o++] = '/';
+    memmove(out + o, p + s, n); /* out may be p itself: o never passes s */
+    o += n;
+  }
+  if (o == 0) out[o++] = '/';
+  else if (keep_trailing && len > 1 && p[len - 1] == '/') out[o++] = '/';
+  out[o] = '\0';
+  return o;
 }

@@ -13,4 +13,10 @@
  * SBP_OK, or SBP_E_INVALID_ARG with a message that starts with `what`. */
 int sbp__path_check(const char *what, const char *s, size_t len, int prefix, sbp_error *err);
 
+/* Normalizes the absolute path p[0..len) lexically into out (room for len + 1 bytes; out
+ * may be p): no "//", no "." component, ".." removes the component before it (and stays at
+ * "/" at the root, as the kernel does), no trailing '/' except "/" itself, or, with
+ * keep_trailing, one kept (prefix filters). NUL-terminates; returns the length. */
+size_t sbp__path_normalize(const char *p, size_t len, int keep_trailing, char *out);
+
 #endif

@@ -5,6 +5,7 @@
 #include "catalog.h"
 #include "decider.h"
 #include "error.h"
+#include "path.h"
 
 uint32_t sbp__net_proto_bits(const char *p, size_t len);
 int sbp__net_is_loopback(const char *h);
@@ -121,6 +122,15 @@ static int set_attr(sbp_request *r, uint32_t known, const char *name, size_t nam
   if (value != NULL && memchr(value, '\0', len) != NULL)
     return sbp__error(err, SBP_E_INVALID_ARG, "request: NUL byte in the value of %.*s",
                       (int)name_len, name);
+  /* paths are decided as the kernel sees them: absolute, "." and ".." resolved */
+  int is_path = kind == SBP__RQ_STRING && (known == SBP_ATTR_PATH || known == SBP_ATTR_PROCESS_PATH);
+  if (is_path && (len == 0 || value[0] != '/')) {
+    char q[96] = "";
+    sbp__error_quote(q, sizeof q, value, len, 60);
+    return sbp__error(err, SBP_E_INVALID_ARG,
+                      "request: %.*s \"%s\" is not an absolute path (the kernel decides on "
+                      "absolute paths)", (int)name_len, name, q);
+  }
   /* fast path: replace the text of an existing text attribute in place when it fits */
   if (kind == SBP__RQ_STRING) {
     for (size_t i = 0; i < r->nattrs; i++) {
@@ -129,7 +139,7 @@ static int set_attr(sbp_request *r, uint32_t known, const char *name, size_t nam
           strlen(a->name) == name_len && memcmp(a->name, name, name_len) == 0) {
         if (len) memcpy(a->str, value, len);
         a->str[len] = '\0';
-        a->len = len;
+        a->len = is_path ? sbp__path_normalize(a->str, len, 0, a->str) : len;
         return SBP_OK;
       }
     }
@@ -140,6 +150,7 @@ static int set_attr(sbp_request *r, uint32_t known, const char *name, size_t nam
     if (copy == NULL) return sbp__nomem(err);
     if (len) memcpy(copy, value, len);
     copy[len] = '\0';
+    if (is_path) len = sbp__path_normalize(copy, len, 0, copy);
   }
   sbp__req_attr *a;
   if (slot_for(r, known, name, name_len, &a) != SBP_OK) {

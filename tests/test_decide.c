@@ -570,6 +570,138 @@ static void test_request_forms(void **state) {
   sbp_request_free(r);
 }
 
+/* Request paths are decided as the kernel resolves them; relative ones are refused. */
+static void test_request_paths(void **state) {
+  (void)state;
+  static const struct { const char *in, *out; } cases[] = {
+      {"/Users/me/src/proj/../../../../etc/passwd", "/etc/passwd"},
+      {"/a/../../../b", "/b"},
+      {"//a///b/./c/", "/a/b/c"},
+      {"/a/b/..", "/a"},
+      {"/..", "/"},
+      {"/./", "/"},
+      {"/a/.b/..c/...", "/a/.b/..c/..."},
+  };
+  sbp_request *r;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_request_new(&r, NULL, NULL), SBP_OK);
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    for (int form = 0; form < 3; form++) {
+      const char *in = cases[i].in;
+      if (form == 0) {
+        assert_int_equal(sbp_request_set_simple(r, S("file-write-data"), in, strlen(in), &err), SBP_OK);
+      } else if (form == 1) {
+        /* twice: the second replaces the first in place */
+        assert_int_equal(sbp_request_set_string_attr(r, SBP_ATTR_PATH, in, strlen(in), &err), SBP_OK);
+        assert_int_equal(sbp_request_set_string_attr(r, SBP_ATTR_PATH, in, strlen(in), &err), SBP_OK);
+      } else {
+        assert_int_equal(sbp_request_set_named_attr(r, S("path"), 0, in, strlen(in), 0, &err), SBP_OK);
+      }
+      sbp_buf b = SBP_BUF_INIT;
+      assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+      char want[200];
+      snprintf(want, sizeof want, "file-write-data path=\"%s\"", cases[i].out);
+      assert_string_equal(b.ptr, want);
+      sbp_buf_dispose(&b);
+    }
+  }
+  /* and the decision follows the resolved path, with or without canonical paths */
+  sbp_profile *p = profile_of("(version 1)\n(deny default)\n"
+                              "(allow file-write* (subpath \"/Users/me/src/proj\"))\n");
+  int result = -1;
+  const char *escape = "/Users/me/src/proj/../../../../etc/passwd";
+  assert_int_equal(sbp_decide_simple(p, S("file-write-data"), escape, strlen(escape), &result,
+                                     NULL, &err), SBP_OK);
+  assert_int_equal(result, SBP_DECISION_DENY);
+  sbp_decider *d;
+  sbp_decide_options o = SBP_DECIDE_OPTIONS_INIT;
+  o.flags = SBP_DECIDE_CANONICAL_PATHS;
+  assert_int_equal(sbp_decider_new(&d, p, &o, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_simple(r, S("file-write-data"), escape, strlen(escape), &err), SBP_OK);
+  sbp_decision *dec;
+  assert_int_equal(sbp_decide(d, r, NULL, &dec, &err), SBP_OK);
+  assert_int_equal(sbp_decision_result(dec), SBP_DECISION_DENY);
+  sbp_decision_free(dec);
+  sbp_decider_free(d);
+  sbp_profile_free(p);
+  /* relative paths, for paths and process paths, in every form */
+  assert_int_equal(sbp_request_set_simple(r, S("file-read-data"), S("etc/passwd"), &err),
+                   SBP_E_INVALID_ARG);
+  assert_non_null(strstr(err.message, "\"etc/passwd\" is not an absolute path"));
+  assert_int_equal(sbp_request_set_string_attr(r, SBP_ATTR_PATH, S("./x"), &err), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_request_set_string_attr(r, SBP_ATTR_PATH, "", 0, &err), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_request_set_string_attr(r, SBP_ATTR_PROCESS_PATH, S("bin/sh"), &err),
+                   SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_request_set_named_attr(r, S("path"), 0, S("x"), 0, &err), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_request_set_simple(r, S("network-outbound"), S("tcp:x:1"), &err), SBP_OK);
+  sbp_request_free(r);
+}
+
+/* An import kept unresolved may hold any rule: only a filtered rule written after it
+ * decides for sure; every other answer is unknown and names the import. */
+static void test_missing_import(void **state) {
+  (void)state;
+  const char *text = "(version 1)\n(deny default)\n(import \"base.sb\")\n"
+                     "(allow file-read* (subpath \"/usr/lib\"))\n(import \"later.sb\")\n"
+                     "(deny file-read* (literal \"/usr/lib/x\"))\n";
+  sbp_read_options ro = SBP_READ_OPTIONS_INIT;
+  sbp_error err = SBP_ERROR_INIT;
+  sbp_profile *p = NULL;
+  assert_int_equal(sbp_profile_read(&p, text, strlen(text), "main.sb", &ro, NULL, &err),
+                   SBP_E_NOT_FOUND);
+  ro.flags = SBP_READ_KEEP_UNRESOLVED_IMPORTS;
+  assert_int_equal(sbp_profile_read(&p, text, strlen(text), "main.sb", &ro, NULL, &err), SBP_OK);
+  static const struct {
+    const char *op, *target;
+    int result;
+    const char *import;
+  } cases[] = {
+      {"mach-lookup", "com.apple.SystemConfiguration.configd", SBP_DECISION_UNKNOWN, "base.sb"},
+      {"file-read-data", "/usr/lib/libz.dylib", SBP_DECISION_UNKNOWN, "later.sb"},
+      {"file-read-data", "/usr/lib/x", SBP_DECISION_DENY, NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    sbp_decision *dec = NULL;
+    int result = -1;
+    assert_int_equal(sbp_decide_simple(p, cases[i].op, strlen(cases[i].op), cases[i].target,
+                                       strlen(cases[i].target), &result, &dec, &err), SBP_OK);
+    assert_int_equal(result, cases[i].result);
+    if (cases[i].import) {
+      assert_true(sbp_decision_flags(dec) & SBP_DECISION_FLAG_MISSING_IMPORT);
+      assert_string_equal(sbp_decision_missing_import(dec), cases[i].import);
+      sbp_buf b = SBP_BUF_INIT;
+      assert_int_equal(sbp_decision_describe(dec, &b, &err), SBP_OK);
+      assert_non_null(strstr(b.ptr, "was not found {missing-import}"));
+      sbp_buf_dispose(&b);
+    } else {
+      assert_int_equal(sbp_decision_flags(dec) & SBP_DECISION_FLAG_MISSING_IMPORT, 0);
+      assert_null(sbp_decision_missing_import(dec));
+    }
+    sbp_decision_free(dec);
+  }
+  /* under another policy the answer stands, and the flag still says what it rests on */
+  sbp_decider *d;
+  sbp_decide_options o = SBP_DECIDE_OPTIONS_INIT;
+  o.unknown_policy = SBP_UNKNOWN_ASSUME_FALSE;
+  assert_int_equal(sbp_decider_new(&d, p, &o, &err), SBP_OK);
+  sbp_request *r;
+  assert_int_equal(sbp_request_new(&r, NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_request_set_simple(r, S("mach-lookup"), S("x"), &err), SBP_OK);
+  sbp_decision *dec;
+  assert_int_equal(sbp_decide(d, r, NULL, &dec, &err), SBP_OK);
+  assert_int_equal(sbp_decision_result(dec), SBP_DECISION_DENY);
+  assert_string_equal(sbp_decision_flag_name(SBP_DECISION_FLAG_MISSING_IMPORT), "missing-import");
+  assert_true(sbp_decision_flags(dec) & SBP_DECISION_FLAG_MISSING_IMPORT);
+  sbp_buf ex = SBP_BUF_INIT;
+  assert_int_equal(sbp_explain(d, r, NULL, &ex, &err), SBP_OK);
+  assert_non_null(strstr(ex.ptr, "import \"base.sb\" at main.sb:3:1 was not found"));
+  sbp_buf_dispose(&ex);
+  sbp_decision_free(dec);
+  sbp_request_free(r);
+  sbp_decider_free(d);
+  sbp_profile_free(p);
+}
+
 static void test_long_canonical_path(void **state) {
   (void)state;
   char *path = malloc(3000);
@@ -847,6 +979,8 @@ int main(void) {
       cmocka_unit_test(test_allocation_failures),
       cmocka_unit_test(test_request_memo_follows_decider),
       cmocka_unit_test(test_request_forms),
+      cmocka_unit_test(test_request_paths),
+      cmocka_unit_test(test_missing_import),
       cmocka_unit_test(test_long_canonical_path),
       cmocka_unit_test(test_corpus_index_agrees),
   };

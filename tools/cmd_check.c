@@ -20,7 +20,7 @@
 
 static void check_usage(FILE *out, const char *cmd) {
   fprintf(out,
-          "usage: sbprofile %s [-D KEY=VALUE]... [-I DIR]... [-f FILE]...\n"
+          "usage: sbprofile %s [-D KEY=VALUE]... [-I DIR]... [--keep-imports] [-f FILE]...\n"
           "                       [--attr NAME=VALUE]... [--macos VERSION] [--canonical-paths]\n"
           "                       OPERATION [TARGET]\n\n"
           "%s\n\n"
@@ -29,6 +29,8 @@ static void check_usage(FILE *out, const char *cmd) {
           "  -D KEY=VALUE       a parameter value for (param \"KEY\"); parameters without a\n"
           "                     value stay symbolic and match as unknown\n"
           "  -I DIR             a directory to search for (import \"NAME\")\n"
+          "  --keep-imports     an import that cannot be found is no error: answers its\n"
+          "                     rules could change are unknown and name it\n"
           "  --attr NAME=VALUE  another attribute of the request, named after the filter that\n"
           "                     tests it (signing-identifier=..., vnode-type=REGULAR-FILE,\n"
           "                     remote=tcp:localhost:80, ...)\n"
@@ -129,6 +131,8 @@ static void print_flags(const sbp_decision *d) {
     printf("flag: %s", name ? name : "unknown-flag");
     if (bit == SBP_DECISION_FLAG_MISSING_ATTR && sbp_decision_missing_attr(d) != NULL)
       printf(" (needs %s)", sbp_decision_missing_attr(d));
+    if (bit == SBP_DECISION_FLAG_MISSING_IMPORT && sbp_decision_missing_import(d) != NULL)
+      printf(" (needs import \"%s\")", sbp_decision_missing_import(d));
     int weak = confidence != NULL && strcmp(confidence, "-") != 0;
     if (fact != NULL) printf(": %s%s%s%s", fact, weak ? " [" : "", weak ? confidence : "", weak ? "]" : "");
     printf("\n");

@@ -66,6 +66,10 @@ const char *sbp_tool_param(const sbp_tool_eval *ev, const char *key, size_t len)
 
 int sbp_tool_eval_option(sbp_tool_eval *ev, const char *cmd, int argc, char **argv, int *i) {
   const char *a = argv[*i];
+  if (strcmp(a, "--keep-imports") == 0) {
+    ev->keep_imports = 1;
+    return 1;
+  }
   if (strncmp(a, "-D", 2) != 0 && strncmp(a, "-I", 2) != 0) return 0;
   const char *v = a[2] ? a + 2 : (*i + 1 < argc ? argv[++*i] : NULL);
   if (v == NULL) {
@@ -105,7 +109,8 @@ void sbp_tool_eval_read_options(sbp_tool_eval *ev, sbp_read_options *opts) {
   *opts = init;
   ev->idirs.dirs = ev->dirs;
   ev->idirs.ndirs = ev->ndirs;
-  opts->flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
+  opts->flags = SBP_READ_SYMBOLIC_PARAMS;
+  if (ev->keep_imports) opts->flags |= SBP_READ_KEEP_UNRESOLVED_IMPORTS;
   opts->params = ev->params;
   opts->nparams = ev->nparams;
   opts->import = sbp_import_search;

@@ -10,7 +10,7 @@
 static void diff_usage(FILE *out) {
   fprintf(out,
           "usage: sbprofile diff [--macos VERSION] [-D KEY=VALUE]... [-I DIR]...\n"
-          "                      [--color=WHEN] OLD NEW\n\n"
+          "                      [--keep-imports] [--color=WHEN] OLD NEW\n\n"
           "Reports what NEW grants or denies that OLD did not. For every request either\n"
           "profile names (each operation with each literal, subpath, prefix and name value\n"
           "its rules mention, and each operation its unfiltered rules name), both profiles\n"
@@ -24,6 +24,8 @@ static void diff_usage(FILE *out) {
           "  --macos VERSION  the catalog version for operation chains (default: newest)\n"
           "  -D KEY=VALUE     a parameter value for (param \"KEY\") in both profiles\n"
           "  -I DIR           a directory to search for (import \"NAME\")\n"
+          "  --keep-imports   an import that cannot be found is no error: what its rules\n"
+          "                   could change is unknown\n"
           "  --color=WHEN     auto (on a terminal; default), always or never\n\n"
           "Exit status: 0 nothing changed, 1 something changed, 2 usage error, 65 a profile\n"
           "does not read or evaluate, 66 unreadable input.\n");

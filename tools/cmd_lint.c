@@ -134,6 +134,8 @@ int sbp_tool_lint(int argc, char **argv) {
   int color = sbp_tool_color(color_mode, stdout);
   sbp_read_options ro;
   sbp_tool_eval_read_options(&ev, &ro);
+  /* an import that cannot be found is reported (missing-import) and the rest still checked */
+  ro.flags |= SBP_READ_KEEP_UNRESOLVED_IMPORTS;
   lo.read = &ro;
   int any_error = 0, any_warning = 0, not_evaluated = 0, unreadable = 0;
   for (size_t i = 0; i < nfiles; i++) {

@@ -47,12 +47,13 @@ typedef struct sbp_tool_eval {
   const char **dirs;
   size_t ndirs;
   sbp_import_dirs idirs;
+  int keep_imports; /* --keep-imports: imports not found stay, and answers become unknown */
 } sbp_tool_eval;
 
 /* Room for the options of argc arguments; 0 or -1 (out of memory). */
 int sbp_tool_eval_init(sbp_tool_eval *ev, int argc);
 void sbp_tool_eval_free(sbp_tool_eval *ev);
-/* argv[*i] is -D/-I (with its value joined or next): 1 taken (i advanced past a separate
+/* argv[*i] is -D/-I (with its value joined or next) or --keep-imports: 1 taken (i advanced past a separate
  * value), 0 not such an option, -1 bad (message printed). */
 int sbp_tool_eval_option(sbp_tool_eval *ev, const char *cmd, int argc, char **argv, int *i);
 /* Adds KEY=VALUE (the argument of option opt) to ev's parameters: 1, or -1 (message printed). */
@@ -64,8 +65,8 @@ const char *sbp_tool_param(const sbp_tool_eval *ev, const char *key, size_t len)
 int sbp_tool_read_sources(const char *const *files, size_t n, sbp_source *src, size_t *nsrc);
 /* Frees the texts sbp_tool_read_sources() read. */
 void sbp_tool_free_sources(sbp_source *src, size_t n);
-/* Read options over ev: parameters without a value stay symbolic and imports that cannot be
- * found are kept; imports are searched in the -I directories. */
+/* Read options over ev: parameters without a value stay symbolic; imports are searched in
+ * the -I directories, and one that cannot be found is an error unless --keep-imports. */
 void sbp_tool_eval_read_options(sbp_tool_eval *ev, sbp_read_options *opts);
 /* "<stdin>" for "-", else path. */
 const char *sbp_tool_display_name(const char *path);

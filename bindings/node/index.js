@@ -982,6 +982,7 @@ class Decision {
     this.operation = L.sbp_decision_operation(d);
     this.skippedRule = wrap(profile, L.sbp_decision_skipped_rule(d));
     this.missingAttr = L.sbp_decision_missing_attr(d);
+    this.missingImport = L.sbp_decision_missing_import(d);
     this.description = bufCall(L.sbp_decision_describe, d);
   }
 

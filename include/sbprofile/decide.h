@@ -103,7 +103,12 @@ typedef enum sbp_decision_flag {
   SBP_DECISION_FLAG_INFERRED_PARENT = 1u << 7,
   /** The operation is TERMINAL and the profile has rules on a wildcard whose name covers it
    *  (file* for file-link), which were not applied. */
-  SBP_DECISION_FLAG_WILDCARD_TERMINAL = 1u << 8
+  SBP_DECISION_FLAG_WILDCARD_TERMINAL = 1u << 8,
+  /** The profile keeps an import that was not found (SBP_READ_KEEP_UNRESOLVED_IMPORTS), and
+   *  its rules could decide: the answer is not a filtered rule written after it. Under
+   *  SBP_UNKNOWN_REPORT the result is then SBP_DECISION_UNKNOWN
+   *  (sbp_decision_missing_import() names the import). */
+  SBP_DECISION_FLAG_MISSING_IMPORT = 1u << 9
 } sbp_decision_flag;
 
 /** Attributes a request may carry; each is named after the base filter that tests it. */
@@ -229,8 +234,14 @@ SBP_API int sbp_request_set_operation(sbp_request *request, const char *op, size
  * @brief Sets a text attribute (a path, a name, or the name of a constant such as
  *        "same-sandbox" or "AF_UNIX" for an integer attribute). Replaces an earlier value of
  *        the same attribute. The text is copied.
+ *
+ * A path (SBP_ATTR_PATH, SBP_ATTR_PROCESS_PATH) must be absolute and is normalized as the
+ * kernel resolves it before deciding: repeated '/' collapse, "." components go, ".." removes
+ * the component before it ("/a/../../etc" is "/etc"), and a trailing '/' goes. The
+ * normalization is lexical: symbolic links are not followed (see SBP_DECIDE_CANONICAL_PATHS
+ * for /tmp, /var and /etc).
  * @return SBP_OK, SBP_E_INVALID_ARG (NULL request or text, unknown attr, local/remote, NUL
- *         byte), SBP_E_NOMEM.
+ *         byte, a path that is not absolute), SBP_E_NOMEM.
  * @since 0.1
  */
 SBP_API int sbp_request_set_string_attr(sbp_request *request, sbp_attr attr, const char *value,
@@ -247,8 +258,9 @@ SBP_API int sbp_request_set_integer_attr(sbp_request *request, sbp_attr attr, in
 /**
  * @brief Sets an attribute by the base name of the filter that tests it ("signing-identifier",
  *        "process-attribute", ...), for attributes sbp_attr does not list. is_integer selects
- *        number (integer) or text (value, len).
- * @return SBP_OK, SBP_E_INVALID_ARG, SBP_E_NOMEM.
+ *        number (integer) or text (value, len). "path" and "process-path" are normalized
+ *        as in sbp_request_set_string_attr().
+ * @return SBP_OK, SBP_E_INVALID_ARG (also a path that is not absolute), SBP_E_NOMEM.
  * @since 0.1
  */
 SBP_API int sbp_request_set_named_attr(sbp_request *request, const char *name, size_t name_len,
@@ -277,8 +289,10 @@ SBP_API int sbp_request_set_netaddr(sbp_request *request, sbp_attr attr, const c
  *        appleevent-destination; target for signal/process-info*; socket-domain for
  *        system-socket; for network-* an absolute path (unix socket) or "PROTO:HOST:PORT"
  *        (remote for outbound, local for bind/inbound; IPv6 hosts in brackets). The request
- *        is reset first. target may be NULL (len 0) for no attribute.
- * @return SBP_OK, SBP_E_INVALID_ARG (bad network target), SBP_E_NOMEM.
+ *        is reset first. target may be NULL (len 0) for no attribute. Paths are normalized
+ *        as in sbp_request_set_string_attr().
+ * @return SBP_OK, SBP_E_INVALID_ARG (bad network target, a path that is not absolute),
+ *         SBP_E_NOMEM.
  * @since 0.1
  */
 SBP_API int sbp_request_set_simple(sbp_request *request, const char *op, size_t op_len,
@@ -391,6 +405,15 @@ SBP_API const sbp_node *sbp_decision_skipped_rule(const sbp_decision *decision);
  * @since 0.1
  */
 SBP_API const char *sbp_decision_missing_attr(const sbp_decision *decision);
+
+/**
+ * @brief The import, kept unresolved in the profile, whose rules could change the answer
+ *        (SBP_DECISION_FLAG_MISSING_IMPORT): the first one after the deciding rule.
+ * @return Its name as written in `(import "NAME")`, borrowed from the profile; NULL when no
+ *         such import (or for NULL).
+ * @since 0.2
+ */
+SBP_API const char *sbp_decision_missing_import(const sbp_decision *decision);
 
 /** @brief The number of modifiers of the deciding rule. @since 0.1 */
 SBP_API size_t sbp_decision_modifier_count(const sbp_decision *decision);

@@ -212,10 +212,23 @@ describe('reader', { skip: SKIP }, () => {
       });
       using(sbp.readFile(main, { keepUnresolvedImports: true }), (p) => {
         assert.equal(p.items[1].type, 'import');
+        // the missing file could allow configd: the answer is unknown, and says why
+        const dec = p.check('mach-lookup', CONFIGD);
+        assert.equal(dec.result, 'unknown');
+        assert.ok(dec.flags.includes('missing-import'));
+        assert.equal(dec.missingImport, 'common.sb');
       });
     } finally {
       fs.rmSync(d, { recursive: true, force: true });
     }
+  });
+
+  test('request paths are resolved', () => {
+    using(sbp.read('(version 1)\n(deny default)\n(allow file-write* (subpath "/Users/me/src/proj"))\n'), (p) => {
+      assert.equal(p.check('file-write-data', '/Users/me/src/proj/../../../../etc/passwd').result, 'deny');
+      assert.equal(p.check('file-write-data', '/Users/me//src/./proj/x').result, 'allow');
+      assert.throws(() => p.check('file-write-data', 'etc/passwd'), /not an absolute path/);
+    });
   });
 
   test('errors carry positions', () => {

@@ -214,6 +214,21 @@ class TestReader(unittest.TestCase):
             self.assertEqual(cm.exception.line, 3)
             with sbprofile.read_file(main, keep_unresolved_imports=True) as p:
                 self.assertEqual(p.items[1].type, "import")
+                # the missing file could allow configd: the answer is unknown, and says why
+                d = p.check("mach-lookup", CONFIGD)
+                self.assertEqual(d.result, "unknown")
+                self.assertIn("missing-import", d.flags)
+                self.assertEqual(d.missing_import, "common.sb")
+
+    def test_request_paths_resolved(self):
+        with sbprofile.read('(version 1)\n(deny default)\n'
+                            '(allow file-write* (subpath "/Users/me/src/proj"))\n') as p:
+            self.assertEqual(p.check("file-write-data",
+                                     "/Users/me/src/proj/../../../../etc/passwd").result, "deny")
+            self.assertEqual(p.check("file-write-data", "/Users/me//src/./proj/x").result, "allow")
+            with self.assertRaises(sbprofile.Error) as cm:
+                p.check("file-write-data", "etc/passwd")
+            self.assertIn("not an absolute path", cm.exception.message)
 
     def test_errors_carry_positions(self):
         with self.assertRaises(sbprofile.SBPLSyntaxError) as cm:

@@ -1,0 +1,1 @@
+check -f project.sb file-write-data /Users/me/src/proj/../../../../etc/passwd

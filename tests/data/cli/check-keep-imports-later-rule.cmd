@@ -1,0 +1,1 @@
+check --keep-imports -f import-missing.sb file-read-data /usr/lib/libz.dylib

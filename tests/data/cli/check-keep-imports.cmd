@@ -1,0 +1,1 @@
+check --keep-imports -f import-missing.sb mach-lookup com.apple.SystemConfiguration.configd

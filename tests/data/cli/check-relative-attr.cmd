@@ -1,0 +1,1 @@
+check -f project.sb --attr path=x/y file-write-data

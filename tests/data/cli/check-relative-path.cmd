@@ -1,0 +1,1 @@
+check -f project.sb file-write-data etc/passwd

@@ -1,0 +1,1 @@
+diff --color=never --keep-imports deny-all.sb import-missing.sb

@@ -1,0 +1,1 @@
+diff --color=never deny-all.sb import-missing.sb
