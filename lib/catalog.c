@@ -358,6 +358,28 @@ uint32_t sbp_catalog_version_nearest(uint32_t version) {
   return best;
 }
 
+int sbp_macos_version_resolve(const char *text, size_t len, uint32_t *requested, uint32_t *used,
+                              sbp_error *err) {
+  uint32_t v = 0;
+  if (used == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "macOS version: used is NULL");
+  int rc = sbp_macos_version_parse(text, len, &v, err);
+  if (rc != SBP_OK) return rc;
+  uint32_t near = sbp_catalog_version_nearest(v);
+  if (near == 0) {
+    uint32_t oldest = sbp_catalog_version_nearest(SBP_MACOS_VERSION(255, 255, 255));
+    for (int i = 0; i < SBP__CAT_NVERSIONS; i++)
+      if ((sbp__cat_versions[i].flags & SBP__CAT_TARGET) && sbp__cat_versions[i].macos < oldest)
+        oldest = sbp__cat_versions[i].macos;
+    return sbp__error(err, SBP_E_NOT_FOUND,
+                      "macOS %.*s is older than every version the catalog knows (%u.%u is the "
+                      "oldest)", (int)(len > 20 ? 20 : len), text, (unsigned)(oldest >> 16),
+                      (unsigned)((oldest >> 8) & 0xffu));
+  }
+  if (requested) *requested = v;
+  *used = near;
+  return SBP_OK;
+}
+
 int sbp_catalog_versions_format(uint32_t mask, const sbp_alloc *alloc, sbp_buf *out,
                                 sbp_error *err) {
   if (out == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "versions: out is NULL");

@@ -122,6 +122,38 @@ static void test_version_format(void **state) {
   sbp_buf_dispose(&out);
 }
 
+/* What a user writes for --macos maps to the newest catalog at or before it. */
+static void test_version_resolve(void **state) {
+  (void)state;
+  static const struct { const char *text; uint32_t want; } cases[] = {
+      {"11", SBP_MACOS_VERSION(10, 15, 0)},     {"12.0", SBP_MACOS_VERSION(10, 15, 0)},
+      {"13.0", SBP_MACOS_VERSION(10, 15, 0)},   {"14.0", SBP_MACOS_VERSION(10, 15, 0)},
+      {"14.5", SBP_MACOS_VERSION(14, 4, 1)},    {"15", SBP_MACOS_VERSION(14, 4, 1)},
+      {"26.0", SBP_MACOS_VERSION(14, 4, 1)},    {"10.15.7", SBP_MACOS_VERSION(10, 15, 0)},
+      {"14.4.1", SBP_MACOS_VERSION(14, 4, 1)},  {"10.12", SBP_MACOS_VERSION(10, 12, 0)},
+  };
+  sbp_error err = SBP_ERROR_INIT;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    uint32_t req = 0, used = 0;
+    assert_int_equal(sbp_macos_version_resolve(cases[i].text, strlen(cases[i].text), &req, &used,
+                                               &err), SBP_OK);
+    assert_int_equal(used, cases[i].want);
+    uint32_t parsed = 0;
+    assert_int_equal(sbp_macos_version_parse(cases[i].text, strlen(cases[i].text), &parsed, NULL),
+                     SBP_OK);
+    assert_int_equal(req, parsed);
+    assert_true(sbp_catalog_version_flags(used) & SBP_CATALOG_TARGET);
+  }
+  uint32_t used = 7;
+  assert_int_equal(sbp_macos_version_resolve("10.11", 5, NULL, &used, &err), SBP_E_NOT_FOUND);
+  assert_string_equal(err.message,
+                      "macOS 10.11 is older than every version the catalog knows (10.12 is the oldest)");
+  assert_int_equal(used, 7);
+  assert_int_equal(sbp_macos_version_resolve("ten", 3, NULL, &used, &err), SBP_E_SYNTAX);
+  assert_int_equal(sbp_macos_version_resolve("", 0, NULL, &used, &err), SBP_E_SYNTAX);
+  assert_int_equal(sbp_macos_version_resolve("14", 2, NULL, NULL, &err), SBP_E_INVALID_ARG);
+}
+
 static void test_catalog_versions(void **state) {
   (void)state;
   assert_int_equal(sbp_catalog_newest(), V144);
@@ -820,6 +852,7 @@ int main(void) {
       cmocka_unit_test(test_version_parse),
       cmocka_unit_test(test_version_format),
       cmocka_unit_test(test_catalog_versions),
+      cmocka_unit_test(test_version_resolve),
       cmocka_unit_test(test_format_allocation_failures),
       cmocka_unit_test(test_op_chains),
       cmocka_unit_test(test_terminal_ops),

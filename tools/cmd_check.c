@@ -34,7 +34,8 @@ static void check_usage(FILE *out, const char *cmd) {
           "  --attr NAME=VALUE  another attribute of the request, named after the filter that\n"
           "                     tests it (signing-identifier=..., vnode-type=REGULAR-FILE,\n"
           "                     remote=tcp:localhost:80, ...)\n"
-          "  --macos VERSION    the macOS version whose catalog to use (default: the newest)\n"
+          "  --macos VERSION    the macOS version whose catalog to use: the newest the\n"
+          "                     catalog has at or before it (default: the newest)\n"
           "  --canonical-paths  map /tmp, /var and /etc to /private/... as the kernel does\n\n"
           "TARGET is a path for file operations and unix sockets, a name for mach, sysctl,\n"
           "preference and IPC operations, PROTO:HOST:PORT for network addresses\n"
@@ -215,8 +216,7 @@ static int run(int argc, char **argv, int explain) {
   }
   sbp_decide_options dopts = SBP_DECIDE_OPTIONS_INIT;
   if (canonical) dopts.flags |= SBP_DECIDE_CANONICAL_PATHS;
-  if (macos != NULL && sbp_macos_version_parse(macos, strlen(macos), &dopts.macos, &err) != SBP_OK) {
-    fprintf(stderr, "sbprofile %s: --macos: %s\n", cmd, err.message);
+  if (macos != NULL && sbp_tool_macos(cmd, macos, &dopts.macos) < 0) {
     status = SBP_EXIT_USAGE;
     goto done;
   }

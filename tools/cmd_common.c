@@ -117,6 +117,29 @@ void sbp_tool_eval_read_options(sbp_tool_eval *ev, sbp_read_options *opts) {
   opts->import_payload = &ev->idirs;
 }
 
+int sbp_tool_macos(const char *cmd, const char *value, uint32_t *used) {
+  sbp_error err = SBP_ERROR_INIT;
+  uint32_t requested = 0;
+  int rc = sbp_macos_version_resolve(value, strlen(value), &requested, used, &err);
+  if (rc == SBP_E_NOT_FOUND) {
+    fprintf(stderr, "sbprofile %s: %s\n", cmd, err.message);
+    return -1;
+  }
+  if (rc != SBP_OK) {
+    fprintf(stderr, "sbprofile %s: --macos expects a version such as 14.4.1, got '%s'\n", cmd,
+            value);
+    return -1;
+  }
+  if (*used != requested) {
+    sbp_buf text = SBP_BUF_INIT;
+    if (sbp_macos_version_format(*used, NULL, &text, NULL) == SBP_OK)
+      fprintf(stderr, "sbprofile %s: macOS %s has no catalog of its own: using %s, the newest "
+                      "before it\n", cmd, value, text.ptr);
+    sbp_buf_dispose(&text);
+  }
+  return 1;
+}
+
 const char *sbp_tool_display_name(const char *path) {
   return strcmp(path, "-") == 0 ? "<stdin>" : path;
 }

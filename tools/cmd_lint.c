@@ -97,16 +97,12 @@ int sbp_tool_lint(int argc, char **argv) {
       join = 1;
     } else if (strcmp(a, "--macos") == 0 || strncmp(a, "--macos=", 8) == 0) {
       const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
-      sbp_error e = SBP_ERROR_INIT;
-      if (v == NULL || sbp_macos_version_parse(v, strlen(v), &lo.macos, &e) != SBP_OK) {
-        fprintf(stderr, "sbprofile lint: --macos expects a version such as 14.4.1%s%s\n",
-                v ? ", got " : "", v ? v : "");
+      if (v == NULL) {
+        fprintf(stderr, "sbprofile lint: --macos expects a version such as 14.4.1\n");
         status = SBP_EXIT_USAGE;
         goto done;
       }
-      if (sbp_catalog_version_nearest(lo.macos) == 0) {
-        fprintf(stderr, "sbprofile lint: macOS %s is older than every version the catalog "
-                        "knows (10.12 is the oldest)\n", v);
+      if (sbp_tool_macos("lint", v, &lo.macos) < 0) {
         status = SBP_EXIT_USAGE;
         goto done;
       }

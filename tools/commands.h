@@ -68,6 +68,9 @@ void sbp_tool_free_sources(sbp_source *src, size_t n);
 /* Read options over ev: parameters without a value stay symbolic; imports are searched in
  * the -I directories, and one that cannot be found is an error unless --keep-imports. */
 void sbp_tool_eval_read_options(sbp_tool_eval *ev, sbp_read_options *opts);
+/* --macos VALUE: the catalog version to use (sbp_macos_version_resolve()); when it differs
+ * from the version given, says which one on stderr. 1, or -1 after a usage message. */
+int sbp_tool_macos(const char *cmd, const char *value, uint32_t *used);
 /* "<stdin>" for "-", else path. */
 const char *sbp_tool_display_name(const char *path);
 /* --color=auto|always|never (or --color WHEN): 1 taken, 0 not it, -1 bad. */

@@ -187,6 +187,23 @@ SBP_API uint32_t sbp_catalog_version_flags(uint32_t version);
 SBP_API uint32_t sbp_catalog_version_nearest(uint32_t version);
 
 /**
+ * @brief Parses a macOS version as a user writes it ("11", "14.5", "10.15.7", "26.0") and
+ *        maps it to the catalog version to use: the newest target not newer than it
+ *        (sbp_catalog_version_nearest()). Commands that take a --macos option share it, and
+ *        say which catalog was used when it differs from the version given.
+ * @param[in] text the version text; len its length.
+ * @param[out] requested receives the version as written (may be NULL).
+ * @param[out] used receives the catalog target version to use.
+ * @param[out] err details on failure; may be NULL.
+ * @return SBP_OK; SBP_E_SYNTAX (not a version, as sbp_macos_version_parse());
+ *         SBP_E_NOT_FOUND (older than every target: the message names the oldest);
+ *         SBP_E_INVALID_ARG (used NULL, text NULL with len > 0).
+ * @since 0.2
+ */
+SBP_API int sbp_macos_version_resolve(const char *text, size_t len, uint32_t *requested,
+                                      uint32_t *used, sbp_error *err);
+
+/**
  * @brief Writes a version mask (bit i = sbp_catalog_version_at(i)) as labels separated by
  *        one space, oldest first: "10.12 10.13 10.14 10.15". A mask of 0 gives "".
  * @param[in] mask the mask; bits past the known versions are ignored.

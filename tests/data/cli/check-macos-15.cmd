@@ -1,0 +1,1 @@
+check --macos 15 -f mach-allow.sb mach-lookup com.apple.SystemConfiguration.configd

@@ -1,0 +1,1 @@
+lint --color=never --macos 14.5 mach-allow.sb
