@@ -380,6 +380,79 @@ int sbp_macos_version_resolve(const char *text, size_t len, uint32_t *requested,
   return SBP_OK;
 }
 
+/* Edit distance with swaps of neighbours (optimal string alignment); stops early once every
+ * cell of a row passes limit, returning limit + 1. */
+static size_t edit_distance(const char *a, size_t n, const char *b, size_t m, size_t limit) {
+  size_t rows[3][65];
+  size_t *pp = rows[0], *prev = rows[1], *cur = rows[2];
+  for (size_t j = 0; j <= m; j++) prev[j] = j;
+  for (size_t i = 1; i <= n; i++) {
+    cur[0] = i;
+    size_t best = cur[0];
+    for (size_t j = 1; j <= m; j++) {
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      size_t d = prev[j - 1] + cost;
+      if (prev[j] + 1 < d) d = prev[j] + 1;
+      if (cur[j - 1] + 1 < d) d = cur[j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && pp[j - 2] + 1 < d)
+        d = pp[j - 2] + 1;
+      cur[j] = d;
+      if (d < best) best = d;
+    }
+    if (best > limit) return limit + 1;
+    size_t *t = pp;
+    pp = prev;
+    prev = cur;
+    cur = t;
+  }
+  return prev[m];
+}
+
+static const char *kind_name_at(uint32_t version, int kind, size_t i, int *more) {
+  if (kind == SBP_CATALOG_NAME_OPERATION) {
+    const sbp_catalog_op *op = sbp_catalog_op_at(version, i);
+    *more = op != NULL;
+    return op ? sbp_catalog_op_name(op) : NULL;
+  }
+  const sbp_catalog_filter *f = sbp_catalog_filter_at(version, i);
+  *more = f != NULL;
+  if (f == NULL || (sbp_catalog_filter_flags(f) & SBP_CATALOG_FILTER_INTERNAL)) return NULL;
+  return sbp_catalog_filter_base(f);
+}
+
+const char *sbp_catalog_suggest(uint32_t version, int kind, const char *name, size_t len) {
+  if (name == NULL || len == 0 || len > 64) return NULL;
+  if (kind != SBP_CATALOG_NAME_OPERATION && kind != SBP_CATALOG_NAME_ATTRIBUTE) return NULL;
+  size_t limit = len / 3 < 3 ? len / 3 : 3;
+  if (limit == 0) return NULL;
+  const char *best = NULL;
+  size_t best_d = limit + 1;
+  int more = 1;
+  for (size_t i = 0; more; i++) {
+    const char *cand = kind_name_at(version, kind, i, &more);
+    if (cand == NULL) continue;
+    size_t cl = strlen(cand);
+    if (cl > 64 || (cl > len ? cl - len : len - cl) > limit) continue;
+    size_t d = edit_distance(name, len, cand, cl, limit);
+    if (d == 0) return NULL;
+    if (d < best_d || (d == best_d && best != NULL && strcmp(cand, best) < 0)) {
+      best = cand;
+      best_d = d;
+    }
+  }
+  return best;
+}
+
+int sbp_catalog_is_attribute(uint32_t version, const char *name, size_t len) {
+  if (name == NULL) return 0;
+  int more = 1;
+  for (size_t i = 0; more; i++) {
+    const char *cand = kind_name_at(version, SBP_CATALOG_NAME_ATTRIBUTE, i, &more);
+    if (cand != NULL && strlen(cand) == len && memcmp(cand, name, len) == 0) return 1;
+  }
+  return 0;
+}
+
 int sbp_catalog_versions_format(uint32_t mask, const sbp_alloc *alloc, sbp_buf *out,
                                 sbp_error *err) {
   if (out == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "versions: out is NULL");

@@ -154,6 +154,31 @@ static void test_version_resolve(void **state) {
   assert_int_equal(sbp_macos_version_resolve("14", 2, NULL, NULL, &err), SBP_E_INVALID_ARG);
 }
 
+/* Misspelt names get the nearest known one, and only a near one. */
+static void test_suggest(void **state) {
+  (void)state;
+  const uint32_t op = SBP_CATALOG_NAME_OPERATION, at = SBP_CATALOG_NAME_ATTRIBUTE;
+  assert_string_equal(sbp_catalog_suggest(0, (int)op, "mach-lookp", 10), "mach-lookup");
+  assert_string_equal(sbp_catalog_suggest(0, (int)op, "file-raed*", 10), "file-read*");
+  assert_string_equal(sbp_catalog_suggest(0, (int)op, "file-write-dat", 14), "file-write-data");
+  assert_null(sbp_catalog_suggest(0, (int)op, "mach-lookup", 11)); /* known: nothing to say */
+  assert_null(sbp_catalog_suggest(0, (int)op, "frobnicate", 10));
+  assert_null(sbp_catalog_suggest(0, (int)op, "fil", 3)); /* too short to guess */
+  assert_null(sbp_catalog_suggest(0, 9, "mach-lookp", 10));
+  assert_null(sbp_catalog_suggest(0, (int)op, NULL, 3));
+  char longname[80];
+  memset(longname, 'a', sizeof longname);
+  assert_null(sbp_catalog_suggest(0, (int)op, longname, sizeof longname));
+  assert_string_equal(sbp_catalog_suggest(0, (int)at, "signing-identifer", 17), "signing-identifier");
+  assert_string_equal(sbp_catalog_suggest(0, (int)at, "global-nam", 10), "global-name");
+  assert_null(sbp_catalog_suggest(0, (int)at, "bogus", 5));
+  assert_true(sbp_catalog_is_attribute(0, "global-name", 11));
+  assert_true(sbp_catalog_is_attribute(0, "path", 4));
+  assert_false(sbp_catalog_is_attribute(0, "subpath", 7)); /* a spelling, not a base */
+  assert_false(sbp_catalog_is_attribute(0, "bogus", 5));
+  assert_false(sbp_catalog_is_attribute(0, NULL, 0));
+}
+
 static void test_catalog_versions(void **state) {
   (void)state;
   assert_int_equal(sbp_catalog_newest(), V144);
@@ -853,6 +878,7 @@ int main(void) {
       cmocka_unit_test(test_version_format),
       cmocka_unit_test(test_catalog_versions),
       cmocka_unit_test(test_version_resolve),
+      cmocka_unit_test(test_suggest),
       cmocka_unit_test(test_format_allocation_failures),
       cmocka_unit_test(test_op_chains),
       cmocka_unit_test(test_terminal_ops),

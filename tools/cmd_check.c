@@ -89,14 +89,41 @@ static int is_integer_text(const char *v) {
   return 1;
 }
 
+/* A name no catalog version knows, with the nearest known one when there is one. */
+static void unknown_name(const char *cmd, const char *what, const char *name, size_t len,
+                         const char *near) {
+  fprintf(stderr, "sbprofile %s: unknown %s '%.*s'", cmd, what, (int)len, name);
+  if (near != NULL) fprintf(stderr, " (did you mean '%s'?)", near);
+  fprintf(stderr, "\n");
+}
+
+static int known_operation(const char *op) {
+  uint32_t mask = 0;
+  return strcmp(op, "default") == 0 ||
+         (sbp_catalog_op_versions(op, strlen(op), SBP_CATALOG_WITH_ALIASES, &mask, NULL) ==
+              SBP_OK && mask != 0);
+}
+
+static int known_attribute(const char *name, size_t len) {
+  for (size_t i = 0; i < sbp_catalog_version_count(); i++)
+    if (sbp_catalog_is_attribute(sbp_catalog_version_at(i), name, len)) return 1;
+  return 0;
+}
+
 /* --attr NAME=VALUE onto the request. */
-static int set_attr(sbp_request *req, const char *spec, sbp_error *err) {
+static int set_attr(sbp_request *req, const char *spec, uint32_t macos, sbp_error *err) {
   const char *eq = strchr(spec, '=');
   if (eq == NULL || eq == spec) {
     snprintf(err->message, sizeof(err->message), "--attr expects NAME=VALUE, got '%s'", spec);
     return SBP_E_INVALID_ARG;
   }
   size_t nlen = (size_t)(eq - spec);
+  if (!known_attribute(spec, nlen)) {
+    const char *near = sbp_catalog_suggest(macos, SBP_CATALOG_NAME_ATTRIBUTE, spec, nlen);
+    snprintf(err->message, sizeof(err->message), "unknown attribute '%.*s'%s%s%s", (int)nlen,
+             spec, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+    return SBP_E_NOT_FOUND;
+  }
   const char *value = eq + 1;
   for (int a = SBP_ATTR_PATH; a <= SBP_ATTR_REMOTE; a++) {
     const char *name = sbp_attr_name((sbp_attr)a);
@@ -220,6 +247,12 @@ static int run(int argc, char **argv, int explain) {
     status = SBP_EXIT_USAGE;
     goto done;
   }
+  if (!known_operation(op)) {
+    unknown_name(cmd, "operation", op, strlen(op),
+                 sbp_catalog_suggest(dopts.macos, SBP_CATALOG_NAME_OPERATION, op, strlen(op)));
+    status = SBP_EXIT_USAGE;
+    goto done;
+  }
   if (nfiles == 0) files[nfiles++] = "-";
   if ((status = sbp_tool_read_sources(files, nfiles, src, &nsrc)) != SBP_EXIT_OK) goto done;
   sbp_read_options ropts;
@@ -240,7 +273,7 @@ static int run(int argc, char **argv, int explain) {
     goto done;
   }
   for (size_t i = 0; i < nattrs; i++) {
-    if ((rc = set_attr(req, attrs[i], &err)) != SBP_OK) {
+    if ((rc = set_attr(req, attrs[i], dopts.macos, &err)) != SBP_OK) {
       fprintf(stderr, "sbprofile %s: --attr %s: %s\n", cmd, attrs[i], err.message);
       status = rc == SBP_E_NOMEM ? SBP_EXIT_SOFTWARE : SBP_EXIT_USAGE;
       goto done;

@@ -348,6 +348,36 @@ SBP_API int sbp_catalog_op_alias(uint32_t version, const char *name, size_t len,
 SBP_API int sbp_catalog_op_versions(const char *name, size_t len, uint32_t flags,
                                     uint32_t *out_mask, sbp_error *err);
 
+/** What sbp_catalog_suggest() looks among. */
+typedef enum sbp_catalog_name_kind {
+  SBP_CATALOG_NAME_OPERATION = 1, /**< operation names of the version's table */
+  SBP_CATALOG_NAME_ATTRIBUTE = 2  /**< base filter names: the attributes a request carries */
+} sbp_catalog_name_kind;
+
+/**
+ * @brief The known name nearest to a misspelt one, for "did you mean" messages: the one at
+ *        the smallest edit distance (insertions, deletions, substitutions and swaps of two
+ *        neighbours each count 1), when that distance is at most 3 and at most a third of the
+ *        name's length; among equals, the first in byte order.
+ * @param[in] version a version number; 0 means the newest.
+ * @param[in] kind an sbp_catalog_name_kind.
+ * @param[in] name the name as written; @param[in] len its length (names over 64 bytes get
+ *        no suggestion).
+ * @return A static name, or NULL when nothing is near enough (or the name is itself known).
+ * @since 0.2
+ */
+SBP_API const char *sbp_catalog_suggest(uint32_t version, int kind, const char *name,
+                                        size_t len);
+
+/**
+ * @brief Is name a base filter name of the version (an attribute a request can carry:
+ *        "path", "global-name", "signing-identifier", ...)?
+ * @param[in] version a version number; 0 means the newest.
+ * @return 1 or 0.
+ * @since 0.2
+ */
+SBP_API int sbp_catalog_is_attribute(uint32_t version, const char *name, size_t len);
+
 /* ---- filters, constants ----------------------------------------------------------------- */
 
 /** Flags of a filter spelling (sbp_catalog_filter_flags()). */

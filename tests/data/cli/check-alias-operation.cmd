@@ -1,0 +1,1 @@
+check -f mach-allow.sb process-exec /bin/sh

@@ -1,0 +1,1 @@
+check -f mach-allow.sb --attr signing-identifer=com.x mach-lookup com.apple.SystemConfiguration.configd

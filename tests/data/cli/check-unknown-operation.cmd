@@ -1,0 +1,1 @@
+check -f mach-allow.sb mach-lookp com.apple.SystemConfiguration.configd

@@ -1,0 +1,1 @@
+explain -f mach-allow.sb file-raed* /etc/passwd
