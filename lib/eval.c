@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sbprofile/catalog.h"
+
 /* ---- errors ---------------------------------------------------------------------------- */
 
 int sbp__eval_fail(sbp__eval *ev, int code, const char *fmt, ...) {
@@ -498,6 +500,18 @@ static int lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
     return SBP_OK;
   }
   if (ev->err && ev->err->code != 0) return ev->err->code;
+  if ((ev->flags & SBP_READ_UNKNOWN_OPERATIONS) &&
+      sbp_catalog_suggest(ev->opts->macos, SBP_CATALOG_NAME_OPERATION, sym->u.sym.s,
+                          sym->u.sym.len) != NULL) {
+    /* a misspelt operation: kept as written (flag 2: the text is copied into the profile) */
+    cell *op = sbp__eval_cell(ev, T_OP);
+    if (op == NULL) return FAIL_CODE(ev);
+    op->flag = 2;
+    op->u.str.s = sym->u.sym.s;
+    op->u.str.len = sym->u.sym.len;
+    *out = op;
+    return SBP_OK;
+  }
   return sbp__eval_fail(ev, SBP_E_EVAL, "unbound variable: %s", sym->u.sym.s);
 }
 

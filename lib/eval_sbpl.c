@@ -504,8 +504,10 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
   cell *rfilters = sbp__eval_reverse_onto(filters, ev->nil);
   cell *rmods = sbp__eval_reverse_onto(mods, ev->nil);
   for (r = rops; r->type == T_PAIR; r = CDR(r)) {
-    /* operation names come from the catalog */
-    sbp_node *o = mk_static(ev, SBP_NODE_OPERATION, CAR(r)->u.str.s, CAR(r)->u.str.len);
+    /* operation names come from the catalog, but for misspelt ones kept as written */
+    sbp_node *o = CAR(r)->flag == 2
+                      ? mk(ev, SBP_NODE_OPERATION, 0, CAR(r)->u.str.s, CAR(r)->u.str.len)
+                      : mk_static(ev, SBP_NODE_OPERATION, CAR(r)->u.str.s, CAR(r)->u.str.len);
     if (o == NULL) return FAIL_CODE(ev);
     o->file = pf;
     o->line = line;

@@ -480,6 +480,7 @@ int sbp_lint_sources(const sbp_source *sources, size_t nsources, const sbp_lint_
     } else {
       ropts.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
     }
+    ropts.flags |= SBP_READ_UNKNOWN_OPERATIONS; /* reported as unknown-operation */
     /* Without (version 1) libsandbox stops at once; the profile checks still run, with the
      * version assumed, so that a fragment is checked too (the result says it did not
      * evaluate). */

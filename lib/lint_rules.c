@@ -525,10 +525,14 @@ static int check_rule_names(lint_ctx *c, const sbp_node *rule) {
         sbp_catalog_op_versions(name, len, SBP_CATALOG_WITH_ALIASES, &mask, NULL);
         char vers[128];
         rc = versions_text(c, mask, vers, sizeof vers);
+        const char *near =
+            mask ? NULL : sbp_catalog_suggest(c->macos, SBP_CATALOG_NAME_OPERATION, name, len);
         if (rc == SBP_OK)
-          rc = sbp__lint_add(c->r, SBP__L_UNKNOWN_OPERATION, 0, file, line, col, NULL, 0,
-                             "unknown operation '%s' for macOS %s (%s%s)", name, c->target,
-                             vers[0] ? "known in " : "no version knows it", vers);
+          rc = sbp__lint_add(c->r, SBP__L_UNKNOWN_OPERATION, 0, file, line, col, near,
+                             near ? strlen(near) : 0,
+                             "unknown operation '%s' for macOS %s (%s%s)%s%s%s", name, c->target,
+                             vers[0] ? "known in " : "no version knows it", vers,
+                             near ? ": did you mean '" : "", near ? near : "", near ? "'?" : "");
         row = NULL;
       }
       if (rn.nrows < 64) {

@@ -702,6 +702,29 @@ static void test_missing_import(void **state) {
   sbp_profile_free(p);
 }
 
+/* SBP_READ_UNKNOWN_OPERATIONS: a misspelt operation is kept as written and decides nothing
+ * as if it were the operation it resembles. */
+static void test_unknown_operations_read(void **state) {
+  (void)state;
+  const char *text = "(version 1)\n(deny default)\n(allow file-raed* (subpath \"/usr\"))\n";
+  sbp_read_options ro = SBP_READ_OPTIONS_INIT;
+  sbp_error err = SBP_ERROR_INIT;
+  sbp_profile *p = NULL;
+  assert_int_equal(sbp_profile_read(&p, text, strlen(text), "t.sb", &ro, NULL, &err), SBP_E_EVAL);
+  assert_string_equal(err.message, "unbound variable: file-raed*");
+  ro.flags = SBP_READ_UNKNOWN_OPERATIONS;
+  assert_int_equal(sbp_profile_read(&p, text, strlen(text), "t.sb", &ro, NULL, &err), SBP_OK);
+  const sbp_node *rule = sbp_node_next(sbp_node_first_child(sbp_profile_root(p)));
+  assert_string_equal(sbp_node_text(sbp_node_first_child(rule), NULL), "file-raed*");
+  int result = -1;
+  assert_int_equal(sbp_decide_simple(p, S("file-read-data"), S("/usr/lib/x"), &result, NULL, &err),
+                   SBP_OK);
+  assert_int_equal(result, SBP_DECISION_DENY);
+  sbp_profile_free(p);
+  const char *far = "(version 1)\n(allow frobnicate)\n";
+  assert_int_equal(sbp_profile_read(&p, far, strlen(far), "t.sb", &ro, NULL, &err), SBP_E_EVAL);
+}
+
 static void test_long_canonical_path(void **state) {
   (void)state;
   char *path = malloc(3000);
@@ -981,6 +1004,7 @@ int main(void) {
       cmocka_unit_test(test_request_forms),
       cmocka_unit_test(test_request_paths),
       cmocka_unit_test(test_missing_import),
+      cmocka_unit_test(test_unknown_operations_read),
       cmocka_unit_test(test_long_canonical_path),
       cmocka_unit_test(test_corpus_index_agrees),
   };

@@ -132,6 +132,20 @@ static void test_syntax_and_eval_errors(void **state) {
   assert_string_equal(sbp_lint_message(r, 0), "unbound variable: x");
   assert_int_equal(sbp_lint_evaluated(r), 0);
   sbp_lint_result_free(r);
+  /* A misspelt operation is unknown-operation with a suggestion, and the rest is checked. */
+  r = lint("(version 1)\n(deny default)\n(allow file-raed* (subpath \"/usr/lib\"))\n"
+           "(allow file-read* (subpath \"/tmp/x\"))\n", 0);
+  assert_int_equal(sbp_lint_count(r), 2);
+  assert_string_equal(sbp_lint_code(r, 0), "unknown-operation");
+  assert_non_null(strstr(sbp_lint_message(r, 0), "did you mean 'file-read*'?"));
+  assert_string_equal(sbp_lint_fix(r, 0), "file-read*");
+  assert_string_equal(sbp_lint_code(r, 1), "symlinked-path");
+  assert_int_equal(sbp_lint_evaluated(r), 1);
+  sbp_lint_result_free(r);
+  /* a name near no operation is still an evaluation error */
+  r = lint("(version 1)\n(deny default)\n(allow frobnicate (subpath \"/usr\"))\n", 0);
+  assert_string_equal(sbp_lint_code(r, 0), "eval-error");
+  sbp_lint_result_free(r);
   /* A fragment without (version 1) is still checked. */
   r = lint("(allow file-read* (subpath \"/etc\"))\n", 0);
   assert_true(find(r, "missing-version") >= 0);

@@ -58,7 +58,13 @@ typedef enum sbp_read_flags {
   SBP_READ_SYMBOLIC_PARAMS = 1u << 0,
   /** An import the resolver reports as SBP_E_NOT_FOUND (or any import when there is no
    *  resolver) is kept as an SBP_NODE_IMPORT item instead of failing. */
-  SBP_READ_KEEP_UNRESOLVED_IMPORTS = 1u << 1
+  SBP_READ_KEEP_UNRESOLVED_IMPORTS = 1u << 1,
+  /** A name bound to nothing that is near an operation name (a typo such as `file-raed*`,
+   *  see sbp_catalog_suggest()) evaluates to an operation of that name instead of failing
+   *  with "unbound variable", so that the rest of a profile can still be checked. The rule
+   *  keeps the name as written; the decision engine knows no such operation
+   *  (SBP_DECISION_FLAG_UNKNOWN_NAME) and lint reports it as `unknown-operation`. */
+  SBP_READ_UNKNOWN_OPERATIONS = 1u << 2
 } sbp_read_flags;
 
 /**
