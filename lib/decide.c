@@ -19,7 +19,7 @@ typedef struct dz_ctx {
   uint32_t flags;        /* request-time option flags */
   const char *path;      /* the path attribute after canonical mapping, or NULL */
   size_t path_len;
-  int has_path, has_net; /* for the exclusivity of unix-socket paths and addresses */
+  uint32_t excluded;     /* bit per sbp_attr the request rules out (exclusive_attrs) */
   const char *missing;   /* the last attribute found missing */
   int braces;            /* a regex with {m,n} was evaluated */
   int unknown_name;
@@ -92,6 +92,53 @@ static int int_of_value(const dz_ctx *c, const char *base, const sbp_node *v, in
   return 0;
 }
 
+/* Attributes a request cannot carry together: when it gives `given`, a filter on `filter` is
+ * false rather than unknown. A mach lookup names a global or a local name; a network request
+ * is about a local address (bind, inbound) or a remote one (outbound), or a unix socket's
+ * path instead of an address. */
+static const struct {
+  uint8_t filter, given;
+} exclusive_attrs[] = {
+    {SBP_ATTR_LOCAL_NAME, SBP_ATTR_GLOBAL_NAME}, {SBP_ATTR_GLOBAL_NAME, SBP_ATTR_LOCAL_NAME},
+    {SBP_ATTR_LOCAL, SBP_ATTR_REMOTE},           {SBP_ATTR_REMOTE, SBP_ATTR_LOCAL},
+    {SBP_ATTR_PATH, SBP_ATTR_LOCAL},             {SBP_ATTR_PATH, SBP_ATTR_REMOTE},
+    {SBP_ATTR_LOCAL, SBP_ATTR_PATH},             {SBP_ATTR_REMOTE, SBP_ATTR_PATH},
+};
+
+static uint32_t excluded_attrs(const sbp_request *req) {
+  uint32_t bits = 0;
+  for (size_t i = 0; i < sizeof exclusive_attrs / sizeof exclusive_attrs[0]; i++)
+    if (sbp__request_attr_known(req, exclusive_attrs[i].given) != NULL)
+      bits |= 1u << exclusive_attrs[i].filter;
+  return bits;
+}
+
+static int is_excluded(const dz_ctx *c, const char *base) {
+  if (c->excluded == 0) return 0;
+  for (uint32_t a = 1; a < 32; a++)
+    if ((c->excluded >> a) & 1u) {
+      const char *n = sbp_attr_name((sbp_attr)a);
+      if (n != NULL && strcmp(n, base) == 0) return 1;
+    }
+  return 0;
+}
+
+/* The kinds of `target` (self=1, pgrp=2, others=3, children=4, same-sandbox=5, initproc=6)
+ * overlap: a request names the one it knows, and a filter on another kind is then true,
+ * false or unknown by this table (rows: the request's kind; columns: the filter's). */
+static int target_kinds(int64_t have, int64_t want) {
+  static const uint8_t t[6][6] = {
+      /* self */ {SBP__T, SBP__T, SBP__F, SBP__F, SBP__T, SBP__F},
+      /* pgrp */ {SBP__U, SBP__T, SBP__U, SBP__U, SBP__U, SBP__U},
+      /* others */ {SBP__F, SBP__U, SBP__T, SBP__U, SBP__U, SBP__U},
+      /* children */ {SBP__F, SBP__U, SBP__T, SBP__T, SBP__U, SBP__F},
+      /* same-sandbox */ {SBP__U, SBP__U, SBP__U, SBP__U, SBP__T, SBP__F},
+      /* initproc */ {SBP__F, SBP__U, SBP__T, SBP__F, SBP__F, SBP__T},
+  };
+  if (have < 1 || have > 6 || want < 1 || want > 6) return have == want ? SBP__T : SBP__F;
+  return t[have - 1][want - 1];
+}
+
 /* One leaf filter: T, F or U. */
 static int eval_leaf(dz_ctx *c, const sbp_node *f) {
   const sbp__filter_info *fi = sbp__catalog_filter(c->d->macos, f->text, f->text_len);
@@ -112,9 +159,7 @@ static int eval_leaf(dz_ctx *c, const sbp_node *f) {
     slen = a->len;
   }
   if (a == NULL) {
-    /* A unix-socket request (a path) says no address; an address request says no path. */
-    if (fi->arg == SBP__ARG_NETWORK && c->has_path) return SBP__F;
-    if (strcmp(fi->base, "path") == 0 && c->has_net) return SBP__F;
+    if (is_excluded(c, fi->base)) return SBP__F;
     c->missing = fi->base;
     return SBP__U;
   }
@@ -147,6 +192,10 @@ static int eval_leaf(dz_ctx *c, const sbp_node *f) {
         else ok = 0;
         if (!ok) r = SBP__F;
         else if (fi->arg == SBP__ARG_BITFIELD) r = (have & want) == want ? SBP__T : SBP__F;
+        else if (strcmp(fi->base, "target") == 0) {
+          r = target_kinds(have, want);
+          if (r == SBP__U) c->missing = "target"; /* a narrower kind would settle it */
+        }
         else r = have == want ? SBP__T : SBP__F;
       }
     } else if (v->kind == SBP_VALUE_STRING || v->kind == SBP_VALUE_CONSTANT) {
@@ -268,7 +317,7 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
                                    ? sbp__request_attr_known(c->req, s->attr)
                                    : sbp__request_attr(c->req, base);
       if (a == NULL) {
-        if (s->attr == SBP_ATTR_PATH && c->has_net) continue;
+        if (s->attr < 32 && ((c->excluded >> s->attr) & 1u)) continue;
         note_unknown(&unk[SBP_ALLOW], s->max_idx[SBP_ALLOW], base);
         note_unknown(&unk[SBP_DENY], s->max_idx[SBP_DENY], base);
         continue;
@@ -457,9 +506,7 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
   c.req = req;
   c.flags = opt->flags;
   const sbp__req_attr *pa = sbp__request_attr_known(req, SBP_ATTR_PATH);
-  c.has_path = pa != NULL;
-  c.has_net = sbp__request_attr_known(req, SBP_ATTR_LOCAL) != NULL ||
-              sbp__request_attr_known(req, SBP_ATTR_REMOTE) != NULL;
+  c.excluded = excluded_attrs(req);
   char pbuf[1024];
   char *heap = NULL;
   if (pa != NULL && pa->kind == SBP__RQ_STRING && (opt->flags & SBP_DECIDE_CANONICAL_PATHS)) {

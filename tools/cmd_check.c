@@ -170,6 +170,14 @@ static void print_flags(const sbp_decision *d) {
     printf("skipped: ");
     print_rule(skipped);
   }
+  /* what would settle an unknown answer */
+  if (sbp_decision_result(d) != SBP_DECISION_UNKNOWN) return;
+  const char *attr = sbp_decision_missing_attr(d);
+  if (attr != NULL && known_attribute(attr, strlen(attr)))
+    printf("hint: --attr %s=VALUE would settle it\n", attr);
+  if (sbp_decision_missing_import(d) != NULL)
+    printf("hint: -I DIR, the directory that holds \"%s\", would settle it\n",
+           sbp_decision_missing_import(d));
 }
 
 static int run(int argc, char **argv, int explain) {

@@ -1,0 +1,1 @@
+check -f agent-base.sb --attr local-name=com.apple.cfprefsd.agent mach-lookup

@@ -1,0 +1,1 @@
+check -f agent-base.sb network-bind tcp:localhost:8080

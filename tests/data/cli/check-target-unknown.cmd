@@ -1,0 +1,1 @@
+check -f agent-base.sb signal others
