@@ -12,15 +12,21 @@ static void diff_usage(FILE *out) {
           "usage: sbprofile diff [--macos VERSION] [-D KEY=VALUE]... [-I DIR]...\n"
           "                      [--keep-imports] [--color=WHEN] OLD NEW\n\n"
           "Reports what NEW grants or denies that OLD did not. For every request either\n"
-          "profile names (each operation with each literal, subpath, prefix and name value\n"
-          "its rules mention, and each operation its unfiltered rules name), both profiles\n"
-          "decide it; only the changes are listed, with the position of the deciding rule:\n\n"
+          "profile names (each operation with each value its filters mention: paths and\n"
+          "names, a string each regex matches, numbers and constants, network addresses;\n"
+          "and each operation its unfiltered rules name), both profiles decide it; only the\n"
+          "changes are listed, with the position of the deciding rule:\n\n"
           "  + allow OP VALUE (NEW:LINE:COL)   NEW allows what OLD did not\n"
           "  - allow OP VALUE (OLD:LINE:COL)   OLD allowed what NEW does not\n"
-          "  + deny / - deny                   the same for denials neither side allows\n\n"
-          "A note from the catalog follows a change to a well-known service. Then the rules\n"
-          "added (+) and removed (-), compared as written, positions aside. '-' reads one\n"
-          "profile from standard input.\n\n"
+          "  + deny / - deny                   the same for denials neither side allows\n"
+          "  ~ ? -> allow OP VALUE (...)       a change of certainty, not a grant: one side\n"
+          "  ~ allow -> ? OP VALUE (...)       cannot tell (a parameter without a value, a\n"
+          "                                    missing attribute or import), with why\n\n"
+          "VALUE is ATTR=VALUE for attributes other than the operation's usual one\n"
+          "(remote=tcp:*:443, target=same-sandbox). A note from the catalog follows a\n"
+          "change to a well-known service. Then the rules added (+) and removed (-),\n"
+          "compared as written, positions aside; and imports not found on one side only\n"
+          "(with --keep-imports). '-' reads one profile from standard input.\n\n"
           "  --macos VERSION  the catalog version for operation chains (default: newest)\n"
           "  -D KEY=VALUE     a parameter value for (param \"KEY\") in both profiles\n"
           "  -I DIR           a directory to search for (import \"NAME\")\n"
@@ -31,10 +37,16 @@ static void diff_usage(FILE *out) {
           "does not read or evaluate, 66 unreadable input.\n");
 }
 
+/* How a request's attribute is set. */
+enum { RQ_NONE = 0, RQ_TEXT = 1, RQ_NUMBER = 2, RQ_ADDRESS = 3 };
+
 typedef struct diff_req {
   char *op;
   char *attr;  /* NULL: no attribute (unfiltered) */
-  char *value;
+  char *value; /* the text shown: a path or name, a constant or number, PROTO:HOST:PORT */
+  int kind;    /* RQ_* */
+  int64_t num; /* RQ_NUMBER: the number; RQ_ADDRESS: the port */
+  size_t proto_len, host_at, host_len; /* RQ_ADDRESS: parts of value (host_len 0: any) */
 } diff_req;
 
 typedef struct req_list {
@@ -51,7 +63,8 @@ static char *dup_str(const char *s) {
   return d;
 }
 
-static void add_req(req_list *l, const char *op, const char *attr, const char *value) {
+static void add_req_kind(req_list *l, const char *op, const char *attr, const char *value,
+                         int kind, int64_t num) {
   if (l->oom) return;
   if (l->n == l->cap) {
     size_t cap = l->cap ? l->cap * 2 : 64;
@@ -67,6 +80,9 @@ static void add_req(req_list *l, const char *op, const char *attr, const char *v
   r->op = dup_str(op);
   r->attr = dup_str(attr);
   r->value = dup_str(value);
+  r->kind = attr == NULL ? RQ_NONE : kind;
+  r->num = num;
+  r->proto_len = r->host_at = r->host_len = 0;
   if (r->op == NULL || (attr && r->attr == NULL) || (value && r->value == NULL)) {
     free(r->op);
     free(r->attr);
@@ -75,6 +91,136 @@ static void add_req(req_list *l, const char *op, const char *attr, const char *v
     return;
   }
   l->n++;
+}
+
+static void add_req(req_list *l, const char *op, const char *attr, const char *value) {
+  add_req_kind(l, op, attr, value, RQ_TEXT, 0);
+}
+
+/* A network address as a request: PROTO:HOST:PORT, host * or localhost, port * or N. */
+static void add_net_req(req_list *l, const char *op, const char *attr, const sbp_node *v) {
+  const char *host = NULL;
+  size_t hl = 0;
+  int port = SBP_PORT_ANY;
+  size_t pl = 0;
+  const char *proto = sbp_node_text(v, &pl);
+  if (!sbp_value_netaddr(v, &host, &hl, &port)) host = NULL;
+  char text[128];
+  char portbuf[16] = "*";
+  if (port != SBP_PORT_ANY) snprintf(portbuf, sizeof portbuf, "%d", port);
+  int n = snprintf(text, sizeof text, "%.*s:%.*s:%s", (int)(pl > 16 ? 16 : pl), proto,
+                   host ? (int)(hl > 40 ? 40 : hl) : 1, host ? host : "*", portbuf);
+  if (n < 0 || (size_t)n >= sizeof text) return;
+  size_t before = l->n;
+  add_req_kind(l, op, attr, text, RQ_ADDRESS, port);
+  if (l->n == before) return;
+  diff_req *r = &l->v[l->n - 1];
+  r->proto_len = pl > 16 ? 16 : pl;
+  r->host_at = r->proto_len + 1;
+  r->host_len = host && !(hl == 1 && host[0] == '*') ? (hl > 40 ? 40 : hl) : 0;
+}
+
+/* A string a regex matches, for deciding it: literal bytes, the first choice of each
+ * alternation and class, an optional or starred atom left out, a repeated one once. 0 when
+ * the pattern is beyond this (back to back anchors, nesting deeper than 16). */
+static int regex_sample(const char *re, size_t len, char *out, size_t cap) {
+  size_t o = 0, atom = 0, i = 0;
+  size_t skip_depth = 0, depth = 0;   /* inside an alternative being skipped */
+  size_t group_at[16];
+  while (i < len) {
+    char ch = re[i];
+    if (skip_depth) {
+      if (ch == '\\') i++;
+      else if (ch == '(') depth++;
+      else if (ch == ')') {
+        if (depth == skip_depth) {
+          skip_depth = 0;
+          depth--;
+          atom = group_at[depth];
+          i++;
+          continue;
+        }
+        depth--;
+      }
+      i++;
+      continue;
+    }
+    if (ch == '^' && i == 0) {
+      i++;
+      continue;
+    }
+    if (ch == '$' && i + 1 == len) break;
+    if (ch == '*' || ch == '?') {
+      o = atom;
+      i++;
+      continue;
+    }
+    if (ch == '+') {
+      i++;
+      continue;
+    }
+    if (ch == '{') {
+      const char *close = memchr(re + i, '}', len - i);
+      if (close == NULL) return 0;
+      if (re[i + 1] == '0') o = atom;
+      i = (size_t)(close - re) + 1;
+      continue;
+    }
+    if (ch == '|') { /* the first alternative is taken: skip to the group's end */
+      if (depth == 0) break;
+      skip_depth = depth;
+      i++;
+      continue;
+    }
+    if (ch == '(') {
+      if (depth >= 16) return 0;
+      group_at[depth] = o;
+      depth++;
+      i++;
+      continue;
+    }
+    if (ch == ')') {
+      if (depth == 0) return 0;
+      depth--;
+      atom = group_at[depth];
+      i++;
+      continue;
+    }
+    atom = o;
+    if (o + 1 >= cap) return 0;
+    if (ch == '\\' && i + 1 < len) {
+      out[o++] = re[i + 1];
+      i += 2;
+    } else if (ch == '.') {
+      out[o++] = 'x';
+      i++;
+    } else if (ch == '[') {
+      size_t j = i + 1;
+      int negated = j < len && re[j] == '^';
+      if (negated) j++;
+      size_t start = j;
+      while (j < len && (re[j] != ']' || j == start)) j++;
+      if (j >= len) return 0;
+      char pick = re[start];
+      if (negated) {
+        const char *avoid = re + start;
+        size_t alen = j - start;
+        pick = 0;
+        for (const char *c = "ax0_-"; *c && !pick; c++)
+          if (memchr(avoid, *c, alen) == NULL) pick = *c;
+        if (!pick) return 0;
+      }
+      out[o++] = pick;
+      i = j + 1;
+    } else {
+      out[o++] = ch;
+      i++;
+    }
+  }
+  /* a request path never ends with '/': ask for something below it */
+  if (o > 1 && out[o - 1] == '/' && o + 1 < cap) out[o++] = 'x';
+  out[o] = '\0';
+  return 1;
 }
 
 static int cmp_nullable(const char *a, const char *b) {
@@ -88,6 +234,38 @@ static int cmp_req(const void *pa, const void *pb) {
   if (c == 0) c = cmp_nullable(a->attr, b->attr);
   if (c == 0) c = cmp_nullable(a->value, b->value);
   return c;
+}
+
+/* The requests a filter's values name, whatever its kind: a path or name (a regex by a
+ * string it matches), a number or named constant, a network address. */
+static void collect_values(req_list *l, const char *op, const sbp_catalog_filter *cf,
+                           const sbp_node *filter) {
+  const char *base = sbp_catalog_filter_base(cf);
+  int regex = sbp_catalog_filter_match(cf) == SBP_CATALOG_MATCH_REGEX;
+  for (const sbp_node *v = sbp_node_first_child(filter); v; v = sbp_node_next(v)) {
+    size_t len = 0;
+    const char *text = sbp_node_text(v, &len);
+    char num[32];
+    switch (sbp_value_kind_of(v)) {
+      case SBP_VALUE_STRING:
+      case SBP_VALUE_REGEX:
+        if (regex) {
+          char sample[512];
+          if (regex_sample(text, len, sample, sizeof sample)) add_req(l, op, base, sample);
+        } else {
+          add_req(l, op, base, text);
+        }
+        break;
+      case SBP_VALUE_CONSTANT: add_req(l, op, base, text); break;
+      case SBP_VALUE_INTEGER:
+      case SBP_VALUE_BOOLEAN:
+        snprintf(num, sizeof num, "%lld", (long long)sbp_value_integer(v));
+        add_req_kind(l, op, base, num, RQ_NUMBER, sbp_value_integer(v));
+        break;
+      case SBP_VALUE_NETADDR: add_net_req(l, op, base, v); break;
+      default: break; /* parameters without a value: nothing concrete to ask */
+    }
+  }
 }
 
 /* The requests one profile names. */
@@ -117,14 +295,8 @@ static void collect(req_list *l, const sbp_profile *p, uint32_t macos) {
             size_t len;
             const char *name = sbp_node_text(n, &len);
             const sbp_catalog_filter *cf;
-            if (sbp_catalog_filter_lookup(macos, name, len, &cf, NULL) == SBP_OK &&
-                sbp_catalog_filter_match(cf) != SBP_CATALOG_MATCH_REGEX &&
-                (sbp_catalog_filter_arg(cf) == SBP_CATALOG_ARG_PATH ||
-                 sbp_catalog_filter_arg(cf) == SBP_CATALOG_ARG_NAME)) {
-              for (const sbp_node *v = sbp_node_first_child(n); v; v = sbp_node_next(v))
-                if (sbp_value_kind_of(v) == SBP_VALUE_STRING)
-                  add_req(l, op, sbp_catalog_filter_base(cf), sbp_node_text(v, NULL));
-            }
+            if (sbp_catalog_filter_lookup(macos, name, len, &cf, NULL) == SBP_OK)
+              collect_values(l, op, cf, n);
             /* Values are leaves: do not descend. */
           } else if (sbp_node_first_child(n) != NULL) {
             n = sbp_node_first_child(n);
@@ -185,6 +357,51 @@ static int load_side(side *s, const char *path, const sbp_read_options *ro, uint
     return rc == SBP_E_NOMEM ? SBP_EXIT_SOFTWARE : SBP_EXIT_DATAERR;
   }
   return SBP_EXIT_OK;
+}
+
+/* The request of q into rq. */
+static int set_request(sbp_request *rq, const diff_req *q) {
+  sbp_request_reset(rq);
+  int rc = sbp_request_set_operation(rq, q->op, strlen(q->op), NULL);
+  if (rc != SBP_OK || q->attr == NULL) return rc;
+  if (q->kind == RQ_NUMBER)
+    return sbp_request_set_named_attr(rq, q->attr, strlen(q->attr), 1, NULL, 0, q->num, NULL);
+  if (q->kind == RQ_ADDRESS)
+    return sbp_request_set_netaddr(rq, strcmp(q->attr, "local") == 0 ? SBP_ATTR_LOCAL : SBP_ATTR_REMOTE,
+                                   q->value, q->proto_len,
+                                   q->host_len ? q->value + q->host_at : NULL, q->host_len,
+                                   (int)q->num, NULL);
+  return sbp_request_set_named_attr(rq, q->attr, strlen(q->attr), 0, q->value, strlen(q->value),
+                                    0, NULL);
+}
+
+/* "OP VALUE" for the attribute an operation is usually asked with, "OP ATTR=VALUE" else. */
+static void request_text(const diff_req *q, char *buf, size_t size) {
+  static const char *const plain[] = {"path", "global-name", "sysctl-name", "preference-domain",
+                                      "ipc-posix-name", "notification-name",
+                                      "iokit-registry-entry-class", "appleevent-destination",
+                                      "right-name"};
+  int is_plain = 0;
+  for (size_t i = 0; q->attr && i < sizeof plain / sizeof plain[0]; i++)
+    if (strcmp(q->attr, plain[i]) == 0) is_plain = 1;
+  if (q->attr == NULL)
+    snprintf(buf, size, "%s", q->op);
+  else if (is_plain)
+    snprintf(buf, size, "%s %s", q->op, q->value);
+  else
+    snprintf(buf, size, "%s %s=%s", q->op, q->attr, q->value);
+}
+
+/* Why a decision is unknown, in a few words. */
+static void unknown_reason(const sbp_decision *d, char *buf, size_t size) {
+  const char *imp = sbp_decision_missing_import(d);
+  const char *attr = sbp_decision_missing_attr(d);
+  if (imp != NULL)
+    snprintf(buf, size, "import \"%s\" not found", imp);
+  else if (attr != NULL)
+    snprintf(buf, size, "needs %s", attr);
+  else
+    snprintf(buf, size, "%s", sbp_decision_step_name(sbp_decision_step_of(d)));
 }
 
 typedef struct rule_ref {
@@ -263,6 +480,32 @@ static void print_rule_changes(rule_ref *v, size_t n, char sign, int color, int 
     printf("%s%c %s%s (%s:%u:%u)\n", color ? (sign == '+' ? "\033[32m" : "\033[31m") : "", sign,
            v[i].text, color ? "\033[0m" : "", file ? file : "", (unsigned)line, (unsigned)col);
   }
+}
+
+/* Imports of sd kept unresolved that other does not have: a line each. 1 when any. */
+static int print_missing_imports(const side *sd, const side *other, char sign, int *header,
+                                 const char *old_name, const char *new_name) {
+  int any = 0;
+  for (const sbp_node *n = sbp_node_first_child(sbp_profile_root(sd->p)); n; n = sbp_node_next(n)) {
+    if (sbp_node_type_of(n) != SBP_NODE_IMPORT) continue;
+    const char *name = sbp_node_text(n, NULL);
+    int shared = 0;
+    for (const sbp_node *m = sbp_node_first_child(sbp_profile_root(other->p)); m && !shared;
+         m = sbp_node_next(m))
+      shared = sbp_node_type_of(m) == SBP_NODE_IMPORT && strcmp(sbp_node_text(m, NULL), name) == 0;
+    if (shared) continue;
+    if (!*header) {
+      printf("--- %s\n+++ %s\n", old_name, new_name);
+      *header = 1;
+    }
+    const char *file = NULL;
+    uint32_t line = 0, col = 0;
+    sbp_node_position(n, &file, &line, &col);
+    printf("%c import \"%s\" (%s:%u:%u)  [not found: what it allows or denies is unknown]\n",
+           sign, name, file ? file : "", (unsigned)line, (unsigned)col);
+    any = 1;
+  }
+  return any;
 }
 
 int sbp_tool_diff(int argc, char **argv) {
@@ -347,18 +590,32 @@ int sbp_tool_diff(int argc, char **argv) {
   for (size_t i = 0; i < reqs.n; i++) {
     const diff_req *q = &reqs.v[i];
     if (i > 0 && cmp_req(q, &reqs.v[i - 1]) == 0) continue;
-    sbp_request_reset(rq);
-    int rc = sbp_request_set_operation(rq, q->op, strlen(q->op), NULL);
-    if (rc == SBP_OK && q->attr)
-      rc = sbp_request_set_named_attr(rq, q->attr, strlen(q->attr), 0, q->value,
-                                      strlen(q->value), 0, NULL);
-    if (rc != SBP_OK) continue;
-    int res[2];
+    if (set_request(rq, q) != SBP_OK) continue;
+    int res[2], rc = SBP_OK;
     for (int k = 0; k < 2; k++) {
       if (sbp_decide_into(s[k].d, rq, NULL, dec[k], NULL) != SBP_OK) rc = -1;
       res[k] = sbp_decision_result(dec[k]);
     }
     if (rc != SBP_OK || res[0] == res[1]) continue;
+    if (!header) {
+      printf("--- %s\n+++ %s\n", s[0].name, s[1].name);
+      header = 1;
+    }
+    changed = 1;
+    char what[700];
+    request_text(q, what, sizeof what);
+    if (res[0] == SBP_DECISION_UNKNOWN || res[1] == SBP_DECISION_UNKNOWN) {
+      /* a change of certainty, not a grant: one side cannot tell */
+      int known = res[0] == SBP_DECISION_UNKNOWN ? 1 : 0;
+      char pos[600], why[300];
+      pos_of(dec[known], &s[known], q->value, pos, sizeof pos);
+      unknown_reason(dec[1 - known], why, sizeof why);
+      printf("%s~ %s -> %s %s (%s)  [%s: %s]%s\n", color ? "\033[33m" : "",
+             known ? "?" : sbp_decision_result_name(res[0]),
+             known ? sbp_decision_result_name(res[1]) : "?", what, pos,
+             known ? "unknown before" : "unknown now", why, color ? "\033[0m" : "");
+      continue;
+    }
     char sign;
     int kind, from;
     if (res[1] == SBP_DECISION_ALLOW) sign = '+', kind = SBP_DECISION_ALLOW, from = 1;
@@ -367,14 +624,8 @@ int sbp_tool_diff(int argc, char **argv) {
     else sign = '-', kind = SBP_DECISION_DENY, from = 0;
     char pos[600];
     pos_of(dec[from], &s[from], q->value, pos, sizeof pos);
-    if (!header) {
-      printf("--- %s\n+++ %s\n", s[0].name, s[1].name);
-      header = 1;
-    }
-    changed = 1;
-    printf("%s%c %s %s%s%s (%s)%s", color ? (sign == '+' ? "\033[32m" : "\033[31m") : "", sign,
-           sbp_decision_result_name(kind), q->op, q->value ? " " : "", q->value ? q->value : "",
-           pos, color ? "\033[0m" : "");
+    printf("%s%c %s %s (%s)%s", color ? (sign == '+' ? "\033[32m" : "\033[31m") : "", sign,
+           sbp_decision_result_name(kind), what, pos, color ? "\033[0m" : "");
     const sbp_service_note *note = NULL;
     if (q->attr && strcmp(q->attr, "global-name") == 0 &&
         sbp_catalog_service_lookup(q->value, strlen(q->value), &note, NULL) == SBP_OK &&
@@ -385,6 +636,10 @@ int sbp_tool_diff(int argc, char **argv) {
       printf("\n");
     }
   }
+  /* Imports kept unresolved on one side only: what they grant cannot be listed. */
+  for (int k = 0; k < 2; k++)
+    if (print_missing_imports(&s[k], &s[1 - k], k ? '+' : '-', &header, s[0].name, s[1].name))
+      changed = 1;
   /* Rules added and removed. */
   for (int k = 0; k < 2; k++) {
     refs[k] = rule_refs(s[k].p, &nrefs[k]);

@@ -1,0 +1,1 @@
+diff --color=never param-old.sb param-new.sb

@@ -1,0 +1,1 @@
+diff --color=never param-new.sb param-old.sb

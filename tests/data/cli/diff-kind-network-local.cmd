@@ -1,0 +1,1 @@
+diff --color=never kinds/base.sb kinds/network-local.sb

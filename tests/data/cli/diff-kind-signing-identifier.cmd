@@ -1,0 +1,1 @@
+diff --color=never kinds/base.sb kinds/signing-identifier.sb

@@ -1,0 +1,1 @@
+diff --color=never net-old.sb net-new.sb
