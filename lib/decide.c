@@ -139,6 +139,26 @@ static int target_kinds(int64_t have, int64_t want) {
   return t[have - 1][want - 1];
 }
 
+/* What a filter over a parameter without a value needs (sbp_decision_missing_attr()); the
+ * parameter itself is found afterwards (first_param). */
+static const char param_value[] = "a parameter's value";
+
+/* The name of the first parameter without a value under a rule, or NULL. */
+static const char *first_param(const sbp_node *rule) {
+  const sbp_node *n = rule->first;
+  while (n != NULL) {
+    if (n->type == SBP_NODE_VALUE && n->kind == SBP_VALUE_PARAM) return n->text;
+    if (n->first != NULL) {
+      n = n->first;
+      continue;
+    }
+    while (n != NULL && n != rule && n->next == NULL) n = n->parent;
+    if (n == NULL || n == rule) break;
+    n = n->next;
+  }
+  return NULL;
+}
+
 /* One leaf filter: T, F or U. */
 static int eval_leaf(dz_ctx *c, const sbp_node *f) {
   const sbp__filter_info *fi = sbp__catalog_filter(c->d->macos, f->text, f->text_len);
@@ -167,7 +187,7 @@ static int eval_leaf(dz_ctx *c, const sbp_node *f) {
   for (const sbp_node *v = f->first; v && result != SBP__T; v = v->next) {
     int r = SBP__F;
     if (v->kind == SBP_VALUE_PARAM || v->kind == SBP_VALUE_CONCAT) {
-      c->missing = "a parameter's value";
+      c->missing = param_value;
       r = SBP__U;
     } else if (fi->arg == SBP__ARG_NETWORK) {
       r = net_match(v, a);
@@ -437,7 +457,12 @@ static int walk_bucket_slow(dz_ctx *c, const dz_bucket *b, int64_t *best, const 
     if (trace) {
       static const char *const tv[] = {" -> no match", " -> unknown", " -> MATCH"};
       rc = trace_rule(trace, &d->alloc, "    ", r->node, tv[v]);
-      if (!rc && v == SBP__U && missing) {
+      const char *param = v == SBP__U && missing == param_value ? first_param(r->node) : NULL;
+      if (!rc && param) {
+        rc = sbp__buf_puts(trace, &d->alloc, "      (needs a value for parameter \"");
+        if (!rc) rc = sbp__buf_puts(trace, &d->alloc, param);
+        if (!rc) rc = sbp__buf_puts(trace, &d->alloc, "\", which has none)\n");
+      } else if (!rc && v == SBP__U && missing) {
         rc = sbp__buf_puts(trace, &d->alloc, "      (needs ");
         if (!rc) rc = sbp__buf_puts(trace, &d->alloc, missing);
         if (!rc) rc = sbp__buf_puts(trace, &d->alloc, ", which the request does not give)\n");
@@ -498,6 +523,7 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
   out->skipped = NULL;
   out->missing = NULL;
   out->missing_import = NULL;
+  out->missing_param = NULL;
 
   sbp__request_chain(req, d->macos);
   dz_ctx c;
@@ -670,6 +696,7 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
       out->flags |= SBP_DECISION_FLAG_MISSING_ATTR;
       out->skipped = d->rules[unk[pick].idx].node;
       out->missing = unk[pick].missing;
+      if (out->missing == param_value) out->missing_param = first_param(out->skipped);
       if (d->rules[unk[pick].idx].unknown) out->flags |= SBP_DECISION_FLAG_UNKNOWN_NAME;
       if (report && action != 0 && pick != action) out->result = SBP_DECISION_UNKNOWN;
     }

@@ -74,6 +74,7 @@ struct sbp_decision {
   const sbp_node *skipped;
   const char *missing;
   const sbp_node *missing_import; /* an import not found that could change the answer */
+  const char *missing_param;      /* the parameter without a value the skipped rule needs */
 };
 
 /* Finds the chain of the request's operation (memoised in the request). */

@@ -172,6 +172,9 @@ int64_t sbp_decision_rule_index(const sbp_decision *d) { return d ? d->rule_inde
 const char *sbp_decision_operation(const sbp_decision *d) { return d ? d->op : NULL; }
 const sbp_node *sbp_decision_skipped_rule(const sbp_decision *d) { return d ? d->skipped : NULL; }
 const char *sbp_decision_missing_attr(const sbp_decision *d) { return d ? d->missing : NULL; }
+const char *sbp_decision_missing_param(const sbp_decision *d) {
+  return d ? d->missing_param : NULL;
+}
 const char *sbp_decision_missing_import(const sbp_decision *d) {
   return d && d->missing_import ? d->missing_import->text : NULL;
 }
@@ -250,8 +253,55 @@ static int put_rule(sbp_buf *b, const sbp_alloc *a, const sbp_node *rule, size_t
   return rc;
 }
 
+/* What a skipped rule needs: "signing-identifier, which the request does not give" or "a
+ * value for parameter \"ROOT\"". */
+static int put_needs(sbp_buf *b, const sbp_alloc *a, const sbp_decision *d) {
+  if (d->missing_param != NULL) {
+    int rc = sbp__buf_puts(b, a, "a value for parameter \"");
+    if (!rc) rc = sbp__buf_puts(b, a, d->missing_param);
+    return rc ? rc : sbp__buf_putc(b, a, '"');
+  }
+  int rc = sbp__buf_puts(b, a, d->missing ? d->missing : "an attribute");
+  return rc ? rc : sbp__buf_puts(b, a, ", which the request does not give");
+}
+
+/* An unknown answer, blaming first what it rests on: "unknown: (rule) at P would allow, but it
+ * needs ...; otherwise deny by (rule) at Q [step]". */
+static int describe_unknown(const sbp_decision *d, sbp_buf *b, const sbp_alloc *a) {
+  int rc = sbp__buf_puts(b, a, "unknown: ");
+  if (!rc && d->skipped != NULL) {
+    rc = put_rule(b, a, d->skipped, 0);
+    if (!rc) rc = sbp__buf_puts(b, a, " at ");
+    if (!rc) rc = sbp__rule_where(b, a, d->skipped);
+    if (!rc) rc = sbp__buf_puts(b, a, d->skipped->kind == SBP_DENY ? " would deny" : " would allow");
+    if (!rc) rc = sbp__buf_puts(b, a, ", but it needs ");
+    if (!rc) rc = put_needs(b, a, d);
+  }
+  if (!rc && d->missing_import != NULL) {
+    rc = sbp__buf_puts(b, a, d->skipped ? "; and import \"" : "import \"");
+    if (!rc) rc = sbp__buf_puts(b, a, d->missing_import->text);
+    if (!rc) rc = sbp__buf_puts(b, a, "\" at ");
+    if (!rc) rc = sbp__rule_where(b, a, d->missing_import);
+    if (!rc) rc = sbp__buf_puts(b, a, " was not found, and its rules could decide");
+  }
+  if (!rc) rc = sbp__buf_puts(b, a, "; otherwise ");
+  if (!rc) rc = sbp__buf_puts(b, a, d->rule->kind == SBP_DENY ? "deny" : "allow");
+  if (!rc) rc = sbp__buf_puts(b, a, " by ");
+  if (!rc) rc = put_rule(b, a, d->rule, 0);
+  if (!rc) rc = sbp__buf_puts(b, a, " at ");
+  if (!rc) rc = sbp__rule_where(b, a, d->rule);
+  if (!rc) rc = sbp__buf_puts(b, a, " [");
+  if (!rc) rc = sbp__buf_puts(b, a, sbp_decision_step_name(d->step));
+  if (!rc) rc = sbp__buf_putc(b, a, ']');
+  if (!rc) rc = put_flags(b, a, d->flags);
+  return rc;
+}
+
 /* brief: for assertion messages (which hold 255 bytes): rule texts cut at 90 bytes, no flags. */
 static int describe(const sbp_decision *d, sbp_buf *b, const sbp_alloc *a, int brief) {
+  if (!brief && d->result == SBP_DECISION_UNKNOWN && d->rule != NULL &&
+      (d->skipped != NULL || d->missing_import != NULL))
+    return describe_unknown(d, b, a);
   size_t max = brief ? 90 : 0;
   int rc = sbp__buf_puts(b, a, sbp_decision_result_name(d->result));
   if (!rc && d->rule != NULL) {

@@ -31,7 +31,7 @@ if(TARGET sbprofile_cli)
   sbp_cli_case(flatten_symbolic 0 ARGS flatten --symbolic-params "${_sbp_cli_dir}/simple.sb"
                OUT "\\(subpath \\(string-append \\(param \"HOME\"\\) \"/lib\"\\)\\)")
   sbp_cli_case(flatten_missing_param 65 ARGS flatten "${_sbp_cli_dir}/simple.sb"
-               ERR "simple.sb:3:18: error: string-append: expected a string, got boolean")
+               ERR "simple.sb:3:18: error: parameter \"HOME\" has no value: give -D HOME=VALUE, or --symbolic-params to keep it \\(string-append: expected a string, got boolean\\)")
   sbp_cli_case(flatten_error 65 ARGS flatten "${_sbp_cli_dir}/bad.sb"
                ERR "bad.sb:2:8: error: unbound variable: bogus-op\n$")
   sbp_cli_case(flatten_concat 0 ARGS flatten "${_sbp_cli_dir}/common.sb" "${_sbp_cli_dir}/part.sb"

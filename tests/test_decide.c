@@ -412,9 +412,10 @@ static void test_explain_text(void **state) {
       "  on default:\n"
       "step 2, unfiltered rules: none\n"
       "step 3, fallback: t.sb:2:1: (deny default)\n"
-      "decision: unknown by (deny file-read-data (literal \"/usr/secret\")) at t.sb:4:1 "
-      "[filtered rule]; unknown because (allow file-read* (signing-identifier \"com.x\")) at "
-      "t.sb:5:1 needs signing-identifier {missing-attribute}\n"
+      "decision: unknown: (allow file-read* (signing-identifier \"com.x\")) at t.sb:5:1 would "
+      "allow, but it needs signing-identifier, which the request does not give; otherwise "
+      "deny by (deny file-read-data (literal \"/usr/secret\")) at t.sb:4:1 [filtered rule] "
+      "{missing-attribute}\n"
       "  found on file-read-data\n"
       "  relies on: a filter needed an attribute the request did not give (three-valued "
       "logic) [-; if wrong: the answer depends on that attribute]\n";
@@ -671,7 +672,7 @@ static void test_missing_import(void **state) {
       assert_string_equal(sbp_decision_missing_import(dec), cases[i].import);
       sbp_buf b = SBP_BUF_INIT;
       assert_int_equal(sbp_decision_describe(dec, &b, &err), SBP_OK);
-      assert_non_null(strstr(b.ptr, "was not found {missing-import}"));
+      assert_non_null(strstr(b.ptr, "was not found, and its rules could decide; otherwise"));
       sbp_buf_dispose(&b);
     } else {
       assert_int_equal(sbp_decision_flags(dec) & SBP_DECISION_FLAG_MISSING_IMPORT, 0);
@@ -699,6 +700,39 @@ static void test_missing_import(void **state) {
   sbp_decision_free(dec);
   sbp_request_free(r);
   sbp_decider_free(d);
+  sbp_profile_free(p);
+}
+
+/* A decision that rests on a parameter without a value names it, and blames its rule. */
+static void test_missing_param(void **state) {
+  (void)state;
+  const char *text = "(version 1)\n(deny default)\n"
+                     "(allow file-read* (subpath (string-append (param \"HOME\") \"/lib\")))\n";
+  sbp_read_options ro = SBP_READ_OPTIONS_INIT;
+  ro.flags = SBP_READ_SYMBOLIC_PARAMS;
+  sbp_error err = SBP_ERROR_INIT;
+  sbp_profile *p = NULL;
+  assert_int_equal(sbp_profile_read(&p, text, strlen(text), "h.sb", &ro, NULL, &err), SBP_OK);
+  sbp_decision *dec = NULL;
+  int result = -1;
+  assert_int_equal(sbp_decide_simple(p, S("file-read-data"), S("/Users/u/lib/x"), &result, &dec,
+                                     &err), SBP_OK);
+  assert_int_equal(result, SBP_DECISION_UNKNOWN);
+  assert_string_equal(sbp_decision_missing_param(dec), "HOME");
+  assert_string_equal(sbp_decision_missing_attr(dec), "a parameter's value");
+  sbp_buf b = SBP_BUF_INIT;
+  assert_int_equal(sbp_decision_describe(dec, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "unknown: (allow file-read* (subpath (string-append (param \"HOME\") "
+                             "\"/lib\"))) at h.sb:3:1 would allow, but it needs a value for "
+                             "parameter \"HOME\"; otherwise deny by (deny default) at h.sb:2:1 "
+                             "[default rule] {missing-attribute}");
+  sbp_buf_dispose(&b);
+  sbp_decision_free(dec);
+  /* an answer that does not rest on it names none */
+  assert_int_equal(sbp_decide_simple(p, S("mach-lookup"), S("x"), &result, &dec, &err), SBP_OK);
+  assert_null(sbp_decision_missing_param(dec));
+  assert_null(sbp_decision_missing_param(NULL));
+  sbp_decision_free(dec);
   sbp_profile_free(p);
 }
 
@@ -1005,6 +1039,7 @@ int main(void) {
       cmocka_unit_test(test_request_paths),
       cmocka_unit_test(test_missing_import),
       cmocka_unit_test(test_unknown_operations_read),
+      cmocka_unit_test(test_missing_param),
       cmocka_unit_test(test_long_canonical_path),
       cmocka_unit_test(test_corpus_index_agrees),
   };

@@ -157,7 +157,9 @@ static void print_flags(const sbp_decision *d) {
     const char *name = sbp_decision_flag_name(bit);
     const char *fact = sbp_decision_flag_fact(bit, &confidence, NULL);
     printf("flag: %s", name ? name : "unknown-flag");
-    if (bit == SBP_DECISION_FLAG_MISSING_ATTR && sbp_decision_missing_attr(d) != NULL)
+    if (bit == SBP_DECISION_FLAG_MISSING_ATTR && sbp_decision_missing_param(d) != NULL)
+      printf(" (needs a value for parameter \"%s\")", sbp_decision_missing_param(d));
+    else if (bit == SBP_DECISION_FLAG_MISSING_ATTR && sbp_decision_missing_attr(d) != NULL)
       printf(" (needs %s)", sbp_decision_missing_attr(d));
     if (bit == SBP_DECISION_FLAG_MISSING_IMPORT && sbp_decision_missing_import(d) != NULL)
       printf(" (needs import \"%s\")", sbp_decision_missing_import(d));
@@ -173,7 +175,9 @@ static void print_flags(const sbp_decision *d) {
   /* what would settle an unknown answer */
   if (sbp_decision_result(d) != SBP_DECISION_UNKNOWN) return;
   const char *attr = sbp_decision_missing_attr(d);
-  if (attr != NULL && known_attribute(attr, strlen(attr)))
+  if (sbp_decision_missing_param(d) != NULL)
+    printf("hint: -D %s=VALUE would settle it\n", sbp_decision_missing_param(d));
+  else if (attr != NULL && known_attribute(attr, strlen(attr)))
     printf("hint: --attr %s=VALUE would settle it\n", attr);
   if (sbp_decision_missing_import(d) != NULL)
     printf("hint: -I DIR, the directory that holds \"%s\", would settle it\n",

@@ -398,6 +398,9 @@ static void unknown_reason(const sbp_decision *d, char *buf, size_t size) {
   const char *attr = sbp_decision_missing_attr(d);
   if (imp != NULL)
     snprintf(buf, size, "import \"%s\" not found", imp);
+  else if (sbp_decision_missing_param(d) != NULL)
+    snprintf(buf, size, "parameter \"%s\" has no value: give -D %s=...",
+             sbp_decision_missing_param(d), sbp_decision_missing_param(d));
   else if (attr != NULL)
     snprintf(buf, size, "needs %s", attr);
   else

@@ -21,6 +21,30 @@ static void flatten_usage(FILE *out) {
           "MESSAGE on standard error), 66 unreadable input.\n");
 }
 
+/* A parameter a symbolic read left without a value: the first on that line, else the
+ * first. */
+static const char *unset_param(const sbp_profile *p, uint32_t line) {
+  const sbp_node *root = sbp_profile_root(p);
+  const char *first = NULL;
+  const sbp_node *n = sbp_node_first_child(root);
+  while (n != NULL) {
+    if (sbp_value_kind_of(n) == SBP_VALUE_PARAM) {
+      uint32_t l = 0;
+      sbp_node_position(n, NULL, &l, NULL);
+      if (l == line) return sbp_node_text(n, NULL);
+      if (first == NULL) first = sbp_node_text(n, NULL);
+    }
+    if (sbp_node_first_child(n) != NULL) {
+      n = sbp_node_first_child(n);
+      continue;
+    }
+    while (n != NULL && n != root && sbp_node_next(n) == NULL) n = sbp_node_parent(n);
+    if (n == NULL || n == root) break;
+    n = sbp_node_next(n);
+  }
+  return first;
+}
+
 int sbp_tool_flatten(int argc, char **argv) {
   int status = SBP_EXIT_OK;
   sbp_tool_eval ev;
@@ -73,6 +97,30 @@ int sbp_tool_flatten(int argc, char **argv) {
   opts.flags = flags;
   sbp_error err = SBP_ERROR_INIT;
   int rc = sbp_profile_read_sources(&p, src, nsrc, &opts, NULL, &err);
+  if (rc == SBP_E_EVAL && !(opts.flags & SBP_READ_SYMBOLIC_PARAMS)) {
+    /* an absent parameter is #f: when keeping parameters symbolic reads, say which one */
+    sbp_read_options sym = opts;
+    sym.flags |= SBP_READ_SYMBOLIC_PARAMS;
+    sbp_profile *ps = NULL;
+    const char *name = NULL;
+    if (sbp_profile_read_sources(&ps, src, nsrc, &sym, NULL, NULL) == SBP_OK)
+      name = unset_param(ps, err.line);
+    if (name != NULL) {
+      char detail[sizeof err.message];
+      memcpy(detail, err.message, sizeof detail);
+      int n = snprintf(err.message, sizeof err.message,
+                       "parameter \"%.60s\" has no value: give -D %.60s=VALUE, or "
+                       "--symbolic-params to keep it (", name, name);
+      if (n > 0 && (size_t)n < sizeof err.message - 2) {
+        size_t room = sizeof err.message - (size_t)n - 2;
+        size_t dl = strlen(detail);
+        if (dl > room) dl = room;
+        memcpy(err.message + n, detail, dl);
+        memcpy(err.message + n + dl, ")", 2);
+      }
+    }
+    sbp_profile_free(ps);
+  }
   if (rc != SBP_OK) {
     sbp_tool_print_error(NULL, &err);
     status = rc == SBP_E_NOMEM ? SBP_EXIT_SOFTWARE : SBP_EXIT_DATAERR;

@@ -983,6 +983,7 @@ class Decision {
     this.skippedRule = wrap(profile, L.sbp_decision_skipped_rule(d));
     this.missingAttr = L.sbp_decision_missing_attr(d);
     this.missingImport = L.sbp_decision_missing_import(d);
+    this.missingParam = L.sbp_decision_missing_param(d);
     this.description = bufCall(L.sbp_decision_describe, d);
   }
 

@@ -415,6 +415,15 @@ SBP_API const char *sbp_decision_missing_attr(const sbp_decision *decision);
  */
 SBP_API const char *sbp_decision_missing_import(const sbp_decision *decision);
 
+/**
+ * @brief The parameter without a value (read with SBP_READ_SYMBOLIC_PARAMS) that the skipped
+ *        rule needed: then sbp_decision_missing_attr() is "a parameter's value", and giving
+ *        the parameter a value would settle the answer.
+ * @return The parameter's name, borrowed from the profile; NULL when none (or for NULL).
+ * @since 0.2
+ */
+SBP_API const char *sbp_decision_missing_param(const sbp_decision *decision);
+
 /** @brief The number of modifiers of the deciding rule. @since 0.1 */
 SBP_API size_t sbp_decision_modifier_count(const sbp_decision *decision);
 /** @brief The i-th modifier node of the deciding rule (borrowed), or NULL. @since 0.1 */

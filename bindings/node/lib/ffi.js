@@ -194,6 +194,7 @@ const OPTIONAL_DECLS = [
   'sbp_node *sbp_decision_skipped_rule(sbp_decision *d)',
   'const char *sbp_decision_missing_attr(sbp_decision *d)',
   'const char *sbp_decision_missing_import(sbp_decision *d)',
+  'const char *sbp_decision_missing_param(sbp_decision *d)',
   'int sbp_decision_describe(sbp_decision *d, sbp_buf *out, _Inout_ sbp_error *err)',
   'const char *sbp_decision_flag_name(uint32_t flag)',
   'int sbp_explain(sbp_decider *d, sbp_request *r, const sbp_decide_options *options, sbp_buf *out, _Inout_ sbp_error *err)',

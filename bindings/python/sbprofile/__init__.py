@@ -1242,7 +1242,7 @@ class Decision:
     "unknown"), the step that decided, the deciding rule, its index and position, flags."""
 
     __slots__ = ("result", "step", "flags", "rule", "rule_index", "rule_text", "position",
-                 "operation", "skipped_rule", "missing_attr", "missing_import", "description")
+                 "operation", "skipped_rule", "missing_attr", "missing_import", "missing_param", "description")
 
     def __init__(self, profile, d):
         L = lib()
@@ -1264,6 +1264,8 @@ class Decision:
         self.missing_attr = ma.decode() if ma else None
         mi = L.sbp_decision_missing_import(d)
         self.missing_import = mi.decode() if mi else None
+        mp = L.sbp_decision_missing_param(d)
+        self.missing_param = mp.decode() if mp else None
         buf, err = _ffi.sbp_buf(), _ffi.sbp_error()
         rc = L.sbp_decision_describe(d, byref(buf), byref(err))
         self.description = _ffi.take_buf(buf)

@@ -237,6 +237,7 @@ _OPTIONAL_DECLS = {
     "sbp_decision_skipped_rule": (NodeP, [DecisionP]),
     "sbp_decision_missing_attr": (c_char_p, [DecisionP]),
     "sbp_decision_missing_import": (c_char_p, [DecisionP]),
+    "sbp_decision_missing_param": (c_char_p, [DecisionP]),
     "sbp_decision_describe": (c_int, [DecisionP, BufP, ErrP]),
     "sbp_decision_flag_name": (c_char_p, [c_uint32]),
     "sbp_rule_text": (c_int, [NodeP, BufP, ErrP]),

@@ -1,0 +1,1 @@
+check -f project-param.sb file-write-data /Users/me/src/x

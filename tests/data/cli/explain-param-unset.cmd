@@ -1,0 +1,1 @@
+explain -f project-param.sb file-write-data /Users/me/src/x

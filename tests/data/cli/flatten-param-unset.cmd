@@ -1,0 +1,1 @@
+flatten project-param.sb
