@@ -960,6 +960,47 @@ static void test_allocation_failures(void **state) {
   assert_true(n > 10);
 }
 
+/* The same under allocation failures for what a missing import, a misspelt operation and a
+ * request path with .. add: the evaluator's kept import and operation, the decider's list of
+ * imports, the normalized path. */
+static int oom_import_op(const sbp_alloc *alloc, void *vctx) {
+  (void)vctx;
+  static const char text[] = "(version 1)\n(deny default)\n(import \"gone.sb\")\n"
+                             "(allow file-raed* (subpath \"/x\"))\n"
+                             "(allow file-read* (subpath \"/usr\"))\n";
+  sbp_read_options ro = SBP_READ_OPTIONS_INIT;
+  ro.flags = SBP_READ_KEEP_UNRESOLVED_IMPORTS | SBP_READ_UNKNOWN_OPERATIONS;
+  sbp_profile *p = NULL;
+  int rc = sbp_profile_read(&p, text, sizeof text - 1, "t.sb", &ro, alloc, NULL);
+  if (rc != SBP_OK) return rc;
+  sbp_decider *d = NULL;
+  sbp_request *r = NULL;
+  sbp_decision *dec = NULL;
+  sbp_buf b = SBP_BUF_INIT;
+  rc = sbp_decider_new(&d, p, NULL, NULL);
+  if (!rc) rc = sbp_request_new(&r, alloc, NULL);
+  if (!rc) rc = sbp_request_set_simple(r, S("file-read-data"), S("/opt/../usr/./lib//x"), NULL);
+  if (!rc) rc = sbp_decide(d, r, NULL, &dec, NULL);
+  if (!rc && (sbp_decision_result(dec) != SBP_DECISION_ALLOW ||
+              sbp_decision_missing_import(dec) != NULL))
+    rc = SBP_E_INVALID_TREE;
+  if (!rc) rc = sbp_request_set_simple(r, S("mach-lookup"), S("x"), NULL);
+  if (!rc) rc = sbp_explain(d, r, NULL, &b, NULL);
+  if (!rc && strstr(b.ptr, "import \"gone.sb\"") == NULL) rc = SBP_E_INVALID_TREE;
+  sbp_buf_dispose(&b);
+  sbp_decision_free(dec);
+  sbp_request_free(r);
+  sbp_decider_free(d);
+  sbp_profile_free(p);
+  return rc;
+}
+
+static void test_allocation_failures_imports(void **state) {
+  (void)state;
+  size_t n = test_alloc_exhaust(oom_import_op, NULL);
+  assert_true(n > 10);
+}
+
 /* Regex rules: a pattern repeated by several rules is compiled once; each regex's DFA cache
  * is made on its first search; without memory for it the answer is the same. */
 static int regex_op(const sbp_alloc *alloc, void *vctx) {
@@ -1034,6 +1075,7 @@ int main(void) {
       cmocka_unit_test(test_regex_error_has_position),
       cmocka_unit_test(test_deep_filters),
       cmocka_unit_test(test_allocation_failures),
+      cmocka_unit_test(test_allocation_failures_imports),
       cmocka_unit_test(test_request_memo_follows_decider),
       cmocka_unit_test(test_request_forms),
       cmocka_unit_test(test_request_paths),
