@@ -1285,6 +1285,7 @@ int sbp__lint_profile_checks(sbp_lint_result *r, const sbp_profile *profile, uin
                          "import \"%s\" cannot be found (search a directory with -I DIR): "
                          "sandbox-exec fails, and what its rules allow or deny is unknown",
                          sbp_node_text(n, NULL));
+      r->evaluated = 0; /* sandbox-exec would fail */
     }
     if (sbp_node_type_of(n) != SBP_NODE_RULE) continue;
     rc = check_rule_names(&c, n);

@@ -132,6 +132,16 @@ static void test_syntax_and_eval_errors(void **state) {
   assert_string_equal(sbp_lint_message(r, 0), "unbound variable: x");
   assert_int_equal(sbp_lint_evaluated(r), 0);
   sbp_lint_result_free(r);
+  /* An import that cannot be found is reported, the rest checked, and it does not evaluate
+   * as sandbox-exec would. */
+  r = lint("(version 1)\n(deny default)\n(import \"gone.sb\")\n"
+           "(allow file-read* (subpath \"/tmp/x\"))\n", 0);
+  assert_int_equal(sbp_lint_count(r), 2);
+  assert_string_equal(sbp_lint_code(r, 0), "missing-import");
+  assert_non_null(strstr(sbp_lint_message(r, 0), "import \"gone.sb\" cannot be found"));
+  assert_string_equal(sbp_lint_code(r, 1), "symlinked-path");
+  assert_int_equal(sbp_lint_evaluated(r), 0);
+  sbp_lint_result_free(r);
   /* A misspelt operation is unknown-operation with a suggestion, and the rest is checked. */
   r = lint("(version 1)\n(deny default)\n(allow file-raed* (subpath \"/usr/lib\"))\n"
            "(allow file-read* (subpath \"/tmp/x\"))\n", 0);

@@ -134,9 +134,10 @@ SBP_API size_t sbp_lint_count(const sbp_lint_result *result);
 
 /**
  * @brief 1 when the text read and evaluated as libsandbox would take it, 0 when it did not
- *        (a `syntax-error`, `eval-error` or `missing-version` diagnostic says why) or for
- *        NULL. A text that lacks only `(version 1)` is still evaluated with the version
- *        assumed, so its profile checks run, but this returns 0.
+ *        (a `syntax-error`, `eval-error`, `missing-version` or `missing-import` diagnostic
+ *        says why) or for NULL. A text that lacks only `(version 1)` is still evaluated with
+ *        the version assumed, and one with an import that cannot be found with the import
+ *        kept, so its profile checks run, but this returns 0.
  * @since 0.1
  */
 SBP_API int sbp_lint_evaluated(const sbp_lint_result *result);
