@@ -113,7 +113,7 @@ static void measure(kind k, size_t nrules, double seconds) {
   sbp_request *one;
   check(sbp_request_new(&one, NULL, &err), &err, "request");
   check(sbp_request_set_simple(one, k == K_NAME ? "mach-lookup" : "file-read-data",
-                               k == K_NAME ? 11 : 14, "x", 1, &err),
+                               k == K_NAME ? 11 : 14, "/x", 2, &err),
         &err, "simple");
   sbp_attr attr = k == K_NAME ? SBP_ATTR_GLOBAL_NAME : SBP_ATTR_PATH;
   size_t m = 0;
@@ -121,7 +121,9 @@ static void measure(kind k, size_t nrules, double seconds) {
   do {
     for (size_t i = 0; i < 64; i++, m++) {
       const char *t = targets[m % NREQ];
-      check(sbp_request_set_string_attr(one, attr, t, strlen(t), &err), &err, "set");
+      /* a mixed pool's names go in the attribute a name has (a path must be absolute) */
+      sbp_attr a = t[0] == '/' ? attr : SBP_ATTR_GLOBAL_NAME;
+      check(sbp_request_set_string_attr(one, a, t, strlen(t), &err), &err, "set");
       check(sbp_decide_into(d, one, NULL, dec, &err), &err, "decide");
       allowed += sbp_decision_result(dec) == SBP_DECISION_ALLOW;
     }
