@@ -355,7 +355,7 @@ static int add_line(sbp_denial_log *log, const char *s, size_t n, uint32_t line,
   parsed r;
   piece tag = {NULL, 0};
   int form = SBP_DENIAL_FORM_KERNEL, rc;
-  const char *key = find(s, n, "\"eventMessage\"");
+  const char *key = memchr(s, '"', n) ? find(s, n, "\"eventMessage\"") : NULL;
   if (key != NULL) {
     const char *p = key + 14, *e = s + n;
     while (p < e && (*p == ' ' || *p == '\t')) p++;
@@ -380,7 +380,7 @@ static int add_line(sbp_denial_log *log, const char *s, size_t n, uint32_t line,
       if (is_tag(t, tl)) tag.p = t, tag.n = tl;
     }
   } else {
-    if (find(s, n, "sandbox_violations>") != NULL) {
+    if (s[0] == '<' && find(s, n, "sandbox_violations>") != NULL) {
       log->other++;
       return SBP_OK;
     }
@@ -437,8 +437,10 @@ int sbp_denial_log_add(sbp_denial_log *log, const char *text, size_t len, sbp_er
   uint32_t line = 0;
   int prev = 0;
   while (p < e) {
-    const char *q = p;
-    while (q < e && *q != '\n' && *q != '\r') q++;
+    const char *q = memchr(p, '\n', (size_t)(e - p));
+    if (q == NULL) q = e;
+    const char *cr = memchr(p, '\r', (size_t)(q - p));
+    if (cr != NULL) q = cr; /* CR or CRLF */
     if (line < UINT32_MAX) line++;
     int rc = add_line(log, p, (size_t)(q - p), line, &prev, err);
     if (rc != SBP_OK) return rc;

@@ -177,8 +177,18 @@ static int gather(sbp_suggestion *s, const sbp_denial_log *log) {
       rc = SBP_E_NOMEM;
     /* Processes by name and pid, as reported. */
     char who[300];
-    if (d->pid >= 0) snprintf(who, sizeof who, "%.250s(%lld)", d->process, (long long)d->pid);
-    else snprintf(who, sizeof who, "%.250s", d->process);
+    size_t wl = strlen(d->process);
+    if (wl > 250) wl = 250;
+    memcpy(who, d->process, wl);
+    if (d->pid >= 0) {
+      char digits[24];
+      size_t nd = 0;
+      for (uint64_t v = (uint64_t)d->pid; nd == 0 || v; v /= 10) digits[nd++] = (char)('0' + v % 10);
+      who[wl++] = '(';
+      while (nd) who[wl++] = digits[--nd];
+      who[wl++] = ')';
+    }
+    who[wl] = '\0';
     size_t k = 0;
     while (k < r->nprocs && strcmp(r->procs[k], who) != 0) k++;
     if (k == r->nprocs) {
