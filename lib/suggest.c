@@ -20,7 +20,8 @@ typedef struct sreq {
   const char *op, *target, *message;
   uint64_t count;
   const char *procs[MAX_PROCS];
-  size_t nprocs, more;
+  size_t nprocs;
+  uint64_t more;
   sbp__mapped map;
   int status;
   size_t rule;
@@ -198,7 +199,7 @@ static int gather(sbp_suggestion *s, const sbp_denial_log *log) {
         else
           r->nprocs++;
       } else {
-        r->more++; /* an over-count when a process repeats beyond the eighth: said "about" */
+        r->more += d->repeats; /* reports of the processes not named */
       }
     }
   }
@@ -300,6 +301,8 @@ static int decide_all(sbp_suggestion *s, const sbp_decider *d, const sbp_source 
     const sbp_node *rule = sbp_decision_rule(dec);
     if (rule != NULL && (rc = describe_rule(s, rule, &r->decided_by, &r->decided_at)) != SBP_OK)
       break;
+    if (rule == NULL) /* a TERMINAL operation's built-in action, or no default rule */
+      r->decided_by = sbp_decision_step_name(sbp_decision_step_of(dec));
     if (r->decision == SBP_DECISION_ALLOW) {
       r->status = SBP_SUGGEST_ALREADY_ALLOWED;
       continue;
@@ -404,7 +407,8 @@ static int processes_text(sbp_suggestion *s, sreq *r, sbp_buf *b) {
   }
   if (rc == SBP_OK && r->more) {
     char more[48];
-    snprintf(more, sizeof more, " and about %zu more", r->more);
+    snprintf(more, sizeof more, " and %llu more report%s", (unsigned long long)r->more,
+             r->more == 1 ? "" : "s");
     rc = put(b, &s->alloc, more);
   }
   if (rc != SBP_OK || (r->processes = keep_buf(s, b)) == NULL) return SBP_E_NOMEM;
@@ -557,19 +561,47 @@ typedef struct checker {
   const sbp_decider *old_d, *new_d;
   sbp_request *rq;
   sbp_decision *od, *nd;
+  index_tab values;
 } checker;
 
-static int is_requested(const sbp_suggestion *s, const char *op, const char *value) {
-  for (size_t i = 0; i < s->nreqs; i++)
-    if (s->reqs[i].map.value && strcmp(s->reqs[i].op, op) == 0 &&
-        strcmp(s->reqs[i].map.value, value) == 0)
-      return 1;
+static uint64_t value_hash_parts(const char *op, const char *value) {
+  return hash_bytes(hash_bytes(14695981039346656037ull, op), value);
+}
+
+static uint64_t value_hash(const void *ctx, size_t i) {
+  const sreq *r = &((const sreq *)ctx)[i];
+  return value_hash_parts(r->op, r->map.value);
+}
+
+/* An index of the requests' (operation, mapped value), for is_requested(). */
+static int index_values(sbp_suggestion *s, index_tab *t) {
+  for (size_t i = 0; i < s->nreqs; i++) {
+    const sreq *r = &s->reqs[i];
+    if (r->map.value == NULL) continue;
+    if ((t->n + 1) * 2 > t->cap && tab_grow(&s->alloc, t, value_hash, s->reqs) != SBP_OK)
+      return SBP_E_NOMEM;
+    size_t j = (size_t)value_hash(s->reqs, i) & (t->cap - 1);
+    while (t->slot[j]) j = (j + 1) & (t->cap - 1);
+    t->slot[j] = i + 1;
+    t->n++;
+  }
+  return SBP_OK;
+}
+
+static int is_requested(const sbp_suggestion *s, const index_tab *t, const char *op,
+                        const char *value) {
+  if (t->cap == 0) return 0;
+  for (size_t j = (size_t)value_hash_parts(op, value) & (t->cap - 1); t->slot[j];
+       j = (j + 1) & (t->cap - 1)) {
+    const sreq *r = &s->reqs[t->slot[j] - 1];
+    if (strcmp(r->op, op) == 0 && strcmp(r->map.value, value) == 0) return 1;
+  }
   return 0;
 }
 
 static int compare_one(checker *c, const char *op, const char *base, const char *value) {
   sbp_suggestion *s = c->s;
-  if (is_requested(s, op, value)) return SBP_OK;
+  if (is_requested(s, &c->values, op, value)) return SBP_OK;
   sbp_request_reset(c->rq);
   int rc = sbp_request_set_operation(c->rq, op, strlen(op), NULL);
   if (rc == SBP_OK)
@@ -633,8 +665,9 @@ static int compare_values(checker *c, const sbp_node *n, const srule *u, const c
 
 static int check(sbp_suggestion *s, const sbp_profile *old_p, const sbp_decider *old_d,
                  const sbp_decider *new_d) {
-  checker c = {s, old_d, new_d, NULL, NULL, NULL};
-  int rc = sbp_request_new(&c.rq, &s->alloc, NULL);
+  checker c = {s, old_d, new_d, NULL, NULL, NULL, {NULL, 0, 0}};
+  int rc = index_values(s, &c.values);
+  if (rc == SBP_OK) rc = sbp_request_new(&c.rq, &s->alloc, NULL);
   if (rc == SBP_OK) rc = sbp_decision_new(&c.od, &s->alloc, NULL);
   if (rc == SBP_OK) rc = sbp_decision_new(&c.nd, &s->alloc, NULL);
   sbp__buf_truncate(&s->check_text, 0);
@@ -650,7 +683,7 @@ static int check(sbp_suggestion *s, const sbp_profile *old_p, const sbp_decider 
       s->still_denied++;
       rc = put(&s->check_text, &s->alloc, "still denied: ");
       if (rc == SBP_OK) rc = put(&s->check_text, &s->alloc, r->op);
-      if (rc == SBP_OK) rc = put(&s->check_text, &s->alloc, " ");
+      if (rc == SBP_OK && r->target[0]) rc = put(&s->check_text, &s->alloc, " ");
       if (rc == SBP_OK) rc = put(&s->check_text, &s->alloc, r->target);
       if (rc == SBP_OK) rc = put(&s->check_text, &s->alloc, "\n");
     }
@@ -670,6 +703,7 @@ static int check(sbp_suggestion *s, const sbp_profile *old_p, const sbp_decider 
   sbp_decision_free(c.od);
   sbp_decision_free(c.nd);
   sbp_request_free(c.rq);
+  sbp__free(&s->alloc, c.values.slot);
   return rc;
 }
 
@@ -710,8 +744,13 @@ static int with_profile(sbp_suggestion *s, const sbp_suggest_options *o, sbp_err
     rc = read_decider(s, s->profile_text.ptr, s->profile_text.len, src->file, o, &np, &nd, &e2);
     if (rc != SBP_OK) {
       if (rc == SBP_E_NOMEM) break;
-      rc = SBP_OK; /* the insertion broke a form (a rule inside a macro): try the end */
-      continue;
+      if (attempt == 0) {
+        rc = SBP_OK; /* the insertion broke a form (a rule inside a macro): try the end */
+        continue;
+      }
+      rc = sbp__error_at(err, rc, e2.file[0] ? e2.file : NULL, e2.line, e2.column, e2.offset,
+                         "suggest: the patched profile does not read: %s", e2.message);
+      break;
     }
     if ((rc = check(s, op, od, nd)) != SBP_OK) break;
     s->checked = 1;
@@ -894,9 +933,9 @@ int sbp_suggestion_format(const sbp_suggestion *s, sbp_buf *out, sbp_error *err)
     const char *p[] = {";; ", u->comment, "\n",
                        u->note ? ";;   note: " : NULL, u->note, u->note ? "\n" : NULL,
                        u->risk ? ";;   RISKY: " : NULL, u->risk, u->risk ? "\n" : NULL,
-                       r->decided_at ? ";;   denied by " : NULL, r->decided_by,
+                       r->decided_by ? ";;   denied by " : NULL, r->decided_by,
                        r->decided_at ? " at " : NULL, r->decided_at,
-                       r->decided_at ? "\n" : NULL,
+                       r->decided_by ? "\n" : NULL,
                        s->has_profile ? (u->after ? ";;   placed after " : ";;   placed at the end")
                                       : NULL,
                        u->after, s->has_profile ? "\n" : NULL,
@@ -926,7 +965,7 @@ int sbp_suggestion_format(const sbp_suggestion *s, sbp_buf *out, sbp_error *err)
     const char *p[] = {";;   ", r->op, r->target[0] ? " " : NULL, r->target, ": ", r->processes,
                        cnt, ": ", why,
                        r->status == SBP_SUGGEST_ALREADY_ALLOWED ? r->decided_by : NULL,
-                       r->status == SBP_SUGGEST_ALREADY_ALLOWED ? " at " : NULL,
+                       r->status == SBP_SUGGEST_ALREADY_ALLOWED && r->decided_at ? " at " : NULL,
                        r->status == SBP_SUGGEST_ALREADY_ALLOWED ? r->decided_at : NULL,
                        r->status == SBP_SUGGEST_ALREADY_ALLOWED
                            ? "; the denial came from elsewhere (platform policy, another "

@@ -99,7 +99,10 @@ static int map_network(sbp__arena *a, const char *op, const char *t, sbp__mapped
   m->port = port;
   m->value = dup_str(a, buf, strlen(buf));
   if (m->value == NULL) return SBP_E_NOMEM;
-  if (!loop && strcmp(host, "*") != 0) {
+  /* A local end on every interface is what "*" says; only other hosts need the caveat. */
+  int any = strcmp(host, "*") == 0 ||
+            (m->local && (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0));
+  if (!loop && !any) {
     size_t n = strlen(host) + 128;
     char *c = sbp__arena_alloc(a, n);
     if (c == NULL) return SBP_E_NOMEM;

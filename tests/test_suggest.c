@@ -434,6 +434,74 @@ static void test_profile_errors(void **state) {
   sbp_denial_log_free(log);
 }
 
+/* A rule that cannot take effect is reported by the check, and the placement falls back to
+ * the end; a TERMINAL operation's built-in allow is named as the decider. */
+static void test_check_finds_what_still_fails(void **state) {
+  (void)state;
+  static const char prof[] = "(version 1)\n(deny default)\n"
+                             "(deny process-fork (require-not (process-path \"/bin/sh\")))\n";
+  sbp_source src = {prof, sizeof prof - 1, "f.sb"};
+  sbp_suggest_options o = SBP_SUGGEST_OPTIONS_INIT;
+  o.profile = &src;
+  sbp_suggestion *s = suggest_text("Sandbox: sh(1) deny(1) process-fork\n"
+                                   "Sandbox: sh(1) deny(1) darwin-notification-post com.x\n"
+                                   "Sandbox: sh(1) deny(1) mach-lookup com.y\n", &o);
+  size_t still, other;
+  const char *why;
+  assert_int_equal(sbp_suggestion_verified(s, &still, &other, &why), 1);
+  assert_int_equal(still, 1);
+  assert_string_equal(why, "still denied: process-fork\n");
+  sbp_suggest_request r;
+  assert_int_equal(sbp_suggestion_request(s, 0, &r), SBP_OK);
+  assert_string_equal(r.operation, "darwin-notification-post");
+  assert_int_equal(r.status, SBP_SUGGEST_ALREADY_ALLOWED);
+  assert_null(r.decided_at);
+  assert_non_null(r.decided_by);
+  sbp_suggest_rule u;
+  for (size_t k = 0; k < sbp_suggestion_rule_count(s); k++) {
+    assert_int_equal(sbp_suggestion_rule(s, k, &u), SBP_OK);
+    assert_null(u.after); /* the second attempt put every rule at the end */
+  }
+  sbp_suggestion_free(s);
+}
+
+static void test_sources_limits_and_processes(void **state) {
+  (void)state;
+  sbp_denial_options o = SBP_DENIAL_OPTIONS_INIT;
+  o.max_line = 60;
+  sbp_denial_log *log = NULL;
+  assert_int_equal(sbp_denial_log_new(&log, &o, NULL, NULL), SBP_OK);
+  const char *a = "Sandbox: a(1) deny(1) mach-lookup x\n";
+  const char *b = "\nSandbox: b(2) deny(1) mach-lookup x\n"
+                  "Sandbox: b(2) deny(1) file-read-data /a/very/long/path/that/passes/the/limit\n";
+  assert_int_equal(sbp_denial_log_add(log, a, strlen(a), NULL), SBP_OK);
+  assert_int_equal(sbp_denial_log_add(log, b, strlen(b), NULL), SBP_OK);
+  assert_int_equal(sbp_denial_log_count(log), 2);
+  assert_int_equal(sbp_denial_log_at(log, 1)->source, 1);
+  assert_int_equal(sbp_denial_log_at(log, 1)->line, 2);
+  uint32_t src = 9, line = 0;
+  assert_string_equal(sbp_denial_log_first_skipped(log, &src, &line), "line longer than the limit");
+  assert_int_equal(src, 1);
+  assert_int_equal(line, 3);
+  sbp_denial_log_free(log);
+  /* Ten processes: eight named, the reports of the rest counted. */
+  char text[1024];
+  size_t n = 0;
+  for (int i = 0; i < 10; i++)
+    n += (size_t)snprintf(text + n, sizeof text - n, "Sandbox: p%d(%d) deny(1) mach-lookup z\n", i, i);
+  sbp_suggestion *s = suggest_text(text, NULL);
+  sbp_suggest_request r;
+  assert_int_equal(sbp_suggestion_request(s, 0, &r), SBP_OK);
+  assert_int_equal(r.count, 10);
+  assert_string_equal(r.processes, "p0(0), p1(1), p2(2), p3(3), p4(4), p5(5), p6(6), p7(7) and 2 more reports");
+  sbp_suggestion_free(s);
+  /* Binding every interface needs no caveat; another host does. */
+  s = suggest_text("Sandbox: a(1) deny(1) network-bind 0.0.0.0:3000\n", NULL);
+  assert_int_equal(sbp_suggestion_request(s, 0, &r), SBP_OK);
+  assert_null(r.reason);
+  sbp_suggestion_free(s);
+}
+
 /* ---- allocation failures ------------------------------------------------------------------ */
 
 static const char OOM_LOG[] =
@@ -492,6 +560,8 @@ int main(void) {
       cmocka_unit_test(test_against_profile),
       cmocka_unit_test(test_risky_gate_and_widening),
       cmocka_unit_test(test_profile_errors),
+      cmocka_unit_test(test_check_finds_what_still_fails),
+      cmocka_unit_test(test_sources_limits_and_processes),
       cmocka_unit_test(test_oom),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,13 +89,14 @@ typedef struct sbp_suggest_request {
   int action;              /**< SBP_DENY or SBP_ALLOW, as reported */
   const char *operation;   /**< as reported */
   const char *target;      /**< as reported ("" when none) */
-  const char *processes;   /**< "uv(4242), uvx(4250)", at most 8 then "and N more" */
+  const char *processes;   /**< "uv(4242), uvx(4250)": 8 at most, then "and N more reports" */
   uint64_t count;          /**< reports, duplicates included */
   const char *message;     /**< the first `(with message ...)` tag seen */
   const char *reason;      /**< why unmappable; or a caveat (network host, signal pid) */
   size_t rule;             /**< index of its rule; SIZE_MAX when none */
   int decision;            /**< with a profile: its sbp_decision_result_kind; else 0 */
-  const char *decided_by;  /**< with a profile: the deciding rule's text */
+  const char *decided_by;  /**< with a profile: the deciding rule's text, or the step
+                                that decided when no rule did ("terminal operation") */
   const char *decided_at;  /**< with a profile: "FILE:LINE:COL" of that rule */
 } sbp_suggest_request;
 
