@@ -174,6 +174,7 @@ static int parse_report(const char *s, size_t n, int need_pid, parsed *r) {
   if (oe < e) {
     r->target.p = oe + 1;
     r->target.n = (size_t)(e - oe - 1);
+    while (r->target.n > 0 && *r->target.p == ' ') r->target.p++, r->target.n--;
   } else {
     r->target.p = e;
   }
@@ -371,7 +372,10 @@ static int add_line(sbp_denial_log *log, const char *s, size_t n, uint32_t line,
     }
     const char *nl = memchr(msg, '\n', ml);
     size_t first = nl ? (size_t)(nl - msg) : ml;
-    rc = parse_message(msg, first, &r, NULL);
+    const char *fs = msg;
+    size_t fl = first;
+    trim(&fs, &fl);
+    rc = parse_message(fs, fl, &r, NULL);
     form = SBP_DENIAL_FORM_JSON;
     if (rc == LINE_REPORT && nl != NULL) {
       const char *t = nl + 1;

@@ -221,26 +221,45 @@ static size_t offset_of(const char *t, size_t n, uint32_t line, uint32_t col) {
   return col >= 1 && o + col - 1 < n ? o + col - 1 : SIZE_MAX;
 }
 
-/* The offset just after the line that ends the form starting at o, or SIZE_MAX. Skips
- * strings, line comments and #| block comments |#. */
+/* When t[i] starts a string, a comment or a character literal, the index of its last byte;
+ * else i. The lexical rules of the reader, as far as parentheses are concerned. */
+static size_t skip_lexeme(const char *t, size_t n, size_t i) {
+  char c = t[i];
+  if (c == '"') {
+    for (i++; i < n && t[i] != '"'; i++)
+      if (t[i] == '\\') i++;
+  } else if (c == ';') {
+    while (i + 1 < n && t[i + 1] != '\n') i++;
+  } else if (c == '#' && i + 1 < n && t[i + 1] == '|') {
+    for (i += 2; i + 1 < n && !(t[i] == '|' && t[i + 1] == '#'); i++) {}
+    i++;
+  } else if (c == '#' && i + 1 < n && t[i + 1] == '\\') {
+    i += 2; /* a character literal such as #\( */
+  }
+  return i < n ? i : n - 1;
+}
+
+/* Whether offset o is outside every form (a rule written at the top level, not inside a
+ * definition or a macro's body). */
+static int top_level(const char *t, size_t n, size_t o) {
+  long depth = 0;
+  for (size_t i = 0; i < o && i < n; i++) {
+    i = skip_lexeme(t, n, i);
+    if (t[i] == '(') depth++;
+    else if (t[i] == ')') depth--;
+  }
+  return depth == 0;
+}
+
+/* The offset just after the line that ends the form starting at o, or SIZE_MAX. */
 static size_t form_end(const char *t, size_t n, size_t o) {
-  if (o >= n || t[o] != '(') return SIZE_MAX;
-  int depth = 0;
+  if (o >= n || t[o] != '(' || !top_level(t, n, o)) return SIZE_MAX;
+  long depth = 0;
   for (size_t i = o; i < n; i++) {
-    char c = t[i];
-    if (c == '"') {
-      for (i++; i < n && t[i] != '"'; i++)
-        if (t[i] == '\\') i++;
-    } else if (c == ';') {
-      while (i < n && t[i] != '\n') i++;
-    } else if (c == '#' && i + 1 < n && t[i + 1] == '|') {
-      for (i += 2; i + 1 < n && !(t[i] == '|' && t[i + 1] == '#'); i++) {}
-      i++;
-    } else if (c == '#' && i + 1 < n && t[i + 1] == '\\') {
-      i += 2; /* a character literal such as #\( */
-    } else if (c == '(') {
+    i = skip_lexeme(t, n, i);
+    if (t[i] == '(') {
       depth++;
-    } else if (c == ')' && --depth == 0) {
+    } else if (t[i] == ')' && --depth == 0) {
       const char *nl = memchr(t + i, '\n', n - i);
       return nl ? (size_t)(nl - t) + 1 : n;
     }

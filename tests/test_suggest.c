@@ -502,6 +502,45 @@ static void test_sources_limits_and_processes(void **state) {
   sbp_suggestion_free(s);
 }
 
+/* A deny written inside a definition is not a place for a rule: it would become part of the
+ * function. Such rules go to the end; strings and comments do not confuse the scan. */
+static void test_placement_only_at_top_level(void **state) {
+  (void)state;
+  static const char prof[] = "(version 1)\n"
+                             "; a comment with a ( parenthesis\n"
+                             "(define (base) (deny default))\n"
+                             "(base)\n"
+                             "(deny file-read* (subpath \"/x\") (with message \")(\"))\n"
+                             "(allow file-read* (literal \"/etc\")) ; after\n";
+  sbp_source src = {prof, sizeof prof - 1, "d.sb"};
+  sbp_suggest_options o = SBP_SUGGEST_OPTIONS_INIT;
+  o.profile = &src;
+  sbp_suggestion *s = suggest_text("Sandbox: a(1) deny(1) mach-lookup  com.x\n"
+                                   "Sandbox: a(1) deny(1) file-read-data /x/y\n", &o);
+  sbp_suggest_rule u;
+  sbp_suggest_request r;
+  assert_int_equal(sbp_suggestion_request(s, 1, &r), SBP_OK);
+  assert_string_equal(r.target, "com.x");
+  assert_string_equal(r.decided_at, "d.sb:3:16");
+  assert_int_equal(sbp_suggestion_rule(s, r.rule, &u), SBP_OK);
+  assert_null(u.after);
+  assert_int_equal(sbp_suggestion_request(s, 0, &r), SBP_OK);
+  assert_string_equal(r.decided_at, "d.sb:5:1");
+  assert_int_equal(sbp_suggestion_rule(s, r.rule, &u), SBP_OK);
+  assert_string_equal(u.after, "d.sb:5:1");
+  sbp_buf out = SBP_BUF_INIT;
+  assert_int_equal(sbp_suggestion_profile(s, &out, NULL), SBP_OK);
+  assert_non_null(strstr(out.ptr, "(with message \")(\"))\n;; sbprofile suggest: a(1): 1 denial\n"
+                                  "(allow file-read-data (literal \"/x/y\"))\n(allow file-read* "));
+  assert_non_null(strstr(out.ptr, "; after\n;; sbprofile suggest: a(1): 1 denial\n"
+                                  "(allow mach-lookup (global-name \"com.x\"))\n"));
+  size_t still;
+  assert_int_equal(sbp_suggestion_verified(s, &still, NULL, NULL), 1);
+  assert_int_equal(still, 0);
+  sbp_buf_dispose(&out);
+  sbp_suggestion_free(s);
+}
+
 /* ---- allocation failures ------------------------------------------------------------------ */
 
 static const char OOM_LOG[] =
@@ -561,6 +600,7 @@ int main(void) {
       cmocka_unit_test(test_risky_gate_and_widening),
       cmocka_unit_test(test_profile_errors),
       cmocka_unit_test(test_check_finds_what_still_fails),
+      cmocka_unit_test(test_placement_only_at_top_level),
       cmocka_unit_test(test_sources_limits_and_processes),
       cmocka_unit_test(test_oom),
   };
