@@ -29,13 +29,15 @@ typedef struct sreq {
   const char *decided_by, *decided_at, *processes;
   size_t deny_end; /* offset in the profile text after the denying rule; SIZE_MAX: none */
   const char *dir; /* collapsed directory, or NULL */
+  size_t next;     /* the next request of the same rule; SIZE_MAX: none */
 } sreq;
 
 typedef struct srule {
   const char *op, *text, *comment, *note, *risk, *after;
   int applied;
   size_t insert_at; /* offset in the profile text; SIZE_MAX: the end */
-  size_t first;     /* its first request */
+  size_t first;     /* its first request; the others follow sreq.next */
+  size_t last;      /* its last request */
 } srule;
 
 struct sbp_suggestion {
@@ -55,45 +57,66 @@ struct sbp_suggestion {
 /* ---- a string-keyed index (open addressing over indices) ------------------------------- */
 
 typedef struct index_tab {
-  size_t *slot; /* index + 1; 0 empty */
+  size_t *slot;   /* index + 1; 0 empty */
+  uint64_t *hash; /* each slot's full hash: probes and growth need not touch the entries */
   size_t cap, n;
 } index_tab;
 
+/* FNV-1a over a string, finished with a full mix: the table takes the low bits, which FNV
+ * alone leaves depending on the low bits of the input bytes only. */
 static uint64_t hash_bytes(uint64_t h, const char *s) {
   for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return (h ^ 0xff) * 1099511628211ull;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 33);
 }
 
-static int tab_grow(const sbp_alloc *a, index_tab *t, uint64_t (*hash)(const void *, size_t),
-                    const void *ctx) {
+static int tab_grow(const sbp_alloc *a, index_tab *t) {
   size_t cap = t->cap ? t->cap * 2 : 1024;
   size_t *ns = sbp__calloc(a, cap, sizeof *ns);
-  if (ns == NULL) return SBP_E_NOMEM;
+  uint64_t *nh = sbp__calloc(a, cap, sizeof *nh);
+  if (ns == NULL || nh == NULL) {
+    sbp__free(a, ns);
+    sbp__free(a, nh);
+    return SBP_E_NOMEM;
+  }
   for (size_t i = 0; i < t->cap; i++) {
     if (t->slot[i] == 0) continue;
-    size_t j = (size_t)hash(ctx, t->slot[i] - 1) & (cap - 1);
+    size_t j = (size_t)t->hash[i] & (cap - 1);
     while (ns[j]) j = (j + 1) & (cap - 1);
     ns[j] = t->slot[i];
+    nh[j] = t->hash[i];
   }
   sbp__free(a, t->slot);
+  sbp__free(a, t->hash);
   t->slot = ns;
+  t->hash = nh;
   t->cap = cap;
   return SBP_OK;
+}
+
+/* Room for one more entry. */
+static int tab_reserve(const sbp_alloc *a, index_tab *t) {
+  return (t->n + 1) * 2 > t->cap ? tab_grow(a, t) : SBP_OK;
+}
+
+static void tab_put(index_tab *t, size_t j, size_t index, uint64_t h) {
+  t->slot[j] = index + 1;
+  t->hash[j] = h;
+  t->n++;
+}
+
+static void tab_free(const sbp_alloc *a, index_tab *t) {
+  sbp__free(a, t->slot);
+  sbp__free(a, t->hash);
 }
 
 static uint64_t req_hash_parts(int action, const char *op, const char *target) {
   return hash_bytes(hash_bytes(14695981039346656037ull ^ (uint64_t)action, op), target);
 }
 
-static uint64_t req_hash(const void *ctx, size_t i) {
-  const sreq *r = &((const sreq *)ctx)[i];
-  return req_hash_parts(r->action, r->op, r->target);
-}
-
-static uint64_t rule_hash(const void *ctx, size_t i) {
-  const srule *r = &((const srule *)ctx)[i];
-  return hash_bytes(14695981039346656037ull, r->text);
-}
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
@@ -102,9 +125,14 @@ static int put(sbp_buf *b, const sbp_alloc *a, const char *s) { return sbp__buf_
 /* An SBPL string literal. Reports hold no control characters (the parser drops them). */
 static int put_quoted(sbp_buf *b, const sbp_alloc *a, const char *s) {
   int rc = sbp__buf_putc(b, a, '"');
-  for (const char *p = s; rc == SBP_OK && *p; p++) {
-    if (*p == '"' || *p == '\\') rc = sbp__buf_putc(b, a, '\\');
-    if (rc == SBP_OK) rc = sbp__buf_putc(b, a, *p);
+  while (rc == SBP_OK && *s) {
+    size_t run = strcspn(s, "\"\\");
+    rc = sbp__buf_put(b, a, s, run);
+    s += run;
+    if (rc == SBP_OK && *s) {
+      char esc[2] = {'\\', *s++};
+      rc = sbp__buf_put(b, a, esc, 2);
+    }
   }
   return rc == SBP_OK ? sbp__buf_putc(b, a, '"') : rc;
 }
@@ -128,17 +156,17 @@ static int cmp_req(const void *pa, const void *pb) {
 static int gather(sbp_suggestion *s, const sbp_denial_log *log) {
   const sbp_alloc *a = &s->alloc;
   size_t n = sbp_denial_log_count(log), cap = 0;
-  index_tab tab = {NULL, 0, 0};
+  index_tab tab = {NULL, NULL, 0, 0};
   int rc = SBP_OK;
   for (size_t i = 0; i < n && rc == SBP_OK; i++) {
     const sbp_denial *d = sbp_denial_log_at(log, i);
-    if ((tab.n + 1) * 2 > tab.cap && (rc = tab_grow(a, &tab, req_hash, s->reqs)) != SBP_OK) break;
+    if ((rc = tab_reserve(a, &tab)) != SBP_OK) break;
     uint64_t h = req_hash_parts(d->action, d->operation, d->target);
     size_t j = (size_t)h & (tab.cap - 1);
     sreq *r = NULL;
     while (tab.slot[j]) {
       sreq *c = &s->reqs[tab.slot[j] - 1];
-      if (c->action == d->action && strcmp(c->op, d->operation) == 0 &&
+      if (tab.hash[j] == h && c->action == d->action && strcmp(c->op, d->operation) == 0 &&
           strcmp(c->target, d->target) == 0) {
         r = c;
         break;
@@ -168,8 +196,8 @@ static int gather(sbp_suggestion *s, const sbp_denial_log *log) {
       }
       r->rule = SIZE_MAX;
       r->deny_end = SIZE_MAX;
-      tab.slot[j] = ++s->nreqs;
-      tab.n++;
+      r->next = SIZE_MAX;
+      tab_put(&tab, j, s->nreqs++, h);
     }
     r->count += d->repeats;
     if (!d->system_policy) r->system_policy = 0;
@@ -203,7 +231,7 @@ static int gather(sbp_suggestion *s, const sbp_denial_log *log) {
       }
     }
   }
-  sbp__free(a, tab.slot);
+  tab_free(a, &tab);
   if (rc == SBP_OK && s->nreqs > 1) qsort(s->reqs, s->nreqs, sizeof *s->reqs, cmp_req);
   return rc;
 }
@@ -267,12 +295,17 @@ static size_t form_end(const char *t, size_t n, size_t o) {
   return SIZE_MAX;
 }
 
-/* Puts req's attribute into rq. */
-static int fill_request(sbp_request *rq, const sreq *r) {
-  sbp_request_reset(rq);
-  int rc = sbp_request_set_operation(rq, r->op, strlen(r->op), NULL);
-  if (rc != SBP_OK) return rc;
+/* Puts req's operation and attribute into rq. When prev (the request filled before) has the
+ * same operation and the same kind of attribute, only the attribute is replaced, so that the
+ * request keeps its memo of the operation's chain. */
+static int fill_request(sbp_request *rq, const sreq *r, const sreq *prev) {
   const sbp__mapped *m = &r->map;
+  if (prev == NULL || strcmp(prev->op, r->op) != 0 || prev->map.kind != m->kind ||
+      prev->map.attr != m->attr) {
+    sbp_request_reset(rq);
+    int rc = sbp_request_set_operation(rq, r->op, strlen(r->op), NULL);
+    if (rc != SBP_OK) return rc;
+  }
   switch (m->kind) {
     case SBP__MAP_PATH:
     case SBP__MAP_UNIX:
@@ -311,13 +344,26 @@ static int decide_all(sbp_suggestion *s, const sbp_decider *d, const sbp_source 
   if (rc == SBP_OK) rc = sbp_decision_new(&dec, &s->alloc, NULL);
   sbp_decide_options o = SBP_DECIDE_OPTIONS_INIT;
   o.flags = SBP_DECIDE_CANONICAL_PATHS;
+  const sreq *prev = NULL;
+  /* The rule that decided last, described once: most requests meet the same few rules. */
+  const sbp_node *last_rule = NULL;
+  const char *last_by = NULL, *last_at = NULL;
+  size_t last_end = SIZE_MAX;
   for (size_t i = 0; rc == SBP_OK && i < s->nreqs; i++) {
     sreq *r = &s->reqs[i];
     if (r->status != SBP_SUGGEST_NEW_RULE) continue;
-    if ((rc = fill_request(rq, r)) != SBP_OK) break;
+    if ((rc = fill_request(rq, r, prev)) != SBP_OK) break;
+    prev = r;
     if ((rc = sbp_decide_into(d, rq, &o, dec, NULL)) != SBP_OK) break;
     r->decision = sbp_decision_result(dec);
     const sbp_node *rule = sbp_decision_rule(dec);
+    if (rule != NULL && rule == last_rule) {
+      r->decided_by = last_by;
+      r->decided_at = last_at;
+      if (r->decision == SBP_DECISION_ALLOW) r->status = SBP_SUGGEST_ALREADY_ALLOWED;
+      else r->deny_end = last_end;
+      continue;
+    }
     if (rule != NULL && (rc = describe_rule(s, rule, &r->decided_by, &r->decided_at)) != SBP_OK)
       break;
     if (rule == NULL) /* a TERMINAL operation's built-in action, or no default rule */
@@ -334,6 +380,10 @@ static int decide_all(sbp_suggestion *s, const sbp_decider *d, const sbp_source 
       size_t o0 = offset_of(src->text, src->len, line, col);
       if (o0 != SIZE_MAX) r->deny_end = form_end(src->text, src->len, o0);
     }
+    last_rule = rule;
+    last_by = r->decided_by;
+    last_at = r->decided_at;
+    last_end = r->deny_end;
   }
   sbp_decision_free(dec);
   sbp_request_free(rq);
@@ -437,7 +487,7 @@ static int processes_text(sbp_suggestion *s, sreq *r, sbp_buf *b) {
 static int make_rules(sbp_suggestion *s, const sbp_suggest_options *o) {
   const sbp_alloc *a = &s->alloc;
   sbp_buf b = SBP_BUF_INIT;
-  index_tab tab = {NULL, 0, 0};
+  index_tab tab = {NULL, NULL, 0, 0};
   size_t cap = 0;
   int rc = SBP_OK;
   for (size_t i = 0; rc == SBP_OK && i < s->nreqs; i++) {
@@ -453,13 +503,16 @@ static int make_rules(sbp_suggestion *s, const sbp_suggest_options *o) {
       rc = SBP_E_NOMEM;
       break;
     }
-    if ((tab.n + 1) * 2 > tab.cap && (rc = tab_grow(a, &tab, rule_hash, s->rules)) != SBP_OK)
-      break;
-    size_t j = (size_t)hash_bytes(14695981039346656037ull, text) & (tab.cap - 1);
-    while (tab.slot[j] && strcmp(s->rules[tab.slot[j] - 1].text, text) != 0)
+    if ((rc = tab_reserve(a, &tab)) != SBP_OK) break;
+    uint64_t h = hash_bytes(14695981039346656037ull, text);
+    size_t j = (size_t)h & (tab.cap - 1);
+    while (tab.slot[j] && (tab.hash[j] != h || strcmp(s->rules[tab.slot[j] - 1].text, text) != 0))
       j = (j + 1) & (tab.cap - 1);
     if (tab.slot[j]) {
+      srule *u = &s->rules[tab.slot[j] - 1];
       r->rule = tab.slot[j] - 1;
+      s->reqs[u->last].next = i;
+      u->last = i;
       continue;
     }
     if (s->nrules == cap) {
@@ -476,7 +529,7 @@ static int make_rules(sbp_suggestion *s, const sbp_suggest_options *o) {
     memset(u, 0, sizeof *u);
     u->op = r->op;
     u->text = text;
-    u->first = i;
+    u->first = u->last = i;
     u->insert_at = SIZE_MAX;
     u->risk = sbp__suggest_risk(r->op, &r->map, r->dir != NULL, o->workspace);
     if (r->map.kind == SBP__MAP_NAME && strcmp(r->map.filter, "global-name") == 0) {
@@ -493,8 +546,7 @@ static int make_rules(sbp_suggestion *s, const sbp_suggest_options *o) {
       }
     }
     r->rule = s->nrules;
-    tab.slot[j] = ++s->nrules;
-    tab.n++;
+    tab_put(&tab, j, s->nrules++, h);
   }
   /* Comments: every process and count of the rule's requests, the message tags, caveats. */
   for (size_t k = 0; rc == SBP_OK && k < s->nrules; k++) {
@@ -502,9 +554,8 @@ static int make_rules(sbp_suggestion *s, const sbp_suggest_options *o) {
     uint64_t count = 0;
     size_t nreq = 0;
     const sreq *first = &s->reqs[u->first];
-    for (size_t i = u->first; i < s->nreqs && strcmp(s->reqs[i].op, u->op) == 0; i++) {
+    for (size_t i = u->first; i != SIZE_MAX; i = s->reqs[i].next) {
       const sreq *r = &s->reqs[i];
-      if (r->rule != k) continue;
       if (nreq < 3) {
         if (nreq > 0) rc = put(&b, a, "; ");
         if (rc == SBP_OK) rc = put(&b, a, r->processes);
@@ -532,7 +583,7 @@ static int make_rules(sbp_suggestion *s, const sbp_suggest_options *o) {
     if (u->risk) s->risky++;
     u->applied = u->risk == NULL || (o->flags & SBP_SUGGEST_ALLOW_RISKY);
   }
-  sbp__free(a, tab.slot);
+  tab_free(a, &tab);
   sbp_buf_dispose(&b);
   return rc == SBP_OK ? SBP_OK : SBP_E_NOMEM;
 }
@@ -587,22 +638,16 @@ static uint64_t value_hash_parts(const char *op, const char *value) {
   return hash_bytes(hash_bytes(14695981039346656037ull, op), value);
 }
 
-static uint64_t value_hash(const void *ctx, size_t i) {
-  const sreq *r = &((const sreq *)ctx)[i];
-  return value_hash_parts(r->op, r->map.value);
-}
-
 /* An index of the requests' (operation, mapped value), for is_requested(). */
 static int index_values(sbp_suggestion *s, index_tab *t) {
   for (size_t i = 0; i < s->nreqs; i++) {
     const sreq *r = &s->reqs[i];
     if (r->map.value == NULL) continue;
-    if ((t->n + 1) * 2 > t->cap && tab_grow(&s->alloc, t, value_hash, s->reqs) != SBP_OK)
-      return SBP_E_NOMEM;
-    size_t j = (size_t)value_hash(s->reqs, i) & (t->cap - 1);
+    if (tab_reserve(&s->alloc, t) != SBP_OK) return SBP_E_NOMEM;
+    uint64_t h = value_hash_parts(r->op, r->map.value);
+    size_t j = (size_t)h & (t->cap - 1);
     while (t->slot[j]) j = (j + 1) & (t->cap - 1);
-    t->slot[j] = i + 1;
-    t->n++;
+    tab_put(t, j, i, h);
   }
   return SBP_OK;
 }
@@ -610,10 +655,11 @@ static int index_values(sbp_suggestion *s, index_tab *t) {
 static int is_requested(const sbp_suggestion *s, const index_tab *t, const char *op,
                         const char *value) {
   if (t->cap == 0) return 0;
-  for (size_t j = (size_t)value_hash_parts(op, value) & (t->cap - 1); t->slot[j];
-       j = (j + 1) & (t->cap - 1)) {
+  uint64_t h = value_hash_parts(op, value);
+  for (size_t j = (size_t)h & (t->cap - 1); t->slot[j]; j = (j + 1) & (t->cap - 1)) {
     const sreq *r = &s->reqs[t->slot[j] - 1];
-    if (strcmp(r->op, op) == 0 && strcmp(r->map.value, value) == 0) return 1;
+    if (t->hash[j] == h && strcmp(r->op, op) == 0 && strcmp(r->map.value, value) == 0)
+      return 1;
   }
   return 0;
 }
@@ -684,7 +730,7 @@ static int compare_values(checker *c, const sbp_node *n, const srule *u, const c
 
 static int check(sbp_suggestion *s, const sbp_profile *old_p, const sbp_decider *old_d,
                  const sbp_decider *new_d) {
-  checker c = {s, old_d, new_d, NULL, NULL, NULL, {NULL, 0, 0}};
+  checker c = {s, old_d, new_d, NULL, NULL, NULL, {NULL, NULL, 0, 0}};
   int rc = index_values(s, &c.values);
   if (rc == SBP_OK) rc = sbp_request_new(&c.rq, &s->alloc, NULL);
   if (rc == SBP_OK) rc = sbp_decision_new(&c.od, &s->alloc, NULL);
@@ -693,10 +739,12 @@ static int check(sbp_suggestion *s, const sbp_profile *old_p, const sbp_decider 
   s->still_denied = s->other_changes = 0;
   sbp_decide_options o = SBP_DECIDE_OPTIONS_INIT;
   o.flags = SBP_DECIDE_CANONICAL_PATHS;
+  const sreq *prev = NULL;
   for (size_t i = 0; rc == SBP_OK && i < s->nreqs; i++) {
     const sreq *r = &s->reqs[i];
     if (r->status != SBP_SUGGEST_NEW_RULE || !s->rules[r->rule].applied) continue;
-    rc = fill_request(c.rq, r);
+    rc = fill_request(c.rq, r, prev);
+    prev = r;
     if (rc == SBP_OK) rc = sbp_decide_into(new_d, c.rq, &o, c.nd, NULL);
     if (rc == SBP_OK && sbp_decision_result(c.nd) != SBP_DECISION_ALLOW) {
       s->still_denied++;
@@ -722,7 +770,7 @@ static int check(sbp_suggestion *s, const sbp_profile *old_p, const sbp_decider 
   sbp_decision_free(c.od);
   sbp_decision_free(c.nd);
   sbp_request_free(c.rq);
-  sbp__free(&s->alloc, c.values.slot);
+  tab_free(&s->alloc, &c.values);
   return rc;
 }
 
@@ -748,9 +796,8 @@ static int with_profile(sbp_suggestion *s, const sbp_suggest_options *o, sbp_err
       srule *u = &s->rules[k];
       size_t at = SIZE_MAX;
       /* After the rule that denied it, unless the first attempt failed: then at the end. */
-      for (size_t i = u->first; attempt == 0 && i < s->nreqs; i++)
-        if (s->reqs[i].rule == k && s->reqs[i].deny_end != SIZE_MAX &&
-            (at == SIZE_MAX || s->reqs[i].deny_end > at))
+      for (size_t i = u->first; attempt == 0 && i != SIZE_MAX; i = s->reqs[i].next)
+        if (s->reqs[i].deny_end != SIZE_MAX && (at == SIZE_MAX || s->reqs[i].deny_end > at))
           at = s->reqs[i].deny_end;
       u->insert_at = at;
     }
@@ -779,8 +826,8 @@ static int with_profile(sbp_suggestion *s, const sbp_suggest_options *o, sbp_err
   for (size_t k = 0; rc == SBP_OK && k < s->nrules; k++) {
     srule *u = &s->rules[k];
     if (u->insert_at == SIZE_MAX) continue;
-    for (size_t i = u->first; i < s->nreqs; i++)
-      if (s->reqs[i].rule == k && s->reqs[i].deny_end == u->insert_at) {
+    for (size_t i = u->first; i != SIZE_MAX; i = s->reqs[i].next)
+      if (s->reqs[i].deny_end == u->insert_at) {
         u->after = s->reqs[i].decided_at;
         break;
       }
@@ -795,13 +842,20 @@ static int with_profile(sbp_suggestion *s, const sbp_suggest_options *o, sbp_err
 /* ---- the entry point and the views -------------------------------------------------------- */
 
 static int map_all(sbp_suggestion *s, const sbp_suggest_options *o) {
+  char resolved[96];
+  const char *last = NULL; /* requests are sorted by operation: resolve each one once */
+  int known = 0;
   for (size_t i = 0; i < s->nreqs; i++) {
     sreq *r = &s->reqs[i];
     if (r->action == SBP_ALLOW) {
       r->status = SBP_SUGGEST_REPORTED_ALLOW;
       continue;
     }
-    if (sbp__suggest_map(&s->arena, o->macos, r->op, r->target, &r->map) != SBP_OK)
+    if (last == NULL || strcmp(last, r->op) != 0) {
+      known = sbp__suggest_resolve(o->macos, r->op, resolved, sizeof resolved);
+      last = r->op;
+    }
+    if (sbp__suggest_map(&s->arena, known ? resolved : NULL, r->target, &r->map) != SBP_OK)
       return SBP_E_NOMEM;
     if (r->system_policy) r->status = SBP_SUGGEST_PLATFORM;
     else r->status = r->map.kind == SBP__MAP_NONE ? SBP_SUGGEST_UNMAPPABLE : SBP_SUGGEST_NEW_RULE;

@@ -135,20 +135,18 @@ static const struct {
     {"authorization-right-obtain", "right-name", SBP_ATTR_RIGHT_NAME},
 };
 
-int sbp__suggest_map(sbp__arena *a, uint32_t macos, const char *op_in, const char *t,
-                     sbp__mapped *m) {
-  memset(m, 0, sizeof *m);
+int sbp__suggest_resolve(uint32_t macos, const char *op_in, char *buf, size_t size) {
   size_t alen = strlen(op_in);
   const char *op = sbp__catalog_op_alias(op_in, alen, &alen);
-  char opbuf[96];
-  if (alen >= sizeof opbuf) {
-    m->reason = "unknown operation";
-    return SBP_OK;
-  }
-  memcpy(opbuf, op, alen);
-  opbuf[alen] = '\0';
-  op = opbuf;
-  if (sbp__catalog_op(macos, op, alen) == NULL) {
+  if (alen >= size) return 0;
+  memcpy(buf, op, alen);
+  buf[alen] = '\0';
+  return sbp__catalog_op(macos, buf, alen) != NULL;
+}
+
+int sbp__suggest_map(sbp__arena *a, const char *op, const char *t, sbp__mapped *m) {
+  memset(m, 0, sizeof *m);
+  if (op == NULL) {
     m->reason = "the catalog does not know this operation";
     return SBP_OK;
   }

@@ -30,8 +30,13 @@ typedef struct sbp__mapped {
   const char *reason; /* NONE: why; otherwise a caveat or NULL (arena or static) */
 } sbp__mapped;
 
-/* Maps op and target. SBP_OK (m filled; kind NONE when unmappable) or SBP_E_NOMEM. */
-int sbp__suggest_map(sbp__arena *arena, uint32_t macos, const char *op, const char *target,
+/* The operation op stands for (aliases resolved) into buf: 1 when the catalog of that
+ * version knows it, 0 otherwise. */
+int sbp__suggest_resolve(uint32_t macos, const char *op, char *buf, size_t size);
+
+/* Maps a target for an operation resolved by sbp__suggest_resolve() (NULL: an unknown one).
+ * SBP_OK (m filled; kind NONE when unmappable) or SBP_E_NOMEM. */
+int sbp__suggest_map(sbp__arena *arena, const char *resolved_op, const char *target,
                      sbp__mapped *m);
 
 /* The /private spelling of /tmp, /var and /etc paths (arena), or path itself. NULL on OOM. */
