@@ -206,6 +206,8 @@ int sbp_tool_suggest(int argc, char **argv) {
     }
   }
   print_skipped(log, files, nfiles);
+  if (sbp_denial_log_count(log) == 0)
+    fprintf(stderr, "sbprofile suggest: no denial reports in the input\n");
   sbp_read_options ro;
   sbp_tool_eval_read_options(&ev, &ro);
   sbp_source src = {ptext, plen, profile_path ? sbp_tool_display_name(profile_path) : NULL};
