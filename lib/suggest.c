@@ -755,16 +755,19 @@ static int check(sbp_suggestion *s, const sbp_profile *old_p, const sbp_decider 
       if (rc == SBP_OK) rc = put(&s->check_text, &s->alloc, "\n");
     }
   }
+  /* Rules come grouped by operation: the profile's values are compared once per operation
+   * and attribute. */
+  const char *done_op = NULL, *done_base = NULL;
   for (size_t k = 0; rc == SBP_OK && k < s->nrules; k++) {
     const srule *u = &s->rules[k];
     const sreq *r = &s->reqs[u->first];
     const char *base = base_of(r);
     if (!u->applied || base == NULL) continue;
-    if (k > 0 && strcmp(s->rules[k - 1].op, u->op) == 0 && base_of(&s->reqs[s->rules[k - 1].first]) &&
-        strcmp(base_of(&s->reqs[s->rules[k - 1].first]), base) == 0)
-      ; /* values of this operation and attribute were compared for the rule before */
-    else
+    if (done_op == NULL || strcmp(done_op, u->op) != 0 || strcmp(done_base, base) != 0) {
       rc = compare_values(&c, sbp_profile_root(old_p), u, base);
+      done_op = u->op;
+      done_base = base;
+    }
     if (rc == SBP_OK && r->dir) rc = compare_one(&c, u->op, "path", r->dir);
   }
   sbp_decision_free(c.od);
