@@ -153,6 +153,30 @@ static int cmp_req(const void *pa, const void *pb) {
 
 /* ---- step 1: distinct requests ---------------------------------------------------------- */
 
+static int cmp_req_ptr(const void *pa, const void *pb) {
+  return cmp_req(*(const sreq *const *)pa, *(const sreq *const *)pb);
+}
+
+/* Sorts the requests by operation, then target: pointers are sorted, then the entries
+ * copied once into their order (qsort would move the large entries many times). */
+static int sort_requests(sbp_suggestion *s) {
+  const sbp_alloc *a = &s->alloc;
+  const sreq **v = sbp__calloc(a, s->nreqs, sizeof *v);
+  sreq *sorted = sbp__calloc(a, s->nreqs, sizeof *sorted);
+  if (v == NULL || sorted == NULL) {
+    sbp__free(a, v);
+    sbp__free(a, sorted);
+    return SBP_E_NOMEM;
+  }
+  for (size_t i = 0; i < s->nreqs; i++) v[i] = &s->reqs[i];
+  qsort(v, s->nreqs, sizeof *v, cmp_req_ptr);
+  for (size_t i = 0; i < s->nreqs; i++) sorted[i] = *v[i];
+  sbp__free(a, v);
+  sbp__free(a, s->reqs);
+  s->reqs = sorted;
+  return SBP_OK;
+}
+
 static int gather(sbp_suggestion *s, const sbp_denial_log *log) {
   const sbp_alloc *a = &s->alloc;
   size_t n = sbp_denial_log_count(log), cap = 0;
@@ -232,7 +256,7 @@ static int gather(sbp_suggestion *s, const sbp_denial_log *log) {
     }
   }
   tab_free(a, &tab);
-  if (rc == SBP_OK && s->nreqs > 1) qsort(s->reqs, s->nreqs, sizeof *s->reqs, cmp_req);
+  if (rc == SBP_OK && s->nreqs > 1) rc = sort_requests(s);
   return rc;
 }
 
@@ -563,14 +587,14 @@ static int make_rules(sbp_suggestion *s, const sbp_suggest_options *o) {
       count += r->count;
       nreq++;
     }
-    char tail[96];
     if (nreq > 3) {
-      snprintf(tail, sizeof tail, "; %zu requests in all", nreq);
-      if (rc == SBP_OK) rc = put(&b, a, tail);
+      if (rc == SBP_OK) rc = put(&b, a, "; ");
+      if (rc == SBP_OK) rc = sbp__buf_put_int(&b, a, (int64_t)nreq);
+      if (rc == SBP_OK) rc = put(&b, a, " requests in all");
     }
-    snprintf(tail, sizeof tail, ": %llu denial%s", (unsigned long long)count,
-             count == 1 ? "" : "s");
-    if (rc == SBP_OK) rc = put(&b, a, tail);
+    if (rc == SBP_OK) rc = put(&b, a, ": ");
+    if (rc == SBP_OK) rc = sbp__buf_put_int(&b, a, count > INT64_MAX ? INT64_MAX : (int64_t)count);
+    if (rc == SBP_OK) rc = put(&b, a, count == 1 ? " denial" : " denials");
     if (rc == SBP_OK && first->message) {
       rc = put(&b, a, ", tagged ");
       if (rc == SBP_OK) rc = put(&b, a, first->message);
