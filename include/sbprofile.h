@@ -33,6 +33,8 @@
 #include "sbprofile/read.h"
 #include "sbprofile/serialize.h"
 #include "sbprofile/decide.h"
+#include "sbprofile/denial.h"
+#include "sbprofile/suggest.h"
 #include "sbprofile/assert.h"
 #include "sbprofile/build.h"
 #include "sbprofile/format.h"

@@ -26,9 +26,13 @@ int sbp_tool_diff(int argc, char **argv);
 int sbp_tool_build(int argc, char **argv);
 int sbp_tool_check(int argc, char **argv);
 int sbp_tool_explain(int argc, char **argv);
+int sbp_tool_suggest(int argc, char **argv);
 
 /* Reads a whole file ("-" for stdin) into *out (malloc'd, NUL-terminated). 0 or errno. */
 int sbp_tool_read_file(const char *path, char **out, size_t *len);
+/* Makes sbp_tool_read_file(path) return a copy of text[0..len) (borrowed until the next
+ * call); NULL text ends it. */
+void sbp_tool_virtual_file(const char *path, const char *text, size_t len);
 
 /* ---- helpers shared by lint, fmt, diff and build (cmd_common.c) ---- */
 

@@ -16,6 +16,7 @@ static const sbp_tool_command commands[] = {
     {"build", sbp_tool_build, "compose a profile from command-line flags"},
     {"check", sbp_tool_check, "decide a request: allow, deny or unknown, and the deciding rule"},
     {"explain", sbp_tool_explain, "explain how a profile decides a request"},
+    {"suggest", sbp_tool_suggest, "turn sandbox denial reports into rules for a profile"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -27,7 +28,28 @@ static void usage(FILE *out) {
   fprintf(out, "\nRun 'sbprofile COMMAND --help' for a command's options.\n");
 }
 
+/* One text served from memory instead of a file (suggest --diff hands diff its result). */
+static struct {
+  const char *path, *text;
+  size_t len;
+} virtual_file;
+
+void sbp_tool_virtual_file(const char *path, const char *text, size_t len) {
+  virtual_file.path = text ? path : NULL;
+  virtual_file.text = text;
+  virtual_file.len = len;
+}
+
 int sbp_tool_read_file(const char *path, char **out, size_t *len) {
+  if (virtual_file.path != NULL && strcmp(path, virtual_file.path) == 0) {
+    char *copy = malloc(virtual_file.len + 1);
+    if (copy == NULL) return ENOMEM;
+    memcpy(copy, virtual_file.text, virtual_file.len);
+    copy[virtual_file.len] = '\0';
+    *out = copy;
+    *len = virtual_file.len;
+    return 0;
+  }
   FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
   if (fp == NULL) return errno ? errno : EIO;
   size_t cap = 65536, n = 0;

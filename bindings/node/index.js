@@ -996,6 +996,138 @@ class Decision {
   toString() { return this.description; }
 }
 
+// ---- denial reports and suggestions ------------------------------------------------------------
+
+function parseLog(src) {
+  const fn = need('sbp_denial_parse');
+  const out = [null];
+  const err = newError();
+  const t = text(src, 'log');
+  check(fn(out, t[0], t[1], null, null, err), err);
+  return out[0];
+}
+
+/** Reads sandbox denial reports from log text (string or Buffer) in every form
+ *  sbprofile/denial.h lists: an array of {form, action, process, pid, operation, target,
+ *  number, repeats, message, systemPolicy, line}, with the properties lines, other, skipped
+ *  and firstSkipped ({line, reason} or null). */
+function parseDenials(src) {
+  const L = lib();
+  const log = parseLog(src);
+  try {
+    const out = [];
+    const n = Number(L.sbp_denial_log_count(log));
+    for (let i = 0; i < n; i++) {
+      const d = ffi.koffi.decode(L.sbp_denial_log_at(log, i), ffi.types.sbp_denial);
+      out.push({
+        form: L.sbp_denial_form_name(d.form),
+        action: d.action === 1 ? 'allow' : 'deny',
+        process: d.process,
+        pid: Number(d.pid) < 0 ? null : Number(d.pid),
+        operation: d.operation,
+        target: d.target,
+        number: Number(d.number),
+        repeats: Number(d.repeats),
+        message: d.message,
+        systemPolicy: d.system_policy !== 0,
+        line: d.line,
+      });
+    }
+    const other = [0];
+    out.lines = Number(L.sbp_denial_log_lines(log, other));
+    out.other = Number(other[0]);
+    out.skipped = Number(L.sbp_denial_log_skipped(log));
+    const line = [0];
+    const why = L.sbp_denial_log_first_skipped(log, [0], line);
+    out.firstSkipped = why === null ? null : { line: line[0], reason: why };
+    return out;
+  } finally {
+    L.sbp_denial_log_free(log);
+  }
+}
+
+/** Rules for the denied requests of log text. opts: {profile (SBPL text), file, collapse,
+ *  allowRisky, workspace, macos, params, importDirs}. Returns {requests, rules, text,
+ *  profile (the patched text, with a profile), checked, stillDenied, otherChanges,
+ *  checkText, risky}. */
+function suggest(src, opts = {}) {
+  const L = lib();
+  const keep = [];
+  const log = parseLog(src);
+  const out = [null];
+  try {
+    let source = null;
+    let ro = null;
+    if (opts.profile !== undefined && opts.profile !== null) {
+      const pt = String(opts.profile);
+      source = { text: pt, len: Buffer.byteLength(pt, 'utf8'), file: opts.file ? String(opts.file) : '<profile>' };
+      ro = readOptions({ ...opts, file: opts.importDirs !== undefined ? '' : undefined,
+        symbolicParams: true, keepUnresolvedImports: true }, keep);
+    }
+    const o = {
+      version: 1,
+      flags: (opts.collapse ? 1 : 0) | (opts.allowRisky ? 2 : 0),
+      macos: macos(opts.macos),
+      workspace: opts.workspace === undefined ? null : String(opts.workspace),
+      profile: source,
+      read: ro,
+    };
+    const err = newError();
+    check(L.sbp_suggest(out, log, o, null, err), err);
+    const s = out[0];
+    const requests = [];
+    for (let i = 0; i < Number(L.sbp_suggestion_request_count(s)); i++) {
+      const r = {};
+      L.sbp_suggestion_request(s, i, r);
+      const noRule = BigInt(r.rule) === (1n << 64n) - 1n || Number(r.rule) >= 2 ** 53;
+      requests.push({
+        status: L.sbp_suggest_status_name(r.status),
+        action: r.action === 1 ? 'allow' : 'deny',
+        operation: r.operation,
+        target: r.target,
+        processes: r.processes,
+        count: Number(r.count),
+        message: r.message,
+        reason: r.reason,
+        rule: noRule ? null : Number(r.rule),
+        decision: source && (r.decision || r.decided_by) ? L.sbp_decision_result_name(r.decision) : null,
+        decidedBy: r.decided_by,
+        decidedAt: r.decided_at,
+      });
+    }
+    const rules = [];
+    for (let i = 0; i < Number(L.sbp_suggestion_rule_count(s)); i++) {
+      const u = {};
+      L.sbp_suggestion_rule(s, i, u);
+      rules.push({
+        operation: u.operation, text: u.text, comment: u.comment, note: u.note, risk: u.risk,
+        after: u.after, applied: u.applied !== 0,
+      });
+    }
+    const textOut = bufCall(L.sbp_suggestion_format, s);
+    const still = [0];
+    const other = [0];
+    const why = [null];
+    const checked = L.sbp_suggestion_verified(s, still, other, why) !== 0;
+    const patched = source ? bufCall(L.sbp_suggestion_profile, s) : null;
+    return {
+      requests,
+      rules,
+      text: textOut,
+      profile: patched,
+      checked,
+      stillDenied: Number(still[0]),
+      otherChanges: Number(other[0]),
+      checkText: why[0] || '',
+      risky: rules.filter((u) => u.risk),
+    };
+  } finally {
+    keep.forEach((k) => ffi.koffi.free(k));
+    if (out[0]) L.sbp_suggestion_free(out[0]);
+    L.sbp_denial_log_free(log);
+  }
+}
+
 module.exports = {
   Profile,
   Node,
@@ -1022,4 +1154,6 @@ module.exports = {
   lint,
   lintFile: (path, opts = {}) => lint(fs.readFileSync(path), { ...opts, file: String(path) }),
   lintChecks,
+  parseDenials,
+  suggest,
 };

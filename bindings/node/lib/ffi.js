@@ -92,7 +92,28 @@ types.sbp_decide_options = koffi.struct('sbp_decide_options', {
 types.sbp_lint_options = koffi.struct('sbp_lint_options', {
   version: 'uint32_t', macos: 'uint32_t', flags: 'uint32_t', read: 'const sbp_read_options *',
 });
-for (const name of ['sbp_profile', 'sbp_node', 'sbp_decider', 'sbp_request', 'sbp_decision', 'sbp_lint_result']) {
+types.sbp_denial = koffi.struct('sbp_denial', {
+  version: 'uint32_t', form: 'int', action: 'int', system_policy: 'int', source: 'uint32_t',
+  line: 'uint32_t', pid: 'int64_t', number: 'uint64_t', repeats: 'uint64_t',
+  process: 'const char *', operation: 'const char *', target: 'const char *', message: 'const char *',
+});
+types.sbp_source = koffi.struct('sbp_source', { text: 'const char *', len: 'size_t', file: 'const char *' });
+types.sbp_suggest_options = koffi.struct('sbp_suggest_options', {
+  version: 'uint32_t', flags: 'uint32_t', macos: 'uint32_t', workspace: 'const char *',
+  profile: 'const sbp_source *', read: 'const sbp_read_options *',
+});
+types.sbp_suggest_request = koffi.struct('sbp_suggest_request', {
+  version: 'uint32_t', status: 'int', action: 'int', operation: 'const char *',
+  target: 'const char *', processes: 'const char *', count: 'uint64_t', message: 'const char *',
+  reason: 'const char *', rule: 'size_t', decision: 'int', decided_by: 'const char *',
+  decided_at: 'const char *',
+});
+types.sbp_suggest_rule = koffi.struct('sbp_suggest_rule', {
+  version: 'uint32_t', operation: 'const char *', text: 'const char *', comment: 'const char *',
+  note: 'const char *', risk: 'const char *', after: 'const char *', applied: 'int',
+});
+for (const name of ['sbp_profile', 'sbp_node', 'sbp_decider', 'sbp_request', 'sbp_decision', 'sbp_lint_result',
+  'sbp_denial_log', 'sbp_suggestion']) {
   koffi.pointer(name, koffi.opaque());
 }
 
@@ -214,6 +235,26 @@ const OPTIONAL_DECLS = [
   'const char *sbp_lint_check_code(size_t i)',
   'int sbp_lint_check_severity(size_t i)',
   'const char *sbp_lint_check_summary(size_t i)',
+  // denial.h
+  'int sbp_denial_parse(_Out_ sbp_denial_log **out, const char *text, size_t len, void *opts, void *alloc, _Inout_ sbp_error *err)',
+  'void sbp_denial_log_free(sbp_denial_log *log)',
+  'size_t sbp_denial_log_count(sbp_denial_log *log)',
+  'const sbp_denial *sbp_denial_log_at(sbp_denial_log *log, size_t i)',
+  'size_t sbp_denial_log_skipped(sbp_denial_log *log)',
+  'const char *sbp_denial_log_first_skipped(sbp_denial_log *log, _Out_ uint32_t *source, _Out_ uint32_t *line)',
+  'size_t sbp_denial_log_lines(sbp_denial_log *log, _Out_ size_t *other)',
+  'const char *sbp_denial_form_name(int form)',
+  // suggest.h
+  'int sbp_suggest(_Out_ sbp_suggestion **out, sbp_denial_log *log, const sbp_suggest_options *opts, void *alloc, _Inout_ sbp_error *err)',
+  'void sbp_suggestion_free(sbp_suggestion *s)',
+  'size_t sbp_suggestion_request_count(sbp_suggestion *s)',
+  'int sbp_suggestion_request(sbp_suggestion *s, size_t i, _Out_ sbp_suggest_request *out)',
+  'size_t sbp_suggestion_rule_count(sbp_suggestion *s)',
+  'int sbp_suggestion_rule(sbp_suggestion *s, size_t i, _Out_ sbp_suggest_rule *out)',
+  'int sbp_suggestion_format(sbp_suggestion *s, sbp_buf *out, _Inout_ sbp_error *err)',
+  'int sbp_suggestion_profile(sbp_suggestion *s, sbp_buf *out, _Inout_ sbp_error *err)',
+  'int sbp_suggestion_verified(sbp_suggestion *s, _Out_ size_t *still, _Out_ size_t *other, _Out_ const char **text)',
+  'const char *sbp_suggest_status_name(int status)',
   // assert.h
   'int sbp_assert_decision(sbp_decider *d, sbp_request *r, int expected, _Inout_ sbp_error *err)',
   'int sbp_assert_has_rule(sbp_profile *p, int action, const char *op, size_t op_len, const char *filter, size_t filter_len, const char *value, size_t value_len, _Inout_ sbp_error *err)',

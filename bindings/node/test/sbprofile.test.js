@@ -431,3 +431,61 @@ describe('ownership', { skip: SKIP }, () => {
     assert.throws(() => r.describe(), /the request is closed/);
   });
 });
+
+describe('suggest', { skip: SKIP }, () => {
+  const UV_LOG = '2025-11-03 10:12:01.123456+0100 0x1a2b Error 0x0 0 0 kernel: (Sandbox) '
+    + `Sandbox: uv(4242) deny(1) mach-lookup ${CONFIGD}\n`
+    + `1 duplicate report for Sandbox: uv(4242) deny(1) mach-lookup ${CONFIGD}\n`
+    + '{"eventMessage":"Sandbox: uv(4242) deny(1) file-read-data \\/tmp\\/x"}\n'
+    + 'noise deny(1)\n';
+  const AGENT = '(version 1)\n(deny default)\n(deny file-read* (subpath "/private/tmp"))\n';
+
+  test('parseDenials reads each form and counts skipped lines', () => {
+    const log = sbp.parseDenials(UV_LOG);
+    assert.equal(log.length, 3);
+    assert.deepEqual([log[0].form, log[0].action, log[0].process, log[0].pid, log[0].operation, log[0].target],
+      ['kernel', 'deny', 'uv', 4242, 'mach-lookup', CONFIGD]);
+    assert.deepEqual([log[2].form, log[2].target], ['json', '/tmp/x']);
+    assert.deepEqual([log.lines, log.skipped, log.firstSkipped.line], [4, 1, 4]);
+    assert.equal(sbp.parseDenials(Buffer.from([0xff, 0xfe, 0x0a])).length, 0);
+  });
+
+  test('suggest gives the rule and the service note', () => {
+    const s = sbp.suggest(UV_LOG);
+    assert.match(s.text, /\(allow mach-lookup \(global-name "com\.apple\.SystemConfiguration\.configd"\)\)/);
+    const rule = s.rules.find((u) => u.operation === 'mach-lookup');
+    assert.equal(rule.comment, 'uv(4242): 2 denials');
+    assert.match(rule.note, /Attempted to create a NULL object/);
+    assert.equal(s.profile, null);
+    assert.equal(s.checked, false);
+  });
+
+  test('suggest against a profile names the deny, places and checks', () => {
+    const s = sbp.suggest(UV_LOG, { profile: AGENT, file: 'agent.sb' });
+    assert.equal(s.checked, true);
+    assert.deepEqual([s.stillDenied, s.otherChanges], [0, 0]);
+    const tmp = s.requests.find((r) => r.target === '/tmp/x');
+    assert.equal(tmp.decidedAt, 'agent.sb:3:1');
+    assert.equal(tmp.decision, 'deny');
+    const p = sbp.read(s.profile);
+    try {
+      assert.equal(p.check('mach-lookup', CONFIGD).allowed, true);
+      assert.equal(p.check('file-read-data', '/private/tmp/x').allowed, true);
+    } finally {
+      p.close();
+    }
+  });
+
+  test('risky grants need allowRisky', () => {
+    const log = 'Sandbox: a(1) deny(1) file-read-data /Users/u/.ssh/id_rsa\n';
+    let s = sbp.suggest(log, { profile: AGENT });
+    assert.equal(s.risky[0].risk, 'SSH keys');
+    assert.equal(s.profile, AGENT);
+    s = sbp.suggest(log, { profile: AGENT, allowRisky: true });
+    assert.match(s.profile, /\/Users\/u\/\.ssh\/id_rsa/);
+  });
+
+  test('a profile that does not evaluate throws', () => {
+    assert.throws(() => sbp.suggest(UV_LOG, { profile: '(version 1)\n(allow no-such-op)\n' }), sbp.SbprofileError);
+  });
+});

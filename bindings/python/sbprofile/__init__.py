@@ -36,6 +36,8 @@ __all__ = [
     "InvalidTreeError", "NotFoundError", "ProfileAssertionError", "EvalError", "IOError_",
     "LibraryNotFound", "Action", "Match", "FileAccess", "version", "library_path",
     "read", "read_file", "lint", "lint_file", "lint_checks", "Diagnostic", "LintResult",
+    "parse_denials", "Denial", "DenialLog", "suggest", "Suggestion", "SuggestedRequest",
+    "SuggestedRule",
 ]
 
 # ---- constants ------------------------------------------------------------------------------
@@ -1288,3 +1290,156 @@ class Decision:
 
     def __repr__(self):
         return f"<sbprofile.Decision {self.description}>"
+
+
+# ---- denial reports and suggestions ---------------------------------------------------------
+
+Denial = namedtuple("Denial", "form action process pid operation target number repeats "
+                              "message system_policy line")
+Denial.__doc__ = """One sandbox report (sbp_denial): form is "kernel", "json" or "wrapper";
+action "deny" or "allow"; pid None when the report names none; target "" when none."""
+
+
+class DenialLog(list):
+    """The reports of a log (a list of Denial), with lines read in all, lines that mention no
+    report (other) and lines that look like reports but did not read (skipped, with the
+    first one's line and reason)."""
+
+    lines = 0
+    other = 0
+    skipped = 0
+    first_skipped = None  # (line, reason)
+
+
+def _s(b):
+    return None if b is None else b.decode("utf-8", "replace")
+
+
+def _parse_log(text):
+    """A C sbp_denial_log for text; the caller frees it."""
+    b, n = _ffi.text(text)
+    log, err = _ffi.DenialLogP(), _ffi.sbp_error()
+    _check(_require("sbp_denial_parse")(byref(log), b, n, None, None, byref(err)), err)
+    return log
+
+
+def parse_denials(text):
+    """Reads sandbox denial reports from log text (str or bytes) in every form
+    sbprofile/denial.h lists: a DenialLog."""
+    L = lib()
+    log = _parse_log(text)
+    try:
+        out = DenialLog()
+        for i in range(L.sbp_denial_log_count(log)):
+            d = L.sbp_denial_log_at(log, i).contents
+            out.append(Denial(_s(L.sbp_denial_form_name(d.form)),
+                              "allow" if d.action == 1 else "deny", _s(d.process),
+                              None if d.pid < 0 else d.pid, _s(d.operation), _s(d.target),
+                              d.number, d.repeats, _s(d.message), bool(d.system_policy),
+                              d.line))
+        other = c_size_t()
+        out.lines = L.sbp_denial_log_lines(log, byref(other))
+        out.other = other.value
+        out.skipped = L.sbp_denial_log_skipped(log)
+        line = c_uint32()
+        why = L.sbp_denial_log_first_skipped(log, None, byref(line))
+        out.first_skipped = None if why is None else (line.value, _s(why))
+        return out
+    finally:
+        L.sbp_denial_log_free(log)
+
+
+SuggestedRequest = namedtuple("SuggestedRequest", "status action operation target processes "
+                                                  "count message reason rule decision "
+                                                  "decided_by decided_at")
+SuggestedRequest.__doc__ = """A distinct request of the reports: status is "new-rule",
+"already-allowed", "unmappable", "reported-allow" or "platform-policy"; rule the index of its
+rule in Suggestion.rules or None; decision "allow"/"deny"/"unknown" with a profile, else None."""
+
+SuggestedRule = namedtuple("SuggestedRule", "operation text comment note risk after applied")
+
+
+class Suggestion:
+    """The result of suggest(): requests, rules, the report as SBPL text, and with a profile
+    the patched profile and what its check found."""
+
+    def __init__(self, requests, rules, text, profile, checked, still_denied, other_changes,
+                 check_text):
+        self.requests = requests
+        self.rules = rules
+        self.text = text
+        self.profile = profile
+        self.checked = checked
+        self.still_denied = still_denied
+        self.other_changes = other_changes
+        self.check_text = check_text
+
+    @property
+    def risky(self):
+        return [r for r in self.rules if r.risk]
+
+    def __str__(self):
+        return self.text
+
+    def __repr__(self):
+        return f"<sbprofile.Suggestion {len(self.rules)} rules, {len(self.requests)} requests>"
+
+
+def suggest(log, profile=None, file=None, collapse=False, allow_risky=False, workspace=None,
+            macos=None, params=None, import_dirs=None):
+    """Rules for the denied requests of log text (str or bytes). With profile (SBPL text),
+    each request is decided against it, the rules are placed where they take effect and the
+    patched profile is checked; risky rules go into it only with allow_risky."""
+    L = lib()
+    keep = []
+    dlog = _parse_log(log)
+    sg = _ffi.SuggestionP()
+    try:
+        opts = _ffi.sbp_suggest_options()
+        opts.version = 1
+        opts.flags = (1 if collapse else 0) | (2 if allow_risky else 0)
+        opts.macos = _macos(macos)
+        opts.workspace = None if workspace is None else os.fsencode(workspace)
+        if profile is not None:
+            pb, pn = _ffi.text(profile)
+            src = _ffi.sbp_source(pb, pn, os.fsencode(file) if file else b"<profile>")
+            ro = _read_options(keep, params, import_dirs, import_dirs is not None, True, True)
+            keep += [pb, src, ro]
+            opts.profile = ctypes.pointer(src)
+            opts.read = ctypes.pointer(ro)
+        err = _ffi.sbp_error()
+        _check(L.sbp_suggest(byref(sg), dlog, byref(opts), None, byref(err)), err)
+        requests = []
+        for i in range(L.sbp_suggestion_request_count(sg)):
+            r = _ffi.sbp_suggest_request()
+            L.sbp_suggestion_request(sg, i, byref(r))
+            requests.append(SuggestedRequest(
+                _s(L.sbp_suggest_status_name(r.status)), "allow" if r.action == 1 else "deny",
+                _s(r.operation), _s(r.target), _s(r.processes), r.count, _s(r.message),
+                _s(r.reason), None if r.rule == ctypes.c_size_t(-1).value else r.rule,
+                _s(L.sbp_decision_result_name(r.decision))
+                if profile is not None and (r.decision or r.decided_by) else None,
+                _s(r.decided_by), _s(r.decided_at)))
+        rules = []
+        for i in range(L.sbp_suggestion_rule_count(sg)):
+            u = _ffi.sbp_suggest_rule()
+            L.sbp_suggestion_rule(sg, i, byref(u))
+            rules.append(SuggestedRule(_s(u.operation), _s(u.text), _s(u.comment), _s(u.note),
+                                       _s(u.risk), _s(u.after), bool(u.applied)))
+        buf = _ffi.sbp_buf()
+        rc = L.sbp_suggestion_format(sg, byref(buf), byref(err))
+        text = _ffi.take_buf(buf)
+        _check(rc, err)
+        patched = None
+        still, other, why = c_size_t(), c_size_t(), c_char_p()
+        checked = bool(L.sbp_suggestion_verified(sg, byref(still), byref(other), byref(why)))
+        if profile is not None:
+            buf = _ffi.sbp_buf()
+            rc = L.sbp_suggestion_profile(sg, byref(buf), byref(err))
+            patched = _ffi.take_buf(buf)
+            _check(rc, err)
+        return Suggestion(requests, rules, text, patched, checked, still.value, other.value,
+                          _s(why.value) or "")
+    finally:
+        L.sbp_suggestion_free(sg)
+        L.sbp_denial_log_free(dlog)

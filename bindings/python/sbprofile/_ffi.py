@@ -11,7 +11,7 @@ import ctypes.util
 import os
 import sys
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int64, c_size_t,
-                    c_uint32, c_void_p)
+                    c_uint32, c_uint64, c_void_p)
 
 ENV_VAR = "SBPROFILE_LIB"
 
@@ -104,6 +104,55 @@ class _sbp_lint_result(Structure):
 class sbp_lint_options(Structure):
     _fields_ = [("version", c_uint32), ("macos", c_uint32), ("flags", c_uint32),
                 ("read", POINTER(sbp_read_options))]
+
+
+class sbp_denial(Structure):
+    """struct sbp_denial of denial.h (layout version 1)."""
+    _fields_ = [
+        ("version", c_uint32), ("form", c_int), ("action", c_int), ("system_policy", c_int),
+        ("source", c_uint32), ("line", c_uint32), ("pid", c_int64), ("number", c_uint64),
+        ("repeats", c_uint64), ("process", c_char_p), ("operation", c_char_p),
+        ("target", c_char_p), ("message", c_char_p),
+    ]
+
+
+class sbp_source(Structure):
+    _fields_ = [("text", c_char_p), ("len", c_size_t), ("file", c_char_p)]
+
+
+class sbp_suggest_options(Structure):
+    _fields_ = [("version", c_uint32), ("flags", c_uint32), ("macos", c_uint32),
+                ("workspace", c_char_p), ("profile", POINTER(sbp_source)),
+                ("read", POINTER(sbp_read_options))]
+
+
+class sbp_suggest_request(Structure):
+    _fields_ = [
+        ("version", c_uint32), ("status", c_int), ("action", c_int), ("operation", c_char_p),
+        ("target", c_char_p), ("processes", c_char_p), ("count", c_uint64),
+        ("message", c_char_p), ("reason", c_char_p), ("rule", c_size_t), ("decision", c_int),
+        ("decided_by", c_char_p), ("decided_at", c_char_p),
+    ]
+
+
+class sbp_suggest_rule(Structure):
+    _fields_ = [
+        ("version", c_uint32), ("operation", c_char_p), ("text", c_char_p),
+        ("comment", c_char_p), ("note", c_char_p), ("risk", c_char_p), ("after", c_char_p),
+        ("applied", c_int),
+    ]
+
+
+class _sbp_denial_log(Structure):
+    pass
+
+
+class _sbp_suggestion(Structure):
+    pass
+
+
+DenialLogP = POINTER(_sbp_denial_log)
+SuggestionP = POINTER(_sbp_suggestion)
 
 
 ProfileP = POINTER(_sbp_profile)
@@ -202,6 +251,29 @@ _DECLS = {
 
 # Declared when the library has them (they come from modules that may be absent).
 _OPTIONAL_DECLS = {
+    # denial.h
+    "sbp_denial_parse": (c_int, [POINTER(DenialLogP), c_char_p, c_size_t, c_void_p, c_void_p,
+                                 ErrP]),
+    "sbp_denial_log_free": (None, [DenialLogP]),
+    "sbp_denial_log_count": (c_size_t, [DenialLogP]),
+    "sbp_denial_log_at": (POINTER(sbp_denial), [DenialLogP, c_size_t]),
+    "sbp_denial_log_skipped": (c_size_t, [DenialLogP]),
+    "sbp_denial_log_first_skipped": (c_char_p, [DenialLogP, U32P, U32P]),
+    "sbp_denial_log_lines": (c_size_t, [DenialLogP, SizeP]),
+    "sbp_denial_form_name": (c_char_p, [c_int]),
+    # suggest.h
+    "sbp_suggest": (c_int, [POINTER(SuggestionP), DenialLogP, POINTER(sbp_suggest_options),
+                            c_void_p, ErrP]),
+    "sbp_suggestion_free": (None, [SuggestionP]),
+    "sbp_suggestion_request_count": (c_size_t, [SuggestionP]),
+    "sbp_suggestion_request": (c_int, [SuggestionP, c_size_t, POINTER(sbp_suggest_request)]),
+    "sbp_suggestion_rule_count": (c_size_t, [SuggestionP]),
+    "sbp_suggestion_rule": (c_int, [SuggestionP, c_size_t, POINTER(sbp_suggest_rule)]),
+    "sbp_suggestion_risky_count": (c_size_t, [SuggestionP]),
+    "sbp_suggestion_format": (c_int, [SuggestionP, BufP, ErrP]),
+    "sbp_suggestion_profile": (c_int, [SuggestionP, BufP, ErrP]),
+    "sbp_suggestion_verified": (c_int, [SuggestionP, SizeP, SizeP, POINTER(c_char_p)]),
+    "sbp_suggest_status_name": (c_char_p, [c_int]),
     # read.h
     "sbp_profile_read": (c_int, [POINTER(ProfileP), c_char_p, c_size_t, c_char_p,
                                  POINTER(sbp_read_options), c_void_p, ErrP]),

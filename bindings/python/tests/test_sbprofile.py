@@ -465,5 +465,63 @@ class TestOwnership(unittest.TestCase):
             r.describe()
 
 
+UV_LOG = ("2025-11-03 10:12:01.123456+0100 0x1a2b Error 0x0 0 0 kernel: (Sandbox) "
+          "Sandbox: uv(4242) deny(1) mach-lookup " + CONFIGD + "\n"
+          "1 duplicate report for Sandbox: uv(4242) deny(1) mach-lookup " + CONFIGD + "\n"
+          '{"eventMessage":"Sandbox: uv(4242) deny(1) file-read-data \\/tmp\\/x"}\n'
+          "noise deny(1)\n")
+
+AGENT = "(version 1)\n(deny default)\n(deny file-read* (subpath \"/private/tmp\"))\n"
+
+
+class TestSuggest(unittest.TestCase):
+    def test_parse_denials(self):
+        log = sbprofile.parse_denials(UV_LOG)
+        self.assertEqual(len(log), 3)
+        d = log[0]
+        self.assertEqual((d.form, d.action, d.process, d.pid, d.operation, d.target),
+                         ("kernel", "deny", "uv", 4242, "mach-lookup", CONFIGD))
+        self.assertEqual(log[1].repeats, 1)
+        self.assertEqual((log[2].form, log[2].target), ("json", "/tmp/x"))
+        self.assertEqual((log.lines, log.skipped), (4, 1))
+        self.assertEqual(log.first_skipped[0], 4)
+        self.assertEqual(len(sbprofile.parse_denials(b"\xff\xfe garbage")), 0)
+
+    def test_suggest_rules_only(self):
+        s = sbprofile.suggest(UV_LOG)
+        self.assertIn('(allow mach-lookup (global-name "' + CONFIGD + '"))', s.text)
+        self.assertIn("Attempted to create a NULL object", s.rules[1].note)
+        self.assertEqual(s.rules[1].comment, "uv(4242): 2 denials")
+        self.assertEqual(s.rules[0].text, '(allow file-read-data (literal "/private/tmp/x"))')
+        self.assertIsNone(s.profile)
+        self.assertFalse(s.checked)
+
+    def test_suggest_against_profile(self):
+        s = sbprofile.suggest(UV_LOG, profile=AGENT, file="agent.sb")
+        self.assertTrue(s.checked)
+        self.assertEqual((s.still_denied, s.other_changes), (0, 0))
+        by_target = {r.target: r for r in s.requests}
+        self.assertEqual(by_target["/tmp/x"].decided_at, "agent.sb:3:1")
+        self.assertEqual(by_target[CONFIGD].decided_by, "(deny default)")
+        self.assertEqual(by_target[CONFIGD].decision, "deny")
+        patched = sbprofile.read(s.profile)
+        self.assertTrue(patched.check("mach-lookup", CONFIGD).allowed)
+        self.assertTrue(patched.check("file-read-data", "/private/tmp/x").allowed)
+
+    def test_risky_needs_allow(self):
+        log = "Sandbox: a(1) deny(1) file-read-data /Users/u/.ssh/id_rsa\n"
+        s = sbprofile.suggest(log, profile=AGENT)
+        self.assertEqual(s.risky[0].risk, "SSH keys")
+        self.assertFalse(s.rules[0].applied)
+        self.assertEqual(s.profile, AGENT)
+        s = sbprofile.suggest(log, profile=AGENT, allow_risky=True)
+        self.assertTrue(s.rules[0].applied)
+        self.assertIn("/Users/u/.ssh/id_rsa", s.profile)
+
+    def test_bad_profile(self):
+        with self.assertRaises(sbprofile.EvalError):
+            sbprofile.suggest(UV_LOG, profile="(version 1)\n(allow no-such-op)\n")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,1 @@
+suggest uv-configd.log

@@ -1,0 +1,1 @@
+suggest -f suggest-base.sb --workspace /Users/u/proj --collapse mixed.log

@@ -1,0 +1,1 @@
+suggest -f suggest-base.sb --apply --allow-risky --collapse mixed.log
