@@ -23,9 +23,11 @@ static void lint_usage(FILE *out) {
           "                   stay symbolic\n"
           "  -I DIR           a directory to search for (import \"NAME\")\n"
           "  --color=WHEN     auto (on a terminal; default), always or never\n"
-          "  --list-checks    print the checks: code, usual severity, summary\n\n"
+          "  --list-checks    print the checks: code, usual severity, summary\n"
+          SBP_TOOL_COMMON_HELP "\n"
           "Exit status: 0 no errors, 1 errors (or warnings with --werror), 2 usage error,\n"
-          "65 a profile does not read or evaluate, 66 unreadable input.\n");
+          "65 a profile does not read or evaluate, 66 unreadable input, 74 cannot write the\n"
+          "output.\n");
 }
 
 static void list_checks(void) {
@@ -72,7 +74,7 @@ int sbp_tool_lint(int argc, char **argv) {
   const char **files = calloc((size_t)argc + 1, sizeof(char *));
   sbp_source *src = calloc((size_t)argc + 1, sizeof(sbp_source));
   size_t nfiles = 0, nsrc = 0;
-  int werror = 0, join = 0;
+  int werror = 0, join = 0, operands_only = 0;
   const char *color_mode = NULL;
   sbp_lint_options lo = SBP_LINT_OPTIONS_INIT;
   if (sbp_tool_eval_init(&ev, argc) != 0 || files == NULL || src == NULL) {
@@ -83,9 +85,16 @@ int sbp_tool_lint(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int t;
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    if (operands_only) {
+      files[nfiles++] = a;
+    } else if (sbp_tool_is_help(a)) {
       lint_usage(stdout);
       goto done;
+    } else if ((t = sbp_tool_common_option("lint", argc, argv, &i, &operands_only)) != 0) {
+      if (t < 0) {
+        status = SBP_EXIT_USAGE;
+        goto done;
+      }
     } else if (strcmp(a, "--list-checks") == 0) {
       list_checks();
       goto done;
@@ -99,15 +108,13 @@ int sbp_tool_lint(int argc, char **argv) {
       const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
       sbp_error e = SBP_ERROR_INIT;
       if (v == NULL || sbp_macos_version_parse(v, strlen(v), &lo.macos, &e) != SBP_OK) {
-        fprintf(stderr, "sbprofile lint: --macos expects a version such as 14.4.1%s%s\n",
-                v ? ", got " : "", v ? v : "");
-        status = SBP_EXIT_USAGE;
+        status = sbp_tool_usage_error("lint", "--macos expects a version such as 14.4.1%s%s",
+                                      v ? ", got " : "", v ? v : "");
         goto done;
       }
       if (sbp_catalog_version_nearest(lo.macos) == 0) {
-        fprintf(stderr, "sbprofile lint: macOS %s is older than every version the catalog "
-                        "knows (10.12 is the oldest)\n", v);
-        status = SBP_EXIT_USAGE;
+        status = sbp_tool_usage_error("lint", "macOS %s is older than every version the "
+                                      "catalog knows (10.12 is the oldest)", v);
         goto done;
       }
     } else if ((t = sbp_tool_color_option("lint", argc, argv, &i, &color_mode)) != 0 ||
@@ -117,18 +124,14 @@ int sbp_tool_lint(int argc, char **argv) {
         goto done;
       }
     } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "sbprofile lint: unknown option '%s'\n", a);
-      lint_usage(stderr);
-      status = SBP_EXIT_USAGE;
+      status = sbp_tool_usage_error("lint", "unknown option '%s'", a);
       goto done;
     } else {
       files[nfiles++] = a;
     }
   }
   if (nfiles == 0) {
-    fprintf(stderr, "sbprofile lint: no input file\n");
-    lint_usage(stderr);
-    status = SBP_EXIT_USAGE;
+    status = sbp_tool_usage_error("lint", "no input file");
     goto done;
   }
   int color = sbp_tool_color(color_mode, stdout);
@@ -141,7 +144,7 @@ int sbp_tool_lint(int argc, char **argv) {
     size_t len = 0;
     int e = sbp_tool_read_file(files[i], &text, &len);
     if (e) {
-      fprintf(stderr, "sbprofile: %s: %s\n", files[i], strerror(e));
+      sbp_tool_input_error(files[i], e);
       unreadable = 1;
       continue;
     }
@@ -167,8 +170,8 @@ int sbp_tool_lint(int argc, char **argv) {
     if (!sbp_lint_evaluated(r)) not_evaluated = 1;
     sbp_lint_result_free(r);
   }
-  if (fflush(stdout) != 0) status = SBP_EXIT_SOFTWARE;
-  else if (not_evaluated) status = SBP_EXIT_DATAERR;
+  if ((status = sbp_tool_finish_stdout("lint")) != SBP_EXIT_OK) {
+  } else if (not_evaluated) status = SBP_EXIT_DATAERR;
   else if (unreadable) status = SBP_EXIT_NOINPUT;
   else if (any_error || (werror && any_warning)) status = SBP_EXIT_FOUND;
 done:
