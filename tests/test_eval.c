@@ -377,6 +377,11 @@ static void test_errors(void **state) {
   expect_err(V "(error \"boom\" 42)", SBP_E_EVAL, 2, 1, "error: boom 42");
   expect_err(V "(trace 1)", SBP_E_EVAL, 2, 1, "argument to trace must be a string");
   expect_err(V "(version 1)\n(+ 1 \"a\")", SBP_E_EVAL, 3, 1, "+: expected an integer, got string");
+  /* A quoted symbol is written bare: only a named constant reads back as itself. */
+  expect_err(V "(define x (quote home-subpath))\n(deny default (with no-log x))", SBP_E_EVAL, 3, 15,
+             "'home-subpath' is not a named constant");
+  expect_err(V "(allow file-read* (vnode-type 'file-read*))", SBP_E_EVAL, 2, 19,
+             "'file-read*' is not a named constant");
 }
 
 /* ---- limits ---------------------------------------------------------------------------- */
