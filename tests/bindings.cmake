@@ -37,6 +37,17 @@ elseif(SBP_PYTHON3)
             ${SBP_PYTHON3} -m unittest discover -v -s tests
     WORKING_DIRECTORY "${_sbp_bind}/python")
 endif()
+if(SBP_PYTHON3 AND NOT _sbp_bind_skip)
+  # pip install ./bindings/python, then the installed package finds the installed library.
+  find_program(SBP_PKG_CONFIG_FOR_PIP NAMES pkg-config pkgconf)
+  add_test(NAME sbp_binding_python_pip_install
+    COMMAND ${CMAKE_COMMAND} -DPYTHON=${SBP_PYTHON3} -DSRC=${PROJECT_SOURCE_DIR}
+            -DBUILD=${PROJECT_BINARY_DIR} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/pip-install-work
+            -DPKG_CONFIG=${SBP_PKG_CONFIG_FOR_PIP}
+            -P "${CMAKE_CURRENT_SOURCE_DIR}/bindings/pip_install.cmake")
+  set_tests_properties(sbp_binding_python_pip_install PROPERTIES LABELS "bindings;consume"
+                       TIMEOUT 600)
+endif()
 if(SBP_PYTHON3)
   set_tests_properties(sbp_binding_python PROPERTIES
     LABELS bindings
