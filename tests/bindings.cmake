@@ -76,6 +76,14 @@ elseif(SBP_NODE AND SBP_NPM)
   set_tests_properties(sbp_binding_node PROPERTIES
     LABELS bindings FIXTURES_REQUIRED sbp_node_modules
     SKIP_REGULAR_EXPRESSION "sbprofile binding tests skipped")
+  # index.d.ts against a small typed user of the package (typescript from the fixture).
+  add_test(NAME sbp_binding_node_types
+    COMMAND ${CMAKE_COMMAND} -E env "NODE_PATH=${_sbp_node_deps}/node_modules"
+            ${SBP_NODE} "${_sbp_node_deps}/node_modules/typescript/bin/tsc" --noEmit
+            -p test/tsconfig.json
+    WORKING_DIRECTORY "${_sbp_bind}/node")
+  set_tests_properties(sbp_binding_node_types PROPERTIES
+    LABELS bindings FIXTURES_REQUIRED sbp_node_modules)
 else()
   message(STATUS "node or npm not found: the Node binding tests are not registered")
 endif()

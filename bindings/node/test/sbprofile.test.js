@@ -50,6 +50,13 @@ function using(p, fn) {
   }
 }
 
+test('index.d.ts declares every export', () => {
+  const dts = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8');
+  const declared = new Set([...dts.matchAll(/^export (?:class|function|const) (\w+)/gm)].map((m) => m[1]));
+  for (const name of Object.keys(sbp)) assert.ok(declared.has(name), `${name} is not declared in index.d.ts`);
+  for (const name of declared) assert.ok(name in sbp, `index.d.ts declares ${name}, which the package lacks`);
+});
+
 describe('library', { skip: SKIP }, () => {
   test('version and path', () => {
     assert.match(sbp.version(), /^\d+\.\d+\.\d+/);
