@@ -1,0 +1,243 @@
+/* The evaluator's procedures (lib/eval_proc.c), one expression at a time: the value each
+ * returns, shown as text by a small printer written in SBPL itself, and the error each gives
+ * for arguments of the wrong kind or out of range. Expected values are those of R7RS Scheme
+ * for the integer and string subset SBPL has. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sbprofile.h"
+
+/* Prints a value as text: lists as nested (car . cdr) pairs, booleans as #t/#f. */
+#define SHOW                                                                                  \
+  "(version 1)\n"                                                                             \
+  "(define (show v) (cond ((null? v) \"()\") ((string? v) v)"                                 \
+  " ((number? v) (number->string v)) ((symbol? v) (symbol->string v))"                        \
+  " ((boolean? v) (if v \"#t\" \"#f\")) ((char? v) (list->string (list v)))"                  \
+  " ((pair? v) (string-append \"(\" (show (car v)) \" . \" (show (cdr v)) \")\"))"            \
+  " (else \"?\")))\n"
+
+typedef struct proc_case {
+  const char *expr;
+  const char *shown; /* as the serializer writes it inside (literal "...") */
+} proc_case;
+
+static const proc_case values[] = {
+    {"(car '(1 2))", "1"},
+    {"(cdr '(1 2))", "(2 . ())"},
+    {"(caar '((1) 2))", "1"},
+    {"(cadr '(1 2))", "2"},
+    {"(cdar '((1 3) 2))", "(3 . ())"},
+    {"(cddr '(1 2 3))", "(3 . ())"},
+    {"(caddr '(1 2 3))", "3"},
+    {"(cdddr '(1 2 3 4))", "(4 . ())"},
+    {"(caadr '(1 (2) 3))", "2"},
+    {"(cddddr '(1 2 3 4 5))", "(5 . ())"},
+    {"(cadddr '(1 2 3 4))", "4"},
+    {"(cons 1 2)", "(1 . 2)"},
+    {"(list 1 2 3)", "(1 . (2 . (3 . ())))"},
+    {"(list)", "()"},
+    {"(list* 1 2 '(3))", "(1 . (2 . (3 . ())))"},
+    {"(cons* 1 '(2))", "(1 . (2 . ()))"},
+    {"(length '(1 2 3))", "3"},
+    {"(append '(1) '(2) '() '(3 4))", "(1 . (2 . (3 . (4 . ()))))"},
+    {"(append)", "()"},
+    {"(append '(1) 2)", "(1 . 2)"},
+    {"(reverse '(1 2 3))", "(3 . (2 . (1 . ())))"},
+    {"(list-tail '(1 2 3) 1)", "(2 . (3 . ()))"},
+    {"(list-ref '(1 2 3) 2)", "3"},
+    {"(take '(1 2 3) 2)", "(1 . (2 . ()))"},
+    {"(drop '(1 2 3) 2)", "(3 . ())"},
+    {"(flatten '(1 (2 (3)) 4))", "(1 . (2 . (3 . (4 . ()))))"},
+    {"(member \"b\" '(\"a\" \"b\" \"c\"))", "(b . (c . ()))"},
+    {"(member \"z\" '(\"a\"))", "#f"},
+    {"(memq 'b '(a b c))", "(b . (c . ()))"},
+    {"(memv 2 '(1 2 3))", "(2 . (3 . ()))"},
+    {"(assoc \"b\" '((\"a\" . 1) (\"b\" . 2)))", "(b . 2)"},
+    {"(assq 'b '((a 1) (b 2)))", "(b . (2 . ()))"},
+    {"(assv 2 '((1 one) (2 two)))", "(2 . (two . ()))"},
+    {"(assv 9 '((1 one)))", "#f"},
+    {"(null? '())", "#t"},
+    {"(null? 1)", "#f"},
+    {"(pair? '(1))", "#t"},
+    {"(pair? '())", "#f"},
+    {"(list? '(1 2))", "#t"},
+    {"(list? 1)", "#f"},
+    {"(string? \"a\")", "#t"},
+    {"(symbol? 'a)", "#t"},
+    {"(number? 1)", "#t"},
+    {"(integer? 1)", "#t"},
+    {"(boolean? #f)", "#t"},
+    {"(char? #\\a)", "#t"},
+    {"(procedure? car)", "#t"},
+    {"(procedure? (lambda (x) x))", "#t"},
+    {"(not #f)", "#t"},
+    {"(eq? 'a 'a)", "#t"},
+    {"(eqv? 1 1)", "#t"},
+    {"(equal? '(1 (2)) '(1 (2)))", "#t"},
+    {"(defined? 'car)", "#t"},
+    {"(+ 1 2 3)", "6"},
+    {"(+)", "0"},
+    {"(- 5)", "-5"},
+    {"(- 10 3 2)", "5"},
+    {"(* 2 3 4)", "24"},
+    {"(*)", "1"},
+    {"(quotient 7 2)", "3"},
+    {"(quotient -7 2)", "-3"},
+    {"(remainder -7 2)", "-1"},
+    {"(modulo -7 2)", "1"},
+    {"(= 1 1 1)", "#t"},
+    {"(< 1 2 3)", "#t"},
+    {"(< 1 3 2)", "#f"},
+    {"(> 3 2 1)", "#t"},
+    {"(<= 1 1 2)", "#t"},
+    {"(>= 2 2 1)", "#t"},
+    {"(max 1 5 3)", "5"},
+    {"(min 4 2 8)", "2"},
+    {"(abs -4)", "4"},
+    {"(zero? 0)", "#t"},
+    {"(positive? 3)", "#t"},
+    {"(negative? -3)", "#t"},
+    {"(even? 4)", "#t"},
+    {"(odd? 4)", "#f"},
+    {"(string-append \"a\" \"b\" \"c\")", "abc"},
+    {"(string-length \"abc\")", "3"},
+    {"(substring \"hello\" 1 3)", "el"},
+    {"(substring \"hello\" 2)", "llo"},
+    {"(string-ref \"abc\" 1)", "b"},
+    {"(string=? \"a\" \"a\" \"a\")", "#t"},
+    {"(string<? \"a\" \"b\")", "#t"},
+    {"(string>? \"b\" \"a\")", "#t"},
+    {"(string<=? \"a\" \"a\")", "#t"},
+    {"(string>=? \"b\" \"a\")", "#t"},
+    {"(string-ci=? \"aB\" \"Ab\")", "#t"},
+    {"(string-prefix? \"ab\" \"abc\")", "#t"},
+    {"(string-suffix? \"bc\" \"abc\")", "#t"},
+    {"(string->number \"42\")", "42"},
+    {"(string->number \"ff\" 16)", "255"},
+    {"(string->number \"x\")", "#f"},
+    {"(number->string 42)", "42"},
+    {"(number->string 255 16)", "ff"},
+    {"(string->symbol \"abc\")", "abc"},
+    {"(symbol->string 'abc)", "abc"},
+    {"(string->list \"ab\")", "(a . (b . ()))"},
+    {"(list->string '(#\\a #\\b))", "ab"},
+    {"(string-copy \"ab\")", "ab"},
+    {"(char->integer #\\A)", "65"},
+    {"(integer->char 66)", "B"},
+    {"(char=? #\\a #\\a)", "#t"},
+    {"(regex-quote \"a.b*c\")", "a\\\\.b\\\\*c"},
+    {"(split-string \"a:b:c\" \":\")", "(a . (b . (c . ())))"},
+    {"(sbpl-filter? (literal \"/x\"))", "#t"},
+    {"(apply + 1 '(2 3))", "6"},
+    {"(map + '(1 2) '(10 20))", "(11 . (22 . ()))"},
+    {"(filter odd? '(1 2 3 4 5))", "(1 . (3 . (5 . ())))"},
+    {"(let ((n 0)) (for-each (lambda (x) (set! n (+ n x))) '(1 2 3)) n)", "6"},
+    {"(eval '(+ 1 2))", "3"},
+};
+
+static const proc_case errors[] = {
+    {"(car 1)", "car: expected a pair, got integer"},
+    {"(cdr '())", "cdr: expected a pair, got empty list"},
+    {"(cadr '(1))", "cadr: expected a pair, got empty list"},
+    {"(length 5)", "length: expected a list, got integer"},
+    {"(append 1 '(2))", "append: expected a list, got integer"},
+    {"(reverse 1)", "reverse: expected a list, got integer"},
+    {"(list-tail '(1) 5)", "list-tail: index too large"},
+    {"(+ 1 \"a\")", "+: expected an integer, got string"},
+    {"(- \"a\")", "-: expected an integer, got string"},
+    {"(* 1 'a)", "*: expected an integer, got symbol"},
+    {"(quotient 1 0)", "quotient: division by zero"},
+    {"(remainder 1 0)", "remainder: division by zero"},
+    {"(modulo 1 0)", "modulo: division by zero"},
+    {"(< 1 \"a\")", "<: expected an integer, got string"},
+    {"(max \"a\")", "max: expected an integer, got string"},
+    {"(abs 'a)", "abs: expected an integer, got symbol"},
+    {"(string-append \"a\" 1)", "string-append: expected a string, got integer"},
+    {"(string-length 1)", "string-length: expected a string, got integer"},
+    {"(substring \"abc\" 2 1)", "substring: index out of range"},
+    {"(substring \"abc\" 0 9)", "substring: index out of range"},
+    {"(string-ref \"abc\" 5)", "string-ref: index out of range"},
+    {"(string=? \"a\" 1)", "string=?: expected a string, got integer"},
+    {"(string-prefix? 1 \"a\")", "string-prefix?: expected a string, got integer"},
+    {"(string->number 1)", "string->number: expected a string, got integer"},
+    {"(string->number \"1\" 7)", "string->number: bad radix"},
+    {"(number->string \"a\")", "number->string: expected an integer, got string"},
+    {"(number->string 1 3)", "number->string: bad radix"},
+    {"(string->symbol 1)", "string->symbol: expected a string, got integer"},
+    {"(symbol->string \"a\")", "symbol->string: expected a symbol, got string"},
+    {"(string->list 1)", "string->list: expected a string, got integer"},
+    {"(list->string '(1))", "list->string: expected a character, got integer"},
+    {"(char->integer 1)", "char->integer: expected a character, got integer"},
+    {"(integer->char -1)", "integer->char: out of range"},
+    {"(integer->char 1114112)", "integer->char: out of range"},
+    {"(char=? 1 #\\a)", "char=?: expected a character, got integer"},
+    {"(error \"boom\" 'x \"y\" 1)", "error: boom x y 1"},
+    {"(apply + 1)", "apply: last argument is not a list"},
+    {"(map car 1)", "map: argument is not a list"},
+    {"(filter 1 '(1))", "illegal function: a integer is not a procedure"},
+    {"(regex-quote 1)", "regex-quote: expected a string, got integer"},
+    {"(split-string \"a\" 1)", "split-string: expected a string, got integer"},
+    {"(path-ancestors 1)", "path-ancestors: expected a string, got integer"},
+    {"(+ 9223372036854775807 1)", "+: integer overflow"},
+    {"(* 9223372036854775807 2)", "*: integer overflow"},
+    {"(- -9223372036854775807 2)", "-: integer overflow"},
+    {"(abs -9223372036854775808)", "abs: integer overflow"},
+    {"(/ 1 0)", "/: division by zero"},
+    {"(cons 1)", "wrong number of arguments to cons (expected 2, got 1)"},
+    {"(string-ci=? \"a\" 1)", "string-ci=?: expected a string, got integer"},
+    {"(eval 1 2 3)", "wrong number of arguments to eval (expected 1 to 2, got 3)"},
+    {"(list* )", "wrong number of arguments to list* (expected at least 1, got 0)"},
+};
+
+static void test_values(void **state) {
+  (void)state;
+  char text[2048], want[512];
+  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+    snprintf(text, sizeof text, SHOW "(define r %s)\n(allow file-read* (literal (show r)))\n",
+             values[i].expr);
+    snprintf(want, sizeof want, "(literal \"%s\")", values[i].shown);
+    sbp_profile *p = NULL;
+    sbp_error err = SBP_ERROR_INIT;
+    int rc = sbp_profile_read(&p, text, strlen(text), "t.sb", NULL, NULL, &err);
+    if (rc != SBP_OK) fail_msg("%s: %s", values[i].expr, err.message);
+    sbp_buf out = SBP_BUF_INIT;
+    assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_OK);
+    if (strstr(out.ptr, want) == NULL)
+      fail_msg("%s: got %s, expected %s", values[i].expr, out.ptr, want);
+    sbp_buf_dispose(&out);
+    sbp_profile_free(p);
+  }
+}
+
+static void test_errors(void **state) {
+  (void)state;
+  char text[512];
+  for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++) {
+    snprintf(text, sizeof text, "(version 1)\n(define r %s)\n", errors[i].expr);
+    sbp_profile *p = NULL;
+    sbp_error err = SBP_ERROR_INIT;
+    int rc = sbp_profile_read(&p, text, strlen(text), "t.sb", NULL, NULL, &err);
+    if (rc != SBP_E_EVAL)
+      fail_msg("%s: status %d (%s), expected an evaluation error", errors[i].expr, rc,
+               err.message);
+    assert_null(p);
+    if (strcmp(err.message, errors[i].shown) != 0)
+      fail_msg("%s: '%s', expected '%s'", errors[i].expr, err.message, errors[i].shown);
+    assert_int_equal(err.line, 2);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_values),
+      cmocka_unit_test(test_errors),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
