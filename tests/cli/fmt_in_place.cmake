@@ -20,10 +20,11 @@ file(READ "${WORK}/real.sb" text)
 if(NOT text STREQUAL "(version 1)\n(allow default)\n")
   message(FATAL_ERROR "the link's target was not rewritten: '${text}'")
 endif()
-execute_process(COMMAND stat -c %a "${WORK}/real.sb" OUTPUT_VARIABLE mode
+# ls -l is the portable way to read the permission bits (stat's options differ).
+execute_process(COMMAND ls -l "${WORK}/real.sb" OUTPUT_VARIABLE listing
                 OUTPUT_STRIP_TRAILING_WHITESPACE)
-if(NOT mode STREQUAL "600")
-  message(FATAL_ERROR "the file's mode changed to ${mode} (was 600)")
+if(NOT listing MATCHES "^-rw-------")
+  message(FATAL_ERROR "the file's mode changed (was -rw-------): ${listing}")
 endif()
 file(GLOB left "${WORK}/*")
 list(LENGTH left n)
