@@ -1,7 +1,8 @@
 /* The evaluator's procedures (lib/eval_proc.c), one expression at a time: the value each
  * returns, shown as text by a small printer written in SBPL itself, and the error each gives
  * for arguments of the wrong kind or out of range. Expected values are those of R7RS Scheme
- * for the integer and string subset SBPL has. */
+ * for the integer and string subset SBPL has. Then the SBPL built-ins (lib/eval_sbpl.c):
+ * the error and its position for each malformed rule, filter, modifier or directive. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -196,6 +197,46 @@ static const proc_case errors[] = {
     {"(list* )", "wrong number of arguments to list* (expected at least 1, got 0)"},
 };
 
+typedef struct sbpl_error_case {
+  const char *text; /* after (version 1) on line 1 */
+  unsigned line, column;
+  const char *message;
+} sbpl_error_case;
+
+static const sbpl_error_case sbpl_errors[] = {
+    {"(allow file-read* (literal \"a\\x00b\"))", 2, 19, "a string argument contains a NUL byte"},
+    {"(allow network-outbound (remote unix-socket 1))", 2, 25,
+     "remote unix-socket: expected a path filter, got a integer"},
+    {"(allow network-outbound (remote tcp \"nohost\"))", 2, 25,
+     "invalid network address (expected HOST:PORT)"},
+    {"(allow network-outbound (remote tcp \"*:99999\"))", 2, 25,
+     "port must be * or 1-65535 in network address"},
+    {"(allow network-outbound (remote tcp \"*:80\" \"extra\"))", 2, 25,
+     "wrong number of arguments to remote (expected 1 to 2, got 3)"},
+    {"(allow network-outbound (remote 1 \"*:80\"))", 2, 25,
+     "invalid data type of remote filter; expected a protocol, got integer"},
+    {"(allow file-read* (require-any))", 2, 19, "require-any requires at least one filter"},
+    {"(allow file-read* (require-all 1))", 2, 19, "require-all: expected a filter, got integer"},
+    {"(allow file-read* (require-not 1))", 2, 19, "require-not: expected a filter, got integer"},
+    {"(allow 42)", 2, 1, "allow: expected an operation, filter or modifier, got integer"},
+    {"(allow file-read* (with 1))", 2, 19, "syntax error: malformed with"},
+    {"(param 1)", 2, 1, "param: expected a string, got integer"},
+    {"(trace \"a\") (trace \"b\")", 2, 13, "only one trace path may be specified"},
+    {"(path-ancestors \"relative\")", 2, 1, "path-ancestors: path must start with /"},
+    {"(_IO \"ab\" 1)", 2, 1, "_IO: expected a one-character group and 0-255"},
+    {"(_IO \"a\" 300)", 2, 1, "_IO: expected a one-character group and 0-255"},
+    {"(allow file-read* (literal))", 2, 19,
+     "wrong number of arguments to literal (expected at least 1, got 0)"},
+    {"(allow file-read* (literal 1))", 2, 19,
+     "invalid data type of path filter; expected pattern, got integer"},
+    {"(allow file-read* (regex #t))", 2, 19,
+     "invalid data type of path filter; expected pattern, got boolean"},
+    {"(allow file-read* (subpath (list 1)))", 2, 19,
+     "invalid data type of path filter; expected pattern, got list"},
+    {"(require-entitlement 1)", 2, 1, "require-entitlement: expected a string, got integer"},
+    {"(deny)", 2, 1, "deny: no operation specified"},
+};
+
 static void test_values(void **state) {
   (void)state;
   char text[2048], want[512];
@@ -234,10 +275,28 @@ static void test_errors(void **state) {
   }
 }
 
+static void test_sbpl_errors(void **state) {
+  (void)state;
+  char text[512];
+  for (size_t i = 0; i < sizeof sbpl_errors / sizeof sbpl_errors[0]; i++) {
+    const sbpl_error_case *c = &sbpl_errors[i];
+    snprintf(text, sizeof text, "(version 1)\n%s\n", c->text);
+    sbp_profile *p = NULL;
+    sbp_error err = SBP_ERROR_INIT;
+    int rc = sbp_profile_read(&p, text, strlen(text), "t.sb", NULL, NULL, &err);
+    if (rc != SBP_E_EVAL) fail_msg("%s: status %d (%s)", c->text, rc, err.message);
+    assert_null(p);
+    if (strcmp(err.message, c->message) != 0 || err.line != c->line || err.column != c->column)
+      fail_msg("%s: %u:%u: '%s', expected %u:%u: '%s'", c->text, (unsigned)err.line,
+               (unsigned)err.column, err.message, c->line, c->column, c->message);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_values),
       cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_sbpl_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
