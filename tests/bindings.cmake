@@ -19,8 +19,9 @@ elseif(SBP_SANITIZE MATCHES "address")
   execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=${_sbp_asan_name}
                   OUTPUT_VARIABLE _sbp_asan OUTPUT_STRIP_TRAILING_WHITESPACE)
   if(IS_ABSOLUTE "${_sbp_asan}" AND EXISTS "${_sbp_asan}")
-    list(APPEND _sbp_bind_env "LD_PRELOAD=${_sbp_asan}"
-         "ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1")
+    set(_sbp_bind_preload "LD_PRELOAD=${_sbp_asan}"
+        "ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1")
+    list(APPEND _sbp_bind_env ${_sbp_bind_preload})
   else()
     set(_sbp_bind_skip "the AddressSanitizer runtime (${_sbp_asan_name}) was not found to preload")
   endif()
@@ -43,7 +44,7 @@ if(SBP_PYTHON3 AND NOT _sbp_bind_skip)
   add_test(NAME sbp_binding_python_pip_install
     COMMAND ${CMAKE_COMMAND} -DPYTHON=${SBP_PYTHON3} -DSRC=${PROJECT_SOURCE_DIR}
             -DBUILD=${PROJECT_BINARY_DIR} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/pip-install-work
-            -DPKG_CONFIG=${SBP_PKG_CONFIG_FOR_PIP}
+            -DPKG_CONFIG=${SBP_PKG_CONFIG_FOR_PIP} "-DPROBE_ENV=${_sbp_bind_preload}"
             -P "${CMAKE_CURRENT_SOURCE_DIR}/bindings/pip_install.cmake")
   set_tests_properties(sbp_binding_python_pip_install PROPERTIES LABELS "bindings;consume"
                        TIMEOUT 600)

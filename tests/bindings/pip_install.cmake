@@ -3,7 +3,8 @@
 # directory, the installed package finds the library through SBPROFILE_PREFIX and through
 # pkg-config (PKG_CONFIG_PATH), decides a request, and ships its type stub (py.typed, .pyi).
 #   cmake -DPYTHON=python3 -DSRC=<source dir> -DBUILD=<build dir> -DWORK=<scratch>
-#         [-DPKG_CONFIG=pkg-config] -P pip_install.cmake
+#         [-DPKG_CONFIG=pkg-config] [-DPROBE_ENV=VAR=VALUE;...] -P pip_install.cmake
+# PROBE_ENV is set for the interpreter that loads the library (a sanitizer's runtime).
 function(run what)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
   if(NOT rc EQUAL 0)
@@ -49,7 +50,7 @@ if(PKG_CONFIG)
   list(APPEND ways "PKG_CONFIG_PATH=${pcdir}")
 endif()
 foreach(way IN LISTS ways)
-  execute_process(COMMAND ${CMAKE_COMMAND} -E env ${common} --unset=SBPROFILE_PREFIX ${way}
+  execute_process(COMMAND ${CMAKE_COMMAND} -E env ${common} ${PROBE_ENV} --unset=SBPROFILE_PREFIX ${way}
                           ${PYTHON} probe.py
                   WORKING_DIRECTORY "${WORK}/elsewhere" RESULT_VARIABLE rc OUTPUT_VARIABLE out
                   ERROR_VARIABLE err)
