@@ -72,6 +72,8 @@ if(TARGET sbprofile_cli)
   # size limit, standard input given twice is read once.
   sbp_cli_case(flatten_dashdash 66 ARGS flatten -- --not-an-option ERR "^sbprofile: --not-an-option: No such file")
   sbp_cli_case(flatten_directory 66 ARGS flatten "${_sbp_cli_dir}" ERR "cli: Is a directory\n$")
+  sbp_cli_case(flatten_import_directory 65 ARGS flatten -I "${_sbp_cli_dir}"
+               "${_sbp_cli_dir}/import_dir.sb" ERR "import_dir.sb:2:1: error: unable to open ../cli: [^\n]*: Is a directory\n$")
   sbp_cli_case(flatten_size_limit 66 ARGS flatten --max-input-size=100000 /dev/zero
                ERR "^sbprofile: /dev/zero: larger than the input limit of 100000 bytes")
   sbp_cli_case(flatten_size_limit_ok 0 ARGS flatten -D HOME=/h --max-input-size 1000

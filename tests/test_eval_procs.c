@@ -292,11 +292,60 @@ static void test_sbpl_errors(void **state) {
   }
 }
 
+/* import: its argument, what happens without a resolver, and the ready-made resolver's
+ * answers for names it cannot serve. */
+static void test_import(void **state) {
+  (void)state;
+  static const struct {
+    const char *text;
+    uint32_t flags;
+    int code;
+    const char *message;
+  } cases[] = {
+      {"(version 1)\n(import 1)\n", 0, SBP_E_EVAL, "import: expected a string, got integer"},
+      {"(version 1)\n(import \"none.sb\")\n", 0, SBP_E_NOT_FOUND, "unable to open none.sb"},
+      {"(version 1)\n(import \"a\\x00b\")\n", SBP_READ_KEEP_UNRESOLVED_IMPORTS, SBP_E_EVAL,
+       "import: the name contains a NUL byte"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    sbp_read_options o = SBP_READ_OPTIONS_INIT;
+    o.flags = cases[i].flags;
+    sbp_profile *p = NULL;
+    sbp_error err = SBP_ERROR_INIT;
+    int rc = sbp_profile_read(&p, cases[i].text, strlen(cases[i].text), "t.sb", &o, NULL, &err);
+    if (rc != cases[i].code || strcmp(err.message, cases[i].message) != 0)
+      fail_msg("%s: %d '%s', expected %d '%s'", cases[i].text, rc, err.message, cases[i].code,
+               cases[i].message);
+    assert_null(p);
+    assert_int_equal(err.line, 2);
+  }
+  /* parameters promised but not given */
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.nparams = 1;
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_profile_read(&p, "(version 1)", 11, "t.sb", &o, NULL, &err),
+                   SBP_E_INVALID_ARG);
+  assert_null(p);
+  /* the ready-made resolver */
+  sbp_buf text = SBP_BUF_INIT, file = SBP_BUF_INIT;
+  assert_int_equal(sbp_import_search(NULL, 0, NULL, &text, &file, &err, NULL), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_import_search("x.sb", 4, NULL, NULL, &file, &err, NULL), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_import_search("x.sb", 4, NULL, &text, NULL, &err, NULL), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_import_search("no-such-file.sb", 15, NULL, &text, &file, &err, NULL),
+                   SBP_E_NOT_FOUND);
+  assert_int_equal(sbp_import_search("/no/such/file.sb", 16, NULL, &text, &file, &err, NULL),
+                   SBP_E_NOT_FOUND);
+  sbp_buf_dispose(&text);
+  sbp_buf_dispose(&file);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_values),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_sbpl_errors),
+      cmocka_unit_test(test_import),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
