@@ -215,14 +215,19 @@ static int try_file(const char *path, sbp_buf *text, sbp_buf *file, sbp_error *e
   int rc = SBP_OK;
   sbp__buf_truncate(text, 0);
   if (sbp__buf_grow(text, a, 0) != SBP_OK) rc = SBP_E_NOMEM;
-  while (rc == SBP_OK && (got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+  /* errno is cleared before each read so that a failing one says why (a directory opens
+   * but does not read: "Is a directory" where the system sets EISDIR). */
+  while (rc == SBP_OK && (errno = 0, got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
     if (text->len + got > MAX_IMPORT_FILE) {
       rc = sbp__error(err, SBP_E_LIMIT, "%s: file too large", path);
       break;
     }
     if (sbp__buf_put(text, a, chunk, got) != SBP_OK) rc = sbp__nomem(err);
   }
-  if (rc == SBP_OK && ferror(fp)) rc = sbp__error(err, SBP_E_IO, "%s: read error", path);
+  int read_errno = errno;
+  if (rc == SBP_OK && ferror(fp))
+    rc = sbp__error(err, SBP_E_IO, "%s: %s", path,
+                    read_errno ? strerror(read_errno) : "read error");
   fclose(fp);
   if (rc == SBP_OK) {
     sbp__buf_truncate(file, 0);

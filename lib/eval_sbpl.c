@@ -187,11 +187,21 @@ static int value_node(sbp__eval *ev, const cell *c, int regex, sbp_node **out) {
     case T_CONST:
       n = mk(ev, SBP_NODE_VALUE, SBP_VALUE_CONSTANT, c->u.str.s, c->u.str.len);
       break;
-    case T_SYM:
+    case T_SYM: {
+      /* A symbol is written bare and must read back as itself: only the named constants
+       * (and unix, which evaluates to its own symbol) do; any other quoted symbol would come
+       * back as an unbound variable, or as something else. */
+      const char *op = NULL;
+      const sbp__filter_info *fi = NULL;
       if (!sbp__is_symbol(c->u.sym.s, c->u.sym.len))
         return sbp__eval_fail(ev, SBP_E_EVAL, "invalid symbol argument");
+      if (c != ev->unix_sym &&
+          known_name(ev->opts->macos, c->u.sym.s, c->u.sym.len, &op, &fi) != 3)
+        return sbp__eval_fail(ev, SBP_E_EVAL, "'%.*s' is not a named constant",
+                              (int)(c->u.sym.len > 64 ? 64 : c->u.sym.len), c->u.sym.s);
       n = mk(ev, SBP_NODE_VALUE, SBP_VALUE_CONSTANT, c->u.sym.s, c->u.sym.len);
       break;
+    }
     case T_PARAM:
       n = mk(ev, SBP_NODE_VALUE, SBP_VALUE_PARAM, c->u.str.s, c->u.str.len);
       break;

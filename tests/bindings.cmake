@@ -19,8 +19,9 @@ elseif(SBP_SANITIZE MATCHES "address")
   execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=${_sbp_asan_name}
                   OUTPUT_VARIABLE _sbp_asan OUTPUT_STRIP_TRAILING_WHITESPACE)
   if(IS_ABSOLUTE "${_sbp_asan}" AND EXISTS "${_sbp_asan}")
-    list(APPEND _sbp_bind_env "LD_PRELOAD=${_sbp_asan}"
-         "ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1")
+    set(_sbp_bind_preload "LD_PRELOAD=${_sbp_asan}"
+        "ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1")
+    list(APPEND _sbp_bind_env ${_sbp_bind_preload})
   else()
     set(_sbp_bind_skip "the AddressSanitizer runtime (${_sbp_asan_name}) was not found to preload")
   endif()
@@ -36,6 +37,17 @@ elseif(SBP_PYTHON3)
     COMMAND ${CMAKE_COMMAND} -E env ${_sbp_bind_env} PYTHONDONTWRITEBYTECODE=1
             ${SBP_PYTHON3} -m unittest discover -v -s tests
     WORKING_DIRECTORY "${_sbp_bind}/python")
+endif()
+if(SBP_PYTHON3 AND NOT _sbp_bind_skip)
+  # pip install ./bindings/python, then the installed package finds the installed library.
+  find_program(SBP_PKG_CONFIG_FOR_PIP NAMES pkg-config pkgconf)
+  add_test(NAME sbp_binding_python_pip_install
+    COMMAND ${CMAKE_COMMAND} -DPYTHON=${SBP_PYTHON3} -DSRC=${PROJECT_SOURCE_DIR}
+            -DBUILD=${PROJECT_BINARY_DIR} -DWORK=${CMAKE_CURRENT_BINARY_DIR}/pip-install-work
+            -DPKG_CONFIG=${SBP_PKG_CONFIG_FOR_PIP} "-DPROBE_ENV=${_sbp_bind_preload}"
+            -P "${CMAKE_CURRENT_SOURCE_DIR}/bindings/pip_install.cmake")
+  set_tests_properties(sbp_binding_python_pip_install PROPERTIES LABELS "bindings;consume"
+                       TIMEOUT 600)
 endif()
 if(SBP_PYTHON3)
   set_tests_properties(sbp_binding_python PROPERTIES
@@ -65,6 +77,14 @@ elseif(SBP_NODE AND SBP_NPM)
   set_tests_properties(sbp_binding_node PROPERTIES
     LABELS bindings FIXTURES_REQUIRED sbp_node_modules
     SKIP_REGULAR_EXPRESSION "sbprofile binding tests skipped")
+  # index.d.ts against a small typed user of the package (typescript from the fixture).
+  add_test(NAME sbp_binding_node_types
+    COMMAND ${CMAKE_COMMAND} -E env "NODE_PATH=${_sbp_node_deps}/node_modules"
+            ${SBP_NODE} "${_sbp_node_deps}/node_modules/typescript/bin/tsc" --noEmit
+            -p test/tsconfig.json
+    WORKING_DIRECTORY "${_sbp_bind}/node")
+  set_tests_properties(sbp_binding_node_types PROPERTIES
+    LABELS bindings FIXTURES_REQUIRED sbp_node_modules)
 else()
   message(STATUS "node or npm not found: the Node binding tests are not registered")
 endif()

@@ -28,7 +28,7 @@ if(TARGET sbprofile_cli)
   sbp_cli_case(check_attr 1 ARGS check -f "${_p}" --attr signing-identifier=com.x
                mach-lookup x OUT "^deny\n")
   sbp_cli_case(check_bad_attr 2 ARGS check -f "${_p}" --attr nothing mach-lookup x
-               ERR "--attr expects NAME=VALUE")
+               ERR "^sbprofile check: --attr nothing: expects NAME=VALUE\nTry 'sbprofile check --help'.\n$")
   sbp_cli_case(check_bad_target 2 ARGS check -f "${_p}" network-outbound tcp:nohostport
                ERR "sbprofile check:")
   sbp_cli_case(check_no_op 2 ARGS check -f "${_p}" ERR "no operation")
@@ -39,4 +39,15 @@ if(TARGET sbprofile_cli)
   sbp_cli_case(explain_deny 1 ARGS explain -f "${_p}" mach-lookup com.apple.x
                OUT "chain: mach-lookup -> mach\\* -> default\n.*decision: deny by \\(deny default\\)")
   sbp_cli_case(explain_help 0 ARGS explain --help OUT "Explains how the profile decides")
+endif()
+# A long deciding rule: check shows its head, the filter that matched and the modifiers, the
+# other filters elided; explain keeps the full text.
+if(TARGET sbprofile_cli)
+  set(_l "${CMAKE_CURRENT_SOURCE_DIR}/cli/long_rule.sb")
+  sbp_cli_case(check_long_rule 0 ARGS check -f "${_l}" file-read-data /usr/lib/libc.dylib
+               OUT "^allow\n[^\n]*long_rule.sb:4:1: [(]allow file-read[*] [(]subpath \"/usr/lib\"[)] [.][.][.] [(]with report[)][)]  \\[12 other filters elided; the full rule: sbprofile explain\\]\n$")
+  sbp_cli_case(check_long_rule_literal 0 ARGS check -f "${_l}" file-read-data /opt/tool/share/data-07
+               OUT "^allow\n[^\n]*long_rule.sb:4:1: [(]allow file-read[*] [(]literal \"/opt/tool/share/data-07\"[)] [.][.][.] [(]with report[)][)]  \\[12 other")
+  sbp_cli_case(explain_long_rule 0 ARGS explain -f "${_l}" file-read-data /usr/lib/libc.dylib
+               OUT "data-00\"[)] [^\n]*data-11\"[)] [(]subpath \"/usr/lib\"[)]")
 endif()

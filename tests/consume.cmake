@@ -1,5 +1,6 @@
 # The install-and-consume test (tests/consume/driver.cmake): a fresh install of the shared and
-# of the static library, each used through find_package and through pkg-config. It builds the
+# of the static library, moved elsewhere, each used through find_package and through
+# pkg-config, and the moved tool run. It builds the
 # library twice more, so it takes a while; ctest -L consume runs it alone, -LE consume skips it.
 find_program(SBP_PKG_CONFIG_EXECUTABLE NAMES pkg-config pkgconf)
 add_test(NAME sbp_consume

@@ -283,6 +283,44 @@ static void test_validate(void **state) {
 }
 
 /* A chain of 200,000 require-not nodes: copy, equality and validation must not recurse. */
+/* The depth-first iterator: every node entered and left once, in document order; after
+ * DONE it stays done; reset starts over; NULL arguments are refused or ignored. */
+static void test_iterator(void **state) {
+  (void)state;
+  sbp_profile *p = NULL;
+  sbp_node *rule = NULL;
+  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_add_rule(p, SBP_ALLOW, "file-read*", 10, &rule, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(rule, "literal", 7, NULL, NULL), SBP_OK);
+  sbp_error err = SBP_ERROR_INIT;
+  sbp_iter *it = (sbp_iter *)&it;
+  assert_int_equal(sbp_iter_new(&it, NULL, &err), SBP_E_INVALID_ARG);
+  assert_null(it);
+  assert_int_equal(sbp_iter_new(NULL, sbp_profile_root(p), &err), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_iter_new(&it, sbp_profile_root(p), &err), SBP_OK);
+  for (int pass = 0; pass < 2; pass++) {
+    /* root, rule, operation, filter: four enters and four exits */
+    size_t enters = 0, exits = 0;
+    sbp_event ev;
+    while ((ev = sbp_iter_next(it)) != SBP_EVENT_DONE) {
+      if (ev == SBP_EVENT_ENTER) enters++;
+      if (ev == SBP_EVENT_EXIT) exits++;
+      assert_non_null(sbp_iter_node(it));
+    }
+    assert_int_equal(enters, 4);
+    assert_int_equal(exits, 4);
+    assert_null(sbp_iter_node(it));
+    assert_int_equal(sbp_iter_next(it), SBP_EVENT_DONE); /* stays done */
+    sbp_iter_reset(it);
+  }
+  assert_int_equal(sbp_iter_next(NULL), SBP_EVENT_DONE);
+  assert_null(sbp_iter_node(NULL));
+  sbp_iter_reset(NULL);
+  sbp_iter_free(NULL);
+  sbp_iter_free(it);
+  sbp_profile_free(p);
+}
+
 static void test_deep_tree(void **state) {
   (void)state;
   sbp_profile *p;
@@ -348,6 +386,7 @@ int main(void) {
       cmocka_unit_test(test_netaddr), cmocka_unit_test(test_rule_comment),
       cmocka_unit_test(test_equal_and_copy),
       cmocka_unit_test(test_validate),
+      cmocka_unit_test(test_iterator),
       cmocka_unit_test(test_deep_tree),
       cmocka_unit_test(test_allocation_failures),
   };

@@ -5,10 +5,23 @@
  *   sbprofile explain (the same arguments)
  *
  * check prints allow, deny or unknown, then the deciding rule as FILE:LINE:COL: (rule), then
- * one line per flag; explain prints the engine's account of the decision. */
+ * one line per flag; explain prints the engine's account of the decision. A long deciding
+ * rule is shortened in check's output to its head and the filter that matched (explain keeps
+ * the full text). */
+#if !defined(_WIN32) && !defined(_POSIX_C_SOURCE)
+#define _POSIX_C_SOURCE 200809L
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(_WIN32)
+#include <io.h>
+#define sbp_isatty _isatty
+#define STDIN_FILENO 0
+#else
+#include <unistd.h>
+#define sbp_isatty isatty
+#endif
 
 #include "commands.h"
 #include "sbprofile.h"
@@ -25,7 +38,8 @@ static void check_usage(FILE *out, const char *cmd) {
           "                       OPERATION [TARGET]\n\n"
           "%s\n\n"
           "  -f FILE            a profile file; several are evaluated as one profile, in order\n"
-          "                     (without -f the profile is read from standard input)\n"
+          "                     (without -f the profile is read from standard input, which\n"
+          "                     must then not be a terminal)\n"
           "  -D KEY=VALUE       a parameter value for (param \"KEY\"); parameters without a\n"
           "                     value stay symbolic and match as unknown\n"
           "  -I DIR             a directory to search for (import \"NAME\")\n"
@@ -36,12 +50,13 @@ static void check_usage(FILE *out, const char *cmd) {
           "                     remote=tcp:localhost:80, ...)\n"
           "  --macos VERSION    the macOS version whose catalog to use: the newest the\n"
           "                     catalog has at or before it (default: the newest)\n"
-          "  --canonical-paths  map /tmp, /var and /etc to /private/... as the kernel does\n\n"
+          "  --canonical-paths  map /tmp, /var and /etc to /private/... as the kernel does\n"
+          SBP_TOOL_COMMON_HELP "\n"
           "TARGET is a path for file operations and unix sockets, a name for mach, sysctl,\n"
           "preference and IPC operations, PROTO:HOST:PORT for network addresses\n"
           "(tcp:localhost:8080, udp:*:53).\n\n"
           "Exit status: 0 allow, 1 deny, 3 unknown%s, 2 usage error, 65 profile error,\n"
-          "66 unreadable input.\n",
+          "66 unreadable input, 74 cannot write the output.\n",
           cmd,
           strcmp(cmd, "explain") == 0
               ? "Explains how the profile decides the request: the chain of operations walked,\n"
@@ -89,12 +104,12 @@ static int is_integer_text(const char *v) {
   return 1;
 }
 
-/* A name no catalog version knows, with the nearest known one when there is one. */
-static void unknown_name(const char *cmd, const char *what, const char *name, size_t len,
-                         const char *near) {
-  fprintf(stderr, "sbprofile %s: unknown %s '%.*s'", cmd, what, (int)len, name);
-  if (near != NULL) fprintf(stderr, " (did you mean '%s'?)", near);
-  fprintf(stderr, "\n");
+/* A name no catalog version knows, with the nearest known one when there is one: a usage
+ * error. */
+static int unknown_name(const char *cmd, const char *what, const char *name, size_t len,
+                        const char *near) {
+  return sbp_tool_usage_error(cmd, "unknown %s '%.*s'%s%s%s", what, (int)len, name,
+                              near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
 }
 
 static int known_operation(const char *op) {
@@ -114,7 +129,7 @@ static int known_attribute(const char *name, size_t len) {
 static int set_attr(sbp_request *req, const char *spec, uint32_t macos, sbp_error *err) {
   const char *eq = strchr(spec, '=');
   if (eq == NULL || eq == spec) {
-    snprintf(err->message, sizeof(err->message), "--attr expects NAME=VALUE, got '%s'", spec);
+    snprintf(err->message, sizeof(err->message), "expects NAME=VALUE");
     return SBP_E_INVALID_ARG;
   }
   size_t nlen = (size_t)(eq - spec);
@@ -138,14 +153,129 @@ static int set_attr(sbp_request *req, const char *spec, uint32_t macos, sbp_erro
                                     numeric ? strtoll(value, NULL, 10) : 0, err);
 }
 
-/* The deciding rule as FILE:LINE:COL: (rule). */
-static void print_rule(const sbp_node *rule) {
+/* A rule longer than this is shown by its head and matching filter only. */
+#define RULE_TEXT_MAX 200
+/* A matching filter longer than this is cut (with "...") as well. */
+#define FILTER_TEXT_MAX 160
+
+static int is_filter_node(const sbp_node *n) {
+  sbp_node_type t = sbp_node_type_of(n);
+  return t == SBP_NODE_FILTER || t == SBP_NODE_REQUIRE_ALL || t == SBP_NODE_REQUIRE_ANY ||
+         t == SBP_NODE_REQUIRE_NOT;
+}
+
+/* A one-rule copy of rule in a scratch profile: its action, operations, modifiers and, when
+ * filter is not NULL, that filter alone; after (deny default) when with_default is set. */
+static int rule_part(sbp_profile **out, const sbp_node *rule, const sbp_node *filter,
+                     int with_default, sbp_node **out_rule) {
+  sbp_profile *p = NULL;
+  sbp_node *r = NULL;
+  int rc = sbp_profile_new(&p, NULL);
+  if (rc == SBP_OK) rc = sbp_profile_set_version(p, 1, NULL);
+  if (rc == SBP_OK && with_default) rc = sbp_add_default(p, SBP_DENY, NULL, NULL);
+  if (rc == SBP_OK) rc = sbp_node_new(p, SBP_NODE_RULE, &r, NULL);
+  if (rc == SBP_OK) rc = sbp_rule_set_action(r, with_default ? SBP_ALLOW : sbp_rule_action(rule), NULL);
+  if (rc == SBP_OK) rc = sbp_node_append_child(sbp_profile_root(p), r, NULL);
+  for (const sbp_node *c = sbp_node_first_child(rule); rc == SBP_OK && c; c = sbp_node_next(c)) {
+    sbp_node_type t = sbp_node_type_of(c);
+    if (t != SBP_NODE_OPERATION && !(t == SBP_NODE_MODIFIER && !with_default) && c != filter)
+      continue;
+    sbp_node *copy = NULL;
+    rc = sbp_node_copy(p, c, &copy, NULL);
+    if (rc == SBP_OK) rc = sbp_node_append_child(r, copy, NULL);
+  }
+  if (rc != SBP_OK) {
+    sbp_profile_free(p);
+    return rc;
+  }
+  *out = p;
+  *out_rule = r;
+  return SBP_OK;
+}
+
+/* The first filter of rule that matches req alone (allow), else the first that may (unknown),
+ * else NULL: each is tried as the only filter of a one-rule profile. */
+static const sbp_node *matching_filter(const sbp_node *rule, const sbp_request *req) {
+  const sbp_node *maybe = NULL;
+  for (const sbp_node *f = sbp_node_first_child(rule); f; f = sbp_node_next(f)) {
+    if (!is_filter_node(f)) continue;
+    sbp_profile *p = NULL;
+    sbp_node *r = NULL;
+    sbp_decider *d = NULL;
+    sbp_decision *dec = NULL;
+    int result = -1;
+    if (rule_part(&p, rule, f, 1, &r) == SBP_OK && sbp_decider_new(&d, p, NULL, NULL) == SBP_OK &&
+        sbp_decide(d, req, NULL, &dec, NULL) == SBP_OK)
+      result = sbp_decision_result(dec);
+    sbp_decision_free(dec);
+    sbp_decider_free(d);
+    sbp_profile_free(p);
+    if (result == SBP_DECISION_ALLOW) return f;
+    if (result == SBP_DECISION_UNKNOWN && maybe == NULL) maybe = f;
+  }
+  return maybe;
+}
+
+/* The text of rule with only the given filter (or none): 0 or -1. */
+static int rule_part_text(const sbp_node *rule, const sbp_node *filter, sbp_buf *text) {
+  sbp_profile *p = NULL;
+  sbp_node *r = NULL;
+  if (rule_part(&p, rule, filter, 0, &r) != SBP_OK) return -1;
+  int rc = sbp_rule_text(r, text, NULL);
+  sbp_profile_free(p);
+  return rc == SBP_OK ? 0 : -1;
+}
+
+/* The deciding rule as FILE:LINE:COL: (rule). With req, a rule longer than RULE_TEXT_MAX shows
+ * its action, operations and modifiers, and of its filters only the one that matches req. */
+static void print_rule(const sbp_node *rule, const sbp_request *req) {
   const char *file = NULL;
   uint32_t line = 0, col = 0;
   sbp_node_position(rule, &file, &line, &col);
+  printf("%s:%u:%u: ", file ? file : "<profile>", (unsigned)line, (unsigned)col);
   sbp_buf text = SBP_BUF_INIT;
-  if (sbp_rule_text(rule, &text, NULL) != SBP_OK) return;
-  printf("%s:%u:%u: %s\n", file ? file : "<profile>", (unsigned)line, (unsigned)col, text.ptr);
+  if (sbp_rule_text(rule, &text, NULL) != SBP_OK) {
+    printf("(the rule cannot be shown)\n");
+    return;
+  }
+  if (req == NULL || text.len <= RULE_TEXT_MAX) {
+    printf("%s\n", text.ptr);
+    sbp_buf_dispose(&text);
+    return;
+  }
+  size_t nfilters = 0;
+  for (const sbp_node *f = sbp_node_first_child(rule); f; f = sbp_node_next(f))
+    nfilters += is_filter_node(f) ? 1 : 0;
+  const sbp_node *match = matching_filter(rule, req);
+  sbp_buf head = SBP_BUF_INIT, part = SBP_BUF_INIT;
+  if (rule_part_text(rule, NULL, &head) != 0 ||
+      (match != NULL && rule_part_text(rule, match, &part) != 0)) {
+    printf("%.*s ...\n", RULE_TEXT_MAX, text.ptr);
+  } else {
+    /* head is "(allow OPS MODIFIERS)"; part is "(allow OPS FILTER MODIFIERS)": the filter's
+     * text is what part has beyond the common prefix, up to the modifiers (if any). */
+    size_t common = 0;
+    while (common < head.len && match != NULL && head.ptr[common] == part.ptr[common]) common++;
+    while (common > 0 && match != NULL && part.ptr[common] != ' ') common--;
+    size_t flen = match != NULL ? part.len - head.len : 0;
+    const char *ftext = match != NULL ? part.ptr + common : "";
+    while (flen > 0 && ftext[0] == ' ') {
+      ftext++;
+      flen--;
+    }
+    printf("%.*s", (int)(common ? common : head.len - 1), head.ptr);
+    if (match != NULL) {
+      printf(" %.*s%s", (int)(flen > FILTER_TEXT_MAX ? FILTER_TEXT_MAX : flen), ftext,
+             flen > FILTER_TEXT_MAX ? "..." : "");
+      printf(" ...%s  [%zu other filter%s elided; the full rule: sbprofile explain]\n",
+             head.ptr + common, nfilters - 1, nfilters == 2 ? "" : "s");
+    } else {
+      printf(" ...)  [%zu filter%s elided; the full rule: sbprofile explain]\n", nfilters,
+             nfilters == 1 ? "" : "s");
+    }
+  }
+  sbp_buf_dispose(&part);
+  sbp_buf_dispose(&head);
   sbp_buf_dispose(&text);
 }
 
@@ -170,7 +300,7 @@ static void print_flags(const sbp_decision *d) {
   const sbp_node *skipped = sbp_decision_skipped_rule(d);
   if (skipped != NULL) {
     printf("skipped: ");
-    print_rule(skipped);
+    print_rule(skipped, NULL);
   }
   /* what would settle an unknown answer */
   if (sbp_decision_result(d) != SBP_DECISION_UNKNOWN) return;
@@ -193,7 +323,7 @@ static int run(int argc, char **argv, int explain) {
   sbp_source *src = calloc((size_t)argc + 1, sizeof(sbp_source));
   size_t nfiles = 0, nattrs = 0, nsrc = 0;
   const char *op = NULL, *target = NULL, *macos = NULL;
-  int canonical = 0;
+  int canonical = 0, operands_only = 0;
   sbp_profile *p = NULL;
   sbp_decider *decider = NULL;
   sbp_request *req = NULL;
@@ -207,19 +337,27 @@ static int run(int argc, char **argv, int explain) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int taken;
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    if (operands_only || a[0] != '-' || a[1] == '\0') {
+      if (op == NULL) {
+        op = a;
+      } else if (target == NULL) {
+        target = a;
+      } else {
+        status = sbp_tool_usage_error(cmd, "unexpected argument '%s'", a);
+        goto done;
+      }
+    } else if (sbp_tool_is_help(a)) {
       check_usage(stdout, cmd);
       goto done;
-    }
-    if ((taken = sbp_tool_eval_option(&ev, cmd, argc, argv, &i)) != 0) {
+    } else if ((taken = sbp_tool_common_option(cmd, argc, argv, &i, &operands_only)) != 0 ||
+               (taken = sbp_tool_eval_option(&ev, cmd, argc, argv, &i)) != 0) {
       if (taken < 0) {
         status = SBP_EXIT_USAGE;
         goto done;
       }
     } else if (strcmp(a, "-f") == 0 || strcmp(a, "--attr") == 0 || strcmp(a, "--macos") == 0) {
       if (i + 1 >= argc) {
-        fprintf(stderr, "sbprofile %s: %s needs an argument\n", cmd, a);
-        status = SBP_EXIT_USAGE;
+        status = sbp_tool_usage_error(cmd, "%s needs an argument", a);
         goto done;
       }
       const char *v = argv[++i];
@@ -232,25 +370,13 @@ static int run(int argc, char **argv, int explain) {
       macos = a + 8;
     } else if (strcmp(a, "--canonical-paths") == 0) {
       canonical = 1;
-    } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "sbprofile %s: unknown option '%s'\n", cmd, a);
-      check_usage(stderr, cmd);
-      status = SBP_EXIT_USAGE;
-      goto done;
-    } else if (op == NULL) {
-      op = a;
-    } else if (target == NULL) {
-      target = a;
     } else {
-      fprintf(stderr, "sbprofile %s: unexpected argument '%s'\n", cmd, a);
-      status = SBP_EXIT_USAGE;
+      status = sbp_tool_usage_error(cmd, "unknown option '%s'", a);
       goto done;
     }
   }
   if (op == NULL) {
-    fprintf(stderr, "sbprofile %s: no operation\n", cmd);
-    check_usage(stderr, cmd);
-    status = SBP_EXIT_USAGE;
+    status = sbp_tool_usage_error(cmd, "no operation");
     goto done;
   }
   sbp_decide_options dopts = SBP_DECIDE_OPTIONS_INIT;
@@ -260,12 +386,20 @@ static int run(int argc, char **argv, int explain) {
     goto done;
   }
   if (!known_operation(op)) {
-    unknown_name(cmd, "operation", op, strlen(op),
-                 sbp_catalog_suggest(dopts.macos, SBP_CATALOG_NAME_OPERATION, op, strlen(op)));
-    status = SBP_EXIT_USAGE;
+    status = unknown_name(cmd, "operation", op, strlen(op),
+                          sbp_catalog_suggest(dopts.macos, SBP_CATALOG_NAME_OPERATION, op,
+                                              strlen(op)));
     goto done;
   }
-  if (nfiles == 0) files[nfiles++] = "-";
+  if (nfiles == 0) {
+    /* Waiting silently on a terminal for a profile nobody is going to type is unkind. */
+    if (sbp_isatty(STDIN_FILENO)) {
+      status = sbp_tool_usage_error(cmd, "no profile: give -f FILE, or the profile on standard "
+                                         "input (-f - reads a terminal)");
+      goto done;
+    }
+    files[nfiles++] = "-";
+  }
   if ((status = sbp_tool_read_sources(files, nfiles, src, &nsrc)) != SBP_EXIT_OK) goto done;
   sbp_read_options ropts;
   sbp_tool_eval_read_options(&ev, &ropts);
@@ -280,14 +414,15 @@ static int run(int argc, char **argv, int explain) {
   if ((rc = sbp_request_new(&req, NULL, &err)) != SBP_OK ||
       (rc = sbp_request_set_simple(req, op, strlen(op), target, target ? strlen(target) : 0,
                                    &err)) != SBP_OK) {
-    fprintf(stderr, "sbprofile %s: %s\n", cmd, err.message);
-    status = rc == SBP_E_NOMEM ? SBP_EXIT_SOFTWARE : SBP_EXIT_USAGE;
+    if (rc == SBP_E_NOMEM) fprintf(stderr, "sbprofile %s: %s\n", cmd, err.message);
+    status = rc == SBP_E_NOMEM ? SBP_EXIT_SOFTWARE : sbp_tool_usage_error(cmd, "%s", err.message);
     goto done;
   }
   for (size_t i = 0; i < nattrs; i++) {
     if ((rc = set_attr(req, attrs[i], dopts.macos, &err)) != SBP_OK) {
-      fprintf(stderr, "sbprofile %s: --attr %s: %s\n", cmd, attrs[i], err.message);
-      status = rc == SBP_E_NOMEM ? SBP_EXIT_SOFTWARE : SBP_EXIT_USAGE;
+      if (rc == SBP_E_NOMEM) fprintf(stderr, "sbprofile %s: %s\n", cmd, err.message);
+      status = rc == SBP_E_NOMEM ? SBP_EXIT_SOFTWARE
+                                 : sbp_tool_usage_error(cmd, "--attr %s: %s", attrs[i], err.message);
       goto done;
     }
   }
@@ -308,14 +443,14 @@ static int run(int argc, char **argv, int explain) {
     sbp_buf_dispose(&text);
   } else {
     printf("%s\n", sbp_decision_result_name(result));
-    if (sbp_decision_rule(dec) != NULL) print_rule(sbp_decision_rule(dec));
+    if (sbp_decision_rule(dec) != NULL) print_rule(sbp_decision_rule(dec), req);
     else printf("(no rule: %s)\n", sbp_decision_step_name(sbp_decision_step_of(dec)));
     print_flags(dec);
   }
   status = result == SBP_DECISION_ALLOW ? EXIT_ALLOW
            : result == SBP_DECISION_DENY ? EXIT_DENY
                                          : EXIT_UNKNOWN;
-  if (fflush(stdout) != 0) status = SBP_EXIT_SOFTWARE;
+  if (sbp_tool_finish_stdout(cmd) != SBP_EXIT_OK) status = SBP_EXIT_IOERR;
 done:
   sbp_decision_free(dec);
   sbp_request_free(req);

@@ -4,6 +4,7 @@
 /* Helpers shared by the lint, fmt, diff and build subcommands: -D/-I options, reading the
  * files of a profile, colour on terminals, printing library errors. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #define sbp_isatty _isatty
 #define sbp_fileno _fileno
 #else
+#include <sys/stat.h>
 #include <unistd.h>
 #define sbp_isatty isatty
 #define sbp_fileno fileno
@@ -20,6 +22,170 @@
 
 #include "commands.h"
 #include "sbprofile.h"
+
+static size_t max_input = SBP_TOOL_DEFAULT_MAX_INPUT;
+/* Standard input as first read, for a second "-" (it cannot be read twice). */
+static char *stdin_text;
+static size_t stdin_len;
+static int stdin_read;
+
+size_t sbp_tool_max_input(void) { return max_input; }
+
+void sbp_tool_release_stdin(void) {
+  free(stdin_text);
+  stdin_text = NULL;
+  stdin_len = 0;
+  stdin_read = 0;
+}
+
+static int copy_text(const char *text, size_t len, char **out, size_t *outlen) {
+  char *copy = malloc(len + 1);
+  if (copy == NULL) return ENOMEM;
+  if (len) memcpy(copy, text, len);
+  copy[len] = '\0';
+  *out = copy;
+  *outlen = len;
+  return 0;
+}
+
+/* Reads fp to its end, at most the input limit: 0 or errno. */
+static int read_stream(FILE *fp, char **out, size_t *len) {
+  size_t cap = 65536, n = 0;
+  char *buf = malloc(cap);
+  if (buf == NULL) return ENOMEM;
+  for (;;) {
+    if (n + 1 >= cap) {
+      char *nb = realloc(buf, cap * 2);
+      if (nb == NULL) {
+        free(buf);
+        return ENOMEM;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    errno = 0;
+    size_t got = fread(buf + n, 1, cap - 1 - n, fp);
+    n += got;
+    if (n > max_input) {
+      free(buf);
+      return EFBIG;
+    }
+    if (got == 0) break;
+  }
+  if (ferror(fp)) {
+    int e = errno ? errno : EIO;
+    free(buf);
+    return e;
+  }
+  buf[n] = '\0';
+  *out = buf;
+  *len = n;
+  return 0;
+}
+
+/* One text served from memory instead of a file (suggest --diff hands diff its result). */
+static struct {
+  const char *path, *text;
+  size_t len;
+} virtual_file;
+
+void sbp_tool_virtual_file(const char *path, const char *text, size_t len) {
+  virtual_file.path = text ? path : NULL;
+  virtual_file.text = text;
+  virtual_file.len = len;
+}
+
+int sbp_tool_read_file(const char *path, char **out, size_t *len) {
+  if (virtual_file.path != NULL && strcmp(path, virtual_file.path) == 0)
+    return copy_text(virtual_file.text, virtual_file.len, out, len);
+  int is_stdin = strcmp(path, "-") == 0;
+  if (is_stdin && stdin_read) return copy_text(stdin_text, stdin_len, out, len);
+  FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+  if (fp == NULL) return errno ? errno : EIO;
+#if !defined(_WIN32)
+  struct stat st;
+  if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (!is_stdin) fclose(fp);
+    return EISDIR;
+  }
+#endif
+  int e = read_stream(fp, out, len);
+  if (!is_stdin) {
+    fclose(fp);
+    return e;
+  }
+  if (e == 0) {
+    e = copy_text(*out, *len, &stdin_text, &stdin_len);
+    if (e == 0) {
+      stdin_read = 1;
+    } else {
+      free(*out);
+      *out = NULL;
+    }
+  }
+  return e;
+}
+
+int sbp_tool_input_error(const char *path, int e) {
+  if (e == EFBIG)
+    fprintf(stderr, "sbprofile: %s: larger than the input limit of %zu bytes (see --max-input-size)\n",
+            sbp_tool_display_name(path), max_input);
+  else
+    fprintf(stderr, "sbprofile: %s: %s\n", sbp_tool_display_name(path), strerror(e));
+  return e == ENOMEM ? SBP_EXIT_SOFTWARE : SBP_EXIT_NOINPUT;
+}
+
+int sbp_tool_usage_error(const char *cmd, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "sbprofile %s: ", cmd);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\nTry 'sbprofile %s --help'.\n", cmd);
+  return SBP_EXIT_USAGE;
+}
+
+int sbp_tool_is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
+
+int sbp_tool_common_option(const char *cmd, int argc, char **argv, int *i, int *operands_only) {
+  const char *a = argv[*i];
+  if (strcmp(a, "--") == 0) {
+    *operands_only = 1;
+    return 1;
+  }
+  const char *v;
+  if (strncmp(a, "--max-input-size=", 17) == 0) {
+    v = a + 17;
+  } else if (strcmp(a, "--max-input-size") == 0) {
+    if (*i + 1 >= argc) {
+      sbp_tool_usage_error(cmd, "--max-input-size needs an argument");
+      return -1;
+    }
+    v = argv[++*i];
+  } else {
+    return 0;
+  }
+  char *end = NULL;
+  errno = 0;
+  unsigned long long n = strtoull(v, &end, 10);
+  if (v[0] < '0' || v[0] > '9' || end == v || *end != '\0' || errno == ERANGE || n == 0 ||
+      n > (unsigned long long)(SIZE_MAX / 4)) {
+    sbp_tool_usage_error(cmd, "--max-input-size expects a number of bytes, got '%s'", v);
+    return -1;
+  }
+  max_input = (size_t)n;
+  return 1;
+}
+
+int sbp_tool_finish_stdout(const char *cmd) {
+  errno = 0;
+  int bad = fflush(stdout) != 0;
+  int e = errno;
+  if (!bad && !ferror(stdout)) return SBP_EXIT_OK;
+  fprintf(stderr, "sbprofile %s: cannot write standard output: %s\n", cmd,
+          e ? strerror(e) : "a write failed");
+  return SBP_EXIT_IOERR;
+}
 
 int sbp_tool_eval_init(sbp_tool_eval *ev, int argc) {
   memset(ev, 0, sizeof *ev);
@@ -40,7 +206,7 @@ void sbp_tool_eval_free(sbp_tool_eval *ev) {
 int sbp_tool_add_param(sbp_tool_eval *ev, const char *cmd, const char *opt, const char *kv) {
   const char *eq = strchr(kv, '=');
   if (eq == NULL || eq == kv) {
-    fprintf(stderr, "sbprofile %s: %s expects KEY=VALUE, got '%s'\n", cmd, opt, kv);
+    sbp_tool_usage_error(cmd, "%s expects KEY=VALUE, got '%s'", opt, kv);
     return -1;
   }
   char *key = malloc((size_t)(eq - kv) + 1);
@@ -73,7 +239,7 @@ int sbp_tool_eval_option(sbp_tool_eval *ev, const char *cmd, int argc, char **ar
   if (strncmp(a, "-D", 2) != 0 && strncmp(a, "-I", 2) != 0) return 0;
   const char *v = a[2] ? a + 2 : (*i + 1 < argc ? argv[++*i] : NULL);
   if (v == NULL) {
-    fprintf(stderr, "sbprofile %s: %.2s needs an argument\n", cmd, a);
+    sbp_tool_usage_error(cmd, "%.2s needs an argument", a);
     return -1;
   }
   if (a[1] == 'I') {
@@ -88,10 +254,7 @@ int sbp_tool_read_sources(const char *const *files, size_t n, sbp_source *src, s
     char *text = NULL;
     size_t len = 0;
     int e = sbp_tool_read_file(files[i], &text, &len);
-    if (e) {
-      fprintf(stderr, "sbprofile: %s: %s\n", files[i], strerror(e));
-      return e == ENOMEM ? SBP_EXIT_SOFTWARE : SBP_EXIT_NOINPUT;
-    }
+    if (e) return sbp_tool_input_error(files[i], e);
     src[*nsrc].text = text;
     src[*nsrc].len = len;
     src[*nsrc].file = sbp_tool_display_name(files[i]);
@@ -122,12 +285,11 @@ int sbp_tool_macos(const char *cmd, const char *value, uint32_t *used) {
   uint32_t requested = 0;
   int rc = sbp_macos_version_resolve(value, strlen(value), &requested, used, &err);
   if (rc == SBP_E_NOT_FOUND) {
-    fprintf(stderr, "sbprofile %s: %s\n", cmd, err.message);
+    sbp_tool_usage_error(cmd, "%s", err.message);
     return -1;
   }
   if (rc != SBP_OK) {
-    fprintf(stderr, "sbprofile %s: --macos expects a version such as 14.4.1, got '%s'\n", cmd,
-            value);
+    sbp_tool_usage_error(cmd, "--macos expects a version such as 14.4.1, got '%s'", value);
     return -1;
   }
   if (*used != requested) {
@@ -166,7 +328,7 @@ int sbp_tool_color_option(const char *cmd, int argc, char **argv, int *i, const 
   }
   if (v == NULL || (strcmp(v, "auto") != 0 && strcmp(v, "always") != 0 &&
                     strcmp(v, "never") != 0)) {
-    fprintf(stderr, "sbprofile %s: --color expects auto, always or never\n", cmd);
+    sbp_tool_usage_error(cmd, "--color expects auto, always or never");
     return -1;
   }
   *mode = v;

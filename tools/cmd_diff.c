@@ -32,9 +32,10 @@ static void diff_usage(FILE *out) {
           "  -I DIR           a directory to search for (import \"NAME\")\n"
           "  --keep-imports   an import that cannot be found is no error: what its rules\n"
           "                   could change is unknown\n"
-          "  --color=WHEN     auto (on a terminal; default), always or never\n\n"
+          "  --color=WHEN     auto (on a terminal; default), always or never\n"
+          SBP_TOOL_COMMON_HELP "\n"
           "Exit status: 0 nothing changed, 1 something changed, 2 usage error, 65 a profile\n"
-          "does not read or evaluate, 66 unreadable input.\n");
+          "does not read or evaluate, 66 unreadable input, 74 cannot write the output.\n");
 }
 
 /* How a request's attribute is set. */
@@ -341,10 +342,7 @@ static void pos_of(const sbp_decision *d, const side *sd, const char *value, cha
 static int load_side(side *s, const char *path, const sbp_read_options *ro, uint32_t macos) {
   int e = sbp_tool_read_file(path, &s->text, &s->len);
   s->name = sbp_tool_display_name(path);
-  if (e) {
-    fprintf(stderr, "sbprofile: %s: %s\n", path, strerror(e));
-    return SBP_EXIT_NOINPUT;
-  }
+  if (e) return sbp_tool_input_error(path, e);
   sbp_error err = SBP_ERROR_INIT;
   int rc = sbp_profile_read(&s->p, s->text, s->len, s->name, ro, NULL, &err);
   if (rc == SBP_OK) {
@@ -516,6 +514,7 @@ int sbp_tool_diff(int argc, char **argv) {
   sbp_tool_eval ev;
   const char *paths[2] = {NULL, NULL};
   size_t npaths = 0;
+  int operands_only = 0;
   const char *color_mode = NULL;
   uint32_t macos = 0;
   side s[2];
@@ -532,15 +531,22 @@ int sbp_tool_diff(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int t;
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    if (operands_only || a[0] != '-' || a[1] == '\0') {
+      if (npaths < 2) paths[npaths] = a;
+      npaths++;
+    } else if (sbp_tool_is_help(a)) {
       diff_usage(stdout);
       goto done;
+    } else if ((t = sbp_tool_common_option("diff", argc, argv, &i, &operands_only)) != 0) {
+      if (t < 0) {
+        status = SBP_EXIT_USAGE;
+        goto done;
+      }
     } else if (strcmp(a, "--macos") == 0 || strncmp(a, "--macos=", 8) == 0) {
       const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
       if (v == NULL || sbp_macos_version_parse(v, strlen(v), &macos, NULL) != SBP_OK ||
           sbp_catalog_version_nearest(macos) == 0) {
-        fprintf(stderr, "sbprofile diff: --macos expects a version such as 14.4.1\n");
-        status = SBP_EXIT_USAGE;
+        status = sbp_tool_usage_error("diff", "--macos expects a version such as 14.4.1");
         goto done;
       }
       macos = sbp_catalog_version_nearest(macos);
@@ -550,26 +556,17 @@ int sbp_tool_diff(int argc, char **argv) {
         status = SBP_EXIT_USAGE;
         goto done;
       }
-    } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "sbprofile diff: unknown option '%s'\n", a);
-      diff_usage(stderr);
-      status = SBP_EXIT_USAGE;
-      goto done;
-    } else if (npaths < 2) {
-      paths[npaths++] = a;
     } else {
-      npaths++;
+      status = sbp_tool_usage_error("diff", "unknown option '%s'", a);
+      goto done;
     }
   }
   if (npaths != 2) {
-    fprintf(stderr, "sbprofile diff: expected two files, OLD and NEW\n");
-    diff_usage(stderr);
-    status = SBP_EXIT_USAGE;
+    status = sbp_tool_usage_error("diff", "expected two files, OLD and NEW");
     goto done;
   }
   if (strcmp(paths[0], "-") == 0 && strcmp(paths[1], "-") == 0) {
-    fprintf(stderr, "sbprofile diff: only one of OLD and NEW can be standard input\n");
-    status = SBP_EXIT_USAGE;
+    status = sbp_tool_usage_error("diff", "only one of OLD and NEW can be standard input");
     goto done;
   }
   int color = sbp_tool_color(color_mode, stdout);
@@ -664,8 +661,7 @@ int sbp_tool_diff(int argc, char **argv) {
   print_rule_changes(refs[1], nrefs[1], '+', color, &rh, "rules added:");
   rh = 0;
   print_rule_changes(refs[0], nrefs[0], '-', color, &rh, "rules removed:");
-  if (fflush(stdout) != 0) status = SBP_EXIT_SOFTWARE;
-  else status = changed ? SBP_EXIT_FOUND : SBP_EXIT_OK;
+  if ((status = sbp_tool_finish_stdout("diff")) == SBP_EXIT_OK) status = changed ? SBP_EXIT_FOUND : SBP_EXIT_OK;
 done:
   for (int k = 0; k < 2; k++) {
     free_refs(refs[k], nrefs[k]);

@@ -16,9 +16,10 @@ static void flatten_usage(FILE *out) {
           "  -D KEY=VALUE       a parameter value for (param \"KEY\"), as sandbox-exec -D\n"
           "  -I DIR             a directory to search for (import \"NAME\")\n"
           "  --symbolic-params  keep parameters without a value as (param \"KEY\")\n"
-          "  --keep-imports     keep imports that cannot be found as (import \"NAME\")\n\n"
+          "  --keep-imports     keep imports that cannot be found as (import \"NAME\")\n"
+          SBP_TOOL_COMMON_HELP "\n"
           "Exit status: 0 success, 2 usage error, 65 profile error (FILE:LINE:COL: error:\n"
-          "MESSAGE on standard error), 66 unreadable input.\n");
+          "MESSAGE on standard error), 66 unreadable input, 74 cannot write the output.\n");
 }
 
 /* A parameter a symbolic read left without a value: the first on that line, else the
@@ -51,6 +52,7 @@ int sbp_tool_flatten(int argc, char **argv) {
   const char **files = calloc((size_t)argc + 1, sizeof(char *));
   sbp_source *src = calloc((size_t)argc + 1, sizeof(sbp_source));
   size_t nfiles = 0, nsrc = 0;
+  int operands_only = 0;
   uint32_t flags = 0;
   sbp_profile *p = NULL;
   if (sbp_tool_eval_init(&ev, argc) != 0 || !files || !src) {
@@ -61,11 +63,20 @@ int sbp_tool_flatten(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int taken;
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    if (operands_only) {
+      files[nfiles++] = a;
+      continue;
+    }
+    if (sbp_tool_is_help(a)) {
       flatten_usage(stdout);
       goto done;
     }
-    if (strcmp(a, "--symbolic-params") == 0) {
+    if ((taken = sbp_tool_common_option("flatten", argc, argv, &i, &operands_only)) != 0) {
+      if (taken < 0) {
+        status = SBP_EXIT_USAGE;
+        goto done;
+      }
+    } else if (strcmp(a, "--symbolic-params") == 0) {
       flags |= SBP_READ_SYMBOLIC_PARAMS;
     } else if (strcmp(a, "--keep-imports") == 0) {
       flags |= SBP_READ_KEEP_UNRESOLVED_IMPORTS;
@@ -75,18 +86,14 @@ int sbp_tool_flatten(int argc, char **argv) {
         goto done;
       }
     } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "sbprofile flatten: unknown option '%s'\n", a);
-      flatten_usage(stderr);
-      status = SBP_EXIT_USAGE;
+      status = sbp_tool_usage_error("flatten", "unknown option '%s'", a);
       goto done;
     } else {
       files[nfiles++] = a;
     }
   }
   if (nfiles == 0) {
-    fprintf(stderr, "sbprofile flatten: no input file\n");
-    flatten_usage(stderr);
-    status = SBP_EXIT_USAGE;
+    status = sbp_tool_usage_error("flatten", "no input file");
     goto done;
   }
   if ((status = sbp_tool_read_sources(files, nfiles, src, &nsrc)) != SBP_EXIT_OK) goto done;
@@ -131,11 +138,11 @@ int sbp_tool_flatten(int argc, char **argv) {
   if (rc != SBP_OK) {
     fprintf(stderr, "sbprofile: cannot write the profile: %s\n", err.message);
     status = SBP_EXIT_DATAERR;
-  } else if (out.len && fwrite(out.ptr, 1, out.len, stdout) != out.len) {
-    status = SBP_EXIT_SOFTWARE;
+  } else {
+    if (out.len) fwrite(out.ptr, 1, out.len, stdout);
+    status = sbp_tool_finish_stdout("flatten");
   }
   sbp_buf_dispose(&out);
-  if (fflush(stdout) != 0) status = SBP_EXIT_SOFTWARE;
 done:
   sbp_profile_free(p);
   sbp_tool_free_sources(src, nsrc);

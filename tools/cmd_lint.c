@@ -23,9 +23,11 @@ static void lint_usage(FILE *out) {
           "                   stay symbolic\n"
           "  -I DIR           a directory to search for (import \"NAME\")\n"
           "  --color=WHEN     auto (on a terminal; default), always or never\n"
-          "  --list-checks    print the checks: code, usual severity, summary\n\n"
+          "  --list-checks    print the checks: code, usual severity, summary\n"
+          SBP_TOOL_COMMON_HELP "\n"
           "Exit status: 0 no errors, 1 errors (or warnings with --werror), 2 usage error,\n"
-          "65 a profile does not read or evaluate, 66 unreadable input.\n");
+          "65 a profile does not read or evaluate, 66 unreadable input, 74 cannot write the\n"
+          "output.\n");
 }
 
 static void list_checks(void) {
@@ -72,7 +74,7 @@ int sbp_tool_lint(int argc, char **argv) {
   const char **files = calloc((size_t)argc + 1, sizeof(char *));
   sbp_source *src = calloc((size_t)argc + 1, sizeof(sbp_source));
   size_t nfiles = 0, nsrc = 0;
-  int werror = 0, join = 0;
+  int werror = 0, join = 0, operands_only = 0;
   const char *color_mode = NULL;
   sbp_lint_options lo = SBP_LINT_OPTIONS_INIT;
   if (sbp_tool_eval_init(&ev, argc) != 0 || files == NULL || src == NULL) {
@@ -83,9 +85,16 @@ int sbp_tool_lint(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int t;
-    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+    if (operands_only) {
+      files[nfiles++] = a;
+    } else if (sbp_tool_is_help(a)) {
       lint_usage(stdout);
       goto done;
+    } else if ((t = sbp_tool_common_option("lint", argc, argv, &i, &operands_only)) != 0) {
+      if (t < 0) {
+        status = SBP_EXIT_USAGE;
+        goto done;
+      }
     } else if (strcmp(a, "--list-checks") == 0) {
       list_checks();
       goto done;
@@ -98,8 +107,7 @@ int sbp_tool_lint(int argc, char **argv) {
     } else if (strcmp(a, "--macos") == 0 || strncmp(a, "--macos=", 8) == 0) {
       const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
       if (v == NULL) {
-        fprintf(stderr, "sbprofile lint: --macos expects a version such as 14.4.1\n");
-        status = SBP_EXIT_USAGE;
+        status = sbp_tool_usage_error("lint", "--macos expects a version such as 14.4.1");
         goto done;
       }
       if (sbp_tool_macos("lint", v, &lo.macos) < 0) {
@@ -113,18 +121,14 @@ int sbp_tool_lint(int argc, char **argv) {
         goto done;
       }
     } else if (a[0] == '-' && a[1] != '\0') {
-      fprintf(stderr, "sbprofile lint: unknown option '%s'\n", a);
-      lint_usage(stderr);
-      status = SBP_EXIT_USAGE;
+      status = sbp_tool_usage_error("lint", "unknown option '%s'", a);
       goto done;
     } else {
       files[nfiles++] = a;
     }
   }
   if (nfiles == 0) {
-    fprintf(stderr, "sbprofile lint: no input file\n");
-    lint_usage(stderr);
-    status = SBP_EXIT_USAGE;
+    status = sbp_tool_usage_error("lint", "no input file");
     goto done;
   }
   int color = sbp_tool_color(color_mode, stdout);
@@ -139,7 +143,7 @@ int sbp_tool_lint(int argc, char **argv) {
     size_t len = 0;
     int e = sbp_tool_read_file(files[i], &text, &len);
     if (e) {
-      fprintf(stderr, "sbprofile: %s: %s\n", files[i], strerror(e));
+      sbp_tool_input_error(files[i], e);
       unreadable = 1;
       continue;
     }
@@ -165,8 +169,8 @@ int sbp_tool_lint(int argc, char **argv) {
     if (!sbp_lint_evaluated(r)) not_evaluated = 1;
     sbp_lint_result_free(r);
   }
-  if (fflush(stdout) != 0) status = SBP_EXIT_SOFTWARE;
-  else if (not_evaluated) status = SBP_EXIT_DATAERR;
+  if ((status = sbp_tool_finish_stdout("lint")) != SBP_EXIT_OK) {
+  } else if (not_evaluated) status = SBP_EXIT_DATAERR;
   else if (unreadable) status = SBP_EXIT_NOINPUT;
   else if (any_error || (werror && any_warning)) status = SBP_EXIT_FOUND;
 done:

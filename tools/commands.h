@@ -1,6 +1,6 @@
 /* The sbprofile tool's subcommands. Each takes the arguments after its name and returns the
  * process exit status (0 success, 2 usage, 65 profile error as sandbox-exec, 66 no input,
- * 70 internal error). */
+ * 70 internal error, 73 cannot create a file, 74 cannot write the output). */
 #ifndef SBP_TOOLS_COMMANDS_H
 #define SBP_TOOLS_COMMANDS_H
 
@@ -12,6 +12,12 @@
 #define SBP_EXIT_NOINPUT 66
 #define SBP_EXIT_SOFTWARE 70
 #define SBP_EXIT_CANTCREAT 73
+#define SBP_EXIT_IOERR 74
+
+/* The input size limit (bytes) unless --max-input-size says otherwise: generous for any real
+ * profile (the largest known are a few hundred kilobytes), small enough that an endless input
+ * such as /dev/zero ends with an error instead of filling memory. */
+#define SBP_TOOL_DEFAULT_MAX_INPUT ((size_t)64 << 20)
 
 typedef struct sbp_tool_command {
   const char *name;
@@ -28,11 +34,18 @@ int sbp_tool_check(int argc, char **argv);
 int sbp_tool_explain(int argc, char **argv);
 int sbp_tool_suggest(int argc, char **argv);
 
-/* Reads a whole file ("-" for stdin) into *out (malloc'd, NUL-terminated). 0 or errno. */
+/* Reads a whole file ("-" for stdin) into *out (malloc'd, NUL-terminated). 0 or errno:
+ * EISDIR for a directory, EFBIG past the input size limit. Standard input is read once; a
+ * second "-" gets a copy of what the first read. */
 int sbp_tool_read_file(const char *path, char **out, size_t *len);
 /* Makes sbp_tool_read_file(path) return a copy of text[0..len) (borrowed until the next
  * call); NULL text ends it. */
 void sbp_tool_virtual_file(const char *path, const char *text, size_t len);
+/* Prints why path cannot be read (error e from sbp_tool_read_file) and returns the exit
+ * status: SBP_EXIT_SOFTWARE for ENOMEM, else SBP_EXIT_NOINPUT. */
+int sbp_tool_input_error(const char *path, int e);
+/* Frees the copy of standard input kept by sbp_tool_read_file (at exit). */
+void sbp_tool_release_stdin(void);
 
 /* ---- helpers shared by lint, fmt, diff and build (cmd_common.c) ---- */
 
@@ -81,6 +94,32 @@ const char *sbp_tool_display_name(const char *path);
 int sbp_tool_color_option(const char *cmd, int argc, char **argv, int *i, const char **mode);
 /* Whether to colour output on stream: always, never, or auto (a terminal, no NO_COLOR). */
 int sbp_tool_color(const char *mode, FILE *stream);
+/* ---- usage errors and options every command takes ---- */
+
+#if defined(__GNUC__) || defined(__clang__)
+#define SBP_TOOL_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SBP_TOOL_PRINTF(f, a)
+#endif
+/* A usage error: prints "sbprofile CMD: MESSAGE" and "Try 'sbprofile CMD --help'." on stderr,
+ * nothing more, and returns SBP_EXIT_USAGE. */
+int sbp_tool_usage_error(const char *cmd, const char *fmt, ...) SBP_TOOL_PRINTF(2, 3);
+/* Whether a asks for the command's help (--help or -h). */
+int sbp_tool_is_help(const char *a);
+/* Options every command takes, tried before its own: "--" (the arguments after it are
+ * operands: *operands_only is set) and --max-input-size BYTES (or =BYTES). 1 taken (i advanced
+ * past a separate value), 0 not one of them, -1 bad (usage error printed). */
+int sbp_tool_common_option(const char *cmd, int argc, char **argv, int *i, int *operands_only);
+/* The help lines of the common options, for each command's usage text. */
+#define SBP_TOOL_COMMON_HELP                                                        \
+  "  --max-input-size BYTES  refuse an input larger than BYTES (default 64 MiB)\n" \
+  "  --               the arguments after it are operands, not options\n"
+/* The input size limit in force (bytes). */
+size_t sbp_tool_max_input(void);
+/* Flushes stdout and reports whether all output reached it: SBP_EXIT_OK, or, after printing
+ * "sbprofile CMD: cannot write standard output: REASON", SBP_EXIT_IOERR. */
+int sbp_tool_finish_stdout(const char *cmd);
+
 /* FILE:LINE:COL: error: MESSAGE on stderr. */
 void sbp_tool_print_error(const char *fallback_file, const sbp_error *err);
 

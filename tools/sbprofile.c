@@ -28,66 +28,9 @@ static void usage(FILE *out) {
   fprintf(out, "\nRun 'sbprofile COMMAND --help' for a command's options.\n");
 }
 
-/* One text served from memory instead of a file (suggest --diff hands diff its result). */
-static struct {
-  const char *path, *text;
-  size_t len;
-} virtual_file;
-
-void sbp_tool_virtual_file(const char *path, const char *text, size_t len) {
-  virtual_file.path = text ? path : NULL;
-  virtual_file.text = text;
-  virtual_file.len = len;
-}
-
-int sbp_tool_read_file(const char *path, char **out, size_t *len) {
-  if (virtual_file.path != NULL && strcmp(path, virtual_file.path) == 0) {
-    char *copy = malloc(virtual_file.len + 1);
-    if (copy == NULL) return ENOMEM;
-    memcpy(copy, virtual_file.text, virtual_file.len);
-    copy[virtual_file.len] = '\0';
-    *out = copy;
-    *len = virtual_file.len;
-    return 0;
-  }
-  FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  if (fp == NULL) return errno ? errno : EIO;
-  size_t cap = 65536, n = 0;
-  char *buf = malloc(cap);
-  if (buf == NULL) {
-    if (fp != stdin) fclose(fp);
-    return ENOMEM;
-  }
-  for (;;) {
-    if (n + 1 >= cap) {
-      char *nb = realloc(buf, cap * 2);
-      if (nb == NULL) {
-        free(buf);
-        if (fp != stdin) fclose(fp);
-        return ENOMEM;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-    size_t got = fread(buf + n, 1, cap - 1 - n, fp);
-    n += got;
-    if (got == 0) break;
-  }
-  int bad = ferror(fp);
-  if (fp != stdin) fclose(fp);
-  if (bad) {
-    free(buf);
-    return EIO;
-  }
-  buf[n] = '\0';
-  *out = buf;
-  *len = n;
-  return 0;
-}
-
 int main(int argc, char **argv) {
   if (argc < 2) {
-    usage(stderr);
+    fprintf(stderr, "sbprofile: no command given\nTry 'sbprofile --help'.\n");
     return SBP_EXIT_USAGE;
   }
   if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -99,9 +42,13 @@ int main(int argc, char **argv) {
     printf("sbprofile %s\n", SBP_VERSION_STRING);
     return SBP_EXIT_OK;
   }
-  for (size_t i = 0; i < NCOMMANDS; i++)
-    if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
-  fprintf(stderr, "sbprofile: unknown command '%s'\n", argv[1]);
-  usage(stderr);
+  for (size_t i = 0; i < NCOMMANDS; i++) {
+    if (strcmp(argv[1], commands[i].name) == 0) {
+      int status = commands[i].run(argc - 1, argv + 1);
+      sbp_tool_release_stdin();
+      return status;
+    }
+  }
+  fprintf(stderr, "sbprofile: unknown command '%s'\nTry 'sbprofile --help'.\n", argv[1]);
   return SBP_EXIT_USAGE;
 }

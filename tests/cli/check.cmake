@@ -1,7 +1,11 @@
-# Runs one command-line case: -DCMD=<arguments joined by @@> [-DSTDIN=file] -DEXPECT_RC=n
-# [-DEXPECT_OUT=regex] [-DEXPECT_ERR=regex]; fails unless all hold.
+# Runs one command-line case: -DCMD=<arguments joined by @@> [-DSTDIN=file] [-DSTDOUT=file]
+# -DEXPECT_RC=n [-DEXPECT_OUT=regex] [-DEXPECT_ERR=regex]; fails unless all hold.
 string(REPLACE "@@" ";" CMD "${CMD}")
-if(DEFINED STDIN)
+if(DEFINED STDOUT)
+  execute_process(COMMAND ${CMD} OUTPUT_FILE "${STDOUT}" RESULT_VARIABLE rc
+                  ERROR_VARIABLE err)
+  set(out "")
+elseif(DEFINED STDIN)
   execute_process(COMMAND ${CMD} INPUT_FILE "${STDIN}" RESULT_VARIABLE rc
                   OUTPUT_VARIABLE out ERROR_VARIABLE err)
 else()

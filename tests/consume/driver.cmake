@@ -1,5 +1,7 @@
-# Install-and-consume test (conventions R9.8): installs the library from the source tree to
-# temporary prefixes, once shared and once static, and against each builds and runs
+# Install-and-consume test (conventions R9.8): installs the library and the tool from the
+# source tree to temporary prefixes, once shared and once static, MOVES each installed tree
+# elsewhere (an installed tree must be relocatable), runs the moved `bin/sbprofile --version`,
+# and against each moved tree builds and runs
 # tests/consume/main.c twice: through find_package(sbprofile) (tests/consume/CMakeLists.txt)
 # and through `pkg-config --cflags --libs sbprofile` (with --static for the static library).
 # The program's output must equal tests/consume/expected.txt.
@@ -64,17 +66,27 @@ foreach(kind IN LISTS SBP_KINDS)
     set(expect_static ON)
   endif()
   set(lib_build "${SBP_WORK_DIR}/lib-${kind}")
-  set(prefix "${SBP_WORK_DIR}/prefix-${kind}")
+  set(install_prefix "${SBP_WORK_DIR}/prefix-${kind}")
+  set(prefix "${SBP_WORK_DIR}/moved-${kind}")
 
-  # 1. Configure, build and install the library alone.
+  # 1. Configure, build and install the library and the tool, then move the tree.
   run("configuring the ${kind} library"
       ${CMAKE_COMMAND} -S "${SBP_SOURCE_DIR}" -B "${lib_build}" ${generator_args}
       -DCMAKE_C_COMPILER=${SBP_C_COMPILER} -DCMAKE_BUILD_TYPE=Release
-      -DCMAKE_INSTALL_PREFIX=${prefix} -DBUILD_SHARED_LIBS=${shared}
+      -DCMAKE_INSTALL_PREFIX=${install_prefix} -DBUILD_SHARED_LIBS=${shared}
       -DBUILD_TESTING=OFF -DSBP_BUILD_TESTS=OFF -DSBP_BUILD_EXAMPLES=OFF
-      -DSBP_BUILD_TOOLS=OFF -DSBP_BUILD_FUZZERS=OFF -DSBP_BUILD_BENCH=OFF)
+      -DSBP_BUILD_TOOLS=ON -DSBP_BUILD_FUZZERS=OFF -DSBP_BUILD_BENCH=OFF)
   run("building the ${kind} library" ${CMAKE_COMMAND} --build "${lib_build}" --parallel 2)
   run("installing the ${kind} library" ${CMAKE_COMMAND} --install "${lib_build}")
+  # The build tree goes too, so nothing can be found through it.
+  file(REMOVE_RECURSE "${lib_build}")
+  file(RENAME "${install_prefix}" "${prefix}")
+  execute_process(COMMAND "${prefix}/bin/sbprofile" --version RESULT_VARIABLE rc
+                  OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT out STREQUAL "sbprofile ${SBP_VERSION}\n")
+    message(FATAL_ERROR "consume: the moved ${kind} install: sbprofile --version failed (${rc}):\n${out}${err}")
+  endif()
+  message(STATUS "consume: moved ${kind} install: sbprofile --version: ok")
 
   # 2. find_package(sbprofile) from a separate project.
   set(app_build "${SBP_WORK_DIR}/app-cmake-${kind}")
@@ -111,6 +123,10 @@ foreach(kind IN LISTS SBP_KINDS)
                   OUTPUT_STRIP_TRAILING_WHITESPACE)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "consume: pkg-config ${static_flag} --cflags --libs sbprofile failed: ${pc_err}")
+  endif()
+  string(FIND "${pc_flags}" "${prefix}/" at)
+  if(at LESS 0)
+    message(FATAL_ERROR "consume: pkg-config does not point into the moved tree ${prefix}: ${pc_flags}")
   endif()
   separate_arguments(pc_flags UNIX_COMMAND "${pc_flags}")
   set(expect_def)

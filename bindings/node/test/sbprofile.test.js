@@ -1,7 +1,7 @@
 'use strict';
 // Tests of the Node binding: node --test test/sbprofile.test.js (from bindings/node).
 // The library comes from $SBPROFILE_LIB (ctest sets it), next to the package, or the
-// system's library path. A static library cannot be loaded: the tests are then skipped.
+// system's library path. Without a loadable library (a static build) the run fails.
 
 const { test, describe } = require('node:test');
 const assert = require('node:assert/strict');
@@ -20,6 +20,11 @@ try {
   SKIP = e.message;
   console.log(`sbprofile binding tests skipped: ${SKIP}`);
 }
+// Nothing run is not a pass: without the library this run fails (ctest, which knows why a
+// build cannot load it, reads the line above and reports the test as skipped instead).
+test('the library loads', () => {
+  if (SKIP) assert.fail(`the sbprofile library could not be loaded: ${SKIP}`);
+});
 
 const CONFIGD = 'com.apple.SystemConfiguration.configd';
 const LACKS_CONFIGD = [
@@ -44,6 +49,13 @@ function using(p, fn) {
     p.close();
   }
 }
+
+test('index.d.ts declares every export', () => {
+  const dts = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8');
+  const declared = new Set([...dts.matchAll(/^export (?:class|function|const) (\w+)/gm)].map((m) => m[1]));
+  for (const name of Object.keys(sbp)) assert.ok(declared.has(name), `${name} is not declared in index.d.ts`);
+  for (const name of declared) assert.ok(name in sbp, `index.d.ts declares ${name}, which the package lacks`);
+});
 
 describe('library', { skip: SKIP }, () => {
   test('version and path', () => {

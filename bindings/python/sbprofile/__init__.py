@@ -1128,6 +1128,11 @@ def _request_of(operation, target, attrs):
     return Request(operation, target, **attrs), True
 
 
+
+def _alive(profile):
+    """The profile a weak reference gave, or a closed one when it is gone."""
+    return profile if profile is not None else _closed_profile()
+
 class Decider(_Closable):
     """A profile compiled for deciding many requests. It keeps the profile alive, is freed
     before it, and compiles itself again when the profile was changed through the binding."""
@@ -1139,7 +1144,8 @@ class Decider(_Closable):
         # reference cycle and the profile is freed as soon as it is dropped.
         if _owned_by_profile:
             ref = weakref.ref(profile)
-            self._get_profile = lambda: ref() or _closed_profile()
+            # "is None", not "or": a profile with no rules has length 0 and is falsy.
+            self._get_profile = lambda: _alive(ref())
         else:
             self._get_profile = lambda: profile
         self._h = _Handle()

@@ -9,11 +9,13 @@ with their length where the API gives one.
 import ctypes
 import ctypes.util
 import os
+import subprocess
 import sys
 from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int64, c_size_t,
                     c_uint32, c_uint64, c_void_p)
 
 ENV_VAR = "SBPROFILE_LIB"
+PREFIX_VAR = "SBPROFILE_PREFIX"
 
 
 # ---- structures (include/sbprofile/*.h) ------------------------------------------------------
@@ -345,19 +347,59 @@ class LibraryNotFound(ImportError):
     """The shared library could not be found or loaded."""
 
 
+def _prefix_libdirs(prefix):
+    """The library directories of an installed prefix: lib, lib64 and lib/<multiarch>."""
+    dirs = [os.path.join(prefix, "lib"), os.path.join(prefix, "lib64")]
+    lib = os.path.join(prefix, "lib")
+    if os.path.isdir(lib):
+        dirs += sorted(os.path.join(lib, d) for d in os.listdir(lib)
+                       if "-linux-" in d and os.path.isdir(os.path.join(lib, d)))
+    return dirs
+
+
+def _pkg_config_libdir():
+    """The libdir pkg-config gives for sbprofile (honouring PKG_CONFIG_PATH), or None."""
+    try:
+        out = subprocess.run(["pkg-config", "--variable=libdir", "sbprofile"],
+                             capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    libdir = out.stdout.strip()
+    return libdir if out.returncode == 0 and libdir else None
+
+
 def _candidates():
+    """Where to look, in order: $SBPROFILE_LIB (the library file itself), the library dirs
+    of $SBPROFILE_PREFIX (where `cmake --install build --prefix DIR` put it), beside the
+    package, the libdir pkg-config knows, the Python prefix's lib dirs, then the system's
+    search (find_library and the dynamic loader's path). Yields (path, explicit)."""
     env = os.environ.get(ENV_VAR)
     if env:
         yield env, True
         return
-    here = os.path.dirname(os.path.abspath(__file__))
     names = {"darwin": ["libsbprofile.dylib"], "win32": ["sbprofile.dll", "libsbprofile.dll"]}
     local = names.get(sys.platform, ["libsbprofile.so", "libsbprofile.so.0.1"])
-    for d in (here, os.path.dirname(here)):
+    prefix = os.environ.get(PREFIX_VAR)
+    if prefix:
+        hits = [os.path.join(d, n) for d in _prefix_libdirs(prefix) for n in local
+                if os.path.exists(os.path.join(d, n))]
+        if not hits:
+            raise LibraryNotFound(f"{PREFIX_VAR}={prefix}: no {' or '.join(local)} in "
+                                  f"{', '.join(_prefix_libdirs(prefix))}")
+        for p in hits:
+            yield p, True
+        return
+    here = os.path.dirname(os.path.abspath(__file__))
+    dirs = [here, os.path.dirname(here)]
+    pc = _pkg_config_libdir()
+    if pc:
+        dirs.append(pc)
+    dirs += _prefix_libdirs(sys.prefix)
+    for d in dirs:
         for n in local:
             p = os.path.join(d, n)
             if os.path.exists(p):
-                yield p, True
+                yield p, False
     found = ctypes.util.find_library("sbprofile")
     if found:
         yield found, False
@@ -379,8 +421,9 @@ def _open():
             if explicit:
                 break
     raise LibraryNotFound(
-        "cannot load the sbprofile shared library; set " + ENV_VAR +
-        " to its path, put it next to the package, or install it on the library path.\n  " +
+        "cannot load the sbprofile shared library; set " + ENV_VAR + " to its path or " +
+        PREFIX_VAR + " to the prefix it was installed to, or install it where pkg-config or "
+        "the dynamic loader finds it.\n  " +
         "\n  ".join(tried))
 
 

@@ -1,0 +1,266 @@
+// Type declarations of the sbprofile Node package (the implementation is index.js; its
+// comments describe each call). Checked by `tsc --noEmit` against test/typed-example.ts.
+
+export type Action = 'allow' | 'deny';
+export type MatchKind = 'any' | 'literal' | 'exact' | 'subpath' | 'prefix' | 'regex';
+export type FileAccessName =
+  | 'read' | 'write' | 'read-data' | 'read-metadata' | 'read-xattr' | 'write-data'
+  | 'write-create' | 'write-unlink' | 'write-xattr' | 'ioctl' | 'map-executable'
+  | 'test-existence' | 'all';
+export type FileAccessArg = FileAccessName | FileAccessName[] | number;
+export type Target = 'any' | 'self' | 'pgrp' | 'others' | 'children' | 'same-sandbox' | 'initproc';
+export type DecisionResult = 'allow' | 'deny' | 'unknown';
+export type UnknownPolicy = 'report' | 'false' | 'true';
+/** A macOS version such as '14.4.1'; omitted or 0: the newest the catalog knows. */
+export type MacosVersion = string | number;
+
+export interface Position {
+  file: string | null;
+  line: number;
+  column: number;
+}
+
+export interface SerializeOptions {
+  compact?: boolean;
+  comments?: boolean;
+  split?: boolean;
+  splitLimit?: number;
+}
+
+export interface ReadOptions {
+  file?: string;
+  /** Values of (param "NAME"). */
+  params?: Record<string, string>;
+  /** Directories searched by (import "x.sb"). */
+  importDirs?: string[];
+  symbolicParams?: boolean;
+  keepUnresolvedImports?: boolean;
+  macos?: MacosVersion;
+}
+
+export interface LintOptions {
+  file?: string;
+  macos?: MacosVersion;
+  notes?: boolean;
+  params?: Record<string, string>;
+  importDirs?: string[];
+}
+
+export interface Diagnostic {
+  code: string;
+  severity: 'note' | 'warning' | 'error';
+  message: string;
+  fix: string | null;
+  position: Position | null;
+}
+
+/** Diagnostics, and whether the text read and evaluated as libsandbox would take it. */
+export type LintResult = Diagnostic[] & { readonly evaluated: boolean };
+
+export interface LintCheck {
+  code: string;
+  severity: string;
+  summary: string;
+}
+
+/** A network address attribute: [proto, host, port] or 'proto:host:port'. */
+export type NetAddrAttr = string | [string, (string | null)?, number?];
+/** Further request attributes, named after the filter that tests them, in camelCase or as
+ *  written (signingIdentifier, 'vnode-type', remote, ...). */
+export type RequestAttrs = Record<string, string | number | bigint | NetAddrAttr>;
+
+export type ValueArg = string | number | bigint | boolean | Regex | Constant | Param | Concat | NetAddr;
+
+export class Regex {
+  constructor(source: string);
+  readonly source: string;
+}
+export class Constant {
+  constructor(name: string);
+  readonly name: string;
+}
+export class Param {
+  constructor(name: string);
+  readonly name: string;
+}
+export class Concat {
+  constructor(...parts: Array<string | Param>);
+  readonly parts: Array<string | Param>;
+}
+export class NetAddr {
+  constructor(proto: string, host?: string | null, port?: number);
+}
+
+export class SbprofileError extends Error {
+  constructor(code: number, message: string,
+              where?: { line?: number; column?: number; file?: string; offset?: number });
+  readonly code: number;
+  /** The status name, e.g. 'SBP_E_SYNTAX'. */
+  readonly status: string;
+  readonly line: number;
+  readonly column: number;
+  readonly file: string | null;
+  readonly offset: number;
+  readonly position: Position | null;
+}
+
+export class ProfileAssertionError extends Error {
+  readonly line: number;
+  readonly column: number;
+  readonly file: string | null;
+  readonly position: Position | null;
+}
+
+export class LibraryNotFound extends Error {}
+
+export class Node implements Iterable<Node> {
+  readonly profile: Profile;
+  readonly type: string;
+  readonly text: string | null;
+  readonly position: Position | null;
+  readonly parent: Node | null;
+  readonly children: Node[];
+  readonly length: number;
+  [Symbol.iterator](): Iterator<Node>;
+  equals(other: unknown): boolean;
+  serialize(opts?: SerializeOptions): string;
+  dump(): string;
+  validate(): void;
+  unlink(): void;
+  addFilter(name: string, ...values: ValueArg[]): Node;
+  /** Each filter: [name, ...values]. */
+  addRequire(kind: 'all' | 'any' | 'not' | 'require-all' | 'require-any' | 'require-not',
+             ...filters: Array<[string, ...ValueArg[]]>): Node;
+  addValue(v: ValueArg): Value;
+  addString(s: string): Value;
+  addRegex(s: string): Value;
+  addConstant(s: string): Value;
+  addParam(s: string): Value;
+  addInteger(n: number | bigint): Value;
+  addBoolean(b: boolean): Value;
+  addConcat(): Value;
+  addNetAddr(proto: string, host?: string | null, port?: number): Value;
+}
+
+export class Rule extends Node {
+  action: Action | null;
+  comment: string | null;
+  readonly operations: string[];
+  readonly filters: Node[];
+  readonly modifiers: Node[];
+  readonly text: string;
+  addOperation(op: string): Node;
+  addModifier(name: string, value?: ValueArg | null): Node;
+}
+
+export class Value extends Node {
+  readonly kind: 'string' | 'integer' | 'constant' | 'regex' | 'netaddr' | 'param' | 'concat' | 'boolean' | null;
+  readonly value: string | number | bigint | boolean | Regex | Constant | Param | unknown[];
+}
+
+export interface DeciderOptions {
+  macos?: MacosVersion;
+  canonicalPaths?: boolean;
+  unknown?: UnknownPolicy;
+}
+
+export class Profile implements Iterable<Rule> {
+  constructor(opts?: { version?: number });
+  static fromText(src: string | Uint8Array, opts?: ReadOptions): Profile;
+  static fromFile(path: string, opts?: ReadOptions): Profile;
+  readonly closed: boolean;
+  close(): void;
+  version: number;
+  readonly root: Node;
+  readonly items: Node[];
+  readonly rules: Rule[];
+  /** The number of rules. */
+  readonly length: number;
+  [Symbol.iterator](): Iterator<Rule>;
+  copy(): Profile;
+  equals(other: Profile, opts?: { comments?: boolean; positions?: boolean; imports?: boolean }): boolean;
+  validate(): void;
+  serialize(opts?: SerializeOptions): string;
+  dump(): string;
+  save(path: string, opts?: SerializeOptions): void;
+  addRule(action: Action, ...operations: string[]): Rule;
+  allow(...operations: string[]): Rule;
+  deny(...operations: string[]): Rule;
+  addImport(path: string): Node;
+  addComment(text: string): Node;
+  addDefault(action: Action): Rule;
+  addFile(action: Action, access: FileAccessArg, path?: string | Param | Concat | null,
+          opts?: { match?: MatchKind }): Rule;
+  addNetwork(action: Action, opts?: {
+    op?: 'outbound' | 'inbound' | 'bind' | 'all'; side?: 'any' | 'local' | 'remote' | null;
+    proto?: string | null; host?: string | null; port?: number;
+  }): Rule;
+  addUnixSocket(action: Action, path: string, opts?: { op?: 'outbound' | 'inbound' | 'bind' | 'all'; match?: MatchKind }): Rule;
+  addMachLookup(action: Action, name?: string | null, opts?: { match?: MatchKind }): Rule;
+  addProcessExec(action: Action, path?: string | null, opts?: { match?: MatchKind }): Rule;
+  addProcessFork(action: Action): Rule;
+  addSignal(action: Action, target?: Target | null): Rule;
+  addProcessInfo(action: Action, target?: Target | null): Rule;
+  addSysctlRead(action: Action, name?: string | null, opts?: { match?: MatchKind }): Rule;
+  addIokitOpen(action: Action, className?: string | null): Rule;
+  addIpcPosix(action: Action, kind: 'shm' | 'sem', name?: string | null, opts?: { match?: MatchKind }): Rule;
+  addPreference(action: Action, access: 'read' | 'write', domain?: string | null, opts?: { match?: MatchKind }): Rule;
+  addSystemSocket(action: Action, opts?: { domain?: number; type?: number; protocol?: number }): Rule;
+  decider(opts?: DeciderOptions): Decider;
+  check(op: string | Request, target?: string | null, attrs?: RequestAttrs): Decision;
+  explain(op: string | Request, target?: string | null, attrs?: RequestAttrs): string;
+  assertAllows(op: string | Request, target?: string | null, attrs?: RequestAttrs): string;
+  assertDenies(op: string | Request, target?: string | null, attrs?: RequestAttrs): string;
+  assertUnknown(op: string | Request, target?: string | null, attrs?: RequestAttrs): string;
+  assertHasRule(action: Action, op: string, filter?: string | null, value?: string | null): string;
+  lint(opts?: { macos?: MacosVersion; notes?: boolean }): LintResult;
+  /** Lines `FILE:LINE:COL: (rule)` for each rule with a filter value of that text. */
+  rulesMentioning(value: string): string[];
+}
+
+export class Request {
+  constructor(op: string, target?: string | null, attrs?: RequestAttrs);
+  set(op: string, target?: string | null, attrs?: RequestAttrs): this;
+  close(): void;
+  describe(): string;
+}
+
+export class Decider {
+  constructor(profile: Profile, opts?: DeciderOptions);
+  readonly profile: Profile;
+  close(): void;
+  check(op: string | Request, target?: string | null, attrs?: RequestAttrs): Decision;
+  explain(op: string | Request, target?: string | null, attrs?: RequestAttrs): string;
+  assertDecision(expected: DecisionResult, op: string | Request, target?: string | null,
+                 attrs?: RequestAttrs): string;
+  assertAllows(op: string | Request, target?: string | null, attrs?: RequestAttrs): string;
+  assertDenies(op: string | Request, target?: string | null, attrs?: RequestAttrs): string;
+}
+
+export class Decision {
+  readonly result: DecisionResult;
+  readonly step: string;
+  readonly flags: string[];
+  readonly rule: Rule | null;
+  readonly ruleIndex: number | null;
+  readonly ruleText: string | null;
+  readonly position: Position | null;
+  readonly operation: string | null;
+  readonly skippedRule: Rule | null;
+  readonly missingAttr: string | null;
+  readonly description: string;
+  readonly allowed: boolean;
+  readonly denied: boolean;
+  readonly unknown: boolean;
+}
+
+export const FILE_ACCESS: Readonly<Record<FileAccessName, number>>;
+export const PORT_ANY: -1;
+export const SOCKET_ANY: -1;
+export function version(): string;
+export function libraryPath(): string;
+export function read(src: string | Uint8Array, opts?: ReadOptions): Profile;
+export function readFile(path: string, opts?: ReadOptions): Profile;
+export function lint(src: string | Uint8Array, opts?: LintOptions): LintResult;
+export function lintFile(path: string, opts?: LintOptions): LintResult;
+export function lintChecks(): LintCheck[];
