@@ -307,7 +307,8 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
           if (r > hit) hit = r;
         }
         if (sub && k < len && str[k] == '/') {
-          if (k > 0 && slot_has_len(s, K_SUBPATH, k)) {
+          /* k == 0: (subpath "") matches every absolute path (subpath_match) */
+          if (slot_has_len(s, K_SUBPATH, k)) {
             int64_t r = find_key(d, h, bi, s->attr, K_SUBPATH, str, k);
             if (r > hit) hit = r;
           }

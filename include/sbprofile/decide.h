@@ -21,6 +21,11 @@
  * opposite to the decision reached without it, the decision is SBP_DECISION_UNKNOWN and names
  * it (sbp_decision_skipped_rule(), sbp_decision_missing_attr()).
  *
+ * Path filters compare bytes: `literal` is equality, `prefix` a raw prefix, and `(subpath P)`
+ * matches P itself and every path that starts with P followed by `/` (P ending in `/` needs
+ * no second one). So `(subpath "")` matches the empty path and every absolute path, as
+ * `(subpath "/")` does, and no relative one; the index and the rule-by-rule walk agree.
+ *
  * Usage: compile a profile once into an sbp_decider, make sbp_request objects, and ask:
  * @code
  *   sbp_decider *d; sbp_request *r; sbp_decision *dec;
