@@ -434,7 +434,7 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
                       d == NULL ? "decider" : req == NULL ? "request" : "decision");
   if (req->op == NULL)
     return sbp__error(err, SBP_E_INVALID_ARG, "decide: the request has no operation");
-  if (opt != NULL && opt->version != SBP_DECIDE_OPTIONS_VERSION)
+  if (opt != NULL && (opt->version == 0 || opt->version > SBP_DECIDE_OPTIONS_VERSION))
     return sbp__error(err, SBP_E_INVALID_ARG, "decide: options version %u unknown",
                       (unsigned)opt->version);
   if (opt == NULL) opt = &d->opt;
