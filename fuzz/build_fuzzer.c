@@ -30,9 +30,11 @@ static size_t text(in *x, char *buf) {
   return k;
 }
 
+/* No aliases (process-exec, iokit-open): the evaluator writes them as what they stand for,
+ * so the profile read back would name another operation. */
 static const char *const ops[] = {"file-read*", "file-write*", "mach-lookup", "network-outbound",
-                                  "sysctl-read", "signal", "process-exec", "nvram-get",
-                                  "system-socket", "iokit-open", "default"};
+                                  "sysctl-read", "signal", "process-exec*", "nvram-get",
+                                  "system-socket", "iokit-open*", "default"};
 static const char *const filters[] = {"literal", "subpath", "prefix", "regex", "global-name",
                                       "global-name-regex", "remote", "local", "socket-domain",
                                       "target", "nvram-variable-prefix", "file-mode",
