@@ -3,10 +3,12 @@
  * (SBP_E_NOMEM included) leaves the profile as it was. */
 #include <string.h>
 
+#include "catalog.h"
 #include "error.h"
 #include "node.h"
 #include "path.h"
 #include "sbprofile/build.h"
+#include "sbprofile/catalog.h"
 
 /* ---- argument checks ----------------------------------------------------------------- */
 
@@ -208,6 +210,88 @@ int sbp_rule_add_modifier(sbp_node *rule, const char *name, size_t len, sbp_node
   return attach(rule, rc, n, out, err);
 }
 
+/* ---- values against the catalog's argument kinds -------------------------------------- */
+
+/* The filter as some catalog version knows it (newest first), or NULL. */
+static const sbp__filter_info *known_filter(const sbp_node *f) {
+  for (size_t k = sbp_catalog_version_count(); k-- > 0;) {
+    const sbp__filter_info *fi = sbp__catalog_filter(sbp_catalog_version_at(k), f->text, f->text_len);
+    if (fi != NULL) return fi;
+  }
+  return NULL;
+}
+
+static int known_constant(const char *name, size_t len) {
+  for (size_t k = sbp_catalog_version_count(); k-- > 0;)
+    if (sbp_catalog_symbol_kinds(sbp_catalog_version_at(k), name, len) & SBP_CATALOG_SYMBOL_CONSTANT)
+      return 1;
+  return 0;
+}
+
+static const char *kind_word(sbp_value_kind kind) {
+  switch (kind) {
+    case SBP_VALUE_STRING: return "a string";
+    case SBP_VALUE_REGEX: return "a regex";
+    case SBP_VALUE_INTEGER: return "an integer";
+    case SBP_VALUE_BOOLEAN: return "a boolean";
+    case SBP_VALUE_CONSTANT: return "a constant";
+    case SBP_VALUE_PARAM: return "a parameter";
+    case SBP_VALUE_CONCAT: return "a concatenation";
+    case SBP_VALUE_NETADDR: return "a network address";
+    default: return "a value";
+  }
+}
+
+/* Would the evaluator accept a value of this kind here, so that the serialized profile
+ * evaluates to the same tree? The same kinds its filters and `with` take (a regex filter's
+ * strings are regexes, any other's are strings); constants must be named constants. Filters
+ * and modifiers the catalog does not know are left alone (names are not checked). */
+static int check_value_fits(const sbp_node *parent, sbp_value_kind kind, const char *text,
+                            size_t len, sbp_error *err) {
+  if (kind == SBP_VALUE_CONSTANT && !known_constant(text, len))
+    return sbp__error(err, SBP_E_INVALID_ARG,
+                      "value: \"%.*s\" is not a named constant SBPL binds",
+                      (int)(len > 60 ? 60 : len), text ? text : "");
+  int ok = 1;
+  if (parent->type == SBP_NODE_FILTER) {
+    const sbp__filter_info *fi = known_filter(parent);
+    if (fi == NULL) return SBP_OK;
+    int regex = fi->match == SBP__MATCH_REGEX;
+    int text_kind = kind == (regex ? SBP_VALUE_REGEX : SBP_VALUE_STRING);
+    int symbolic = kind == SBP_VALUE_PARAM || kind == SBP_VALUE_CONCAT;
+    switch (fi->arg) {
+      case SBP__ARG_PATH:
+      case SBP__ARG_NAME: ok = text_kind || symbolic; break;
+      case SBP__ARG_INTEGER:
+      case SBP__ARG_BITFIELD:
+        ok = kind == SBP_VALUE_INTEGER || kind == SBP_VALUE_CONSTANT || text_kind || symbolic;
+        break;
+      case SBP__ARG_BOOLEAN:
+        ok = kind == SBP_VALUE_BOOLEAN || kind == SBP_VALUE_INTEGER || text_kind ||
+             kind == SBP_VALUE_CONSTANT;
+        break;
+      case SBP__ARG_NETWORK: ok = kind == SBP_VALUE_NETADDR; break;
+      default:
+        ok = text_kind || symbolic || kind == SBP_VALUE_INTEGER || kind == SBP_VALUE_BOOLEAN ||
+             kind == SBP_VALUE_CONSTANT;
+        break;
+    }
+    if (!ok)
+      return sbp__error(err, SBP_E_INVALID_ARG, "value: %s filter %s takes no %s",
+                        regex ? "regex" : "the", fi->spelling, kind_word(kind) + 2);
+  } else if (parent->type == SBP_NODE_MODIFIER) {
+    if (parent->first != NULL)
+      return sbp__error(err, SBP_E_INVALID_ARG, "value: modifier %.*s takes one argument",
+                        (int)(parent->text_len > 60 ? 60 : parent->text_len), parent->text);
+    ok = kind == SBP_VALUE_STRING || kind == SBP_VALUE_INTEGER || kind == SBP_VALUE_CONSTANT ||
+         kind == SBP_VALUE_PARAM || kind == SBP_VALUE_CONCAT;
+    if (!ok)
+      return sbp__error(err, SBP_E_INVALID_ARG, "value: a modifier takes no %s",
+                        kind_word(kind) + 2);
+  }
+  return SBP_OK;
+}
+
 static int add_value(sbp_node *parent, sbp_value_kind kind, const char *text, size_t len,
                      sbp_node **out, sbp_error *err) {
   set_out(out);
@@ -215,6 +299,7 @@ static int add_value(sbp_node *parent, sbp_value_kind kind, const char *text, si
   if (rc != SBP_OK) return rc;
   sbp_node *n = NULL;
   rc = sbp_value_new(parent->owner, kind, text, len, &n, err);
+  if (rc == SBP_OK) rc = check_value_fits(parent, kind, text, len, err);
   return attach(parent, rc, n, out, err);
 }
 
@@ -248,6 +333,7 @@ int sbp_node_add_integer(sbp_node *parent, int64_t number, sbp_node **out, sbp_e
   if (rc != SBP_OK) return rc;
   sbp_node *n = NULL;
   rc = sbp_value_new_integer(parent->owner, number, &n, err);
+  if (rc == SBP_OK) rc = check_value_fits(parent, SBP_VALUE_INTEGER, NULL, 0, err);
   return attach(parent, rc, n, out, err);
 }
 
@@ -257,6 +343,7 @@ int sbp_node_add_boolean(sbp_node *parent, int truth, sbp_node **out, sbp_error 
   if (rc != SBP_OK) return rc;
   sbp_node *n = NULL;
   rc = sbp_value_new_boolean(parent->owner, truth, &n, err);
+  if (rc == SBP_OK) rc = check_value_fits(parent, SBP_VALUE_BOOLEAN, NULL, 0, err);
   return attach(parent, rc, n, out, err);
 }
 
@@ -286,6 +373,7 @@ int sbp_node_add_netaddr(sbp_node *parent, const char *proto, size_t proto_len,
   if ((rc = check_netaddr(proto, proto_len, host, host_len, port, err)) != SBP_OK) return rc;
   sbp_node *n = NULL;
   rc = sbp_value_new_netaddr(parent->owner, proto, proto_len, host, host_len, port, &n, err);
+  if (rc == SBP_OK) rc = check_value_fits(parent, SBP_VALUE_NETADDR, NULL, 0, err);
   return attach(parent, rc, n, out, err);
 }
 

@@ -376,7 +376,8 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
           if (r > hit) hit = r;
         }
         if (sub && k < len && str[k] == '/') {
-          if (k > 0 && slot_has_len(s, K_SUBPATH, k)) {
+          /* k == 0: (subpath "") matches every absolute path (subpath_match) */
+          if (slot_has_len(s, K_SUBPATH, k)) {
             int64_t r = find_key(d, h, bi, s->attr, K_SUBPATH, str, k);
             if (r > hit) hit = r;
           }
@@ -507,7 +508,7 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
                       d == NULL ? "decider" : req == NULL ? "request" : "decision");
   if (req->op == NULL)
     return sbp__error(err, SBP_E_INVALID_ARG, "decide: the request has no operation");
-  if (opt != NULL && opt->version != SBP_DECIDE_OPTIONS_VERSION)
+  if (opt != NULL && (opt->version == 0 || opt->version > SBP_DECIDE_OPTIONS_VERSION))
     return sbp__error(err, SBP_E_INVALID_ARG, "decide: options version %u unknown",
                       (unsigned)opt->version);
   if (opt == NULL) opt = &d->opt;

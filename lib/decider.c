@@ -3,6 +3,7 @@
  * over the keys, and regexes compiled once. The decision procedure is in decide.c. */
 #include "decider.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "buf.h"
@@ -55,6 +56,37 @@ static int grow(const sbp_alloc *a, void **p, size_t *cap, size_t need, size_t e
 }
 
 /* ---- building --------------------------------------------------------------------------- */
+
+static int meter_take(dz_meter *m, size_t n) {
+  if (n > m->limit - m->used) {
+    m->exceeded = 1;
+    return 0;
+  }
+  m->used += n;
+  return 1;
+}
+static void *meter_malloc(void *ud, size_t n) {
+  dz_meter *m = ud;
+  return meter_take(m, n) ? m->base.malloc(m->base.ud, n) : NULL;
+}
+static void *meter_realloc(void *ud, void *p, size_t n) {
+  dz_meter *m = ud;
+  return meter_take(m, n) ? m->base.realloc(m->base.ud, p, n) : NULL;
+}
+static void meter_free(void *ud, void *p) {
+  dz_meter *m = ud;
+  m->base.free(m->base.ud, p);
+}
+
+/* The status of a failed build: the memory limit when the meter refused, else rc. */
+static int build_failed(sbp_decider *d, int rc, sbp_error *err) {
+  int limit = d->meter.exceeded;
+  size_t max = d->meter.limit;
+  sbp_decider_free(d);
+  if (limit)
+    return sbp__error(err, SBP_E_LIMIT, "decider: memory limit exceeded (%zu bytes)", max);
+  return rc == SBP_E_NOMEM ? sbp__nomem(err) : rc;
+}
 
 static int op_table_rehash(sbp_decider *d, size_t ncap) {
   dz_opcell *cells = sbp__calloc(&d->alloc, ncap, sizeof *cells);
@@ -503,7 +535,7 @@ void sbp_decider_free(sbp_decider *d) {
   sbp__free(&d->alloc, d->extra);
   sbp__free(&d->alloc, d->rules);
   sbp__free(&d->alloc, d->imports);
-  sbp_alloc a = d->alloc;
+  sbp_alloc a = d->meter.base;
   sbp__free(&a, d);
 }
 
@@ -512,7 +544,7 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
   if (out == NULL || profile == NULL)
     return sbp__error(err, SBP_E_INVALID_ARG, "decider: NULL %s", out ? "profile" : "out");
   *out = NULL;
-  if (options != NULL && options->version != SBP_DECIDE_OPTIONS_VERSION)
+  if (options != NULL && (options->version == 0 || options->version > SBP_DECIDE_OPTIONS_VERSION))
     return sbp__error(err, SBP_E_INVALID_ARG, "decider: options version %u unknown",
                       (unsigned)options->version);
   int rc = sbp_node_validate(sbp_profile_root(profile), err);
@@ -520,10 +552,25 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
   sbp_decider *d = sbp__malloc(&profile->alloc, sizeof *d);
   if (d == NULL) return sbp__nomem(err);
   memset(d, 0, sizeof *d);
-  d->alloc = profile->alloc;
   d->profile = profile;
   sbp_decide_options def = SBP_DECIDE_OPTIONS_INIT;
-  d->opt = options ? *options : def;
+  d->opt = def;
+  if (options != NULL) /* version 1 ends before max_memory */
+    memcpy(&d->opt, options,
+           options->version == 1 ? offsetof(sbp_decide_options, max_memory) : sizeof d->opt);
+  d->opt.version = SBP_DECIDE_OPTIONS_VERSION;
+  d->meter.base = profile->alloc;
+  d->meter.limit = d->opt.max_memory;
+  if (d->meter.limit == 0) {
+    size_t held = profile->arena.bytes;
+    d->meter.limit = held > (SIZE_MAX - SBP__DECIDER_MEMORY_BASE) / SBP__DECIDER_MEMORY_PER_BYTE
+                         ? SIZE_MAX
+                         : SBP__DECIDER_MEMORY_BASE + held * SBP__DECIDER_MEMORY_PER_BYTE;
+  }
+  d->alloc.malloc = meter_malloc;
+  d->alloc.realloc = meter_realloc;
+  d->alloc.free = meter_free;
+  d->alloc.ud = &d->meter;
   d->macos = d->opt.macos;
   d->id = new_decider_id();
 
@@ -555,10 +602,7 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
     r->node = c;
     r->action = c->kind == SBP_DENY ? SBP_DENY : SBP_ALLOW;
     rc = scan_rule(d, r, err);
-    if (rc != SBP_OK) {
-      sbp_decider_free(d);
-      return rc;
-    }
+    if (rc != SBP_OK) return build_failed(d, rc, err);
     int filtered = 0;
     for (const sbp_node *f = c->first; f; f = f->next)
       if (sbp__is_filter(f)) filtered = 1;
@@ -592,10 +636,13 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
       d->bloom[bit >> 6] |= (uint64_t)1 << (bit & 63);
     }
   }
+  /* Built: what is allocated from now on (regex caches, decisions) is the profile's. The
+   * compiled regexes keep the metering allocator, which stays valid with the decider. */
+  d->alloc = d->meter.base;
+  d->meter.limit = SIZE_MAX;
   *out = d;
   return SBP_OK;
 nomem:
-  sbp_decider_free(d);
-  return sbp__nomem(err);
+  return build_failed(d, SBP_E_NOMEM, err);
 }
 

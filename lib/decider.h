@@ -203,8 +203,21 @@ typedef struct dz_opcell {
   uint32_t bucket; /* UINT32_MAX: empty */
 } dz_opcell;
 
+/* The allocator a decider is built with: it passes everything to `base` and counts the
+ * bytes requested (not freed: growth by doubling counts each size) against `limit`. */
+typedef struct dz_meter {
+  sbp_alloc base;
+  size_t used, limit;
+  int exceeded;
+} dz_meter;
+
+/* Default construction memory: a base plus this much per byte the profile holds. */
+#define SBP__DECIDER_MEMORY_BASE ((size_t)64 << 20)
+#define SBP__DECIDER_MEMORY_PER_BYTE ((size_t)16)
+
 struct sbp_decider {
-  sbp_alloc alloc;
+  sbp_alloc alloc;      /* the profile's; while sbp_decider_new runs, one through meter */
+  dz_meter meter;
   const sbp_profile *profile;
   sbp_decide_options opt;
   uint32_t macos;

@@ -20,6 +20,18 @@ int sbp__eval_fail(sbp__eval *ev, int code, const char *fmt, ...) {
   return sbp__error_at(ev->err, code, ev->file, ev->line, ev->col, 0, "%s", msg);
 }
 
+int sbp__eval_charge(sbp__eval *ev, size_t cells, size_t bytes) {
+  size_t units = cells / SBP__EVAL_CELLS_PER_STEP + bytes / SBP__EVAL_BYTES_PER_STEP;
+  if (units == 0) return SBP_OK;
+  if (ev->steps > ev->max_steps || units > ev->max_steps - ev->steps) {
+    ev->steps = ev->max_steps;
+    return sbp__eval_fail(ev, SBP_E_LIMIT, "evaluation step limit exceeded (%zu steps)",
+                          ev->max_steps);
+  }
+  ev->steps += units;
+  return SBP_OK;
+}
+
 const char *sbp__eval_type_name(const cell *c) {
   switch ((cell_type)c->type) {
     case T_NIL: return "empty list";
@@ -52,6 +64,14 @@ static size_t used_memory(const sbp__eval *ev) {
 }
 
 void *sbp__eval_alloc(sbp__eval *ev, size_t n) {
+  /* What is made costs steps too (paid in batches): memory is reclaimed form by form, so
+   * without this many forms could each make up to the memory limit at the price of one. */
+  ev->unpaid_bytes = n > SIZE_MAX - ev->unpaid_bytes ? SIZE_MAX : ev->unpaid_bytes + n;
+  if (ev->unpaid_bytes >= 64 * SBP__EVAL_BYTES_PER_STEP) {
+    size_t b = ev->unpaid_bytes;
+    ev->unpaid_bytes = 0;
+    if (sbp__eval_charge(ev, 0, b) != SBP_OK) return NULL;
+  }
   /* Room in the current chunk takes nothing from the allocator: only growth is checked. */
   void *in_place = sbp__arena_alloc_in_place(&ev->arena, n);
   if (in_place != NULL) return in_place;
@@ -772,6 +792,9 @@ static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
         size_t n;
         if (!sbp__eval_list_length(last, &n))
           return sbp__eval_fail(ev, SBP_E_EVAL, "apply: last argument is not a list");
+        /* the list is walked again for every call: charge it (sbp__eval_charge) */
+        int crc = sbp__eval_charge(ev, 2 * n, 0);
+        if (crc) return crc;
         cell *all = last;
         while (rev->type == T_PAIR) {
           if ((all = sbp__eval_cons(ev, CAR(rev), all)) == NULL) return FAIL_CODE(ev);
@@ -1438,6 +1461,7 @@ static int ret(sbp__eval *ev, mstate *m) {
         size_t k;
         if (!sbp__eval_list_length(l, &k))
           return sbp__eval_fail(ev, SBP_E_EVAL, "with-operations: expected a list of operations");
+        if ((rc = sbp__eval_charge(ev, 2 * k, 0)) != 0) return rc;
         for (cell *o = l; o->type == T_PAIR; o = CDR(o))
           if (CAR(o)->type != T_OP && CAR(o) != ev->noop_sym)
             return sbp__eval_fail(ev, SBP_E_EVAL,
@@ -1656,11 +1680,12 @@ static int add_allowance_and_file(sbp__eval *ev, size_t len, const char *file,
 /* Reads text into datums in `ra` (initialised here; the caller releases it), after adding the
  * text's memory allowance; *file_out gets the copy of the file name. */
 static int read_datums(sbp__eval *ev, sbp__arena *ra, const char *text, size_t len,
-                       const char *file, sbp__datum **out, const char **file_out) {
+                       const char *file, size_t allowance, sbp__datum **out,
+                       const char **file_out) {
   sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
   sbp__arena_init(ra, ev->alloc);
   *out = NULL;
-  int rc = add_allowance_and_file(ev, len, file, file_out);
+  int rc = add_allowance_and_file(ev, allowance, file, file_out);
   if (rc) return rc;
   return sbp__read(ra, text, len, *file_out, 0, &lim, out, ev->err);
 }
@@ -1682,12 +1707,12 @@ static int convert_top(sbp__eval *ev, const sbp__datum *x, const char *f, cell *
 }
 
 int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *file,
-                    cell **out) {
+                    size_t allowance, cell **out) {
   sbp__datum *d = NULL;
   sbp__arena ra;
   const char *f = NULL;
   *out = NULL;
-  int rc = read_datums(ev, &ra, text, len, file, &d, &f);
+  int rc = read_datums(ev, &ra, text, len, file, allowance, &d, &f);
   if (rc) {
     sbp__arena_release(&ra);
     return rc;

@@ -84,6 +84,8 @@ typedef struct sbp__eval {
   size_t max_steps, max_depth, max_memory, max_rules, max_string, max_import_depth,
       max_nesting;
   size_t steps;
+  size_t unpaid_bytes; /* allocated since the last charge (sbp__eval_alloc) */
+  size_t nimported, imported_bytes; /* imports read so far, and their text */
   /* symbol table */
   cell **syms;
   size_t nsyms, symcap;
@@ -121,6 +123,14 @@ cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len);
 /* The symbol table's hash of s[0..len) under a seed. */
 uint64_t sbp__eval_hash(uint64_t seed, const char *s, size_t len);
 int sbp__eval_fail(sbp__eval *ev, int code, const char *fmt, ...) SBP__PRINTF(3, 4);
+/* Charges the work of one operation to the step budget, in proportion to what it touches:
+ * a step for every SBP__EVAL_CELLS_PER_STEP cells visited and every SBP__EVAL_BYTES_PER_STEP
+ * bytes compared, scanned or copied. One machine step may then do unbounded work (compare
+ * two long strings, walk a list that shares itself) without escaping the step limit.
+ * SBP_E_LIMIT when the budget is spent. */
+int sbp__eval_charge(sbp__eval *ev, size_t cells, size_t bytes);
+#define SBP__EVAL_CELLS_PER_STEP ((size_t)2)
+#define SBP__EVAL_BYTES_PER_STEP ((size_t)64)
 const char *sbp__eval_type_name(const cell *c);
 int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *opts,
                    const sbp_alloc *alloc, sbp_error *err);
@@ -133,7 +143,7 @@ int sbp__eval_text(sbp__eval *ev, const char *text, size_t len, const char *file
 int sbp__eval_check_text(sbp__eval *ev);
 /* Reads a text into a list of converted top-level forms. */
 int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *file,
-                    cell **out);
+                    size_t allowance, cell **out);
 int sbp__eval_run(sbp__eval *ev, cell *forms, env *e);
 int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym);
 /* Pushes the forms of a text (read and converted) for evaluation as an import. */
@@ -187,8 +197,13 @@ int sbp__prim_require_entitlement(sbp__eval *ev, cell *args, size_t argc);
 /* Resolves and pushes an import; called by the machine for (import "x"). */
 int sbp__eval_import(sbp__eval *ev, cell *arg, cell **forms, const char **file);
 
-/* The default memory limit: a base, plus this much for every byte of profile text read. */
+/* The default memory limit: a base, plus this much for every byte of profile text read
+ * (of imported text, only for the first SBP__EVAL_IMPORT_ALLOWANCE bytes). */
 #define SBP__EVAL_MEMORY_BASE ((size_t)64 << 20)
 #define SBP__EVAL_MEMORY_PER_BYTE ((size_t)64)
+/* Imports, over the whole evaluation (read.h documents them). */
+#define SBP__EVAL_MAX_IMPORTS ((size_t)1024)
+#define SBP__EVAL_MAX_IMPORT_BYTES ((size_t)16 << 20)
+#define SBP__EVAL_IMPORT_ALLOWANCE ((size_t)1 << 20)
 
 #endif

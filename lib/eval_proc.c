@@ -56,6 +56,13 @@ cell *sbp__eval_reverse_onto(cell *rev, cell *tail) {
 
 static cell *mklist(sbp__eval *ev, cell *rev) { return sbp__eval_reverse_onto(rev, ev->nil); }
 
+/* The length of a list, the walk charged to the step budget (sbp__eval_charge); *proper
+ * tells whether it ends in the empty list. */
+static int charged_length(sbp__eval *ev, const cell *c, size_t *len, int *proper) {
+  *proper = sbp__eval_list_length(c, len);
+  return sbp__eval_charge(ev, *len, 0);
+}
+
 /* ---- equality -------------------------------------------------------------------------- */
 
 int sbp__eval_eqv(const cell *a, const cell *b) {
@@ -78,11 +85,18 @@ int sbp__eval_equal(sbp__eval *ev, const cell *a, const cell *b, int *out) {
   st[n * 2] = a;
   st[n * 2 + 1] = b;
   n++;
-  int eq = 1;
+  int eq = 1, rc = SBP_OK;
+  /* Work is charged per pair of cells and per byte compared, in batches: shared structure
+   * makes the walk exponential in the size of the text. */
+  size_t cells = 0, bytes = 0;
   while (n > 0 && eq) {
     n--;
     const cell *x = st[n * 2], *y = st[n * 2 + 1];
     while (eq) {
+      if (++cells >= 4096 || bytes >= 4096 * SBP__EVAL_BYTES_PER_STEP) {
+        if ((rc = sbp__eval_charge(ev, cells, bytes)) != SBP_OK) break;
+        cells = bytes = 0;
+      }
       if (x->type == T_PAIR && y->type == T_PAIR) {
         if (n == cap) {
           const cell **ns = sbp__realloc(ev->alloc, st, cap * 4 * sizeof(*st));
@@ -100,16 +114,21 @@ int sbp__eval_equal(sbp__eval *ev, const cell *a, const cell *b, int *out) {
         y = CAR(y);
         continue;
       }
-      if (x->type == T_STR && y->type == T_STR)
+      if (x->type == T_STR && y->type == T_STR) {
         eq = x->u.str.len == y->u.str.len && memcmp(x->u.str.s, y->u.str.s, x->u.str.len) == 0;
+        if (x->u.str.len == y->u.str.len) bytes += x->u.str.len;
+      }
       else if ((x->type == T_FILTER || x->type == T_MOD) && x->type == y->type)
         eq = sbp_node_equal(x->u.node, y->u.node, 0);
       else
         eq = sbp__eval_eqv(x, y);
       break;
     }
+    if (rc != SBP_OK) break;
   }
   sbp__free(ev->alloc, st);
+  if (rc == SBP_OK) rc = sbp__eval_charge(ev, cells, bytes);
+  if (rc != SBP_OK) return rc;
   *out = eq;
   return SBP_OK;
 }
@@ -169,7 +188,9 @@ static int p_list_star(sbp__eval *ev, cell *a, size_t n) {
 static int p_length(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   size_t k;
-  if (!sbp__eval_list_length(ARG1(a), &k)) return type_error(ev, "length", "a list", ARG1(a));
+  int proper, rc = charged_length(ev, ARG1(a), &k, &proper);
+  if (rc) return rc;
+  if (!proper) return type_error(ev, "length", "a list", ARG1(a));
   RET(ev, sbp__eval_int(ev, (int64_t)k));
 }
 static int p_append(sbp__eval *ev, cell *a, size_t n) {
@@ -178,7 +199,9 @@ static int p_append(sbp__eval *ev, cell *a, size_t n) {
   cell *p = a;
   for (; CDR(p)->type == T_PAIR; p = CDR(p)) {
     size_t k;
-    if (!sbp__eval_list_length(CAR(p), &k)) return type_error(ev, "append", "a list", CAR(p));
+    int proper, rc = charged_length(ev, CAR(p), &k, &proper);
+    if (rc) return rc;
+    if (!proper) return type_error(ev, "append", "a list", CAR(p));
     for (cell *x = CAR(p); x->type == T_PAIR; x = CDR(x))
       if ((rev = sbp__eval_cons(ev, CAR(x), rev)) == NULL) return FAIL_CODE(ev);
   }
@@ -187,7 +210,9 @@ static int p_append(sbp__eval *ev, cell *a, size_t n) {
 static int p_reverse(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   size_t k;
-  if (!sbp__eval_list_length(ARG1(a), &k)) return type_error(ev, "reverse", "a list", ARG1(a));
+  int proper, rc = charged_length(ev, ARG1(a), &k, &proper);
+  if (rc) return rc;
+  if (!proper) return type_error(ev, "reverse", "a list", ARG1(a));
   cell *r = ev->nil;
   for (cell *x = ARG1(a); x->type == T_PAIR; x = CDR(x))
     if ((r = sbp__eval_cons(ev, CAR(x), r)) == NULL) return FAIL_CODE(ev);
@@ -202,6 +227,7 @@ static int p_list_tail(sbp__eval *ev, cell *a, size_t n) {
     if (x->type != T_PAIR) return sbp__eval_fail(ev, SBP_E_EVAL, "list-tail: index too large");
     x = CDR(x);
   }
+  if (ARG2(a)->u.i > 0 && (rc = sbp__eval_charge(ev, (size_t)ARG2(a)->u.i, 0)) != 0) return rc;
   RET(ev, x);
 }
 static int p_list_ref(sbp__eval *ev, cell *a, size_t n) {
@@ -224,7 +250,9 @@ static int p_drop(sbp__eval *ev, cell *a, size_t n) {
   int rc = want_int(ev, "drop", ARG2(a));
   if (rc) return rc;
   cell *x = ARG1(a);
-  for (int64_t i = 0; i < ARG2(a)->u.i && x->type == T_PAIR; i++) x = CDR(x);
+  size_t walked = 0;
+  for (int64_t i = 0; i < ARG2(a)->u.i && x->type == T_PAIR; i++, walked++) x = CDR(x);
+  if ((rc = sbp__eval_charge(ev, walked, 0)) != 0) return rc;
   RET(ev, x);
 }
 static int p_flatten(sbp__eval *ev, cell *a, size_t n) {
@@ -253,7 +281,13 @@ static int p_flatten(sbp__eval *ev, cell *a, size_t n) {
 /* member, memq, memv (mode 0 equal, 1 eq, 2 eqv); assoc, assq, assv */
 static int mem(sbp__eval *ev, cell *a, int mode, int assoc) {
   cell *key = ARG1(a);
+  size_t walked = 0;
   for (cell *x = ARG2(a); x->type == T_PAIR; x = CDR(x)) {
+    if (++walked == 4096) {
+      int rc = sbp__eval_charge(ev, walked, 0);
+      if (rc) return rc;
+      walked = 0;
+    }
     cell *item = CAR(x);
     if (assoc) {
       if (item->type != T_PAIR) continue;
@@ -270,8 +304,14 @@ static int mem(sbp__eval *ev, cell *a, int mode, int assoc) {
     } else {
       eq = sbp__eval_eqv(key, item);
     }
-    if (eq) RET(ev, assoc ? CAR(x) : x);
+    if (eq) {
+      int rc = sbp__eval_charge(ev, walked, 0);
+      if (rc) return rc;
+      RET(ev, assoc ? CAR(x) : x);
+    }
   }
+  int rc = sbp__eval_charge(ev, walked, 0);
+  if (rc) return rc;
   RET(ev, ev->f);
 }
 #define MEM(fn, mode, assoc) \
@@ -310,7 +350,9 @@ PRED(p_odd, x->type == T_INT && x->u.i % 2 != 0)
 static int p_list_p(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   size_t k;
-  RET(ev, BOOL(ev, sbp__eval_list_length(ARG1(a), &k)));
+  int proper, rc = charged_length(ev, ARG1(a), &k, &proper);
+  if (rc) return rc;
+  RET(ev, BOOL(ev, proper));
 }
 static int p_eq(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -578,7 +620,11 @@ static int strcmp_prim(sbp__eval *ev, cell *a, const char *name, int ci, int wan
     if (rc) return rc;
     if (CDR(x)->type != T_PAIR) break;
     if ((rc = want_str(ev, name, CAR(CDR(x)))) != 0) return rc;
-    int c = strcmp_cells(CAR(x), CAR(CDR(x)), ci);
+    const cell *p = CAR(x), *q = CAR(CDR(x));
+    if ((rc = sbp__eval_charge(ev, 0, p->u.str.len < q->u.str.len ? p->u.str.len
+                                                                   : q->u.str.len)) != 0)
+      return rc;
+    int c = strcmp_cells(p, q, ci);
     int r = want == 0 ? c == 0 : want == 1 ? c < 0 : want == 2 ? c > 0 : want == 3 ? c <= 0 : c >= 0;
     if (!r) ok = 0;
   }
@@ -599,6 +645,7 @@ static int p_string_prefix(sbp__eval *ev, cell *a, size_t n) {
   if (rc == SBP_OK) rc = want_str(ev, "string-prefix?", ARG2(a));
   if (rc) return rc;
   const cell *p = ARG1(a), *s = ARG2(a);
+  if ((rc = sbp__eval_charge(ev, 0, p->u.str.len)) != 0) return rc;
   RET(ev, BOOL(ev, p->u.str.len <= s->u.str.len && memcmp(p->u.str.s, s->u.str.s, p->u.str.len) == 0));
 }
 static int p_string_suffix(sbp__eval *ev, cell *a, size_t n) {
@@ -607,6 +654,7 @@ static int p_string_suffix(sbp__eval *ev, cell *a, size_t n) {
   if (rc == SBP_OK) rc = want_str(ev, "string-suffix?", ARG2(a));
   if (rc) return rc;
   const cell *p = ARG1(a), *s = ARG2(a);
+  if ((rc = sbp__eval_charge(ev, 0, p->u.str.len)) != 0) return rc;
   RET(ev, BOOL(ev, p->u.str.len <= s->u.str.len &&
                        memcmp(p->u.str.s, s->u.str.s + s->u.str.len - p->u.str.len, p->u.str.len) == 0));
 }
@@ -623,6 +671,7 @@ static int p_string_to_number(sbp__eval *ev, cell *a, size_t n) {
   }
   const char *s = ARG1(a)->u.str.s;
   size_t len = ARG1(a)->u.str.len, i = 0;
+  if ((rc = sbp__eval_charge(ev, 0, len)) != 0) return rc;
   int neg = 0;
   if (i < len && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
   if (i == len) RET(ev, ev->f);
@@ -665,6 +714,7 @@ static int p_number_to_string(sbp__eval *ev, cell *a, size_t n) {
 static int p_string_to_symbol(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   int rc = want_str(ev, "string->symbol", ARG1(a));
+  if (rc == SBP_OK) rc = sbp__eval_charge(ev, 0, ARG1(a)->u.str.len); /* hashed */
   if (rc) return rc;
   RET(ev, sbp__eval_intern(ev, ARG1(a)->u.str.s, ARG1(a)->u.str.len));
 }
@@ -689,7 +739,9 @@ static int p_string_to_list(sbp__eval *ev, cell *a, size_t n) {
 static int p_list_to_string(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   size_t k;
-  if (!sbp__eval_list_length(ARG1(a), &k)) return type_error(ev, "list->string", "a list", ARG1(a));
+  int proper, rc = charged_length(ev, ARG1(a), &k, &proper);
+  if (rc) return rc;
+  if (!proper) return type_error(ev, "list->string", "a list", ARG1(a));
   if (k > ev->max_string) return sbp__eval_fail(ev, SBP_E_LIMIT, "string too long");
   char *buf = sbp__eval_alloc(ev, k + 1);
   if (buf == NULL) return FAIL_CODE(ev);

@@ -46,6 +46,9 @@ int sbp__eval_import(sbp__eval *ev, cell *arg, cell **forms, const char **file_o
   if (ev->nimports >= ev->max_import_depth)
     return sbp__eval_fail(ev, SBP_E_LIMIT, "imports nested too deeply (limit %zu)",
                           ev->max_import_depth);
+  if (ev->nimported >= SBP__EVAL_MAX_IMPORTS)
+    return sbp__eval_fail(ev, SBP_E_LIMIT, "too many imports (limit %zu)",
+                          SBP__EVAL_MAX_IMPORTS);
   /* a relative name is looked up in (param "IMPORT_DIR") when that is set */
   const char *name = arg->u.str.s;
   size_t len = arg->u.str.len;
@@ -117,10 +120,23 @@ int sbp__eval_import(sbp__eval *ev, cell *arg, cell **forms, const char **file_o
     ev->imports = ni;
     ev->importcap = ncap;
   }
+  /* Imported text is bounded in total, and earns a memory allowance only up to
+   * SBP__EVAL_IMPORT_ALLOWANCE: a fan-out of imports must not buy memory without end. */
+  if (text.len > SBP__EVAL_MAX_IMPORT_BYTES - ev->imported_bytes) {
+    sbp_buf_dispose(&text);
+    return sbp__eval_fail(ev, SBP_E_LIMIT, "imported text exceeds %zu bytes in total",
+                          SBP__EVAL_MAX_IMPORT_BYTES);
+  }
+  size_t allowance = ev->imported_bytes >= SBP__EVAL_IMPORT_ALLOWANCE
+                         ? 0
+                         : SBP__EVAL_IMPORT_ALLOWANCE - ev->imported_bytes;
+  if (allowance > text.len) allowance = text.len;
+  ev->imported_bytes += text.len;
+  ev->nimported++;
   cell *f = NULL;
   const char *saved_file = ev->file;
   uint32_t sl = ev->line, sc = ev->col;
-  rc = sbp__eval_parse(ev, text.ptr ? text.ptr : "", text.len, fcopy, &f);
+  rc = sbp__eval_parse(ev, text.ptr ? text.ptr : "", text.len, fcopy, allowance, &f);
   sbp_buf_dispose(&text);
   if (rc) return rc;
   ev->file = saved_file;

@@ -239,7 +239,12 @@ typedef struct text_state {
   sbp_lint_result *r;
   int saw_version;             /* a (version ...) anywhere */
   int saw_toplevel_version;
-  const sbp__datum *first_import; /* a top-level (import ...) before any version */
+  /* Where the first top-level (import ...) before any version is. Copied, not pointed to:
+   * each source's datums are freed before the next source is read. */
+  int saw_import;
+  const char *import_file; /* the caller's sources[i].file, which outlives the call */
+  uint32_t import_line, import_column;
+  const char *file; /* the caller's name of the source being checked */
   uint32_t macos;
 } text_state;
 
@@ -345,19 +350,21 @@ static int check_datums(text_state *st, const sbp__datum *top, const char *text,
     if (d->type != SBP__D_LIST) continue;
     const sbp__datum *h = d->first;
     if (is_symbol(h, "version")) {
-      if (!st->saw_toplevel_version && st->first_import != NULL) {
+      if (!st->saw_toplevel_version && st->saw_import) {
         rc = sbp__lint_add(st->r, SBP__L_VERSION_AFTER_IMPORT, 0, d->file, d->line, d->column,
                            NULL, 0,
                            "(version 1) comes after the (import ...) at %s%s%u:%u: import is "
                            "defined by version 1, so it must come first",
-                           st->first_import->file ? st->first_import->file : "",
-                           st->first_import->file ? ":" : "", st->first_import->line,
-                           st->first_import->column);
+                           st->import_file ? st->import_file : "", st->import_file ? ":" : "",
+                           st->import_line, st->import_column);
         if (rc != SBP_OK) return rc;
       }
       st->saw_toplevel_version = 1;
-    } else if (is_symbol(h, "import") && !st->saw_toplevel_version && st->first_import == NULL) {
-      st->first_import = d;
+    } else if (is_symbol(h, "import") && !st->saw_toplevel_version && !st->saw_import) {
+      st->saw_import = 1;
+      st->import_file = st->file;
+      st->import_line = d->line;
+      st->import_column = d->column;
     }
   }
   /* Every datum. */
@@ -463,6 +470,7 @@ int sbp_lint_sources(const sbp_source *sources, size_t nsources, const sbp_lint_
       readable = 0;
       rc = add_error_diag(r, SBP__L_SYNTAX_ERROR, &rerr, sources[i].file);
     } else {
+      st.file = sources[i].file;
       rc = check_datums(&st, top, sources[i].text, sources[i].len);
     }
     sbp__arena_release(&arena);

@@ -1185,9 +1185,14 @@ static int check_rename(lint_ctx *c) {
   sbp_decision *dec = NULL;
   sbp_decide_options o = SBP_DECIDE_OPTIONS_INIT;
   o.macos = c->macos;
-  int drc = sbp_decider_new(&d, c->profile, &o, NULL);
+  sbp_error derr = SBP_ERROR_INIT;
+  int drc = sbp_decider_new(&d, c->profile, &o, &derr);
   if (drc == SBP_E_NOMEM) return drc;
-  if (drc != SBP_OK) return SBP_OK; /* a profile the engine rejects (bad regex): said elsewhere */
+  /* A profile the engine rejects: a bad regex is said elsewhere (it has a position), the
+   * decider's memory limit here, as check and flatten report it. */
+  if (drc == SBP_E_LIMIT && derr.line == 0)
+    return sbp__lint_add(c->r, SBP__L_EVAL_ERROR, 0, NULL, 0, 0, NULL, 0, "%s", derr.message);
+  if (drc != SBP_OK) return SBP_OK;
   if (sbp_request_new(&req, c->alloc, NULL) != SBP_OK ||
       sbp_decision_new(&dec, c->alloc, NULL) != SBP_OK) {
     rc = SBP_E_NOMEM;

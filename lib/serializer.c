@@ -72,36 +72,56 @@ static void put_int(ser *s, int64_t v) {
   put(s, tmp + i, sizeof(tmp) - i);
 }
 
-/* The body of a "..." literal: exactly '\' and '"' get a backslash; all else is verbatim. */
+/* Bytes that go out as escapes inside "...": the quote and the backslash, and the control
+ * bytes (a raw newline in a literal would let a line of the output look like a form of its
+ * own to grep or diff). */
+static int needs_escape(unsigned char c) { return c == '"' || c == '\\' || c < 0x20 || c == 0x7f; }
+
+/* The body of a "..." literal: '\' and '"' get a backslash; LF, TAB and CR are written \n,
+ * \t and \r, the other control bytes \xHH (two hex digits: the escapes of TinyScheme's
+ * string reader, which SBPL's is); all else is verbatim. */
 static void put_escaped_body(ser *s, const char *t, size_t n) {
-  if (n == 0) return;
-  if (memchr(t, '"', n) == NULL && memchr(t, '\\', n) == NULL) {
-    put(s, t, n);
+  static const char hex[] = "0123456789ABCDEF";
+  size_t i = 0;
+  while (i < n && !needs_escape((unsigned char)t[i])) i++;
+  if (i == n) {
+    if (n) put(s, t, n);
     return;
   }
-  if (n > (SIZE_MAX - 16) / 2) {
+  if (n > (SIZE_MAX - 16) / 4) {
     s->rc = sbp__nomem(s->err);
     return;
   }
-  if (!reserve(s, 2 * n)) return;
+  if (!reserve(s, 4 * n)) return;
   char *d = s->out.ptr + s->out.len;
-  const char *e = t + n;
-  while (t < e) {
-    /* Copy the run up to the next byte that needs a backslash. */
-    const char *q = memchr(t, '"', (size_t)(e - t));
-    const char *b = memchr(t, '\\', (size_t)(e - t));
-    const char *stop = q == NULL ? b : (b == NULL || q < b ? q : b);
-    if (stop == NULL) stop = e;
-    size_t run = (size_t)(stop - t);
-    memcpy(d, t, run);
-    d += run;
-    t = stop;
-    if (t < e) {
-      *d++ = '\\';
-      *d++ = *t++;
+  memcpy(d, t, i);
+  d += i;
+  for (; i < n; i++) {
+    unsigned char c = (unsigned char)t[i];
+    if (!needs_escape(c)) {
+      *d++ = (char)c;
+      continue;
+    }
+    *d++ = '\\';
+    switch (c) {
+      case '"': case '\\': *d++ = (char)c; break;
+      case '\n': *d++ = 'n'; break;
+      case '\t': *d++ = 't'; break;
+      case '\r': *d++ = 'r'; break;
+      default:
+        *d++ = 'x';
+        *d++ = hex[c >> 4];
+        *d++ = hex[c & 15];
+        break;
     }
   }
   s->out.len = (size_t)(d - s->out.ptr);
+}
+
+static int has_control(const char *t, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)t[i] < 0x20 || (unsigned char)t[i] == 0x7f) return 1;
+  return 0;
 }
 
 static void put_quoted(ser *s, const char *t, size_t n) {
@@ -153,9 +173,11 @@ static void put_leaf_value(ser *s, const sbp_node *n) {
       break;
     case SBP_VALUE_REGEX:
       /* Raw only when it cannot end early under any reading: no '"', and no '\' right
-       * before the closing quote (a reader that took \" as an escape would run on). */
+       * before the closing quote (a reader that took \" as an escape would run on); and
+       * only without control bytes, which raw strings cannot escape. */
       if (n->text_len == 0 ||
-          (memchr(n->text, '"', n->text_len) == NULL && n->text[n->text_len - 1] != '\\')) {
+          (memchr(n->text, '"', n->text_len) == NULL && n->text[n->text_len - 1] != '\\' &&
+           !has_control(n->text, n->text_len))) {
         PUT_LIT(s, "#\"");
         if (n->text_len != 0) put(s, n->text, n->text_len);
         putc1(s, '"');

@@ -135,4 +135,11 @@ if(TARGET sbprofile_cli)
                OUT "/h/lib")
   sbp_cli_case(flatten_stdin_error 65 ARGS flatten - STDIN "${_sbp_cli_dir}/bad.sb"
                ERR "^<stdin>:2:8: error: unbound variable: bogus-op")
+  # The same text is rejected the same way by flatten and check (regex limits).
+  foreach(_re count groups)
+    set(_msg "regex-${_re}.sb:3:1: error: regex #\"")
+    sbp_cli_case(flatten_regex_${_re} 65 ARGS flatten "${_sbp_cli_dir}/regex-${_re}.sb" ERR "${_msg}")
+    sbp_cli_case(check_regex_${_re} 65 ARGS check -f "${_sbp_cli_dir}/regex-${_re}.sb"
+                 file-read-data /a ERR "${_msg}")
+  endforeach()
 endif()

@@ -808,6 +808,70 @@ static void test_validation_names(void **state) {
   sbp_profile_free(p);
 }
 
+/* Values are checked against the catalog's argument kinds, so that what the builder makes
+ * serializes to text that evaluates to the same tree; the tree API stays structural. */
+static void test_validation_value_kinds(void **state) {
+  (void)state;
+  sbp_profile *p = new_profile();
+  sbp_node *out, *rule, *f;
+  size_t rules = 0;
+  assert_int_equal(sbp_profile_add_rule(p, SBP_ALLOW, S("nvram-get"), &rule, NULL), SBP_OK);
+  rules = 1;
+  assert_int_equal(sbp_node_add_filter(rule, S("nvram-variable-prefix"), &f, NULL), SBP_OK);
+  EXPECT_ERR(sbp_node_add_boolean(f, 0, &out, E), SBP_E_INVALID_ARG,
+             "value: the filter nvram-variable-prefix takes no boolean");
+  EXPECT_ERR(sbp_node_add_regex(f, S("x"), &out, E), SBP_E_INVALID_ARG,
+             "value: the filter nvram-variable-prefix takes no regex");
+  EXPECT_ERR(sbp_node_add_constant(f, S("AF_UNIX"), &out, E), SBP_E_INVALID_ARG,
+             "value: the filter nvram-variable-prefix takes no constant");
+  assert_int_equal(sbp_node_add_string(f, S("boot-"), NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_param(f, S("P"), NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(rule, S("regex"), &f, NULL), SBP_OK);
+  EXPECT_ERR(sbp_node_add_string(f, S("^/a"), &out, E), SBP_E_INVALID_ARG,
+             "value: regex filter regex takes no string");
+  assert_int_equal(sbp_node_add_regex(f, S("^/a"), NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(rule, S("local"), &f, NULL), SBP_OK);
+  EXPECT_ERR(sbp_node_add_string(f, S(""), &out, E), SBP_E_INVALID_ARG,
+             "value: the filter local takes no string");
+  assert_int_equal(sbp_node_add_netaddr(f, S("tcp"), S("*"), 80, NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(rule, S("socket-domain"), &f, NULL), SBP_OK);
+  EXPECT_ERR(sbp_node_add_constant(f, S("NO_SUCH_CONSTANT"), &out, E), SBP_E_INVALID_ARG,
+             "value: \"NO_SUCH_CONSTANT\" is not a named constant SBPL binds");
+  assert_int_equal(sbp_node_add_constant(f, S("AF_UNIX"), NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_integer(f, 2, NULL, NULL), SBP_OK);
+  sbp_node *mod = NULL;
+  assert_int_equal(sbp_rule_add_modifier(rule, S("message"), &mod, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_string(mod, S("m"), NULL, NULL), SBP_OK);
+  EXPECT_ERR(sbp_node_add_string(mod, S("n"), &out, E), SBP_E_INVALID_ARG,
+             "value: modifier message takes one argument");
+  assert_int_equal(sbp_rule_add_modifier(rule, S("report"), &mod, NULL), SBP_OK);
+  EXPECT_ERR(sbp_node_add_boolean(mod, 1, &out, E), SBP_E_INVALID_ARG,
+             "value: a modifier takes no boolean");
+  /* a filter the catalog does not know is not checked */
+  assert_int_equal(sbp_node_add_filter(rule, S("future-filter"), &f, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_boolean(f, 0, NULL, NULL), SBP_OK);
+  /* what the builder made evaluates back to the same profile */
+  assert_int_equal(sbp_profile_set_version(p, 1, NULL), SBP_OK);
+  sbp_node_unlink(f);
+  sbp_buf text = SBP_BUF_INIT;
+  assert_int_equal(sbp_serialize(p, NULL, &text, NULL), SBP_OK);
+  sbp_profile *q = NULL;
+  sbp_read_options ro = SBP_READ_OPTIONS_INIT;
+  ro.flags = SBP_READ_SYMBOLIC_PARAMS;
+  sbp_error err = SBP_ERROR_INIT;
+  if (sbp_profile_read(&q, text.ptr, text.len, "b.sb", &ro, NULL, &err) != SBP_OK)
+    fail_msg("%s\n%s", err.message, text.ptr);
+  assert_true(sbp_profile_equal(p, q, 0));
+  sbp_profile_free(q);
+  sbp_buf_dispose(&text);
+  /* the structural tree API takes any kind anywhere */
+  sbp_node *lit = NULL, *b = NULL;
+  assert_int_equal(sbp_node_add_filter(rule, S("literal"), &lit, NULL), SBP_OK);
+  assert_int_equal(sbp_value_new_boolean(p, 1, &b, NULL), SBP_OK);
+  assert_int_equal(sbp_node_append_child(lit, b, NULL), SBP_OK);
+  sbp_profile_free(p);
+}
+
 static void test_validation_generic(void **state) {
   (void)state;
   sbp_profile *p = new_profile();
@@ -923,12 +987,12 @@ static int make_base(sbp_profile *p, base *b) {
   TRY(sbp_node_add_require(b->rule, SBP_NODE_REQUIRE_ANY, &b->require, NULL));
   TRY(sbp_node_add_filter(b->require, S("subpath"), &n, NULL));
   TRY(sbp_node_add_string(n, S("/usr"), NULL, NULL));
-  TRY(sbp_node_add_filter(b->rule, S("literal"), &b->filter, NULL));
+  /* a filter the catalog does not know takes values of every kind (no value check) */
+  TRY(sbp_node_add_filter(b->rule, S("future-filter"), &b->filter, NULL));
   TRY(sbp_node_add_concat(b->filter, &b->concat, NULL));
   TRY(sbp_node_add_param(b->concat, S("HOME"), NULL, NULL));
   TRY(sbp_node_add_string(b->concat, S("/x"), NULL, NULL));
   TRY(sbp_rule_add_modifier(b->rule, S("message"), &b->modifier, NULL));
-  TRY(sbp_node_add_string(b->modifier, S("m"), NULL, NULL));
   TRY(sbp_value_new(p, SBP_VALUE_CONCAT, NULL, 0, &b->detached, NULL));
   TRY(sbp_node_add_param(b->detached, S("HOME"), NULL, NULL));
   TRY(sbp_node_add_string(b->detached, S("/y"), NULL, NULL));
@@ -1213,6 +1277,7 @@ int main(void) {
       cmocka_unit_test(test_validation_network),
       cmocka_unit_test(test_validation_names),
       cmocka_unit_test(test_validation_generic),
+      cmocka_unit_test(test_validation_value_kinds),
       cmocka_unit_test(test_allocation_failure_every_point),
       cmocka_unit_test(test_allocation_exhaust),
   };

@@ -1033,6 +1033,48 @@ static int regex_op(const sbp_alloc *alloc, void *vctx) {
   return rc;
 }
 
+/* Building a decider has a memory limit (options->max_memory, or a default that follows
+ * the profile's size); options of layout version 1 still work. */
+static void test_construction_limits(void **state) {
+  (void)state;
+  sbp_profile *p = profile_of("(version 1)\n(deny default)\n"
+                              "(allow file-read* (regex #\"^/a(b{255}){60}\"))\n"
+                              "(allow file-read* (regex #\"^/c(b{255}){60}\"))\n");
+  sbp_error err = SBP_ERROR_INIT;
+  sbp_decider *d = NULL;
+  sbp_decide_options o = SBP_DECIDE_OPTIONS_INIT;
+  o.max_memory = 256 * 1024; /* one such regex takes more than half of it */
+  assert_int_equal(sbp_decider_new(&d, p, &o, &err), SBP_E_LIMIT);
+  assert_null(d);
+  assert_string_equal(err.message, "decider: memory limit exceeded (262144 bytes)");
+  assert_int_equal(err.line, 0);
+  /* the default allows it; so does version 1, which has no max_memory */
+  o.max_memory = 0;
+  assert_int_equal(sbp_decider_new(&d, p, &o, &err), SBP_OK);
+  sbp_decider_free(d);
+  o.version = 1;
+  o.max_memory = 1; /* not part of version 1: ignored */
+  assert_int_equal(sbp_decider_new(&d, p, &o, &err), SBP_OK);
+  sbp_request *r = NULL;
+  sbp_decision *dec = NULL;
+  assert_int_equal(sbp_request_new(&r, NULL, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_simple(r, S("file-read-data"), S("/cbbb"), &err), SBP_OK);
+  assert_int_equal(sbp_decide(d, r, &o, &dec, &err), SBP_OK);
+  assert_int_equal(sbp_decision_result(dec), SBP_DECISION_DENY);
+  sbp_decision_free(dec);
+  sbp_request_free(r);
+  sbp_decider_free(d);
+  o.version = SBP_DECIDE_OPTIONS_VERSION + 1;
+  assert_int_equal(sbp_decider_new(&d, p, &o, &err), SBP_E_INVALID_ARG);
+  sbp_profile_free(p);
+  /* regex limits: SBP_E_LIMIT with the rule's position */
+  p = profile_of("(version 1)\n(deny default)\n(allow file-read* (regex #\"a{256}\"))\n");
+  assert_int_equal(sbp_decider_new(&d, p, NULL, &err), SBP_E_LIMIT);
+  assert_int_equal(err.line, 3);
+  assert_int_equal(err.column, 26); /* the pattern */
+  sbp_profile_free(p);
+}
+
 static void test_regex_rules(void **state) {
   (void)state;
   assert_int_equal(regex_op(NULL, NULL), SBP_OK);
@@ -1050,6 +1092,7 @@ static void test_regex_rules(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_regex_rules),
+      cmocka_unit_test(test_construction_limits),
       cmocka_unit_test(test_table),
       cmocka_unit_test(test_arguments),
       cmocka_unit_test(test_decision_details),

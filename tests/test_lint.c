@@ -164,6 +164,27 @@ static void test_syntax_and_eval_errors(void **state) {
   sbp_lint_result_free(r);
 }
 
+/* The (import ...) that comes before (version 1) in an earlier source: its position is
+ * reported after that source's datums are gone (once a read of freed memory). */
+static void test_version_after_import_across_sources(void **state) {
+  (void)state;
+  sbp_source src[2] = {{"(import \"x.sb\")\n", 16, "a.sb"},
+                       {"\n  (version 1)\n(deny default)\n", 30, "b.sb"}};
+  sbp_lint_result *r = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_lint_sources(src, 2, NULL, NULL, &r, &err), SBP_OK);
+  long i = find(r, "version-after-import");
+  assert_true(i >= 0);
+  const char *file = NULL;
+  uint32_t line = 0, col = 0;
+  sbp_lint_position(r, (size_t)i, &file, &line, &col);
+  assert_string_equal(file, "b.sb");
+  assert_int_equal(line, 2);
+  assert_int_equal(col, 3);
+  assert_non_null(strstr(sbp_lint_message(r, (size_t)i), "at a.sb:1:1:"));
+  sbp_lint_result_free(r);
+}
+
 static void test_versions_named(void **state) {
   (void)state;
   sbp_lint_result *r = lint("(version 1)\n(deny default)\n(allow mach-task-read)\n",
@@ -445,6 +466,7 @@ int main(void) {
       cmocka_unit_test(test_accessors),
       cmocka_unit_test(test_no_notes_and_version),
       cmocka_unit_test(test_syntax_and_eval_errors),
+      cmocka_unit_test(test_version_after_import_across_sources),
       cmocka_unit_test(test_versions_named),
       cmocka_unit_test(test_shadowing_reasoning),
       cmocka_unit_test(test_regex_brace_fix),

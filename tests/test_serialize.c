@@ -343,7 +343,7 @@ static void test_escaping(void **state) {
   add(sbp_profile_root(p), NAMED(p, SBP_NODE_IMPORT, "/a \"b\" \\c.sb"));
   expect_text(p, SBP_SERIALIZE_COMPACT,
               "(allow file-read* (literal \"/a\\\"b\\\\c\") (literal \"\\\\\\\\\\\"\\\"\") "
-              "(literal \"/tab\there/nl\nthere/cr\rx\x01\x7f\xc3\xa9\xff\") "
+              "(literal \"/tab\\there/nl\\nthere/cr\\rx\\x01\\x7F\xc3\xa9\xff\") "
               "(literal \"\\\\u0041\\\\x41\\\\n\") (regex #\"\\.plist$\") "
               "(regex \"a\\\"b\\\\.c\") (regex \"#\\\"x\") (regex #\"\") (regex \"a\\\\\") "
               "(literal (param \"P\\\"Q\\\\R\")))\n"
@@ -786,11 +786,19 @@ static void expected_comments(char **dst, size_t *len, const char *h, size_t n) 
   }
 }
 
+/* Does a regex go out as a raw string? Not with a '"', a final '\\' or a control byte (raw
+ * strings cannot escape one). */
+static int goes_raw(const char *h, size_t n) {
+  if (memchr(h, '"', n) != NULL || h[n - 1] == '\\') return 0;
+  for (size_t i = 0; i < n; i++)
+    if ((unsigned char)h[i] < 0x20 || (unsigned char)h[i] == 0x7f) return 0;
+  return 1;
+}
+
 /* The strict reader's dump of the profile add_hostile made, built independently. */
 static char *expected_dump(const char *h, size_t n, int with_comments) {
   char *e = sx_escape(h, n);
-  int raw = memchr(h, '"', n) == NULL && h[n - 1] != '\\';
-  const char *rx = raw ? "#\"" : "\"";
+  const char *rx = goes_raw(h, n) ? "#\"" : "\"";
   char *d = NULL;
   size_t len = 0;
   cat_str(&d, &len, "(");
@@ -822,7 +830,7 @@ static void check_hostile(const char *h, size_t n) {
       sbp_buf out = SBP_BUF_INIT;
       sbp_error err = SBP_ERROR_INIT;
       assert_int_equal(sbp_serialize(p, &o, &out, &err), SBP_OK);
-      /* Never an escape other than \\ and \" (the reader refuses others here). */
+      /* Only the serializer's escapes, no raw control byte (the reader refuses others). */
       sx_node *tree = read_back(out.ptr, out.len, SX_QUOTE_ESCAPES | SX_KEEP_COMMENTS);
       char *got = sx_dump(tree);
       char *want = expected_dump(h, n, comments);
@@ -838,7 +846,7 @@ static void check_hostile(const char *h, size_t n) {
       const sx_node *rx = r->kids[3]->kids[1];
       assert_int_equal(rx->len, n);
       assert_memory_equal(rx->text, h, n);
-      assert_int_equal(rx->raw, memchr(h, '"', n) == NULL && h[n - 1] != '\\');
+      assert_int_equal(rx->raw, goes_raw(h, n));
       free(got);
       free(want);
       sx_free(tree);
@@ -1230,8 +1238,9 @@ static void test_strict_reader(void **state) {
   expect_read_error("\"\\x4\"", 0, "offset 1: \\x needs two hex digits");
   expect_read_error("\"\\0\"", 0, "offset 1: string holds a NUL");
   expect_read_error("\"\\777\"", 0, "offset 1: octal escape above 255");
-  expect_read_error("\"\\n\"", SX_QUOTE_ESCAPES,
-                    "offset 1: escape \\n where only \\\\ and \\\" are expected");
+  expect_read_error("\"\\u\"", SX_QUOTE_ESCAPES,
+                    "offset 1: escape \\u where only the serializer's are expected");
+  expect_read_error("\"a\nb\"", SX_QUOTE_ESCAPES, "offset 2: raw control byte 0x0a in a string");
   expect_read_error("a\x01", 0, "offset 1: byte 0x01 inside an atom");
 }
 

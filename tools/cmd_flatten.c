@@ -128,8 +128,17 @@ int sbp_tool_flatten(int argc, char **argv) {
     }
     sbp_profile_free(ps);
   }
+  if (rc == SBP_OK) {
+    /* What flatten prints, check must accept: its regexes compile within the dialect's and
+     * the decider's limits (a{256}, deep groups, too much memory fail both alike). */
+    sbp_decider *d = NULL;
+    sbp_decide_options dopts = SBP_DECIDE_OPTIONS_INIT;
+    dopts.macos = opts.macos;
+    rc = sbp_decider_new(&d, p, &dopts, &err);
+    sbp_decider_free(d);
+  }
   if (rc != SBP_OK) {
-    sbp_tool_print_error(NULL, &err);
+    sbp_tool_print_error(files[0], &err);
     status = rc == SBP_E_NOMEM ? SBP_EXIT_SOFTWARE : SBP_EXIT_DATAERR;
     goto done;
   }

@@ -9,8 +9,17 @@
  * - **Generic**: sbp_profile_add_rule() appends `(allow|deny OP)`; sbp_rule_add_operation(),
  *   sbp_node_add_filter(), sbp_node_add_require() and sbp_rule_add_modifier() grow it, and the
  *   sbp_node_add_string() family adds values to a filter, a modifier or a concatenation.
- *   Names are kept as written (they must be SBPL symbols); nothing is checked against the
- *   catalog, so any operation or filter SBPL knows, or will know, can be written.
+ *   Names are kept as written (they must be SBPL symbols) and are not checked against the
+ *   catalog, so any operation or filter SBPL knows, or will know, can be written. Values are:
+ *   a filter the catalog knows takes only the kinds SBPL's evaluator gives it (strings,
+ *   parameters and concatenations for path and name filters, regexes instead of strings for
+ *   regex filters, integers and named constants for integer filters, network addresses for
+ *   `local` and `remote`, ...), a modifier at most one string, integer, constant, parameter
+ *   or concatenation, and a constant must be a named constant SBPL binds (`AF_UNIX`,
+ *   `same-sandbox`, ...); otherwise SBP_E_INVALID_ARG with a message starting `value:`. So
+ *   what these functions build serializes to text that evaluates to an equal profile. The
+ *   structural-only mode is the tree API of profile.h (sbp_value_new(),
+ *   sbp_node_append_child()), which checks placement only.
  * - **Typed**: one call per rule that tool authors write every day (files, network, unix
  *   sockets, Mach services, processes, signals, sysctl, IOKit, POSIX IPC, preferences,
  *   sockets). They use the real SBPL spellings and validate their arguments: paths must be
@@ -110,8 +119,9 @@ SBP_API int sbp_rule_add_modifier(sbp_node *rule, const char *name, size_t len,
 /**
  * @brief Adds a string value `"TEXT"` to a filter, a modifier or a concatenation.
  * @param[out] out receives the value (borrowed); may be NULL.
- * @return SBP_OK, SBP_E_INVALID_ARG (NULL, NUL byte), SBP_E_INVALID_TREE (parent cannot hold
- *         a value), SBP_E_NOMEM.
+ * @return SBP_OK, SBP_E_INVALID_ARG (NULL, NUL byte, a kind of value the filter or modifier
+ *         does not take: see "Generic" above), SBP_E_INVALID_TREE (parent cannot hold a
+ *         value), SBP_E_NOMEM.
  * @since 0.1
  */
 SBP_API int sbp_node_add_string(sbp_node *parent, const char *text, size_t len, sbp_node **out,

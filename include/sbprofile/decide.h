@@ -21,6 +21,12 @@
  * opposite to the decision reached without it, the decision is SBP_DECISION_UNKNOWN and names
  * it (sbp_decision_skipped_rule(), sbp_decision_missing_attr()).
  *
+ * Path filters compare bytes: `literal` is equality, `prefix` a raw prefix, and `(subpath P)`
+ * matches P itself and every path that starts with P followed by `/` (P ending in `/` needs
+ * no second one). So `(subpath "")` matches every absolute path, as `(subpath "/")` does
+ * (requests carry only absolute paths, see sbp_request_set_path()); the index and the
+ * rule-by-rule walk agree.
+ *
  * Usage: compile a profile once into an sbp_decider, make sbp_request objects, and ask:
  * @code
  *   sbp_decider *d; sbp_request *r; sbp_decision *dec;
@@ -165,8 +171,9 @@ typedef enum sbp_decide_flag {
   SBP_DECIDE_NO_INDEX = 1u << 1
 } sbp_decide_flag;
 
-/** Layout version of sbp_decide_options. */
-#define SBP_DECIDE_OPTIONS_VERSION 1u
+/** Layout version of sbp_decide_options: 2 added max_memory; version 1 is still accepted
+ *  (and takes the default limits). */
+#define SBP_DECIDE_OPTIONS_VERSION 2u
 
 /** Options of the decision engine. Initialise with SBP_DECIDE_OPTIONS_INIT. */
 typedef struct sbp_decide_options {
@@ -174,10 +181,14 @@ typedef struct sbp_decide_options {
   uint32_t flags;         /**< sbp_decide_flag bits */
   uint32_t macos;         /**< catalog version, (major<<16)|(minor<<8)|patch; 0: newest */
   int unknown_policy;     /**< an sbp_unknown_policy */
+  size_t max_memory;      /**< bytes sbp_decider_new() may allocate while it builds the
+                               decider (its index and compiled regexes), counted as they are
+                               requested [64 MiB plus 16 bytes for every byte the profile
+                               holds]; 0: the default. Ignored by sbp_decide(). @since 0.2 */
 } sbp_decide_options;
 
 /** Initialiser: no flags, newest catalog, three-valued. */
-#define SBP_DECIDE_OPTIONS_INIT {SBP_DECIDE_OPTIONS_VERSION, 0u, 0u, 0}
+#define SBP_DECIDE_OPTIONS_INIT {SBP_DECIDE_OPTIONS_VERSION, 0u, 0u, 0, 0u}
 
 /* ---- deciders --------------------------------------------------------------------------- */
 
@@ -192,7 +203,9 @@ typedef struct sbp_decide_options {
  * @param[out] err details on failure; may be NULL.
  * @return SBP_OK; SBP_E_INVALID_ARG (NULL out or profile, bad options version);
  *         SBP_E_INVALID_TREE (a malformed rule, with its position); SBP_E_SYNTAX (a regex the
- *         dialect rejects, with the rule's position); SBP_E_NOMEM.
+ *         dialect rejects, with the rule's position); SBP_E_LIMIT (a regex over the limits
+ *         of sbp_regex_check(), such as `a{256}` or groups nested deeper than 256, with the
+ *         rule's position; or the memory limit of options->max_memory); SBP_E_NOMEM.
  * @since 0.1
  */
 SBP_API int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,

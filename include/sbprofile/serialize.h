@@ -8,14 +8,17 @@
  * and options give the same bytes. No text held by the tree can change the structure of the
  * output:
  *
- * - strings (paths, names, import paths, parameter names) go out as `"..."` in which exactly
- *   `\` and `"` are escaped (as `\\` and `\"`); every other byte, newlines included, is
- *   written as it is (SBPL's reader keeps such bytes verbatim). No `\u`, `\x` or JSON escape
- *   is ever written;
+ * - strings (paths, names, import paths, parameter names) go out as `"..."` in which `\` and
+ *   `"` are escaped (as `\\` and `\"`), and so is every control byte: LF, TAB and CR as
+ *   `\n`, `\t` and `\r`, the others (0x01-0x1f, 0x7f) as `\xHH` with two upper-case hex
+ *   digits. These are the escapes of TinyScheme's string reader, from which SBPL's comes,
+ *   and sbprofile's reader takes them too; so no line of the output starts inside a literal,
+ *   and grep or diff never see a form that is not one. Every other byte (UTF-8 included) is
+ *   written as it is. No `\u` or JSON escape is ever written;
  * - a regex goes out as a raw string `#"..."` when its text holds no `"` (SBPL's raw strings
- *   end at the next `"` and know no escapes) and does not end with a backslash (so that a
- *   reader taking `\"` for an escape could not run past the end either); otherwise as an
- *   escaped ordinary string, which reads back as the same text;
+ *   end at the next `"` and know no escapes), no control byte, and does not end with a
+ *   backslash (so that a reader taking `\"` for an escape could not run past the end
+ *   either); otherwise as an escaped ordinary string, which reads back as the same text;
  * - comments go out as `;` lines; the text is cut at every LF and CR (a CR LF pair counts as
  *   one break) and each piece gets its own `;`, so no comment can end early;
  * - names (operations, filters, modifiers, constants) must be SBPL symbols; a tree holding

@@ -115,14 +115,17 @@ static int read_string(reader *r, sx_str *out, size_t start) {
     unsigned char c = (unsigned char)r->s[r->i++];
     if (c == '"') return 0;
     if (c != '\\') {
+      if ((r->flags & SX_QUOTE_ESCAPES) && (c < 0x20 || c == 0x7f))
+        return fail(r, r->i - 1, "raw control byte 0x%02x in a string", c);
       if (str_addc(out, (char)c)) return fail(r, r->i, "out of memory");
       continue;
     }
     if (r->i >= r->len) return fail(r, start, "unterminated string");
     size_t esc_at = r->i - 1;
     unsigned char e = (unsigned char)r->s[r->i++];
-    if ((r->flags & SX_QUOTE_ESCAPES) && e != '\\' && e != '"')
-      return fail(r, esc_at, "escape \\%c where only \\\\ and \\\" are expected", e);
+    if ((r->flags & SX_QUOTE_ESCAPES) && e != '\\' && e != '"' && e != 'n' && e != 't' &&
+        e != 'r' && e != 'x')
+      return fail(r, esc_at, "escape \\%c where only the serializer's are expected", e);
     int v;
     switch (e) {
       case 'n': v = '\n'; break;

@@ -15,7 +15,8 @@
  * Refused (errors): unbalanced parentheses, unterminated strings, a string decoding to a NUL,
  * quote syntax (' ` ,), other # syntax (#| #; #( #\ #x ...), atoms holding a '"', a control
  * byte or a byte >= 0x7f, numbers that are not plain decimal integers; with SX_QUOTE_ESCAPES
- * only, any escape other than \\ and \". */
+ * only (the serializer's output), any escape other than \\ \" \n \t \r \xHH and any raw
+ * control byte inside "...". */
 #ifndef SBP_TEST_SEXPR_H
 #define SBP_TEST_SEXPR_H
 
@@ -44,7 +45,7 @@ typedef struct sx_node {
 
 enum {
   SX_KEEP_COMMENTS = 1,   /* keep comments as SX_COMMENT nodes where they stand */
-  SX_QUOTE_ESCAPES = 2    /* allow only \\ and \" inside "..." */
+  SX_QUOTE_ESCAPES = 2    /* only the serializer's escapes inside "...", no control byte */
 };
 
 /* Reads all of text[0..len). On success returns 0 and *out is an SX_LIST of the top-level data
