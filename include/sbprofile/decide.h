@@ -24,7 +24,7 @@
  * Path filters compare bytes: `literal` is equality, `prefix` a raw prefix, and `(subpath P)`
  * matches P itself and every path that starts with P followed by `/` (P ending in `/` needs
  * no second one). So `(subpath "")` matches every absolute path, as `(subpath "/")` does
- * (requests carry only absolute paths, see sbp_request_set_path()); the index and the
+ * (requests carry only absolute paths, see sbp_request_set_string_attr()); the index and the
  * rule-by-rule walk agree.
  *
  * Usage: compile a profile once into an sbp_decider, make sbp_request objects, and ask:
