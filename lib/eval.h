@@ -14,7 +14,7 @@
 #include "sbprofile/read.h"
 
 typedef enum {
-  T_NIL, T_BOOL, T_UNSPEC, T_INT, T_REAL, T_CHAR, T_STR, T_SYM, T_PAIR, T_CLOSURE, T_MACRO,
+  T_NIL, T_BOOL, T_INT, T_REAL, T_CHAR, T_STR, T_SYM, T_PAIR, T_CLOSURE, T_MACRO,
   T_PRIM, T_OP, T_FILTERFN, T_FILTER, T_MOD, T_CONST, T_PARAM, T_CONCAT
 } cell_type;
 
@@ -27,7 +27,8 @@ typedef struct env env;
 
 struct cell {
   uint8_t type;
-  uint8_t flag;      /* T_MACRO: MACRO_*; T_SYM: special form id; T_OP: 1 for 'no-op */
+  uint8_t flag;      /* T_MACRO: MACRO_*; T_SYM: special form id; T_OP: 1 for 'no-op;
+                      * T_NIL: 1 for the unspecified value (ev->unspec) */
   uint16_t prim;     /* T_PRIM: primitive id */
   uint32_t line, col; /* T_PAIR: position (first pair of a list: the '('; others: the car) */
   const char *file;

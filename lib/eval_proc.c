@@ -63,7 +63,7 @@ int sbp__eval_eqv(const cell *a, const cell *b) {
   if (a->type != b->type) return 0;
   switch ((cell_type)a->type) {
     case T_INT: case T_CHAR: case T_BOOL: return a->u.i == b->u.i;
-    case T_NIL: case T_UNSPEC: return 1;
+    case T_NIL: return 1;
     case T_OP: case T_CONST:
       return a->u.str.len == b->u.str.len && memcmp(a->u.str.s, b->u.str.s, a->u.str.len) == 0;
     default: return 0;

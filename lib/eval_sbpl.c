@@ -232,14 +232,45 @@ static int parse_port(const char *s, size_t len, int *port) {
   return 1;
 }
 
+/* One "HOST:PORT" address of a network filter: host and port checked as libsandbox does. */
+static int network_address(sbp__eval *ev, const char *name, cell *addr, const char **host,
+                           size_t *hlen, int *port) {
+  if (addr->type == T_PARAM || addr->type == T_CONCAT)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "%s: a network address needs the parameter's value",
+                          name);
+  if (addr->type != T_STR)
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "invalid data type of %s filter; expected network address, got %s",
+                          name, sbp__eval_type_name(addr));
+  const char *s = addr->u.str.s;
+  const char *colon = NULL;
+  for (size_t i = addr->u.str.len; i > 0; i--)
+    if (s[i - 1] == ':') {
+      colon = s + i - 1;
+      break;
+    }
+  if (colon == NULL)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "invalid network address (expected HOST:PORT)");
+  *host = s;
+  *hlen = (size_t)(colon - s);
+  if (!((*hlen == 1 && s[0] == '*') || (*hlen == 9 && memcmp(s, "localhost", 9) == 0)))
+    return sbp__eval_fail(ev, SBP_E_EVAL, "host must be * or localhost in network address");
+  if (!parse_port(colon + 1, addr->u.str.len - *hlen - 1, port))
+    return sbp__eval_fail(ev, SBP_E_EVAL, "port must be * or 1-65535 in network address");
+  return SBP_OK;
+}
+
+/* (local|remote PROTO [ADDRESS...]): several addresses are alternatives, as in 10.15's
+ * (local udp "*:500" "*:4500"); the filter holds one value for each. */
 static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
   const char *name = fn->u.ff.name;
   cell *proto = CAR(args);
-  if (argc > 2)
-    return sbp__eval_fail(ev, SBP_E_EVAL,
-                          "wrong number of arguments to %s (expected 1 to 2, got %zu)", name,
-                          argc);
   if (proto == ev->unix_sym) {
+    if (argc > 2)
+      return sbp__eval_fail(ev, SBP_E_EVAL,
+                            "wrong number of arguments to %s unix-socket (expected 1 to 2, got "
+                            "%zu)",
+                            name, argc);
     if (argc == 2) {
       cell *f = CAR(CDR(args));
       if (f->type != T_FILTER)
@@ -267,42 +298,25 @@ static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
     return sbp__eval_fail(ev, SBP_E_EVAL,
                           "invalid data type of %s filter; expected a protocol, got %s", name,
                           sbp__eval_type_name(proto));
-  const char *host = NULL;
-  size_t hlen = 0;
-  int port = SBP_PORT_ANY;
-  if (argc == 2) {
-    cell *addr = CAR(CDR(args));
-    if (addr->type == T_PARAM || addr->type == T_CONCAT)
-      return sbp__eval_fail(ev, SBP_E_EVAL,
-                            "%s: a network address needs the parameter's value", name);
-    if (addr->type != T_STR)
-      return sbp__eval_fail(ev, SBP_E_EVAL,
-                            "invalid data type of %s filter; expected network address, got %s",
-                            name, sbp__eval_type_name(addr));
-    const char *s = addr->u.str.s;
-    const char *colon = NULL;
-    for (size_t i = addr->u.str.len; i > 0; i--)
-      if (s[i - 1] == ':') {
-        colon = s + i - 1;
-        break;
-      }
-    if (colon == NULL)
-      return sbp__eval_fail(ev, SBP_E_EVAL, "invalid network address (expected HOST:PORT)");
-    host = s;
-    hlen = (size_t)(colon - s);
-    if (!((hlen == 1 && host[0] == '*') || (hlen == 9 && memcmp(host, "localhost", 9) == 0)))
-      return sbp__eval_fail(ev, SBP_E_EVAL, "host must be * or localhost in network address");
-    if (!parse_port(colon + 1, addr->u.str.len - hlen - 1, &port))
-      return sbp__eval_fail(ev, SBP_E_EVAL, "port must be * or 1-65535 in network address");
-  }
   if (room(ev)) return FAIL_CODE(ev);
   sbp_node *fl = mk_filter(ev, fn);
-  sbp_node *v = NULL;
   if (fl == NULL) return FAIL_CODE(ev);
-  int rc = sbp_value_new_netaddr(ev->prof, pname, strlen(pname), host, hlen, port, &v, NULL);
-  if (rc == SBP_E_NOMEM) return sbp__nomem(ev->err);
-  if (rc) return sbp__eval_fail(ev, SBP_E_EVAL, "invalid network address");
-  sbp__node_link_last(fl, v);
+  cell *addrs = CDR(args);
+  do {
+    const char *host = NULL;
+    size_t hlen = 0;
+    int port = SBP_PORT_ANY;
+    if (addrs->type == T_PAIR) {
+      int rc = network_address(ev, name, CAR(addrs), &host, &hlen, &port);
+      if (rc) return rc;
+      addrs = CDR(addrs);
+    }
+    sbp_node *v = NULL;
+    int rc = sbp_value_new_netaddr(ev->prof, pname, strlen(pname), host, hlen, port, &v, NULL);
+    if (rc == SBP_E_NOMEM) return sbp__nomem(ev->err);
+    if (rc) return sbp__eval_fail(ev, SBP_E_EVAL, "invalid network address");
+    sbp__node_link_last(fl, v);
+  } while (addrs->type == T_PAIR);
   ev->value = wrap(ev, T_FILTER, fl);
   return ev->value ? SBP_OK : FAIL_CODE(ev);
 }
@@ -451,6 +465,15 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
         x = item;
         break;
       case T_NIL:
+        /* '() as TinyScheme's unspecified value (a one-armed if whose test failed, ...):
+         * refused, as simbple's model of the rule builder refuses '() (a written '() or an
+         * empty list made by the profile still adds nothing) */
+        if (item->flag)
+          return sbp__eval_fail(ev, SBP_E_EVAL,
+                                "%s: expected an operation, filter or modifier, got the "
+                                "unspecified value '() (of an if, cond, case or when that "
+                                "chose nothing)",
+                                who);
         break;
       case T_SYM:
         if (item == ev->noop_sym) {

@@ -39,6 +39,7 @@ typedef enum sbp__lint_check {
   SBP__L_BROAD_GRANT,
   SBP__L_RULE_SIZE,
   SBP__L_RENAME_BYPASS,
+  SBP__L_IGNORED_EXPRESSION,
   SBP__L_NCHECKS
 } sbp__lint_check;
 

@@ -178,12 +178,19 @@ static void put_leaf_value(ser *s, const sbp_node *n) {
       put_quoted(s, n->text, n->text_len);
       putc1(s, ')');
       break;
-    case SBP_VALUE_NETADDR:
-      put_symbol(s, n, "protocol");
+    case SBP_VALUE_NETADDR: {
+      /* a further address of the same protocol is written without it, as it is read:
+       * (local udp "*:500" "*:4500") */
+      const sbp_node *pv = n->prev;
+      int same = pv != NULL && pv->type == SBP_NODE_VALUE && pv->kind == SBP_VALUE_NETADDR &&
+                 pv->host != SBP__HOST_NONE && n->host != SBP__HOST_NONE &&
+                 pv->text_len == n->text_len && memcmp(pv->text, n->text, n->text_len) == 0;
+      if (!same) put_symbol(s, n, "protocol");
       if (n->host != SBP__HOST_NONE) {
         size_t hl;
         const char *h = sbp__netaddr_host(n, &hl);
-        PUT_LIT(s, " \"");
+        if (same) putc1(s, '"');
+        else PUT_LIT(s, " \"");
         put_escaped_body(s, h, hl);
         putc1(s, ':');
         if (n->num == SBP_PORT_ANY) putc1(s, '*');
@@ -191,6 +198,7 @@ static void put_leaf_value(ser *s, const sbp_node *n) {
         putc1(s, '"');
       }
       break;
+    }
     default:
       if (s->rc == SBP_OK) {
         sbp__error_at(s->err, SBP_E_INVALID_TREE, n->file, n->line, n->column, 0,

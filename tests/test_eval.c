@@ -690,6 +690,76 @@ static void test_api_args(void **state) {
   assert_null(p);
 }
 
+/* ---- as libsandbox's TinyScheme does ------------------------------------------------- */
+
+/* Point 1 and 2 of the 10.15 sweep: only the first expression of a define or a let binding
+ * is evaluated; the rest (which would fail here) never is. */
+static void test_extra_expressions(void **state) {
+  (void)state;
+  expect_out(V "(define p \"/a\" \"/b\" (car 1))\n(allow file-read* (literal p))",
+             "(version 1)\n(allow file-read* (literal \"/a\"))\n");
+  expect_out(V "(let ((f (subpath \"/a\") (subpath \"/b\") (car 1))) (allow file-read* f))",
+             "(version 1)\n(allow file-read* (subpath \"/a\"))\n");
+  expect_out(V "(let* ((a \"/x\" 1) (b a 2)) (allow file-read* (literal b)))",
+             "(version 1)\n(allow file-read* (literal \"/x\"))\n");
+  expect_out(V "(letrec ((a \"/y\" (car 1))) (allow file-read* (literal a)))",
+             "(version 1)\n(allow file-read* (literal \"/y\"))\n");
+}
+
+/* Point 3: network filters with several addresses, each an alternative; written back as
+ * read. */
+static void test_network_addresses(void **state) {
+  (void)state;
+  expect_out(V "(allow network-bind (local udp \"*:500\" \"*:4500\"))",
+             "(version 1)\n(allow network-bind (local udp \"*:500\" \"*:4500\"))\n");
+  expect_out(V "(allow network-outbound (remote tcp \"*:1\" \"localhost:2\" \"*:*\"))",
+             "(version 1)\n(allow network-outbound (remote tcp \"*:1\" \"localhost:2\" \"*:*\"))\n");
+  expect_err(V "(allow network-bind (local udp \"*:500\" \"1.2.3.4:5\"))", SBP_E_EVAL, 2, 21,
+             "host must be * or localhost in network address");
+  expect_err(V "(allow network-bind (local udp \"*:500\" 7))", SBP_E_EVAL, 2, 21,
+             "invalid data type of local filter; expected network address, got integer");
+}
+
+/* Point 10: TinyScheme's unspecified value is '(). */
+static void test_unspecified_is_empty_list(void **state) {
+  (void)state;
+  expect_out(V "(allow file-read* (literal (if (null? (if #f 1)) \"/null\" \"/not-null\")))",
+             "(version 1)\n(allow file-read* (literal \"/null\"))\n");
+  expect_out(V "(allow file-read* (literal (if (null? (cond (#f 1))) \"/c\" \"/x\")))",
+             "(version 1)\n(allow file-read* (literal \"/c\"))\n");
+  expect_out(V "(allow file-read* (literal (if (null? (when #f 1)) \"/w\" \"/x\")))",
+             "(version 1)\n(allow file-read* (literal \"/w\"))\n");
+  expect_out(V "(allow file-read* (literal (if (eq? (case 3 ((1) 1)) '()) \"/k\" \"/x\")))",
+             "(version 1)\n(allow file-read* (literal \"/k\"))\n");
+  expect_out(V "(define (force-list x) (cond ((list? x) x) ((string? x) (list x))))\n"
+               "(allow file-read* (literal \"/m\") (map literal (force-list #f)))",
+             "(version 1)\n(allow file-read* (literal \"/m\"))\n");
+  expect_out(V "(define x)\n(allow file-read* (literal (if (null? x) \"/d\" \"/x\")))",
+             "(version 1)\n(allow file-read* (literal \"/d\"))\n");
+  /* a rule given it is still refused: simbple's rule builder refuses '() */
+  expect_err(V "(allow file-read* (if #f (literal \"/a\")))", SBP_E_EVAL, 2, 1,
+             "allow: expected an operation, filter or modifier, got the unspecified value '() "
+             "(of an if, cond, case or when that chose nothing)");
+}
+
+/* Point 12: let* binds everything after the first init in one shared frame. */
+static void test_let_star_scope(void **state) {
+  (void)state;
+  expect_out(V "(let* ((a 1)\n"
+               "       (flatten (lambda (l acc) (cond ((null? l) acc)\n"
+               "                                      ((pair? l) (flatten (car l) (flatten (cdr l) acc)))\n"
+               "                                      (else (cons l acc))))))\n"
+               "  (allow file-read* (map literal (flatten '((\"/a\") \"/b\") '()))))",
+             "(version 1)\n(allow file-read* (literal \"/a\") (literal \"/b\"))\n");
+  /* the first init is evaluated outside the frame */
+  expect_out(V "(define a \"/out\")\n(let* ((a (string-append a \"er\")) (b a)) "
+               "(allow file-read* (literal b)))",
+             "(version 1)\n(allow file-read* (literal \"/outer\"))\n");
+  /* an earlier lambda sees a later binding of the same frame */
+  expect_out(V "(let* ((z 0) (f (lambda () g)) (g \"/later\")) (allow file-read* (literal (f))))",
+             "(version 1)\n(allow file-read* (literal \"/later\"))\n");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rules),       cmocka_unit_test(test_positions),
@@ -701,6 +771,8 @@ int main(void) {
       cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_api_args),       cmocka_unit_test(test_reclaim),
       cmocka_unit_test(test_large_profile_default_limits),
+      cmocka_unit_test(test_extra_expressions), cmocka_unit_test(test_network_addresses),
+      cmocka_unit_test(test_unspecified_is_empty_list), cmocka_unit_test(test_let_star_scope),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -270,10 +270,10 @@ static void test_lint_built_profile(void **state) {
 static void test_check_table(void **state) {
   (void)state;
   size_t n = sbp_lint_check_count();
-  assert_int_equal(n, 26);
+  assert_int_equal(n, 27);
   assert_string_equal(sbp_lint_check_code(0), "syntax-error");
-  assert_string_equal(sbp_lint_check_code(n - 1), "rename-bypass");
-  assert_int_equal(sbp_lint_check_severity(n - 1), SBP_LINT_NOTE);
+  assert_string_equal(sbp_lint_check_code(n - 1), "ignored-expression");
+  assert_int_equal(sbp_lint_check_severity(n - 1), SBP_LINT_WARNING);
   assert_null(sbp_lint_check_code(n));
   assert_null(sbp_lint_check_summary(n));
   assert_int_equal(sbp_lint_check_severity(n), 0);
