@@ -494,6 +494,8 @@ static int lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
     return SBP_OK;
   }
   cell *v = sbp__eval_builtin_name(ev, sym);
+  if (v == NULL && (ev->err == NULL || ev->err->code == 0))
+    v = sbp__eval_library_name(ev, sym);
   if (v != NULL) {
     ev->escaped = 1; /* cached in the symbol */
     sym->u.sym.gval = v;
@@ -501,6 +503,12 @@ static int lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
     return SBP_OK;
   }
   if (ev->err && ev->err->code != 0) return ev->err->code;
+  if (sbp__eval_library_unmodelled(sym->u.sym.s, sym->u.sym.len))
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "unbound variable: %s (TinyScheme's init.scm defines it, with "
+                          "continuations, ports, vectors or inexact numbers, which sbprofile "
+                          "does not model)",
+                          sym->u.sym.s);
   return sbp__eval_fail(ev, SBP_E_EVAL, "unbound variable: %s", sym->u.sym.s);
 }
 
@@ -509,6 +517,8 @@ int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym) {
   if (env_find_local(e, sym) != NULL || sym->u.sym.gval != NULL) return 1;
   if (sym->flag != SF_NONE) return 1;
   cell *v = sbp__eval_builtin_name(ev, sym);
+  if (v == NULL && (ev->err == NULL || ev->err->code == 0))
+    v = sbp__eval_library_name(ev, sym);
   if (v != NULL) {
     ev->escaped = 1; /* cached in the symbol */
     sym->u.sym.gval = v;

@@ -184,6 +184,19 @@ int sbp__prim_split_string(sbp__eval *ev, cell *args, size_t argc);
 int sbp__prim_io(sbp__eval *ev, cell *args, size_t argc);
 int sbp__prim_require_entitlement(sbp__eval *ev, cell *args, size_t argc);
 
+/* ---- eval_library.c ---- */
+typedef struct sbp__library_def {
+  const char *name;
+  const char *src; /* (lambda ...) */
+} sbp__library_def;
+size_t sbp__eval_library_count(void);
+const sbp__library_def *sbp__eval_library_at(size_t i);
+/* The closure of an init.scm procedure of that name (made now), or NULL: not one, or an
+ * error (ev->err set). */
+cell *sbp__eval_library_name(sbp__eval *ev, cell *sym);
+/* 1 when init.scm defines the name with what the evaluator does not model. */
+int sbp__eval_library_unmodelled(const char *name, size_t len);
+
 /* ---- eval_read.c ---- */
 /* Resolves and pushes an import; called by the machine for (import "x"). */
 int sbp__eval_import(sbp__eval *ev, cell *arg, cell **forms, const char **file);

@@ -760,6 +760,118 @@ static void test_let_star_scope(void **state) {
              "(version 1)\n(allow file-read* (literal \"/later\"))\n");
 }
 
+/* Point 11: init.scm's procedures; one row (or more) for each, and every one has a row. */
+typedef struct lib_case {
+  const char *name, *expr, *want;
+} lib_case;
+
+static const lib_case LIB_CASES[] = {
+    {"caaar", "(caaar '(((1))))", "1"},
+    {"cadar", "(cadar '((1 2)))", "2"},
+    {"cdaar", "(cdaar '(((1 2))))", "'(2)"},
+    {"cdadr", "(cdadr '(0 (1 2)))", "'(2)"},
+    {"cddar", "(cddar '((1 2 3)))", "'(3)"},
+    {"caaaar", "(caaaar '((((1)))))", "1"},
+    {"caaadr", "(caaadr '(0 ((1))))", "1"},
+    {"caadar", "(caadar '((0 (1))))", "1"},
+    {"caaddr", "(caaddr '(0 0 (1)))", "1"},
+    {"cadaar", "(cadaar '(((0 1))))", "1"},
+    {"cadadr", "(cadadr '(0 (0 1)))", "1"},
+    {"caddar", "(caddar '((0 0 1)))", "1"},
+    {"cdaaar", "(cdaaar '((((0 1)))))", "'(1)"},
+    {"cdaadr", "(cdaadr '(0 ((0 1))))", "'(1)"},
+    {"cdadar", "(cdadar '((0 (0 1))))", "'(1)"},
+    {"cdaddr", "(cdaddr '(0 0 (0 1)))", "'(1)"},
+    {"cddaar", "(cddaar '(((0 0 1))))", "'(1)"},
+    {"cddadr", "(cddadr '(0 (0 0 1)))", "'(1)"},
+    {"cdddar", "(cdddar '((0 0 0 1)))", "'(1)"},
+    {"exact?", "(list (exact? 3) (exact? \"3\"))", "'(#t #f)"},
+    {"inexact?", "(inexact? 3)", "#f"},
+    {"complex?", "(list (complex? 1) (complex? 'a))", "'(#t #f)"},
+    {"rational?", "(rational? 7)", "#t"},
+    {"<>", "(list (<> 1 2) (<> 2 2))", "'(#t #f)"},
+    {"succ", "(succ 41)", "42"},
+    {"pred", "(pred 43)", "42"},
+    {"gcd", "(list (gcd 12 -18) (gcd 5 0))", "'(6 5)"},
+    {"lcm", "(list (lcm 4 6) (lcm 0 3))", "'(12 0)"},
+    {"string", "(string #\\a #\\b)", "\"ab\""},
+    {"char-downcase", "(list (char-downcase #\\A) (char-downcase #\\z) (char-downcase #\\1))",
+     "'(#\\a #\\z #\\1)"},
+    {"char-upcase", "(char-upcase #\\q)", "#\\Q"},
+    {"char-cmp?", "(char-cmp? < #\\a #\\b)", "#t"},
+    {"char-ci-cmp?", "(char-ci-cmp? = #\\a #\\A)", "#t"},
+    {"char<?", "(list (char<? #\\a #\\b) (char<? #\\b #\\a))", "'(#t #f)"},
+    {"char>?", "(char>? #\\b #\\a)", "#t"},
+    {"char<=?", "(list (char<=? #\\a #\\a) (char<=? #\\b #\\a))", "'(#t #f)"},
+    {"char>=?", "(char>=? #\\a #\\b)", "#f"},
+    {"char-ci=?", "(char-ci=? #\\X #\\x)", "#t"},
+    {"char-ci<?", "(char-ci<? #\\a #\\B)", "#t"},
+    {"char-ci>?", "(char-ci>? #\\a #\\B)", "#f"},
+    {"char-ci<=?", "(char-ci<=? #\\B #\\b)", "#t"},
+    {"char-ci>=?", "(char-ci>=? #\\a #\\B)", "#f"},
+    {"string-cmp?", "(list (string-cmp? char-cmp? < \"ab\" \"ac\") (string-cmp? char-cmp? < \"ab\" \"a\"))",
+     "'(#t #f)"},
+    {"string-ci<?", "(list (string-ci<? \"AB\" \"ac\") (string-ci<? \"a\" \"A\"))", "'(#t #f)"},
+    {"string-ci>?", "(string-ci>? \"b\" \"A\")", "#t"},
+    {"string-ci<=?", "(string-ci<=? \"Ab\" \"aB\")", "#t"},
+    {"string-ci>=?", "(string-ci>=? \"a\" \"AB\")", "#f"},
+    {"string->anyatom", "(list (string->anyatom \"12\" number?) (string->anyatom \"ab\" symbol?))",
+     "'(12 ab)"},
+    {"anyatom->string", "(list (anyatom->string 12 number?) (anyatom->string 'x symbol?))",
+     "'(\"12\" \"x\")"},
+    {"foldr", "(foldr (lambda (acc x) (cons x acc)) '() '(1 2 3))", "'(3 2 1)"},
+    {"unzip1-with-cdr", "(unzip1-with-cdr '(1 2) '(3 4))", "'((1 3) (2) (4))"},
+    {"unzip1-with-cdr-iterative", "(unzip1-with-cdr-iterative '((1 . 2)) '(0) '(9))",
+     "'((0 1) 9 2)"},
+    {"partition", "(partition odd? '(1 2 3 4 5))", "'((1 3 5) (2 4))"},
+    {"last-pair", "(last-pair '(1 2 3))", "'(3)"},
+    {"head", "(head (cons 1 (delay 2)))", "1"},
+    {"tail", "(tail (cons 1 (delay 2)))", "2"},
+    {"force", "(force (delay (+ 1 1)))", "2"},
+    {"atom?", "(list (atom? 1) (atom? '()) (atom? '(1)))", "'(#t #t #f)"},
+    {"vector-equal?", "(vector-equal? '(1) '(1))", "#f"},
+    {"generic-member", "(generic-member = 2 '(1 2 3))", "'(2 3)"},
+    {"generic-assoc", "(generic-assoc string=? \"b\" '((\"a\" . 1) (\"b\" . 2)))",
+     "'(\"b\" . 2)"},
+    {"acons", "(acons 1 2 '((3 . 4)))", "'((1 . 2) (3 . 4))"},
+};
+
+static void test_init_scm_library(void **state) {
+  (void)state;
+  size_t ncases = sizeof(LIB_CASES) / sizeof(LIB_CASES[0]);
+  for (size_t i = 0; i < ncases; i++) {
+    char text[1024];
+    snprintf(text, sizeof text,
+             V "(allow file-read* (literal (if (equal? %s %s) \"/yes\" \"/no\")))",
+             LIB_CASES[i].expr, LIB_CASES[i].want);
+    sbp_error err = SBP_ERROR_INIT;
+    char *got = run_opts(text, NULL, &err);
+    if (got == NULL) fail_msg("%s: %s", LIB_CASES[i].name, err.message);
+    if (strstr(got, "\"/yes\"") == NULL) fail_msg("%s: %s is not %s", LIB_CASES[i].name,
+                                                  LIB_CASES[i].expr, LIB_CASES[i].want);
+    free(got);
+  }
+  /* every procedure of the library has a case */
+  for (size_t i = 0; i < sbp__eval_library_count(); i++) {
+    const char *name = sbp__eval_library_at(i)->name;
+    size_t j = 0;
+    while (j < ncases && strcmp(LIB_CASES[j].name, name) != 0) j++;
+    if (j == ncases) fail_msg("no case for %s", name);
+  }
+  assert_null(sbp__eval_library_at(sbp__eval_library_count()));
+  /* a profile's own definition wins; the library's are made only when named */
+  expect_out(V "(define (atom? x) #f)\n(allow file-read* (literal (if (atom? 1) \"/l\" \"/p\")))",
+             "(version 1)\n(allow file-read* (literal \"/p\"))\n");
+  expect_out(V "(allow file-read* (literal (if (defined? 'last-pair) \"/d\" \"/u\")))",
+             "(version 1)\n(allow file-read* (literal \"/d\"))\n");
+  /* what is not modelled says so */
+  expect_err(V "(call/cc car)", SBP_E_EVAL, 2, 1,
+             "unbound variable: call/cc (TinyScheme's init.scm defines it, with continuations, "
+             "ports, vectors or inexact numbers, which sbprofile does not model)");
+  /* an error inside a library procedure */
+  expect_err(V "(succ \"a\")", SBP_E_EVAL, 2, 1, "+: expected an integer, got string");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rules),       cmocka_unit_test(test_positions),
@@ -773,6 +885,7 @@ int main(void) {
       cmocka_unit_test(test_large_profile_default_limits),
       cmocka_unit_test(test_extra_expressions), cmocka_unit_test(test_network_addresses),
       cmocka_unit_test(test_unspecified_is_empty_list), cmocka_unit_test(test_let_star_scope),
+      cmocka_unit_test(test_init_scm_library),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
