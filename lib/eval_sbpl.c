@@ -334,10 +334,13 @@ int sbp__eval_filter_apply(sbp__eval *ev, cell *fn, cell *args) {
   const sbp__filter_info *fi = fn->u.ff.fi;
   size_t argc;
   sbp__eval_list_length(args, &argc);
-  if (argc == 0)
+  /* A boolean filter may be written without its argument, as 10.15's application.sb writes
+   * (extension-path-ancestor): it stands for the argument #t (the filter holds). */
+  if (argc == 0 && fi->arg != SBP__ARG_BOOLEAN)
     return sbp__eval_fail(ev, SBP_E_EVAL,
                           "wrong number of arguments to %s (expected at least 1, got 0)",
                           fn->u.ff.name);
+  if (argc == 0 && (args = sbp__eval_cons(ev, ev->t, ev->nil)) == NULL) return FAIL_CODE(ev);
   if (fi->arg == SBP__ARG_NETWORK) return network_filter(ev, fn, args, argc);
   int regex = fi->match == SBP__MATCH_REGEX;
   sbp_node *fl = mk_filter(ev, fn);

@@ -760,6 +760,17 @@ static void test_let_star_scope(void **state) {
              "(version 1)\n(allow file-read* (literal \"/later\"))\n");
 }
 
+/* Point 8: a boolean filter without its argument (application.sb) stands for #t; others
+ * still need one. */
+static void test_filter_arity(void **state) {
+  (void)state;
+  expect_out(V "(allow file-read* (require-all (subpath \"/a\") (extension-path-ancestor)))",
+             "(version 1)\n(allow file-read* (require-all (subpath \"/a\") "
+             "(extension-path-ancestor #t)))\n");
+  expect_err(V "(allow file-read* (subpath))", SBP_E_EVAL, 2, 19,
+             "wrong number of arguments to subpath (expected at least 1, got 0)");
+}
+
 /* Point 11: init.scm's procedures; one row (or more) for each, and every one has a row. */
 typedef struct lib_case {
   const char *name, *expr, *want;
@@ -885,7 +896,7 @@ int main(void) {
       cmocka_unit_test(test_large_profile_default_limits),
       cmocka_unit_test(test_extra_expressions), cmocka_unit_test(test_network_addresses),
       cmocka_unit_test(test_unspecified_is_empty_list), cmocka_unit_test(test_let_star_scope),
-      cmocka_unit_test(test_init_scm_library),
+      cmocka_unit_test(test_init_scm_library), cmocka_unit_test(test_filter_arity),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
