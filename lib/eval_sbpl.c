@@ -751,9 +751,14 @@ int sbp__prim_io(sbp__eval *ev, cell *a, size_t n) {
   cell *g = CAR(a), *num = CAR(CDR(a));
   int rc = want_value(ev, "_IO", g);
   if (rc) return rc;
-  if (g->u.str.len != 1 || num->type != T_INT || num->u.i < 0 || num->u.i > 255)
-    return sbp__eval_fail(ev, SBP_E_EVAL, "_IO: expected a one-character group and 0-255");
-  int64_t v = 0x20000000 | ((int64_t)(unsigned char)g->u.str.s[0] << 8) | num->u.i;
+  if (g->u.str.len == 0 || num->type != T_INT)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "_IO: expected a group character and an integer");
+  /* as Apple's 10.15 SBPL library defines it (SBP_FACT_FSCTL_IO_ENCODING): the group's
+   * first character times 256 plus n, without the IOC_VOID bit of the C macro */
+  int64_t n8 = num->u.i;
+  if (n8 > INT64_MAX / 2 || n8 < INT64_MIN / 2)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "_IO: %lld is out of range", (long long)n8);
+  int64_t v = n8 + 256 * (int64_t)(unsigned char)g->u.str.s[0];
   ev->value = sbp__eval_int(ev, v);
   return ev->value ? SBP_OK : FAIL_CODE(ev);
 }

@@ -92,6 +92,15 @@ static const fact_row FACTS[] = {
      "simbple's 10.12-10.15 prelude; real 2024-2025 profiles that still use process-exec, "
      "literal and no-log (Codex, Chromium)",
      "Which old names the catalog accepts on 14.4.1 (flagged SBP_CATALOG_MODIFIER_WEAK)."},
+    {SBP_FACT_FSCTL_IO_ENCODING, "fsctl-io-encoding", SBP_CONFIDENCE_HIGH,
+     "(_IO g n) evaluates to n + 256 * (char->integer g), for any n: the C macro's IOC_VOID "
+     "bit (0x20000000) is not part of it, so (_IO \"h\" 47) is 26671, the value of the named "
+     "constant HFSIOC_SET_HOTFILE_STATE.",
+     "Apple's 10.15 SBPL library (sbpl1.scm of macOS 10.15.2, as published in "
+     "knightsc/sandbox_profiles); simbple's 10.15 fsctl-command constants "
+     "(filters_macos10.15_catalina_simbple.tsv) have the same values",
+     "fsctl-command values written with _IO would differ from the named constants by "
+     "0x20000000."},
 };
 
 #define NFACTS (sizeof(FACTS) / sizeof(FACTS[0]))

@@ -771,6 +771,25 @@ static void test_filter_arity(void **state) {
              "wrong number of arguments to subpath (expected at least 1, got 0)");
 }
 
+/* Point 6, fact SBP_FACT_FSCTL_IO_ENCODING: _IO as Apple's 10.15 library has it, for any n,
+ * equal to the named constant. */
+static void test_fsctl_io_encoding(void **state) {
+  (void)state;
+  assert_int_equal(sbp_catalog_fact_confidence(SBP_FACT_FSCTL_IO_ENCODING), SBP_CONFIDENCE_HIGH);
+  assert_string_equal(sbp_catalog_fact_name(SBP_FACT_FSCTL_IO_ENCODING), "fsctl-io-encoding");
+  expect_out(V "(allow system-fsctl (fsctl-command (_IO \"h\" 47)))",
+             "(version 1)\n(allow system-fsctl (fsctl-command 26671))\n");
+  int64_t named = 0;
+  assert_int_equal(sbp_catalog_constant(SBP_MACOS_VERSION(10, 15, 0), "fsctl-command", 13,
+                                        "HFSIOC_SET_HOTFILE_STATE", 24, &named, NULL),
+                   SBP_OK);
+  assert_int_equal(named, 26671);
+  expect_out(V "(allow system-fsctl (fsctl-command (_IO \"A\" 300)))",
+             "(version 1)\n(allow system-fsctl (fsctl-command 16940))\n");
+  expect_err(V "(_IO \"\" 1)", SBP_E_EVAL, 2, 1,
+             "_IO: expected a group character and an integer");
+}
+
 /* Point 11: init.scm's procedures; one row (or more) for each, and every one has a row. */
 typedef struct lib_case {
   const char *name, *expr, *want;
@@ -897,6 +916,7 @@ int main(void) {
       cmocka_unit_test(test_extra_expressions), cmocka_unit_test(test_network_addresses),
       cmocka_unit_test(test_unspecified_is_empty_list), cmocka_unit_test(test_let_star_scope),
       cmocka_unit_test(test_init_scm_library), cmocka_unit_test(test_filter_arity),
+      cmocka_unit_test(test_fsctl_io_encoding),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
