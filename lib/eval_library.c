@@ -1,5 +1,6 @@
 /* The procedures of TinyScheme 1.38's init.scm (which libsandbox loads before the SBPL
- * library), as Apple's 10.15 copy has them: written here in Scheme, each made into a closure
+ * library), as Apple's 10.15 copy has them, and the helpers of the 10.15 SBPL library that
+ * are plain Scheme over its filters: written here in Scheme, each made into a closure
  * the first time a profile names it, so a profile that names none pays nothing. The names
  * of init.scm that need what the evaluator does not model (continuations, ports, vectors,
  * mutable strings, inexact numbers) are listed apart, for an error that says so. */
@@ -109,6 +110,28 @@ static const sbp__library_def LIBRARY[] = {
      "(lambda (cmp obj alst) (cond ((null? alst) #f) ((cmp obj (caar alst)) (car alst))"
      " (else (generic-assoc cmp obj (cdr alst)))))"},
     {"acons", "(lambda (x y z) (cons (cons x y) z))"},
+
+    /* the helpers of the 10.15 SBPL library (sbpl1.scm) not defined elsewhere */
+    {"tty", "(lambda () (vnode-type TTY))"},
+    {"debug-mode", "(lambda () (system-attribute sandbox-debug-mode))"},
+    {"process-is-plugin", "(lambda () (process-attribute is-plugin))"},
+    {"process-is-installer", "(lambda () (process-attribute is-installer))"},
+    /* the extension classes libsandbox names *ios-sandbox-container* and so on, as compiled
+     * profiles show them (sandblaster's decompiled output) */
+    {"container", "(lambda () (extension \"com.apple.sandbox.container\"))"},
+    {"application-group", "(lambda () (extension \"com.apple.sandbox.application-group\"))"},
+    {"system-container", "(lambda () (extension \"com.apple.sandbox.system-container\"))"},
+    {"system-group", "(lambda () (extension \"com.apple.sandbox.system-group\"))"},
+    {"executable-bundle", "(lambda () (extension \"com.apple.sandbox.executable\"))"},
+    {"eliminate-duplicate-rules", "(lambda ())"},
+    {"record", "(lambda (path))"},
+    /* (define-storage-class NAME FILTER): a storage-class-map rule; a name once only */
+    {"%storage-class-names", "'()"},
+    {"define-storage-class",
+     "(lambda (name filter) (if (member name %storage-class-names)"
+     " (error (string-append \"storage class \\\"\" name \"\\\" multiply defined\") name)"
+     " (begin (set! %storage-class-names (cons name %storage-class-names))"
+     "  (allow (with assign-storage-class name) storage-class-map filter))))"},
 };
 
 /* init.scm's names that need what the evaluator does not model. */
@@ -163,7 +186,8 @@ cell *sbp__eval_library_name(sbp__eval *ev, cell *sym) {
   ev->col = col;
   if (rc != SBP_OK) return NULL;
   drop_positions(forms);
-  cell *lam = CAR(forms); /* (lambda params . body) */
+  cell *lam = CAR(forms); /* (lambda params . body), or (quote datum) for a variable */
+  if (CAR(lam) == ev->s_quote) return CAR(CDR(lam));
   cell *clo = sbp__eval_cell(ev, T_CLOSURE);
   if (clo == NULL) return NULL;
   clo->u.clo.params = CAR(CDR(lam));

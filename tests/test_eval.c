@@ -864,6 +864,20 @@ static const lib_case LIB_CASES[] = {
     {"generic-assoc", "(generic-assoc string=? \"b\" '((\"a\" . 1) (\"b\" . 2)))",
      "'(\"b\" . 2)"},
     {"acons", "(acons 1 2 '((3 . 4)))", "'((1 . 2) (3 . 4))"},
+    {"tty", "(sbpl-filter? (tty))", "#t"},
+    {"debug-mode", "(sbpl-filter? (debug-mode))", "#t"},
+    {"process-is-plugin", "(sbpl-filter? (process-is-plugin))", "#t"},
+    {"process-is-installer", "(sbpl-filter? (process-is-installer))", "#t"},
+    {"container", "(sbpl-filter? (container))", "#t"},
+    {"application-group", "(sbpl-filter? (application-group))", "#t"},
+    {"system-container", "(sbpl-filter? (system-container))", "#t"},
+    {"system-group", "(sbpl-filter? (system-group))", "#t"},
+    {"executable-bundle", "(sbpl-filter? (executable-bundle))", "#t"},
+    {"eliminate-duplicate-rules", "(eliminate-duplicate-rules)", "'()"},
+    {"record", "(record \"/x\")", "'()"},
+    {"%storage-class-names", "%storage-class-names", "'()"},
+    {"define-storage-class", "(begin (define-storage-class \"a\" (subpath \"/a\")) %storage-class-names)",
+     "'(\"a\")"},
 };
 
 static void test_init_scm_library(void **state) {
@@ -894,6 +908,14 @@ static void test_init_scm_library(void **state) {
              "(version 1)\n(allow file-read* (literal \"/p\"))\n");
   expect_out(V "(allow file-read* (literal (if (defined? 'last-pair) \"/d\" \"/u\")))",
              "(version 1)\n(allow file-read* (literal \"/d\"))\n");
+  /* the SBPL library's helpers, written out */
+  expect_out(V "(allow file-read* (tty) (debug-mode) (process-is-plugin) (container))\n"
+               "(define-storage-class \"c\" (subpath \"/c\"))",
+             "(version 1)\n(allow file-read* (vnode-type TTY) (system-attribute sandbox-debug-mode) "
+             "(process-attribute is-plugin) (extension \"com.apple.sandbox.container\"))\n"
+             "(allow storage-class-map (subpath \"/c\") (with assign-storage-class \"c\"))\n");
+  expect_err(V "(define-storage-class \"c\" (subpath \"/c\"))\n(define-storage-class \"c\" (subpath \"/d\"))",
+             SBP_E_EVAL, 3, 1, "error: storage class \"c\" multiply defined c");
   /* what is not modelled says so */
   expect_err(V "(call/cc car)", SBP_E_EVAL, 2, 1,
              "unbound variable: call/cc (TinyScheme's init.scm defines it, with continuations, "
