@@ -503,6 +503,11 @@ static int lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
     return SBP_OK;
   }
   if (ev->err && ev->err->code != 0) return ev->err->code;
+  if (sym->u.sym.len == 22 && memcmp(sym->u.sym.s, "allow-create-directory", 22) == 0)
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "unbound variable: allow-create-directory (libsandbox does not define "
+                          "it either: a profile that uses it must define it, as 10.15's "
+                          "colorsyncd.sb does; fact allow-create-directory-undefined)");
   if (sbp__eval_library_unmodelled(sym->u.sym.s, sym->u.sym.len))
     return sbp__eval_fail(ev, SBP_E_EVAL,
                           "unbound variable: %s (TinyScheme's init.scm defines it, with "

@@ -182,6 +182,8 @@ int sbp__prim_path_ancestors(sbp__eval *ev, cell *args, size_t argc);
 int sbp__prim_sbpl_filter_p(sbp__eval *ev, cell *args, size_t argc);
 int sbp__prim_split_string(sbp__eval *ev, cell *args, size_t argc);
 int sbp__prim_io(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_disable_callouts(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_disable_full_symbolication(sbp__eval *ev, cell *args, size_t argc);
 int sbp__prim_require_entitlement(sbp__eval *ev, cell *args, size_t argc);
 
 /* ---- eval_library.c ---- */

@@ -836,6 +836,8 @@ const sbp__prim sbp__eval_prims[] = {
     {"sbpl-filter?", sbp__prim_sbpl_filter_p, 1, 1},
     {"split-string", sbp__prim_split_string, 2, 2},
     {"_IO", sbp__prim_io, 2, 2},
+    {"disable-callouts", sbp__prim_disable_callouts, 0, 0},
+    {"disable-full-symbolication", sbp__prim_disable_full_symbolication, 0, 0},
     {"require-entitlement", sbp__prim_require_entitlement, 1, 2},
 };
 const size_t sbp__eval_nprims = sizeof(sbp__eval_prims) / sizeof(sbp__eval_prims[0]);

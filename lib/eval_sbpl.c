@@ -414,9 +414,43 @@ int sbp__prim_sbpl_filter_p(sbp__eval *ev, cell *a, size_t n) {
 
 /* ---- modifiers ------------------------------------------------------------------------- */
 
+/* ---- profile-wide options (SBP_FACT_SANDBOX_OPTIONS) --------------------------------- */
+
+static int set_option(sbp__eval *ev, uint32_t option) {
+  ev->prof->options |= option;
+  ev->value = ev->nil; /* nothing a rule keeps */
+  return SBP_OK;
+}
+
+int sbp__prim_disable_callouts(sbp__eval *ev, cell *a, size_t n) {
+  (void)a, (void)n;
+  return set_option(ev, SBP_OPTION_DISABLE_CALLOUTS);
+}
+
+int sbp__prim_disable_full_symbolication(sbp__eval *ev, cell *a, size_t n) {
+  (void)a, (void)n;
+  return set_option(ev, SBP_OPTION_DISABLE_FULL_SYMBOLICATION);
+}
+
+/* The deprecated modifiers the 10.15 library turns into the options that superseded them. */
+static int deprecated_option_modifier(sbp__eval *ev, cell *name, int has_arg, int *done) {
+  uint32_t option = 0;
+  if (name->u.sym.len == 10 && memcmp(name->u.sym.s, "no-callout", 10) == 0)
+    option = SBP_OPTION_DISABLE_CALLOUTS;
+  else if (name->u.sym.len == 21 && memcmp(name->u.sym.s, "partial-symbolication", 21) == 0)
+    option = SBP_OPTION_DISABLE_FULL_SYMBOLICATION;
+  *done = option != 0;
+  if (option == 0) return SBP_OK;
+  if (has_arg)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "with %s: unexpected argument", name->u.sym.s);
+  return set_option(ev, option);
+}
+
 int sbp__eval_with(sbp__eval *ev, cell *name, cell *arg, int has_arg) {
   if (!sbp__is_symbol(name->u.sym.s, name->u.sym.len))
     return sbp__eval_fail(ev, SBP_E_EVAL, "with: invalid modifier name");
+  int done = 0, rc = deprecated_option_modifier(ev, name, has_arg, &done);
+  if (rc || done) return rc;
   sbp_node *m = mk(ev, SBP_NODE_MODIFIER, 0, name->u.sym.s, name->u.sym.len);
   if (m == NULL) return FAIL_CODE(ev);
   if (has_arg) {
@@ -425,8 +459,7 @@ int sbp__eval_with(sbp__eval *ev, cell *name, cell *arg, int has_arg) {
       return sbp__eval_fail(ev, SBP_E_EVAL, "with %s: invalid argument (a %s)", name->u.sym.s,
                             sbp__eval_type_name(arg));
     sbp_node *v = NULL;
-    int rc = value_node(ev, arg, 0, &v);
-    if (rc) return rc;
+    if ((rc = value_node(ev, arg, 0, &v)) != 0) return rc;
     sbp__node_link_last(m, v);
   }
   ev->value = wrap(ev, T_MOD, m);

@@ -101,6 +101,27 @@ static const fact_row FACTS[] = {
      "(filters_macos10.15_catalina_simbple.tsv) have the same values",
      "fsctl-command values written with _IO would differ from the named constants by "
      "0x20000000."},
+    {SBP_FACT_SANDBOX_OPTIONS, "sandbox-options", SBP_CONFIDENCE_MEDIUM,
+     "(disable-callouts) and (disable-full-symbolication) are built-ins of libsandbox, called "
+     "at top level, that set profile-wide sandbox options rather than add rules; the "
+     "deprecated modifiers (with no-callout) and (with partial-symbolication) call them and "
+     "add no modifier to the rule.",
+     "Apple's 10.15 SBPL library (sbpl1.scm of macOS 10.15.2, as published in "
+     "knightsc/sandbox_profiles: the two modifiers are marked \"superseded by sandbox "
+     "option\"); the 10.15 profiles com.apple.logd.sb, com.apple.opendirectoryd.sb, mds.sb "
+     "and mds_stores.sb call the two at top level; simbple's prelude lists the modifiers as "
+     "deprecated",
+     "The options would be rule modifiers (or nothing): flatten would keep (with no-callout) "
+     "on its rule instead of writing (disable-callouts) once."},
+    {SBP_FACT_ALLOW_CREATE_DIRECTORY_UNDEFINED, "allow-create-directory-undefined",
+     SBP_CONFIDENCE_MEDIUM,
+     "libsandbox does not define allow-create-directory: a profile that calls it without "
+     "defining it fails with an unbound variable, as sbprofile's evaluator does.",
+     "Apple's 10.15 SBPL library and init.scm (knightsc/sandbox_profiles) and simbple's "
+     "prelude define no such name; 10.15's colorsyncd.sb defines it for itself, while "
+     "com.apple.colorsync.displayservices.sb calls it without a definition",
+     "The evaluator would need the definition libsandbox has, and the displayservices "
+     "profile would evaluate."},
 };
 
 #define NFACTS (sizeof(FACTS) / sizeof(FACTS[0]))

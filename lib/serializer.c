@@ -488,6 +488,10 @@ static void put_profile(ser *s, const sbp_node *root) {
     put_int(s, version);
     PUT_LIT(s, ")\n");
   }
+  /* profile-wide options, as the top-level calls that set them */
+  if (root->owner->options & SBP_OPTION_DISABLE_CALLOUTS) PUT_LIT(s, "(disable-callouts)\n");
+  if (root->owner->options & SBP_OPTION_DISABLE_FULL_SYMBOLICATION)
+    PUT_LIT(s, "(disable-full-symbolication)\n");
   for (const sbp_node *c = root->first; c != NULL && s->rc == SBP_OK; c = c->next)
     put_item(s, c);
 }

@@ -790,6 +790,41 @@ static void test_fsctl_io_encoding(void **state) {
              "_IO: expected a group character and an integer");
 }
 
+/* Points 4 and 9, fact SBP_FACT_SANDBOX_OPTIONS: the two options are carried by the profile
+ * and written back once, after the version; the deprecated modifiers set them. */
+static void test_sandbox_options(void **state) {
+  (void)state;
+  assert_int_equal(sbp_catalog_fact_confidence(SBP_FACT_SANDBOX_OPTIONS), SBP_CONFIDENCE_MEDIUM);
+  expect_out(V "(disable-full-symbolication)\n(deny default)\n(disable-callouts)",
+             "(version 1)\n(disable-callouts)\n(disable-full-symbolication)\n(deny default)\n");
+  expect_out(V "(deny default (with no-callout))\n(allow file-read* (with partial-symbolication))",
+             "(version 1)\n(disable-callouts)\n(disable-full-symbolication)\n(deny default)\n"
+             "(allow file-read*)\n");
+  expect_err(V "(deny default (with no-callout 1))", SBP_E_EVAL, 2, 15,
+             "with no-callout: unexpected argument");
+  expect_err(V "(disable-callouts 1)", SBP_E_EVAL, 2, 1,
+             "wrong number of arguments to disable-callouts (expected 0, got 1)");
+  sbp_profile *p = NULL;
+  const char *text = V "(disable-callouts)\n(allow file-read*)";
+  assert_int_equal(sbp_profile_read(&p, text, strlen(text), "t.sb", NULL, NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_options(p), SBP_OPTION_DISABLE_CALLOUTS);
+  sbp_profile_free(p);
+}
+
+/* Point 4, fact SBP_FACT_ALLOW_CREATE_DIRECTORY_UNDEFINED: the error says libsandbox lacks it
+ * too; a profile's own definition works. */
+static void test_allow_create_directory(void **state) {
+  (void)state;
+  assert_non_null(sbp_catalog_fact_statement(SBP_FACT_ALLOW_CREATE_DIRECTORY_UNDEFINED));
+  expect_err(V "(allow-create-directory (literal \"/a\"))", SBP_E_EVAL, 2, 1,
+             "unbound variable: allow-create-directory (libsandbox does not define it either: a "
+             "profile that uses it must define it, as 10.15's colorsyncd.sb does; fact "
+             "allow-create-directory-undefined)");
+  expect_out(V "(define (allow-create-directory . f) (apply allow file-write-create f))\n"
+               "(allow-create-directory (literal \"/a\"))",
+             "(version 1)\n(allow file-write-create (literal \"/a\"))\n");
+}
+
 /* Point 11: init.scm's procedures; one row (or more) for each, and every one has a row. */
 typedef struct lib_case {
   const char *name, *expr, *want;
@@ -938,7 +973,8 @@ int main(void) {
       cmocka_unit_test(test_extra_expressions), cmocka_unit_test(test_network_addresses),
       cmocka_unit_test(test_unspecified_is_empty_list), cmocka_unit_test(test_let_star_scope),
       cmocka_unit_test(test_init_scm_library), cmocka_unit_test(test_filter_arity),
-      cmocka_unit_test(test_fsctl_io_encoding),
+      cmocka_unit_test(test_fsctl_io_encoding), cmocka_unit_test(test_sandbox_options),
+      cmocka_unit_test(test_allow_create_directory),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,7 +110,12 @@ typedef enum sbp_fact {
   /** The 14.4.1 prelude keeps the 10.15 aliases and deprecated modifiers [L]. */
   SBP_FACT_PRELUDE_CARRIED_OVER = 12,
   /** `(_IO g n)` is n + 256 * (char->integer g), as the fsctl-command constants [H]. */
-  SBP_FACT_FSCTL_IO_ENCODING = 13
+  SBP_FACT_FSCTL_IO_ENCODING = 13,
+  /** `(disable-callouts)` and `(disable-full-symbolication)` set profile-wide options, and
+   *  the modifiers no-callout and partial-symbolication set them too [M]. */
+  SBP_FACT_SANDBOX_OPTIONS = 14,
+  /** libsandbox does not define `allow-create-directory` [M]. */
+  SBP_FACT_ALLOW_CREATE_DIRECTORY_UNDEFINED = 15
 } sbp_fact;
 
 /** An operation row of one version. Opaque, static, borrowed. */
