@@ -508,6 +508,8 @@ static int lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
                           "unbound variable: allow-create-directory (libsandbox does not define "
                           "it either: a profile that uses it must define it, as 10.15's "
                           "colorsyncd.sb does; fact allow-create-directory-undefined)");
+  int rc = sbp__eval_unbound_in_version(ev, sym);
+  if (rc != SBP_OK) return rc;
   if (sbp__eval_library_unmodelled(sym->u.sym.s, sym->u.sym.len))
     return sbp__eval_fail(ev, SBP_E_EVAL,
                           "unbound variable: %s (TinyScheme's init.scm defines it, with "

@@ -164,6 +164,9 @@ int sbp__eval_string_append(sbp__eval *ev, cell *args, cell **out);
 /* Resolves an unbound global: operations, filters, constants, aliases. NULL when unknown. */
 cell *sbp__eval_builtin_name(sbp__eval *ev, cell *sym);
 int sbp__eval_filter_apply(sbp__eval *ev, cell *fn, cell *args);
+/* Read for a named version, an unbound name that is an operation of other versions: fails
+ * with an error naming them. SBP_OK otherwise (the caller reports it unbound). */
+int sbp__eval_unbound_in_version(sbp__eval *ev, const cell *sym);
 int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *file,
                    uint32_t line, uint32_t col);
 int sbp__eval_with(sbp__eval *ev, cell *name, cell *arg, int has_arg);

@@ -1,6 +1,7 @@
 /* SBPL's own built-ins: the names of operations, filters and constants, the alias table,
  * filters and metafilters, modifiers, allow/deny with the with-* contexts, version, param,
  * trace, regex-quote, path-ancestors and the small prelude helpers. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,6 +104,25 @@ cell *sbp__eval_builtin_name(sbp__eval *ev, cell *sym) {
   }
 }
 
+int sbp__eval_unbound_in_version(sbp__eval *ev, const cell *sym) {
+  uint32_t mask = 0;
+  if (ev->opts->macos == 0 ||
+      sbp_catalog_op_versions(sym->u.sym.s, sym->u.sym.len, SBP_CATALOG_WITH_ALIASES, &mask,
+                              NULL) != SBP_OK ||
+      mask == 0)
+    return SBP_OK;
+  sbp_buf known = SBP_BUF_INIT;
+  if (sbp_catalog_versions_format(mask, ev->alloc, &known, NULL) != SBP_OK)
+    return sbp__nomem(ev->err);
+  uint32_t v = sbp_catalog_version_nearest(ev->opts->macos);
+  int rc = sbp__eval_fail(ev, SBP_E_EVAL,
+                          "unbound variable: %s (an operation of macOS %.200s, not of %u.%u)",
+                          sym->u.sym.s, known.ptr ? known.ptr : "", (unsigned)(v >> 16),
+                          (unsigned)((v >> 8) & 0xffu));
+  sbp_buf_dispose(&known);
+  return rc;
+}
+
 /* ---- nodes ----------------------------------------------------------------------------- */
 
 static int room(sbp__eval *ev) {
@@ -136,7 +156,25 @@ static sbp_node *mk_static(sbp__eval *ev, sbp_node_type type, const char *text, 
 
 /* The FILTER node of a filter function: its name shared with the catalog when it is
  * spelled as the catalog spells it. */
+/* Read for a named version, a prelude alias is written as the filter it stands for in that
+ * version's library (literal -> path, prefix -> path-prefix, iokit-user-client-class ->
+ * iokit-registry-entry-class), so that output compares rule for rule with that version's. */
+static const sbp__filter_info *canonical_filter(const sbp__eval *ev,
+                                                const sbp__filter_info *fi) {
+  if (ev->opts->macos == 0 || fi == NULL || !(fi->flags & SBP__FILTER_ALIAS)) return NULL;
+  static const char *const suffix[] = {"", "", "-prefix", NULL, "-regex"};
+  if (fi->match >= sizeof suffix / sizeof suffix[0] || suffix[fi->match] == NULL) return NULL;
+  char name[96];
+  int n = snprintf(name, sizeof name, "%s%s", fi->base, suffix[fi->match]);
+  if (n <= 0 || (size_t)n >= sizeof name) return NULL;
+  const sbp__filter_info *c = sbp__catalog_filter(ev->opts->macos, name, (size_t)n);
+  return c != NULL && !(c->flags & SBP__FILTER_ALIAS) && c->match == fi->match ? c : NULL;
+}
+
 static sbp_node *mk_filter(sbp__eval *ev, const cell *fn) {
+  const sbp__filter_info *canon = canonical_filter(ev, fn->u.ff.fi);
+  if (canon != NULL)
+    return mk_static(ev, SBP_NODE_FILTER, canon->spelling, strlen(canon->spelling));
   if (fn->u.ff.fi != NULL && fn->u.ff.name == fn->u.ff.fi->spelling)
     return mk_static(ev, SBP_NODE_FILTER, fn->u.ff.name, fn->u.ff.len);
   return mk(ev, SBP_NODE_FILTER, 0, fn->u.ff.name, fn->u.ff.len);
@@ -451,8 +489,28 @@ int sbp__eval_with(sbp__eval *ev, cell *name, cell *arg, int has_arg) {
     return sbp__eval_fail(ev, SBP_E_EVAL, "with: invalid modifier name");
   int done = 0, rc = deprecated_option_modifier(ev, name, has_arg, &done);
   if (rc || done) return rc;
-  sbp_node *m = mk(ev, SBP_NODE_MODIFIER, 0, name->u.sym.s, name->u.sym.len);
+  const char *canon = NULL, *implied = NULL;
+  if (ev->opts->macos != 0) {
+    /* read for a named version: only its modifiers, each under its canonical name
+     * (no-log -> no-report; termination -> send-signal SIGKILL) */
+    uint32_t v = sbp_catalog_version_nearest(ev->opts->macos);
+    const sbp_catalog_modifier *cm = NULL;
+    if (sbp_catalog_modifier_lookup(v, name->u.sym.s, name->u.sym.len, &cm, NULL) != SBP_OK)
+      return sbp__eval_fail(ev, SBP_E_EVAL, "with: unknown modifier %s on macOS %u.%u",
+                            name->u.sym.s, (unsigned)(v >> 16), (unsigned)((v >> 8) & 0xffu));
+    canon = sbp_catalog_modifier_canonical(cm);
+    if (canon != NULL && strcmp(canon, name->u.sym.s) == 0) canon = NULL;
+    if (canon != NULL && !has_arg) implied = sbp_catalog_modifier_implied_arg(cm);
+  }
+  sbp_node *m = canon != NULL ? mk_static(ev, SBP_NODE_MODIFIER, canon, strlen(canon))
+                              : mk(ev, SBP_NODE_MODIFIER, 0, name->u.sym.s, name->u.sym.len);
   if (m == NULL) return FAIL_CODE(ev);
+  if (implied != NULL) {
+    sbp_node *iv = mk_static(ev, SBP_NODE_VALUE, implied, strlen(implied));
+    if (iv == NULL) return FAIL_CODE(ev);
+    iv->kind = SBP_VALUE_CONSTANT;
+    sbp__node_link_last(m, iv);
+  }
   if (has_arg) {
     if (arg->type != T_STR && arg->type != T_INT && arg->type != T_CONST &&
         arg->type != T_PARAM && arg->type != T_CONCAT && arg->type != T_SYM)

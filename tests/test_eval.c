@@ -35,13 +35,15 @@ static char *run_opts(const char *text, const sbp_read_options *o, sbp_error *er
   return copy;
 }
 
-static void expect_out(const char *text, const char *want) {
+static void expect_out_opts(const char *text, const sbp_read_options *o, const char *want) {
   sbp_error err = SBP_ERROR_INIT;
-  char *got = run_opts(text, NULL, &err);
+  char *got = run_opts(text, o, &err);
   if (got == NULL) fail_msg("unexpected error %u:%u: %s", err.line, err.column, err.message);
   if (strcmp(got, want) != 0) fail_msg("got:\n%s\nwanted:\n%s", got, want);
   free(got);
 }
+
+static void expect_out(const char *text, const char *want) { expect_out_opts(text, NULL, want); }
 
 static void expect_err_opts(const char *text, const sbp_read_options *o, int code,
                             uint32_t line, uint32_t col, const char *msg) {
@@ -102,7 +104,19 @@ static void test_versions(void **state) {
   sbp_read_options o = SBP_READ_OPTIONS_INIT;
   o.macos = 0x0A0F00; /* 10.15 */
   expect_err_opts(V "(allow mach-task-read)", &o, SBP_E_EVAL, 2, 8,
-                  "unbound variable: mach-task-read");
+                  "unbound variable: mach-task-read (an operation of macOS 14.4.1, not of "
+                  "10.15)");
+  /* point 7 and 14: that version's aliases and canonical spellings, and only its modifiers */
+  expect_out_opts(V "(deny default (with no-log))\n(allow iokit-open (iokit-user-client-class \"A\"))\n"
+                    "(allow file-read* (literal \"/l\") (prefix \"/p\") (regex #\"^/r\"))\n"
+                    "(deny signal (with termination))",
+                  &o,
+                  "(version 1)\n(deny default (with no-report))\n"
+                  "(allow iokit-open (iokit-registry-entry-class \"A\"))\n"
+                  "(allow file-read* (path \"/l\") (path-prefix \"/p\") (path-regex #\"^/r\"))\n"
+                  "(deny signal (with send-signal SIGKILL))\n");
+  expect_err_opts(V "(deny default (with no-such-modifier))", &o, SBP_E_EVAL, 2, 15,
+                  "with: unknown modifier no-such-modifier on macOS 10.15");
   sbp_error err = SBP_ERROR_INIT;
   char *got = run_opts(V "(if (defined? 'mach-task-read) (allow mach-task-read) (allow mach-lookup))",
                        &o, &err);
