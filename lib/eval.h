@@ -202,6 +202,10 @@ cell *sbp__eval_library_name(sbp__eval *ev, cell *sym);
 /* 1 when init.scm defines the name with what the evaluator does not model. */
 int sbp__eval_library_unmodelled(const char *name, size_t len);
 
+/* Binds *entitlements* to the caller's entitlements (when given). SBP_OK, SBP_E_NOMEM,
+ * SBP_E_INVALID_ARG (an entitlement without key, string or kind). */
+int sbp__eval_entitlements(sbp__eval *ev);
+
 /* ---- eval_read.c ---- */
 /* Resolves and pushes an import; called by the machine for (import "x"). */
 int sbp__eval_import(sbp__eval *ev, cell *arg, cell **forms, const char **file);

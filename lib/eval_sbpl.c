@@ -104,6 +104,51 @@ cell *sbp__eval_builtin_name(sbp__eval *ev, cell *sym) {
   }
 }
 
+/* ---- entitlements ---------------------------------------------------------------------- */
+
+static cell *entitlement_value(sbp__eval *ev, const sbp_entitlement *e) {
+  switch (e->kind) {
+    case SBP_ENTITLEMENT_BOOLEAN: return e->boolean ? ev->t : ev->f;
+    case SBP_ENTITLEMENT_STRING:
+      return e->string ? sbp__eval_str(ev, e->string, strlen(e->string)) : NULL;
+    case SBP_ENTITLEMENT_STRINGS: {
+      if (e->nstrings > 0 && e->strings == NULL) return NULL;
+      cell *l = ev->nil;
+      for (size_t i = e->nstrings; i > 0; i--) {
+        if (e->strings[i - 1] == NULL) return NULL;
+        cell *s = sbp__eval_str(ev, e->strings[i - 1], strlen(e->strings[i - 1]));
+        if (s == NULL || (l = sbp__eval_cons(ev, s, l)) == NULL) return NULL;
+      }
+      return l;
+    }
+  }
+  return NULL;
+}
+
+int sbp__eval_entitlements(sbp__eval *ev) {
+  const sbp_read_options *o = ev->opts;
+  if (o->entitlements == NULL) return SBP_OK;
+  cell *alist = ev->nil;
+  for (size_t i = o->nentitlements; i > 0; i--) {
+    const sbp_entitlement *e = &o->entitlements[i - 1];
+    if (e->key == NULL)
+      return sbp__error(ev->err, SBP_E_INVALID_ARG, "entitlement %zu has no key", i - 1);
+    cell *v = entitlement_value(ev, e);
+    if (v == NULL) {
+      if (ev->err->code != 0) return ev->err->code;
+      return sbp__error(ev->err, SBP_E_INVALID_ARG,
+                        "entitlement %s: no value of its kind (%d)", e->key, (int)e->kind);
+    }
+    cell *k = sbp__eval_str(ev, e->key, strlen(e->key));
+    cell *pair = k ? sbp__eval_cons(ev, k, v) : NULL;
+    if (pair == NULL || (alist = sbp__eval_cons(ev, pair, alist)) == NULL) return FAIL_CODE(ev);
+  }
+  cell *sym = sbp__eval_intern(ev, "*entitlements*", 14);
+  if (sym == NULL) return FAIL_CODE(ev);
+  sym->u.sym.gval = alist;
+  return SBP_OK;
+}
+
 int sbp__eval_unbound_in_version(sbp__eval *ev, const cell *sym) {
   uint32_t mask = 0;
   if (ev->opts->macos == 0 ||

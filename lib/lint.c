@@ -524,7 +524,11 @@ int sbp_lint_sources(const sbp_source *sources, size_t nsources, const sbp_lint_
   if (rc == SBP_OK && readable) {
     sbp_read_options ropts = SBP_READ_OPTIONS_INIT;
     if (opts->read != NULL) {
-      ropts = *opts->read;
+      /* a version 1 struct ends before the entitlements */
+      if (opts->read->version == 1)
+        memcpy(&ropts, opts->read, offsetof(sbp_read_options, entitlements));
+      else
+        ropts = *opts->read;
     } else {
       ropts.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
     }

@@ -480,6 +480,12 @@ static int alloc_op(const sbp_alloc *alloc, void *ctx) {
   sbp_read_options o = SBP_READ_OPTIONS_INIT;
   o.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
   o.import = resolver;
+  static const char *const paths[] = {"/e1", "/e2"};
+  static const sbp_entitlement ents[] = {{"b", SBP_ENTITLEMENT_BOOLEAN, 1, NULL, NULL, 0},
+                                         {"s", SBP_ENTITLEMENT_STRING, 0, "/s", NULL, 0},
+                                         {"l", SBP_ENTITLEMENT_STRINGS, 0, NULL, paths, 2}};
+  o.entitlements = ents;
+  o.nentitlements = 3;
   int rc = sbp_profile_read(&p, text, strlen(text), "t.sb", &o, alloc, NULL);
   sbp_profile_free(p);
   return rc;
@@ -574,7 +580,9 @@ static void test_alloc_failures(void **state) {
                        "(define (h p) (string-append (param \"H\") p))\n"
                        "(with-filter (require-not (literal \"/x\"))\n"
                        "  (allow file-read* (subpath (h \"/a\")) (regex #\"^/b\")))\n"
-                       "(map (lambda (x) (deny file-write* (literal x))) '(\"/1\" \"/2\"))\n";
+                       "(map (lambda (x) (deny file-write* (literal x))) '(\"/1\" \"/2\"))\n"
+                       "(allow file-read* (map literal (cdr (assoc \"l\" *entitlements*))))\n"
+                       "(if (atom? (car (last-pair '(1 2)))) (allow file-read* (literal \"/atom\")))\n";
   size_t calls = test_alloc_exhaust(alloc_op, (void *)(uintptr_t)text);
   assert_true(calls > 0);
 }
@@ -839,6 +847,58 @@ static void test_allow_create_directory(void **state) {
              "(version 1)\n(allow file-write-create (literal \"/a\"))\n");
 }
 
+/* Entitlements as input: *entitlements* as libsandbox binds it; without them, every lookup
+ * answers as for a process that has none (point 5). */
+#define ENT_PROFILE                                                                        \
+  V "(unless (defined? '*entitlements*) (define *entitlements* '()))\n"                    \
+    "(define (entitlement key) (let ((e (assoc key *entitlements*))) (if e (cdr e) #f)))\n" \
+    "(define (force-list x) (cond ((list? x) x) ((string? x) (list x))))\n"                \
+    "(when (entitlement \"net\") (allow network-outbound))\n"                              \
+    "(allow file-read* (literal \"/base\") (map literal (force-list (entitlement \"paths\"))))\n"
+
+static void test_entitlements(void **state) {
+  (void)state;
+  expect_out(ENT_PROFILE, "(version 1)\n(allow file-read* (literal \"/base\"))\n");
+  static const char *const paths[] = {"/a", "/b"};
+  sbp_entitlement ents[] = {
+      {"net", SBP_ENTITLEMENT_BOOLEAN, 1, NULL, NULL, 0},
+      {"paths", SBP_ENTITLEMENT_STRINGS, 0, NULL, paths, 2},
+  };
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.entitlements = ents;
+  o.nentitlements = 2;
+  expect_out_opts(ENT_PROFILE, &o,
+                  "(version 1)\n(allow network-outbound)\n"
+                  "(allow file-read* (literal \"/base\") (literal \"/a\") (literal \"/b\"))\n");
+  ents[0].boolean = 0;
+  ents[1].kind = SBP_ENTITLEMENT_STRING;
+  ents[1].string = "/s";
+  expect_out_opts(ENT_PROFILE, &o,
+                  "(version 1)\n(allow file-read* (literal \"/base\") (literal \"/s\"))\n");
+  /* a non-NULL empty set binds '() */
+  o.nentitlements = 0;
+  expect_out_opts(V "(allow file-read* (literal (if (null? *entitlements*) \"/e\" \"/x\")))", &o,
+                  "(version 1)\n(allow file-read* (literal \"/e\"))\n");
+  /* a version 1 struct (no entitlement fields) is still read */
+  sbp_read_options v1 = SBP_READ_OPTIONS_INIT;
+  v1.version = 1;
+  expect_out_opts(V "(allow file-read* (literal (if (defined? '*entitlements*) \"/d\" \"/u\")))",
+                  &v1, "(version 1)\n(allow file-read* (literal \"/u\"))\n");
+  /* malformed entitlements */
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  o.nentitlements = 1;
+  ents[0].key = NULL;
+  assert_int_equal(sbp_profile_read(&p, V, strlen(V), "t.sb", &o, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "entitlement 0 has no key");
+  ents[0].key = "k";
+  ents[0].kind = SBP_ENTITLEMENT_STRING;
+  assert_int_equal(sbp_profile_read(&p, V, strlen(V), "t.sb", &o, NULL, &err), SBP_E_INVALID_ARG);
+  o.entitlements = NULL;
+  assert_int_equal(sbp_profile_read(&p, V, strlen(V), "t.sb", &o, NULL, &err), SBP_E_INVALID_ARG);
+  assert_null(p);
+}
+
 /* Point 11: init.scm's procedures; one row (or more) for each, and every one has a row. */
 typedef struct lib_case {
   const char *name, *expr, *want;
@@ -988,7 +1048,7 @@ int main(void) {
       cmocka_unit_test(test_unspecified_is_empty_list), cmocka_unit_test(test_let_star_scope),
       cmocka_unit_test(test_init_scm_library), cmocka_unit_test(test_filter_arity),
       cmocka_unit_test(test_fsctl_io_encoding), cmocka_unit_test(test_sandbox_options),
-      cmocka_unit_test(test_allow_create_directory),
+      cmocka_unit_test(test_allow_create_directory), cmocka_unit_test(test_entitlements),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,8 +46,31 @@
 extern "C" {
 #endif
 
-/** Layout version of sbp_read_options; SBP_READ_OPTIONS_INIT sets it. */
-#define SBP_READ_OPTIONS_VERSION 1u
+/** Layout version of sbp_read_options; SBP_READ_OPTIONS_INIT sets it. Version 2 added the
+ *  entitlements; a version 1 struct (without them) is still accepted. */
+#define SBP_READ_OPTIONS_VERSION 2u
+
+/** The kind of an entitlement's value. */
+typedef enum sbp_entitlement_kind {
+  SBP_ENTITLEMENT_BOOLEAN = 1, /**< `<true/>` or `<false/>` */
+  SBP_ENTITLEMENT_STRING = 2,  /**< `<string>` */
+  SBP_ENTITLEMENT_STRINGS = 3  /**< `<array>` of `<string>` */
+} sbp_entitlement_kind;
+
+/**
+ * One entitlement of the process a profile is compiled for, as sandbox_compile_* receives
+ * them. The evaluator binds `*entitlements*` to an association list of them: a key maps to
+ * #t or #f, a string, or a list of strings (profiles such as 10.15's application.sb look
+ * them up there).
+ */
+typedef struct sbp_entitlement {
+  const char *key;            /**< NUL-terminated */
+  sbp_entitlement_kind kind;  /**< which of the fields below holds the value */
+  int boolean;                /**< BOOLEAN: 0 or 1 */
+  const char *string;         /**< STRING: NUL-terminated */
+  const char *const *strings; /**< STRINGS: nstrings NUL-terminated strings */
+  size_t nstrings;            /**< STRINGS: how many */
+} sbp_entitlement;
 
 /** Flags for sbp_read_options.flags. */
 typedef enum sbp_read_flags {
@@ -95,10 +118,16 @@ typedef struct sbp_read_options {
   uint32_t macos;         /**< the macOS version whose operation and filter names are bound
                                ((major << 16) | (minor << 8) | patch, as the catalog encodes
                                it); 0 binds every name some known version has */
+  /* version 2 */
+  const sbp_entitlement *entitlements; /**< the process's entitlements: with NULL (and 0)
+                                            `*entitlements*` stays unbound and profiles
+                                            answer as for a process that has none */
+  size_t nentitlements;                /**< how many; 0 with a non-NULL pointer binds '() */
 } sbp_read_options;
 
 /** Initialiser: `sbp_read_options o = SBP_READ_OPTIONS_INIT;` */
-#define SBP_READ_OPTIONS_INIT {SBP_READ_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0}
+#define SBP_READ_OPTIONS_INIT                                                              \
+  {SBP_READ_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0}
 
 /** One text of a profile read from several (see sbp_profile_read_sources()). */
 typedef struct sbp_source {
