@@ -30,6 +30,7 @@ int sbp_tool_eval_init(sbp_tool_eval *ev, int argc) {
 }
 
 void sbp_tool_eval_free(sbp_tool_eval *ev) {
+  sbp_tool_entitlements_free(ev);
   for (size_t i = 0; ev->keys && i < ev->nparams; i++) free(ev->keys[i]);
   free(ev->keys);
   free(ev->params);
@@ -66,6 +67,8 @@ const char *sbp_tool_param(const sbp_tool_eval *ev, const char *key, size_t len)
 
 int sbp_tool_eval_option(sbp_tool_eval *ev, const char *cmd, int argc, char **argv, int *i) {
   const char *a = argv[*i];
+  int taken = sbp_tool_entitlement_option(ev, cmd, argc, argv, i);
+  if (taken != 0) return taken;
   if (strncmp(a, "-D", 2) != 0 && strncmp(a, "-I", 2) != 0) return 0;
   const char *v = a[2] ? a + 2 : (*i + 1 < argc ? argv[++*i] : NULL);
   if (v == NULL) {
@@ -110,6 +113,11 @@ void sbp_tool_eval_read_options(sbp_tool_eval *ev, sbp_read_options *opts) {
   opts->nparams = ev->nparams;
   opts->import = sbp_import_search;
   opts->import_payload = &ev->idirs;
+  if (ev->have_ents) {
+    static const sbp_entitlement none[1];
+    opts->entitlements = ev->nents ? ev->ents : none;
+    opts->nentitlements = ev->nents;
+  }
 }
 
 const char *sbp_tool_display_name(const char *path) {

@@ -129,6 +129,40 @@ typedef struct sbp_read_options {
 #define SBP_READ_OPTIONS_INIT                                                              \
   {SBP_READ_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0}
 
+/** A set of entitlements read from a property list (sbp_entitlements_read_plist()). */
+typedef struct sbp_entitlements sbp_entitlements;
+
+/**
+ * @brief Reads the XML property list of a process's entitlements, as
+ *        `codesign -d --entitlements - --xml` prints it: one `<dict>` whose values are
+ *        `<true/>`, `<false/>`, `<string>` or an `<array>` of `<string>` (XML entities and
+ *        character references decoded). Any other value (integer, data, dict, ...) is an
+ *        error, not skipped.
+ * @param[in] xml the text (need not be NUL-terminated); NULL only when len is 0.
+ * @param[in] len its length.
+ * @param[in] alloc allocator; NULL means the default. It is copied.
+ * @param[out] out receives the set; free it with sbp_entitlements_free().
+ * @param[out] err details on failure, with line and column; may be NULL.
+ * @return SBP_OK; SBP_E_SYNTAX (not such a property list, a duplicate key, an unsupported
+ *         value); SBP_E_NOMEM; SBP_E_INVALID_ARG (out NULL, xml NULL with len > 0, invalid
+ *         allocator). Nothing is left allocated on failure.
+ * @since 0.1
+ */
+SBP_API int sbp_entitlements_read_plist(const char *xml, size_t len, const sbp_alloc *alloc,
+                                        sbp_entitlements **out, sbp_error *err);
+
+/**
+ * @brief The entitlements of a set, in the order read, for sbp_read_options.entitlements.
+ * @param[out] count receives how many (0 for NULL); may be NULL.
+ * @return Borrowed; valid as long as the set. NULL for an empty set or NULL.
+ * @since 0.1
+ */
+SBP_API const sbp_entitlement *sbp_entitlements_items(const sbp_entitlements *set,
+                                                      size_t *count);
+
+/** @brief Frees a set of entitlements. NULL is ignored. @since 0.1 */
+SBP_API void sbp_entitlements_free(sbp_entitlements *set);
+
 /** One text of a profile read from several (see sbp_profile_read_sources()). */
 typedef struct sbp_source {
   const char *text; /**< the bytes; need not be NUL-terminated */
