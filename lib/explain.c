@@ -36,6 +36,8 @@ static const weak_fact weak_facts[] = {
     {SBP_DECISION_FLAG_INFERRED_PARENT, "inferred-parent", SBP_FACT_INFERRED_PARENT, NULL, NULL},
     {SBP_DECISION_FLAG_WILDCARD_TERMINAL, "wildcard-terminal", SBP_FACT_WILDCARD_SKIPS_TERMINAL,
      NULL, NULL},
+    {SBP_DECISION_FLAG_CHAIN_PRECEDENCE, "chain-precedence", SBP_FACT_SPECIFIC_OPERATION_FIRST,
+     NULL, NULL},
 };
 
 #define N_FACTS (sizeof weak_facts / sizeof weak_facts[0])

@@ -122,6 +122,17 @@ static const fact_row FACTS[] = {
      "com.apple.colorsync.displayservices.sb calls it without a definition",
      "The evaluator would need the definition libsandbox has, and the displayservices "
      "profile would evaluate."},
+    {SBP_FACT_SPECIFIC_OPERATION_FIRST, "specific-operation-first", SBP_CONFIDENCE_MEDIUM,
+     "A rule for the exact operation outranks a later rule inherited from a wildcard ancestor: "
+     "a (deny file-write-unlink ...) is not overridden by a later (allow file-write* ...). "
+     "Contested: it contradicts plain last-wins across the chain, which sbprofile follows "
+     "unless told otherwise (SBP_DECIDE_SPECIFIC_FIRST); decisions whose answer differs are "
+     "flagged, and unknown under SBP_DECIDE_STRICT_PRECEDENCE.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 source (re-allows file-write-unlink after "
+     "its move-blocking denies, because a specific deny is not overridden by a later wildcard "
+     "allow); a peer's observation, not measured here; semantics.md section 7",
+     "Step 3.1 walks the chain from the exact operation outward, last-wins within each level; "
+     "every flagged decision takes the other answer."},
 };
 
 #define NFACTS (sizeof(FACTS) / sizeof(FACTS[0]))

@@ -115,7 +115,10 @@ typedef enum sbp_fact {
    *  the modifiers no-callout and partial-symbolication set them too [M]. */
   SBP_FACT_SANDBOX_OPTIONS = 14,
   /** libsandbox does not define `allow-create-directory` [M]. */
-  SBP_FACT_ALLOW_CREATE_DIRECTORY_UNDEFINED = 15
+  SBP_FACT_ALLOW_CREATE_DIRECTORY_UNDEFINED = 15,
+  /** A rule for the exact operation outranks a later rule inherited from a wildcard
+   *  ancestor; contested (plain last-wins across the chain) [M]. */
+  SBP_FACT_SPECIFIC_OPERATION_FIRST = 16
 } sbp_fact;
 
 /** An operation row of one version. Opaque, static, borrowed. */

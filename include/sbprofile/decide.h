@@ -103,7 +103,11 @@ typedef enum sbp_decision_flag {
   SBP_DECISION_FLAG_INFERRED_PARENT = 1u << 7,
   /** The operation is TERMINAL and the profile has rules on a wildcard whose name covers it
    *  (file* for file-link), which were not applied. */
-  SBP_DECISION_FLAG_WILDCARD_TERMINAL = 1u << 8
+  SBP_DECISION_FLAG_WILDCARD_TERMINAL = 1u << 8,
+  /** The answer differs between plain last-wins over the whole chain and the reading where
+   *  a rule for the more specific operation outranks later rules inherited from a wildcard
+   *  ancestor (weak fact SBP_FACT_SPECIFIC_OPERATION_FIRST). */
+  SBP_DECISION_FLAG_CHAIN_PRECEDENCE = 1u << 10
 } sbp_decision_flag;
 
 /** Attributes a request may carry; each is named after the base filter that tests it. */
@@ -157,7 +161,13 @@ typedef enum sbp_decide_flag {
    *  the kernel sees resolved paths. */
   SBP_DECIDE_CANONICAL_PATHS = 1u << 0,
   /** Evaluate every rule one by one instead of using the index (slow; for cross-checks). */
-  SBP_DECIDE_NO_INDEX = 1u << 1
+  SBP_DECIDE_NO_INDEX = 1u << 1,
+  /** Decide by the other reading of precedence across the chain (SBP_FACT_SPECIFIC_OPERATION_
+   *  FIRST): walk it from the exact operation outward, last-wins within each level. */
+  SBP_DECIDE_SPECIFIC_FIRST = 1u << 2,
+  /** Strict: when the two readings of precedence across the chain differ, the result is
+   *  SBP_DECISION_UNKNOWN (the flag SBP_DECISION_FLAG_CHAIN_PRECEDENCE is set either way). */
+  SBP_DECIDE_STRICT_PRECEDENCE = 1u << 3
 } sbp_decide_flag;
 
 /** Layout version of sbp_decide_options. */
