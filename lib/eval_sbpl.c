@@ -844,7 +844,9 @@ int sbp__prim_path_ancestors(sbp__eval *ev, cell *a, size_t n) {
     for (size_t i = 0; i < len; i++) {
       if (p[i] != '/' || i + 1 >= len) continue;
       size_t alen = i == 0 ? 1 : i;
-      sbp_node *f = mk_static(ev, SBP_NODE_FILTER, "literal", 7);
+      /* read for a named version, literal is written as what it stands for there */
+      sbp_node *f = ev->opts->macos != 0 ? mk_static(ev, SBP_NODE_FILTER, "path", 4)
+                                         : mk_static(ev, SBP_NODE_FILTER, "literal", 7);
       sbp_node *v = f ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_STRING, p, alen) : NULL;
       if (v == NULL) return FAIL_CODE(ev);
       sbp__node_link_last(f, v);

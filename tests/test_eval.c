@@ -115,6 +115,8 @@ static void test_versions(void **state) {
                   "(allow iokit-open (iokit-registry-entry-class \"A\"))\n"
                   "(allow file-read* (path \"/l\") (path-prefix \"/p\") (path-regex #\"^/r\"))\n"
                   "(deny signal (with send-signal SIGKILL))\n");
+  expect_out_opts(V "(allow file-read* (path-ancestors \"/a/b\"))", &o,
+                  "(version 1)\n(allow file-read* (require-any (path \"/\") (path \"/a\")))\n");
   expect_err_opts(V "(deny default (with no-such-modifier))", &o, SBP_E_EVAL, 2, 15,
                   "with: unknown modifier no-such-modifier on macOS 10.15");
   sbp_error err = SBP_ERROR_INIT;
