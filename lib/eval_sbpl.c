@@ -78,7 +78,10 @@ cell *sbp__eval_builtin_name(sbp__eval *ev, cell *sym) {
   const char *op = NULL;
   const sbp__filter_info *fi = NULL;
   cell *c;
-  switch (known_name(ev->opts->macos, s, len, &op, &fi)) {
+  int kind = known_name(ev->opts->macos, s, len, &op, &fi);
+  if (kind == 0 && ev->opts->macos != 0 && (ev->flags & SBP_READ_OTHER_VERSION_NAMES))
+    kind = known_name(0, s, len, &op, &fi);
+  switch (kind) {
     case 1:
       if (strcmp(op, "no-op") == 0) return ev->noop_sym;
       if ((c = sbp__eval_cell(ev, T_OP)) == NULL) return NULL;
@@ -540,10 +543,13 @@ int sbp__eval_with(sbp__eval *ev, cell *name, cell *arg, int has_arg) {
      * (no-log -> no-report; termination -> send-signal SIGKILL) */
     uint32_t v = sbp_catalog_version_nearest(ev->opts->macos);
     const sbp_catalog_modifier *cm = NULL;
-    if (sbp_catalog_modifier_lookup(v, name->u.sym.s, name->u.sym.len, &cm, NULL) != SBP_OK)
-      return sbp__eval_fail(ev, SBP_E_EVAL, "with: unknown modifier %s on macOS %u.%u",
-                            name->u.sym.s, (unsigned)(v >> 16), (unsigned)((v >> 8) & 0xffu));
-    canon = sbp_catalog_modifier_canonical(cm);
+    if (sbp_catalog_modifier_lookup(v, name->u.sym.s, name->u.sym.len, &cm, NULL) != SBP_OK) {
+      if (!(ev->flags & SBP_READ_OTHER_VERSION_NAMES))
+        return sbp__eval_fail(ev, SBP_E_EVAL, "with: unknown modifier %s on macOS %u.%u",
+                              name->u.sym.s, (unsigned)(v >> 16), (unsigned)((v >> 8) & 0xffu));
+      cm = NULL; /* kept as written, for the linter to report */
+    }
+    canon = cm ? sbp_catalog_modifier_canonical(cm) : NULL;
     if (canon != NULL && strcmp(canon, name->u.sym.s) == 0) canon = NULL;
     if (canon != NULL && !has_arg) implied = sbp_catalog_modifier_implied_arg(cm);
   }

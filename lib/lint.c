@@ -532,6 +532,12 @@ int sbp_lint_sources(const sbp_source *sources, size_t nsources, const sbp_lint_
     } else {
       ropts.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
     }
+    /* A named target reads the profile as that version does (its aliases: iokit-open stays
+     * iokit-open on 10.15), names of other versions kept for the checks to report. */
+    if (opts->macos != 0 && ropts.macos == 0) {
+      ropts.macos = target;
+      ropts.flags |= SBP_READ_OTHER_VERSION_NAMES;
+    }
     /* Without (version 1) libsandbox stops at once; the profile checks still run, with the
      * version assumed, so that a fragment is checked too (the result says it did not
      * evaluate). */

@@ -81,7 +81,11 @@ typedef enum sbp_read_flags {
   SBP_READ_SYMBOLIC_PARAMS = 1u << 0,
   /** An import the resolver reports as SBP_E_NOT_FOUND (or any import when there is no
    *  resolver) is kept as an SBP_NODE_IMPORT item instead of failing. */
-  SBP_READ_KEEP_UNRESOLVED_IMPORTS = 1u << 1
+  SBP_READ_KEEP_UNRESOLVED_IMPORTS = 1u << 1,
+  /** With `macos` set: a name only other versions know (an operation, filter, constant or
+   *  modifier) stays bound as without `macos`, instead of failing, so that a linter can
+   *  report it; the version's own names, aliases and spellings still come first. */
+  SBP_READ_OTHER_VERSION_NAMES = 1u << 2
 } sbp_read_flags;
 
 /**
