@@ -116,8 +116,9 @@ static const sbp__library_def LIBRARY[] = {
     {"debug-mode", "(lambda () (system-attribute sandbox-debug-mode))"},
     {"process-is-plugin", "(lambda () (process-attribute is-plugin))"},
     {"process-is-installer", "(lambda () (process-attribute is-installer))"},
-    /* the extension classes libsandbox names *ios-sandbox-container* and so on, as compiled
-     * profiles show them (sandblaster's decompiled output) */
+    /* the extension classes the library names *ios-sandbox-container* and so on (set by
+     * libsandbox's C code): the class names compiled iOS container profiles are known to
+     * carry, not checked against a 10.15 libsandbox */
     {"container", "(lambda () (extension \"com.apple.sandbox.container\"))"},
     {"application-group", "(lambda () (extension \"com.apple.sandbox.application-group\"))"},
     {"system-container", "(lambda () (extension \"com.apple.sandbox.system-container\"))"},
