@@ -683,10 +683,42 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
     }
   }
 
+  /* precedence across the chain, the other reading: from the exact operation outward,
+   * filtered then unfiltered rules within each level, last written wins */
+  if (action != 0 && (out->step == SBP_STEP_FILTERED || out->step == SBP_STEP_UNFILTERED)) {
+    int64_t alt = SBP__NO_RULE;
+    const char *alt_op = NULL;
+    int alt_filtered = 0;
+    for (size_t i = 0; i < req->nchain && alt < 0 && rc == SBP_OK; i++) {
+      if (chain_b[i] == NULL || chain_b[i] == default_b) continue;
+      int64_t lb = SBP__NO_RULE, lbr = SBP__NO_RULE;
+      dz_cand lunk[3] = {{SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}};
+      rc = slow ? walk_bucket_slow(&c, chain_b[i], &lb, &alt_op, lunk, &lbr, NULL)
+                : walk_bucket(&c, chain_b[i], &lb, &alt_op, lunk, &lbr);
+      alt_filtered = lb >= 0;
+      alt = lb >= 0 ? lb : chain_b[i]->last_unf_any;
+      alt_op = chain_b[i]->op;
+    }
+    if (rc) goto done;
+    if (alt >= 0 && d->rules[alt].action != action) {
+      out->flags |= SBP_DECISION_FLAG_CHAIN_PRECEDENCE;
+      if (opt->flags & SBP_DECIDE_SPECIFIC_FIRST) {
+        action = d->rules[alt].action;
+        out->rule_index = alt;
+        out->rule = d->rules[alt].node;
+        out->op = alt_op;
+        out->step = alt_filtered ? SBP_STEP_FILTERED : SBP_STEP_UNFILTERED;
+      }
+    }
+  }
+
   /* three-valued: rules skipped for a missing attribute */
   int64_t floor = out->step == SBP_STEP_FILTERED ? best : SBP__NO_RULE;
   int report = opt->unknown_policy == SBP_UNKNOWN_REPORT;
   out->result = action == 0 ? SBP_DECISION_UNKNOWN : action;
+  if ((out->flags & SBP_DECISION_FLAG_CHAIN_PRECEDENCE) &&
+      (opt->flags & SBP_DECIDE_STRICT_PRECEDENCE))
+    out->result = SBP_DECISION_UNKNOWN;
   if (policy_flag) out->flags |= SBP_DECISION_FLAG_MISSING_ATTR;
   {
     int first = action == SBP_ALLOW ? SBP_DENY : SBP_ALLOW; /* the opposite action first */

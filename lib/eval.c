@@ -34,9 +34,8 @@ int sbp__eval_charge(sbp__eval *ev, size_t cells, size_t bytes) {
 
 const char *sbp__eval_type_name(const cell *c) {
   switch ((cell_type)c->type) {
-    case T_NIL: return "empty list";
+    case T_NIL: return c->flag ? "unspecified value ('())" : "empty list";
     case T_BOOL: return "boolean";
-    case T_UNSPEC: return "unspecified value";
     case T_INT: return "integer";
     case T_REAL: return "real";
     case T_CHAR: return "character";
@@ -263,7 +262,11 @@ int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
   if ((ev->t = sbp__eval_cell(ev, T_BOOL)) == NULL) return SBP_E_NOMEM;
   ev->t->u.i = 1;
   if ((ev->f = sbp__eval_cell(ev, T_BOOL)) == NULL) return SBP_E_NOMEM;
-  if ((ev->unspec = sbp__eval_cell(ev, T_UNSPEC)) == NULL) return SBP_E_NOMEM;
+  /* TinyScheme's unspecified value (a one-armed if whose test fails, a cond or case with no
+   * matching clause, a when that does not fire) is '(): a second empty list, equal to the
+   * first in every way Scheme can see, kept apart only so that a rule given it is refused */
+  if ((ev->unspec = sbp__eval_cell(ev, T_NIL)) == NULL) return SBP_E_NOMEM;
+  ev->unspec->flag = 1;
   for (size_t i = 0; i < sizeof(special_forms) / sizeof(special_forms[0]); i++) {
     cell *s = sbp__eval_intern(ev, special_forms[i].name, strlen(special_forms[i].name));
     if (s == NULL) return SBP_E_NOMEM;
@@ -513,6 +516,8 @@ static int lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
     return SBP_OK;
   }
   cell *v = sbp__eval_builtin_name(ev, sym);
+  if (v == NULL && (ev->err == NULL || ev->err->code == 0))
+    v = sbp__eval_library_name(ev, sym);
   if (v != NULL) {
     ev->escaped = 1; /* cached in the symbol */
     sym->u.sym.gval = v;
@@ -520,6 +525,19 @@ static int lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
     return SBP_OK;
   }
   if (ev->err && ev->err->code != 0) return ev->err->code;
+  if (sym->u.sym.len == 22 && memcmp(sym->u.sym.s, "allow-create-directory", 22) == 0)
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "unbound variable: allow-create-directory (libsandbox does not define "
+                          "it either: a profile that uses it must define it, as 10.15's "
+                          "colorsyncd.sb does; fact allow-create-directory-undefined)");
+  int rc = sbp__eval_unbound_in_version(ev, sym);
+  if (rc != SBP_OK) return rc;
+  if (sbp__eval_library_unmodelled(sym->u.sym.s, sym->u.sym.len))
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "unbound variable: %s (TinyScheme's init.scm defines it, with "
+                          "continuations, ports, vectors or inexact numbers, which sbprofile "
+                          "does not model)",
+                          sym->u.sym.s);
   if ((ev->flags & SBP_READ_UNKNOWN_OPERATIONS) &&
       sbp_catalog_suggest(ev->opts->macos, SBP_CATALOG_NAME_OPERATION, sym->u.sym.s,
                           sym->u.sym.len) != NULL) {
@@ -540,6 +558,8 @@ int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym) {
   if (env_find_local(e, sym) != NULL || sym->u.sym.gval != NULL) return 1;
   if (sym->flag != SF_NONE) return 1;
   cell *v = sbp__eval_builtin_name(ev, sym);
+  if (v == NULL && (ev->err == NULL || ev->err->code == 0))
+    v = sbp__eval_library_name(ev, sym);
   if (v != NULL) {
     ev->escaped = 1; /* cached in the symbol */
     sym->u.sym.gval = v;
@@ -912,7 +932,9 @@ static int special(sbp__eval *ev, mstate *m, int sf, cell *form, env *e) {
         m->eval = 0;
         return SBP_OK;
       }
-      if (target->type != T_SYM || n > 2) return syntax(ev, name);
+      /* TinyScheme binds the first expression's value and never evaluates the rest
+       * ((define name "a" "b") binds "a"); the linter warns about the ignored ones. */
+      if (target->type != T_SYM) return syntax(ev, name);
       if (n == 1) {
         if ((rc = env_define(ev, e, target, ev->unspec)) != 0) return rc;
         ev->value = target;
@@ -969,8 +991,8 @@ static int special(sbp__eval *ev, mstate *m, int sf, cell *form, env *e) {
       for (cell *b = bindings; b->type == T_PAIR; b = CDR(b)) {
         cell *bd = CAR(b);
         size_t bl;
-        if (bd->type != T_PAIR || CAR(bd)->type != T_SYM ||
-            !sbp__eval_list_length(bd, &bl) || bl > 2)
+        /* as TinyScheme: only a binding's first expression is evaluated (the linter warns) */
+        if (bd->type != T_PAIR || CAR(bd)->type != T_SYM || !sbp__eval_list_length(bd, &bl))
           return syntax(ev, name);
       }
       env *ne = e;
@@ -1258,11 +1280,6 @@ static int ret(sbp__eval *ev, mstate *m) {
           cell *b = sbp__eval_cons(ev, v, f->b);
           if (b == NULL) return FAIL_CODE(ev);
           f->b = b;
-        } else if (f->op == F_LETSTAR) {
-          env *ne = new_env(ev, f->e);
-          if (ne == NULL) return FAIL_CODE(ev);
-          if ((rc = env_define(ev, ne, sym, v)) != 0) return rc;
-          f->e = ne;
         } else {
           if ((rc = env_define(ev, f->e, sym, v)) != 0) return rc;
         }
@@ -1284,7 +1301,9 @@ static int ret(sbp__eval *ev, mstate *m) {
         cell *bd = CAR(f->a);
         set_pos(ev, CDR(bd));
         m->expr = CAR(CDR(bd));
-        m->e = f->e;
+        /* let* as TinyScheme scopes it: the first init is evaluated outside, every later one
+         * in the one frame all the bindings share (so a lambda bound there sees itself) */
+        m->e = f->op == F_LETSTAR && f->a == f->g ? f->e->parent : f->e;
         m->eval = 1;
         return SBP_OK;
       }

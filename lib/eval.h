@@ -14,7 +14,7 @@
 #include "sbprofile/read.h"
 
 typedef enum {
-  T_NIL, T_BOOL, T_UNSPEC, T_INT, T_REAL, T_CHAR, T_STR, T_SYM, T_PAIR, T_CLOSURE, T_MACRO,
+  T_NIL, T_BOOL, T_INT, T_REAL, T_CHAR, T_STR, T_SYM, T_PAIR, T_CLOSURE, T_MACRO,
   T_PRIM, T_OP, T_FILTERFN, T_FILTER, T_MOD, T_CONST, T_PARAM, T_CONCAT
 } cell_type;
 
@@ -27,7 +27,8 @@ typedef struct env env;
 
 struct cell {
   uint8_t type;
-  uint8_t flag;      /* T_MACRO: MACRO_*; T_SYM: special form id; T_OP: 1 for 'no-op */
+  uint8_t flag;      /* T_MACRO: MACRO_*; T_SYM: special form id; T_OP: 1 for 'no-op;
+                      * T_NIL: 1 for the unspecified value (ev->unspec) */
   uint16_t prim;     /* T_PRIM: primitive id */
   uint32_t line, col; /* T_PAIR: position (first pair of a list: the '('; others: the car) */
   const char *file;
@@ -173,6 +174,9 @@ int sbp__eval_string_append(sbp__eval *ev, cell *args, cell **out);
 /* Resolves an unbound global: operations, filters, constants, aliases. NULL when unknown. */
 cell *sbp__eval_builtin_name(sbp__eval *ev, cell *sym);
 int sbp__eval_filter_apply(sbp__eval *ev, cell *fn, cell *args);
+/* Read for a named version, an unbound name that is an operation of other versions: fails
+ * with an error naming them. SBP_OK otherwise (the caller reports it unbound). */
+int sbp__eval_unbound_in_version(sbp__eval *ev, const cell *sym);
 int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *file,
                    uint32_t line, uint32_t col);
 int sbp__eval_with(sbp__eval *ev, cell *name, cell *arg, int has_arg);
@@ -191,7 +195,26 @@ int sbp__prim_path_ancestors(sbp__eval *ev, cell *args, size_t argc);
 int sbp__prim_sbpl_filter_p(sbp__eval *ev, cell *args, size_t argc);
 int sbp__prim_split_string(sbp__eval *ev, cell *args, size_t argc);
 int sbp__prim_io(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_disable_callouts(sbp__eval *ev, cell *args, size_t argc);
+int sbp__prim_disable_full_symbolication(sbp__eval *ev, cell *args, size_t argc);
 int sbp__prim_require_entitlement(sbp__eval *ev, cell *args, size_t argc);
+
+/* ---- eval_library.c ---- */
+typedef struct sbp__library_def {
+  const char *name;
+  const char *src; /* (lambda ...) */
+} sbp__library_def;
+size_t sbp__eval_library_count(void);
+const sbp__library_def *sbp__eval_library_at(size_t i);
+/* The closure of an init.scm procedure of that name (made now), or NULL: not one, or an
+ * error (ev->err set). */
+cell *sbp__eval_library_name(sbp__eval *ev, cell *sym);
+/* 1 when init.scm defines the name with what the evaluator does not model. */
+int sbp__eval_library_unmodelled(const char *name, size_t len);
+
+/* Binds *entitlements* to the caller's entitlements (when given). SBP_OK, SBP_E_NOMEM,
+ * SBP_E_INVALID_ARG (an entitlement without key, string or kind). */
+int sbp__eval_entitlements(sbp__eval *ev);
 
 /* ---- eval_read.c ---- */
 /* Resolves and pushes an import; called by the machine for (import "x"). */

@@ -70,7 +70,7 @@ int sbp__eval_eqv(const cell *a, const cell *b) {
   if (a->type != b->type) return 0;
   switch ((cell_type)a->type) {
     case T_INT: case T_CHAR: case T_BOOL: return a->u.i == b->u.i;
-    case T_NIL: case T_UNSPEC: return 1;
+    case T_NIL: return 1;
     case T_OP: case T_CONST:
       return a->u.str.len == b->u.str.len && memcmp(a->u.str.s, b->u.str.s, a->u.str.len) == 0;
     default: return 0;
@@ -888,6 +888,8 @@ const sbp__prim sbp__eval_prims[] = {
     {"sbpl-filter?", sbp__prim_sbpl_filter_p, 1, 1},
     {"split-string", sbp__prim_split_string, 2, 2},
     {"_IO", sbp__prim_io, 2, 2},
+    {"disable-callouts", sbp__prim_disable_callouts, 0, 0},
+    {"disable-full-symbolication", sbp__prim_disable_full_symbolication, 0, 0},
     {"require-entitlement", sbp__prim_require_entitlement, 1, 2},
 };
 const size_t sbp__eval_nprims = sizeof(sbp__eval_prims) / sizeof(sbp__eval_prims[0]);

@@ -153,11 +153,21 @@ static int read_sources(sbp_profile **out, const sbp_source *src, size_t n,
   if (out == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "out is NULL");
   *out = NULL;
   if (src == NULL || n == 0) return sbp__error(err, SBP_E_INVALID_ARG, "no text to read");
-  sbp_read_options defaults = SBP_READ_OPTIONS_INIT;
-  if (opts == NULL) opts = &defaults;
-  if (opts->version != SBP_READ_OPTIONS_VERSION)
-    return sbp__error(err, SBP_E_INVALID_ARG, "sbp_read_options: unknown version %u",
-                      (unsigned)opts->version);
+  sbp_read_options full = SBP_READ_OPTIONS_INIT;
+  if (opts != NULL) {
+    /* a version 1 struct ends before the entitlements: read only what it has */
+    if (opts->version == 1)
+      memcpy(&full, opts, offsetof(sbp_read_options, entitlements));
+    else if (opts->version == SBP_READ_OPTIONS_VERSION)
+      full = *opts;
+    else
+      return sbp__error(err, SBP_E_INVALID_ARG, "sbp_read_options: unknown version %u",
+                        (unsigned)opts->version);
+    full.version = SBP_READ_OPTIONS_VERSION;
+  }
+  opts = &full;
+  if (opts->nentitlements > 0 && opts->entitlements == NULL)
+    return sbp__error(err, SBP_E_INVALID_ARG, "sbp_read_options: entitlements is NULL");
   if (opts->nparams > 0 && opts->params == NULL)
     return sbp__error(err, SBP_E_INVALID_ARG, "sbp_read_options: params is NULL");
   for (size_t i = 0; i < n; i++)
@@ -178,6 +188,7 @@ static int read_sources(sbp_profile **out, const sbp_source *src, size_t n,
   }
   rc = sbp__eval_init(ev, p, opts, &p->alloc, err);
   if (rc && err->code == 0) rc = sbp__nomem(err);
+  if (rc == SBP_OK) rc = sbp__eval_entitlements(ev);
   for (size_t i = 0; rc == SBP_OK && i < n; i++)
     rc = sbp__eval_text(ev, src[i].text ? src[i].text : "", src[i].len, src[i].file);
   if (rc == SBP_OK) {

@@ -1,6 +1,7 @@
 /* SBPL's own built-ins: the names of operations, filters and constants, the alias table,
  * filters and metafilters, modifiers, allow/deny with the with-* contexts, version, param,
  * trace, regex-quote, path-ancestors and the small prelude helpers. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,7 +78,10 @@ cell *sbp__eval_builtin_name(sbp__eval *ev, cell *sym) {
   const char *op = NULL;
   const sbp__filter_info *fi = NULL;
   cell *c;
-  switch (known_name(ev->opts->macos, s, len, &op, &fi)) {
+  int kind = known_name(ev->opts->macos, s, len, &op, &fi);
+  if (kind == 0 && ev->opts->macos != 0 && (ev->flags & SBP_READ_OTHER_VERSION_NAMES))
+    kind = known_name(0, s, len, &op, &fi);
+  switch (kind) {
     case 1:
       if (strcmp(op, "no-op") == 0) return ev->noop_sym;
       if ((c = sbp__eval_cell(ev, T_OP)) == NULL) return NULL;
@@ -101,6 +105,70 @@ cell *sbp__eval_builtin_name(sbp__eval *ev, cell *sym) {
     default:
       return NULL;
   }
+}
+
+/* ---- entitlements ---------------------------------------------------------------------- */
+
+static cell *entitlement_value(sbp__eval *ev, const sbp_entitlement *e) {
+  switch (e->kind) {
+    case SBP_ENTITLEMENT_BOOLEAN: return e->boolean ? ev->t : ev->f;
+    case SBP_ENTITLEMENT_STRING:
+      return e->string ? sbp__eval_str(ev, e->string, strlen(e->string)) : NULL;
+    case SBP_ENTITLEMENT_STRINGS: {
+      if (e->nstrings > 0 && e->strings == NULL) return NULL;
+      cell *l = ev->nil;
+      for (size_t i = e->nstrings; i > 0; i--) {
+        if (e->strings[i - 1] == NULL) return NULL;
+        cell *s = sbp__eval_str(ev, e->strings[i - 1], strlen(e->strings[i - 1]));
+        if (s == NULL || (l = sbp__eval_cons(ev, s, l)) == NULL) return NULL;
+      }
+      return l;
+    }
+  }
+  return NULL;
+}
+
+int sbp__eval_entitlements(sbp__eval *ev) {
+  const sbp_read_options *o = ev->opts;
+  if (o->entitlements == NULL) return SBP_OK;
+  cell *alist = ev->nil;
+  for (size_t i = o->nentitlements; i > 0; i--) {
+    const sbp_entitlement *e = &o->entitlements[i - 1];
+    if (e->key == NULL)
+      return sbp__error(ev->err, SBP_E_INVALID_ARG, "entitlement %zu has no key", i - 1);
+    cell *v = entitlement_value(ev, e);
+    if (v == NULL) {
+      if (ev->err->code != 0) return ev->err->code;
+      return sbp__error(ev->err, SBP_E_INVALID_ARG,
+                        "entitlement %s: no value of its kind (%d)", e->key, (int)e->kind);
+    }
+    cell *k = sbp__eval_str(ev, e->key, strlen(e->key));
+    cell *pair = k ? sbp__eval_cons(ev, k, v) : NULL;
+    if (pair == NULL || (alist = sbp__eval_cons(ev, pair, alist)) == NULL) return FAIL_CODE(ev);
+  }
+  cell *sym = sbp__eval_intern(ev, "*entitlements*", 14);
+  if (sym == NULL) return FAIL_CODE(ev);
+  sym->u.sym.gval = alist;
+  return SBP_OK;
+}
+
+int sbp__eval_unbound_in_version(sbp__eval *ev, const cell *sym) {
+  uint32_t mask = 0;
+  if (ev->opts->macos == 0 ||
+      sbp_catalog_op_versions(sym->u.sym.s, sym->u.sym.len, SBP_CATALOG_WITH_ALIASES, &mask,
+                              NULL) != SBP_OK ||
+      mask == 0)
+    return SBP_OK;
+  sbp_buf known = SBP_BUF_INIT;
+  if (sbp_catalog_versions_format(mask, ev->alloc, &known, NULL) != SBP_OK)
+    return sbp__nomem(ev->err);
+  uint32_t v = sbp_catalog_version_nearest(ev->opts->macos);
+  int rc = sbp__eval_fail(ev, SBP_E_EVAL,
+                          "unbound variable: %s (an operation of macOS %.200s, not of %u.%u)",
+                          sym->u.sym.s, known.ptr ? known.ptr : "", (unsigned)(v >> 16),
+                          (unsigned)((v >> 8) & 0xffu));
+  sbp_buf_dispose(&known);
+  return rc;
 }
 
 /* ---- nodes ----------------------------------------------------------------------------- */
@@ -136,7 +204,25 @@ static sbp_node *mk_static(sbp__eval *ev, sbp_node_type type, const char *text, 
 
 /* The FILTER node of a filter function: its name shared with the catalog when it is
  * spelled as the catalog spells it. */
+/* Read for a named version, a prelude alias is written as the filter it stands for in that
+ * version's library (literal -> path, prefix -> path-prefix, iokit-user-client-class ->
+ * iokit-registry-entry-class), so that output compares rule for rule with that version's. */
+static const sbp__filter_info *canonical_filter(const sbp__eval *ev,
+                                                const sbp__filter_info *fi) {
+  if (ev->opts->macos == 0 || fi == NULL || !(fi->flags & SBP__FILTER_ALIAS)) return NULL;
+  static const char *const suffix[] = {"", "", "-prefix", NULL, "-regex"};
+  if (fi->match >= sizeof suffix / sizeof suffix[0] || suffix[fi->match] == NULL) return NULL;
+  char name[96];
+  int n = snprintf(name, sizeof name, "%s%s", fi->base, suffix[fi->match]);
+  if (n <= 0 || (size_t)n >= sizeof name) return NULL;
+  const sbp__filter_info *c = sbp__catalog_filter(ev->opts->macos, name, (size_t)n);
+  return c != NULL && !(c->flags & SBP__FILTER_ALIAS) && c->match == fi->match ? c : NULL;
+}
+
 static sbp_node *mk_filter(sbp__eval *ev, const cell *fn) {
+  const sbp__filter_info *canon = canonical_filter(ev, fn->u.ff.fi);
+  if (canon != NULL)
+    return mk_static(ev, SBP_NODE_FILTER, canon->spelling, strlen(canon->spelling));
   if (fn->u.ff.fi != NULL && fn->u.ff.name == fn->u.ff.fi->spelling)
     return mk_static(ev, SBP_NODE_FILTER, fn->u.ff.name, fn->u.ff.len);
   return mk(ev, SBP_NODE_FILTER, 0, fn->u.ff.name, fn->u.ff.len);
@@ -242,14 +328,45 @@ static int parse_port(const char *s, size_t len, int *port) {
   return 1;
 }
 
+/* One "HOST:PORT" address of a network filter: host and port checked as libsandbox does. */
+static int network_address(sbp__eval *ev, const char *name, cell *addr, const char **host,
+                           size_t *hlen, int *port) {
+  if (addr->type == T_PARAM || addr->type == T_CONCAT)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "%s: a network address needs the parameter's value",
+                          name);
+  if (addr->type != T_STR)
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "invalid data type of %s filter; expected network address, got %s",
+                          name, sbp__eval_type_name(addr));
+  const char *s = addr->u.str.s;
+  const char *colon = NULL;
+  for (size_t i = addr->u.str.len; i > 0; i--)
+    if (s[i - 1] == ':') {
+      colon = s + i - 1;
+      break;
+    }
+  if (colon == NULL)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "invalid network address (expected HOST:PORT)");
+  *host = s;
+  *hlen = (size_t)(colon - s);
+  if (!((*hlen == 1 && s[0] == '*') || (*hlen == 9 && memcmp(s, "localhost", 9) == 0)))
+    return sbp__eval_fail(ev, SBP_E_EVAL, "host must be * or localhost in network address");
+  if (!parse_port(colon + 1, addr->u.str.len - *hlen - 1, port))
+    return sbp__eval_fail(ev, SBP_E_EVAL, "port must be * or 1-65535 in network address");
+  return SBP_OK;
+}
+
+/* (local|remote PROTO [ADDRESS...]): several addresses are alternatives, as in 10.15's
+ * (local udp "*:500" "*:4500"); the filter holds one value for each. */
 static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
   const char *name = fn->u.ff.name;
   cell *proto = CAR(args);
-  if (argc > 2)
-    return sbp__eval_fail(ev, SBP_E_EVAL,
-                          "wrong number of arguments to %s (expected 1 to 2, got %zu)", name,
-                          argc);
   if (proto == ev->unix_sym) {
+    if (argc > 2)
+      return sbp__eval_fail(ev, SBP_E_EVAL,
+                            "wrong number of arguments to %s unix-socket (expected 1 to 2, got "
+                            "%zu)",
+                            name, argc);
     if (argc == 2) {
       cell *f = CAR(CDR(args));
       if (f->type != T_FILTER)
@@ -277,42 +394,25 @@ static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
     return sbp__eval_fail(ev, SBP_E_EVAL,
                           "invalid data type of %s filter; expected a protocol, got %s", name,
                           sbp__eval_type_name(proto));
-  const char *host = NULL;
-  size_t hlen = 0;
-  int port = SBP_PORT_ANY;
-  if (argc == 2) {
-    cell *addr = CAR(CDR(args));
-    if (addr->type == T_PARAM || addr->type == T_CONCAT)
-      return sbp__eval_fail(ev, SBP_E_EVAL,
-                            "%s: a network address needs the parameter's value", name);
-    if (addr->type != T_STR)
-      return sbp__eval_fail(ev, SBP_E_EVAL,
-                            "invalid data type of %s filter; expected network address, got %s",
-                            name, sbp__eval_type_name(addr));
-    const char *s = addr->u.str.s;
-    const char *colon = NULL;
-    for (size_t i = addr->u.str.len; i > 0; i--)
-      if (s[i - 1] == ':') {
-        colon = s + i - 1;
-        break;
-      }
-    if (colon == NULL)
-      return sbp__eval_fail(ev, SBP_E_EVAL, "invalid network address (expected HOST:PORT)");
-    host = s;
-    hlen = (size_t)(colon - s);
-    if (!((hlen == 1 && host[0] == '*') || (hlen == 9 && memcmp(host, "localhost", 9) == 0)))
-      return sbp__eval_fail(ev, SBP_E_EVAL, "host must be * or localhost in network address");
-    if (!parse_port(colon + 1, addr->u.str.len - hlen - 1, &port))
-      return sbp__eval_fail(ev, SBP_E_EVAL, "port must be * or 1-65535 in network address");
-  }
   if (room(ev)) return FAIL_CODE(ev);
   sbp_node *fl = mk_filter(ev, fn);
-  sbp_node *v = NULL;
   if (fl == NULL) return FAIL_CODE(ev);
-  int rc = sbp_value_new_netaddr(ev->prof, pname, strlen(pname), host, hlen, port, &v, NULL);
-  if (rc == SBP_E_NOMEM) return sbp__nomem(ev->err);
-  if (rc) return sbp__eval_fail(ev, SBP_E_EVAL, "invalid network address");
-  sbp__node_link_last(fl, v);
+  cell *addrs = CDR(args);
+  do {
+    const char *host = NULL;
+    size_t hlen = 0;
+    int port = SBP_PORT_ANY;
+    if (addrs->type == T_PAIR) {
+      int rc = network_address(ev, name, CAR(addrs), &host, &hlen, &port);
+      if (rc) return rc;
+      addrs = CDR(addrs);
+    }
+    sbp_node *v = NULL;
+    int rc = sbp_value_new_netaddr(ev->prof, pname, strlen(pname), host, hlen, port, &v, NULL);
+    if (rc == SBP_E_NOMEM) return sbp__nomem(ev->err);
+    if (rc) return sbp__eval_fail(ev, SBP_E_EVAL, "invalid network address");
+    sbp__node_link_last(fl, v);
+  } while (addrs->type == T_PAIR);
   ev->value = wrap(ev, T_FILTER, fl);
   return ev->value ? SBP_OK : FAIL_CODE(ev);
 }
@@ -330,10 +430,13 @@ int sbp__eval_filter_apply(sbp__eval *ev, cell *fn, cell *args) {
   const sbp__filter_info *fi = fn->u.ff.fi;
   size_t argc;
   sbp__eval_list_length(args, &argc);
-  if (argc == 0)
+  /* A boolean filter may be written without its argument, as 10.15's application.sb writes
+   * (extension-path-ancestor): it stands for the argument #t (the filter holds). */
+  if (argc == 0 && fi->arg != SBP__ARG_BOOLEAN)
     return sbp__eval_fail(ev, SBP_E_EVAL,
                           "wrong number of arguments to %s (expected at least 1, got 0)",
                           fn->u.ff.name);
+  if (argc == 0 && (args = sbp__eval_cons(ev, ev->t, ev->nil)) == NULL) return FAIL_CODE(ev);
   if (fi->arg == SBP__ARG_NETWORK) return network_filter(ev, fn, args, argc);
   int regex = fi->match == SBP__MATCH_REGEX;
   sbp_node *fl = mk_filter(ev, fn);
@@ -407,19 +510,75 @@ int sbp__prim_sbpl_filter_p(sbp__eval *ev, cell *a, size_t n) {
 
 /* ---- modifiers ------------------------------------------------------------------------- */
 
+/* ---- profile-wide options (SBP_FACT_SANDBOX_OPTIONS) --------------------------------- */
+
+static int set_option(sbp__eval *ev, uint32_t option) {
+  ev->prof->options |= option;
+  ev->value = ev->nil; /* nothing a rule keeps */
+  return SBP_OK;
+}
+
+int sbp__prim_disable_callouts(sbp__eval *ev, cell *a, size_t n) {
+  (void)a, (void)n;
+  return set_option(ev, SBP_OPTION_DISABLE_CALLOUTS);
+}
+
+int sbp__prim_disable_full_symbolication(sbp__eval *ev, cell *a, size_t n) {
+  (void)a, (void)n;
+  return set_option(ev, SBP_OPTION_DISABLE_FULL_SYMBOLICATION);
+}
+
+/* The deprecated modifiers the 10.15 library turns into the options that superseded them. */
+static int deprecated_option_modifier(sbp__eval *ev, cell *name, int has_arg, int *done) {
+  uint32_t option = 0;
+  if (name->u.sym.len == 10 && memcmp(name->u.sym.s, "no-callout", 10) == 0)
+    option = SBP_OPTION_DISABLE_CALLOUTS;
+  else if (name->u.sym.len == 21 && memcmp(name->u.sym.s, "partial-symbolication", 21) == 0)
+    option = SBP_OPTION_DISABLE_FULL_SYMBOLICATION;
+  *done = option != 0;
+  if (option == 0) return SBP_OK;
+  if (has_arg)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "with %s: unexpected argument", name->u.sym.s);
+  return set_option(ev, option);
+}
+
 int sbp__eval_with(sbp__eval *ev, cell *name, cell *arg, int has_arg) {
   if (!sbp__is_symbol(name->u.sym.s, name->u.sym.len))
     return sbp__eval_fail(ev, SBP_E_EVAL, "with: invalid modifier name");
-  sbp_node *m = mk(ev, SBP_NODE_MODIFIER, 0, name->u.sym.s, name->u.sym.len);
+  int done = 0, rc = deprecated_option_modifier(ev, name, has_arg, &done);
+  if (rc || done) return rc;
+  const char *canon = NULL, *implied = NULL;
+  if (ev->opts->macos != 0) {
+    /* read for a named version: only its modifiers, each under its canonical name
+     * (no-log -> no-report; termination -> send-signal SIGKILL) */
+    uint32_t v = sbp_catalog_version_nearest(ev->opts->macos);
+    const sbp_catalog_modifier *cm = NULL;
+    if (sbp_catalog_modifier_lookup(v, name->u.sym.s, name->u.sym.len, &cm, NULL) != SBP_OK) {
+      if (!(ev->flags & SBP_READ_OTHER_VERSION_NAMES))
+        return sbp__eval_fail(ev, SBP_E_EVAL, "with: unknown modifier %s on macOS %u.%u",
+                              name->u.sym.s, (unsigned)(v >> 16), (unsigned)((v >> 8) & 0xffu));
+      cm = NULL; /* kept as written, for the linter to report */
+    }
+    canon = cm ? sbp_catalog_modifier_canonical(cm) : NULL;
+    if (canon != NULL && strcmp(canon, name->u.sym.s) == 0) canon = NULL;
+    if (canon != NULL && !has_arg) implied = sbp_catalog_modifier_implied_arg(cm);
+  }
+  sbp_node *m = canon != NULL ? mk_static(ev, SBP_NODE_MODIFIER, canon, strlen(canon))
+                              : mk(ev, SBP_NODE_MODIFIER, 0, name->u.sym.s, name->u.sym.len);
   if (m == NULL) return FAIL_CODE(ev);
+  if (implied != NULL) {
+    sbp_node *iv = mk_static(ev, SBP_NODE_VALUE, implied, strlen(implied));
+    if (iv == NULL) return FAIL_CODE(ev);
+    iv->kind = SBP_VALUE_CONSTANT;
+    sbp__node_link_last(m, iv);
+  }
   if (has_arg) {
     if (arg->type != T_STR && arg->type != T_INT && arg->type != T_CONST &&
         arg->type != T_PARAM && arg->type != T_CONCAT && arg->type != T_SYM)
       return sbp__eval_fail(ev, SBP_E_EVAL, "with %s: invalid argument (a %s)", name->u.sym.s,
                             sbp__eval_type_name(arg));
     sbp_node *v = NULL;
-    int rc = value_node(ev, arg, 0, &v);
-    if (rc) return rc;
+    if ((rc = value_node(ev, arg, 0, &v)) != 0) return rc;
     sbp__node_link_last(m, v);
   }
   ev->value = wrap(ev, T_MOD, m);
@@ -461,6 +620,15 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
         x = item;
         break;
       case T_NIL:
+        /* '() as TinyScheme's unspecified value (a one-armed if whose test failed, ...):
+         * refused, as simbple's model of the rule builder refuses '() (a written '() or an
+         * empty list made by the profile still adds nothing) */
+        if (item->flag)
+          return sbp__eval_fail(ev, SBP_E_EVAL,
+                                "%s: expected an operation, filter or modifier, got the "
+                                "unspecified value '() (of an if, cond, case or when that "
+                                "chose nothing)",
+                                who);
         break;
       case T_SYM:
         if (item == ev->noop_sym) {
@@ -694,7 +862,9 @@ int sbp__prim_path_ancestors(sbp__eval *ev, cell *a, size_t n) {
     for (size_t i = 0; i < len; i++) {
       if (p[i] != '/' || i + 1 >= len) continue;
       size_t alen = i == 0 ? 1 : i;
-      sbp_node *f = mk_static(ev, SBP_NODE_FILTER, "literal", 7);
+      /* read for a named version, literal is written as what it stands for there */
+      sbp_node *f = ev->opts->macos != 0 ? mk_static(ev, SBP_NODE_FILTER, "path", 4)
+                                         : mk_static(ev, SBP_NODE_FILTER, "literal", 7);
       sbp_node *v = f ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_STRING, p, alen) : NULL;
       if (v == NULL) return FAIL_CODE(ev);
       sbp__node_link_last(f, v);
@@ -737,9 +907,14 @@ int sbp__prim_io(sbp__eval *ev, cell *a, size_t n) {
   cell *g = CAR(a), *num = CAR(CDR(a));
   int rc = want_value(ev, "_IO", g);
   if (rc) return rc;
-  if (g->u.str.len != 1 || num->type != T_INT || num->u.i < 0 || num->u.i > 255)
-    return sbp__eval_fail(ev, SBP_E_EVAL, "_IO: expected a one-character group and 0-255");
-  int64_t v = 0x20000000 | ((int64_t)(unsigned char)g->u.str.s[0] << 8) | num->u.i;
+  if (g->u.str.len == 0 || num->type != T_INT)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "_IO: expected a group character and an integer");
+  /* as Apple's 10.15 SBPL library defines it (SBP_FACT_FSCTL_IO_ENCODING): the group's
+   * first character times 256 plus n, without the IOC_VOID bit of the C macro */
+  int64_t n8 = num->u.i;
+  if (n8 > INT64_MAX / 2 || n8 < INT64_MIN / 2)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "_IO: %lld is out of range", (long long)n8);
+  int64_t v = n8 + 256 * (int64_t)(unsigned char)g->u.str.s[0];
   ev->value = sbp__eval_int(ev, v);
   return ev->value ? SBP_OK : FAIL_CODE(ev);
 }

@@ -39,6 +39,8 @@ static const weak_fact weak_facts[] = {
     {SBP_DECISION_FLAG_MISSING_IMPORT, "missing-import", SBP_FACT_NONE,
      "an import that was not found could hold a rule that decides",
      "the answer depends on the rules of the missing file"},
+    {SBP_DECISION_FLAG_CHAIN_PRECEDENCE, "chain-precedence", SBP_FACT_SPECIFIC_OPERATION_FIRST,
+     NULL, NULL},
 };
 
 #define N_FACTS (sizeof weak_facts / sizeof weak_facts[0])

@@ -92,6 +92,47 @@ static const fact_row FACTS[] = {
      "simbple's 10.12-10.15 prelude; real 2024-2025 profiles that still use process-exec, "
      "literal and no-log (Codex, Chromium)",
      "Which old names the catalog accepts on 14.4.1 (flagged SBP_CATALOG_MODIFIER_WEAK)."},
+    {SBP_FACT_FSCTL_IO_ENCODING, "fsctl-io-encoding", SBP_CONFIDENCE_HIGH,
+     "(_IO g n) evaluates to n + 256 * (char->integer g), for any n: the C macro's IOC_VOID "
+     "bit (0x20000000) is not part of it, so (_IO \"h\" 47) is 26671, the value of the named "
+     "constant HFSIOC_SET_HOTFILE_STATE.",
+     "Apple's 10.15 SBPL library (sbpl1.scm of macOS 10.15.2, as published in "
+     "knightsc/sandbox_profiles); simbple's 10.15 fsctl-command constants "
+     "(filters_macos10.15_catalina_simbple.tsv) have the same values",
+     "fsctl-command values written with _IO would differ from the named constants by "
+     "0x20000000."},
+    {SBP_FACT_SANDBOX_OPTIONS, "sandbox-options", SBP_CONFIDENCE_MEDIUM,
+     "(disable-callouts) and (disable-full-symbolication) are built-ins of libsandbox, called "
+     "at top level, that set profile-wide sandbox options rather than add rules; the "
+     "deprecated modifiers (with no-callout) and (with partial-symbolication) call them and "
+     "add no modifier to the rule.",
+     "Apple's 10.15 SBPL library (sbpl1.scm of macOS 10.15.2, as published in "
+     "knightsc/sandbox_profiles: the two modifiers are marked \"superseded by sandbox "
+     "option\"); the 10.15 profiles com.apple.logd.sb, com.apple.opendirectoryd.sb, mds.sb "
+     "and mds_stores.sb call the two at top level; simbple's prelude lists the modifiers as "
+     "deprecated",
+     "The options would be rule modifiers (or nothing): flatten would keep (with no-callout) "
+     "on its rule instead of writing (disable-callouts) once."},
+    {SBP_FACT_ALLOW_CREATE_DIRECTORY_UNDEFINED, "allow-create-directory-undefined",
+     SBP_CONFIDENCE_MEDIUM,
+     "libsandbox does not define allow-create-directory: a profile that calls it without "
+     "defining it fails with an unbound variable, as sbprofile's evaluator does.",
+     "Apple's 10.15 SBPL library and init.scm (knightsc/sandbox_profiles) and simbple's "
+     "prelude define no such name; 10.15's colorsyncd.sb defines it for itself, while "
+     "com.apple.colorsync.displayservices.sb calls it without a definition",
+     "The evaluator would need the definition libsandbox has, and the displayservices "
+     "profile would evaluate."},
+    {SBP_FACT_SPECIFIC_OPERATION_FIRST, "specific-operation-first", SBP_CONFIDENCE_MEDIUM,
+     "A rule for the exact operation outranks a later rule inherited from a wildcard ancestor: "
+     "a (deny file-write-unlink ...) is not overridden by a later (allow file-write* ...). "
+     "Contested: it contradicts plain last-wins across the chain, which sbprofile follows "
+     "unless told otherwise (SBP_DECIDE_SPECIFIC_FIRST); decisions whose answer differs are "
+     "flagged, and unknown under SBP_DECIDE_STRICT_PRECEDENCE.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 source (re-allows file-write-unlink after "
+     "its move-blocking denies, because a specific deny is not overridden by a later wildcard "
+     "allow); a peer's observation, not measured here; semantics.md section 7",
+     "Step 3.1 walks the chain from the exact operation outward, last-wins within each level; "
+     "every flagged decision takes the other answer."},
 };
 
 #define NFACTS (sizeof(FACTS) / sizeof(FACTS[0]))

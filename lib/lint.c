@@ -68,6 +68,9 @@ static const lint_check_row lint_checks[SBP__L_NCHECKS] = {
      "a read deny that renaming an ancestor can bypass (file-write-unlink is allowed there)"},
     {"missing-import", SBP_LINT_ERROR,
      "an import that cannot be found: sandbox-exec fails, and its rules are unknown"},
+    {"ignored-expression", SBP_LINT_WARNING,
+     "a define or let binding with more than one expression: TinyScheme keeps the first and "
+     "never evaluates the rest"},
 };
 
 size_t sbp_lint_check_count(void) { return SBP__L_NCHECKS; }
@@ -342,6 +345,52 @@ static int check_netaddr(text_state *st, const sbp__datum *list) {
                        loopback ? "" : "; SBPL cannot name other hosts");
 }
 
+/* The n-th datum of a list that is not a comment (0: the head), or NULL. */
+static const sbp__datum *nth_datum(const sbp__datum *list, size_t n) {
+  const sbp__datum *d = list->first;
+  for (;; d = d->next) {
+    while (d && d->type == SBP__D_COMMENT) d = d->next;
+    if (d == NULL || n == 0) return d;
+    n--;
+  }
+}
+
+static int report_ignored(text_state *st, const sbp__datum *extra, const char *what,
+                          const char *name) {
+  return sbp__lint_add(st->r, SBP__L_IGNORED_EXPRESSION, 0, extra->file, extra->line,
+                       extra->column, NULL, 0,
+                       "%s %s has more than one expression: libsandbox (TinyScheme) binds the "
+                       "first and never evaluates this one or any after it",
+                       what, name);
+}
+
+/* (define NAME E1 E2 ...) and let bindings (NAME E1 E2 ...): only E1 counts. */
+static int check_ignored(text_state *st, const sbp__datum *list) {
+  const sbp__datum *head = nth_datum(list, 0);
+  if (head == NULL || head->type != SBP__D_SYMBOL) return SBP_OK;
+  if (strcmp(head->text, "define") == 0) {
+    const sbp__datum *target = nth_datum(list, 1), *extra = nth_datum(list, 3);
+    if (target && target->type == SBP__D_SYMBOL && extra)
+      return report_ignored(st, extra, "define of", target->text);
+    return SBP_OK;
+  }
+  if (strcmp(head->text, "let") != 0 && strcmp(head->text, "let*") != 0 &&
+      strcmp(head->text, "letrec") != 0)
+    return SBP_OK;
+  const sbp__datum *bindings = nth_datum(list, 1);
+  if (bindings && bindings->type == SBP__D_SYMBOL) bindings = nth_datum(list, 2); /* named */
+  if (bindings == NULL || bindings->type != SBP__D_LIST) return SBP_OK;
+  for (const sbp__datum *b = bindings->first; b; b = b->next) {
+    if (b->type != SBP__D_LIST) continue;
+    const sbp__datum *name = nth_datum(b, 0), *extra = nth_datum(b, 2);
+    if (name && name->type == SBP__D_SYMBOL && extra) {
+      int rc = report_ignored(st, extra, "the binding of", name->text);
+      if (rc != SBP_OK) return rc;
+    }
+  }
+  return SBP_OK;
+}
+
 /* Walks one text's datums (iteratively) for the text-level checks. */
 static int check_datums(text_state *st, const sbp__datum *top, const char *text, size_t len) {
   int rc = SBP_OK;
@@ -388,6 +437,7 @@ static int check_datums(text_state *st, const sbp__datum *top, const char *text,
         if (x->type == SBP__D_LIST) {
           if (is_symbol(x->first, "version")) st->saw_version = 1;
           rc = check_netaddr(st, x);
+          if (rc == SBP_OK) rc = check_ignored(st, x);
         }
         for (const sbp__datum *c = x->first; c && rc == SBP_OK; c = c->next) {
           if (n == cap) {
@@ -484,11 +534,21 @@ int sbp_lint_sources(const sbp_source *sources, size_t nsources, const sbp_lint_
   if (rc == SBP_OK && readable) {
     sbp_read_options ropts = SBP_READ_OPTIONS_INIT;
     if (opts->read != NULL) {
-      ropts = *opts->read;
+      /* a version 1 struct ends before the entitlements */
+      if (opts->read->version == 1)
+        memcpy(&ropts, opts->read, offsetof(sbp_read_options, entitlements));
+      else
+        ropts = *opts->read;
     } else {
       ropts.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
     }
     ropts.flags |= SBP_READ_UNKNOWN_OPERATIONS; /* reported as unknown-operation */
+    /* A named target reads the profile as that version does (its aliases: iokit-open stays
+     * iokit-open on 10.15), names of other versions kept for the checks to report. */
+    if (opts->macos != 0 && ropts.macos == 0) {
+      ropts.macos = target;
+      ropts.flags |= SBP_READ_OTHER_VERSION_NAMES;
+    }
     /* Without (version 1) libsandbox stops at once; the profile checks still run, with the
      * version assumed, so that a fragment is checked too (the result says it did not
      * evaluate). */

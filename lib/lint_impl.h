@@ -40,6 +40,7 @@ typedef enum sbp__lint_check {
   SBP__L_RULE_SIZE,
   SBP__L_RENAME_BYPASS,
   SBP__L_MISSING_IMPORT,
+  SBP__L_IGNORED_EXPRESSION,
   SBP__L_NCHECKS
 } sbp__lint_check;
 

@@ -1019,7 +1019,7 @@ static int check_order(lint_ctx *c) {
   for (size_t ri = 0; ri < c->nrules && rc == SBP_OK; ri++) {
     const sbp_node *rule = c->rules[ri];
     const sbp_node *by = NULL;
-    int all = 1, any = 0, weak = 0;
+    int all = 1, any = 0, weak = 0, chain = 0;
     for (; ei < c->ne && c->e[ei].rule_idx == ri; ei++) {
       const lint_entry *e = &c->e[ei];
       any = 1;
@@ -1028,6 +1028,9 @@ static int check_order(lint_ctx *c) {
         continue;
       }
       if (by == NULL) by = e->shadowed_by;
+      /* shadowed from an ancestor operation: under the other reading of precedence across
+       * the chain (SBP_FACT_SPECIFIC_OPERATION_FIRST) this entry would decide */
+      if (strcmp(e->op, e->shadowed_op) != 0) chain = 1;
       /* Through a fallback link the catalog marks as a weak fact? */
       if (strcmp(e->op, e->shadowed_op) != 0)
         for (size_t k = 0; k + 1 < e->nchain; k++) {
@@ -1054,11 +1057,15 @@ static int check_order(lint_ctx *c) {
       if (rc == SBP_OK)
         rc = sbp__lint_add(c->r, SBP__L_SHADOWED_RULE, 0, file, line, col, NULL, 0,
                            "this rule never decides: the later rule at %s %s decides first for "
-                           "everything it matches%s",
+                           "everything it matches%s%s",
                            pos_text(by, pos, sizeof pos), text,
                            weak ? " (through a fallback link of medium or low confidence: "
                                   "network-bind falls back to network-inbound, ...)"
-                                : "");
+                                : "",
+                           chain ? " (under plain last-wins across the chain; if a rule for the "
+                                   "exact operation outranks a later wildcard rule, contested "
+                                   "fact specific-operation-first, this rule decides)"
+                                 : "");
     }
   }
   if (rc != SBP_OK) goto done;

@@ -36,6 +36,7 @@ struct sbp_profile {
   sbp__arena arena;
   sbp_node root;
   int version;
+  uint32_t options; /* sbp_profile_option */
   size_t rule_count;
   const char *last_file; /* the last file name stored, reused by positions that repeat it */
   size_t last_file_len;

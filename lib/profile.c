@@ -44,6 +44,18 @@ int sbp_profile_set_version(sbp_profile *p, int version, sbp_error *err) {
   return SBP_OK;
 }
 
+uint32_t sbp_profile_options(const sbp_profile *p) { return p ? p->options : 0; }
+
+int sbp_profile_set_options(sbp_profile *p, uint32_t options, sbp_error *err) {
+  if (p == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "profile is NULL");
+  const uint32_t all = SBP_OPTION_DISABLE_CALLOUTS | SBP_OPTION_DISABLE_FULL_SYMBOLICATION;
+  if (options & ~all)
+    return sbp__error(err, SBP_E_INVALID_ARG, "options: unknown option bits 0x%x",
+                      (unsigned)(options & ~all));
+  p->options = options;
+  return SBP_OK;
+}
+
 size_t sbp_profile_rule_count(const sbp_profile *p) { return p ? p->rule_count : 0; }
 
 int sbp__profile_file(sbp_profile *p, const char *file, size_t len, const char **out) {

@@ -200,12 +200,19 @@ static void put_leaf_value(ser *s, const sbp_node *n) {
       put_quoted(s, n->text, n->text_len);
       putc1(s, ')');
       break;
-    case SBP_VALUE_NETADDR:
-      put_symbol(s, n, "protocol");
+    case SBP_VALUE_NETADDR: {
+      /* a further address of the same protocol is written without it, as it is read:
+       * (local udp "*:500" "*:4500") */
+      const sbp_node *pv = n->prev;
+      int same = pv != NULL && pv->type == SBP_NODE_VALUE && pv->kind == SBP_VALUE_NETADDR &&
+                 pv->host != SBP__HOST_NONE && n->host != SBP__HOST_NONE &&
+                 pv->text_len == n->text_len && memcmp(pv->text, n->text, n->text_len) == 0;
+      if (!same) put_symbol(s, n, "protocol");
       if (n->host != SBP__HOST_NONE) {
         size_t hl;
         const char *h = sbp__netaddr_host(n, &hl);
-        PUT_LIT(s, " \"");
+        if (same) putc1(s, '"');
+        else PUT_LIT(s, " \"");
         put_escaped_body(s, h, hl);
         putc1(s, ':');
         if (n->num == SBP_PORT_ANY) putc1(s, '*');
@@ -213,6 +220,7 @@ static void put_leaf_value(ser *s, const sbp_node *n) {
         putc1(s, '"');
       }
       break;
+    }
     default:
       if (s->rc == SBP_OK) {
         sbp__error_at(s->err, SBP_E_INVALID_TREE, n->file, n->line, n->column, 0,
@@ -502,6 +510,10 @@ static void put_profile(ser *s, const sbp_node *root) {
     put_int(s, version);
     PUT_LIT(s, ")\n");
   }
+  /* profile-wide options, as the top-level calls that set them */
+  if (root->owner->options & SBP_OPTION_DISABLE_CALLOUTS) PUT_LIT(s, "(disable-callouts)\n");
+  if (root->owner->options & SBP_OPTION_DISABLE_FULL_SYMBOLICATION)
+    PUT_LIT(s, "(disable-full-symbolication)\n");
   for (const sbp_node *c = root->first; c != NULL && s->rc == SBP_OK; c = c->next)
     put_item(s, c);
 }

@@ -58,6 +58,7 @@ int sbp_profile_copy(const sbp_profile *src, sbp_profile **out, const sbp_alloc 
     return rc == SBP_E_NOMEM ? sbp__nomem(err)
                              : sbp__error(err, rc, "alloc: missing a function");
   p->version = src->version;
+  p->options = src->options;
   for (const sbp_node *c = src->root.first; c != NULL; c = c->next) {
     sbp_node *n = copy_subtree(p, c);
     if (n == NULL) {
@@ -151,7 +152,7 @@ int sbp_node_equal(const sbp_node *a, const sbp_node *b, uint32_t flags) {
 
 int sbp_profile_equal(const sbp_profile *a, const sbp_profile *b, uint32_t flags) {
   if (a == NULL || b == NULL) return 0;
-  if (a->version != b->version) return 0;
+  if (a->version != b->version || a->options != b->options) return 0;
   return equal_walk(&a->root, &b->root, flags);
 }
 

@@ -785,7 +785,7 @@ static void test_iteration(void **state) {
 static void test_weak_facts(void **state) {
   (void)state;
   size_t n = sbp_catalog_fact_count();
-  assert_int_equal(n, 12);
+  assert_int_equal(n, 16);
   for (size_t i = 0; i < n; i++) {
     sbp_fact id = sbp_catalog_fact_at(i);
     assert_int_equal(id, (sbp_fact)(i + 1)); /* table order = id order, ids stable */

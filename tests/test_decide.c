@@ -439,7 +439,8 @@ static void test_weak_fact_table(void **state) {
               {SBP_DECISION_FLAG_REGEX_BRACES, SBP_FACT_REGEX_COUNTED_REPETITION},
               {SBP_DECISION_FLAG_LONG_STRING, SBP_FACT_STRING_LITERAL_256},
               {SBP_DECISION_FLAG_INFERRED_PARENT, SBP_FACT_INFERRED_PARENT},
-              {SBP_DECISION_FLAG_WILDCARD_TERMINAL, SBP_FACT_WILDCARD_SKIPS_TERMINAL}};
+              {SBP_DECISION_FLAG_WILDCARD_TERMINAL, SBP_FACT_WILDCARD_SKIPS_TERMINAL},
+              {SBP_DECISION_FLAG_CHAIN_PRECEDENCE, SBP_FACT_SPECIFIC_OPERATION_FIRST}};
   for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
     const char *conf = NULL, *cons = NULL;
     assert_int_equal(sbp_decision_flag_fact_id(rows[i].flag), rows[i].fact);
@@ -458,6 +459,79 @@ static void test_weak_fact_table(void **state) {
                       "a filter needed an attribute the request did not give (three-valued logic)");
   assert_null(sbp_decision_flag_fact(3u, NULL, NULL));
   assert_null(sbp_decision_flag_name(1u << 20));
+}
+
+/* Point 15, fact SBP_FACT_SPECIFIC_OPERATION_FIRST: a specific deny against a later wildcard
+ * allow. Plain last-wins answers allow and flags it; the other reading answers deny; strict
+ * answers unknown. A request both readings agree on carries no flag. */
+static int decide_with(const sbp_decider *d, const char *op, const char *path, uint32_t flags,
+                       uint32_t *dflags, uint32_t *line) {
+  sbp_request *r = NULL;
+  sbp_decision *dec = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_request_new(&r, NULL, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_simple(r, op, strlen(op), path, strlen(path), &err), SBP_OK);
+  sbp_decide_options o = SBP_DECIDE_OPTIONS_INIT;
+  o.flags = flags;
+  assert_int_equal(sbp_decide(d, r, &o, &dec, &err), SBP_OK);
+  int result = sbp_decision_result(dec);
+  *dflags = sbp_decision_flags(dec);
+  *line = sbp_decision_rule(dec) ? rule_line(sbp_decision_rule(dec)) : 0;
+  sbp_decision_free(dec);
+  sbp_request_free(r);
+  return result;
+}
+
+static void test_chain_precedence(void **state) {
+  (void)state;
+  assert_int_equal(sbp_catalog_fact_confidence(SBP_FACT_SPECIFIC_OPERATION_FIRST),
+                   SBP_CONFIDENCE_MEDIUM);
+  assert_int_equal(sbp_decision_flag_fact_id(SBP_DECISION_FLAG_CHAIN_PRECEDENCE),
+                   SBP_FACT_SPECIFIC_OPERATION_FIRST);
+  assert_string_equal(sbp_decision_flag_name(SBP_DECISION_FLAG_CHAIN_PRECEDENCE),
+                      "chain-precedence");
+  sbp_profile *p = profile_of("(version 1)\n(deny default)\n"
+                              "(deny file-write-unlink (subpath \"/a\"))\n"
+                              "(allow file-write* (subpath \"/a\"))\n"
+                              "(deny file-write-create)\n"
+                              "(allow file-write* (subpath \"/b\"))\n");
+  sbp_decider *d = NULL;
+  assert_int_equal(sbp_decider_new(&d, p, NULL, NULL), SBP_OK);
+  uint32_t f = 0, line = 0;
+  for (size_t k = 0; k < 2; k++) {
+    uint32_t slow = k ? SBP_DECIDE_NO_INDEX : 0;
+    assert_int_equal(decide_with(d, "file-write-unlink", "/a/x", slow, &f, &line),
+                     SBP_DECISION_ALLOW);
+    assert_true(f & SBP_DECISION_FLAG_CHAIN_PRECEDENCE);
+    assert_int_equal(line, 4);
+    assert_int_equal(decide_with(d, "file-write-unlink", "/a/x", slow | SBP_DECIDE_SPECIFIC_FIRST,
+                                 &f, &line),
+                     SBP_DECISION_DENY);
+    assert_true(f & SBP_DECISION_FLAG_CHAIN_PRECEDENCE);
+    assert_int_equal(line, 3);
+    assert_int_equal(decide_with(d, "file-write-unlink", "/a/x", slow | SBP_DECIDE_STRICT_PRECEDENCE,
+                                 &f, &line),
+                     SBP_DECISION_UNKNOWN);
+    /* an unfiltered specific deny against a later filtered wildcard allow */
+    assert_int_equal(decide_with(d, "file-write-create", "/b/x", slow, &f, &line),
+                     SBP_DECISION_ALLOW);
+    assert_true(f & SBP_DECISION_FLAG_CHAIN_PRECEDENCE);
+    assert_int_equal(decide_with(d, "file-write-create", "/b/x", slow | SBP_DECIDE_SPECIFIC_FIRST,
+                                 &f, &line),
+                     SBP_DECISION_DENY);
+    assert_int_equal(line, 5);
+    /* both readings agree */
+    assert_int_equal(decide_with(d, "file-write-data", "/a/x", slow | SBP_DECIDE_STRICT_PRECEDENCE,
+                                 &f, &line),
+                     SBP_DECISION_ALLOW);
+    assert_false(f & SBP_DECISION_FLAG_CHAIN_PRECEDENCE);
+    assert_int_equal(decide_with(d, "file-write-unlink", "/c", slow | SBP_DECIDE_STRICT_PRECEDENCE,
+                                 &f, &line),
+                     SBP_DECISION_DENY);
+    assert_false(f & SBP_DECISION_FLAG_CHAIN_PRECEDENCE);
+  }
+  sbp_decider_free(d);
+  sbp_profile_free(p);
 }
 
 static void test_regex_error_has_position(void **state) {
@@ -1095,7 +1169,7 @@ int main(void) {
       cmocka_unit_test(test_construction_limits),
       cmocka_unit_test(test_table),
       cmocka_unit_test(test_arguments),
-      cmocka_unit_test(test_decision_details),
+      cmocka_unit_test(test_decision_details), cmocka_unit_test(test_chain_precedence),
       cmocka_unit_test(test_explain_text),
       cmocka_unit_test(test_weak_fact_table),
       cmocka_unit_test(test_regex_error_has_position),

@@ -34,13 +34,15 @@ static char *run_opts(const char *text, const sbp_read_options *o, sbp_error *er
   return copy;
 }
 
-static void expect_out(const char *text, const char *want) {
+static void expect_out_opts(const char *text, const sbp_read_options *o, const char *want) {
   sbp_error err = SBP_ERROR_INIT;
-  char *got = run_opts(text, NULL, &err);
+  char *got = run_opts(text, o, &err);
   if (got == NULL) fail_msg("unexpected error %u:%u: %s", err.line, err.column, err.message);
   if (strcmp(got, want) != 0) fail_msg("got:\n%s\nwanted:\n%s", got, want);
   free(got);
 }
+
+static void expect_out(const char *text, const char *want) { expect_out_opts(text, NULL, want); }
 
 static void expect_err_opts(const char *text, const sbp_read_options *o, int code,
                             uint32_t line, uint32_t col, const char *msg) {
@@ -101,7 +103,21 @@ static void test_versions(void **state) {
   sbp_read_options o = SBP_READ_OPTIONS_INIT;
   o.macos = 0x0A0F00; /* 10.15 */
   expect_err_opts(V "(allow mach-task-read)", &o, SBP_E_EVAL, 2, 8,
-                  "unbound variable: mach-task-read");
+                  "unbound variable: mach-task-read (an operation of macOS 14.4.1, not of "
+                  "10.15)");
+  /* point 7 and 14: that version's aliases and canonical spellings, and only its modifiers */
+  expect_out_opts(V "(deny default (with no-log))\n(allow iokit-open (iokit-user-client-class \"A\"))\n"
+                    "(allow file-read* (literal \"/l\") (prefix \"/p\") (regex #\"^/r\"))\n"
+                    "(deny signal (with termination))",
+                  &o,
+                  "(version 1)\n(deny default (with no-report))\n"
+                  "(allow iokit-open (iokit-registry-entry-class \"A\"))\n"
+                  "(allow file-read* (path \"/l\") (path-prefix \"/p\") (path-regex #\"^/r\"))\n"
+                  "(deny signal (with send-signal SIGKILL))\n");
+  expect_out_opts(V "(allow file-read* (path-ancestors \"/a/b\"))", &o,
+                  "(version 1)\n(allow file-read* (require-any (path \"/\") (path \"/a\")))\n");
+  expect_err_opts(V "(deny default (with no-such-modifier))", &o, SBP_E_EVAL, 2, 15,
+                  "with: unknown modifier no-such-modifier on macOS 10.15");
   sbp_error err = SBP_ERROR_INIT;
   char *got = run_opts(V "(if (defined? 'mach-task-read) (allow mach-task-read) (allow mach-lookup))",
                        &o, &err);
@@ -467,6 +483,12 @@ static int alloc_op(const sbp_alloc *alloc, void *ctx) {
   sbp_read_options o = SBP_READ_OPTIONS_INIT;
   o.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
   o.import = resolver;
+  static const char *const paths[] = {"/e1", "/e2"};
+  static const sbp_entitlement ents[] = {{"b", SBP_ENTITLEMENT_BOOLEAN, 1, NULL, NULL, 0},
+                                         {"s", SBP_ENTITLEMENT_STRING, 0, "/s", NULL, 0},
+                                         {"l", SBP_ENTITLEMENT_STRINGS, 0, NULL, paths, 2}};
+  o.entitlements = ents;
+  o.nentitlements = 3;
   int rc = sbp_profile_read(&p, text, strlen(text), "t.sb", &o, alloc, NULL);
   sbp_profile_free(p);
   return rc;
@@ -561,7 +583,9 @@ static void test_alloc_failures(void **state) {
                        "(define (h p) (string-append (param \"H\") p))\n"
                        "(with-filter (require-not (literal \"/x\"))\n"
                        "  (allow file-read* (subpath (h \"/a\")) (regex #\"^/b\")))\n"
-                       "(map (lambda (x) (deny file-write* (literal x))) '(\"/1\" \"/2\"))\n";
+                       "(map (lambda (x) (deny file-write* (literal x))) '(\"/1\" \"/2\"))\n"
+                       "(allow file-read* (map literal (cdr (assoc \"l\" *entitlements*))))\n"
+                       "(if (atom? (car (last-pair '(1 2)))) (allow file-read* (literal \"/atom\")))\n";
   size_t calls = test_alloc_exhaust(alloc_op, (void *)(uintptr_t)text);
   assert_true(calls > 0);
 }
@@ -691,6 +715,327 @@ static void test_api_args(void **state) {
   assert_null(p);
 }
 
+/* ---- as libsandbox's TinyScheme does ------------------------------------------------- */
+
+/* Point 1 and 2 of the 10.15 sweep: only the first expression of a define or a let binding
+ * is evaluated; the rest (which would fail here) never is. */
+static void test_extra_expressions(void **state) {
+  (void)state;
+  expect_out(V "(define p \"/a\" \"/b\" (car 1))\n(allow file-read* (literal p))",
+             "(version 1)\n(allow file-read* (literal \"/a\"))\n");
+  expect_out(V "(let ((f (subpath \"/a\") (subpath \"/b\") (car 1))) (allow file-read* f))",
+             "(version 1)\n(allow file-read* (subpath \"/a\"))\n");
+  expect_out(V "(let* ((a \"/x\" 1) (b a 2)) (allow file-read* (literal b)))",
+             "(version 1)\n(allow file-read* (literal \"/x\"))\n");
+  expect_out(V "(letrec ((a \"/y\" (car 1))) (allow file-read* (literal a)))",
+             "(version 1)\n(allow file-read* (literal \"/y\"))\n");
+}
+
+/* Point 3: network filters with several addresses, each an alternative; written back as
+ * read. */
+static void test_network_addresses(void **state) {
+  (void)state;
+  expect_out(V "(allow network-bind (local udp \"*:500\" \"*:4500\"))",
+             "(version 1)\n(allow network-bind (local udp \"*:500\" \"*:4500\"))\n");
+  expect_out(V "(allow network-outbound (remote tcp \"*:1\" \"localhost:2\" \"*:*\"))",
+             "(version 1)\n(allow network-outbound (remote tcp \"*:1\" \"localhost:2\" \"*:*\"))\n");
+  expect_err(V "(allow network-bind (local udp \"*:500\" \"1.2.3.4:5\"))", SBP_E_EVAL, 2, 21,
+             "host must be * or localhost in network address");
+  expect_err(V "(allow network-bind (local udp \"*:500\" 7))", SBP_E_EVAL, 2, 21,
+             "invalid data type of local filter; expected network address, got integer");
+}
+
+/* Point 10: TinyScheme's unspecified value is '(). */
+static void test_unspecified_is_empty_list(void **state) {
+  (void)state;
+  expect_out(V "(allow file-read* (literal (if (null? (if #f 1)) \"/null\" \"/not-null\")))",
+             "(version 1)\n(allow file-read* (literal \"/null\"))\n");
+  expect_out(V "(allow file-read* (literal (if (null? (cond (#f 1))) \"/c\" \"/x\")))",
+             "(version 1)\n(allow file-read* (literal \"/c\"))\n");
+  expect_out(V "(allow file-read* (literal (if (null? (when #f 1)) \"/w\" \"/x\")))",
+             "(version 1)\n(allow file-read* (literal \"/w\"))\n");
+  expect_out(V "(allow file-read* (literal (if (eq? (case 3 ((1) 1)) '()) \"/k\" \"/x\")))",
+             "(version 1)\n(allow file-read* (literal \"/k\"))\n");
+  expect_out(V "(define (force-list x) (cond ((list? x) x) ((string? x) (list x))))\n"
+               "(allow file-read* (literal \"/m\") (map literal (force-list #f)))",
+             "(version 1)\n(allow file-read* (literal \"/m\"))\n");
+  expect_out(V "(define x)\n(allow file-read* (literal (if (null? x) \"/d\" \"/x\")))",
+             "(version 1)\n(allow file-read* (literal \"/d\"))\n");
+  /* a rule given it is still refused: simbple's rule builder refuses '() */
+  expect_err(V "(allow file-read* (if #f (literal \"/a\")))", SBP_E_EVAL, 2, 1,
+             "allow: expected an operation, filter or modifier, got the unspecified value '() "
+             "(of an if, cond, case or when that chose nothing)");
+}
+
+/* Point 12: let* binds everything after the first init in one shared frame. */
+static void test_let_star_scope(void **state) {
+  (void)state;
+  expect_out(V "(let* ((a 1)\n"
+               "       (flatten (lambda (l acc) (cond ((null? l) acc)\n"
+               "                                      ((pair? l) (flatten (car l) (flatten (cdr l) acc)))\n"
+               "                                      (else (cons l acc))))))\n"
+               "  (allow file-read* (map literal (flatten '((\"/a\") \"/b\") '()))))",
+             "(version 1)\n(allow file-read* (literal \"/a\") (literal \"/b\"))\n");
+  /* the first init is evaluated outside the frame */
+  expect_out(V "(define a \"/out\")\n(let* ((a (string-append a \"er\")) (b a)) "
+               "(allow file-read* (literal b)))",
+             "(version 1)\n(allow file-read* (literal \"/outer\"))\n");
+  /* an earlier lambda sees a later binding of the same frame */
+  expect_out(V "(let* ((z 0) (f (lambda () g)) (g \"/later\")) (allow file-read* (literal (f))))",
+             "(version 1)\n(allow file-read* (literal \"/later\"))\n");
+}
+
+/* Point 8: a boolean filter without its argument (application.sb) stands for #t; others
+ * still need one. */
+static void test_filter_arity(void **state) {
+  (void)state;
+  expect_out(V "(allow file-read* (require-all (subpath \"/a\") (extension-path-ancestor)))",
+             "(version 1)\n(allow file-read* (require-all (subpath \"/a\") "
+             "(extension-path-ancestor #t)))\n");
+  expect_err(V "(allow file-read* (subpath))", SBP_E_EVAL, 2, 19,
+             "wrong number of arguments to subpath (expected at least 1, got 0)");
+}
+
+/* Point 6, fact SBP_FACT_FSCTL_IO_ENCODING: _IO as Apple's 10.15 library has it, for any n,
+ * equal to the named constant. */
+static void test_fsctl_io_encoding(void **state) {
+  (void)state;
+  assert_int_equal(sbp_catalog_fact_confidence(SBP_FACT_FSCTL_IO_ENCODING), SBP_CONFIDENCE_HIGH);
+  assert_string_equal(sbp_catalog_fact_name(SBP_FACT_FSCTL_IO_ENCODING), "fsctl-io-encoding");
+  expect_out(V "(allow system-fsctl (fsctl-command (_IO \"h\" 47)))",
+             "(version 1)\n(allow system-fsctl (fsctl-command 26671))\n");
+  int64_t named = 0;
+  assert_int_equal(sbp_catalog_constant(SBP_MACOS_VERSION(10, 15, 0), "fsctl-command", 13,
+                                        "HFSIOC_SET_HOTFILE_STATE", 24, &named, NULL),
+                   SBP_OK);
+  assert_int_equal(named, 26671);
+  expect_out(V "(allow system-fsctl (fsctl-command (_IO \"A\" 300)))",
+             "(version 1)\n(allow system-fsctl (fsctl-command 16940))\n");
+  expect_err(V "(_IO \"\" 1)", SBP_E_EVAL, 2, 1,
+             "_IO: expected a group character and an integer");
+}
+
+/* Points 4 and 9, fact SBP_FACT_SANDBOX_OPTIONS: the two options are carried by the profile
+ * and written back once, after the version; the deprecated modifiers set them. */
+static void test_sandbox_options(void **state) {
+  (void)state;
+  assert_int_equal(sbp_catalog_fact_confidence(SBP_FACT_SANDBOX_OPTIONS), SBP_CONFIDENCE_MEDIUM);
+  expect_out(V "(disable-full-symbolication)\n(deny default)\n(disable-callouts)",
+             "(version 1)\n(disable-callouts)\n(disable-full-symbolication)\n(deny default)\n");
+  expect_out(V "(deny default (with no-callout))\n(allow file-read* (with partial-symbolication))",
+             "(version 1)\n(disable-callouts)\n(disable-full-symbolication)\n(deny default)\n"
+             "(allow file-read*)\n");
+  expect_err(V "(deny default (with no-callout 1))", SBP_E_EVAL, 2, 15,
+             "with no-callout: unexpected argument");
+  expect_err(V "(disable-callouts 1)", SBP_E_EVAL, 2, 1,
+             "wrong number of arguments to disable-callouts (expected 0, got 1)");
+  sbp_profile *p = NULL;
+  const char *text = V "(disable-callouts)\n(allow file-read*)";
+  assert_int_equal(sbp_profile_read(&p, text, strlen(text), "t.sb", NULL, NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_options(p), SBP_OPTION_DISABLE_CALLOUTS);
+  sbp_profile_free(p);
+}
+
+/* Point 4, fact SBP_FACT_ALLOW_CREATE_DIRECTORY_UNDEFINED: the error says libsandbox lacks it
+ * too; a profile's own definition works. */
+static void test_allow_create_directory(void **state) {
+  (void)state;
+  assert_non_null(sbp_catalog_fact_statement(SBP_FACT_ALLOW_CREATE_DIRECTORY_UNDEFINED));
+  expect_err(V "(allow-create-directory (literal \"/a\"))", SBP_E_EVAL, 2, 1,
+             "unbound variable: allow-create-directory (libsandbox does not define it either: a "
+             "profile that uses it must define it, as 10.15's colorsyncd.sb does; fact "
+             "allow-create-directory-undefined)");
+  expect_out(V "(define (allow-create-directory . f) (apply allow file-write-create f))\n"
+               "(allow-create-directory (literal \"/a\"))",
+             "(version 1)\n(allow file-write-create (literal \"/a\"))\n");
+}
+
+/* Entitlements as input: *entitlements* as libsandbox binds it; without them, every lookup
+ * answers as for a process that has none (point 5). */
+#define ENT_PROFILE                                                                        \
+  V "(unless (defined? '*entitlements*) (define *entitlements* '()))\n"                    \
+    "(define (entitlement key) (let ((e (assoc key *entitlements*))) (if e (cdr e) #f)))\n" \
+    "(define (force-list x) (cond ((list? x) x) ((string? x) (list x))))\n"                \
+    "(when (entitlement \"net\") (allow network-outbound))\n"                              \
+    "(allow file-read* (literal \"/base\") (map literal (force-list (entitlement \"paths\"))))\n"
+
+static void test_entitlements(void **state) {
+  (void)state;
+  expect_out(ENT_PROFILE, "(version 1)\n(allow file-read* (literal \"/base\"))\n");
+  static const char *const paths[] = {"/a", "/b"};
+  sbp_entitlement ents[] = {
+      {"net", SBP_ENTITLEMENT_BOOLEAN, 1, NULL, NULL, 0},
+      {"paths", SBP_ENTITLEMENT_STRINGS, 0, NULL, paths, 2},
+  };
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.entitlements = ents;
+  o.nentitlements = 2;
+  expect_out_opts(ENT_PROFILE, &o,
+                  "(version 1)\n(allow network-outbound)\n"
+                  "(allow file-read* (literal \"/base\") (literal \"/a\") (literal \"/b\"))\n");
+  ents[0].boolean = 0;
+  ents[1].kind = SBP_ENTITLEMENT_STRING;
+  ents[1].string = "/s";
+  expect_out_opts(ENT_PROFILE, &o,
+                  "(version 1)\n(allow file-read* (literal \"/base\") (literal \"/s\"))\n");
+  /* a non-NULL empty set binds '() */
+  o.nentitlements = 0;
+  expect_out_opts(V "(allow file-read* (literal (if (null? *entitlements*) \"/e\" \"/x\")))", &o,
+                  "(version 1)\n(allow file-read* (literal \"/e\"))\n");
+  /* a version 1 struct (no entitlement fields) is still read */
+  sbp_read_options v1 = SBP_READ_OPTIONS_INIT;
+  v1.version = 1;
+  expect_out_opts(V "(allow file-read* (literal (if (defined? '*entitlements*) \"/d\" \"/u\")))",
+                  &v1, "(version 1)\n(allow file-read* (literal \"/u\"))\n");
+  /* malformed entitlements */
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  o.nentitlements = 1;
+  ents[0].key = NULL;
+  assert_int_equal(sbp_profile_read(&p, V, strlen(V), "t.sb", &o, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "entitlement 0 has no key");
+  ents[0].key = "k";
+  ents[0].kind = SBP_ENTITLEMENT_STRING;
+  assert_int_equal(sbp_profile_read(&p, V, strlen(V), "t.sb", &o, NULL, &err), SBP_E_INVALID_ARG);
+  o.entitlements = NULL;
+  assert_int_equal(sbp_profile_read(&p, V, strlen(V), "t.sb", &o, NULL, &err), SBP_E_INVALID_ARG);
+  assert_null(p);
+}
+
+/* Point 11: init.scm's procedures; one row (or more) for each, and every one has a row. */
+typedef struct lib_case {
+  const char *name, *expr, *want;
+} lib_case;
+
+static const lib_case LIB_CASES[] = {
+    {"caaar", "(caaar '(((1))))", "1"},
+    {"cadar", "(cadar '((1 2)))", "2"},
+    {"cdaar", "(cdaar '(((1 2))))", "'(2)"},
+    {"cdadr", "(cdadr '(0 (1 2)))", "'(2)"},
+    {"cddar", "(cddar '((1 2 3)))", "'(3)"},
+    {"caaaar", "(caaaar '((((1)))))", "1"},
+    {"caaadr", "(caaadr '(0 ((1))))", "1"},
+    {"caadar", "(caadar '((0 (1))))", "1"},
+    {"caaddr", "(caaddr '(0 0 (1)))", "1"},
+    {"cadaar", "(cadaar '(((0 1))))", "1"},
+    {"cadadr", "(cadadr '(0 (0 1)))", "1"},
+    {"caddar", "(caddar '((0 0 1)))", "1"},
+    {"cdaaar", "(cdaaar '((((0 1)))))", "'(1)"},
+    {"cdaadr", "(cdaadr '(0 ((0 1))))", "'(1)"},
+    {"cdadar", "(cdadar '((0 (0 1))))", "'(1)"},
+    {"cdaddr", "(cdaddr '(0 0 (0 1)))", "'(1)"},
+    {"cddaar", "(cddaar '(((0 0 1))))", "'(1)"},
+    {"cddadr", "(cddadr '(0 (0 0 1)))", "'(1)"},
+    {"cdddar", "(cdddar '((0 0 0 1)))", "'(1)"},
+    {"exact?", "(list (exact? 3) (exact? \"3\"))", "'(#t #f)"},
+    {"inexact?", "(inexact? 3)", "#f"},
+    {"complex?", "(list (complex? 1) (complex? 'a))", "'(#t #f)"},
+    {"rational?", "(rational? 7)", "#t"},
+    {"<>", "(list (<> 1 2) (<> 2 2))", "'(#t #f)"},
+    {"succ", "(succ 41)", "42"},
+    {"pred", "(pred 43)", "42"},
+    {"gcd", "(list (gcd 12 -18) (gcd 5 0))", "'(6 5)"},
+    {"lcm", "(list (lcm 4 6) (lcm 0 3))", "'(12 0)"},
+    {"string", "(string #\\a #\\b)", "\"ab\""},
+    {"char-downcase", "(list (char-downcase #\\A) (char-downcase #\\z) (char-downcase #\\1))",
+     "'(#\\a #\\z #\\1)"},
+    {"char-upcase", "(char-upcase #\\q)", "#\\Q"},
+    {"char-cmp?", "(char-cmp? < #\\a #\\b)", "#t"},
+    {"char-ci-cmp?", "(char-ci-cmp? = #\\a #\\A)", "#t"},
+    {"char<?", "(list (char<? #\\a #\\b) (char<? #\\b #\\a))", "'(#t #f)"},
+    {"char>?", "(char>? #\\b #\\a)", "#t"},
+    {"char<=?", "(list (char<=? #\\a #\\a) (char<=? #\\b #\\a))", "'(#t #f)"},
+    {"char>=?", "(char>=? #\\a #\\b)", "#f"},
+    {"char-ci=?", "(char-ci=? #\\X #\\x)", "#t"},
+    {"char-ci<?", "(char-ci<? #\\a #\\B)", "#t"},
+    {"char-ci>?", "(char-ci>? #\\a #\\B)", "#f"},
+    {"char-ci<=?", "(char-ci<=? #\\B #\\b)", "#t"},
+    {"char-ci>=?", "(char-ci>=? #\\a #\\B)", "#f"},
+    {"string-cmp?", "(list (string-cmp? char-cmp? < \"ab\" \"ac\") (string-cmp? char-cmp? < \"ab\" \"a\"))",
+     "'(#t #f)"},
+    {"string-ci<?", "(list (string-ci<? \"AB\" \"ac\") (string-ci<? \"a\" \"A\"))", "'(#t #f)"},
+    {"string-ci>?", "(string-ci>? \"b\" \"A\")", "#t"},
+    {"string-ci<=?", "(string-ci<=? \"Ab\" \"aB\")", "#t"},
+    {"string-ci>=?", "(string-ci>=? \"a\" \"AB\")", "#f"},
+    {"string->anyatom", "(list (string->anyatom \"12\" number?) (string->anyatom \"ab\" symbol?))",
+     "'(12 ab)"},
+    {"anyatom->string", "(list (anyatom->string 12 number?) (anyatom->string 'x symbol?))",
+     "'(\"12\" \"x\")"},
+    {"foldr", "(foldr (lambda (acc x) (cons x acc)) '() '(1 2 3))", "'(3 2 1)"},
+    {"unzip1-with-cdr", "(unzip1-with-cdr '(1 2) '(3 4))", "'((1 3) (2) (4))"},
+    {"unzip1-with-cdr-iterative", "(unzip1-with-cdr-iterative '((1 . 2)) '(0) '(9))",
+     "'((0 1) 9 2)"},
+    {"partition", "(partition odd? '(1 2 3 4 5))", "'((1 3 5) (2 4))"},
+    {"last-pair", "(last-pair '(1 2 3))", "'(3)"},
+    {"head", "(head (cons 1 (delay 2)))", "1"},
+    {"tail", "(tail (cons 1 (delay 2)))", "2"},
+    {"force", "(force (delay (+ 1 1)))", "2"},
+    {"atom?", "(list (atom? 1) (atom? '()) (atom? '(1)))", "'(#t #t #f)"},
+    {"vector-equal?", "(vector-equal? '(1) '(1))", "#f"},
+    {"generic-member", "(generic-member = 2 '(1 2 3))", "'(2 3)"},
+    {"generic-assoc", "(generic-assoc string=? \"b\" '((\"a\" . 1) (\"b\" . 2)))",
+     "'(\"b\" . 2)"},
+    {"acons", "(acons 1 2 '((3 . 4)))", "'((1 . 2) (3 . 4))"},
+    {"tty", "(sbpl-filter? (tty))", "#t"},
+    {"debug-mode", "(sbpl-filter? (debug-mode))", "#t"},
+    {"process-is-plugin", "(sbpl-filter? (process-is-plugin))", "#t"},
+    {"process-is-installer", "(sbpl-filter? (process-is-installer))", "#t"},
+    {"container", "(sbpl-filter? (container))", "#t"},
+    {"application-group", "(sbpl-filter? (application-group))", "#t"},
+    {"system-container", "(sbpl-filter? (system-container))", "#t"},
+    {"system-group", "(sbpl-filter? (system-group))", "#t"},
+    {"executable-bundle", "(sbpl-filter? (executable-bundle))", "#t"},
+    {"eliminate-duplicate-rules", "(eliminate-duplicate-rules)", "'()"},
+    {"record", "(record \"/x\")", "'()"},
+    {"%storage-class-names", "%storage-class-names", "'()"},
+    {"define-storage-class", "(begin (define-storage-class \"a\" (subpath \"/a\")) %storage-class-names)",
+     "'(\"a\")"},
+};
+
+static void test_init_scm_library(void **state) {
+  (void)state;
+  size_t ncases = sizeof(LIB_CASES) / sizeof(LIB_CASES[0]);
+  for (size_t i = 0; i < ncases; i++) {
+    char text[1024];
+    snprintf(text, sizeof text,
+             V "(allow file-read* (literal (if (equal? %s %s) \"/yes\" \"/no\")))",
+             LIB_CASES[i].expr, LIB_CASES[i].want);
+    sbp_error err = SBP_ERROR_INIT;
+    char *got = run_opts(text, NULL, &err);
+    if (got == NULL) fail_msg("%s: %s", LIB_CASES[i].name, err.message);
+    if (strstr(got, "\"/yes\"") == NULL) fail_msg("%s: %s is not %s", LIB_CASES[i].name,
+                                                  LIB_CASES[i].expr, LIB_CASES[i].want);
+    free(got);
+  }
+  /* every procedure of the library has a case */
+  for (size_t i = 0; i < sbp__eval_library_count(); i++) {
+    const char *name = sbp__eval_library_at(i)->name;
+    size_t j = 0;
+    while (j < ncases && strcmp(LIB_CASES[j].name, name) != 0) j++;
+    if (j == ncases) fail_msg("no case for %s", name);
+  }
+  assert_null(sbp__eval_library_at(sbp__eval_library_count()));
+  /* a profile's own definition wins; the library's are made only when named */
+  expect_out(V "(define (atom? x) #f)\n(allow file-read* (literal (if (atom? 1) \"/l\" \"/p\")))",
+             "(version 1)\n(allow file-read* (literal \"/p\"))\n");
+  expect_out(V "(allow file-read* (literal (if (defined? 'last-pair) \"/d\" \"/u\")))",
+             "(version 1)\n(allow file-read* (literal \"/d\"))\n");
+  /* the SBPL library's helpers, written out */
+  expect_out(V "(allow file-read* (tty) (debug-mode) (process-is-plugin) (container))\n"
+               "(define-storage-class \"c\" (subpath \"/c\"))",
+             "(version 1)\n(allow file-read* (vnode-type TTY) (system-attribute sandbox-debug-mode) "
+             "(process-attribute is-plugin) (extension \"com.apple.sandbox.container\"))\n"
+             "(allow storage-class-map (subpath \"/c\") (with assign-storage-class \"c\"))\n");
+  expect_err(V "(define-storage-class \"c\" (subpath \"/c\"))\n(define-storage-class \"c\" (subpath \"/d\"))",
+             SBP_E_EVAL, 3, 1, "error: storage class \"c\" multiply defined c");
+  /* what is not modelled says so */
+  expect_err(V "(call/cc car)", SBP_E_EVAL, 2, 1,
+             "unbound variable: call/cc (TinyScheme's init.scm defines it, with continuations, "
+             "ports, vectors or inexact numbers, which sbprofile does not model)");
+  /* an error inside a library procedure */
+  expect_err(V "(succ \"a\")", SBP_E_EVAL, 2, 1, "+: expected an integer, got string");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_rules),       cmocka_unit_test(test_positions),
@@ -702,6 +1047,11 @@ int main(void) {
       cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_api_args),       cmocka_unit_test(test_reclaim),
       cmocka_unit_test(test_large_profile_default_limits),
+      cmocka_unit_test(test_extra_expressions), cmocka_unit_test(test_network_addresses),
+      cmocka_unit_test(test_unspecified_is_empty_list), cmocka_unit_test(test_let_star_scope),
+      cmocka_unit_test(test_init_scm_library), cmocka_unit_test(test_filter_arity),
+      cmocka_unit_test(test_fsctl_io_encoding), cmocka_unit_test(test_sandbox_options),
+      cmocka_unit_test(test_allow_create_directory), cmocka_unit_test(test_entitlements),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -312,13 +312,41 @@ static void test_lint_built_profile(void **state) {
   sbp_profile_free(p);
 }
 
+/* Point 7: a named target reads the profile as that version does: iokit-open is 10.15's own
+ * operation (not the 14.x alias of iokit-open-user-client), while names of other versions
+ * are still reported as unknown there, not as evaluation errors. */
+static void test_target_version_reading(void **state) {
+  (void)state;
+  const char *text = "(version 1)\n(deny default)\n(allow iokit-open)\n(allow file-lock)\n"
+                     "(allow file-read* (with no-such-modifier))\n";
+  sbp_lint_result *r = lint(text, SBP_MACOS_VERSION(10, 15, 0));
+  assert_true(sbp_lint_evaluated(r));
+  assert_int_equal(find(r, "eval-error"), -1);
+  long i = find(r, "unknown-operation");
+  assert_true(i >= 0);
+  assert_non_null(strstr(sbp_lint_message(r, (size_t)i), "'file-lock'"));
+  for (size_t k = 0; k < sbp_lint_count(r); k++)
+    assert_null(strstr(sbp_lint_message(r, k), "iokit-open-user-client"));
+  assert_true(find(r, "unknown-modifier") >= 0);
+  sbp_lint_result_free(r);
+  /* SBP_READ_OTHER_VERSION_NAMES on its own */
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.macos = SBP_MACOS_VERSION(10, 15, 0);
+  sbp_profile *p = NULL;
+  assert_int_equal(sbp_profile_read(&p, text, strlen(text), "t.sb", &o, NULL, NULL), SBP_E_EVAL);
+  o.flags = SBP_READ_OTHER_VERSION_NAMES;
+  assert_int_equal(sbp_profile_read(&p, text, strlen(text), "t.sb", &o, NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_rule_count(p), 4);
+  sbp_profile_free(p);
+}
+
 static void test_check_table(void **state) {
   (void)state;
   size_t n = sbp_lint_check_count();
-  assert_int_equal(n, 27);
+  assert_int_equal(n, 28);
   assert_string_equal(sbp_lint_check_code(0), "syntax-error");
-  assert_string_equal(sbp_lint_check_code(n - 1), "missing-import");
-  assert_int_equal(sbp_lint_check_severity(n - 1), SBP_LINT_ERROR);
+  assert_string_equal(sbp_lint_check_code(n - 1), "ignored-expression");
+  assert_int_equal(sbp_lint_check_severity(n - 1), SBP_LINT_WARNING);
   assert_null(sbp_lint_check_code(n));
   assert_null(sbp_lint_check_summary(n));
   assert_int_equal(sbp_lint_check_severity(n), 0);
@@ -471,7 +499,7 @@ int main(void) {
       cmocka_unit_test(test_shadowing_reasoning),
       cmocka_unit_test(test_regex_brace_fix),
       cmocka_unit_test(test_lint_built_profile),
-      cmocka_unit_test(test_check_table),
+      cmocka_unit_test(test_check_table), cmocka_unit_test(test_target_version_reading),
       cmocka_unit_test(test_locate_string),
       cmocka_unit_test(test_hostile),
       cmocka_unit_test(test_allocation_failures),

@@ -59,6 +59,30 @@ static void test_new_and_free(void **state) {
   assert_null(p);
 }
 
+/* Profile-wide options: set, read back, refused bits, copied, compared. */
+static void test_profile_options(void **state) {
+  (void)state;
+  sbp_profile *p = NULL, *q = NULL;
+  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_options(p), 0);
+  assert_int_equal(sbp_profile_options(NULL), 0);
+  assert_int_equal(sbp_profile_copy(p, &q, NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_set_options(p, SBP_OPTION_DISABLE_CALLOUTS, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_options(p), SBP_OPTION_DISABLE_CALLOUTS);
+  assert_false(sbp_profile_equal(p, q, 0));
+  sbp_profile_free(q);
+  assert_int_equal(sbp_profile_copy(p, &q, NULL, NULL), SBP_OK);
+  assert_true(sbp_profile_equal(p, q, 0));
+  assert_int_equal(sbp_profile_options(q), SBP_OPTION_DISABLE_CALLOUTS);
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_profile_set_options(p, 4, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "options: unknown option bits 0x4");
+  assert_int_equal(sbp_profile_options(p), SBP_OPTION_DISABLE_CALLOUTS);
+  assert_int_equal(sbp_profile_set_options(NULL, 0, NULL), SBP_E_INVALID_ARG);
+  sbp_profile_free(p);
+  sbp_profile_free(q);
+}
+
 static void test_rule_groups_stay_ordered(void **state) {
   (void)state;
   sbp_profile *p;
@@ -379,7 +403,7 @@ static void test_allocation_failures(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_new_and_free),
+      cmocka_unit_test(test_new_and_free), cmocka_unit_test(test_profile_options),
       cmocka_unit_test(test_rule_groups_stay_ordered),
       cmocka_unit_test(test_tree_rules),
       cmocka_unit_test(test_names_must_be_symbols),

@@ -196,6 +196,7 @@ int sbp_tool_eval_init(sbp_tool_eval *ev, int argc) {
 }
 
 void sbp_tool_eval_free(sbp_tool_eval *ev) {
+  sbp_tool_entitlements_free(ev);
   for (size_t i = 0; ev->keys && i < ev->nparams; i++) free(ev->keys[i]);
   free(ev->keys);
   free(ev->params);
@@ -236,6 +237,8 @@ int sbp_tool_eval_option(sbp_tool_eval *ev, const char *cmd, int argc, char **ar
     ev->keep_imports = 1;
     return 1;
   }
+  int taken = sbp_tool_entitlement_option(ev, cmd, argc, argv, i);
+  if (taken != 0) return taken;
   if (strncmp(a, "-D", 2) != 0 && strncmp(a, "-I", 2) != 0) return 0;
   const char *v = a[2] ? a + 2 : (*i + 1 < argc ? argv[++*i] : NULL);
   if (v == NULL) {
@@ -278,6 +281,11 @@ void sbp_tool_eval_read_options(sbp_tool_eval *ev, sbp_read_options *opts) {
   opts->nparams = ev->nparams;
   opts->import = sbp_import_search;
   opts->import_payload = &ev->idirs;
+  if (ev->have_ents) {
+    static const sbp_entitlement none[1];
+    opts->entitlements = ev->nents ? ev->ents : none;
+    opts->nentitlements = ev->nents;
+  }
 }
 
 int sbp_tool_macos(const char *cmd, const char *value, uint32_t *used) {

@@ -28,6 +28,10 @@ static void diff_usage(FILE *out) {
           "compared as written, positions aside; and imports not found on one side only\n"
           "(with --keep-imports). '-' reads one profile from standard input.\n\n"
           "  --macos VERSION  the catalog version for operation chains (default: newest)\n"
+          "  -E KEY=VALUE     an entitlement of the process (true/false: a boolean;\n"
+          "                   a KEY repeated: an array of strings; else a string)\n"
+          "  --entitlements FILE\n"
+          "                   the entitlements codesign -d --entitlements - --xml prints\n"
           "  -D KEY=VALUE     a parameter value for (param \"KEY\") in both profiles\n"
           "  -I DIR           a directory to search for (import \"NAME\")\n"
           "  --keep-imports   an import that cannot be found is no error: what its rules\n"
@@ -544,12 +548,14 @@ int sbp_tool_diff(int argc, char **argv) {
       }
     } else if (strcmp(a, "--macos") == 0 || strncmp(a, "--macos=", 8) == 0) {
       const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
-      if (v == NULL || sbp_macos_version_parse(v, strlen(v), &macos, NULL) != SBP_OK ||
-          sbp_catalog_version_nearest(macos) == 0) {
+      if (v == NULL) {
         status = sbp_tool_usage_error("diff", "--macos expects a version such as 14.4.1");
         goto done;
       }
-      macos = sbp_catalog_version_nearest(macos);
+      if (sbp_tool_macos("diff", v, &macos) < 0) {
+        status = SBP_EXIT_USAGE;
+        goto done;
+      }
     } else if ((t = sbp_tool_color_option("diff", argc, argv, &i, &color_mode)) != 0 ||
                (t = sbp_tool_eval_option(&ev, "diff", argc, argv, &i)) != 0) {
       if (t < 0) {

@@ -9,14 +9,21 @@
 
 static void flatten_usage(FILE *out) {
   fprintf(out,
-          "usage: sbprofile flatten [-D KEY=VALUE]... [-I DIR]... [--symbolic-params]\n"
-          "                         [--keep-imports] FILE...\n\n"
+          "usage: sbprofile flatten [--macos VERSION] [-D KEY=VALUE]... [-I DIR]...\n"
+          "                         [--symbolic-params] [--keep-imports] FILE...\n\n"
           "Evaluates the files as one profile (in order, as if concatenated; '-' reads\n"
           "standard input) and prints its rules as canonical SBPL.\n\n"
+          "  -E KEY=VALUE       an entitlement of the process (true/false: a boolean;\n"
+          "                     a KEY repeated: an array of strings; else a string)\n"
+          "  --entitlements FILE\n"
+          "                     the entitlements codesign -d --entitlements - --xml prints\n"
           "  -D KEY=VALUE       a parameter value for (param \"KEY\"), as sandbox-exec -D\n"
           "  -I DIR             a directory to search for (import \"NAME\")\n"
           "  --symbolic-params  keep parameters without a value as (param \"KEY\")\n"
           "  --keep-imports     keep imports that cannot be found as (import \"NAME\")\n"
+          "  --macos VERSION    read the profile as that macOS version does: its names,\n"
+          "                     aliases and canonical spellings (the newest catalog at or\n"
+          "                     before it; default: every version's names)\n"
           SBP_TOOL_COMMON_HELP "\n"
           "Exit status: 0 success, 2 usage error, 65 profile error (FILE:LINE:COL: error:\n"
           "MESSAGE on standard error), 66 unreadable input, 74 cannot write the output.\n");
@@ -53,7 +60,7 @@ int sbp_tool_flatten(int argc, char **argv) {
   sbp_source *src = calloc((size_t)argc + 1, sizeof(sbp_source));
   size_t nfiles = 0, nsrc = 0;
   int operands_only = 0;
-  uint32_t flags = 0;
+  uint32_t flags = 0, macos = 0;
   sbp_profile *p = NULL;
   if (sbp_tool_eval_init(&ev, argc) != 0 || !files || !src) {
     fprintf(stderr, "sbprofile: out of memory\n");
@@ -80,6 +87,16 @@ int sbp_tool_flatten(int argc, char **argv) {
       flags |= SBP_READ_SYMBOLIC_PARAMS;
     } else if (strcmp(a, "--keep-imports") == 0) {
       flags |= SBP_READ_KEEP_UNRESOLVED_IMPORTS;
+    } else if (strcmp(a, "--macos") == 0 || strncmp(a, "--macos=", 8) == 0) {
+      const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
+      if (v == NULL) {
+        status = sbp_tool_usage_error("flatten", "--macos expects a version such as 14.4.1");
+        goto done;
+      }
+      if (sbp_tool_macos("flatten", v, &macos) < 0) {
+        status = SBP_EXIT_USAGE;
+        goto done;
+      }
     } else if ((taken = sbp_tool_eval_option(&ev, "flatten", argc, argv, &i)) != 0) {
       if (taken < 0) {
         status = SBP_EXIT_USAGE;
@@ -102,6 +119,7 @@ int sbp_tool_flatten(int argc, char **argv) {
   /* Unlike lint and check, flatten reads as sandbox-exec does unless told otherwise: an
    * absent parameter is #f and an import that cannot be found is an error. */
   opts.flags = flags;
+  opts.macos = macos;
   sbp_error err = SBP_ERROR_INIT;
   int rc = sbp_profile_read_sources(&p, src, nsrc, &opts, NULL, &err);
   if (rc == SBP_E_EVAL && !(opts.flags & SBP_READ_SYMBOLIC_PARAMS)) {

@@ -65,7 +65,23 @@ typedef struct sbp_tool_eval {
   size_t ndirs;
   sbp_import_dirs idirs;
   int keep_imports; /* --keep-imports: imports not found stay, and answers become unknown */
+  /* -E KEY=VALUE and --entitlements FILE (cmd_entitlements.c) */
+  sbp_entitlement *ents;
+  size_t nents, entcap;
+  int have_ents;              /* given at all: *entitlements* is bound */
+  void **owned;               /* what -E allocated (keys, string arrays), and the sets
+                                 --entitlements read (files[i] = 1 for those) */
+  unsigned char *files;
+  size_t nowned;
 } sbp_tool_eval;
+
+/* -E KEY=VALUE (true/false make a boolean, a repeated KEY an array of strings, else a
+ * string) and --entitlements FILE (the XML property list codesign prints): 1 taken, 0 not
+ * such an option, -1 bad (message printed). */
+int sbp_tool_entitlement_option(sbp_tool_eval *ev, const char *cmd, int argc, char **argv,
+                                int *i);
+/* Frees what sbp_tool_entitlement_option() kept. */
+void sbp_tool_entitlements_free(sbp_tool_eval *ev);
 
 /* Room for the options of argc arguments; 0 or -1 (out of memory). */
 int sbp_tool_eval_init(sbp_tool_eval *ev, int argc);

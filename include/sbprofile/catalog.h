@@ -108,7 +108,17 @@ typedef enum sbp_fact {
   /** Kinds and derived spellings of filters new in 14.x/15.x, inferred from 15.x types [L]. */
   SBP_FACT_NEW_FILTER_SPELLINGS = 11,
   /** The 14.4.1 prelude keeps the 10.15 aliases and deprecated modifiers [L]. */
-  SBP_FACT_PRELUDE_CARRIED_OVER = 12
+  SBP_FACT_PRELUDE_CARRIED_OVER = 12,
+  /** `(_IO g n)` is n + 256 * (char->integer g), as the fsctl-command constants [H]. */
+  SBP_FACT_FSCTL_IO_ENCODING = 13,
+  /** `(disable-callouts)` and `(disable-full-symbolication)` set profile-wide options, and
+   *  the modifiers no-callout and partial-symbolication set them too [M]. */
+  SBP_FACT_SANDBOX_OPTIONS = 14,
+  /** libsandbox does not define `allow-create-directory` [M]. */
+  SBP_FACT_ALLOW_CREATE_DIRECTORY_UNDEFINED = 15,
+  /** A rule for the exact operation outranks a later rule inherited from a wildcard
+   *  ancestor; contested (plain last-wins across the chain) [M]. */
+  SBP_FACT_SPECIFIC_OPERATION_FIRST = 16
 } sbp_fact;
 
 /** An operation row of one version. Opaque, static, borrowed. */

@@ -114,7 +114,11 @@ typedef enum sbp_decision_flag {
    *  its rules could decide: the answer is not a filtered rule written after it. Under
    *  SBP_UNKNOWN_REPORT the result is then SBP_DECISION_UNKNOWN
    *  (sbp_decision_missing_import() names the import). */
-  SBP_DECISION_FLAG_MISSING_IMPORT = 1u << 9
+  SBP_DECISION_FLAG_MISSING_IMPORT = 1u << 9,
+  /** The answer differs between plain last-wins over the whole chain and the reading where
+   *  a rule for the more specific operation outranks later rules inherited from a wildcard
+   *  ancestor (weak fact SBP_FACT_SPECIFIC_OPERATION_FIRST). */
+  SBP_DECISION_FLAG_CHAIN_PRECEDENCE = 1u << 10
 } sbp_decision_flag;
 
 /** Attributes a request may carry; each is named after the base filter that tests it. */
@@ -168,7 +172,13 @@ typedef enum sbp_decide_flag {
    *  the kernel sees resolved paths. */
   SBP_DECIDE_CANONICAL_PATHS = 1u << 0,
   /** Evaluate every rule one by one instead of using the index (slow; for cross-checks). */
-  SBP_DECIDE_NO_INDEX = 1u << 1
+  SBP_DECIDE_NO_INDEX = 1u << 1,
+  /** Decide by the other reading of precedence across the chain (SBP_FACT_SPECIFIC_OPERATION_
+   *  FIRST): walk it from the exact operation outward, last-wins within each level. */
+  SBP_DECIDE_SPECIFIC_FIRST = 1u << 2,
+  /** Strict: when the two readings of precedence across the chain differ, the result is
+   *  SBP_DECISION_UNKNOWN (the flag SBP_DECISION_FLAG_CHAIN_PRECEDENCE is set either way). */
+  SBP_DECIDE_STRICT_PRECEDENCE = 1u << 3
 } sbp_decide_flag;
 
 /** Layout version of sbp_decide_options: 2 added max_memory; version 1 is still accepted

@@ -128,13 +128,40 @@ SBP_API int sbp_profile_version(const sbp_profile *profile);
 SBP_API int sbp_profile_set_version(sbp_profile *profile, int version, sbp_error *err);
 
 /**
+ * Profile-wide options: libsandbox's sandbox options that a profile sets with a top-level
+ * call, not with a rule (fact SBP_FACT_SANDBOX_OPTIONS). The serializer writes each one set
+ * as that call, after the version.
+ */
+typedef enum sbp_profile_option {
+  /** `(disable-callouts)`, which the deprecated modifier `(with no-callout)` also sets */
+  SBP_OPTION_DISABLE_CALLOUTS = 1u << 0,
+  /** `(disable-full-symbolication)`, also set by `(with partial-symbolication)` */
+  SBP_OPTION_DISABLE_FULL_SYMBOLICATION = 1u << 1
+} sbp_profile_option;
+
+/**
+ * @brief The profile-wide options set (a combination of sbp_profile_option).
+ * @return The options; 0 when none is set or profile is NULL.
+ * @since 0.1
+ */
+SBP_API uint32_t sbp_profile_options(const sbp_profile *profile);
+
+/**
+ * @brief Replaces the profile-wide options.
+ * @param[in] options a combination of sbp_profile_option.
+ * @return SBP_OK, SBP_E_INVALID_ARG (NULL profile, or a bit no option has).
+ * @since 0.1
+ */
+SBP_API int sbp_profile_set_options(sbp_profile *profile, uint32_t options, sbp_error *err);
+
+/**
  * @brief The number of rules among the profile's items.
  * @since 0.1
  */
 SBP_API size_t sbp_profile_rule_count(const sbp_profile *profile);
 
 /**
- * @brief Deep-copies a profile: version, items, positions and comments.
+ * @brief Deep-copies a profile: version, options, items, positions and comments.
  * @param[in] src the profile to copy.
  * @param[out] out receives the copy; caller owns it (sbp_profile_free()).
  * @param[in] alloc allocator for the copy; NULL means the allocator of src.
@@ -153,7 +180,7 @@ typedef enum sbp_equal_flags {
 } sbp_equal_flags;
 
 /**
- * @brief Deep equality of two profiles (version and items).
+ * @brief Deep equality of two profiles (version, profile-wide options and items).
  * @param[in] flags a combination of sbp_equal_flags. By default comments, positions and
  *        import items are ignored, as they do not change what a profile decides.
  * @return 1 when equal, 0 when not (or either is NULL).

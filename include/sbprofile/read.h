@@ -46,8 +46,31 @@
 extern "C" {
 #endif
 
-/** Layout version of sbp_read_options; SBP_READ_OPTIONS_INIT sets it. */
-#define SBP_READ_OPTIONS_VERSION 1u
+/** Layout version of sbp_read_options; SBP_READ_OPTIONS_INIT sets it. Version 2 added the
+ *  entitlements; a version 1 struct (without them) is still accepted. */
+#define SBP_READ_OPTIONS_VERSION 2u
+
+/** The kind of an entitlement's value. */
+typedef enum sbp_entitlement_kind {
+  SBP_ENTITLEMENT_BOOLEAN = 1, /**< `<true/>` or `<false/>` */
+  SBP_ENTITLEMENT_STRING = 2,  /**< `<string>` */
+  SBP_ENTITLEMENT_STRINGS = 3  /**< `<array>` of `<string>` */
+} sbp_entitlement_kind;
+
+/**
+ * One entitlement of the process a profile is compiled for, as sandbox_compile_* receives
+ * them. The evaluator binds `*entitlements*` to an association list of them: a key maps to
+ * #t or #f, a string, or a list of strings (profiles such as 10.15's application.sb look
+ * them up there).
+ */
+typedef struct sbp_entitlement {
+  const char *key;            /**< NUL-terminated */
+  sbp_entitlement_kind kind;  /**< which of the fields below holds the value */
+  int boolean;                /**< BOOLEAN: 0 or 1 */
+  const char *string;         /**< STRING: NUL-terminated */
+  const char *const *strings; /**< STRINGS: nstrings NUL-terminated strings */
+  size_t nstrings;            /**< STRINGS: how many */
+} sbp_entitlement;
 
 /** Flags for sbp_read_options.flags. */
 typedef enum sbp_read_flags {
@@ -64,7 +87,11 @@ typedef enum sbp_read_flags {
    *  with "unbound variable", so that the rest of a profile can still be checked. The rule
    *  keeps the name as written; the decision engine knows no such operation
    *  (SBP_DECISION_FLAG_UNKNOWN_NAME) and lint reports it as `unknown-operation`. */
-  SBP_READ_UNKNOWN_OPERATIONS = 1u << 2
+  SBP_READ_UNKNOWN_OPERATIONS = 1u << 2,
+  /** With `macos` set: a name only other versions know (an operation, filter, constant or
+   *  modifier) stays bound as without `macos`, instead of failing, so that a linter can
+   *  report it; the version's own names, aliases and spellings still come first. */
+  SBP_READ_OTHER_VERSION_NAMES = 1u << 3
 } sbp_read_flags;
 
 /**
@@ -107,10 +134,50 @@ typedef struct sbp_read_options {
   uint32_t macos;         /**< the macOS version whose operation and filter names are bound
                                ((major << 16) | (minor << 8) | patch, as the catalog encodes
                                it); 0 binds every name some known version has */
+  /* version 2 */
+  const sbp_entitlement *entitlements; /**< the process's entitlements: with NULL (and 0)
+                                            `*entitlements*` stays unbound and profiles
+                                            answer as for a process that has none */
+  size_t nentitlements;                /**< how many; 0 with a non-NULL pointer binds '() */
 } sbp_read_options;
 
 /** Initialiser: `sbp_read_options o = SBP_READ_OPTIONS_INIT;` */
-#define SBP_READ_OPTIONS_INIT {SBP_READ_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0}
+#define SBP_READ_OPTIONS_INIT                                                              \
+  {SBP_READ_OPTIONS_VERSION, 0, NULL, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, NULL, 0}
+
+/** A set of entitlements read from a property list (sbp_entitlements_read_plist()). */
+typedef struct sbp_entitlements sbp_entitlements;
+
+/**
+ * @brief Reads the XML property list of a process's entitlements, as
+ *        `codesign -d --entitlements - --xml` prints it: one `<dict>` whose values are
+ *        `<true/>`, `<false/>`, `<string>` or an `<array>` of `<string>` (XML entities and
+ *        character references decoded). Any other value (integer, data, dict, ...) is an
+ *        error, not skipped.
+ * @param[in] xml the text (need not be NUL-terminated); NULL only when len is 0.
+ * @param[in] len its length.
+ * @param[in] alloc allocator; NULL means the default. It is copied.
+ * @param[out] out receives the set; free it with sbp_entitlements_free().
+ * @param[out] err details on failure, with line and column; may be NULL.
+ * @return SBP_OK; SBP_E_SYNTAX (not such a property list, a duplicate key, an unsupported
+ *         value); SBP_E_NOMEM; SBP_E_INVALID_ARG (out NULL, xml NULL with len > 0, invalid
+ *         allocator). Nothing is left allocated on failure.
+ * @since 0.1
+ */
+SBP_API int sbp_entitlements_read_plist(const char *xml, size_t len, const sbp_alloc *alloc,
+                                        sbp_entitlements **out, sbp_error *err);
+
+/**
+ * @brief The entitlements of a set, in the order read, for sbp_read_options.entitlements.
+ * @param[out] count receives how many (0 for NULL); may be NULL.
+ * @return Borrowed; valid as long as the set. NULL for an empty set or NULL.
+ * @since 0.1
+ */
+SBP_API const sbp_entitlement *sbp_entitlements_items(const sbp_entitlements *set,
+                                                      size_t *count);
+
+/** @brief Frees a set of entitlements. NULL is ignored. @since 0.1 */
+SBP_API void sbp_entitlements_free(sbp_entitlements *set);
 
 /** One text of a profile read from several (see sbp_profile_read_sources()). */
 typedef struct sbp_source {

@@ -1,0 +1,1 @@
+check -f shadowed-chain.sb file-write-unlink /a/x

@@ -1,0 +1,1 @@
+check -E paths=/x -f entitlements.sb file-read-data /x

@@ -1,0 +1,1 @@
+flatten --entitlements entitlements-bad.plist entitlements.sb

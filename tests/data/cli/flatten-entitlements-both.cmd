@@ -1,0 +1,1 @@
+flatten -E paths=/only --entitlements=entitlements.plist -E net=false entitlements.sb

@@ -1,0 +1,1 @@
+flatten --entitlements entitlements.plist entitlements.sb

@@ -1,0 +1,1 @@
+flatten -E net=true -E paths=/x -E paths=/y entitlements.sb

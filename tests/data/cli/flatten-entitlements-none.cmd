@@ -1,0 +1,1 @@
+flatten entitlements.sb

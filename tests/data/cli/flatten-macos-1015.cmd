@@ -1,0 +1,1 @@
+flatten --macos 10.15 macos-1015.sb

@@ -1,0 +1,1 @@
+flatten --macos 9.0 macos-file-lock.sb

@@ -1,0 +1,1 @@
+flatten --macos 10.15.7 macos-file-lock.sb

@@ -1,0 +1,1 @@
+flatten macos-1015.sb
