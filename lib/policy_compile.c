@@ -728,7 +728,10 @@ static int add_reads(compiler *c) {
     /* A glob deny after the carve-outs, minus the carve-outs it covers (those are more
      * specific than it): leaf-shaped globs (**\/.env) cover none and stay whole. */
     group *g = group_get(c, S_READ_REDENY, SBP_DENY, "file-read*");
-    if (g == NULL) return c->rc;
+    if (g == NULL) {
+      rc = c->rc;
+      goto done;
+    }
     for (int s = 0; s < spellings(c, e) && rc == SBP_OK; s++) {
       const char *re;
       size_t rl;
@@ -768,7 +771,10 @@ static int add_reads(compiler *c) {
       sbp_regex_free(cre);
       if (rc != SBP_OK) break;
       spec *sp = group_spec(c, g, nn > 0 ? F_CARVE : F_REGEX);
-      if (sp == NULL) return c->rc;
+      if (sp == NULL) {
+      rc = c->rc;
+      goto done;
+    }
       sp->sub = F_REGEX;
       sp->text = re;
       sp->len = rl;
@@ -786,6 +792,7 @@ static int add_reads(compiler *c) {
       sbp_policy_option_get(p, SBP_POLICY_DIRECTORY_METADATA))
     rc = add_named(c, S_READ_META, SBP_ALLOW, "file-read-metadata", F_CONST, "vnode-type",
                    "DIRECTORY", "option directory-metadata");
+done:
   strset_free(c, &dlit);
   strset_free(c, &dsub);
   strset_free(c, &clit);
