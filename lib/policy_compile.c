@@ -1462,3 +1462,20 @@ int sbp_policy_to_sbpl(sbp_policy *p, sbp_buf *out, sbp_error *err) {
   sbp_profile_free(prof);
   return rc;
 }
+
+int sbp_profile_check_exec_argument(const sbp_profile *profile, size_t *bytes, sbp_error *err) {
+  if (bytes != NULL) *bytes = 0;
+  if (profile == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "profile: NULL");
+  sbp_buf out = SBP_BUF_INIT;
+  int rc = sbp_serialize(profile, NULL, &out, err);
+  size_t n = out.len;
+  sbp_buf_dispose(&out);
+  if (rc != SBP_OK) return rc;
+  if (bytes != NULL) *bytes = n;
+  if (n > SBP_SANDBOX_EXEC_ARG_MAX)
+    return sbp__error(err, SBP_E_LIMIT,
+                      "the profile is %zu bytes, over the %u that sandbox-exec -p takes as one "
+                      "argument: write it to a file and use sandbox-exec -f",
+                      n, (unsigned)SBP_SANDBOX_EXEC_ARG_MAX);
+  return SBP_OK;
+}

@@ -655,6 +655,31 @@ static void test_split(void **state) {
   sbp_policy_free(p);
 }
 
+/* A profile too large for one sandbox-exec -p argument is reported as such. */
+static void test_exec_argument_size(void **state) {
+  (void)state;
+  sbp_policy *p = new_policy();
+  char path[200];
+  sbp_profile *prof = compile(p);
+  size_t bytes = 0;
+  OK(sbp_profile_check_exec_argument(prof, &bytes, &err));
+  assert_true(bytes > 100 && bytes < 4096);
+  sbp_profile_free(prof);
+  /* Paths in folders of their own do not fold: about 120 bytes each. */
+  for (int i = 0; i < 9000; i++) {
+    snprintf(path, sizeof path, "/Volumes/disk-%05d/projects/%090d", i, i);
+    OK(sbp_policy_add_path(p, SBP_POLICY_WRITE_DENY, SBP_PATH_SUBTREE, S(path), &err));
+  }
+  prof = compile(p);
+  sbp_error e = SBP_ERROR_INIT;
+  assert_int_equal(sbp_profile_check_exec_argument(prof, &bytes, &e), SBP_E_LIMIT);
+  assert_true(bytes > SBP_SANDBOX_EXEC_ARG_MAX);
+  assert_non_null(strstr(e.message, "sandbox-exec -f"));
+  assert_int_equal(sbp_profile_check_exec_argument(NULL, &bytes, &e), SBP_E_INVALID_ARG);
+  sbp_profile_free(prof);
+  sbp_policy_free(p);
+}
+
 /* The compiled profile is clean for the linter (no errors) and reads back the same. */
 static void test_lint_and_read_back(void **state) {
   (void)state;
@@ -775,6 +800,7 @@ int main(void) {
       cmocka_unit_test(test_merging),
       cmocka_unit_test(test_folding),
       cmocka_unit_test(test_split),
+      cmocka_unit_test(test_exec_argument_size),
       cmocka_unit_test(test_lint_and_read_back),
       cmocka_unit_test(test_oom),
       cmocka_unit_test(test_oom_leaves_policy),
