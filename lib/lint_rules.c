@@ -483,8 +483,10 @@ static int visit_filter(lint_ctx *c, const sbp_node *rule, const sbp_node *n, vo
       const char *cn = sbp_node_text(v, &cl);
       int64_t val;
       /* (remote unix-socket ...): the prelude binds unix-socket to 'unix, the legacy
-       * spelling of a unix-domain socket filter; it is no table constant. */
-      int legacy_unix = cl == 4 && memcmp(cn, "unix", 4) == 0 &&
+       * spelling of a unix-domain socket filter; it is no table constant. A built profile
+       * holds the name as written. */
+      int legacy_unix = ((cl == 4 && memcmp(cn, "unix", 4) == 0) ||
+                         (cl == 11 && memcmp(cn, "unix-socket", 11) == 0)) &&
                         (str_eq(name, "remote") || str_eq(name, "local") || str_eq(name, "from") ||
                          str_eq(name, "to"));
       if (!legacy_unix && sbp_catalog_constant(c->macos, name, len, cn, cl, &val, NULL) != SBP_OK) {

@@ -414,6 +414,11 @@ static void test_network_modes(void **state) {
   ALLOWS(prof, "network-outbound", "/var/run/docker.sock");
   DENIES(prof, "network-outbound", "/private/tmp/other.sock");
   ALLOWS(prof, "system-socket", "AF_UNIX");
+  ALLOWS(prof, "network-bind", "/private/var/run/docker.sock");
+  char *t = text_of(prof);
+  assert_non_null(strstr(t, "(remote unix-socket (subpath \"/private/var/run/docker.sock\"))"));
+  assert_non_null(strstr(t, "(local unix-socket (subpath \"/var/run/docker.sock\"))"));
+  sbp_free(t);
   sbp_profile_free(prof);
 
   OK(sbp_policy_set_option(p, SBP_POLICY_ALL_UNIX_SOCKETS, 1, &err));
@@ -462,6 +467,52 @@ static void test_processes_and_options(void **state) {
   DENIES(prof, "mach-lookup", "com.apple.pasteboard.2");
   sbp_profile_free(prof);
   sbp_policy_free(p);
+}
+
+/* The builder writes sandbox-runtime's unix-socket form, and every layer takes it. */
+static void test_builder_unix_socket_form(void **state) {
+  (void)state;
+  sbp_profile *p = NULL;
+  sbp_node *rule, *remote, *path, *bad;
+  sbp_error e = SBP_ERROR_INIT;
+  OK(sbp_profile_new(&p, NULL));
+  OK(sbp_profile_set_version(p, 1, &err));
+  OK(sbp_add_default(p, SBP_DENY, NULL, &err));
+  OK(sbp_profile_add_rule(p, SBP_ALLOW, S("network-outbound"), &rule, &err));
+  OK(sbp_node_add_filter(rule, S("remote"), &remote, &err));
+  OK(sbp_node_add_constant(remote, S("unix-socket"), NULL, &err));
+  OK(sbp_node_add_filter(remote, S("subpath"), &path, &err));
+  OK(sbp_node_add_string(path, S("/private/var/run"), NULL, &err));
+  /* One path filter, after the constant only; nothing after it. */
+  assert_int_equal(sbp_node_add_filter(remote, S("literal"), &bad, &e), SBP_E_INVALID_TREE);
+  assert_int_equal(sbp_node_add_string(remote, S("x"), NULL, &e), SBP_E_INVALID_TREE);
+  sbp_node *ip;
+  OK(sbp_node_add_filter(rule, S("remote"), &ip, &err));
+  OK(sbp_node_add_netaddr(ip, S("tcp"), S("localhost"), 80, NULL, &err));
+  assert_int_equal(sbp_node_add_filter(ip, S("subpath"), &bad, &e), SBP_E_INVALID_TREE);
+  OK(sbp_node_validate(sbp_profile_root(p), &err));
+  char *t = text_of(p);
+  assert_non_null(strstr(t, "(remote unix-socket (subpath \"/private/var/run\"))"));
+  ALLOWS(p, "network-outbound", "/private/var/run/docker.sock");
+  DENIES(p, "network-outbound", "/private/tmp/x.sock");
+  ALLOWS(p, "network-outbound", "tcp:localhost:80");
+  /* Copies are equal; the text reads back to the same decisions. */
+  sbp_profile *copy = NULL, *back = NULL;
+  OK(sbp_profile_copy(p, &copy, NULL, &err));
+  assert_int_equal(sbp_profile_equal(p, copy, 0), 1);
+  OK(sbp_profile_read(&back, S(t), "unix.sb", NULL, NULL, &err));
+  ALLOWS(back, "network-outbound", "/private/var/run/docker.sock");
+  DENIES(back, "network-outbound", "/private/tmp/x.sock");
+  sbp_lint_result *r = NULL;
+  OK(sbp_lint_profile(p, NULL, &r, &err));
+  for (size_t i = 0; i < sbp_lint_count(r); i++)
+    if (sbp_lint_severity(r, i) >= SBP_LINT_WARNING)
+      fail_msg("lint: %s: %s", sbp_lint_code(r, i), sbp_lint_message(r, i));
+  sbp_lint_result_free(r);
+  sbp_free(t);
+  sbp_profile_free(back);
+  sbp_profile_free(copy);
+  sbp_profile_free(p);
 }
 
 /* ---- base sets ------------------------------------------------------------------------ */
@@ -794,6 +845,7 @@ int main(void) {
       cmocka_unit_test(test_conflicts),
       cmocka_unit_test(test_network_modes),
       cmocka_unit_test(test_processes_and_options),
+      cmocka_unit_test(test_builder_unix_socket_form),
       cmocka_unit_test(test_base_sets),
       cmocka_unit_test(test_base_entries_by_name),
       cmocka_unit_test(test_comments),
