@@ -970,6 +970,8 @@ static int collect_roots(compiler *c) {
 /* The first index of sorted_roots at or after dir + "/" (every root strictly beneath dir
  * follows from there). */
 static size_t roots_from(const compiler *c, const char *dir, size_t len) {
+  if (len == 1) /* beneath "/": every root but "/" itself, which sorts first */
+    return c->nsorted > 0 && c->sorted_roots[0][1] == '\0' ? 1 : 0;
   size_t lo = 0, hi = c->nsorted;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -989,20 +991,8 @@ static int strictly_beneath(const char *r, const char *dir, size_t len) {
 
 /* Is there a write root strictly beneath dir? */
 static int root_beneath(const compiler *c, const char *dir, size_t len) {
-  size_t lo = 0, hi = c->nsorted;
-  /* First root >= dir + "/". */
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    const char *r = c->sorted_roots[mid];
-    int cmp = strncmp(r, dir, len);
-    if (cmp == 0) cmp = r[len] == '\0' ? -1 : (r[len] < '/' ? -1 : (r[len] == '/' ? 0 : 1));
-    if (cmp < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo >= c->nsorted) return 0;
-  const char *r = c->sorted_roots[lo];
-  if (len == 1) return r[1] != '\0';
-  return strncmp(r, dir, len) == 0 && r[len] == '/';
+  size_t i = roots_from(c, dir, len);
+  return i < c->nsorted && strictly_beneath(c->sorted_roots[i], dir, len);
 }
 
 /* Adds literal filters for the ancestors of path (and path itself when self) that a write

@@ -344,6 +344,28 @@ static void test_read_carve_outs(void **state) {
   sbp_policy_free(p);
 }
 
+/* Everything denied from the root down, one tree re-opened; the root directory stays
+ * readable (dyld needs it) and the re-opened tree stays writable and cleanable. */
+static void test_root_denied(void **state) {
+  (void)state;
+  sbp_policy *p = NULL;
+  OK(sbp_policy_new(&p, NULL, &err));
+  OK(sbp_policy_set_cwd(p, S("/.work"), &err));
+  OK(sbp_policy_add_path(p, SBP_POLICY_READ_DENY, SBP_PATH_SUBTREE, S("/"), &err));
+  OK(sbp_policy_add_path(p, SBP_POLICY_READ_ALLOW, SBP_PATH_SUBTREE, S("."), &err));
+  OK(sbp_policy_add_path(p, SBP_POLICY_READ_ALLOW, SBP_PATH_SUBTREE, S("/usr"), &err));
+  OK(sbp_policy_add_path(p, SBP_POLICY_WRITE_ALLOW, SBP_PATH_SUBTREE, S("."), &err));
+  sbp_profile *prof = compile(p);
+  ALLOWS(prof, "file-read-data", "/");
+  ALLOWS(prof, "file-read-data", "/usr/lib/libc.dylib");
+  ALLOWS(prof, "file-read-data", "/.work/a.c");
+  DENIES(prof, "file-read-data", "/etc/passwd");
+  ALLOWS(prof, "file-write-unlink", "/.work/a.c");
+  DENIES(prof, "file-write-unlink", "/etc/passwd");
+  sbp_profile_free(prof);
+  sbp_policy_free(p);
+}
+
 static void test_read_deny_all(void **state) {
   (void)state;
   sbp_policy *p = new_policy();
@@ -841,6 +863,7 @@ int main(void) {
       cmocka_unit_test(test_git_config_opt_out),
       cmocka_unit_test(test_protection_table),
       cmocka_unit_test(test_read_carve_outs),
+      cmocka_unit_test(test_root_denied),
       cmocka_unit_test(test_read_deny_all),
       cmocka_unit_test(test_conflicts),
       cmocka_unit_test(test_network_modes),
