@@ -157,27 +157,33 @@ static int strset_has(const strset *s, const char *k, size_t n) {
   return strset_find(s, k, n, &slot);
 }
 
+/* Makes room for `more` keys beyond those held, rehashing at most once. */
+static int strset_reserve(compiler *c, strset *s, size_t more) {
+  if ((s->count + more) * 2 <= s->cap) return SBP_OK;
+  size_t nc = s->cap ? s->cap : 64;
+  while ((s->count + more) * 2 > nc) nc *= 2;
+  strslot *ns = sbp__calloc(c->a, nc, sizeof(*ns));
+  if (ns == NULL) return SBP_E_NOMEM;
+  memset(ns, 0, nc * sizeof(*ns));
+  strset old = *s;
+  s->slots = ns;
+  s->cap = nc;
+  s->count = 0;
+  for (size_t i = 0; i < old.cap; i++)
+    if (old.slots[i].key != NULL) {
+      size_t slot = 0;
+      strset_find(s, old.slots[i].key, old.slots[i].len, &slot);
+      s->slots[slot] = old.slots[i];
+      s->count++;
+    }
+  sbp__free(c->a, old.slots);
+  return SBP_OK;
+}
+
 /* Adds k (borrowed); *added (may be NULL) says whether it was new. */
 static int strset_insert(compiler *c, strset *s, const char *k, size_t n, int *added) {
   if (added != NULL) *added = 0;
-  if ((s->count + 1) * 2 > s->cap) {
-    size_t nc = s->cap ? s->cap * 2 : 64;
-    strslot *ns = sbp__calloc(c->a, nc, sizeof(*ns));
-    if (ns == NULL) return SBP_E_NOMEM;
-    memset(ns, 0, nc * sizeof(*ns));
-    strset old = *s;
-    s->slots = ns;
-    s->cap = nc;
-    s->count = 0;
-    for (size_t i = 0; i < old.cap; i++)
-      if (old.slots[i].key != NULL) {
-        size_t slot = 0;
-        strset_find(s, old.slots[i].key, old.slots[i].len, &slot);
-        s->slots[slot] = old.slots[i];
-        s->count++;
-      }
-    sbp__free(c->a, old.slots);
-  }
+  if (strset_reserve(c, s, 1) != SBP_OK) return SBP_E_NOMEM;
   size_t slot = 0;
   if (strset_find(s, k, n, &slot)) return SBP_OK;
   s->slots[slot].key = k;
@@ -963,7 +969,8 @@ static int collect_roots(compiler *c) {
     if (p->entries[i].list == SBP_POLICY_WRITE_ALLOW) n += (size_t)spellings(c, &p->entries[i]);
   if (n == 0) return SBP_OK;
   c->sorted_roots = sbp__calloc(c->a, n, sizeof(char *));
-  if (c->sorted_roots == NULL) return fail(c, SBP_E_NOMEM);
+  if (c->sorted_roots == NULL || strset_reserve(c, &c->roots, n) != SBP_OK)
+    return fail(c, SBP_E_NOMEM);
   for (size_t i = 0; i < p->nentries; i++) {
     const sbp__pentry *e = &p->entries[i];
     if (e->list != SBP_POLICY_WRITE_ALLOW) continue;
@@ -1397,6 +1404,8 @@ static int emit_paths(emitter *em, spec *s, size_t n) {
   spec *tmp = sbp__calloc(c->a, n, sizeof(spec));
   strset seen[2] = {{0}, {0}};
   int rc = mem && done && tmp ? SBP_OK : SBP_E_NOMEM;
+  if (rc == SBP_OK) rc = strset_reserve(c, &seen[0], n);
+  if (rc == SBP_OK) rc = strset_reserve(c, &seen[1], n);
   if (rc == SBP_OK) {
     memset(mem, 0, words * sizeof(size_t));
     memset(done, 0, n);
