@@ -186,6 +186,22 @@ int sbp__is_symbol(const char *s, size_t len) {
   return 1;
 }
 
+/* A local/remote filter whose first value is the unix-socket constant (or its legacy
+ * spelling unix). */
+static int is_unix_socket_filter(const sbp_node *f) {
+  if (f == NULL || f->type != SBP_NODE_FILTER || f->text == NULL) return 0;
+  if (strcmp(f->text, "local") != 0 && strcmp(f->text, "remote") != 0) return 0;
+  const sbp_node *v = f->first;
+  return v != NULL && v->type == SBP_NODE_VALUE && v->kind == SBP_VALUE_CONSTANT &&
+         v->text != NULL && (strcmp(v->text, "unix-socket") == 0 || strcmp(v->text, "unix") == 0);
+}
+
+const sbp_node *sbp__unix_socket_inner(const sbp_node *f) {
+  if (!is_unix_socket_filter(f)) return NULL;
+  const sbp_node *inner = f->first->next;
+  return inner != NULL && inner->type == SBP_NODE_FILTER ? inner : NULL;
+}
+
 int sbp__can_contain(const sbp_node *parent, const sbp_node *child) {
   switch (parent->type) {
     case SBP_NODE_PROFILE:
@@ -200,6 +216,11 @@ int sbp__can_contain(const sbp_node *parent, const sbp_node *child) {
     case SBP_NODE_REQUIRE_NOT:
       return sbp__is_filter(child) && parent->nchildren == 0;
     case SBP_NODE_FILTER:
+      /* (remote unix-socket (subpath P)): the constant, then one leaf path filter. */
+      if (child->type == SBP_NODE_FILTER)
+        return is_unix_socket_filter(parent) && parent->nchildren == 1;
+      return child->type == SBP_NODE_VALUE &&
+             (parent->last == NULL || parent->last->type != SBP_NODE_FILTER);
     case SBP_NODE_MODIFIER:
       return child->type == SBP_NODE_VALUE;
     case SBP_NODE_VALUE:
@@ -538,13 +559,14 @@ int sbp_node_append_child(sbp_node *parent, sbp_node *child, sbp_error *err) {
   int rc = check_attach(parent, child, err);
   if (rc != SBP_OK) return rc;
   if (parent->type == SBP_NODE_RULE) {
-    /* Keep the rule's groups in order: insert before the first child of a later group. */
+    /* Keep the rule's groups in order: insert before the first child of a later group.
+     * Searched from the end, so that appending to a long rule stays O(1). */
     int g = sbp__rule_group(child);
-    for (sbp_node *c = parent->first; c != NULL; c = c->next) {
-      if (sbp__rule_group(c) > g) {
-        sbp__node_link_before(c, child);
-        return SBP_OK;
-      }
+    sbp_node *later = NULL;
+    for (sbp_node *c = parent->last; c != NULL && sbp__rule_group(c) > g; c = c->prev) later = c;
+    if (later != NULL) {
+      sbp__node_link_before(later, child);
+      return SBP_OK;
     }
   }
   sbp__node_link_last(parent, child);
