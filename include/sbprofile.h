@@ -40,5 +40,6 @@
 #include "sbprofile/regex.h"
 #include "sbprofile/format.h"
 #include "sbprofile/lint.h"
+#include "sbprofile/policy.h"
 
 #endif /* SBPROFILE_H */

@@ -1,6 +1,7 @@
-/* Service notes: well-known mach services that ordinary tools reach through mach-lookup,
+/* Service notes: well-known mach services that ordinary tools reach through mach-lookup, and the
+ * other grants of the policy base sets (sysctls, POSIX IPC, devices, IOKit; named kind:what),
  * what each gives and what breaks without it, with the public reports each note rests on.
- * The text is ours; the sources are issues and pull requests where the failure was seen. */
+ * The text is ours; the sources are issues, pull requests and peer profiles. */
 #include <stddef.h>
 #include <string.h>
 
@@ -32,6 +33,12 @@ static const struct sbp_service_note NOTES[] = {
      "Keychain reads fail, and TLS code that asks the security server for certificate data "
      "gets errors.",
      "openai/codex PR #5980 (added with the trust services for gh's TLS)"},
+    {"com.apple.SystemConfiguration.DNSConfiguration", "mach-lookup",
+     "configd's DNS configuration server: the resolver list that libresolv and "
+     "dns_configuration_copy() read.",
+     "Programs that read the resolver configuration themselves (Go's cgo resolver, "
+     "dig, host) see no DNS servers.",
+     "openai/codex seatbelt_network_policy.sbpl (\"Read network configuration\")"},
     {"com.apple.SystemConfiguration.configd", "mach-lookup",
      "configd's dynamic store: network proxy settings, DNS resolver configuration, "
      "reachability, the host and computer names.",
@@ -40,6 +47,13 @@ static const struct sbp_service_note NOTES[] = {
      "at start with \"Attempted to create a NULL object\"; others lose proxy and DNS settings.",
      "astral-sh/uv#16664; astral-sh/uv#17484; anthropic-experimental/sandbox-runtime#30; "
      "openai/codex#15641; pyproject-nix/uv2nix#258"},
+    {"com.apple.audio.systemsoundserver", "mach-lookup",
+     "The system sound server: alert sounds and the system-sound calls of "
+     "AudioToolbox.",
+     "AudioServicesPlaySystemSound and the terminal bell of GUI helpers fail; each "
+     "attempt adds a sandbox denial.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command)"},
     {"com.apple.bsd.dirhelper", "mach-lookup",
      "dirhelper: creates and reports the per-user temporary and cache folders under "
      "/var/folders (confstr _CS_DARWIN_USER_TEMP_DIR and _CS_DARWIN_USER_CACHE_DIR).",
@@ -134,6 +148,120 @@ static const struct sbp_service_note NOTES[] = {
      "The window server, for anything that shows a window, dialog or notification.",
      "osascript dialogs and terminal-notifier notifications fail silently.",
      "GreyhavenHQ/greywall PR #48"},
+    {"file:dev-ioctl", "file-ioctl",
+     "ioctl on the harmless character devices /dev/zero, /dev/random, /dev/urandom, "
+     "/dev/dtracehelper and /dev/tty.",
+     "Runtimes that probe their terminal or the random device with ioctl (isatty via "
+     "TIOCGETA on /dev/tty, dtrace probes registered by Node and Python at start) "
+     "get EPERM and fall back or fail.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command); openai/codex seatbelt_base_policy.sbpl"},
+    {"file:dev-null", "file-read-data",
+     "Reading, writing and ioctl on /dev/null.",
+     "Every shell redirection to /dev/null (cmd >/dev/null 2>&1) fails with "
+     "\"Operation not permitted\", which breaks configure scripts, git hooks and most "
+     "build tools.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command); openai/codex seatbelt_base_policy.sbpl (file-write-data on "
+     "/dev/null)"},
+    {"file:system-read", "file-read*",
+     "Reading the root directory, the system libraries and frameworks (/usr/lib, "
+     "/System), /usr/share and the dyld cache; used only when reads are denied by "
+     "default.",
+     "Without it no program starts: dyld cannot map libSystem and the shared cache, "
+     "so exec fails before main().",
+     "eugene1g/agent-safehouse profiles/10-system-runtime.sb; chromium sandbox "
+     "common.sb"},
+    {"iokit:properties", "iokit-get-properties",
+     "Reading IOKit registry properties (model, GPU and power information).",
+     "Hardware queries through IOKit (system_profiler-style look-ups, GPU detection "
+     "in Node and Python packages) return nothing.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command)"},
+    {"iokit:surface", "iokit-open",
+     "Opening the IOSurface and root-domain user clients: shared graphics buffers "
+     "and power-state queries.",
+     "Programs that render off-screen (headless browsers, image tools using "
+     "CoreGraphics or Metal) fail to create surfaces.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command)"},
+    {"ipc:posix-sem", "ipc-posix-sem*",
+     "POSIX named semaphores (sem_open).",
+     "Python multiprocessing (its locks, queues and pools) fails with \"[Errno 1] "
+     "Operation not permitted\" at the first lock.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command); openai/codex seatbelt_base_policy.sbpl"},
+    {"ipc:posix-shm", "ipc-posix-shm*",
+     "POSIX shared memory (shm_open), used for shared buffers between processes.",
+     "Python multiprocessing.shared_memory, and the cfprefs shared-memory fast path, "
+     "fail.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command); openai/codex seatbelt_base_policy.sbpl (apple.cfprefs. shared "
+     "memory)"},
+    {"notification:post", "distributed-notification-post",
+     "Posting distributed notifications to other processes of the session.",
+     "Frameworks that announce changes (preferences, fonts) log denials; the "
+     "notifications are lost.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command)"},
+    {"preference:read", "user-preference-read",
+     "Reading the user's and the system's preference domains (CFPreferences, "
+     "NSUserDefaults, defaults read).",
+     "Locale, time-zone and framework settings read as defaults; defaults read "
+     "fails.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command); openai/codex seatbelt_base_policy.sbpl"},
+    {"process:task-port", "mach-priv-task-port",
+     "Task ports of processes in the same sandbox, which debuggers, profilers and "
+     "some runtimes' crash handlers take.",
+     "lldb and profilers cannot attach to the sandboxed program's own children; "
+     "crash reporters of runtimes lose their stack walks.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command)"},
+    {"socket:system-control", "system-socket",
+     "AF_SYSTEM control sockets of protocol 2 (SYSPROTO_CONTROL), used to read "
+     "kernel network state; no network access.",
+     "Network-status look-ups of Apple's frameworks (the network path monitor behind "
+     "URLSession) fail.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command); openai/codex seatbelt_network_policy.sbpl"},
+    {"sysctl:hardware", "sysctl-read",
+     "The hw.* and machdep.cpu.* sysctls: CPU count, kind and features, cache and "
+     "page sizes, memory size.",
+     "V8 (Node), Go, Rust and Python size their thread pools and pick code paths "
+     "from these; without them os.cpus() is empty, runtime.NumCPU falls back to 1 "
+     "and some programs abort at start.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command) (\"V8 thread calculations\"); openai/codex "
+     "seatbelt_base_policy.sbpl"},
+    {"sysctl:kernel", "sysctl-read",
+     "The kern.* identity and limit sysctls (os type, release and version, host "
+     "name, argmax, maxfiles, maxproc, boot arguments), vm.loadavg and a few "
+     "security states.",
+     "uname(3), platform.mac_ver() in Python, os.release() in Node and Go's runtime "
+     "start-up checks fail or report nothing.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command); openai/codex seatbelt_base_policy.sbpl"},
+    {"sysctl:processes", "sysctl-read",
+     "kern.proc.* look-ups: the process table, process groups and per-process "
+     "information.",
+     "ps, pgrep, process-tree helpers (tree-kill in Node, psutil in Python) and "
+     "tools that find their own parent fail.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command)"},
+    {"sysctl:routes", "sysctl-read",
+     "net.routetable.*: the routing table, read to find interfaces and the default "
+     "route.",
+     "Network libraries that enumerate interfaces or the default gateway (Go's "
+     "net.Interfaces, Node's os.networkInterfaces) fail.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command); openai/codex seatbelt_network_policy.sbpl"},
+    {"sysctl:tcsm-write", "sysctl-write",
+     "Writing kern.tcsm_enable, which V8 toggles on Apple silicon.",
+     "Node prints sandbox denials at start and runs without the thread-context "
+     "switch mitigation it asked for.",
+     "anthropic-experimental/sandbox-runtime 0.0.83 (its macOS profile grants it to "
+     "every command) (\"V8 thread calculations\")"},
 };
 
 #define NNOTES (sizeof(NOTES) / sizeof(NOTES[0]))

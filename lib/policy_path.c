@@ -1,0 +1,235 @@
+/* Resolving the paths of a policy: `~` and relative paths, `.` and `..`, repeated slashes,
+ * and the second spelling of paths under macOS's symlinked roots /tmp, /var and /etc. */
+#include <string.h>
+
+#include "buf.h"
+#include "error.h"
+#include "glob.h"
+#include "policy.h"
+
+/* The roots macOS links into /private. */
+static const char *const LINKED_ROOTS[] = {"tmp", "var", "etc"};
+
+const char *sbp__policy_list_name(int list) {
+  switch (list) {
+    case SBP_POLICY_READ_DENY: return "read-deny";
+    case SBP_POLICY_READ_ALLOW: return "read-allow";
+    case SBP_POLICY_WRITE_ALLOW: return "write-allow";
+    case SBP_POLICY_WRITE_DENY: return "write-deny";
+    case SBP_POLICY_EXEC_ALLOW: return "exec-allow";
+    case SBP_POLICY_UNIX_SOCKET: return "unix-socket";
+    default: return "settings file";
+  }
+}
+
+static int bad(sbp_error *err, const char *what, const char *text, size_t len, const char *why) {
+  char q[112] = "";
+  sbp__error_quote(q, sizeof(q), text, len, 96);
+  return sbp__error(err, SBP_E_INVALID_ARG, "%s \"%s\": %s", what, q, why);
+}
+
+/* Is component c[0..n) (with glob escapes when glob) a pattern? */
+static int component_is_pattern(const char *c, size_t n, int glob) {
+  return glob && sbp_glob_is_pattern(c, n);
+}
+
+/* Appends the normalized form of the absolute path s[0..len) to out: components split on
+ * '/', "." dropped, ".." folded. For a glob, ".." after a pattern component is an error. */
+static int normalize(const char *s, size_t len, int glob, sbp_buf *out, const sbp_alloc *a,
+                     const char **why) {
+  size_t i = 0;
+  int rc = SBP_OK;
+  while (i < len && rc == SBP_OK) {
+    while (i < len && s[i] == '/') i++;
+    size_t start = i;
+    int dangling = 0; /* the component ends with a '\\' that escapes the '/' after it */
+    while (i < len && s[i] != '/') {
+      if (glob && s[i] == '\\' && i + 1 < len) {
+        if (s[i + 1] == '/') {
+          dangling = 1;
+          i++;
+          break;
+        }
+        i++;
+      }
+      i++;
+    }
+    size_t n = i - start - (size_t)dangling;
+    const char *c = s + start;
+    if (n == 0 || (n == 1 && c[0] == '.')) continue;
+    if (n == 2 && c[0] == '.' && c[1] == '.') {
+      size_t last = out->len;
+      while (last > 0 && out->ptr[last - 1] != '/') last--;
+      if (last > 0 && component_is_pattern(out->ptr + last, out->len - last, glob)) {
+        *why = "'..' after a pattern component";
+        return SBP_E_INVALID_ARG;
+      }
+      sbp__buf_truncate(out, last > 0 ? last - 1 : 0);
+      continue;
+    }
+    rc = sbp__buf_putc(out, a, '/');
+    /* A '\' before '/' escapes nothing a path needs: drop it with the separator. */
+    if (rc == SBP_OK) rc = sbp__buf_put(out, a, c, n);
+  }
+  if (rc == SBP_OK && out->len == 0) rc = sbp__buf_putc(out, a, '/');
+  return rc;
+}
+
+int sbp__policy_dir(sbp__arena *arena, const char *what, const char *s, size_t len, char **out,
+                    size_t *out_len, sbp_error *err) {
+  if (s == NULL || len == 0) return bad(err, what, "", 0, "empty path");
+  if (memchr(s, '\0', len) != NULL) return bad(err, what, s, len, "NUL byte");
+  if (s[0] != '/') return bad(err, what, s, len, "not an absolute path");
+  sbp_buf b = SBP_BUF_INIT;
+  const char *why = NULL;
+  int rc = normalize(s, len, 0, &b, arena->alloc, &why);
+  char *copy = rc == SBP_OK ? sbp__arena_strndup(arena, b.ptr, b.len) : NULL;
+  size_t n = b.len;
+  sbp_buf_dispose(&b);
+  if (copy == NULL) return sbp__nomem(err);
+  *out = copy;
+  *out_len = n;
+  return SBP_OK;
+}
+
+/* The static directory of an absolute, normalized glob: its components before the first
+ * pattern component, without escapes. */
+static int glob_base(const char *g, size_t len, sbp_buf *out, const sbp_alloc *a) {
+  size_t end = 0, i = 0;
+  while (i < len) {
+    size_t start = i + 1; /* after the '/' */
+    size_t j = start;
+    while (j < len && g[j] != '/') j += (g[j] == '\\' && j + 1 < len) ? 2 : 1;
+    if (sbp_glob_is_pattern(g + start, j - start)) break;
+    end = j;
+    i = j;
+  }
+  if (end == len) {
+    /* No pattern at all (the caller treats it as a literal): its parent bounds it. */
+    while (end > 0 && g[end - 1] != '/') end--;
+    if (end > 0) end--;
+  }
+  if (end == 0) return sbp__buf_putc(out, a, '/');
+  return sbp__glob_unescape(out, a, g, end);
+}
+
+/* The other spelling of a canonical path under /private/{tmp,var,etc}: the same without
+ * "/private"; 0 when there is none. */
+static size_t linked_prefix(const char *p, size_t len) {
+  static const char priv[] = "/private/";
+  if (len < sizeof(priv) - 1 + 3 || memcmp(p, priv, sizeof(priv) - 1) != 0) return 0;
+  const char *c = p + sizeof(priv) - 1;
+  size_t rest = len - (sizeof(priv) - 1);
+  for (size_t k = 0; k < sizeof(LINKED_ROOTS) / sizeof(LINKED_ROOTS[0]); k++)
+    if (memcmp(c, LINKED_ROOTS[k], 3) == 0 && (rest == 3 || c[3] == '/')) return 8;
+  return 0;
+}
+
+static int store(sbp__arena *arena, const char *s, size_t len, const char **out,
+                 size_t *out_len) {
+  char *copy = sbp__arena_strndup(arena, s, len);
+  if (copy == NULL) return SBP_E_NOMEM;
+  *out = copy;
+  *out_len = len;
+  return SBP_OK;
+}
+
+int sbp__policy_resolve(sbp__arena *arena, const char *home, size_t home_len, const char *cwd,
+                        size_t cwd_len, sbp_path_kind kind, const char *text, size_t len,
+                        const char *what, sbp__pentry *e, sbp_error *err) {
+  const sbp_alloc *a = arena->alloc;
+  if (text == NULL || len == 0) return bad(err, what, "", 0, "empty path");
+  if (memchr(text, '\0', len) != NULL) return bad(err, what, text, len, "NUL byte");
+  int glob = kind == SBP_PATH_GLOB || (kind == SBP_PATH_AUTO && sbp_glob_is_pattern(text, len));
+  if (glob) {
+    /* Checked on the text as given, so that an error's offset points into it. */
+    sbp_buf probe = SBP_BUF_INIT;
+    sbp_error gerr = SBP_ERROR_INIT;
+    int rc = sbp__glob_regex_body(text, len, &probe, a, &gerr);
+    sbp_buf_dispose(&probe);
+    if (rc == SBP_E_NOMEM) return sbp__nomem(err);
+    if (rc != SBP_OK) {
+      char q[112] = "";
+      sbp__error_quote(q, sizeof(q), text, len, 96);
+      rc = sbp__error_at(err, SBP_E_INVALID_ARG, NULL, 1, gerr.column, gerr.offset,
+                         "%s \"%s\": %s", what, q, gerr.message);
+      return rc;
+    }
+  }
+  sbp_buf raw = SBP_BUF_INIT, norm = SBP_BUF_INIT, base = SBP_BUF_INIT;
+  int rc = SBP_OK;
+  const char *rest = text;
+  size_t rest_len = len;
+  if (text[0] == '~' && (len == 1 || text[1] == '/')) {
+    if (home == NULL) return bad(err, what, text, len, "~ without a home");
+    rc = glob ? sbp__glob_escape(&raw, a, home, home_len) : sbp__buf_put(&raw, a, home, home_len);
+    rest = text + 1;
+    rest_len = len - 1;
+    if (rc == SBP_OK) rc = sbp__buf_putc(&raw, a, '/');
+  } else if (text[0] != '/') {
+    if (cwd == NULL) return bad(err, what, text, len, "relative path without a cwd");
+    rc = glob ? sbp__glob_escape(&raw, a, cwd, cwd_len) : sbp__buf_put(&raw, a, cwd, cwd_len);
+    if (rc == SBP_OK) rc = sbp__buf_putc(&raw, a, '/');
+  }
+  if (rc == SBP_OK) rc = sbp__buf_put(&raw, a, rest, rest_len);
+  const char *why = NULL;
+  if (rc == SBP_OK) rc = normalize(raw.ptr, raw.len, glob, &norm, a, &why);
+  if (rc == SBP_E_INVALID_ARG) {
+    sbp_buf_dispose(&raw);
+    sbp_buf_dispose(&norm);
+    return bad(err, what, text, len, why);
+  }
+  /* A glob without metacharacters is a literal path. */
+  if (rc == SBP_OK && glob && !sbp_glob_is_pattern(norm.ptr, norm.len)) {
+    sbp_buf lit = SBP_BUF_INIT;
+    rc = sbp__glob_unescape(&lit, a, norm.ptr, norm.len);
+    sbp__buf_move(&norm, &lit);
+    glob = 0;
+    if (kind == SBP_PATH_GLOB) kind = SBP_PATH_LITERAL;
+  }
+  /* Canonical spelling first: /tmp/x is /private/tmp/x. */
+  if (rc == SBP_OK) {
+    for (size_t k = 0; k < sizeof(LINKED_ROOTS) / sizeof(LINKED_ROOTS[0]); k++) {
+      if (norm.len >= 4 && memcmp(norm.ptr + 1, LINKED_ROOTS[k], 3) == 0 &&
+          (norm.len == 4 || norm.ptr[4] == '/')) {
+        sbp_buf canon = SBP_BUF_INIT;
+        rc = sbp__buf_puts(&canon, a, "/private");
+        if (rc == SBP_OK) rc = sbp__buf_put(&canon, a, norm.ptr, norm.len);
+        sbp__buf_move(&norm, &canon);
+        break;
+      }
+    }
+  }
+  memset(e, 0, sizeof(*e));
+  e->kind = (uint8_t)(glob ? SBP_PATH_GLOB
+                           : kind == SBP_PATH_LITERAL ? SBP_PATH_LITERAL : SBP_PATH_SUBTREE);
+  if (rc == SBP_OK) rc = store(arena, text, len, &e->text, &e->text_len);
+  if (rc == SBP_OK) rc = store(arena, norm.ptr, norm.len, &e->path[0], &e->path_len[0]);
+  if (rc == SBP_OK) {
+    e->nspell = 1;
+    size_t skip = linked_prefix(norm.ptr, norm.len);
+    if (skip > 0) {
+      e->nspell = 2;
+      e->path[1] = e->path[0] + skip;
+      e->path_len[1] = norm.len - skip;
+    }
+  }
+  if (rc == SBP_OK && glob) rc = glob_base(norm.ptr, norm.len, &base, a);
+  if (rc == SBP_OK && glob) {
+    rc = store(arena, base.ptr, base.len, &e->base[0], &e->base_len[0]);
+    if (rc == SBP_OK) {
+      size_t skip = linked_prefix(base.ptr, base.len);
+      e->base[1] = skip > 0 ? e->base[0] + skip : e->base[0];
+      e->base_len[1] = base.len - skip;
+    }
+  } else if (rc == SBP_OK) {
+    for (int s = 0; s < 2; s++) {
+      e->base[s] = e->path[s];
+      e->base_len[s] = e->path_len[s];
+    }
+  }
+  sbp_buf_dispose(&raw);
+  sbp_buf_dispose(&norm);
+  sbp_buf_dispose(&base);
+  return rc == SBP_OK ? SBP_OK : sbp__nomem(err);
+}
