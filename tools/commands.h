@@ -26,6 +26,7 @@ int sbp_tool_diff(int argc, char **argv);
 int sbp_tool_build(int argc, char **argv);
 int sbp_tool_check(int argc, char **argv);
 int sbp_tool_explain(int argc, char **argv);
+int sbp_tool_policy(int argc, char **argv);
 
 /* Reads a whole file ("-" for stdin) into *out (malloc'd, NUL-terminated). 0 or errno. */
 int sbp_tool_read_file(const char *path, char **out, size_t *len);

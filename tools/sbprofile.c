@@ -16,6 +16,7 @@ static const sbp_tool_command commands[] = {
     {"build", sbp_tool_build, "compose a profile from command-line flags"},
     {"check", sbp_tool_check, "decide a request: allow, deny or unknown, and the deciding rule"},
     {"explain", sbp_tool_explain, "explain how a profile decides a request"},
+    {"policy", sbp_tool_policy, "compile a policy or sandbox-runtime settings into a profile"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
