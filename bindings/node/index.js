@@ -994,7 +994,10 @@ class Decision {
   toString() { return this.description; }
 }
 
+const Policy = require('./lib/policy.js')({ lib, check, need, Profile });
+
 module.exports = {
+  Policy,
   Profile,
   Node,
   Rule,

@@ -36,6 +36,7 @@ __all__ = [
     "InvalidTreeError", "NotFoundError", "ProfileAssertionError", "EvalError", "IOError_",
     "LibraryNotFound", "Action", "Match", "FileAccess", "version", "library_path",
     "read", "read_file", "lint", "lint_file", "lint_checks", "Diagnostic", "LintResult",
+    "Policy",
 ]
 
 # ---- constants ------------------------------------------------------------------------------
@@ -1284,3 +1285,6 @@ class Decision:
 
     def __repr__(self):
         return f"<sbprofile.Decision {self.description}>"
+
+
+from ._policy import Policy  # noqa: E402  (uses the names above)
