@@ -12,7 +12,13 @@
 
 /* Bytes with a meaning in the SBPL regex dialect; they get a backslash when literal. */
 static int is_regex_meta(unsigned char c) {
-  return c != '\0' && strchr(".+*?()|^$[]{}\\", c) != NULL;
+  switch (c) {
+    case '.': case '+': case '*': case '?': case '(': case ')': case '|': case '^': case '$':
+    case '[': case ']': case '{': case '}': case '\\':
+      return 1;
+    default:
+      return 0;
+  }
 }
 
 int sbp__regex_escape(sbp_buf *buf, const sbp_alloc *alloc, const char *s, size_t len) {

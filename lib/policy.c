@@ -47,6 +47,8 @@ void sbp_policy_free(sbp_policy *p) {
   sbp_alloc a = p->alloc;
   sbp__arena_release(&p->arena);
   sbp__arena_release(&p->warn_arena);
+  sbp_buf_dispose(&p->scratch[0]);
+  sbp_buf_dispose(&p->scratch[1]);
   sbp__free(&a, p->entries);
   sbp__free(&a, p->ports);
   sbp__free(&a, p->mach);
@@ -85,8 +87,9 @@ static int resolve_into(sbp_policy *p, int list, sbp_path_kind kind, const char 
                         size_t len, sbp__pentry *e, sbp_error *err) {
   sbp__arena_mark mark;
   sbp__arena_mark_set(&p->arena, &mark);
-  int rc = sbp__policy_resolve(&p->arena, p->home, p->home_len, p->cwd, p->cwd_len, kind, path,
-                               len, sbp__policy_list_name(list), e, err);
+  int rc = sbp__policy_resolve(&p->arena, p->scratch, p->home, p->home_len, p->cwd,
+                               p->cwd_len, kind, path, len, sbp__policy_list_name(list), e,
+                               err);
   if (rc != SBP_OK) sbp__arena_rollback(&p->arena, &mark);
   return rc;
 }

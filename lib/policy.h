@@ -36,9 +36,10 @@ typedef struct sbp__pentry {
 } sbp__pentry;
 
 /* Resolves text into e (strings in the arena). what names the entry in messages. */
-int sbp__policy_resolve(sbp__arena *arena, const char *home, size_t home_len, const char *cwd,
-                        size_t cwd_len, sbp_path_kind kind, const char *text, size_t len,
-                        const char *what, sbp__pentry *e, sbp_error *err);
+int sbp__policy_resolve(sbp__arena *arena, sbp_buf scratch[2], const char *home,
+                        size_t home_len, const char *cwd, size_t cwd_len, sbp_path_kind kind,
+                        const char *text, size_t len, const char *what, sbp__pentry *e,
+                        sbp_error *err);
 
 /* Normalizes an absolute directory given as home or cwd (into the arena). */
 int sbp__policy_dir(sbp__arena *arena, const char *what, const char *s, size_t len, char **out,
@@ -62,6 +63,7 @@ typedef struct sbp__mach {
 struct sbp_policy {
   sbp_alloc alloc;
   sbp__arena arena; /* entries' strings */
+  sbp_buf scratch[2]; /* reused by path resolution */
   char *home, *cwd;
   size_t home_len, cwd_len;
   sbp__pentry *entries;

@@ -105,15 +105,21 @@ typedef struct compiler {
 
 /* ---- string sets ---------------------------------------------------------------------- */
 
+/* FNV-1a in steps, so that the prefixes of a path hash in one pass (under_any). */
+#define HASH_BASIS 0xcbf29ce484222325ull
+static uint64_t hash_step(uint64_t h, unsigned char c) { return (h ^ c) * 0x100000001b3ull; }
+static uint64_t hash_final(uint64_t h) { return h ^ (h >> 29); }
+
 static uint64_t hash_bytes(const char *s, size_t n) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-  return h ^ (h >> 29);
+  uint64_t h = HASH_BASIS;
+  for (size_t i = 0; i < n; i++) h = hash_step(h, (unsigned char)s[i]);
+  return hash_final(h);
 }
 
-static int strset_find(const strset *s, const char *k, size_t n, size_t *slot) {
+static int strset_find_hashed(const strset *s, const char *k, size_t n, uint64_t hash,
+                              size_t *slot) {
   if (s->cap == 0) return 0;
-  size_t i = (size_t)hash_bytes(k, n) & (s->cap - 1);
+  size_t i = (size_t)hash & (s->cap - 1);
   while (s->keys[i] != NULL) {
     if (s->lens[i] == n && memcmp(s->keys[i], k, n) == 0) {
       *slot = i;
@@ -125,8 +131,12 @@ static int strset_find(const strset *s, const char *k, size_t n, size_t *slot) {
   return 0;
 }
 
+static int strset_find(const strset *s, const char *k, size_t n, size_t *slot) {
+  return strset_find_hashed(s, k, n, hash_bytes(k, n), slot);
+}
+
 static int strset_has(const strset *s, const char *k, size_t n) {
-  size_t slot;
+  size_t slot = 0;
   return strset_find(s, k, n, &slot);
 }
 
@@ -148,7 +158,7 @@ static int strset_add(compiler *c, strset *s, const char *k, size_t n) {
     s->count = 0;
     for (size_t i = 0; i < old.cap; i++)
       if (old.keys[i] != NULL) {
-        size_t slot;
+        size_t slot = 0;
         strset_find(s, old.keys[i], old.lens[i], &slot);
         s->keys[slot] = old.keys[i];
         s->lens[slot] = old.lens[i];
@@ -157,7 +167,7 @@ static int strset_add(compiler *c, strset *s, const char *k, size_t n) {
     sbp__free(c->a, (void *)old.keys);
     sbp__free(c->a, old.lens);
   }
-  size_t slot;
+  size_t slot = 0;
   if (strset_find(s, k, n, &slot)) return SBP_OK;
   s->keys[slot] = k;
   s->lens[slot] = n;
@@ -175,8 +185,13 @@ static void strset_free(compiler *c, strset *s) {
 static int under_any(const strset *subtrees, const char *p, size_t n) {
   if (subtrees->count == 0) return 0;
   if (strset_has(subtrees, "/", 1)) return 1;
-  for (size_t k = 1; k <= n; k++)
-    if ((k == n || p[k] == '/') && strset_has(subtrees, p, k)) return 1;
+  uint64_t h = hash_step(HASH_BASIS, (unsigned char)p[0]);
+  size_t slot;
+  for (size_t k = 1; k <= n; k++) {
+    if ((k == n || p[k] == '/') && strset_find_hashed(subtrees, p, k, hash_final(h), &slot))
+      return 1;
+    if (k < n) h = hash_step(h, (unsigned char)p[k]);
+  }
   return 0;
 }
 
@@ -728,7 +743,10 @@ static int add_reads(compiler *c) {
     /* A glob deny after the carve-outs, minus the carve-outs it covers (those are more
      * specific than it): leaf-shaped globs (**\/.env) cover none and stay whole. */
     group *g = group_get(c, S_READ_REDENY, SBP_DENY, "file-read*");
-    if (g == NULL) return c->rc;
+    if (g == NULL) {
+      rc = c->rc;
+      goto done;
+    }
     for (int s = 0; s < spellings(c, e) && rc == SBP_OK; s++) {
       const char *re;
       size_t rl;
@@ -768,7 +786,10 @@ static int add_reads(compiler *c) {
       sbp_regex_free(cre);
       if (rc != SBP_OK) break;
       spec *sp = group_spec(c, g, nn > 0 ? F_CARVE : F_REGEX);
-      if (sp == NULL) return c->rc;
+      if (sp == NULL) {
+      rc = c->rc;
+      goto done;
+    }
       sp->sub = F_REGEX;
       sp->text = re;
       sp->len = rl;
@@ -786,6 +807,7 @@ static int add_reads(compiler *c) {
       sbp_policy_option_get(p, SBP_POLICY_DIRECTORY_METADATA))
     rc = add_named(c, S_READ_META, SBP_ALLOW, "file-read-metadata", F_CONST, "vnode-type",
                    "DIRECTORY", "option directory-metadata");
+done:
   strset_free(c, &dlit);
   strset_free(c, &dsub);
   strset_free(c, &clit);
@@ -967,10 +989,14 @@ static int root_beneath(const compiler *c, const char *dir, size_t len) {
 static int pin_ancestors(compiler *c, group *g, const char *path, size_t len, int self) {
   int writable = c->p->write_mode == SBP_WRITE_ALLOW_ALL || strset_has(&c->roots, "/", 1);
   if (len <= 1) return SBP_OK; /* the root directory is never pinned */
+  uint64_t h = hash_step(HASH_BASIS, (unsigned char)path[0]);
+  size_t slot;
   for (size_t k = 1; k <= len; k++) {
+    uint64_t hk = hash_final(h);
+    if (k < len) h = hash_step(h, (unsigned char)path[k]);
     if (k < len && path[k] != '/') continue;
     if (k == len && !self) break;
-    if (!writable && strset_has(&c->roots, path, k)) writable = 1;
+    if (!writable && strset_find_hashed(&c->roots, path, k, hk, &slot)) writable = 1;
     if (writable) {
       int rc = add_path_spec(c, g, F_LITERAL, path, k);
       if (rc != SBP_OK) return rc;

@@ -134,68 +134,65 @@ static int store(sbp__arena *arena, const char *s, size_t len, const char **out,
   return SBP_OK;
 }
 
-int sbp__policy_resolve(sbp__arena *arena, const char *home, size_t home_len, const char *cwd,
-                        size_t cwd_len, sbp_path_kind kind, const char *text, size_t len,
-                        const char *what, sbp__pentry *e, sbp_error *err) {
+int sbp__policy_resolve(sbp__arena *arena, sbp_buf scratch[2], const char *home,
+                        size_t home_len, const char *cwd, size_t cwd_len, sbp_path_kind kind,
+                        const char *text, size_t len, const char *what, sbp__pentry *e,
+                        sbp_error *err) {
   const sbp_alloc *a = arena->alloc;
   if (text == NULL || len == 0) return bad(err, what, "", 0, "empty path");
   if (memchr(text, '\0', len) != NULL) return bad(err, what, text, len, "NUL byte");
+  sbp_buf *cur = &scratch[0], *other = &scratch[1], *swap;
+  sbp__buf_truncate(cur, 0);
+  sbp__buf_truncate(other, 0);
   int glob = kind == SBP_PATH_GLOB || (kind == SBP_PATH_AUTO && sbp_glob_is_pattern(text, len));
   if (glob) {
     /* Checked on the text as given, so that an error's offset points into it. */
-    sbp_buf probe = SBP_BUF_INIT;
     sbp_error gerr = SBP_ERROR_INIT;
-    int rc = sbp__glob_regex_body(text, len, &probe, a, &gerr);
-    sbp_buf_dispose(&probe);
+    int rc = sbp__glob_regex_body(text, len, cur, a, &gerr);
+    sbp__buf_truncate(cur, 0);
     if (rc == SBP_E_NOMEM) return sbp__nomem(err);
     if (rc != SBP_OK) {
       char q[112] = "";
       sbp__error_quote(q, sizeof(q), text, len, 96);
-      rc = sbp__error_at(err, SBP_E_INVALID_ARG, NULL, 1, gerr.column, gerr.offset,
-                         "%s \"%s\": %s", what, q, gerr.message);
-      return rc;
+      return sbp__error_at(err, SBP_E_INVALID_ARG, NULL, 1, gerr.column, gerr.offset,
+                           "%s \"%s\": %s", what, q, gerr.message);
     }
   }
-  sbp_buf raw = SBP_BUF_INIT, norm = SBP_BUF_INIT, base = SBP_BUF_INIT;
   int rc = SBP_OK;
   const char *rest = text;
   size_t rest_len = len;
   if (text[0] == '~' && (len == 1 || text[1] == '/')) {
     if (home == NULL) return bad(err, what, text, len, "~ without a home");
-    rc = glob ? sbp__glob_escape(&raw, a, home, home_len) : sbp__buf_put(&raw, a, home, home_len);
+    rc = glob ? sbp__glob_escape(other, a, home, home_len) : sbp__buf_put(other, a, home, home_len);
     rest = text + 1;
     rest_len = len - 1;
-    if (rc == SBP_OK) rc = sbp__buf_putc(&raw, a, '/');
+    if (rc == SBP_OK) rc = sbp__buf_putc(other, a, '/');
   } else if (text[0] != '/') {
     if (cwd == NULL) return bad(err, what, text, len, "relative path without a cwd");
-    rc = glob ? sbp__glob_escape(&raw, a, cwd, cwd_len) : sbp__buf_put(&raw, a, cwd, cwd_len);
-    if (rc == SBP_OK) rc = sbp__buf_putc(&raw, a, '/');
+    rc = glob ? sbp__glob_escape(other, a, cwd, cwd_len) : sbp__buf_put(other, a, cwd, cwd_len);
+    if (rc == SBP_OK) rc = sbp__buf_putc(other, a, '/');
   }
-  if (rc == SBP_OK) rc = sbp__buf_put(&raw, a, rest, rest_len);
+  if (rc == SBP_OK) rc = sbp__buf_put(other, a, rest, rest_len);
   const char *why = NULL;
-  if (rc == SBP_OK) rc = normalize(raw.ptr, raw.len, glob, &norm, a, &why);
-  if (rc == SBP_E_INVALID_ARG) {
-    sbp_buf_dispose(&raw);
-    sbp_buf_dispose(&norm);
-    return bad(err, what, text, len, why);
-  }
+  if (rc == SBP_OK) rc = normalize(other->ptr, other->len, glob, cur, a, &why);
+  if (rc == SBP_E_INVALID_ARG) return bad(err, what, text, len, why);
   /* A glob without metacharacters is a literal path. */
-  if (rc == SBP_OK && glob && !sbp_glob_is_pattern(norm.ptr, norm.len)) {
-    sbp_buf lit = SBP_BUF_INIT;
-    rc = sbp__glob_unescape(&lit, a, norm.ptr, norm.len);
-    sbp__buf_move(&norm, &lit);
+  if (rc == SBP_OK && glob && !sbp_glob_is_pattern(cur->ptr, cur->len)) {
+    sbp__buf_truncate(other, 0);
+    rc = sbp__glob_unescape(other, a, cur->ptr, cur->len);
+    swap = cur, cur = other, other = swap;
     glob = 0;
     if (kind == SBP_PATH_GLOB) kind = SBP_PATH_LITERAL;
   }
   /* Canonical spelling first: /tmp/x is /private/tmp/x. */
   if (rc == SBP_OK) {
     for (size_t k = 0; k < sizeof(LINKED_ROOTS) / sizeof(LINKED_ROOTS[0]); k++) {
-      if (norm.len >= 4 && memcmp(norm.ptr + 1, LINKED_ROOTS[k], 3) == 0 &&
-          (norm.len == 4 || norm.ptr[4] == '/')) {
-        sbp_buf canon = SBP_BUF_INIT;
-        rc = sbp__buf_puts(&canon, a, "/private");
-        if (rc == SBP_OK) rc = sbp__buf_put(&canon, a, norm.ptr, norm.len);
-        sbp__buf_move(&norm, &canon);
+      if (cur->len >= 4 && memcmp(cur->ptr + 1, LINKED_ROOTS[k], 3) == 0 &&
+          (cur->len == 4 || cur->ptr[4] == '/')) {
+        sbp__buf_truncate(other, 0);
+        rc = sbp__buf_puts(other, a, "/private");
+        if (rc == SBP_OK) rc = sbp__buf_put(other, a, cur->ptr, cur->len);
+        swap = cur, cur = other, other = swap;
         break;
       }
     }
@@ -204,23 +201,24 @@ int sbp__policy_resolve(sbp__arena *arena, const char *home, size_t home_len, co
   e->kind = (uint8_t)(glob ? SBP_PATH_GLOB
                            : kind == SBP_PATH_LITERAL ? SBP_PATH_LITERAL : SBP_PATH_SUBTREE);
   if (rc == SBP_OK) rc = store(arena, text, len, &e->text, &e->text_len);
-  if (rc == SBP_OK) rc = store(arena, norm.ptr, norm.len, &e->path[0], &e->path_len[0]);
+  if (rc == SBP_OK) rc = store(arena, cur->ptr, cur->len, &e->path[0], &e->path_len[0]);
   if (rc == SBP_OK) {
     e->nspell = 1;
-    size_t skip = linked_prefix(norm.ptr, norm.len);
+    size_t skip = linked_prefix(cur->ptr, cur->len);
     if (skip > 0) {
       e->nspell = 2;
       e->path[1] = e->path[0] + skip;
-      e->path_len[1] = norm.len - skip;
+      e->path_len[1] = cur->len - skip;
     }
   }
-  if (rc == SBP_OK && glob) rc = glob_base(norm.ptr, norm.len, &base, a);
   if (rc == SBP_OK && glob) {
-    rc = store(arena, base.ptr, base.len, &e->base[0], &e->base_len[0]);
+    sbp__buf_truncate(other, 0);
+    rc = glob_base(cur->ptr, cur->len, other, a);
+    if (rc == SBP_OK) rc = store(arena, other->ptr, other->len, &e->base[0], &e->base_len[0]);
     if (rc == SBP_OK) {
-      size_t skip = linked_prefix(base.ptr, base.len);
+      size_t skip = linked_prefix(other->ptr, other->len);
       e->base[1] = skip > 0 ? e->base[0] + skip : e->base[0];
-      e->base_len[1] = base.len - skip;
+      e->base_len[1] = other->len - skip;
     }
   } else if (rc == SBP_OK) {
     for (int s = 0; s < 2; s++) {
@@ -228,8 +226,5 @@ int sbp__policy_resolve(sbp__arena *arena, const char *home, size_t home_len, co
       e->base_len[s] = e->path_len[s];
     }
   }
-  sbp_buf_dispose(&raw);
-  sbp_buf_dispose(&norm);
-  sbp_buf_dispose(&base);
   return rc == SBP_OK ? SBP_OK : sbp__nomem(err);
 }

@@ -526,13 +526,14 @@ int sbp_node_append_child(sbp_node *parent, sbp_node *child, sbp_error *err) {
   int rc = check_attach(parent, child, err);
   if (rc != SBP_OK) return rc;
   if (parent->type == SBP_NODE_RULE) {
-    /* Keep the rule's groups in order: insert before the first child of a later group. */
+    /* Keep the rule's groups in order: insert before the first child of a later group.
+     * Searched from the end, so that appending to a long rule stays O(1). */
     int g = sbp__rule_group(child);
-    for (sbp_node *c = parent->first; c != NULL; c = c->next) {
-      if (sbp__rule_group(c) > g) {
-        sbp__node_link_before(c, child);
-        return SBP_OK;
-      }
+    sbp_node *later = NULL;
+    for (sbp_node *c = parent->last; c != NULL && sbp__rule_group(c) > g; c = c->prev) later = c;
+    if (later != NULL) {
+      sbp__node_link_before(later, child);
+      return SBP_OK;
     }
   }
   sbp__node_link_last(parent, child);
