@@ -113,40 +113,42 @@ static int section(pf_ctx *c, json_t *obj, const char *key,
   return rc;
 }
 
-static int read_section(pf_ctx *c, json_t *o) {
-  static const char *const keys[] = {"mode", "deny", "allow", NULL};
-  static const char *const modes[] = {"allow-all", "deny-all", NULL};
+/* "read" or "write": a mode among modes (set with set_mode) and two path lists. */
+static int mode_and_lists(pf_ctx *c, json_t *o, const char *const *keys,
+                          const char *const *modes,
+                          int (*set_mode)(sbp_policy *, int, sbp_error *),
+                          sbp_policy_list first, sbp_policy_list second) {
   int mode = 0, present = 0;
   sbp_json_unknown_keys(c->r, o, keys);
   if (enum_member(c->r, o, "mode", modes, &mode, &present) != 0) return SBP_E_INVALID_ARG;
   sbp_error err = SBP_ERROR_INIT;
-  int rc = present ? sbp_json_status(c->r,
-                                     sbp_policy_set_read_mode(
-                                         c->policy, mode ? SBP_READ_DENY_ALL : SBP_READ_ALLOW_ALL,
-                                         &err),
-                                     &err)
-                   : 0;
-  if (rc == 0) rc = path_list(c, o, "deny", SBP_POLICY_READ_DENY);
-  if (rc == 0) rc = path_list(c, o, "allow", SBP_POLICY_READ_ALLOW);
+  int rc = present ? sbp_json_status(c->r, set_mode(c->policy, mode, &err), &err) : 0;
+  if (rc == 0) rc = path_list(c, o, keys[1], first);
+  if (rc == 0) rc = path_list(c, o, keys[2], second);
   return rc;
+}
+
+/* The enum arguments of the mode setters, taken as the index of the mode's name. */
+static int set_read_mode(sbp_policy *p, int mode, sbp_error *err) {
+  return sbp_policy_set_read_mode(p, mode ? SBP_READ_DENY_ALL : SBP_READ_ALLOW_ALL, err);
+}
+
+static int set_write_mode(sbp_policy *p, int mode, sbp_error *err) {
+  return sbp_policy_set_write_mode(p, mode ? SBP_WRITE_ALLOW_ALL : SBP_WRITE_DENY_ALL, err);
+}
+
+static int read_section(pf_ctx *c, json_t *o) {
+  static const char *const keys[] = {"mode", "deny", "allow", NULL};
+  static const char *const modes[] = {"allow-all", "deny-all", NULL};
+  return mode_and_lists(c, o, keys, modes, set_read_mode, SBP_POLICY_READ_DENY,
+                        SBP_POLICY_READ_ALLOW);
 }
 
 static int write_section(pf_ctx *c, json_t *o) {
   static const char *const keys[] = {"mode", "allow", "deny", NULL};
   static const char *const modes[] = {"deny-all", "allow-all", NULL};
-  int mode = 0, present = 0;
-  sbp_json_unknown_keys(c->r, o, keys);
-  if (enum_member(c->r, o, "mode", modes, &mode, &present) != 0) return SBP_E_INVALID_ARG;
-  sbp_error err = SBP_ERROR_INIT;
-  int rc = present ? sbp_json_status(c->r,
-                                     sbp_policy_set_write_mode(
-                                         c->policy,
-                                         mode ? SBP_WRITE_ALLOW_ALL : SBP_WRITE_DENY_ALL, &err),
-                                     &err)
-                   : 0;
-  if (rc == 0) rc = path_list(c, o, "allow", SBP_POLICY_WRITE_ALLOW);
-  if (rc == 0) rc = path_list(c, o, "deny", SBP_POLICY_WRITE_DENY);
-  return rc;
+  return mode_and_lists(c, o, keys, modes, set_write_mode, SBP_POLICY_WRITE_ALLOW,
+                        SBP_POLICY_WRITE_DENY);
 }
 
 static int port_entry(pf_ctx *c, json_t *v) {
@@ -260,31 +262,30 @@ static int protections_section(pf_ctx *c, json_t *o) {
   return 0;
 }
 
-static int add_mach(sbp_json_reader *r, void *ud, const char *text, size_t len) {
+/* A policy call that takes one name; the target of sbp_json_each_string() below. */
+typedef struct name_call {
+  sbp_policy *policy;
+  int (*fn)(sbp_policy *, const char *, size_t, sbp_error *);
+} name_call;
+
+static int call_with_name(sbp_json_reader *r, void *ud, const char *text, size_t len) {
+  const name_call *call = ud;
   sbp_error err = SBP_ERROR_INIT;
-  return sbp_json_status(r, sbp_policy_add_mach_service(ud, text, len, &err), &err);
+  return sbp_json_status(r, call->fn(call->policy, text, len, &err), &err);
 }
 
-static int add_base(sbp_json_reader *r, void *ud, const char *text, size_t len) {
-  sbp_error err = SBP_ERROR_INIT;
-  return sbp_json_status(r, sbp_policy_add_base_set(ud, text, len, &err), &err);
-}
-
-static int add_entry(sbp_json_reader *r, void *ud, const char *text, size_t len) {
-  sbp_error err = SBP_ERROR_INIT;
-  return sbp_json_status(r, sbp_policy_add_base_entry(ud, text, len, &err), &err);
-}
-
-static int remove_entry(sbp_json_reader *r, void *ud, const char *text, size_t len) {
-  sbp_error err = SBP_ERROR_INIT;
-  return sbp_json_status(r, sbp_policy_remove_base_entry(ud, text, len, &err), &err);
+/* Calls fn with every string of the array obj.key. */
+static int each_name(pf_ctx *c, json_t *obj, const char *key,
+                     int (*fn)(sbp_policy *, const char *, size_t, sbp_error *)) {
+  name_call call = {c->policy, fn};
+  return sbp_json_each_string(c->r, obj, key, call_with_name, &call);
 }
 
 static int base_entries_section(pf_ctx *c, json_t *o) {
   static const char *const keys[] = {"add", "remove", NULL};
   sbp_json_unknown_keys(c->r, o, keys);
-  int rc = sbp_json_each_string(c->r, o, "add", add_entry, c->policy);
-  if (rc == 0) rc = sbp_json_each_string(c->r, o, "remove", remove_entry, c->policy);
+  int rc = each_name(c, o, "add", sbp_policy_add_base_entry);
+  if (rc == 0) rc = each_name(c, o, "remove", sbp_policy_remove_base_entry);
   return rc;
 }
 
@@ -329,12 +330,12 @@ int sbp_policy_file_read(sbp_json_reader *r, const char *text, size_t len, sbp_p
   if (rc == 0) rc = section(&c, root, "write", write_section);
   if (rc == 0) rc = path_list(&c, root, "exec", SBP_POLICY_EXEC_ALLOW);
   if (rc == 0) rc = section(&c, root, "network", network_section);
-  if (rc == 0) rc = sbp_json_each_string(r, root, "mach", add_mach, policy);
+  if (rc == 0) rc = each_name(&c, root, "mach", sbp_policy_add_mach_service);
   if (rc == 0) rc = option(&c, root, "pty", SBP_POLICY_PTY);
   if (rc == 0) rc = option(&c, root, "appleEvents", SBP_POLICY_APPLE_EVENTS);
   if (rc == 0) rc = section(&c, root, "process", process_section);
   if (rc == 0) rc = section(&c, root, "protections", protections_section);
-  if (rc == 0) rc = sbp_json_each_string(r, root, "base", add_base, policy);
+  if (rc == 0) rc = each_name(&c, root, "base", sbp_policy_add_base_set);
   if (rc == 0) rc = section(&c, root, "baseEntries", base_entries_section);
   if (rc == 0) rc = section(&c, root, "options", options_section);
   json_decref(root);

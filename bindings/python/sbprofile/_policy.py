@@ -8,7 +8,7 @@ the C API here, in Python: the library reads no JSON, so that it needs nothing b
 import json
 from ctypes import byref
 
-from . import _ffi
+from . import _Closable, _ffi
 from ._ffi import lib
 
 _LISTS = {"read-deny": 1, "read-allow": 2, "write-allow": 3, "write-deny": 4, "exec": 5,
@@ -27,7 +27,7 @@ def _one_of(table, what, key):
         raise ValueError(f"{what}: expected one of {', '.join(table)}, got {key!r}") from None
 
 
-class Policy:
+class Policy(_Closable):
     """A policy. Use it as a context manager, or call close(); the finalizer frees it
     otherwise. compile() gives a Profile; to_sbpl() its text."""
 
@@ -43,23 +43,11 @@ class Policy:
         if cwd is not None:
             self.set_cwd(cwd)
 
-    # -- lifetime --
+    # -- lifetime (enter, exit and the finalizer come from _Closable) --
     def close(self):
         if self._raw:
             lib().sbp_policy_free(self._raw)
             self._raw = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown
-            pass
 
     @property
     def _p(self):
@@ -233,18 +221,15 @@ def _apply(p, d, home, cwd):
         p.set_home(home if home is not None else d["home"])
     if cwd is not None or d.get("cwd") is not None:
         p.set_cwd(cwd if cwd is not None else d["cwd"])
-    if "read" in d:
-        r = _object(d["read"], "read")
-        if "mode" in r:
-            p.set_read_mode(r["mode"])
-        _paths(p, r.get("deny", []), "read-deny", "read.deny")
-        _paths(p, r.get("allow", []), "read-allow", "read.allow")
-    if "write" in d:
-        w = _object(d["write"], "write")
-        if "mode" in w:
-            p.set_write_mode(w["mode"])
-        _paths(p, w.get("allow", []), "write-allow", "write.allow")
-        _paths(p, w.get("deny", []), "write-deny", "write.deny")
+    for section, setter, lists in (
+            ("read", p.set_read_mode, (("deny", "read-deny"), ("allow", "read-allow"))),
+            ("write", p.set_write_mode, (("allow", "write-allow"), ("deny", "write-deny")))):
+        if section in d:
+            o = _object(d[section], section)
+            if "mode" in o:
+                setter(o["mode"])
+            for key, list_name in lists:
+                _paths(p, o.get(key, []), list_name, f"{section}.{key}")
     _paths(p, d.get("exec", []), "exec", "exec")
     if "network" in d:
         n = _object(d["network"], "network")
