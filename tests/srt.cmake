@@ -1,5 +1,5 @@
 # The policy command's tests that need JSON (jansson): golden cases of tests/data/policy/cli,
-# the policy-file schema check, and the differential test against sandbox-runtime 0.0.83's own
+# allocation failures in its readers, the policy-file schema check, and the differential test against sandbox-runtime 0.0.83's own
 # generator (node and npm needed; srt is installed into the build tree at test time, and the
 # test says it is skipped, and why, when that cannot be done).
 if(TARGET sbprofile_cli)
@@ -17,6 +17,18 @@ if(TARGET sbprofile_cli)
                        -DROOT=${PROJECT_SOURCE_DIR}
                        -P ${CMAKE_CURRENT_SOURCE_DIR}/data/cli/run_golden.cmake)
     endforeach()
+    # Allocation failures in the readers (a C test program, so valgrind runs it too).
+    add_executable(tool_policy_oom "${CMAKE_CURRENT_SOURCE_DIR}/tool_policy_oom.c"
+                   "${PROJECT_SOURCE_DIR}/tools/srt_settings.c"
+                   "${PROJECT_SOURCE_DIR}/tools/policy_file.c"
+                   "${PROJECT_SOURCE_DIR}/tools/json_read.c")
+    target_include_directories(tool_policy_oom PRIVATE "${PROJECT_SOURCE_DIR}/tools")
+    target_compile_definitions(tool_policy_oom PRIVATE SBP_HAVE_JANSSON)
+    pkg_check_modules(SBP_TEST_JANSSON REQUIRED IMPORTED_TARGET jansson)
+    target_link_libraries(tool_policy_oom PRIVATE sbp_test_support sbprofile::sbprofile
+                          PkgConfig::CMOCKA PkgConfig::SBP_TEST_JANSSON)
+    target_compile_options(tool_policy_oom PRIVATE ${SBP_WARNING_FLAGS})
+    add_test(NAME sbp_tool_policy_oom COMMAND tool_policy_oom)
     find_program(SBP_PYTHON3_FOR_SCHEMA NAMES python3)
     if(SBP_PYTHON3_FOR_SCHEMA)
       add_test(NAME sbp_policy_schema

@@ -105,7 +105,7 @@ static int read_input(const char *file, int srt, sbp_policy *pol, const char *ho
   }
   sbp_json_reader r;
   sbp_json_reader_init(&r, print_warning, name);
-  int rc = srt ? sbp_srt_settings_read(&r, text, len, pol, home, cwd)
+  int rc = srt ? sbp_srt_settings_read(&r, text, len, pol, home, cwd, NULL)
                : sbp_policy_file_read(&r, text, len, pol, home != NULL, cwd != NULL);
   free(text);
   if (rc == SBP_OK) {
@@ -134,7 +134,7 @@ static int emit(sbp_policy *pol, int srt, int comments, const char *out_path) {
   int rc = sbp_policy_compile(pol, &prof, &err);
   for (size_t i = 0; rc == SBP_OK && i < sbp_policy_warning_count(pol); i++)
     fprintf(stderr, "sbprofile policy: warning: %s\n", sbp_policy_warning(pol, i));
-  if (rc == SBP_OK && srt) rc = sbp_srt_base_insert(prof, comments, &err);
+  if (rc == SBP_OK && srt) rc = sbp_srt_base_insert(prof, comments, NULL, &err);
   if (rc == SBP_OK) rc = sbp_serialize(prof, NULL, &text, &err);
   sbp_profile_free(prof);
   if (rc != SBP_OK) {

@@ -166,7 +166,12 @@ json_t *sbp_json_parse(sbp_json_reader *r, const char *text, size_t len) {
   /* Duplicate keys are refused: with two values for one key, which one a reader takes is a
    * guess, and a policy must not depend on a guess. */
   json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
-  if (root == NULL && r->error[0] == '\0') {
+  /* jansson reports a failed allocation as out_of_memory, or as an unknown error with no
+   * text at all. */
+  if (root == NULL && (json_error_code(&jerr) == json_error_out_of_memory ||
+                       (json_error_code(&jerr) == json_error_unknown && jerr.text[0] == '\0'))) {
+    r->nomem = 1;
+  } else if (root == NULL && r->error[0] == '\0') {
     snprintf(r->error, sizeof(r->error), "%s", jerr.text);
     r->line = jerr.line > 0 ? jerr.line : 1;
     r->column = jerr.column > 0 ? jerr.column : 1;

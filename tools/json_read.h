@@ -18,6 +18,7 @@ typedef struct sbp_json_reader {
   size_t path_len;
   char error[1024];      /* the first error: "PATH: message", or the parser's message */
   int line, column;      /* where the text stops being JSON (1-based); 0 for a PATH error */
+  int nomem;             /* the parser ran out of memory */
   sbp_json_warn_fn warn; /* may be NULL */
   const void *warn_ud;
   size_t warnings;       /* how many warnings were given */
@@ -74,7 +75,7 @@ int sbp_json_each_string(sbp_json_reader *r, json_t *obj, const char *key,
                          sbp_json_string_fn each, void *ud);
 
 /* Parses text (len bytes) as one JSON value, its keys unique; on failure records the parser's
- * message, line and column and returns NULL. The caller json_decref()s. */
+ * message, line and column (or sets nomem) and returns NULL. The caller json_decref()s. */
 json_t *sbp_json_parse(sbp_json_reader *r, const char *text, size_t len);
 
 #endif

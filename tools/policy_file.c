@@ -303,14 +303,12 @@ static int place(pf_ctx *c, json_t *root, const char *key, int keep,
   return rc;
 }
 
-int sbp_policy_file_read(sbp_json_reader *r, const char *text, size_t len, sbp_policy *policy,
-                         int keep_home, int keep_cwd) {
+int sbp_policy_file_apply(sbp_json_reader *r, json_t *root, sbp_policy *policy, int keep_home,
+                          int keep_cwd) {
   static const char *const keys[] = {
       "$schema", "version", "home", "cwd", "read", "write", "exec", "network", "mach", "pty",
       "appleEvents", "process", "protections", "base", "baseEntries", "options", NULL};
   pf_ctx c = {r, policy, SBP_POLICY_READ_DENY};
-  json_t *root = sbp_json_parse(r, text, len);
-  if (root == NULL) return SBP_E_INVALID_ARG;
   long long version = 0;
   int present = 0, rc = 0;
   const char *schema;
@@ -338,6 +336,14 @@ int sbp_policy_file_read(sbp_json_reader *r, const char *text, size_t len, sbp_p
   if (rc == 0) rc = each_name(&c, root, "base", sbp_policy_add_base_set);
   if (rc == 0) rc = section(&c, root, "baseEntries", base_entries_section);
   if (rc == 0) rc = section(&c, root, "options", options_section);
+  return rc;
+}
+
+int sbp_policy_file_read(sbp_json_reader *r, const char *text, size_t len, sbp_policy *policy,
+                         int keep_home, int keep_cwd) {
+  json_t *root = sbp_json_parse(r, text, len);
+  if (root == NULL) return r->nomem ? SBP_E_NOMEM : SBP_E_INVALID_ARG;
+  int rc = sbp_policy_file_apply(r, root, policy, keep_home, keep_cwd);
   json_decref(root);
   return rc;
 }

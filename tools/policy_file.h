@@ -15,4 +15,8 @@
 int sbp_policy_file_read(sbp_json_reader *r, const char *text, size_t len, sbp_policy *policy,
                          int keep_home, int keep_cwd);
 
+/* sbp_policy_file_read() on a file already parsed (root is only read). */
+int sbp_policy_file_apply(sbp_json_reader *r, json_t *root, sbp_policy *policy, int keep_home,
+                          int keep_cwd);
+
 #endif

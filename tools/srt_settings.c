@@ -69,7 +69,8 @@ static const struct {
      "  (require-all (literal \"/dev/null\") (vnode-type CHARACTER-DEVICE)))\n"},
 };
 
-int sbp_srt_base_insert(sbp_profile *profile, int comments, sbp_error *err) {
+int sbp_srt_base_insert(sbp_profile *profile, int comments, const sbp_alloc *alloc,
+                        sbp_error *err) {
   /* After (deny default): the first rule of a compiled policy. */
   sbp_node *root = sbp_profile_root(profile), *anchor = NULL;
   for (sbp_node *n = sbp_node_first_child(root); n != NULL; n = sbp_node_next(n))
@@ -82,7 +83,7 @@ int sbp_srt_base_insert(sbp_profile *profile, int comments, sbp_error *err) {
     char text[2048];
     int tn = snprintf(text, sizeof(text), "(version 1)\n%s", srt_base[g].sbpl);
     if (tn < 0 || (size_t)tn >= sizeof(text)) return SBP_E_LIMIT; /* the table outgrew the buffer */
-    int rc = sbp_profile_read(&part, text, (size_t)tn, "srt-base", NULL, NULL, err);
+    int rc = sbp_profile_read(&part, text, (size_t)tn, "srt-base", NULL, alloc, err);
     for (sbp_node *n = rc == SBP_OK ? sbp_node_first_child(sbp_profile_root(part)) : NULL;
          n != NULL && rc == SBP_OK; n = sbp_node_next(n)) {
       if (sbp_node_type_of(n) != SBP_NODE_RULE) continue;
@@ -102,11 +103,28 @@ int sbp_srt_base_insert(sbp_profile *profile, int comments, sbp_error *err) {
 
 /* ---- paths -------------------------------------------------------------------------------- */
 
+/* The reader's own memory comes from jansson's allocator (json_set_alloc_funcs), so that one
+ * hook covers all the memory the reader uses besides the policy's. */
+static void *srt_malloc(size_t n) {
+  json_malloc_t m;
+  json_free_t f;
+  json_get_alloc_funcs(&m, &f);
+  return m(n);
+}
+
+static void srt_free(void *p) {
+  json_malloc_t m;
+  json_free_t f;
+  json_get_alloc_funcs(&m, &f);
+  if (p != NULL) f(p);
+}
+
 typedef struct srt_ctx {
   sbp_json_reader *r;
   sbp_policy *policy;
   const char *home, *cwd;
   int fs_enabled;
+  const sbp_alloc *alloc; /* for the globs converted to decide srt's default writes */
 } srt_ctx;
 
 /* A path list entry: a spelling (a pattern when it has glob characters; a trailing / ** is the
@@ -163,14 +181,14 @@ static int path_list(srt_ctx *c, json_t *obj, const char *key, sbp_policy_list l
   return rc;
 }
 
-/* The absolute spelling of an entry: ~ from home, relative from cwd (malloc'd, or NULL). */
+/* The absolute spelling of an entry: ~ from home, relative from cwd (srt_malloc, or NULL). */
 static char *absolute(const srt_ctx *c, const char *p, size_t len) {
   const char *base = NULL;
   size_t skip = 0;
   if (len >= 1 && p[0] == '~' && (len == 1 || p[1] == '/')) base = c->home, skip = 1;
   else if (len == 0 || p[0] != '/') base = c->cwd;
   size_t blen = base ? strlen(base) : 0;
-  char *out = malloc(blen + len + 2);
+  char *out = srt_malloc(blen + len + 2);
   if (out == NULL) return NULL;
   size_t n = 0;
   if (base) {
@@ -214,13 +232,14 @@ static int covers(const srt_ctx *c, json_t *v, const char *path) {
     hit = at_or_under(path, abs);
   } else {
     sbp_buf re = SBP_BUF_INIT;
-    int rc = sbp_glob_to_regex(abs, strlen(abs), SBP_GLOB_SUBTREE, NULL, &re, NULL);
-    if (rc == SBP_OK) rc = sbp_regex_match(re.ptr, re.len, path, strlen(path), NULL, &hit, NULL);
+    int rc = sbp_glob_to_regex(abs, strlen(abs), SBP_GLOB_SUBTREE, c->alloc, &re, NULL);
+    if (rc == SBP_OK)
+      rc = sbp_regex_match(re.ptr, re.len, path, strlen(path), c->alloc, &hit, NULL);
     sbp_buf_dispose(&re);
     if (rc == SBP_E_NOMEM) hit = -1;
     /* A pattern that does not convert cannot cover anything: it is rejected when added. */
   }
-  free(abs);
+  srt_free(abs);
   return hit;
 }
 
@@ -234,13 +253,16 @@ static int default_writes(srt_ctx *c, json_t *deny_read, json_t *allow_read) {
   static const char *const home_dirs[] = {"/.npm/_logs", "/.claude/debug"};
   sbp_error err = SBP_ERROR_INIT;
   for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-    int rc = sbp_policy_add_path(c->policy, SBP_POLICY_WRITE_ALLOW, SBP_PATH_SUBTREE, fixed[i],
-                                 strlen(fixed[i]), &err);
+    int rc = sbp_json_status(c->r,
+                             sbp_policy_add_path(c->policy, SBP_POLICY_WRITE_ALLOW,
+                                                 SBP_PATH_SUBTREE, fixed[i], strlen(fixed[i]),
+                                                 &err),
+                             &err);
     if (rc != SBP_OK) return rc;
   }
   for (size_t i = 0; i < sizeof(home_dirs) / sizeof(home_dirs[0]); i++) {
     size_t hl = strlen(c->home), dl = strlen(home_dirs[i]);
-    char *dir = malloc(hl + dl + 1);
+    char *dir = srt_malloc(hl + dl + 1);
     if (dir == NULL) return SBP_E_NOMEM;
     memcpy(dir, c->home, hl);
     memcpy(dir + hl, home_dirs[i], dl + 1);
@@ -269,7 +291,7 @@ static int default_writes(srt_ctx *c, json_t *deny_read, json_t *allow_read) {
           break;
         }
         int reopens = covers(c, d, abs) == 1 && at_or_under(dir, abs);
-        free(abs);
+        srt_free(abs);
         if (reopens) {
           denied = 0;
           break;
@@ -279,9 +301,11 @@ static int default_writes(srt_ctx *c, json_t *deny_read, json_t *allow_read) {
     }
     int rc = denied < 0 ? SBP_E_NOMEM : SBP_OK;
     if (denied == 0)
-      rc = sbp_policy_add_path(c->policy, SBP_POLICY_WRITE_ALLOW, SBP_PATH_SUBTREE, dir,
-                               strlen(dir), &err);
-    free(dir);
+      rc = sbp_json_status(c->r,
+                           sbp_policy_add_path(c->policy, SBP_POLICY_WRITE_ALLOW,
+                                               SBP_PATH_SUBTREE, dir, strlen(dir), &err),
+                           &err);
+    srt_free(dir);
     if (rc != SBP_OK) return rc;
   }
   return SBP_OK;
@@ -394,16 +418,17 @@ static int network(srt_ctx *c, json_t *net) {
       string_array(c, net, "deniedDomains", NULL) != 0 || other_keys(c, net, proxy_keys) != 0)
     return SBP_E_INVALID_ARG;
   sbp_error err = SBP_ERROR_INIT;
-  if (policy_call(c, sbp_policy_set_network(c->policy, SBP_NETWORK_NONE, &err), &err) != 0)
-    return SBP_E_INVALID_ARG;
   int all_sockets = 0;
-  if (port(c, net, "httpProxyPort") != 0 || port(c, net, "socksProxyPort") != 0 ||
-      option(c, net, "allowLocalBinding", SBP_POLICY_LOCAL_BINDING) != 0 ||
-      sbp_json_get_bool(c->r, net, "allowAllUnixSockets", &all_sockets) != 0 ||
-      string_array(c, net, "allowMachLookup", add_mach) != 0)
-    return SBP_E_INVALID_ARG;
+  /* Each step's own status: SBP_E_NOMEM must reach the caller as such. */
+  int rc = policy_call(c, sbp_policy_set_network(c->policy, SBP_NETWORK_NONE, &err), &err);
+  if (rc == 0) rc = port(c, net, "httpProxyPort");
+  if (rc == 0) rc = port(c, net, "socksProxyPort");
+  if (rc == 0) rc = option(c, net, "allowLocalBinding", SBP_POLICY_LOCAL_BINDING);
+  if (rc == 0) rc = sbp_json_get_bool(c->r, net, "allowAllUnixSockets", &all_sockets);
+  if (rc == 0) rc = string_array(c, net, "allowMachLookup", add_mach);
+  if (rc != 0) return rc;
   if (all_sockets) {
-    int rc = option(c, net, "allowAllUnixSockets", SBP_POLICY_ALL_UNIX_SOCKETS);
+    rc = option(c, net, "allowAllUnixSockets", SBP_POLICY_ALL_UNIX_SOCKETS);
     return rc != 0 ? rc : string_array(c, net, "allowUnixSockets", NULL);
   }
   return string_array(c, net, "allowUnixSockets", add_socket);
@@ -476,21 +501,19 @@ static int filesystem(srt_ctx *c, json_t *fs) {
       sbp_json_get_bool(c->r, fs, "allowGitConfig", &git_config) != 0)
     return SBP_E_INVALID_ARG;
   sbp_error err = SBP_ERROR_INIT;
+  int rc = 0;
   c->fs_enabled = !disabled;
   if (disabled) {
     /* No file rule at all: everything readable and writable, no protection. */
-    if (policy_call(c, sbp_policy_set_write_mode(c->policy, SBP_WRITE_ALLOW_ALL, &err), &err))
-      return SBP_E_INVALID_ARG;
-    for (size_t i = 0; i < sbp_policy_protection_count(); i++) {
+    rc = policy_call(c, sbp_policy_set_write_mode(c->policy, SBP_WRITE_ALLOW_ALL, &err), &err);
+    for (size_t i = 0; rc == 0 && i < sbp_policy_protection_count(); i++) {
       const char *name = sbp_policy_protection_name(i);
-      if (policy_call(c, sbp_policy_set_protection(c->policy, name, strlen(name), 0, &err), &err))
-        return SBP_E_INVALID_ARG;
+      rc = policy_call(c, sbp_policy_set_protection(c->policy, name, strlen(name), 0, &err), &err);
     }
   } else if (git_config) {
-    if (policy_call(c, sbp_policy_set_protection(c->policy, "git-config", 10, 0, &err), &err))
-      return SBP_E_INVALID_ARG;
+    rc = policy_call(c, sbp_policy_set_protection(c->policy, "git-config", 10, 0, &err), &err);
   }
-  int rc = path_list(c, fs, "denyRead", SBP_POLICY_READ_DENY);
+  if (rc == 0) rc = path_list(c, fs, "denyRead", SBP_POLICY_READ_DENY);
   if (rc == 0) rc = path_list(c, fs, "allowRead", SBP_POLICY_READ_ALLOW);
   if (rc == 0) rc = path_list(c, fs, "allowWrite", SBP_POLICY_WRITE_ALLOW);
   if (rc == 0) rc = path_list(c, fs, "denyWrite", SBP_POLICY_WRITE_DENY);
@@ -504,8 +527,8 @@ static int filesystem(srt_ctx *c, json_t *fs) {
   return rc;
 }
 
-int sbp_srt_settings_read(sbp_json_reader *r, const char *text, size_t len, sbp_policy *policy,
-                          const char *home, const char *cwd) {
+int sbp_srt_settings_apply(sbp_json_reader *r, json_t *root, sbp_policy *policy,
+                           const char *home, const char *cwd, const sbp_alloc *alloc) {
   static const char *const known[] = {
       "network", "filesystem", "credentials", "ignoreViolations", "enableWeakerNestedSandbox",
       "allowNestedUserNamespaces", "enableWeakerNetworkIsolation", "allowAppleEvents", "ripgrep",
@@ -518,9 +541,7 @@ int sbp_srt_settings_read(sbp_json_reader *r, const char *text, size_t len, sbp_
       {"seccomp", JSON_OBJECT}, {"bwrapPath", JSON_STRING}, {"socatPath", JSON_STRING},
       {"javaAgentJarPath", JSON_STRING}, {"windows", JSON_OBJECT}, {"git", JSON_OBJECT},
       {NULL, JSON_NULL}};
-  srt_ctx c = {r, policy, home, cwd, 1};
-  json_t *root = sbp_json_parse(r, text, len);
-  if (root == NULL) return SBP_E_INVALID_ARG; /* the error names the line and column */
+  srt_ctx c = {r, policy, home, cwd, 1, alloc};
   json_t *net = NULL, *fs = NULL, *creds = NULL;
   int rc = 0;
   if (!json_is_object(root)) {
@@ -555,6 +576,14 @@ int sbp_srt_settings_read(sbp_json_reader *r, const char *text, size_t len, sbp_
    * (docs/srt-settings.md, deviations "configd" and "trustd"). */
   if (rc == 0) rc = add_mach(r, &c, "com.apple.SystemConfiguration.configd", 37);
   if (rc == 0) rc = add_mach(r, &c, "com.apple.trustd.agent", 22);
+  return rc;
+}
+
+int sbp_srt_settings_read(sbp_json_reader *r, const char *text, size_t len, sbp_policy *policy,
+                          const char *home, const char *cwd, const sbp_alloc *alloc) {
+  json_t *root = sbp_json_parse(r, text, len);
+  if (root == NULL) return r->nomem ? SBP_E_NOMEM : SBP_E_INVALID_ARG;
+  int rc = sbp_srt_settings_apply(r, root, policy, home, cwd, alloc);
   json_decref(root);
   return rc;
 }
