@@ -94,6 +94,8 @@ static int int_of_value(const dz_ctx *c, const char *base, const sbp_node *v, in
 
 /* One leaf filter: T, F or U. */
 static int eval_leaf(dz_ctx *c, const sbp_node *f) {
+  const sbp_node *inner = sbp__unix_socket_inner(f);
+  if (inner != NULL) f = inner; /* (remote unix-socket (subpath P)) is (subpath P) */
   const sbp__filter_info *fi = sbp__catalog_filter(c->d->macos, f->text, f->text_len);
   if (fi == NULL) {
     c->unknown_name = 1;

@@ -447,9 +447,10 @@ static int scan_rule(sbp_decider *d, dz_rule *r, sbp_error *err) {
     for (;;) {
       if (depth > d->max_depth) d->max_depth = depth;
       if (n->type == SBP_NODE_FILTER) {
-        const sbp__filter_info *fi = sbp__catalog_filter(d->macos, n->text, n->text_len);
+        const sbp_node *leaf = sbp__unix_socket_inner(n) ? sbp__unix_socket_inner(n) : n;
+        const sbp__filter_info *fi = sbp__catalog_filter(d->macos, leaf->text, leaf->text_len);
         if (fi == NULL) r->unknown = 1;
-        for (const sbp_node *v = n->first; v; v = v->next) {
+        for (const sbp_node *v = leaf->first; v; v = v->next) {
           if (v->text_len >= 256 && (v->kind == SBP_VALUE_STRING || v->kind == SBP_VALUE_REGEX))
             r->longstr = 1;
           if (fi != NULL && fi->match == SBP__MATCH_REGEX &&

@@ -236,6 +236,28 @@ static int normalize_path(lint_ctx *c, const char *p, size_t len, int keep_trail
   return rc;
 }
 
+/* Does the filter, or a filter of the same name beside it, also hold "/private" + text (or,
+ * for a regex, "^/private" + text after its '^')? Then the link spelling is there on purpose,
+ * beside the one the kernel sees, for tools that check unresolved paths. */
+static int has_private_twin(const sbp_node *filter, const char *text, size_t len, int regex) {
+  const char *name = sbp_node_text(filter, NULL);
+  size_t skip = regex ? 1 : 0;
+  const sbp_node *parent = sbp_node_parent(filter);
+  for (const sbp_node *f = sbp_node_first_child(parent); f; f = sbp_node_next(f)) {
+    if (sbp_node_type_of(f) != SBP_NODE_FILTER || name == NULL) continue;
+    const char *fname = sbp_node_text(f, NULL);
+    if (fname == NULL || strcmp(fname, name) != 0) continue;
+    for (const sbp_node *v = sbp_node_first_child(f); v; v = sbp_node_next(v)) {
+      size_t vl;
+      const char *vt = sbp_node_text(v, &vl);
+      if (vt != NULL && vl == len + 8 && memcmp(vt, text, skip) == 0 &&
+          memcmp(vt + skip, "/private", 8) == 0 && memcmp(vt + skip + 8, text + skip, len - skip) == 0)
+        return 1;
+    }
+  }
+  return 0;
+}
+
 static int check_path_value(lint_ctx *c, const sbp_node *rule, const sbp_node *filter,
                             const sbp_node *value, int match) {
   size_t len;
@@ -248,7 +270,8 @@ static int check_path_value(lint_ctx *c, const sbp_node *rule, const sbp_node *f
   int rc = SBP_OK;
   if (match == SBP_CATALOG_MATCH_REGEX) {
     /* ^/tmp/... never matches either. */
-    if (len >= 5 && p[0] == '^' && sbp__lint_symlinked(p + 1, len - 1, NULL)) {
+    if (len >= 5 && p[0] == '^' && sbp__lint_symlinked(p + 1, len - 1, NULL) &&
+        !has_private_twin(filter, p, len, 1)) {
       sbp_buf fix = SBP_BUF_INIT, re = SBP_BUF_INIT;
       rc = sbp__buf_put(&re, c->alloc, "^/private", 9);
       if (rc == SBP_OK) rc = sbp__buf_put(&re, c->alloc, p + 1, len - 1);
@@ -289,7 +312,8 @@ static int check_path_value(lint_ctx *c, const sbp_node *rule, const sbp_node *f
   }
   sbp_buf_dispose(&qnorm);
   size_t ll;
-  if (rc == SBP_OK && sbp__lint_symlinked(norm.ptr, norm.len, &ll)) {
+  if (rc == SBP_OK && sbp__lint_symlinked(norm.ptr, norm.len, &ll) &&
+      !has_private_twin(filter, p, len, 0)) {
     sbp_buf fix = SBP_BUF_INIT, full = SBP_BUF_INIT;
     rc = sbp__buf_put(&full, c->alloc, "/private", 8);
     if (rc == SBP_OK) rc = sbp__buf_put(&full, c->alloc, norm.ptr, norm.len);
@@ -483,8 +507,10 @@ static int visit_filter(lint_ctx *c, const sbp_node *rule, const sbp_node *n, vo
       const char *cn = sbp_node_text(v, &cl);
       int64_t val;
       /* (remote unix-socket ...): the prelude binds unix-socket to 'unix, the legacy
-       * spelling of a unix-domain socket filter; it is no table constant. */
-      int legacy_unix = cl == 4 && memcmp(cn, "unix", 4) == 0 &&
+       * spelling of a unix-domain socket filter; it is no table constant. A built profile
+       * holds the name as written. */
+      int legacy_unix = ((cl == 4 && memcmp(cn, "unix", 4) == 0) ||
+                         (cl == 11 && memcmp(cn, "unix-socket", 11) == 0)) &&
                         (str_eq(name, "remote") || str_eq(name, "local") || str_eq(name, "from") ||
                          str_eq(name, "to"));
       if (!legacy_unix && sbp_catalog_constant(c->macos, name, len, cn, cl, &val, NULL) != SBP_OK) {

@@ -50,6 +50,10 @@ int sbp__rule_group(const sbp_node *child);
 
 /* True for FILTER and REQUIRE_* nodes. */
 int sbp__is_filter(const sbp_node *node);
+/* The path filter inside `(local unix-socket (subpath P))` or `(remote unix-socket ...)`, the
+ * form sandbox-runtime writes for unix sockets; NULL for any other node. It means the same as
+ * the path filter alone. */
+const sbp_node *sbp__unix_socket_inner(const sbp_node *filter);
 
 /* True when s[0..len) can be written as a bare SBPL symbol that reads back as itself. */
 int sbp__is_symbol(const char *s, size_t len);

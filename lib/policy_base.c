@@ -107,7 +107,8 @@ struct sbp_base_set {
   const char *name;
   uint32_t version;
   const char *summary;
-  const char *const *entries; /* names, NULL-terminated */
+  const struct sbp_base_set *includes; /* a set whose entries come first, or NULL */
+  const char *const *entries;          /* its own names, NULL-terminated */
 };
 
 static const char *const MINIMAL[] = {
@@ -122,12 +123,6 @@ static const char *const MINIMAL[] = {
 };
 
 static const char *const TOOLCHAIN[] = {
-    "file:dev-ioctl",
-    "file:dev-null",
-    "file:system-read",
-    "process:task-port",
-    "sysctl:hardware",
-    "sysctl:kernel",
     "sysctl:processes",
     "sysctl:routes",
     "sysctl:tcsm-write",
@@ -142,7 +137,6 @@ static const char *const TOOLCHAIN[] = {
     "com.apple.trustd.agent",
     "com.apple.SecurityServer",
     "com.apple.securityd.xpc",
-    "com.apple.system.opendirectoryd.libinfo",
     "com.apple.system.opendirectoryd.membership",
     "com.apple.system.notification_center",
     "com.apple.logd",
@@ -175,16 +169,16 @@ static const struct sbp_base_set SETS[] = {
     {"minimal", 1,
      "What almost every program needs to start: /dev/null, the harmless devices, the system "
      "libraries (when reads are restricted), hardware and kernel sysctls, user look-ups.",
-     MINIMAL},
+     NULL, MINIMAL},
     {"toolchain", 1,
      "Compilers, package managers and language runtimes (uv, cargo, go, node, python): "
      "minimal plus configd, trustd.agent, directory and logging services, POSIX IPC, IOKit, "
      "process-table and routing sysctls.",
-     TOOLCHAIN},
+     &SETS[0], TOOLCHAIN},
     {"network-client", 1,
      "Clients that resolve names, read proxy settings and verify TLS through the system: "
      "configd, DNS configuration, the trust and revocation services, routing sysctls.",
-     NETWORK_CLIENT},
+     NULL, NETWORK_CLIENT},
 };
 
 #define NSETS (sizeof(SETS) / sizeof(SETS[0]))
@@ -228,15 +222,23 @@ const char *sbp_base_set_name(const sbp_base_set *set) { return set ? set->name 
 uint32_t sbp_base_set_version(const sbp_base_set *set) { return set ? set->version : 0; }
 const char *sbp_base_set_summary(const sbp_base_set *set) { return set ? set->summary : NULL; }
 
-size_t sbp_base_set_entry_count(const sbp_base_set *set) {
+static size_t own_count(const sbp_base_set *set) {
   size_t n = 0;
-  if (set != NULL)
-    while (set->entries[n] != NULL) n++;
+  while (set->entries[n] != NULL) n++;
   return n;
 }
 
+size_t sbp_base_set_entry_count(const sbp_base_set *set) {
+  if (set == NULL) return 0;
+  return own_count(set) + sbp_base_set_entry_count(set->includes);
+}
+
 const sbp_base_entry *sbp_base_set_entry_at(const sbp_base_set *set, size_t index) {
-  if (set == NULL || index >= sbp_base_set_entry_count(set)) return NULL;
+  if (set == NULL) return NULL;
+  size_t inherited = sbp_base_set_entry_count(set->includes);
+  if (index < inherited) return sbp_base_set_entry_at(set->includes, index);
+  index -= inherited;
+  if (index >= own_count(set)) return NULL;
   const sbp_base_entry *e = NULL;
   const char *name = set->entries[index];
   (void)sbp_base_entry_lookup(name, strlen(name), &e, NULL);

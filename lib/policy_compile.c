@@ -52,12 +52,12 @@ enum section {
 /* Budget of one rule's text, under SBP_RULE_TEXT_MAX with room for operations and comment. */
 #define RULE_BUDGET (SBP_RULE_TEXT_MAX - 4096u)
 
-enum spec_type { F_LITERAL, F_SUBPATH, F_REGEX, F_NAME, F_CONST, F_NET, F_NODE, F_CARVE };
+enum spec_type { F_LITERAL, F_SUBPATH, F_REGEX, F_NAME, F_CONST, F_NET, F_NODE, F_CARVE, F_UNIX };
 
 typedef struct spec {
   uint8_t type;
-  uint8_t side;        /* F_NET: 1 local, 2 remote */
-  uint8_t sub;         /* F_CARVE: the type of the filter carved (literal, subpath, regex) */
+  uint8_t side;        /* F_NET, F_UNIX: 1 local, 2 remote */
+  uint8_t sub;         /* F_CARVE, F_UNIX: the path filter's type (literal, subpath, regex) */
   const char *filter;  /* F_NAME, F_CONST: the filter's name */
   const char *text;    /* path, regex, name, constant, host */
   size_t len;
@@ -558,18 +558,39 @@ static int add_network(compiler *c) {
   if (rc == SBP_OK && (all_sockets || p->list_counts[SBP_POLICY_UNIX_SOCKET] > 0))
     rc = add_named(c, S_BASE, SBP_ALLOW, "system-socket", F_CONST, "socket-domain", "AF_UNIX",
                    all_sockets ? "option all-unix-sockets" : "unix-socket");
+  /* Bind with (local unix-socket PATH), connect with (remote unix-socket PATH). */
   static const char *const sock_ops[] = {"network-bind", "network-outbound"};
   for (int k = 0; k < 2 && rc == SBP_OK; k++) {
+    group *g = group_get(c, S_BASE, SBP_ALLOW, sock_ops[k]);
+    if (g == NULL) return c->rc;
     if (all_sockets) {
-      group *g = group_get(c, S_BASE, SBP_ALLOW, sock_ops[k]);
-      if (g == NULL) return c->rc;
-      rc = add_path_spec(c, g, F_REGEX, "^/", 2);
-      if (rc == SBP_OK) rc = group_label(c, g, "option all-unix-sockets", -1);
+      spec *s = group_spec(c, g, F_UNIX);
+      if (s == NULL) return c->rc;
+      s->side = (uint8_t)(k + 1);
+      s->sub = F_REGEX;
+      s->text = "^/";
+      s->len = 2;
+      rc = group_label(c, g, "option all-unix-sockets", -1);
       continue;
     }
-    for (size_t i = 0; i < p->nentries && rc == SBP_OK; i++)
-      if (p->entries[i].list == SBP_POLICY_UNIX_SOCKET)
-        rc = add_entry(c, S_BASE, SBP_ALLOW, sock_ops[k], &p->entries[i], 0);
+    for (size_t i = 0; i < p->nentries && rc == SBP_OK; i++) {
+      const sbp__pentry *e = &p->entries[i];
+      if (e->list != SBP_POLICY_UNIX_SOCKET) continue;
+      for (int sp = 0; sp < spellings(c, e) && rc == SBP_OK; sp++) {
+        spec *s = group_spec(c, g, F_UNIX);
+        if (s == NULL) return c->rc;
+        s->side = (uint8_t)(k + 1);
+        if (e->kind == SBP_PATH_GLOB) {
+          s->sub = F_REGEX;
+          rc = glob_regex(c, e->path[sp], e->path_len[sp], 0, &s->text, &s->len);
+        } else {
+          s->sub = e->kind == SBP_PATH_LITERAL ? F_LITERAL : F_SUBPATH;
+          s->text = e->path[sp];
+          s->len = e->path_len[sp];
+        }
+      }
+      if (rc == SBP_OK) rc = group_label(c, g, "unix-socket", (long)e->index);
+    }
   }
   return rc;
 }
@@ -949,6 +970,8 @@ static int collect_roots(compiler *c) {
 /* The first index of sorted_roots at or after dir + "/" (every root strictly beneath dir
  * follows from there). */
 static size_t roots_from(const compiler *c, const char *dir, size_t len) {
+  if (len == 1) /* beneath "/": every root but "/" itself, which sorts first */
+    return c->nsorted > 0 && c->sorted_roots[0][1] == '\0' ? 1 : 0;
   size_t lo = 0, hi = c->nsorted;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -968,20 +991,8 @@ static int strictly_beneath(const char *r, const char *dir, size_t len) {
 
 /* Is there a write root strictly beneath dir? */
 static int root_beneath(const compiler *c, const char *dir, size_t len) {
-  size_t lo = 0, hi = c->nsorted;
-  /* First root >= dir + "/". */
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    const char *r = c->sorted_roots[mid];
-    int cmp = strncmp(r, dir, len);
-    if (cmp == 0) cmp = r[len] == '\0' ? -1 : (r[len] < '/' ? -1 : (r[len] == '/' ? 0 : 1));
-    if (cmp < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo >= c->nsorted) return 0;
-  const char *r = c->sorted_roots[lo];
-  if (len == 1) return r[1] != '\0';
-  return strncmp(r, dir, len) == 0 && r[len] == '/';
+  size_t i = roots_from(c, dir, len);
+  return i < c->nsorted && strictly_beneath(c->sorted_roots[i], dir, len);
 }
 
 /* Adds literal filters for the ancestors of path (and path itself when self) that a write
@@ -1149,8 +1160,9 @@ static int cmp_spec(const void *x, const void *y) {
     int c = strcmp(a->filter ? a->filter : "", b->filter ? b->filter : "");
     if (c != 0) return c;
   }
-  if (a->type == F_NET) {
+  if (a->type == F_NET || a->type == F_UNIX) {
     if (a->side != b->side) return a->side < b->side ? -1 : 1;
+    if (a->sub != b->sub) return a->sub < b->sub ? -1 : 1;
     if (a->port != b->port) return a->port < b->port ? -1 : 1;
   }
   size_t m = a->len < b->len ? a->len : b->len;
@@ -1263,6 +1275,15 @@ static int emit_spec(emitter *em, const spec *s) {
       rc = sbp_node_add_filter(em->rule, side, strlen(side), &f, err);
       if (rc == SBP_OK) rc = sbp_node_add_netaddr(f, "ip", 2, s->text, s->len, s->port, NULL, err);
       return rc == SBP_OK ? SBP_OK : fail(c, rc);
+    }
+    case F_UNIX: {
+      if ((rc = room(em, text_cost(s->text, s->len) + 40)) != SBP_OK) return rc;
+      sbp_node *f;
+      const char *side = s->side == 1 ? "local" : "remote";
+      rc = sbp_node_add_filter(em->rule, side, strlen(side), &f, err);
+      if (rc == SBP_OK) rc = sbp_node_add_constant(f, "unix-socket", 11, NULL, err);
+      if (rc == SBP_OK) return put_path_filter(c, f, s->sub, s->text, s->len);
+      return fail(c, rc);
     }
     case F_NODE: {
       if ((rc = room(em, 200)) != SBP_OK) return rc;
@@ -1461,4 +1482,21 @@ int sbp_policy_to_sbpl(sbp_policy *p, sbp_buf *out, sbp_error *err) {
   rc = sbp_serialize(prof, NULL, out, err);
   sbp_profile_free(prof);
   return rc;
+}
+
+int sbp_profile_check_exec_argument(const sbp_profile *profile, size_t *bytes, sbp_error *err) {
+  if (bytes != NULL) *bytes = 0;
+  if (profile == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "profile: NULL");
+  sbp_buf out = SBP_BUF_INIT;
+  int rc = sbp_serialize(profile, NULL, &out, err);
+  size_t n = out.len;
+  sbp_buf_dispose(&out);
+  if (rc != SBP_OK) return rc;
+  if (bytes != NULL) *bytes = n;
+  if (n > SBP_SANDBOX_EXEC_ARG_MAX)
+    return sbp__error(err, SBP_E_LIMIT,
+                      "the profile is %zu bytes, over the %u that sandbox-exec -p takes as one "
+                      "argument: write it to a file and use sandbox-exec -f",
+                      n, (unsigned)SBP_SANDBOX_EXEC_ARG_MAX);
+  return SBP_OK;
 }

@@ -174,6 +174,22 @@ int sbp__is_symbol(const char *s, size_t len) {
   return 1;
 }
 
+/* A local/remote filter whose first value is the unix-socket constant (or its legacy
+ * spelling unix). */
+static int is_unix_socket_filter(const sbp_node *f) {
+  if (f == NULL || f->type != SBP_NODE_FILTER || f->text == NULL) return 0;
+  if (strcmp(f->text, "local") != 0 && strcmp(f->text, "remote") != 0) return 0;
+  const sbp_node *v = f->first;
+  return v != NULL && v->type == SBP_NODE_VALUE && v->kind == SBP_VALUE_CONSTANT &&
+         v->text != NULL && (strcmp(v->text, "unix-socket") == 0 || strcmp(v->text, "unix") == 0);
+}
+
+const sbp_node *sbp__unix_socket_inner(const sbp_node *f) {
+  if (!is_unix_socket_filter(f)) return NULL;
+  const sbp_node *inner = f->first->next;
+  return inner != NULL && inner->type == SBP_NODE_FILTER ? inner : NULL;
+}
+
 int sbp__can_contain(const sbp_node *parent, const sbp_node *child) {
   switch (parent->type) {
     case SBP_NODE_PROFILE:
@@ -188,6 +204,11 @@ int sbp__can_contain(const sbp_node *parent, const sbp_node *child) {
     case SBP_NODE_REQUIRE_NOT:
       return sbp__is_filter(child) && parent->nchildren == 0;
     case SBP_NODE_FILTER:
+      /* (remote unix-socket (subpath P)): the constant, then one leaf path filter. */
+      if (child->type == SBP_NODE_FILTER)
+        return is_unix_socket_filter(parent) && parent->nchildren == 1;
+      return child->type == SBP_NODE_VALUE &&
+             (parent->last == NULL || parent->last->type != SBP_NODE_FILTER);
     case SBP_NODE_MODIFIER:
       return child->type == SBP_NODE_VALUE;
     case SBP_NODE_VALUE:

@@ -474,8 +474,7 @@ SBP_API int sbp_policy_remove_base_entry(sbp_policy *policy, const char *name, s
  * @param[in,out] policy the policy (its warning list is rewritten).
  * @param[out] out receives the profile, made with the policy's allocator. Caller owns it;
  *        free with sbp_profile_free(). NULL on failure.
- * @return SBP_OK; SBP_E_INVALID_ARG (NULL policy or out); SBP_E_LIMIT (one path or folded
- *         value longer than a profile string may be); SBP_E_NOMEM.
+ * @return SBP_OK; SBP_E_INVALID_ARG (NULL policy or out); SBP_E_NOMEM.
  * @since 0.2
  */
 SBP_API int sbp_policy_compile(sbp_policy *policy, sbp_profile **out, sbp_error *err);
@@ -501,6 +500,21 @@ SBP_API const char *sbp_policy_warning(const sbp_policy *policy, size_t index);
 
 /** The largest text one rule may have; longer rules do not load. */
 #define SBP_RULE_TEXT_MAX 65535u
+
+/**
+ * @brief Checks that a profile's text fits in one `sandbox-exec -p` argument
+ *        (SBP_SANDBOX_EXEC_ARG_MAX bytes); a larger profile must be written to a file and
+ *        passed with `sandbox-exec -f`.
+ * @param[in] profile the profile (any, not only a compiled policy).
+ * @param[out] bytes receives the size of its text as sbp_serialize() writes it with default
+ *        options; may be NULL.
+ * @param[out] err for SBP_E_LIMIT, a message with the size and the fix; may be NULL.
+ * @return SBP_OK when it fits; SBP_E_LIMIT when it does not; SBP_E_INVALID_ARG (NULL
+ *         profile); SBP_E_INVALID_TREE and SBP_E_NOMEM as sbp_serialize().
+ * @since 0.2
+ */
+SBP_API int sbp_profile_check_exec_argument(const sbp_profile *profile, size_t *bytes,
+                                            sbp_error *err);
 
 #ifdef __cplusplus
 }
