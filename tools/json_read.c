@@ -184,8 +184,8 @@ int sbp_json_status(sbp_json_reader *r, int rc, const sbp_error *err) {
   return sbp_json_fail(r, "%s", err->message[0] ? err->message : sbp_strerror(rc));
 }
 
-int sbp_json_each_string(sbp_json_reader *r, json_t *obj, const char *key,
-                         sbp_json_string_fn each, void *ud) {
+int sbp_json_each(sbp_json_reader *r, json_t *obj, const char *key, sbp_json_value_fn each,
+                  void *ud) {
   json_t *arr, *v;
   if (sbp_json_get_array(r, obj, key, &arr) != 0) return SBP_E_INVALID_ARG;
   if (arr == NULL) return 0;
@@ -193,11 +193,28 @@ int sbp_json_each_string(sbp_json_reader *r, json_t *obj, const char *key,
   int rc = 0;
   json_array_foreach(arr, i, v) {
     size_t at = sbp_json_enter_index(r, i);
-    if (!json_is_string(v)) rc = sbp_json_fail(r, "expected a string, got %s", sbp_json_kind(v));
-    else if (each != NULL) rc = each(r, ud, json_string_value(v), json_string_length(v));
+    rc = each(r, ud, v);
     sbp_json_leave(r, at);
     if (rc != 0) break;
   }
   sbp_json_leave(r, saved);
   return rc;
+}
+
+typedef struct string_call {
+  sbp_json_string_fn each;
+  void *ud;
+} string_call;
+
+static int one_string(sbp_json_reader *r, void *ud, json_t *v) {
+  const string_call *call = ud;
+  if (!json_is_string(v)) return sbp_json_fail(r, "expected a string, got %s", sbp_json_kind(v));
+  return call->each != NULL ? call->each(r, call->ud, json_string_value(v), json_string_length(v))
+                            : 0;
+}
+
+int sbp_json_each_string(sbp_json_reader *r, json_t *obj, const char *key,
+                         sbp_json_string_fn each, void *ud) {
+  string_call call = {each, ud};
+  return sbp_json_each(r, obj, key, one_string, &call);
 }

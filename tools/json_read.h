@@ -67,9 +67,15 @@ int sbp_json_require(sbp_json_reader *r, json_t *obj, const char *key);
  * failure records "PATH: err->message" and gives SBP_E_INVALID_ARG. */
 int sbp_json_status(sbp_json_reader *r, int rc, const sbp_error *err);
 
-/* Calls each(r, ud, text, len) for every string of the array obj.key (absent: nothing), with
- * the path at the element; a non-string element is an error. Stops at the first non-zero
- * status and returns it. */
+/* Calls each(r, ud, value) for every element of the array obj.key (absent: nothing), with the
+ * path at the element. Stops at the first non-zero status and returns it; obj.key that is not
+ * an array is an error. */
+typedef int (*sbp_json_value_fn)(sbp_json_reader *r, void *ud, json_t *value);
+int sbp_json_each(sbp_json_reader *r, json_t *obj, const char *key, sbp_json_value_fn each,
+                  void *ud);
+
+/* sbp_json_each() over an array of strings: each(r, ud, text, len); a non-string element is
+ * an error. */
 typedef int (*sbp_json_string_fn)(sbp_json_reader *r, void *ud, const char *text, size_t len);
 int sbp_json_each_string(sbp_json_reader *r, json_t *obj, const char *key,
                          sbp_json_string_fn each, void *ud);

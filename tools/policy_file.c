@@ -71,21 +71,14 @@ static int path_entry(pf_ctx *c, json_t *v) {
                          &err);
 }
 
+static int path_element(sbp_json_reader *r, void *ud, json_t *v) {
+  (void)r;
+  return path_entry(ud, v);
+}
+
 static int path_list(pf_ctx *c, json_t *obj, const char *key, sbp_policy_list list) {
-  json_t *arr, *v;
-  if (sbp_json_get_array(c->r, obj, key, &arr) != 0) return SBP_E_INVALID_ARG;
-  if (arr == NULL) return 0;
-  size_t saved = sbp_json_enter_key(c->r, key), i;
-  int rc = 0;
   c->list = list;
-  json_array_foreach(arr, i, v) {
-    size_t at = sbp_json_enter_index(c->r, i);
-    rc = path_entry(c, v);
-    sbp_json_leave(c->r, at);
-    if (rc != 0) break;
-  }
-  sbp_json_leave(c->r, saved);
-  return rc;
+  return sbp_json_each(c->r, obj, key, path_element, c);
 }
 
 /* obj.key, if present, as an on/off option. */
@@ -151,7 +144,9 @@ static int write_section(pf_ctx *c, json_t *o) {
                         SBP_POLICY_WRITE_DENY);
 }
 
-static int port_entry(pf_ctx *c, json_t *v) {
+static int port_entry(sbp_json_reader *r, void *ud, json_t *v) {
+  pf_ctx *c = ud;
+  (void)r;
   static const char *const keys[] = {"port", "access", NULL};
   static const char *const accesses[] = {"outbound", "bind", "inbound", NULL};
   long long port = 0;
@@ -202,18 +197,7 @@ static int network_section(pf_ctx *c, json_t *o) {
                                          &err),
                                      &err)
                    : 0;
-  json_t *ports, *v;
-  if (rc == 0 && sbp_json_get_array(c->r, o, "ports", &ports) != 0) rc = SBP_E_INVALID_ARG;
-  if (rc == 0 && ports != NULL) {
-    size_t saved = sbp_json_enter_key(c->r, "ports"), i;
-    json_array_foreach(ports, i, v) {
-      size_t at = sbp_json_enter_index(c->r, i);
-      rc = port_entry(c, v);
-      sbp_json_leave(c->r, at);
-      if (rc != 0) break;
-    }
-    sbp_json_leave(c->r, saved);
-  }
+  if (rc == 0) rc = sbp_json_each(c->r, o, "ports", port_entry, c);
   if (rc == 0) rc = option(c, o, "localBinding", SBP_POLICY_LOCAL_BINDING);
   if (rc == 0) rc = option(c, o, "allUnixSockets", SBP_POLICY_ALL_UNIX_SOCKETS);
   if (rc == 0) rc = path_list(c, o, "unixSockets", SBP_POLICY_UNIX_SOCKET);

@@ -125,6 +125,7 @@ typedef struct srt_ctx {
   const char *home, *cwd;
   int fs_enabled;
   const sbp_alloc *alloc; /* for the globs converted to decide srt's default writes */
+  sbp_policy_list list;   /* the list path entries go to */
 } srt_ctx;
 
 /* A path list entry: a spelling (a pattern when it has glob characters; a trailing / ** is the
@@ -155,30 +156,24 @@ static int path_entry(srt_ctx *c, json_t *v, const char **text, size_t *len,
                              "got %s", json_is_object(v) ? "another object" : sbp_json_kind(v));
 }
 
+/* Adds one entry of a path list to the policy list c->list. */
+static int path_element(sbp_json_reader *r, void *ud, json_t *v) {
+  srt_ctx *c = ud;
+  const char *text;
+  size_t len;
+  sbp_path_kind kind;
+  int rc = path_entry(c, v, &text, &len, &kind);
+  if (rc == 0 && c->fs_enabled) {
+    sbp_error err = SBP_ERROR_INIT;
+    rc = sbp_json_status(r, sbp_policy_add_path(c->policy, c->list, kind, text, len, &err), &err);
+  }
+  return rc;
+}
+
 /* Adds every entry of the array obj.key to a policy list. */
 static int path_list(srt_ctx *c, json_t *obj, const char *key, sbp_policy_list list) {
-  json_t *arr;
-  if (sbp_json_get_array(c->r, obj, key, &arr) != 0) return SBP_E_INVALID_ARG;
-  if (arr == NULL) return 0;
-  size_t saved = sbp_json_enter_key(c->r, key), i;
-  json_t *v;
-  int rc = 0;
-  json_array_foreach(arr, i, v) {
-    size_t at = sbp_json_enter_index(c->r, i);
-    const char *text;
-    size_t len;
-    sbp_path_kind kind;
-    rc = path_entry(c, v, &text, &len, &kind);
-    if (rc == 0 && c->fs_enabled) {
-      sbp_error err = SBP_ERROR_INIT;
-      int st = sbp_policy_add_path(c->policy, list, kind, text, len, &err);
-      rc = sbp_json_status(c->r, st, &err);
-    }
-    sbp_json_leave(c->r, at);
-    if (rc != 0) break;
-  }
-  sbp_json_leave(c->r, saved);
-  return rc;
+  c->list = list;
+  return sbp_json_each(c->r, obj, key, path_element, c);
 }
 
 /* The absolute spelling of an entry: ~ from home, relative from cwd (srt_malloc, or NULL). */
@@ -434,6 +429,33 @@ static int network(srt_ctx *c, json_t *net) {
   return string_array(c, net, "allowUnixSockets", add_socket);
 }
 
+/* One entry of credentials.files: {"path": P, "mode": "deny" | "mask"}. */
+static int credential_file(sbp_json_reader *r, void *ud, json_t *f) {
+  srt_ctx *c = ud;
+  const char *path = NULL, *mode = NULL;
+  size_t plen = 0, mlen = 0;
+  if (!json_is_object(f)) return sbp_json_fail(r, "expected an object, got %s", sbp_json_kind(f));
+  if (sbp_json_require(r, f, "path") != 0 || sbp_json_require(r, f, "mode") != 0 ||
+      sbp_json_get_string(r, f, "path", &path, &plen) != 0 ||
+      sbp_json_get_string(r, f, "mode", &mode, &mlen) != 0)
+    return SBP_E_INVALID_ARG;
+  if (strcmp(mode, "deny") != 0 && strcmp(mode, "mask") != 0) {
+    size_t m = sbp_json_enter_key(r, "mode");
+    int rc = sbp_json_fail(r, "expected \"deny\" or \"mask\", got \"%s\"", mode);
+    sbp_json_leave(r, m);
+    return rc;
+  }
+  /* A masked file cannot be shown masked through SBPL: srt denies it on macOS. */
+  json_t *entry = json_string(path);
+  if (entry == NULL) return SBP_E_NOMEM;
+  size_t m = sbp_json_enter_key(r, "path");
+  c->list = SBP_POLICY_READ_DENY;
+  int rc = path_element(r, c, entry);
+  sbp_json_leave(r, m);
+  json_decref(entry);
+  return rc;
+}
+
 static int credential_files(srt_ctx *c, json_t *creds) {
   static const char *const known[] = {"files", "envVars", "allowPlaintextInject", "awsPairs",
                                       "sigv4", NULL};
@@ -443,50 +465,8 @@ static int credential_files(srt_ctx *c, json_t *creds) {
                                        {"sigv4", JSON_OBJECT},
                                        {NULL, JSON_NULL}};
   sbp_json_unknown_keys(c->r, creds, known);
-  json_t *files;
-  if (other_keys(c, creds, env_keys) != 0 || sbp_json_get_array(c->r, creds, "files", &files) != 0)
-    return SBP_E_INVALID_ARG;
-  if (files == NULL) return 0;
-  size_t saved = sbp_json_enter_key(c->r, "files"), i;
-  json_t *f;
-  int rc = 0;
-  json_array_foreach(files, i, f) {
-    size_t at = sbp_json_enter_index(c->r, i);
-    const char *path = NULL, *mode = NULL;
-    size_t plen = 0, mlen = 0;
-    if (!json_is_object(f)) {
-      rc = sbp_json_fail(c->r, "expected an object, got %s", sbp_json_kind(f));
-    } else if (sbp_json_require(c->r, f, "path") != 0 || sbp_json_require(c->r, f, "mode") != 0 ||
-               sbp_json_get_string(c->r, f, "path", &path, &plen) != 0 ||
-               sbp_json_get_string(c->r, f, "mode", &mode, &mlen) != 0) {
-      rc = SBP_E_INVALID_ARG;
-    } else if (strcmp(mode, "deny") != 0 && strcmp(mode, "mask") != 0) {
-      size_t m = sbp_json_enter_key(c->r, "mode");
-      rc = sbp_json_fail(c->r, "expected \"deny\" or \"mask\", got \"%s\"", mode);
-      sbp_json_leave(c->r, m);
-    } else if (c->fs_enabled) {
-      /* A masked file cannot be shown masked through SBPL: srt denies it on macOS. */
-      json_t *entry = json_string(path);
-      size_t m = sbp_json_enter_key(c->r, "path");
-      const char *text;
-      size_t len;
-      sbp_path_kind kind;
-      if (entry == NULL) rc = SBP_E_NOMEM;
-      else rc = path_entry(c, entry, &text, &len, &kind);
-      if (rc == 0) {
-        sbp_error err = SBP_ERROR_INIT;
-        rc = policy_call(c, sbp_policy_add_path(c->policy, SBP_POLICY_READ_DENY, kind, text, len,
-                                                &err),
-                         &err);
-      }
-      json_decref(entry);
-      sbp_json_leave(c->r, m);
-    }
-    sbp_json_leave(c->r, at);
-    if (rc != 0) break;
-  }
-  sbp_json_leave(c->r, saved);
-  return rc;
+  if (other_keys(c, creds, env_keys) != 0) return SBP_E_INVALID_ARG;
+  return sbp_json_each(c->r, creds, "files", credential_file, c);
 }
 
 static int filesystem(srt_ctx *c, json_t *fs) {
@@ -541,7 +521,7 @@ int sbp_srt_settings_apply(sbp_json_reader *r, json_t *root, sbp_policy *policy,
       {"seccomp", JSON_OBJECT}, {"bwrapPath", JSON_STRING}, {"socatPath", JSON_STRING},
       {"javaAgentJarPath", JSON_STRING}, {"windows", JSON_OBJECT}, {"git", JSON_OBJECT},
       {NULL, JSON_NULL}};
-  srt_ctx c = {r, policy, home, cwd, 1, alloc};
+  srt_ctx c = {r, policy, home, cwd, 1, alloc, SBP_POLICY_READ_DENY};
   json_t *net = NULL, *fs = NULL, *creds = NULL;
   int rc = 0;
   if (!json_is_object(root)) {
