@@ -23,7 +23,6 @@ if(TARGET sbprofile_cli)
                    "${PROJECT_SOURCE_DIR}/tools/policy_file.c"
                    "${PROJECT_SOURCE_DIR}/tools/json_read.c")
     target_include_directories(tool_policy_oom PRIVATE "${PROJECT_SOURCE_DIR}/tools")
-    target_compile_definitions(tool_policy_oom PRIVATE SBP_HAVE_JANSSON)
     pkg_check_modules(SBP_TEST_JANSSON REQUIRED IMPORTED_TARGET jansson)
     target_link_libraries(tool_policy_oom PRIVATE sbp_test_support sbprofile::sbprofile
                           PkgConfig::CMOCKA PkgConfig::SBP_TEST_JANSSON)

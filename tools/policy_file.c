@@ -1,7 +1,6 @@
 /* sbprofile's policy file read into a policy (policy_file.h). Every key is documented in
  * docs/policy-file.md and described by docs/policy.schema.json; the tests check that the two
  * and this reader know the same keys. */
-#ifdef SBP_HAVE_JANSSON
 #include "policy_file.h"
 
 #include <string.h>
@@ -331,4 +330,3 @@ int sbp_policy_file_read(sbp_json_reader *r, const char *text, size_t len, sbp_p
   json_decref(root);
   return rc;
 }
-#endif

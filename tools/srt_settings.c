@@ -1,7 +1,6 @@
 /* sandbox-runtime settings into a policy (srt_settings.h). The mapping, key by key, and every
  * place where the result decides otherwise than srt 0.0.83's own profile are documented in
  * docs/srt-settings.md. */
-#ifdef SBP_HAVE_JANSSON
 #include "srt_settings.h"
 
 #include <stdio.h>
@@ -567,4 +566,3 @@ int sbp_srt_settings_read(sbp_json_reader *r, const char *text, size_t len, sbp_
   json_decref(root);
   return rc;
 }
-#endif
