@@ -8,6 +8,11 @@
  * limit, and how the time grows against the previous size (10x the entries should take at
  * most 12x the time). The goal at N = 10,000 is 20 ms or less, entries to text.
  *
+ * With SBP_SRT set to an unpacked @anthropic-ai/sandbox-runtime package (0.0.83, its
+ * dependencies installed), the same run times that runtime's macOS generator on the same
+ * entries through node (bench/srt_time.mjs) for N up to 10,000 and prints the ratio of CPU
+ * times.
+ *
  *   bench_policy [max_entries]      (default 100000)
  */
 #include <stdio.h>
@@ -52,6 +57,32 @@ static size_t entry(char *buf, size_t cap, int deny, long i) {
       break;
   }
   return (size_t)n;
+}
+
+/* Runs bench/srt_time.mjs for n entries when SBP_SRT is set; prints its times and the
+ * ratio to ours. */
+static void compare_srt(long n, double our_cpu) {
+  if (getenv("SBP_SRT") == NULL || n > 10000) return;
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd, "node '%s/srt_time.mjs' %ld", SBP_BENCH_DIR, n);
+  FILE *f = popen(cmd, "r");
+  if (f == NULL) return;
+  char line[512] = "";
+  double wall = 0, cpu = 0;
+  long bytes = 0;
+  if (fgets(line, sizeof line, f) != NULL) {
+    const char *w = strstr(line, "\"wall_ms\":"), *c = strstr(line, "\"cpu_ms\":");
+    const char *b = strstr(line, "\"bytes\":");
+    if (w) wall = atof(w + 10);
+    if (c) cpu = atof(c + 9);
+    if (b) bytes = atol(b + 8);
+  }
+  pclose(f);
+  if (cpu > 0)
+    printf("  sandbox-runtime: %.0f ms wall, %.0f ms CPU, %ld bytes; sbprofile is %.0fx faster "
+           "(CPU)\n", wall, cpu, bytes, cpu / (our_cpu * 1e3));
+  else
+    printf("  sandbox-runtime: no answer from node (%s)\n", cmd);
 }
 
 static sbp_path_kind kind_of(long i) {
@@ -128,6 +159,7 @@ int main(int argc, char **argv) {
            largest > SBP_RULE_TEXT_MAX ? "  (rule over 65,535 bytes!)" : "");
     prev = best_total;
     prev_cpu = best_cpu;
+    compare_srt(n, best_cpu);
   }
   printf("peak RSS %ld KiB\n", bench_peak_rss_kib());
   return 0;

@@ -80,10 +80,15 @@ typedef struct group {
   long range_lo, range_hi;
 } group;
 
-/* A set of byte strings (keys are borrowed). */
+/* A set of byte strings (keys are borrowed). A slot holds the key and its length side by
+ * side: one cache line per probe. */
+typedef struct strslot {
+  const char *key;
+  size_t len;
+} strslot;
+
 typedef struct strset {
-  const char **keys;
-  size_t *lens;
+  strslot *slots;
   size_t cap, count;
 } strset;
 
@@ -105,23 +110,35 @@ typedef struct compiler {
 
 /* ---- string sets ---------------------------------------------------------------------- */
 
-/* FNV-1a in steps, so that the prefixes of a path hash in one pass (under_any). */
-#define HASH_BASIS 0xcbf29ce484222325ull
-static uint64_t hash_step(uint64_t h, unsigned char c) { return (h ^ c) * 0x100000001b3ull; }
-static uint64_t hash_final(uint64_t h) { return h ^ (h >> 29); }
+/* A hash of 8 bytes a step, mixed fully before the table masks it. */
+static uint64_t hash_final(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 33);
+}
 
 static uint64_t hash_bytes(const char *s, size_t n) {
-  uint64_t h = HASH_BASIS;
-  for (size_t i = 0; i < n; i++) h = hash_step(h, (unsigned char)s[i]);
-  return hash_final(h);
+  uint64_t h = 0xcbf29ce484222325ull ^ n;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * 0x100000001b3ull;
+    h ^= h >> 32;
+  }
+  uint64_t w = 0;
+  memcpy(&w, s + i, n - i);
+  return hash_final((h ^ w) * 0x100000001b3ull);
 }
 
 static int strset_find_hashed(const strset *s, const char *k, size_t n, uint64_t hash,
                               size_t *slot) {
   if (s->cap == 0) return 0;
   size_t i = (size_t)hash & (s->cap - 1);
-  while (s->keys[i] != NULL) {
-    if (s->lens[i] == n && memcmp(s->keys[i], k, n) == 0) {
+  while (s->slots[i].key != NULL) {
+    if (s->slots[i].len == n && memcmp(s->slots[i].key, k, n) == 0) {
       *slot = i;
       return 1;
     }
@@ -140,44 +157,48 @@ static int strset_has(const strset *s, const char *k, size_t n) {
   return strset_find(s, k, n, &slot);
 }
 
-static int strset_add(compiler *c, strset *s, const char *k, size_t n) {
-  if ((s->count + 1) * 2 > s->cap) {
-    size_t nc = s->cap ? s->cap * 2 : 64;
-    const char **nk = sbp__calloc(c->a, nc, sizeof(*nk));
-    size_t *nl = sbp__calloc(c->a, nc, sizeof(*nl));
-    if (nk == NULL || nl == NULL) {
-      sbp__free(c->a, (void *)nk);
-      sbp__free(c->a, nl);
-      return SBP_E_NOMEM;
+/* Makes room for `more` keys beyond those held, rehashing at most once. */
+static int strset_reserve(compiler *c, strset *s, size_t more) {
+  if ((s->count + more) * 2 <= s->cap) return SBP_OK;
+  size_t nc = s->cap ? s->cap : 64;
+  while ((s->count + more) * 2 > nc) nc *= 2;
+  strslot *ns = sbp__calloc(c->a, nc, sizeof(*ns));
+  if (ns == NULL) return SBP_E_NOMEM;
+  memset(ns, 0, nc * sizeof(*ns));
+  strset old = *s;
+  s->slots = ns;
+  s->cap = nc;
+  s->count = 0;
+  for (size_t i = 0; i < old.cap; i++)
+    if (old.slots[i].key != NULL) {
+      size_t slot = 0;
+      strset_find(s, old.slots[i].key, old.slots[i].len, &slot);
+      s->slots[slot] = old.slots[i];
+      s->count++;
     }
-    memset((void *)nk, 0, nc * sizeof(*nk));
-    strset old = *s;
-    s->keys = nk;
-    s->lens = nl;
-    s->cap = nc;
-    s->count = 0;
-    for (size_t i = 0; i < old.cap; i++)
-      if (old.keys[i] != NULL) {
-        size_t slot = 0;
-        strset_find(s, old.keys[i], old.lens[i], &slot);
-        s->keys[slot] = old.keys[i];
-        s->lens[slot] = old.lens[i];
-        s->count++;
-      }
-    sbp__free(c->a, (void *)old.keys);
-    sbp__free(c->a, old.lens);
-  }
-  size_t slot = 0;
-  if (strset_find(s, k, n, &slot)) return SBP_OK;
-  s->keys[slot] = k;
-  s->lens[slot] = n;
-  s->count++;
+  sbp__free(c->a, old.slots);
   return SBP_OK;
 }
 
+/* Adds k (borrowed); *added (may be NULL) says whether it was new. */
+static int strset_insert(compiler *c, strset *s, const char *k, size_t n, int *added) {
+  if (added != NULL) *added = 0;
+  if (strset_reserve(c, s, 1) != SBP_OK) return SBP_E_NOMEM;
+  size_t slot = 0;
+  if (strset_find(s, k, n, &slot)) return SBP_OK;
+  s->slots[slot].key = k;
+  s->slots[slot].len = n;
+  s->count++;
+  if (added != NULL) *added = 1;
+  return SBP_OK;
+}
+
+static int strset_add(compiler *c, strset *s, const char *k, size_t n) {
+  return strset_insert(c, s, k, n, NULL);
+}
+
 static void strset_free(compiler *c, strset *s) {
-  sbp__free(c->a, (void *)s->keys);
-  sbp__free(c->a, s->lens);
+  sbp__free(c->a, s->slots);
   memset(s, 0, sizeof(*s));
 }
 
@@ -185,13 +206,8 @@ static void strset_free(compiler *c, strset *s) {
 static int under_any(const strset *subtrees, const char *p, size_t n) {
   if (subtrees->count == 0) return 0;
   if (strset_has(subtrees, "/", 1)) return 1;
-  uint64_t h = hash_step(HASH_BASIS, (unsigned char)p[0]);
-  size_t slot;
-  for (size_t k = 1; k <= n; k++) {
-    if ((k == n || p[k] == '/') && strset_find_hashed(subtrees, p, k, hash_final(h), &slot))
-      return 1;
-    if (k < n) h = hash_step(h, (unsigned char)p[k]);
-  }
+  for (size_t k = 1; k <= n; k++)
+    if ((k == n || p[k] == '/') && strset_has(subtrees, p, k)) return 1;
   return 0;
 }
 
@@ -953,7 +969,8 @@ static int collect_roots(compiler *c) {
     if (p->entries[i].list == SBP_POLICY_WRITE_ALLOW) n += (size_t)spellings(c, &p->entries[i]);
   if (n == 0) return SBP_OK;
   c->sorted_roots = sbp__calloc(c->a, n, sizeof(char *));
-  if (c->sorted_roots == NULL) return fail(c, SBP_E_NOMEM);
+  if (c->sorted_roots == NULL || strset_reserve(c, &c->roots, n) != SBP_OK)
+    return fail(c, SBP_E_NOMEM);
   for (size_t i = 0; i < p->nentries; i++) {
     const sbp__pentry *e = &p->entries[i];
     if (e->list != SBP_POLICY_WRITE_ALLOW) continue;
@@ -1000,14 +1017,10 @@ static int root_beneath(const compiler *c, const char *dir, size_t len) {
 static int pin_ancestors(compiler *c, group *g, const char *path, size_t len, int self) {
   int writable = c->p->write_mode == SBP_WRITE_ALLOW_ALL || strset_has(&c->roots, "/", 1);
   if (len <= 1) return SBP_OK; /* the root directory is never pinned */
-  uint64_t h = hash_step(HASH_BASIS, (unsigned char)path[0]);
-  size_t slot;
   for (size_t k = 1; k <= len; k++) {
-    uint64_t hk = hash_final(h);
-    if (k < len) h = hash_step(h, (unsigned char)path[k]);
     if (k < len && path[k] != '/') continue;
     if (k == len && !self) break;
-    if (!writable && strset_find_hashed(&c->roots, path, k, hk, &slot)) writable = 1;
+    if (!writable && strset_has(&c->roots, path, k)) writable = 1;
     if (writable) {
       int rc = add_path_spec(c, g, F_LITERAL, path, k);
       if (rc != SBP_OK) return rc;
@@ -1105,6 +1118,9 @@ static int add_move_protection(compiler *c) {
   if (g == NULL) return c->rc;
   int rc = SBP_OK;
   const sbp__pentry *settings = p->has_settings ? &p->settings : NULL;
+  const char *memo_dir = NULL;
+  size_t memo_len = 0;
+  int memo_under = 0;
   for (size_t i = 0; i <= p->nentries && rc == SBP_OK; i++) {
     const sbp__pentry *e = i < p->nentries ? &p->entries[i] : settings;
     if (e == NULL) break;
@@ -1116,8 +1132,18 @@ static int add_move_protection(compiler *c) {
       size_t bl = e->base_len[s];
       int glob = e->kind == SBP_PATH_GLOB;
       if (read_deny) {
-        /* The denied path itself, where a write root could let it be moved. */
-        int exposed = allow_all || under_any(&c->roots, base, bl) || root_beneath(c, base, bl);
+        /* The denied path itself, where a write root could let it be moved. Entries of one
+         * folder come together: the folder's answer is remembered. */
+        size_t pl = bl;
+        while (pl > 1 && base[pl - 1] != '/') pl--;
+        if (pl > 1) pl--;
+        if (memo_dir == NULL || memo_len != pl || memcmp(memo_dir, base, pl) != 0) {
+          memo_dir = base;
+          memo_len = pl;
+          memo_under = under_any(&c->roots, base, pl);
+        }
+        int exposed = allow_all || memo_under || strset_has(&c->roots, base, bl) ||
+                      root_beneath(c, base, bl);
         if (!exposed) continue;
         if ((rc = add_exposed_deny(c, g, e, s)) != SBP_OK) break;
       }
@@ -1362,6 +1388,87 @@ static int emit_folded(emitter *em, const spec *specs, size_t lo, size_t hi) {
   return rc == SBP_OK ? SBP_OK : fail(c, rc);
 }
 
+/* The path filters (literal, subpath) of a group, in time linear in their number: bucketed
+ * by type and parent folder through a hash table, duplicates dropped, each bucket emitted
+ * where its first member stands, folded into regexes when it is large enough. */
+static int emit_paths(emitter *em, spec *s, size_t n) {
+  compiler *c = em->c;
+  if (n == 0) return SBP_OK;
+  size_t cap = 16;
+  while (cap < n * 2) cap *= 2;
+  /* One block: per spec its bucket and the next member; per bucket its first member and
+   * size; the hash slots (bucket + 1, 0 empty); per bucket a done flag. */
+  size_t words = n * 4 + cap;
+  size_t *mem = sbp__calloc(c->a, words, sizeof(size_t));
+  uint8_t *done = sbp__malloc(c->a, n);
+  spec *tmp = sbp__calloc(c->a, n, sizeof(spec));
+  strset seen[2] = {{0}, {0}};
+  int rc = mem && done && tmp ? SBP_OK : SBP_E_NOMEM;
+  if (rc == SBP_OK) rc = strset_reserve(c, &seen[0], n);
+  if (rc == SBP_OK) rc = strset_reserve(c, &seen[1], n);
+  if (rc == SBP_OK) {
+    memset(mem, 0, words * sizeof(size_t));
+    memset(done, 0, n);
+  }
+  size_t *bucket_of = mem, *next = mem + n, *first = mem + 2 * n, *count = mem + 3 * n;
+  size_t *slots = mem + 4 * n, nb = 0;
+  const size_t none = SIZE_MAX;
+  size_t *last = tmp ? (size_t *)(void *)tmp : NULL; /* reused below: last member per bucket */
+  for (size_t i = 0; i < n && rc == SBP_OK; i++) {
+    const spec *x = &s[i];
+    int added = 0;
+    if ((rc = strset_insert(c, &seen[x->type == F_SUBPATH], x->text, x->len, &added)) != SBP_OK)
+      break;
+    if (!added) {
+      bucket_of[i] = none;
+      continue;
+    }
+    uint64_t h = hash_bytes(x->text, x->plen) + x->type;
+    size_t k = (size_t)h & (cap - 1);
+    while (slots[k] != 0) {
+      const spec *y = &s[first[slots[k] - 1]];
+      if (y->type == x->type && y->plen == x->plen && memcmp(y->text, x->text, x->plen) == 0)
+        break;
+      k = (k + 1) & (cap - 1);
+    }
+    size_t bi;
+    if (slots[k] == 0) {
+      bi = nb++;
+      slots[k] = bi + 1;
+      first[bi] = i;
+      count[bi] = 0;
+    } else {
+      bi = slots[k] - 1;
+      next[last[bi]] = i;
+    }
+    last[bi] = i;
+    next[i] = none;
+    count[bi]++;
+    bucket_of[i] = bi;
+  }
+  int fold = sbp_policy_option_get(c->p, SBP_POLICY_FOLD_LITERALS);
+  for (size_t i = 0; i < n && rc == SBP_OK; i++) {
+    size_t bi = bucket_of[i];
+    if (bi == none || done[bi]) continue;
+    done[bi] = 1;
+    if (fold && count[bi] >= FOLD_MIN) {
+      size_t m = 0;
+      for (size_t j = first[bi]; j != none; j = next[j]) tmp[m++] = s[j];
+      rc = emit_folded(em, tmp, 0, m);
+    } else {
+      for (size_t j = first[bi]; j != none && rc == SBP_OK; j = next[j]) rc = emit_spec(em, &s[j]);
+    }
+  }
+  strset_free(c, &seen[0]);
+  strset_free(c, &seen[1]);
+  sbp__free(c->a, mem);
+  sbp__free(c->a, done);
+  sbp__free(c->a, tmp);
+  return rc == SBP_OK ? SBP_OK : fail(c, rc);
+}
+
+static int is_path_spec(const spec *s) { return s->type == F_LITERAL || s->type == F_SUBPATH; }
+
 static int emit_group(compiler *c, group *g) {
   if (label_close_range(c, g) != SBP_OK) return fail(c, SBP_E_NOMEM);
   emitter em = {c, g, NULL, 0, 0};
@@ -1372,41 +1479,25 @@ static int emit_group(compiler *c, group *g) {
     em.parts = 0;
   }
   if (rc != SBP_OK || g->nspecs == 0) return rc;
-  /* Sort (stable for nodes: they keep their order as the type sorts first among equals),
-   * drop duplicates, fold runs of one parent. */
+  /* The path filters to the front (in their order), the others after them. */
   spec *s = g->specs;
-  size_t n = g->nspecs;
-  qsort(s, n, sizeof(*s), cmp_spec);
-  /* qsort is not stable: F_NODE and F_CARVE entries compare equal among themselves; their
-   * order does not change what the rule matches (its filters are OR-ed). */
-  int fold = sbp_policy_option_get(c->p, SBP_POLICY_FOLD_LITERALS);
-  size_t i = 0;
-  while (i < n && rc == SBP_OK) {
-    if (i > 0 && spec_equal(&s[i - 1], &s[i])) {
-      i++;
-      continue;
-    }
-    if (fold && (s[i].type == F_LITERAL || s[i].type == F_SUBPATH)) {
-      /* The run of distinct specs of this type and parent. */
-      size_t j = i + 1, distinct = 1;
-      while (j < n && s[j].type == s[i].type && s[j].plen == s[i].plen &&
-             memcmp(s[j].text, s[i].text, s[i].plen) == 0) {
-        if (!spec_equal(&s[j - 1], &s[j])) distinct++;
-        j++;
-      }
-      if (distinct >= FOLD_MIN) {
-        /* Compact the run in place to its distinct members. */
-        size_t w = i + 1;
-        for (size_t k = i + 1; k < j; k++)
-          if (!spec_equal(&s[w - 1], &s[k])) s[w++] = s[k];
-        rc = emit_folded(&em, s, i, w);
-        i = j;
-        continue;
-      }
-    }
-    rc = emit_spec(&em, &s[i]);
-    i++;
+  size_t n = g->nspecs, np = 0, no = 0;
+  spec *others = sbp__calloc(c->a, n, sizeof(spec));
+  if (others == NULL) return fail(c, SBP_E_NOMEM);
+  for (size_t i = 0; i < n; i++) {
+    if (is_path_spec(&s[i])) s[np++] = s[i];
+    else others[no++] = s[i];
   }
+  memcpy(s + np, others, no * sizeof(spec));
+  sbp__free(c->a, others);
+  rc = emit_paths(&em, s, np);
+  /* The rest, few: sorted, duplicates dropped. qsort is not stable: F_NODE and F_CARVE
+   * entries compare equal among themselves, and their order does not change what the rule
+   * matches (its filters are OR-ed). */
+  spec *o = s + np;
+  qsort(o, no, sizeof(*o), cmp_spec);
+  for (size_t i = 0; i < no && rc == SBP_OK; i++)
+    if (i == 0 || !spec_equal(&o[i - 1], &o[i])) rc = emit_spec(&em, &o[i]);
   return rc;
 }
 

@@ -187,8 +187,7 @@ SBP_API int sbp_policy_set_home(sbp_policy *policy, const char *home, size_t len
                                 sbp_error *err);
 
 /**
- * @brief Sets the directory relative paths are joined to (and the anchor of the mandatory
- *        protections, besides the write-allowed trees).
+ * @brief Sets the directory relative paths are joined to.
  * @param[in] cwd, len an absolute path (normalized here; never read as a glob).
  * @return As sbp_policy_set_home(), naming `cwd`.
  * @since 0.2
@@ -338,8 +337,8 @@ SBP_API int sbp_policy_option_get(const sbp_policy *policy, sbp_policy_option op
 
 /**
  * @brief How many mandatory write protections there are. Each has a name, the globs it
- *        protects (relative to each write-allowed tree and to the cwd) and its reason. All
- *        are on in a new policy; sbp_policy_set_protection() turns one off.
+ *        protects (names matched in any folder) and its reason. All are on in a new policy;
+ *        sbp_policy_set_protection() turns one off.
  * @since 0.2
  */
 SBP_API size_t sbp_policy_protection_count(void);
