@@ -33,6 +33,7 @@ int sbp_tool_build(int argc, char **argv);
 int sbp_tool_check(int argc, char **argv);
 int sbp_tool_explain(int argc, char **argv);
 int sbp_tool_suggest(int argc, char **argv);
+int sbp_tool_policy(int argc, char **argv);
 
 /* Reads a whole file ("-" for stdin) into *out (malloc'd, NUL-terminated). 0 or errno:
  * EISDIR for a directory, EFBIG past the input size limit. Standard input is read once; a

@@ -17,6 +17,7 @@ static const sbp_tool_command commands[] = {
     {"check", sbp_tool_check, "decide a request: allow, deny or unknown, and the deciding rule"},
     {"explain", sbp_tool_explain, "explain how a profile decides a request"},
     {"suggest", sbp_tool_suggest, "turn sandbox denial reports into rules for a profile"},
+    {"policy", sbp_tool_policy, "compile a policy or sandbox-runtime settings into a profile"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -1127,8 +1127,10 @@ function suggest(src, opts = {}) {
     L.sbp_denial_log_free(log);
   }
 }
+const Policy = require('./lib/policy.js')({ lib, check, need, Profile });
 
 module.exports = {
+  Policy,
   Profile,
   Node,
   Rule,

@@ -113,7 +113,7 @@ types.sbp_suggest_rule = koffi.struct('sbp_suggest_rule', {
   note: 'const char *', risk: 'const char *', after: 'const char *', applied: 'int',
 });
 for (const name of ['sbp_profile', 'sbp_node', 'sbp_decider', 'sbp_request', 'sbp_decision', 'sbp_lint_result',
-  'sbp_denial_log', 'sbp_suggestion']) {
+  'sbp_denial_log', 'sbp_suggestion', 'sbp_policy']) {
   koffi.pointer(name, koffi.opaque());
 }
 
@@ -187,6 +187,28 @@ const DECLS = [
 ];
 
 const OPTIONAL_DECLS = [
+  // policy.h
+  'int sbp_policy_new(_Out_ sbp_policy **out, void *alloc, _Inout_ sbp_error *err)',
+  'void sbp_policy_free(sbp_policy *policy)',
+  'int sbp_policy_set_home(sbp_policy *p, const char *home, size_t len, _Inout_ sbp_error *err)',
+  'int sbp_policy_set_cwd(sbp_policy *p, const char *cwd, size_t len, _Inout_ sbp_error *err)',
+  'int sbp_policy_add_path(sbp_policy *p, int list, int kind, const char *path, size_t len, _Inout_ sbp_error *err)',
+  'int sbp_policy_set_read_mode(sbp_policy *p, int mode, _Inout_ sbp_error *err)',
+  'int sbp_policy_set_write_mode(sbp_policy *p, int mode, _Inout_ sbp_error *err)',
+  'int sbp_policy_set_network(sbp_policy *p, int mode, _Inout_ sbp_error *err)',
+  'int sbp_policy_add_localhost_port(sbp_policy *p, int port, uint32_t access, _Inout_ sbp_error *err)',
+  'int sbp_policy_add_mach_service(sbp_policy *p, const char *name, size_t len, _Inout_ sbp_error *err)',
+  'int sbp_policy_set_option(sbp_policy *p, int option, int on, _Inout_ sbp_error *err)',
+  'int sbp_policy_option_get(sbp_policy *p, int option)',
+  'int sbp_policy_set_protection(sbp_policy *p, const char *name, size_t len, int on, _Inout_ sbp_error *err)',
+  'int sbp_policy_set_settings_file(sbp_policy *p, const char *path, size_t len, _Inout_ sbp_error *err)',
+  'int sbp_policy_add_base_set(sbp_policy *p, const char *name, size_t len, _Inout_ sbp_error *err)',
+  'int sbp_policy_add_base_entry(sbp_policy *p, const char *name, size_t len, _Inout_ sbp_error *err)',
+  'int sbp_policy_remove_base_entry(sbp_policy *p, const char *name, size_t len, _Inout_ sbp_error *err)',
+  'int sbp_policy_compile(sbp_policy *p, _Out_ sbp_profile **out, _Inout_ sbp_error *err)',
+  'int sbp_policy_to_sbpl(sbp_policy *p, sbp_buf *out, _Inout_ sbp_error *err)',
+  'size_t sbp_policy_warning_count(sbp_policy *p)',
+  'const char *sbp_policy_warning(sbp_policy *p, size_t index)',
   // read.h
   'int sbp_profile_read(_Out_ sbp_profile **out, const char *text, size_t len, const char *file, const sbp_read_options *opts, void *alloc, _Inout_ sbp_error *err)',
   // catalog.h

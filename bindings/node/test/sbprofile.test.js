@@ -501,3 +501,65 @@ describe('suggest', { skip: SKIP }, () => {
     assert.throws(() => sbp.suggest(UV_LOG, { profile: '(version 1)\n(allow no-such-op)\n' }), sbp.SbprofileError);
   });
 });
+
+describe('policies', { skip: SKIP }, () => {
+  const POLICY_FILES = path.join(__dirname, '..', '..', '..', 'tests', 'data', 'policy', 'files');
+  const AGENT = {
+    version: 1,
+    read: { deny: ['~/.ssh', '**/.env'] },
+    write: { allow: ['.'] },
+    network: { ports: [{ port: 3128 }] },
+    base: ['toolchain'],
+  };
+
+  test('fromObject compiles what it says', () => {
+    const pol = sbp.Policy.fromObject(AGENT, { home: '/Users/me', cwd: '/Users/me/w' });
+    const p = pol.compile();
+    p.assertDenies('file-read-data', '/Users/me/.ssh/id_rsa');
+    p.assertDenies('file-read-data', '/Users/me/w/sub/.env');
+    p.assertAllows('file-read-data', '/Users/me/w/main.c');
+    p.assertAllows('file-write-data', '/Users/me/w/main.c');
+    p.assertDenies('file-write-data', '/Users/me/Documents/x');
+    p.assertAllows('network-outbound', 'tcp:localhost:3128');
+    p.assertDenies('network-outbound', 'tcp:localhost:8080');
+    p.assertAllows('mach-lookup', CONFIGD); // the toolchain base set
+    assert.match(pol.toSBPL(), /\(deny default\)/);
+    p.close();
+    pol.close();
+  });
+
+  test('methods and options', () => {
+    const pol = new sbp.Policy({ home: '/Users/me', cwd: '/Users/me/w' });
+    pol.addPath('write-allow', '/private/tmp/x', 'subtree').addMachService('com.example.*').setOption('pty', true);
+    assert.equal(pol.option('pty'), true);
+    assert.equal(pol.option('appleEvents'), false);
+    const p = pol.compile();
+    p.assertAllows('file-write-data', '/private/tmp/x/y');
+    p.assertAllows('mach-lookup', 'com.example.helper');
+    p.assertDenies('mach-lookup', CONFIGD); // no base set
+    p.close();
+    pol.close();
+  });
+
+  test('fromFile', () => {
+    const pol = sbp.Policy.fromFile(path.join(POLICY_FILES, 'good-agent.json'));
+    const p = pol.compile();
+    p.assertDenies('file-read-data', '/Users/me/.aws/credentials');
+    p.assertAllows('file-read-data', '/Users/me/.ssh/known_hosts');
+    p.assertAllows('network-outbound', 'tcp:localhost:1080');
+    p.close();
+    pol.close();
+  });
+
+  test('errors name the entry', () => {
+    assert.throws(() => sbp.Policy.fromObject({ version: 1, reed: {} }), /reed: unknown key/);
+    assert.throws(() => sbp.Policy.fromObject({ version: 1, read: { deny: ['secrets'] } }),
+      (e) => e instanceof sbp.SbprofileError && /secrets/.test(e.message));
+    assert.throws(() => sbp.Policy.fromObject({ version: 1, network: { ports: [{ port: 70000 }] } }), /70000/);
+    assert.throws(() => new sbp.Policy().addPath('read-deny', '/x', 'bogus'), /match/);
+    const pol = new sbp.Policy();
+    pol.close();
+    pol.close();
+    assert.throws(() => pol.setHome('/x'), /the policy is closed/);
+  });
+});

@@ -38,6 +38,7 @@ __all__ = [
     "read", "read_file", "lint", "lint_file", "lint_checks", "Diagnostic", "LintResult",
     "parse_denials", "Denial", "DenialLog", "suggest", "Suggestion", "SuggestedRequest",
     "SuggestedRule",
+    "Policy",
 ]
 
 # ---- constants ------------------------------------------------------------------------------
@@ -1449,3 +1450,6 @@ def suggest(log, profile=None, file=None, collapse=False, allow_risky=False, wor
     finally:
         L.sbp_suggestion_free(sg)
         L.sbp_denial_log_free(dlog)
+
+
+from ._policy import Policy  # noqa: E402  (uses the names above)

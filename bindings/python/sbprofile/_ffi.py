@@ -103,6 +103,10 @@ class _sbp_lint_result(Structure):
     pass
 
 
+class _sbp_policy(Structure):
+    pass
+
+
 class sbp_lint_options(Structure):
     _fields_ = [("version", c_uint32), ("macos", c_uint32), ("flags", c_uint32),
                 ("read", POINTER(sbp_read_options))]
@@ -163,6 +167,7 @@ DeciderP = POINTER(_sbp_decider)
 RequestP = POINTER(_sbp_request)
 DecisionP = POINTER(_sbp_decision)
 LintP = POINTER(_sbp_lint_result)
+PolicyP = POINTER(_sbp_policy)
 ErrP = POINTER(sbp_error)
 BufP = POINTER(sbp_buf)
 SizeP = POINTER(c_size_t)
@@ -276,6 +281,28 @@ _OPTIONAL_DECLS = {
     "sbp_suggestion_profile": (c_int, [SuggestionP, BufP, ErrP]),
     "sbp_suggestion_verified": (c_int, [SuggestionP, SizeP, SizeP, POINTER(c_char_p)]),
     "sbp_suggest_status_name": (c_char_p, [c_int]),
+    # policy.h
+    "sbp_policy_new": (c_int, [POINTER(PolicyP), c_void_p, ErrP]),
+    "sbp_policy_free": (None, [PolicyP]),
+    "sbp_policy_set_home": (c_int, [PolicyP, c_char_p, c_size_t, ErrP]),
+    "sbp_policy_set_cwd": (c_int, [PolicyP, c_char_p, c_size_t, ErrP]),
+    "sbp_policy_add_path": (c_int, [PolicyP, c_int, c_int, c_char_p, c_size_t, ErrP]),
+    "sbp_policy_set_read_mode": (c_int, [PolicyP, c_int, ErrP]),
+    "sbp_policy_set_write_mode": (c_int, [PolicyP, c_int, ErrP]),
+    "sbp_policy_set_network": (c_int, [PolicyP, c_int, ErrP]),
+    "sbp_policy_add_localhost_port": (c_int, [PolicyP, c_int, c_uint32, ErrP]),
+    "sbp_policy_add_mach_service": (c_int, [PolicyP, c_char_p, c_size_t, ErrP]),
+    "sbp_policy_set_option": (c_int, [PolicyP, c_int, c_int, ErrP]),
+    "sbp_policy_option_get": (c_int, [PolicyP, c_int]),
+    "sbp_policy_set_protection": (c_int, [PolicyP, c_char_p, c_size_t, c_int, ErrP]),
+    "sbp_policy_set_settings_file": (c_int, [PolicyP, c_char_p, c_size_t, ErrP]),
+    "sbp_policy_add_base_set": (c_int, [PolicyP, c_char_p, c_size_t, ErrP]),
+    "sbp_policy_add_base_entry": (c_int, [PolicyP, c_char_p, c_size_t, ErrP]),
+    "sbp_policy_remove_base_entry": (c_int, [PolicyP, c_char_p, c_size_t, ErrP]),
+    "sbp_policy_compile": (c_int, [PolicyP, POINTER(ProfileP), ErrP]),
+    "sbp_policy_to_sbpl": (c_int, [PolicyP, BufP, ErrP]),
+    "sbp_policy_warning_count": (c_size_t, [PolicyP]),
+    "sbp_policy_warning": (c_char_p, [PolicyP, c_size_t]),
     # read.h
     "sbp_profile_read": (c_int, [POINTER(ProfileP), c_char_p, c_size_t, c_char_p,
                                  POINTER(sbp_read_options), c_void_p, ErrP]),

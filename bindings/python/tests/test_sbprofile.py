@@ -580,5 +580,64 @@ class TestSuggest(unittest.TestCase):
             sbprofile.suggest(UV_LOG, profile="(version 1)\n(allow no-such-op)\n")
 
 
+POLICY_FILES = os.path.join(HERE, "..", "..", "..", "tests", "data", "policy", "files")
+
+AGENT_POLICY = {
+    "version": 1,
+    "read": {"deny": ["~/.ssh", "**/.env"]},
+    "write": {"allow": ["."]},
+    "network": {"ports": [{"port": 3128}]},
+    "base": ["toolchain"],
+}
+
+
+class PolicyTest(unittest.TestCase):
+    def test_from_dict_compiles_what_it_says(self):
+        with sbprofile.Policy.from_dict(AGENT_POLICY, home="/Users/me", cwd="/Users/me/w") as pol, \
+                pol.compile() as p:
+            p.assert_denies("file-read-data", "/Users/me/.ssh/id_rsa")
+            p.assert_denies("file-read-data", "/Users/me/w/sub/.env")
+            p.assert_allows("file-read-data", "/Users/me/w/main.c")
+            p.assert_allows("file-write-data", "/Users/me/w/main.c")
+            p.assert_denies("file-write-data", "/Users/me/Documents/x")
+            p.assert_allows("network-outbound", "tcp:localhost:3128")
+            p.assert_denies("network-outbound", "tcp:localhost:8080")
+            p.assert_allows("mach-lookup", CONFIGD)  # the toolchain base set
+            self.assertIn("(deny default)", pol.to_sbpl())
+
+    def test_methods_and_options(self):
+        with sbprofile.Policy(home="/Users/me", cwd="/Users/me/w") as pol:
+            pol.add_path("write-allow", "/private/tmp/x", match="subtree")
+            pol.add_mach_service("com.example.*").set_option("pty", True)
+            self.assertTrue(pol.option("pty"))
+            self.assertFalse(pol.option("appleEvents"))
+            with pol.compile() as p:
+                p.assert_allows("file-write-data", "/private/tmp/x/y")
+                p.assert_allows("mach-lookup", "com.example.helper")
+                p.assert_denies("mach-lookup", CONFIGD)  # no base set
+
+    def test_from_file(self):
+        path = os.path.join(POLICY_FILES, "good-agent.json")
+        with sbprofile.Policy.from_file(path) as pol, pol.compile() as p:
+            p.assert_denies("file-read-data", "/Users/me/.aws/credentials")
+            p.assert_allows("file-read-data", "/Users/me/.ssh/known_hosts")
+            p.assert_allows("network-outbound", "tcp:localhost:1080")
+
+    def test_errors_name_the_entry(self):
+        with self.assertRaisesRegex(ValueError, "reed: unknown key"):
+            sbprofile.Policy.from_dict({"version": 1, "reed": {}})
+        with self.assertRaisesRegex(sbprofile.InvalidArgumentError, "secrets"):
+            sbprofile.Policy.from_dict({"version": 1, "read": {"deny": ["secrets"]}})
+        with self.assertRaisesRegex(sbprofile.InvalidArgumentError, "70000"):
+            sbprofile.Policy.from_dict({"version": 1, "network": {"ports": [{"port": 70000}]}})
+        with self.assertRaisesRegex(ValueError, "match"):
+            sbprofile.Policy().add_path("read-deny", "/x", match="bogus")
+        with self.assertRaisesRegex(ValueError, "the policy is closed"):
+            pol = sbprofile.Policy()
+            pol.close()
+            pol.close()
+            pol.set_home("/x")
+
+
 if __name__ == "__main__":
     unittest.main()

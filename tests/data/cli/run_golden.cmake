@@ -1,7 +1,8 @@
 # Runs one golden case of the sbprofile tool and compares what it prints with the expected
 # file: standard output, then "[stderr]" and standard error when there is any, then
 # "[exit N]". Invoked by tests/lint.cmake:
-#   cmake -DSBP=<tool> -DDIR=<case dir> -DCASE=<name> -DKIND=lint|cli [-DUPDATE=1] -P run_golden.cmake
+#   cmake -DSBP=<tool> -DDIR=<case dir> -DCASE=<name> -DKIND=lint|cli [-DROOT=<dir>]
+#         [-DUPDATE=1] -P run_golden.cmake
 # KIND lint: DIR/CASE.sb is linted (extra arguments on a first line ";; args: ...").
 # KIND cli: DIR/CASE.cmd holds the arguments (shell words); DIR/CASE.stdin, when present, is
 # standard input. Both run in DIR. UPDATE=1 writes the expected file instead of comparing.
@@ -29,6 +30,11 @@ if(NOT err STREQUAL "")
   string(APPEND actual "[stderr]\n${err}")
 endif()
 string(APPEND actual "[exit ${rc}]\n")
+# Paths under ROOT (the source tree, when given) are written <root>, so that the expected
+# output does not depend on where the tree is checked out.
+if(DEFINED ROOT)
+  string(REPLACE "${ROOT}" "<root>" actual "${actual}")
+endif()
 # A lint case named after a code must trigger it; <code>-ok must not.
 if(KIND STREQUAL "lint")
   if(CASE MATCHES "^(.*)-ok$")

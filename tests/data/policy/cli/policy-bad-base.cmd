@@ -1,0 +1,1 @@
+policy --base toolchan --home /Users/alice --cwd /w

@@ -1,0 +1,1 @@
+policy --policy ../files/bad-port.json

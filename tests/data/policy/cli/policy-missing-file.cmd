@@ -1,0 +1,1 @@
+policy --srt-settings none.json --cwd /Users/alice/proj --home /Users/alice

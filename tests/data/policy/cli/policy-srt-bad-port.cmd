@@ -1,0 +1,1 @@
+policy --srt-settings bad-port.json --cwd /Users/alice/proj --home /Users/alice

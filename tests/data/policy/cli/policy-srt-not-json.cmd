@@ -1,0 +1,1 @@
+policy --srt-settings not-json.json --cwd /Users/alice/proj --home /Users/alice
