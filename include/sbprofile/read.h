@@ -90,11 +90,13 @@ typedef struct sbp_read_options {
   size_t nparams;                  /**< number of key/value pairs in params */
   sbp_import_fn import;            /**< import resolver; NULL: imports fail (or are kept) */
   void *import_payload;            /**< passed back to import */
-  size_t max_steps;       /**< evaluation steps [10,000,000] */
+  size_t max_steps;       /**< evaluation steps [10,000,000 plus 4 for every byte of text
+                               read] */
   size_t max_depth;       /**< evaluation stack depth, i.e. nested non-tail calls [100,000] */
   size_t max_memory;      /**< bytes of evaluation memory and rules together [64 MiB
                                plus 64 bytes for every byte of text read] */
-  size_t max_rules;       /**< rules in the profile [1,000,000] */
+  size_t max_rules;       /**< rules in the profile [1,000,000 plus one for every 8 bytes
+                               of text read] */
   size_t max_string;      /**< bytes in one string [1 MiB] */
   size_t max_import_depth;/**< nested imports [16] */
   size_t max_nesting;     /**< nesting of lists in the text [10,000] */
