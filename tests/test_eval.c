@@ -619,6 +619,14 @@ static int under_valgrind(void) {
   return preload != NULL && strstr(preload, "vgpreload") != NULL;
 }
 
+/* A new profile, and an evaluator on it under options o (which must outlive it). */
+static sbp_profile *new_evaluator(sbp__eval *ev, const sbp_read_options *o, sbp_error *err) {
+  sbp_profile *p = NULL;
+  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+  assert_int_equal(sbp__eval_init(ev, p, o, sbp_alloc_default(), err), SBP_OK);
+  return p;
+}
+
 /* Evaluates a declarative profile of `n` rules "(allow file-read* (literal "/pNNNNNNN"))" after
  * (deny default), with every limit at its default; checks the rules, the limits the text was
  * allowed and the steps it used, and decides a request the last rule allows. */
@@ -633,12 +641,10 @@ static void expect_declarative_rules(size_t n) {
   for (size_t i = 0; i < n; i++)
     at += snprintf(at, line + 1, "(allow file-read* (literal \"/p%07zu\"))\n", i);
   assert_int_equal((size_t)(at - text), len);
-  sbp_profile *p = NULL;
-  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
   sbp_read_options o = SBP_READ_OPTIONS_INIT;
   sbp_error err = SBP_ERROR_INIT;
   sbp__eval ev;
-  assert_int_equal(sbp__eval_init(&ev, p, &o, sbp_alloc_default(), &err), SBP_OK);
+  sbp_profile *p = new_evaluator(&ev, &o, &err);
   int rc = sbp__eval_text(&ev, text, len, "large.sb");
   if (rc != SBP_OK) fail_msg("%zu rules: %s", n, err.message);
   assert_int_equal(sbp_profile_rule_count(p), n + 1);
@@ -681,12 +687,10 @@ static void test_limits_scale_with_text(void **state) {
 /* A small text that loops still stops at the fixed bases. */
 static void test_small_loop_stops_at_base(void **state) {
   (void)state;
-  sbp_profile *p = NULL;
-  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
   sbp_read_options o = SBP_READ_OPTIONS_INIT;
   sbp_error err = SBP_ERROR_INIT;
   sbp__eval ev;
-  assert_int_equal(sbp__eval_init(&ev, p, &o, sbp_alloc_default(), &err), SBP_OK);
+  sbp_profile *p = new_evaluator(&ev, &o, &err);
   const char *text = V "(define (f) (f))\n(f)";
   assert_int_equal(sbp__eval_text(&ev, text, strlen(text), "loop.sb"), SBP_E_LIMIT);
   /* its allowance is a few dozen steps: it stops at the base (here, memory runs out first) */
