@@ -356,7 +356,10 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
       int64_t hit = -1;
       uint64_t h = FNV_OFF;
       int pre = s->has[K_PREFIX], sub = s->has[K_SUBPATH], rex = s->has[K_RE];
-      for (size_t k = 0; k <= len; k++) {
+      /* With only exact keys no prefix is looked up: just the hash of the whole string. */
+      for (size_t k = 0; !pre && !sub && !rex && k < len; k++)
+        h = fnv_step(h, (unsigned char)str[k]);
+      for (size_t k = 0; (pre || sub || rex) && k <= len; k++) {
         /* h is the hash of str[0..k) */
         if (rex && k > 0 && slot_has_len(s, K_RE, k)) {
           const dz_key *cell = find_cell(d, h, bi, s->attr, K_RE, str, k);

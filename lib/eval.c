@@ -1675,16 +1675,27 @@ int sbp__eval_run(sbp__eval *ev, cell *forms, env *e) {
   }
 }
 
-/* Adds the text's memory allowance; *file_out gets a copy of the file name in the
- * evaluator's arena (or NULL). */
+/* Adds `n` to a limit without overflow. */
+static void raise_limit(size_t *limit, size_t n) {
+  *limit = n > SIZE_MAX - *limit ? SIZE_MAX : *limit + n;
+}
+
+/* Adds the text's allowances of memory, steps and rules (for each limit the caller left to
+ * its default): a declarative profile needs all three in proportion to its length, while a
+ * small text that loops still stops at the fixed base. *file_out gets a copy of the file name
+ * in the evaluator's arena (or NULL). */
 static int add_allowance_and_file(sbp__eval *ev, size_t len, const char *file,
                                   const char **file_out) {
   *file_out = NULL;
-  if (ev->opts->max_memory == 0) {
-    size_t extra = len > SIZE_MAX / SBP__EVAL_MEMORY_PER_BYTE ? SIZE_MAX
-                                                             : len * SBP__EVAL_MEMORY_PER_BYTE;
-    ev->max_memory = extra > SIZE_MAX - ev->max_memory ? SIZE_MAX : ev->max_memory + extra;
-  }
+  if (ev->opts->max_memory == 0)
+    raise_limit(&ev->max_memory, len > SIZE_MAX / SBP__EVAL_MEMORY_PER_BYTE
+                                     ? SIZE_MAX
+                                     : len * SBP__EVAL_MEMORY_PER_BYTE);
+  if (ev->opts->max_steps == 0)
+    raise_limit(&ev->max_steps, len > SIZE_MAX / SBP__EVAL_STEPS_PER_BYTE
+                                    ? SIZE_MAX
+                                    : len * SBP__EVAL_STEPS_PER_BYTE);
+  if (ev->opts->max_rules == 0) raise_limit(&ev->max_rules, len / SBP__EVAL_BYTES_PER_RULE);
   /* the file name must outlive the reader's arena: keep a copy in ours */
   if (file != NULL) {
     size_t fl = strlen(file);

@@ -228,5 +228,12 @@ int sbp__eval_import(sbp__eval *ev, cell *arg, cell **forms, const char **file);
 #define SBP__EVAL_MAX_IMPORTS ((size_t)1024)
 #define SBP__EVAL_MAX_IMPORT_BYTES ((size_t)16 << 20)
 #define SBP__EVAL_IMPORT_ALLOWANCE ((size_t)1 << 20)
+/* The default step limit: a base (10,000,000), plus this many for every byte of text read.
+ * Declarative text takes about 0.3 steps a byte (one rule of 40 bytes, 12 steps); the
+ * margin covers denser forms. */
+#define SBP__EVAL_STEPS_PER_BYTE ((size_t)4)
+/* The default rule limit: a base (1,000,000), plus one rule for this many bytes of text read
+ * (the shortest rule, "(allow a)", takes 9). */
+#define SBP__EVAL_BYTES_PER_RULE ((size_t)8)
 
 #endif

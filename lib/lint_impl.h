@@ -68,6 +68,7 @@ struct sbp_lint_result {
   size_t nsources;
   size_t **lines;  /* per source: offsets of line starts, made on first use */
   size_t *nlines;
+  struct sbp__lint_form_index *form; /* the strings of the form last searched (lint.c) */
 };
 
 /* Adds a diagnostic. severity 0 takes the check's usual one. fix may be NULL (fix_len
@@ -92,7 +93,7 @@ int sbp__lint_locate(sbp_lint_result *r, const char *file, uint32_t line, uint32
                      const char *value, size_t value_len, uint32_t *out_line,
                      uint32_t *out_column);
 
-/* Frees the line tables sbp__lint_locate made. */
+/* Frees the line tables and form index sbp__lint_locate made. */
 void sbp__lint_release_lines(sbp_lint_result *r);
 
 #endif

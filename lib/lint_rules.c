@@ -892,26 +892,95 @@ static int build_index(lint_ctx *c, hindex *ix) {
   return rc;
 }
 
-/* Considers candidate x for filtered entry a. */
-static void consider(lint_ctx *c, lint_entry *a, size_t xi, const sbp_node **dup_of,
-                     uint8_t *dup_later, size_t *best) {
-  const lint_entry *x = &c->e[xi];
-  if (x->rule_idx <= a->rule_idx || !x->filtered || !op_covers(x, a)) return;
-  if (strcmp(x->op, a->op) == 0 && same_body(x->rule, a->rule)) {
-    if (dup_of[x->rule_idx] == NULL) dup_of[x->rule_idx] = a->rule;
-    dup_later[a->rule_idx] = 1;
-  } else if (*best != SIZE_MAX && c->e[*best].rule_idx >= x->rule_idx) {
-    return;
-  } else if (!filters_cover(c, x->rule, a->rule)) {
-    return;
+/* The latest rule of the candidates for filtered entry a under hash h that matches
+ * everything a matches, if later than *best (and a): the candidates are in entry order, so
+ * they are searched from the last and the search ends at the first rule that covers. Among
+ * one rule's entries the first that covers is taken. */
+static void lookup(lint_ctx *c, const hindex *ix, uint64_t h, const lint_entry *a,
+                   size_t *best) {
+  size_t lo = hindex_find(ix, h), hi = h == UINT64_MAX ? ix->n : hindex_find(ix, h + 1);
+  size_t floor = a->rule_idx, found = SIZE_MAX;
+  if (*best != SIZE_MAX && c->e[*best].rule_idx > floor) floor = c->e[*best].rule_idx;
+  for (size_t k = hi; k-- > lo;) {
+    const lint_entry *x = &c->e[ix->k[k].entry];
+    if (x->rule_idx <= floor) break;
+    if (found != SIZE_MAX && x->rule_idx < c->e[found].rule_idx) break;
+    if (x->filtered && op_covers(x, a) && filters_cover(c, x->rule, a->rule))
+      found = ix->k[k].entry;
   }
-  if (*best == SIZE_MAX || c->e[*best].rule_idx < x->rule_idx) *best = xi;
+  if (found != SIZE_MAX) *best = found;
 }
 
-static void lookup(lint_ctx *c, const hindex *ix, uint64_t h, lint_entry *a,
-                   const sbp_node **dup_of, uint8_t *dup_later, size_t *best) {
-  for (size_t k = hindex_find(ix, h); k < ix->n && ix->k[k].hash == h; k++)
-    consider(c, a, ix->k[k].entry, dup_of, dup_later, best);
+/* A hash of what same_body compares, with the operation: entries equal under it are copies
+ * of each other on the same operation. */
+static uint64_t body_key(const lint_entry *e) {
+  uint64_t h = mix(FNV_OFFSET, e->op, strlen(e->op));
+  uint8_t action = (uint8_t)e->action;
+  h = mix(h, &action, 1);
+  const sbp_node *x = e->rule->first;
+  while (x && x->type == SBP_NODE_OPERATION) x = x->next;
+  for (; x; x = x->next) {
+    uint64_t nh = node_hash(x);
+    h = mix(h, &nh, sizeof nh);
+  }
+  return h;
+}
+
+/* Copies: entries on the same operation with the same body (same_body) form a class. For
+ * each entry, next[i] gets the next entry of its class on a later rule (or SIZE_MAX), and
+ * class_first[i] the first entry of its class. Classes are found by sorting hashes, so the work
+ * grows with the entries, not with their pairs. */
+static int find_copies(lint_ctx *c, size_t *next, size_t *class_first) {
+  hkey *k = sbp__calloc(c->alloc, c->ne ? c->ne : 1, sizeof *k);
+  size_t *reps = NULL, nreps = 0, capreps = 0;
+  if (k == NULL) return SBP_E_NOMEM;
+  for (size_t i = 0; i < c->ne; i++) {
+    k[i].hash = body_key(&c->e[i]);
+    k[i].entry = i;
+    next[i] = SIZE_MAX;
+  }
+  if (c->ne) qsort(k, c->ne, sizeof *k, cmp_hkey);
+  int rc = SBP_OK;
+  for (size_t r0 = 0, r1; r0 < c->ne && rc == SBP_OK; r0 = r1) {
+    for (r1 = r0 + 1; r1 < c->ne && k[r1].hash == k[r0].hash;) r1++;
+    /* within one hash, the classes (more than one only when hashes collide); reps holds
+     * each class's latest entry so far */
+    nreps = 0;
+    for (size_t j = r0; j < r1; j++) {
+      size_t e = k[j].entry, m = 0;
+      const lint_entry *x = &c->e[e];
+      for (; m < nreps; m++) {
+        const lint_entry *y = &c->e[reps[m]];
+        if (strcmp(x->op, y->op) == 0 && same_body(x->rule, y->rule)) break;
+      }
+      if (m == nreps) {
+        if (nreps == capreps) {
+          size_t cap = capreps ? capreps * 2 : 4;
+          size_t *nr = sbp__realloc(c->alloc, reps, cap * sizeof *nr);
+          if (nr == NULL) {
+            rc = SBP_E_NOMEM;
+            break;
+          }
+          reps = nr;
+          capreps = cap;
+        }
+        reps[nreps++] = e;
+        class_first[e] = e;
+        continue;
+      }
+      next[reps[m]] = e;
+      class_first[e] = class_first[reps[m]];
+      reps[m] = e;
+    }
+    /* the next copy on a later rule: skip copies on the same rule (an operation named twice) */
+    for (size_t j = r1; j-- > r0;) {
+      size_t e = k[j].entry, n = next[e];
+      if (n != SIZE_MAX && c->e[n].rule_idx == c->e[e].rule_idx) next[e] = next[n];
+    }
+  }
+  sbp__free(c->alloc, reps);
+  sbp__free(c->alloc, k);
+  return rc;
 }
 
 typedef struct op_bucket {
@@ -921,8 +990,6 @@ typedef struct op_bucket {
   const sbp_node *last_unfiltered_rule;
   size_t first_filtered[3]; /* by action: lowest rule index of a filtered entry */
   const sbp_node *first_filtered_rule[3];
-  size_t *unfiltered;       /* entries without filters, in order */
-  size_t nunf, capunf;
 } op_bucket;
 
 static op_bucket *find_bucket(op_bucket *b, size_t nb, const char *op) {
@@ -938,8 +1005,11 @@ static int check_order(lint_ctx *c) {
   uint8_t *reported = sbp__calloc(c->alloc, c->nrules ? c->nrules : 1, 1);
   uint8_t *dup_later = sbp__calloc(c->alloc, c->nrules ? c->nrules : 1, 1);
   const sbp_node **dup_of = sbp__calloc(c->alloc, c->nrules ? c->nrules : 1, sizeof *dup_of);
+  size_t *next = sbp__calloc(c->alloc, c->ne ? c->ne : 1, sizeof *next);
+  size_t *class_first = sbp__calloc(c->alloc, c->ne ? c->ne : 1, sizeof *class_first);
   size_t nb = 0;
-  if (b == NULL || reported == NULL || dup_later == NULL || dup_of == NULL) {
+  if (b == NULL || reported == NULL || dup_later == NULL || dup_of == NULL || next == NULL ||
+      class_first == NULL) {
     rc = SBP_E_NOMEM;
     goto done;
   }
@@ -963,20 +1033,26 @@ static int check_order(lint_ctx *c) {
     }
     k->last_unfiltered = e->rule_idx;
     k->last_unfiltered_rule = e->rule;
-    if (k->nunf == k->capunf) {
-      size_t cap = k->capunf ? k->capunf * 2 : 4;
-      size_t *nu = sbp__realloc(c->alloc, k->unfiltered, cap * sizeof *nu);
-      if (nu == NULL) {
-        rc = SBP_E_NOMEM;
-        break;
-      }
-      k->unfiltered = nu;
-      k->capunf = cap;
-    }
-    k->unfiltered[k->nunf++] = i;
   }
   if (rc == SBP_OK) rc = build_index(c, &ix);
+  if (rc == SBP_OK) rc = find_copies(c, next, class_first);
   if (rc != SBP_OK) goto done;
+
+  /* Duplicates: a rule repeats the earliest rule one of its entries copies (for a filtered
+   * entry its class's first; for an unfiltered one the copy just before it, the one it
+   * shadows), and a rule with a later copy is reported at that copy only. */
+  for (size_t i = 0; i < c->ne; i++) {
+    const lint_entry *a = &c->e[i];
+    if (next[i] != SIZE_MAX) dup_later[a->rule_idx] = 1;
+    const lint_entry *by = NULL;
+    if (a->filtered) {
+      if (c->e[class_first[i]].rule_idx < a->rule_idx) by = &c->e[class_first[i]];
+    } else if (next[i] != SIZE_MAX) {
+      by = a;
+      a = &c->e[next[i]];
+    }
+    if (by != NULL && dup_of[a->rule_idx] == NULL) dup_of[a->rule_idx] = by->rule;
+  }
 
   for (size_t i = 0; i < c->ne; i++) {
     lint_entry *a = &c->e[i];
@@ -985,18 +1061,18 @@ static int check_order(lint_ctx *c) {
       while (f && !is_filter_node(f)) f = f->next;
       if (f == NULL) continue;
       size_t best = SIZE_MAX;
-      lookup(c, &ix, node_hash(f), a, dup_of, dup_later, &best);
+      lookup(c, &ix, node_hash(f), a, &best);
       if (f->type == SBP_NODE_FILTER && f->first && f->first->type == SBP_NODE_VALUE) {
         const sbp_node *v = f->first;
         if (v->kind == SBP_VALUE_STRING) {
           uint64_t h = value_seed(v);
           for (size_t k = 0; k <= v->text_len; k++) {
             uint64_t key = mix(mix(FNV_OFFSET, "V", 1), &h, sizeof h);
-            lookup(c, &ix, key, a, dup_of, dup_later, &best);
+            lookup(c, &ix, key, a, &best);
             if (k < v->text_len) h = mix(h, v->text + k, 1);
           }
         } else {
-          lookup(c, &ix, value_hash(v), a, dup_of, dup_later, &best);
+          lookup(c, &ix, value_hash(v), a, &best);
         }
       }
       if (best != SIZE_MAX) {
@@ -1008,17 +1084,11 @@ static int check_order(lint_ctx *c) {
     /* Unfiltered: a later unfiltered rule on the operation or an ancestor decides first
      * (for default: a later unfiltered default). */
     op_bucket *own = find_bucket(b, nb, a->op);
-    for (size_t k = 0; own && k < own->nunf; k++) {
-      const lint_entry *x = &c->e[own->unfiltered[k]];
-      if (x->rule_idx > a->rule_idx && same_body(x->rule, a->rule)) {
-        if (dup_of[x->rule_idx] == NULL) dup_of[x->rule_idx] = a->rule;
-        dup_later[a->rule_idx] = 1;
-        a->shadowed_by = x->rule;
-        a->shadowed_op = x->op;
-        break;
-      }
+    if (next[i] != SIZE_MAX) {
+      a->shadowed_by = c->e[next[i]].rule;
+      a->shadowed_op = c->e[next[i]].op;
+      continue;
     }
-    if (a->shadowed_by) continue;
     size_t best_idx = 0;
     if (a->is_default) {
       if (own->last_unfiltered > a->rule_idx) {
@@ -1132,12 +1202,13 @@ static int check_order(lint_ctx *c) {
                        other == SBP_ALLOW ? "allow" : "deny", pos_text(frule, pos, sizeof pos));
   }
 done:
-  for (size_t i = 0; b && i < nb; i++) sbp__free(c->alloc, b[i].unfiltered);
   sbp__free(c->alloc, b);
   sbp__free(c->alloc, ix.k);
   sbp__free(c->alloc, reported);
   sbp__free(c->alloc, dup_later);
   sbp__free(c->alloc, dup_of);
+  sbp__free(c->alloc, next);
+  sbp__free(c->alloc, class_first);
   return rc;
 }
 

@@ -636,6 +636,95 @@ static void test_symbol_collisions(void **state) {
   sbp_profile_free(p);
 }
 
+/* ---- limits that scale with the text ---------------------------------------------------- */
+
+/* Whether the program runs under valgrind (its preload library is in LD_PRELOAD). */
+static int under_valgrind(void) {
+  const char *preload = getenv("LD_PRELOAD");
+  return preload != NULL && strstr(preload, "vgpreload") != NULL;
+}
+
+/* A new profile, and an evaluator on it under options o (which must outlive it). */
+static sbp_profile *new_evaluator(sbp__eval *ev, const sbp_read_options *o, sbp_error *err) {
+  sbp_profile *p = NULL;
+  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+  assert_int_equal(sbp__eval_init(ev, p, o, sbp_alloc_default(), err), SBP_OK);
+  return p;
+}
+
+/* Evaluates a declarative profile of `n` rules "(allow file-read* (literal "/pNNNNNNN"))" after
+ * (deny default), with every limit at its default; checks the rules, the limits the text was
+ * allowed and the steps it used, and decides a request the last rule allows. */
+static void expect_declarative_rules(size_t n) {
+  static const char head[] = V "(deny default)\n";
+  const size_t line = sizeof("(allow file-read* (literal \"/p0000000\"))\n") - 1;
+  size_t len = sizeof(head) - 1 + n * line;
+  char *text = malloc(len + 1);
+  assert_non_null(text);
+  memcpy(text, head, sizeof(head));
+  char *at = text + sizeof(head) - 1;
+  for (size_t i = 0; i < n; i++)
+    at += snprintf(at, line + 1, "(allow file-read* (literal \"/p%07zu\"))\n", i);
+  assert_int_equal((size_t)(at - text), len);
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  sbp_error err = SBP_ERROR_INIT;
+  sbp__eval ev;
+  sbp_profile *p = new_evaluator(&ev, &o, &err);
+  int rc = sbp__eval_text(&ev, text, len, "large.sb");
+  if (rc != SBP_OK) fail_msg("%zu rules: %s", n, err.message);
+  assert_int_equal(sbp_profile_rule_count(p), n + 1);
+  /* the limits grew with the text by the documented allowances */
+  assert_int_equal(ev.max_steps, 10000000u + len * SBP__EVAL_STEPS_PER_BYTE);
+  assert_int_equal(ev.max_rules, 1000000u + len / SBP__EVAL_BYTES_PER_RULE);
+  /* declarative text costs well under a step a byte, so the allowance leaves a margin of
+   * more than four: a text that loops is what reaches it */
+  assert_true(ev.steps > n);
+  assert_true(ev.steps < len);
+  sbp__eval_fini(&ev);
+  char last[16];
+  int last_len = snprintf(last, sizeof(last), "/p%07zu", n - 1);
+  int result = -1;
+  assert_int_equal(sbp_decide_simple(p, "file-read-data", 14, last, (size_t)last_len, &result,
+                                     NULL, &err),
+                   SBP_OK);
+  assert_int_equal(result, SBP_DECISION_ALLOW);
+  assert_int_equal(sbp_decide_simple(p, "file-read-data", 14, "/q", 2, &result, NULL, &err),
+                   SBP_OK);
+  assert_int_equal(result, SBP_DECISION_DENY);
+  sbp_profile_free(p);
+  free(text);
+}
+
+/* A large declarative profile reads: the step and rule limits grow with the text read, as the
+ * memory limit does. 1,000,000 rules need more steps (about 12 a rule) and rules than the
+ * fixed bases allow; that case takes seconds natively and minutes under valgrind, so under
+ * valgrind only the smaller case runs (it checks the same allowances). */
+static void test_limits_scale_with_text(void **state) {
+  (void)state;
+  expect_declarative_rules(20000);
+  if (under_valgrind()) {
+    fprintf(stderr, "limits_scale_with_text: 1,000,000 rules skipped under valgrind (minutes)\n");
+    return;
+  }
+  expect_declarative_rules(1000000);
+}
+
+/* A small text that loops still stops at the fixed bases. */
+static void test_small_loop_stops_at_base(void **state) {
+  (void)state;
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  sbp_error err = SBP_ERROR_INIT;
+  sbp__eval ev;
+  sbp_profile *p = new_evaluator(&ev, &o, &err);
+  const char *text = V "(define (f) (f))\n(f)";
+  assert_int_equal(sbp__eval_text(&ev, text, strlen(text), "loop.sb"), SBP_E_LIMIT);
+  /* its allowance is a few dozen steps: it stops at the base (here, memory runs out first) */
+  assert_int_equal(ev.max_steps, 10000000u + strlen(text) * SBP__EVAL_STEPS_PER_BYTE);
+  assert_true(ev.steps <= ev.max_steps + 1);
+  sbp__eval_fini(&ev);
+  sbp_profile_free(p);
+}
+
 /* ---- round trip ------------------------------------------------------------------------ */
 
 static void test_round_trip(void **state) {
@@ -1043,6 +1132,8 @@ int main(void) {
       cmocka_unit_test(test_scheme),      cmocka_unit_test(test_with_forms),
       cmocka_unit_test(test_params),      cmocka_unit_test(test_imports), cmocka_unit_test(test_import_after_checking),
       cmocka_unit_test(test_symbol_collisions),
+      cmocka_unit_test(test_limits_scale_with_text),
+      cmocka_unit_test(test_small_loop_stops_at_base),
       cmocka_unit_test(test_errors),      cmocka_unit_test(test_limits),
       cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_round_trip),
       cmocka_unit_test(test_api_args),       cmocka_unit_test(test_reclaim),

@@ -386,6 +386,78 @@ static void test_locate_string(void **state) {
   assert_int_equal(sbp_lint_locate_string("(a \"b", 5, 1, 1, "c", 1, NULL, NULL), SBP_E_NOT_FOUND);
 }
 
+/* A profile of one rule with n /tmp filters (each reported at its own position; the value
+ * of filter 0 repeated last, with an escaped quote in filter 1), then n copies of a filtered
+ * rule and n copies of an unfiltered one. Returns a malloc'd text. */
+static char *many_filters_and_copies(size_t n) {
+  size_t cap = 64 + n * 80, at = 0;
+  char *t = malloc(cap);
+  assert_non_null(t);
+  at += (size_t)snprintf(t + at, cap - at, "(version 1)\n(deny default)\n(allow file-read*\n");
+  for (size_t i = 0; i < n; i++)
+    at += (size_t)snprintf(t + at, cap - at, i == 1 ? "  (literal \"/tmp/f\\\"%03zu\")\n"
+                                                    : "  (literal \"/tmp/f%03zu\")\n", i);
+  at += (size_t)snprintf(t + at, cap - at, "  (literal \"/tmp/f000\"))\n");
+  for (size_t i = 0; i < n; i++)
+    at += (size_t)snprintf(t + at, cap - at, "(allow file-read* (literal \"/c\"))\n");
+  for (size_t i = 0; i < n; i++)
+    at += (size_t)snprintf(t + at, cap - at, "(allow file-write*)\n");
+  assert_true(at < cap);
+  return t;
+}
+
+/* Every value of a rule of many filters is found at its own place (the first in the rule
+ * that reads as it, for a repeated value), and copies of rules are reported at each later
+ * copy: a filtered one as repeating the first, an unfiltered one the copy before it. */
+static void test_many_filters_and_copies(void **state) {
+  (void)state;
+  enum { N = 300 };
+  char *t = many_filters_and_copies(N);
+  sbp_lint_result *r = lint(t, 0);
+  size_t links = 0, dups = 0;
+  for (size_t i = 0; i < sbp_lint_count(r); i++) {
+    const char *file;
+    uint32_t line, col;
+    sbp_lint_position(r, i, &file, &line, &col);
+    if (strcmp(sbp_lint_code(r, i), "symlinked-path") == 0) {
+      /* filters are on lines 4 .. N+3; the repeat of filter 0 (line N+4) is found at it */
+      assert_int_equal(col, 12);
+      assert_int_equal(line, links <= 1 ? 4 : 3 + links); /* sorted: line 4 twice */
+      links++;
+    } else if (strcmp(sbp_lint_code(r, i), "duplicate-rule") == 0) {
+      char want[64];
+      if (line <= 2 * N + 4) /* the filtered copies, lines N+5 .. 2N+4 */
+        snprintf(want, sizeof want, "repeats the rule at t.sb:%d:1", N + 5);
+      else
+        snprintf(want, sizeof want, "repeats the rule at t.sb:%u:1", line - 1);
+      if (strstr(sbp_lint_message(r, i), want) == NULL)
+        fail_msg("line %u: %s (want \"%s\")", line, sbp_lint_message(r, i), want);
+      dups++;
+    }
+  }
+  assert_int_equal(links, N + 1);
+  assert_int_equal(dups, 2 * (N - 1));
+  sbp_lint_result_free(r);
+  free(t);
+}
+
+static int oom_many_op(const sbp_alloc *alloc, void *ctx) {
+  (void)ctx;
+  char *t = many_filters_and_copies(70); /* more strings than the index's first table holds */
+  sbp_lint_result *r = NULL;
+  int rc = sbp_lint_text(t, strlen(t), "m.sb", NULL, alloc, &r, NULL);
+  if (rc == SBP_OK) {
+    /* a failed index falls back to walking the rule: the same findings */
+    assert_int_equal(sbp_lint_count_at_least(r, SBP_LINT_WARNING), 71 + 2 * 69);
+  } else {
+    assert_int_equal(rc, SBP_E_NOMEM);
+    assert_null(r);
+  }
+  sbp_lint_result_free(r);
+  free(t);
+  return rc;
+}
+
 static void test_hostile(void **state) {
   (void)state;
   /* Deep nesting of require-not: no recursion in the checks. */
@@ -487,6 +559,8 @@ static void test_allocation_failures(void **state) {
   assert_true(calls > 10);
   calls = test_alloc_exhaust(oom_profile_op, NULL);
   assert_true(calls > 10);
+  calls = test_alloc_exhaust(oom_many_op, NULL);
+  assert_true(calls > 10);
 }
 
 int main(void) {
@@ -500,6 +574,7 @@ int main(void) {
       cmocka_unit_test(test_regex_brace_fix),
       cmocka_unit_test(test_lint_built_profile),
       cmocka_unit_test(test_check_table), cmocka_unit_test(test_target_version_reading),
+      cmocka_unit_test(test_many_filters_and_copies),
       cmocka_unit_test(test_locate_string),
       cmocka_unit_test(test_hostile),
       cmocka_unit_test(test_allocation_failures),

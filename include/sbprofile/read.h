@@ -117,14 +117,15 @@ typedef struct sbp_read_options {
   size_t nparams;                  /**< number of key/value pairs in params */
   sbp_import_fn import;            /**< import resolver; NULL: imports fail (or are kept) */
   void *import_payload;            /**< passed back to import */
-  size_t max_steps;       /**< evaluation steps [10,000,000]; work inside one step is
-                               charged too: a step for every 2 list cells walked (equal?,
-                               member, assoc, length, apply, ...) and for every 64 bytes
-                               compared, scanned or allocated */
+  size_t max_steps;       /**< evaluation steps [10,000,000 plus 4 for every byte of text
+                               read]; work inside one step is charged too: a step for every 2
+                               list cells walked (equal?, member, assoc, length, apply, ...)
+                               and for every 64 bytes compared, scanned or allocated */
   size_t max_depth;       /**< evaluation stack depth, i.e. nested non-tail calls [100,000] */
   size_t max_memory;      /**< bytes of evaluation memory and rules together [64 MiB
                                plus 64 bytes for every byte of text read] */
-  size_t max_rules;       /**< rules in the profile [1,000,000] */
+  size_t max_rules;       /**< rules in the profile [1,000,000 plus one for every 8 bytes
+                               of text read] */
   size_t max_string;      /**< bytes in one string [1 MiB] */
   size_t max_import_depth;/**< nested imports [16]. Whatever the options, one evaluation
                                reads at most 1,024 imports and 16 MiB of imported text in
