@@ -11,7 +11,9 @@ export type FileAccessArg = FileAccessName | FileAccessName[] | number;
 export type Target = 'any' | 'self' | 'pgrp' | 'others' | 'children' | 'same-sandbox' | 'initproc';
 export type DecisionResult = 'allow' | 'deny' | 'unknown';
 export type UnknownPolicy = 'report' | 'false' | 'true';
-/** A macOS version such as '14.4.1'; omitted or 0: the newest the catalog knows. */
+/** A macOS version such as '14.4.1' (one without a catalog of its own uses the newest before
+ *  it; older than every catalog throws SBP_E_NOT_FOUND), or a catalog version as encoded
+ *  numbers; omitted or 0: the newest the catalog knows. */
 export type MacosVersion = string | number;
 
 export interface Position {
