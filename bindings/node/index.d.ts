@@ -11,7 +11,9 @@ export type FileAccessArg = FileAccessName | FileAccessName[] | number;
 export type Target = 'any' | 'self' | 'pgrp' | 'others' | 'children' | 'same-sandbox' | 'initproc';
 export type DecisionResult = 'allow' | 'deny' | 'unknown';
 export type UnknownPolicy = 'report' | 'false' | 'true';
-/** A macOS version such as '14.4.1'; omitted or 0: the newest the catalog knows. */
+/** A macOS version such as '14.4.1' (one without a catalog of its own uses the newest before
+ *  it; older than every catalog throws SBP_E_NOT_FOUND), or a catalog version as encoded
+ *  numbers; omitted or 0: the newest the catalog knows. */
 export type MacosVersion = string | number;
 
 export interface Position {
@@ -248,6 +250,11 @@ export class Decision {
   readonly operation: string | null;
   readonly skippedRule: Rule | null;
   readonly missingAttr: string | null;
+  /** The first import kept unresolved after the deciding rule, whose rules could change the
+   *  answer (its name as in (import "NAME")). */
+  readonly missingImport: string | null;
+  /** The parameter without a value (symbolicParams) that the skipped rule needed. */
+  readonly missingParam: string | null;
   readonly description: string;
   readonly allowed: boolean;
   readonly denied: boolean;
@@ -264,3 +271,192 @@ export function readFile(path: string, opts?: ReadOptions): Profile;
 export function lint(src: string | Uint8Array, opts?: LintOptions): LintResult;
 export function lintFile(path: string, opts?: LintOptions): LintResult;
 export function lintChecks(): LintCheck[];
+
+// ---- denial reports and suggestions (sbprofile/denial.h, sbprofile/suggest.h) ----
+
+/** One sandbox report (sbp_denial). */
+export interface Denial {
+  form: 'kernel' | 'json' | 'wrapper';
+  action: Action;
+  /** The process name (may be empty). */
+  process: string;
+  /** null when the report names none. */
+  pid: number | null;
+  operation: string;
+  /** The rest of the report, e.g. a path; '' when none. */
+  target: string;
+  /** N of deny(N) / allow(N). */
+  number: number;
+  /** 1, or K of "K duplicate reports for". */
+  repeats: number;
+  /** The `(with message ...)` tag. */
+  message: string | null;
+  systemPolicy: boolean;
+  line: number;
+}
+
+/** The reports of a log, with the lines read in all, the lines that mention no report
+ *  (other) and the lines that look like reports but did not read (skipped; the first one's
+ *  line and reason). */
+export type DenialLog = Denial[] & {
+  readonly lines: number;
+  readonly other: number;
+  readonly skipped: number;
+  readonly firstSkipped: { line: number; reason: string } | null;
+};
+
+export type SuggestStatus = 'new-rule' | 'already-allowed' | 'unmappable' | 'reported-allow' | 'platform-policy';
+
+export interface SuggestOptions {
+  /** SBPL text: each request is decided against it, the rules are placed where they take
+   *  effect and the patched profile is checked. */
+  profile?: string | null;
+  /** The profile's file name in positions. */
+  file?: string;
+  /** One rule per directory for several denials beneath it. */
+  collapse?: boolean;
+  /** Risky grants go into the patched profile only with this. */
+  allowRisky?: boolean;
+  workspace?: string;
+  macos?: MacosVersion;
+  params?: Record<string, string>;
+  importDirs?: string[];
+}
+
+/** A distinct request of the reports. */
+export interface SuggestedRequest {
+  status: SuggestStatus;
+  action: Action;
+  operation: string;
+  target: string;
+  /** "uv(4242), uvx(4250)": 8 at most, then "and N more reports". */
+  processes: string;
+  /** Reports, duplicates included. */
+  count: number;
+  message: string | null;
+  /** Why unmappable, or a caveat. */
+  reason: string | null;
+  /** The index of its rule in Suggestion.rules. */
+  rule: number | null;
+  /** With a profile: how it decides the request. */
+  decision: DecisionResult | null;
+  /** With a profile: the deciding rule's text, or the step that decided. */
+  decidedBy: string | null;
+  /** With a profile: "FILE:LINE:COL" of that rule. */
+  decidedAt: string | null;
+}
+
+export interface SuggestedRule {
+  operation: string;
+  /** `(allow OP FILTER)`, one line. */
+  text: string;
+  /** Who was denied, how often, and why. */
+  comment: string;
+  /** The catalog's service note. */
+  note: string | null;
+  /** Why the grant is risky; null when it is not. */
+  risk: string | null;
+  /** "FILE:LINE:COL" of the rule it is placed after; null: at the end. */
+  after: string | null;
+  /** Whether it is in the patched profile. */
+  applied: boolean;
+}
+
+export interface Suggestion {
+  requests: SuggestedRequest[];
+  rules: SuggestedRule[];
+  /** The report as SBPL text. */
+  text: string;
+  /** With a profile: the patched profile's text. */
+  profile: string | null;
+  /** Whether a profile was given and the patched one checked. */
+  checked: boolean;
+  stillDenied: number;
+  otherChanges: number;
+  /** One line per finding of the check. */
+  checkText: string;
+  /** The rules with a risk. */
+  risky: SuggestedRule[];
+}
+
+export function parseDenials(src: string | Uint8Array): DenialLog;
+export function suggest(src: string | Uint8Array, opts?: SuggestOptions): Suggestion;
+
+// ---- policies (sbprofile/policy.h; the implementation is lib/policy.js) ----
+
+export type PolicyList = 'read-deny' | 'read-allow' | 'write-allow' | 'write-deny' | 'exec' | 'unix-socket';
+export type PolicyMatch = 'auto' | 'literal' | 'subtree' | 'glob';
+export type PolicyPortAccess = 'outbound' | 'bind' | 'inbound';
+export type PolicyOption =
+  | 'localBinding' | 'allUnixSockets' | 'pty' | 'appleEvents' | 'fork' | 'signal' | 'processInfo'
+  | 'comments' | 'moveProtection' | 'bothSpellings' | 'foldLiterals' | 'directoryMetadata';
+
+/** A path list entry: a string (a glob when it uses glob syntax, else a subtree) or a path
+ *  with how it matches. */
+export type PolicyPath = string | { path: string; match?: PolicyMatch };
+
+/** A policy file's contents (docs/policy-file.md). */
+export interface PolicyFile {
+  $schema?: string;
+  version: 1;
+  home?: string;
+  cwd?: string;
+  read?: { mode?: 'allow-all' | 'deny-all'; deny?: PolicyPath[]; allow?: PolicyPath[] };
+  write?: { mode?: 'deny-all' | 'allow-all'; allow?: PolicyPath[]; deny?: PolicyPath[] };
+  exec?: PolicyPath[];
+  network?: {
+    mode?: 'none' | 'all';
+    ports?: Array<{ port: number; access?: PolicyPortAccess[] }>;
+    localBinding?: boolean;
+    unixSockets?: PolicyPath[];
+    allUnixSockets?: boolean;
+  };
+  mach?: string[];
+  pty?: boolean;
+  appleEvents?: boolean;
+  process?: { fork?: boolean; signal?: boolean; info?: boolean };
+  protections?: Record<string, boolean>;
+  base?: string[];
+  baseEntries?: { add?: string[]; remove?: string[] };
+  options?: {
+    comments?: boolean; moveProtection?: boolean; bothSpellings?: boolean;
+    foldLiterals?: boolean; directoryMetadata?: boolean;
+  };
+}
+
+export interface PolicyOptions {
+  /** What `~` stands for; wins over the policy file's. */
+  home?: string | null;
+  /** Where relative paths start; wins over the policy file's. */
+  cwd?: string | null;
+}
+
+export class Policy {
+  constructor(opts?: PolicyOptions);
+  /** A policy from an object in the policy-file format; unknown keys throw, naming them. */
+  static fromObject(obj: PolicyFile, opts?: PolicyOptions): Policy;
+  static fromFile(path: string, opts?: PolicyOptions): Policy;
+  readonly closed: boolean;
+  close(): void;
+  setHome(home: string): this;
+  setCwd(cwd: string): this;
+  addPath(list: PolicyList, path: string, match?: PolicyMatch): this;
+  setReadMode(mode: 'allow-all' | 'deny-all'): this;
+  setWriteMode(mode: 'deny-all' | 'allow-all'): this;
+  setNetwork(mode: 'none' | 'all'): this;
+  addPort(port: number, access?: PolicyPortAccess[]): this;
+  addMachService(name: string): this;
+  setOption(name: PolicyOption, on?: boolean): this;
+  option(name: PolicyOption): boolean;
+  /** Turns a mandatory write protection ('git-config', 'shell-startup', ...) on or off. */
+  setProtection(name: string, on: boolean): this;
+  setSettingsFile(path: string): this;
+  addBaseSet(name: string): this;
+  addBaseEntry(name: string): this;
+  removeBaseEntry(name: string): this;
+  /** A new Profile compiled from the policy (the caller closes it). */
+  compile(): Profile;
+  toSBPL(): string;
+  /** The warnings of the last compilation. */
+  readonly warnings: string[];
+}

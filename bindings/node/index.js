@@ -136,10 +136,12 @@ function fileAccess(access) {
 function macos(v) {
   if (!v) return 0;
   if (typeof v === 'number') return v;
-  const out = [0];
+  // As the CLI's --macos: a version without a catalog of its own uses the newest before it
+  // (the options take catalog versions).
+  const used = [0];
   const err = newError();
-  check(need('sbp_macos_version_parse')(...text(v), out, err), err);
-  return out[0];
+  check(need('sbp_macos_version_resolve')(...text(v), [0], used, err), err);
+  return used[0];
 }
 
 // ---- values for the builder ----------------------------------------------------------------

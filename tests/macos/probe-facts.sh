@@ -23,6 +23,7 @@ PROBES=(
   unfiltered-below-filtered terminal-builtin fallback-chains regex-counted-repetition
   string-literal-256 wildcard-skips-terminal inferred-parent iokit-open-alias
   sysctl-write-alias modifier-applicability new-filter-spellings prelude-carried-over
+  fsctl-io-encoding sandbox-options allow-create-directory-undefined specific-operation-first
   later-filtered-rule-wins specific-operation-beats-later-wildcard tmp-needs-private
   proxy-settings-need-configd
 )
@@ -257,6 +258,68 @@ probe_prelude_carried_over() {
   fi
 }
 
+probe_fsctl_io_encoding() {
+  # The value (_IO "h" 47) evaluates to is observable through the profile itself: a rule
+  # guarded by (if (= (_IO "h" 47) N) ...) applies only when it is N. 26671 is the value
+  # without the C macro's IOC_VOID bit, 536897583 the value with it.
+  local deny='(deny file-read-data (literal (string-append (param "DIR") "/file")))'
+  sb "(version 1)(allow default)(if (= (_IO \"h\" 47) 26671) $deny)" 'cat "$DIR/file" >/dev/null'
+  if [ "$RAN" -ne 1 ]; then
+    report fsctl-io-encoding undetermined "a profile calling _IO was rejected (_IO not bound here?): $(printf '%s' "$ERR" | head -c 200)"
+    return
+  fi
+  if [ "$RC" -ne 0 ]; then
+    report fsctl-io-encoding held "(_IO \"h\" 47) = 26671: no IOC_VOID bit"; return
+  fi
+  sb "(version 1)(allow default)(if (= (_IO \"h\" 47) 536897583) $deny)" 'cat "$DIR/file" >/dev/null'
+  if [ "$RAN" -eq 1 ] && [ "$RC" -ne 0 ]; then
+    report fsctl-io-encoding "not held" "(_IO \"h\" 47) = 536897583: the IOC_VOID bit is part of it"
+  else
+    report fsctl-io-encoding undetermined "(_IO \"h\" 47) is neither 26671 nor 536897583"
+  fi
+}
+
+probe_sandbox_options() {
+  # (disable-callouts) and (disable-full-symbolication) called at top level, and the
+  # deprecated modifiers that stand for them: accepted, with the profile's rules still in
+  # force? Whether the modifiers add a rule modifier is not observable from the shell.
+  sb '(version 1)(allow default)(disable-callouts)(disable-full-symbolication)
+      (deny file-read-data (literal (string-append (param "DIR") "/file")))' \
+     'cat "$DIR/file" >/dev/null'
+  if [ "$RAN" -ne 1 ]; then
+    report sandbox-options "not held" "the top-level calls were rejected: $(printf '%s' "$ERR" | head -c 200)"; return
+  fi
+  local top=$RC
+  if ! accepted '(version 1)(allow default)
+                 (deny file-read-data (literal (string-append (param "DIR") "/file"))
+                       (with no-callout) (with partial-symbolication))'; then
+    report sandbox-options undetermined "the top-level calls were accepted, the modifiers (with no-callout) and (with partial-symbolication) rejected: $(head -c 200 "$DIR/.err")"
+  elif [ "$top" -ne 0 ]; then
+    report sandbox-options held "the top-level calls and the deprecated modifiers were accepted; the profile's deny still applied (that the modifiers add no rule modifier is not observable)"
+  else
+    report sandbox-options undetermined "the top-level calls were accepted, but the profile's deny did not apply after them"
+  fi
+}
+
+probe_allow_create_directory_undefined() {
+  # A profile that calls allow-create-directory without defining it.
+  if accepted '(version 1)(allow default)
+               (allow-create-directory (literal (string-append (param "DIR") "/d")))'; then
+    report allow-create-directory-undefined "not held" "a profile calling allow-create-directory without defining it was accepted"
+  else
+    case "$(cat "$DIR/.err")" in
+      *unbound*) report allow-create-directory-undefined held "rejected: $(head -c 200 "$DIR/.err")" ;;
+      *) report allow-create-directory-undefined undetermined "rejected, but not for an unbound variable: $(head -c 200 "$DIR/.err")" ;;
+    esac
+  fi
+}
+
+# specific-operation-first (lib/facts.c) is the rule-order fact of section 2 measured by the
+# same probe; it is reported under both names.
+probe_specific_operation_first() {
+  specific_operation_probe specific-operation-first
+}
+
 # ---- 2. the rule-order facts of docs/semantics.md --------------------------------------------
 
 probe_later_filtered_rule_wins() {
@@ -279,6 +342,10 @@ probe_later_filtered_rule_wins() {
 }
 
 probe_specific_operation_beats_later_wildcard() {
+  specific_operation_probe specific-operation-beats-later-wildcard
+}
+
+specific_operation_probe() { # FACT
   # (deny file-write-unlink F) then (allow file-write* F): plain last-wins lets rm remove F;
   # if the specific operation outranks the later wildcard, rm fails.
   sb '(version 1)(allow default)
@@ -286,11 +353,11 @@ probe_specific_operation_beats_later_wildcard() {
       (allow file-write* (literal (string-append (param "DIR") "/victim")))' \
      'rm -f "$DIR/victim"'
   if [ "$RAN" -ne 1 ]; then
-    report specific-operation-beats-later-wildcard undetermined "the probe did not start: $ERR"; broken=1
+    report "$1" undetermined "the probe did not start: $ERR"; broken=1
   elif [ -e "$DIR/victim" ]; then
-    report specific-operation-beats-later-wildcard held "rm was denied: the specific deny outranked the later file-write* allow"
+    report "$1" held "rm was denied: the specific deny outranked the later file-write* allow"
   else
-    report specific-operation-beats-later-wildcard "not held" "rm worked: plain last-wins across the chain"
+    report "$1" "not held" "rm worked: plain last-wins across the chain"
     : >"$DIR/victim"
   fi
 }

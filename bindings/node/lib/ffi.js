@@ -212,7 +212,7 @@ const OPTIONAL_DECLS = [
   // read.h
   'int sbp_profile_read(_Out_ sbp_profile **out, const char *text, size_t len, const char *file, const sbp_read_options *opts, void *alloc, _Inout_ sbp_error *err)',
   // catalog.h
-  'int sbp_macos_version_parse(const char *text, size_t len, _Out_ uint32_t *out, _Inout_ sbp_error *err)',
+  'int sbp_macos_version_resolve(const char *text, size_t len, _Out_ uint32_t *requested, _Out_ uint32_t *used, _Inout_ sbp_error *err)',
   // decide.h
   'int sbp_decider_new(_Out_ sbp_decider **out, sbp_profile *profile, const sbp_decide_options *options, _Inout_ sbp_error *err)',
   'void sbp_decider_free(sbp_decider *decider)',

@@ -353,6 +353,13 @@ describe('decisions', { skip: SKIP }, () => {
     d.close();
     assert.throws(() => d.check('mach-lookup', CONFIGD), /the decider is closed/);
     assert.throws(() => p.decider({ macos: 'fourteen' }), { status: 'SBP_E_SYNTAX' });
+    // A version without a catalog of its own uses the newest before it, as --macos does.
+    using(sbp.read('(version 1)(deny default)', { macos: '14.0' }), (q) => {
+      assert.equal(q.check('file-read-data', '/x').result, 'deny');
+    });
+    assert.equal(sbp.suggest('Sandbox: cat(42) deny(1) file-read-data /etc/x\n',
+      { profile: '(version 1)(deny default)', macos: '15' }).requests[0].status, 'new-rule');
+    assert.throws(() => p.decider({ macos: '10.4' }), { status: 'SBP_E_NOT_FOUND' });
   }));
 });
 

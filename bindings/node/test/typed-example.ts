@@ -45,6 +45,51 @@ try {
   }
 }
 
+// A profile that imports what the reader left unresolved: the decision names the import.
+const partial = sbp.read('(version 1)(deny default)(import "extra.sb")', { keepUnresolvedImports: true });
+const missing: string | null = partial.check('file-read-data', '/x').missingImport;
+const param: string | null = partial.check('file-read-data', '/x').missingParam;
+partial.close();
+
+// Denial reports, and the rules they call for.
+const log: sbp.DenialLog = sbp.parseDenials('Sandbox: cat(42) deny(1) file-read-data /etc/x\n');
+const firstSkip: number | undefined = log.firstSkipped?.line;
+for (const d of log) {
+  const pid: number | null = d.pid;
+  const form: 'kernel' | 'json' | 'wrapper' = d.form;
+  void pid; void form;
+}
+const suggestion: sbp.Suggestion = sbp.suggest('Sandbox: cat(42) deny(1) file-read-data /etc/x\n',
+  { profile: '(version 1)(deny default)', collapse: true });
+const status: sbp.SuggestStatus = suggestion.requests[0].status;
+const ruleIndex: number | null = suggestion.requests[0].rule;
+const ruleText: string | undefined = suggestion.rules[0]?.text;
+const patched: string | null = suggestion.profile;
+
+// A policy, built by calls and from a policy file's object.
+const policy: sbp.Policy = new sbp.Policy({ home: '/Users/u', cwd: '/Users/u/src' })
+  .addPath('write-allow', '.', 'subtree')
+  .addPort(3128, ['outbound', 'bind'])
+  .setOption('pty', true);
+const compiled: sbp.Profile = policy.compile();
+const sbpl: string = policy.toSBPL();
+const warnings: string[] = policy.warnings;
+const fromFile: sbp.Policy = sbp.Policy.fromObject({
+  version: 1,
+  read: { mode: 'allow-all', deny: ['~/.ssh', { path: '~/.aws', match: 'subtree' }] },
+  network: { mode: 'none', ports: [{ port: 1080 }] },
+  base: ['toolchain'],
+}, { home: '/Users/u' });
+compiled.close();
+policy.close();
+fromFile.close();
+
+// @ts-expect-error: a policy list is one of the six names
+policy.addPath('read-only', '/x');
+// @ts-expect-error: a policy file's version is 1
+sbp.Policy.fromObject({ version: 2 });
+// @ts-expect-error: an option is named as in the policy file
+policy.setOption('processinfo');
 // @ts-expect-error: an action is 'allow' or 'deny'
 profile.addDefault('permit');
 // @ts-expect-error: a decision's result is not a number
@@ -54,4 +99,5 @@ profile.check(42);
 
 profile.close();
 read.close();
-export const used = [result, where, flags, allowed, explained, evaluated, text, count, wrong, sbp.version()];
+export const used = [result, where, flags, allowed, explained, evaluated, text, count, wrong, sbp.version(),
+  missing, param, firstSkip, status, ruleIndex, ruleText, patched, sbpl, warnings];

@@ -270,11 +270,13 @@ def _macos(v):
         return 0
     if isinstance(v, int):
         return v
+    # As the CLI's --macos: a version without a catalog of its own uses the newest before it
+    # (the options take catalog versions).
     b, n = _ffi.text(v)
-    out = c_uint32()
+    used = c_uint32()
     err = _ffi.sbp_error()
-    _check(_require("sbp_macos_version_parse")(b, n, byref(out), byref(err)), err)
-    return out.value
+    _check(_require("sbp_macos_version_resolve")(b, n, None, byref(used), byref(err)), err)
+    return used.value
 
 
 # ---- values for the builder -----------------------------------------------------------------

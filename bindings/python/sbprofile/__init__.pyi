@@ -3,8 +3,8 @@
 # types of an installed package (PEP 561: py.typed).
 import enum
 import os
-from typing import (Any, Dict, FrozenSet, Iterable, Iterator, List, NamedTuple, Optional,
-                    Sequence, Tuple, TypeVar, Union)
+from typing import (Any, Dict, FrozenSet, Iterable, Iterator, List, Literal, Mapping,
+                    NamedTuple, Optional, Sequence, Tuple, TypeVar, Union)
 
 from ._ffi import LibraryNotFound as LibraryNotFound
 
@@ -278,6 +278,8 @@ class Decision:
     operation: Optional[str]
     skipped_rule: Optional[Rule]
     missing_attr: Optional[str]
+    missing_import: Optional[str]
+    missing_param: Optional[str]
     description: str
     def __init__(self, profile: Profile, d: Any) -> None: ...
     @property
@@ -286,3 +288,109 @@ class Decision:
     def denied(self) -> bool: ...
     @property
     def unknown(self) -> bool: ...
+
+# ---- denial reports and suggestions (sbprofile/denial.h, sbprofile/suggest.h) ----
+
+class Denial(NamedTuple):
+    form: Literal["kernel", "json", "wrapper"]
+    action: Literal["allow", "deny"]
+    process: str  # may be empty
+    pid: Optional[int]  # None when the report names none
+    operation: str
+    target: str  # "" when none
+    number: int
+    repeats: int
+    message: Optional[str]
+    system_policy: bool
+    line: int
+
+class DenialLog(List[Denial]):
+    lines: int
+    other: int
+    skipped: int
+    first_skipped: Optional[Tuple[int, str]]  # (line, reason)
+
+def parse_denials(text: _Text) -> DenialLog: ...
+
+class SuggestedRequest(NamedTuple):
+    status: Literal["new-rule", "already-allowed", "unmappable", "reported-allow",
+                    "platform-policy"]
+    action: Literal["allow", "deny"]
+    operation: str
+    target: str
+    processes: str
+    count: int  # type: ignore[assignment]  # the field shadows tuple.count, as at run time
+    message: Optional[str]
+    reason: Optional[str]
+    rule: Optional[int]  # index in Suggestion.rules
+    decision: Optional[Literal["allow", "deny", "unknown"]]  # with a profile only
+    decided_by: Optional[str]
+    decided_at: Optional[str]
+
+class SuggestedRule(NamedTuple):
+    operation: str
+    text: str
+    comment: str
+    note: Optional[str]
+    risk: Optional[str]
+    after: Optional[str]
+    applied: bool
+
+class Suggestion:
+    requests: List[SuggestedRequest]
+    rules: List[SuggestedRule]
+    text: str
+    profile: Optional[str]  # the patched profile, with a profile
+    checked: bool
+    still_denied: int
+    other_changes: int
+    check_text: str
+    def __init__(self, requests: List[SuggestedRequest], rules: List[SuggestedRule], text: str,
+                 profile: Optional[str], checked: bool, still_denied: int, other_changes: int,
+                 check_text: str) -> None: ...
+    @property
+    def risky(self) -> List[SuggestedRule]: ...
+
+def suggest(log: _Text, profile: Optional[_Text] = ..., file: Optional[_Path] = ...,
+            collapse: bool = ..., allow_risky: bool = ..., workspace: Optional[_Path] = ...,
+            macos: Optional[Union[str, int]] = ..., params: Optional[Dict[str, str]] = ...,
+            import_dirs: Optional[Sequence[_Path]] = ...) -> Suggestion: ...
+
+# ---- policies (sbprofile/policy.h; the implementation is _policy.py) ----
+
+_PolicyList = Literal["read-deny", "read-allow", "write-allow", "write-deny", "exec",
+                      "unix-socket"]
+_PolicyMatch = Literal["auto", "literal", "subtree", "glob"]
+_PolicyAccess = Literal["outbound", "bind", "inbound"]
+_PolicyOption = Literal["localBinding", "allUnixSockets", "pty", "appleEvents", "fork", "signal",
+                        "processInfo", "comments", "moveProtection", "bothSpellings",
+                        "foldLiterals", "directoryMetadata"]
+
+class Policy(_Closable):
+    def __init__(self, home: Optional[_Text] = ..., cwd: Optional[_Text] = ...) -> None: ...
+    def set_home(self, home: _Text) -> "Policy": ...
+    def set_cwd(self, cwd: _Text) -> "Policy": ...
+    def add_path(self, list_name: _PolicyList, path: _Text,
+                 match: _PolicyMatch = ...) -> "Policy": ...
+    def set_read_mode(self, mode: Literal["allow-all", "deny-all"]) -> "Policy": ...
+    def set_write_mode(self, mode: Literal["deny-all", "allow-all"]) -> "Policy": ...
+    def set_network(self, mode: Literal["none", "all"]) -> "Policy": ...
+    def add_port(self, port: int, access: Iterable[_PolicyAccess] = ...) -> "Policy": ...
+    def add_mach_service(self, name: _Text) -> "Policy": ...
+    def set_option(self, name: _PolicyOption, on: bool = ...) -> "Policy": ...
+    def option(self, name: _PolicyOption) -> bool: ...
+    def set_protection(self, name: _Text, on: bool) -> "Policy": ...
+    def set_settings_file(self, path: _Text) -> "Policy": ...
+    def add_base_set(self, name: _Text) -> "Policy": ...
+    def add_base_entry(self, name: _Text) -> "Policy": ...
+    def remove_base_entry(self, name: _Text) -> "Policy": ...
+    def compile(self) -> Profile: ...
+    def to_sbpl(self) -> str: ...
+    @property
+    def warnings(self) -> List[str]: ...
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any], home: Optional[_Text] = ...,
+                  cwd: Optional[_Text] = ...) -> "Policy": ...
+    @classmethod
+    def from_file(cls, path: _Path, home: Optional[_Text] = ...,
+                  cwd: Optional[_Text] = ...) -> "Policy": ...

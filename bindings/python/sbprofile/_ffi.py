@@ -344,7 +344,7 @@ _OPTIONAL_DECLS = {
     "sbp_rule_text": (c_int, [NodeP, BufP, ErrP]),
     "sbp_explain": (c_int, [DeciderP, RequestP, POINTER(sbp_decide_options), BufP, ErrP]),
     # catalog.h
-    "sbp_macos_version_parse": (c_int, [c_char_p, c_size_t, U32P, ErrP]),
+    "sbp_macos_version_resolve": (c_int, [c_char_p, c_size_t, U32P, U32P, ErrP]),
     # lint.h
     "sbp_lint_text": (c_int, [c_char_p, c_size_t, c_char_p, POINTER(sbp_lint_options), c_void_p,
                               POINTER(LintP), ErrP]),

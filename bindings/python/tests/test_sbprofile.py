@@ -400,6 +400,14 @@ class TestDecisions(unittest.TestCase):
                 d.check("mach-lookup", CONFIGD)
             with self.assertRaises(sbprofile.SBPLSyntaxError):
                 p.decider(macos="fourteen")
+            # A version without a catalog of its own uses the newest before it, as --macos does.
+            with sbprofile.Profile.from_text("(version 1)(deny default)", macos="14.0") as q:
+                self.assertEqual(q.check("file-read-data", "/x").result, "deny")
+            sg = sbprofile.suggest("Sandbox: cat(42) deny(1) file-read-data /etc/x\n",
+                                   profile="(version 1)(deny default)", macos="15")
+            self.assertEqual(sg.requests[0].status, "new-rule")
+            with self.assertRaises(sbprofile.NotFoundError):
+                p.decider(macos="10.4")
 
 
 LINTED = textwrap.dedent("""\
