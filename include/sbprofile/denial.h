@@ -71,7 +71,7 @@ typedef enum sbp_denial_form {
 typedef struct sbp_denial {
   uint32_t version;      /**< SBP_DENIAL_VERSION */
   int form;              /**< an sbp_denial_form */
-  int action;            /**< SBP_DENY (1 for deny, see sbp_action) or SBP_ALLOW */
+  int action;            /**< SBP_DENY or SBP_ALLOW (see sbp_action) */
   int system_policy;     /**< 1 when the report says `System Policy:` */
   uint32_t source;       /**< 0-based index of the text (sbp_denial_log_add() call) */
   uint32_t line;         /**< 1-based line in that text */
