@@ -279,6 +279,21 @@ static int check_value_fits(const sbp_node *parent, sbp_value_kind kind, const c
     if (!ok)
       return sbp__error(err, SBP_E_INVALID_ARG, "value: %s filter %s takes no %s",
                         regex ? "regex" : "the", fi->spelling, kind_word(kind) + 2);
+  } else if (parent->type == SBP_NODE_VALUE && parent->kind == SBP_VALUE_CONCAT) {
+    /* The parts of a concatenation are what its filter's strings are: regexes in a regex
+     * filter, strings elsewhere (and parameters). */
+    const sbp_node *holder = parent->parent;
+    if (holder == NULL) return SBP_OK; /* detached: not known yet */
+    int regex = 0;
+    if (holder->type == SBP_NODE_FILTER) {
+      const sbp__filter_info *fi = known_filter(holder);
+      if (fi == NULL) return SBP_OK;
+      regex = fi->match == SBP__MATCH_REGEX;
+    }
+    /* (other kinds: the placement check refuses them) */
+    if ((kind == SBP_VALUE_STRING && regex) || (kind == SBP_VALUE_REGEX && !regex))
+      return sbp__error(err, SBP_E_INVALID_ARG, "value: a concatenation%s takes no %s",
+                        regex ? " in a regex filter" : "", kind_word(kind) + 2);
   } else if (parent->type == SBP_NODE_MODIFIER) {
     if (parent->first != NULL)
       return sbp__error(err, SBP_E_INVALID_ARG, "value: modifier %.*s takes one argument",

@@ -224,9 +224,10 @@ int sbp__can_contain(const sbp_node *parent, const sbp_node *child) {
     case SBP_NODE_MODIFIER:
       return child->type == SBP_NODE_VALUE;
     case SBP_NODE_VALUE:
+      /* regex parts: a concatenation inside a regex filter (the evaluator makes those) */
       return parent->kind == SBP_VALUE_CONCAT && child->type == SBP_NODE_VALUE &&
              (child->kind == SBP_VALUE_STRING || child->kind == SBP_VALUE_PARAM ||
-              child->kind == SBP_VALUE_CONCAT);
+              child->kind == SBP_VALUE_REGEX || child->kind == SBP_VALUE_CONCAT);
     default:
       return 0;
   }

@@ -830,6 +830,12 @@ static void test_validation_value_kinds(void **state) {
   EXPECT_ERR(sbp_node_add_string(f, S("^/a"), &out, E), SBP_E_INVALID_ARG,
              "value: regex filter regex takes no string");
   assert_int_equal(sbp_node_add_regex(f, S("^/a"), NULL, NULL), SBP_OK);
+  sbp_node *cat = NULL;
+  assert_int_equal(sbp_node_add_concat(f, &cat, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_param(cat, S("HOME"), NULL, NULL), SBP_OK);
+  EXPECT_ERR(sbp_node_add_string(cat, S("/x"), &out, E), SBP_E_INVALID_ARG,
+             "value: a concatenation in a regex filter takes no string");
+  assert_int_equal(sbp_node_add_regex(cat, S("/x$"), NULL, NULL), SBP_OK);
   assert_int_equal(sbp_node_add_filter(rule, S("local"), &f, NULL), SBP_OK);
   EXPECT_ERR(sbp_node_add_string(f, S(""), &out, E), SBP_E_INVALID_ARG,
              "value: the filter local takes no string");
@@ -941,8 +947,8 @@ static void test_validation_generic(void **state) {
   assert_int_equal(sbp_node_add_concat(f, &cat, NULL), SBP_OK);
   EXPECT_ERR(sbp_node_add_integer(cat, 1, &out, E), SBP_E_INVALID_TREE,
              "a value cannot hold a value");
-  EXPECT_ERR(sbp_node_add_regex(cat, S("x"), &out, E), SBP_E_INVALID_TREE,
-             "a value cannot hold a value");
+  EXPECT_ERR(sbp_node_add_regex(cat, S("x"), &out, E), SBP_E_INVALID_ARG,
+             "value: a concatenation takes no regex");
   assert_int_equal(sbp_rule_add_modifier(rule, S("message"), &mod, NULL), SBP_OK);
   EXPECT_ERR(sbp_node_add_filter(mod, S("literal"), &out, E), SBP_E_INVALID_TREE,
              "a modifier cannot hold a filter");
