@@ -294,6 +294,16 @@ static int check_value_fits(const sbp_node *parent, sbp_value_kind kind, const c
     if ((kind == SBP_VALUE_STRING && regex) || (kind == SBP_VALUE_REGEX && !regex))
       return sbp__error(err, SBP_E_INVALID_ARG, "value: a concatenation%s takes no %s",
                         regex ? " in a regex filter" : "", kind_word(kind) + 2);
+    /* string-append drops empty texts and joins adjacent ones: such parts would not read
+     * back as written */
+    if (kind == SBP_VALUE_STRING || kind == SBP_VALUE_REGEX) {
+      if (len == 0)
+        return sbp__error(err, SBP_E_INVALID_ARG, "value: an empty part of a concatenation");
+      const sbp_node *last = parent->last;
+      if (last != NULL && (last->kind == SBP_VALUE_STRING || last->kind == SBP_VALUE_REGEX))
+        return sbp__error(err, SBP_E_INVALID_ARG,
+                          "value: two texts in a row in a concatenation (join them)");
+    }
   } else if (parent->type == SBP_NODE_MODIFIER) {
     if (parent->first != NULL)
       return sbp__error(err, SBP_E_INVALID_ARG, "value: modifier %.*s takes one argument",

@@ -835,7 +835,11 @@ static void test_validation_value_kinds(void **state) {
   assert_int_equal(sbp_node_add_param(cat, S("HOME"), NULL, NULL), SBP_OK);
   EXPECT_ERR(sbp_node_add_string(cat, S("/x"), &out, E), SBP_E_INVALID_ARG,
              "value: a concatenation in a regex filter takes no string");
+  EXPECT_ERR(sbp_node_add_regex(cat, S(""), &out, E), SBP_E_INVALID_ARG,
+             "value: an empty part of a concatenation");
   assert_int_equal(sbp_node_add_regex(cat, S("/x$"), NULL, NULL), SBP_OK);
+  EXPECT_ERR(sbp_node_add_regex(cat, S("y"), &out, E), SBP_E_INVALID_ARG,
+             "value: two texts in a row in a concatenation (join them)");
   assert_int_equal(sbp_node_add_filter(rule, S("local"), &f, NULL), SBP_OK);
   EXPECT_ERR(sbp_node_add_string(f, S(""), &out, E), SBP_E_INVALID_ARG,
              "value: the filter local takes no string");
