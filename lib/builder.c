@@ -389,6 +389,22 @@ static int check_netaddr(const char *proto, size_t proto_len, const char *host,
   return SBP_OK;
 }
 
+/* (local udp "*:500" "*:4500"): a network filter may hold several addresses, the
+ * alternatives of one protocol, as the evaluator reads them; a second protocol, or a
+ * protocol alone beside addresses, does not read back. */
+static int check_more_addresses(const sbp_node *filter, const sbp_node *v, sbp_error *err) {
+  const sbp_node *first = filter->first;
+  if (first == NULL || filter->type != SBP_NODE_FILTER) return SBP_OK;
+  if (first->type != SBP_NODE_VALUE || first->kind != SBP_VALUE_NETADDR)
+    return SBP_OK; /* check_value_fits has said what the filter takes */
+  if (first->text_len != v->text_len || memcmp(first->text, v->text, v->text_len) != 0 ||
+      first->host == SBP__HOST_NONE || v->host == SBP__HOST_NONE)
+    return sbp__error(err, SBP_E_INVALID_ARG,
+                      "value: the filter %s takes several addresses only of one protocol, each "
+                      "with its host and port", filter->text);
+  return SBP_OK;
+}
+
 int sbp_node_add_netaddr(sbp_node *parent, const char *proto, size_t proto_len,
                          const char *host, size_t host_len, int port, sbp_node **out,
                          sbp_error *err) {
@@ -399,6 +415,7 @@ int sbp_node_add_netaddr(sbp_node *parent, const char *proto, size_t proto_len,
   sbp_node *n = NULL;
   rc = sbp_value_new_netaddr(parent->owner, proto, proto_len, host, host_len, port, &n, err);
   if (rc == SBP_OK) rc = check_value_fits(parent, SBP_VALUE_NETADDR, NULL, 0, err);
+  if (rc == SBP_OK) rc = check_more_addresses(parent, n, err);
   return attach(parent, rc, n, out, err);
 }
 

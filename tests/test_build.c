@@ -503,6 +503,7 @@ static void test_generic(void **state) {
   assert_int_equal(sbp_node_add_boolean(f, 0, &n, &err), SBP_OK);
   assert_int_equal(sbp_node_add_filter(rule, S("local"), &f, &err), SBP_OK);
   assert_int_equal(sbp_node_add_netaddr(f, S("tcp"), S("*"), 443, &n, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(rule, S("local"), &f, &err), SBP_OK);
   assert_int_equal(sbp_node_add_netaddr(f, S("udp"), NULL, 0, SBP_PORT_ANY, &n, &err), SBP_OK);
   assert_int_equal(sbp_rule_add_modifier(rule, S("message"), &mod, &err), SBP_OK);
   assert_int_equal(sbp_node_add_string(mod, S("tag"), NULL, &err), SBP_OK);
@@ -514,7 +515,7 @@ static void test_generic(void **state) {
       "[; generated]\n[import \"bsd.sb\"]\n"
       "(allow file-read* file-write-data (require-all (subpath (string-append (param \"HOME\") "
       "\"/src\")) (require-not (regex #\"/\\.git/\"))) (vnode-type <REGULAR-FILE>) "
-      "(file-mode 4) (entitlement-value #t #f) (local tcp \"*:443\" udp) (with report) "
+      "(file-mode 4) (entitlement-value #t #f) (local tcp \"*:443\") (local udp) (with report) "
       "(with message \"tag\") (with send-signal <SIGKILL>))");
   assert_int_equal(sbp_node_validate(sbp_profile_root(p), &err), SBP_OK);
   assert_int_equal(sbp_profile_rule_count(p), 1);
@@ -844,6 +845,15 @@ static void test_validation_value_kinds(void **state) {
   EXPECT_ERR(sbp_node_add_string(f, S(""), &out, E), SBP_E_INVALID_ARG,
              "value: the filter local takes no string");
   assert_int_equal(sbp_node_add_netaddr(f, S("tcp"), S("*"), 80, NULL, NULL), SBP_OK);
+  EXPECT_ERR(sbp_node_add_netaddr(f, S("udp"), S("*"), 53, &out, E), SBP_E_INVALID_ARG,
+             "value: the filter local takes several addresses only of one protocol, each "
+             "with its host and port");
+  EXPECT_ERR(sbp_node_add_netaddr(f, S("tcp"), NULL, 0, SBP_PORT_ANY, &out, E),
+             SBP_E_INVALID_ARG,
+             "value: the filter local takes several addresses only of one protocol, each "
+             "with its host and port");
+  /* alternatives of one protocol, as (local tcp "*:80" "localhost:8080") reads */
+  assert_int_equal(sbp_node_add_netaddr(f, S("tcp"), S("localhost"), 8080, NULL, NULL), SBP_OK);
   assert_int_equal(sbp_node_add_filter(rule, S("socket-domain"), &f, NULL), SBP_OK);
   EXPECT_ERR(sbp_node_add_constant(f, S("NO_SUCH_CONSTANT"), &out, E), SBP_E_INVALID_ARG,
              "value: \"NO_SUCH_CONSTANT\" is not a named constant SBPL binds");
