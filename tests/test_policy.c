@@ -507,7 +507,12 @@ static void test_builder_unix_socket_form(void **state) {
   OK(sbp_node_add_string(path, S("/private/var/run"), NULL, &err));
   /* One path filter, after the constant only; nothing after it. */
   assert_int_equal(sbp_node_add_filter(remote, S("literal"), &bad, &e), SBP_E_INVALID_TREE);
-  assert_int_equal(sbp_node_add_string(remote, S("x"), NULL, &e), SBP_E_INVALID_TREE);
+  /* A value is checked against what the filter takes before the tree's shape is. */
+  assert_int_equal(sbp_node_add_string(remote, S("x"), NULL, &e), SBP_E_INVALID_ARG);
+  assert_string_equal(e.message, "value: the filter remote with unix-socket takes nothing "
+                                 "after it but a path filter");
+  assert_int_equal(sbp_node_add_netaddr(remote, S("tcp"), S("*"), 80, NULL, &e),
+                   SBP_E_INVALID_ARG);
   sbp_node *ip;
   OK(sbp_node_add_filter(rule, S("remote"), &ip, &err));
   OK(sbp_node_add_netaddr(ip, S("tcp"), S("localhost"), 80, NULL, &err));
