@@ -276,8 +276,13 @@ static void test_agent_decisions(void **state) {
   /* Processes. */
   ALLOWS(prof, "process-exec", "/usr/bin/git");
   ALLOWS(prof, "process-fork", NULL);
+  /* Signals reach the sandbox only: self is in it, launchd (initproc) never is; "others"
+   * may or may not share it, so it is never allowed for sure, only where it does. */
   ALLOWS(prof, "signal", "same-sandbox");
-  DENIES(prof, "signal", "others");
+  ALLOWS(prof, "signal", "self");
+  DENIES(prof, "signal", "initproc");
+  assert_int_equal(decide(prof, "signal", "others"), SBP_DECISION_UNKNOWN);
+  assert_int_equal(decide(prof, "signal", "pgrp"), SBP_DECISION_UNKNOWN);
   sbp_profile_free(prof);
   sbp_policy_free(p);
 }
