@@ -895,6 +895,11 @@ static void test_validation_unix_socket(void **state) {
   sbp_node *sub = NULL;
   assert_int_equal(sbp_node_add_filter(f, S("subpath"), &sub, NULL), SBP_OK);
   assert_int_equal(sbp_node_add_string(sub, S("/tmp/s"), NULL, NULL), SBP_OK);
+  /* remote's old name takes the same form */
+  assert_int_equal(sbp_node_add_filter(rule, S("to"), &f, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_constant(f, S("unix-socket"), NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(f, S("literal"), &sub, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_string(sub, S("/a"), NULL, NULL), SBP_OK);
   /* the legacy spelling, alone: any unix-domain socket */
   assert_int_equal(sbp_node_add_filter(rule, S("local"), &f, NULL), SBP_OK);
   assert_int_equal(sbp_node_add_constant(f, S("unix"), NULL, NULL), SBP_OK);
@@ -919,6 +924,7 @@ static void test_validation_unix_socket(void **state) {
   sbp_buf text = SBP_BUF_INIT;
   assert_int_equal(sbp_serialize(p, NULL, &text, NULL), SBP_OK);
   assert_non_null(strstr(text.ptr, "(remote unix-socket (subpath \"/tmp/s\"))"));
+  assert_non_null(strstr(text.ptr, "(to unix-socket (literal \"/a\"))"));
   assert_non_null(strstr(text.ptr, "(local unix)"));
   sbp_profile *q = NULL;
   sbp_error err = SBP_ERROR_INIT;
@@ -927,6 +933,23 @@ static void test_validation_unix_socket(void **state) {
   assert_int_equal(sbp_profile_rule_count(q), 1);
   sbp_profile_free(q);
   sbp_buf_dispose(&text);
+  sbp_profile_free(p);
+  /* decided as the path filter inside, under either name */
+  p = new_profile();
+  assert_int_equal(sbp_add_default(p, SBP_DENY, NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_add_rule(p, SBP_ALLOW, S("network-outbound"), &rule, NULL),
+                   SBP_OK);
+  assert_int_equal(sbp_node_add_filter(rule, S("to"), &f, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_constant(f, S("unix-socket"), NULL, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(f, S("literal"), &sub, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_string(sub, S("/a"), NULL, NULL), SBP_OK);
+  int result = 0;
+  assert_int_equal(sbp_decide_simple(p, S("network-outbound"), S("/a"), &result, NULL, NULL),
+                   SBP_OK);
+  assert_int_equal(result, SBP_DECISION_ALLOW);
+  assert_int_equal(sbp_decide_simple(p, S("network-outbound"), S("/b"), &result, NULL, NULL),
+                   SBP_OK);
+  assert_int_equal(result, SBP_DECISION_DENY);
   sbp_profile_free(p);
 }
 
