@@ -186,11 +186,13 @@ int sbp__is_symbol(const char *s, size_t len) {
   return 1;
 }
 
-/* A local/remote filter whose first value is the unix-socket constant (or its legacy
- * spelling unix). */
+/* A local/remote filter (or from/to, their old names) whose first value is the unix-socket
+ * constant (or its legacy spelling unix). */
 static int is_unix_socket_filter(const sbp_node *f) {
   if (f == NULL || f->type != SBP_NODE_FILTER || f->text == NULL) return 0;
-  if (strcmp(f->text, "local") != 0 && strcmp(f->text, "remote") != 0) return 0;
+  if (strcmp(f->text, "local") != 0 && strcmp(f->text, "remote") != 0 &&
+      strcmp(f->text, "from") != 0 && strcmp(f->text, "to") != 0)
+    return 0;
   const sbp_node *v = f->first;
   return v != NULL && v->type == SBP_NODE_VALUE && v->kind == SBP_VALUE_CONSTANT &&
          v->text != NULL && (strcmp(v->text, "unix-socket") == 0 || strcmp(v->text, "unix") == 0);

@@ -276,8 +276,13 @@ static void test_agent_decisions(void **state) {
   /* Processes. */
   ALLOWS(prof, "process-exec", "/usr/bin/git");
   ALLOWS(prof, "process-fork", NULL);
+  /* Signals reach the sandbox only: self is in it, launchd (initproc) never is; "others"
+   * may or may not share it, so it is never allowed for sure, only where it does. */
   ALLOWS(prof, "signal", "same-sandbox");
-  DENIES(prof, "signal", "others");
+  ALLOWS(prof, "signal", "self");
+  DENIES(prof, "signal", "initproc");
+  assert_int_equal(decide(prof, "signal", "others"), SBP_DECISION_UNKNOWN);
+  assert_int_equal(decide(prof, "signal", "pgrp"), SBP_DECISION_UNKNOWN);
   sbp_profile_free(prof);
   sbp_policy_free(p);
 }
@@ -507,7 +512,12 @@ static void test_builder_unix_socket_form(void **state) {
   OK(sbp_node_add_string(path, S("/private/var/run"), NULL, &err));
   /* One path filter, after the constant only; nothing after it. */
   assert_int_equal(sbp_node_add_filter(remote, S("literal"), &bad, &e), SBP_E_INVALID_TREE);
-  assert_int_equal(sbp_node_add_string(remote, S("x"), NULL, &e), SBP_E_INVALID_TREE);
+  /* A value is checked against what the filter takes before the tree's shape is. */
+  assert_int_equal(sbp_node_add_string(remote, S("x"), NULL, &e), SBP_E_INVALID_ARG);
+  assert_string_equal(e.message, "value: the filter remote with unix-socket takes nothing "
+                                 "after it but a path filter");
+  assert_int_equal(sbp_node_add_netaddr(remote, S("tcp"), S("*"), 80, NULL, &e),
+                   SBP_E_INVALID_ARG);
   sbp_node *ip;
   OK(sbp_node_add_filter(rule, S("remote"), &ip, &err));
   OK(sbp_node_add_netaddr(ip, S("tcp"), S("localhost"), 80, NULL, &err));

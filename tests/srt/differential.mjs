@@ -8,7 +8,10 @@
 // request must decide the same on both sides, unless its line names an intended deviation
 // (`! NAME srt=D sbprofile=D`): then both decisions must be the ones written, and NAME must be a
 // heading of the deviations documented in --docs. An unknown decision on either side fails:
-// a request must carry the attributes the rules need. With --srt missing (the package could
+// a request must carry the attributes the rules need; except that a line marked `? ATTR` is a
+// question both profiles leave open, even with every attribute given (a signal to `others`
+// against `(target same-sandbox)`: the other process may share the sandbox or not): then both
+// sides must answer unknown for want of a narrower ATTR. With --srt missing (the package could
 // not be installed) the test says it is skipped and why.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -46,7 +49,13 @@ function parseRequests(file) {
     const where = `${path.basename(file)}:${n + 1}`;
     if (line.startsWith('@cwd ')) { out.cwd = line.slice(5); continue; }
     if (line.startsWith('@home ')) { out.home = line.slice(6); continue; }
-    const [request, mark] = line.split(/\s+!\s+/);
+    let [request, mark] = line.split(/\s+!\s+/);
+    let open;
+    const q = request.match(/^(.*?)\s+\?\s+([a-z0-9-]+)$/);
+    if (q) {
+      if (mark !== undefined) throw new Error(`${where}: a request is either open (?) or a deviation (!)`);
+      [, request, open] = q;
+    }
     // OPERATION, then a target (a path may hold spaces: "[WIP] notes"), then --attr pairs.
     const m = request.match(/^(\S+)(?:\s+(?!--attr)(.*?))?((?:\s+--attr\s+\S+)*)$/);
     if (!m) throw new Error(`${where}: bad request`);
@@ -59,7 +68,7 @@ function parseRequests(file) {
       deviation = { name: m[1], srt: m[2], sbprofile: m[3] };
     }
     const key = `${op} ${target ?? ''}`;
-    out.requests.push({ where, key, argv: [...args, op, ...(target !== undefined ? [target] : [])], deviation });
+    out.requests.push({ where, key, argv: [...args, op, ...(target !== undefined ? [target] : [])], deviation, open });
   }
   return out;
 }
@@ -75,13 +84,14 @@ function decide(profile, argv) {
   const first = r.stdout.split('\n')[0];
   if (!['allow', 'deny', 'unknown'].includes(first))
     throw new Error(`sbprofile check ${argv.join(' ')} on ${profile}: ${r.stderr || r.stdout}`);
-  return { decision: first, rule: r.stdout.split('\n')[1] ?? '' };
+  const needs = r.stdout.match(/^flag: missing-attribute \(needs ([^)]+)\)/m);
+  return { decision: first, rule: r.stdout.split('\n')[1] ?? '', needs: needs ? needs[1] : undefined };
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sbp-srt-'));
 const common = parseRequests(path.join(opts.data, 'common.requests'));
 const fixtures = fs.readdirSync(opts.data).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
-let failures = 0, compared = 0, deviations = 0;
+let failures = 0, compared = 0, deviations = 0, open = 0;
 const fail = (msg) => { failures++; console.log(`FAIL ${msg}`); };
 
 for (const name of fixtures) {
@@ -109,7 +119,11 @@ for (const name of fixtures) {
     const a = decide(srtProfile, req.argv);
     const b = decide(sbpProfile, req.argv);
     const what = `${name}: ${req.argv.join(' ')} (${req.where})`;
-    if (a.decision === 'unknown' || b.decision === 'unknown') {
+    if (req.open) {
+      open++;
+      if (a.decision !== 'unknown' || b.decision !== 'unknown' || a.needs !== req.open || b.needs !== req.open)
+        fail(`${what}: expected both to leave it open for want of ${req.open}, got srt ${a.decision}${a.needs ? ` (needs ${a.needs})` : ''} and sbprofile ${b.decision}${b.needs ? ` (needs ${b.needs})` : ''}`);
+    } else if (a.decision === 'unknown' || b.decision === 'unknown') {
       fail(`${what}: unknown decision (srt ${a.decision}, sbprofile ${b.decision}): give the attributes the rules need`);
     } else if (req.deviation) {
       deviations++;
@@ -123,6 +137,6 @@ for (const name of fixtures) {
   }
 }
 fs.rmSync(tmp, { recursive: true, force: true });
-console.log(`${compared} requests on ${opts.only ? 1 : fixtures.length} fixtures compared, ${deviations} intended deviations, ${failures} failures`);
+console.log(`${compared} requests on ${opts.only ? 1 : fixtures.length} fixtures compared, ${deviations} intended deviations, ${open} left open by both, ${failures} failures`);
 if (compared === 0) { console.log('FAIL nothing was compared'); process.exit(1); }
 process.exit(failures === 0 ? 0 : 1);
