@@ -283,8 +283,26 @@ static void print_rule(const sbp_node *rule, const sbp_request *req) {
   sbp_buf_dispose(&text);
 }
 
-static void print_flags(const sbp_decision *d) {
+/* Does the request carry the attribute named (as TARGET or --attr)? Read from its
+ * description, "OP ATTR=VALUE ...". */
+static int request_has_attr(const sbp_request *req, const char *name) {
+  sbp_buf text = SBP_BUF_INIT;
+  int has = 0;
+  if (sbp_request_describe(req, &text, NULL) == SBP_OK && text.ptr != NULL) {
+    size_t len = strlen(name);
+    for (const char *p = strstr(text.ptr, name); p != NULL && !has; p = strstr(p + 1, name))
+      has = p > text.ptr && p[-1] == ' ' && p[len] == '=';
+  }
+  sbp_buf_dispose(&text);
+  return has;
+}
+
+static void print_flags(const sbp_decision *d, const sbp_request *req) {
   uint32_t flags = sbp_decision_flags(d);
+  const char *attr = sbp_decision_missing_attr(d);
+  /* a given value that overlaps what a filter tests (target others against same-sandbox)
+   * leaves the answer open: no other value of the same attribute is more precise */
+  int overlap = attr != NULL && request_has_attr(req, attr);
   for (uint32_t bit = 1; bit != 0; bit <<= 1) {
     if (!(flags & bit)) continue;
     const char *confidence = NULL;
@@ -293,10 +311,13 @@ static void print_flags(const sbp_decision *d) {
     printf("flag: %s", name ? name : "unknown-flag");
     if (bit == SBP_DECISION_FLAG_MISSING_ATTR && sbp_decision_missing_param(d) != NULL)
       printf(" (needs a value for parameter \"%s\")", sbp_decision_missing_param(d));
-    else if (bit == SBP_DECISION_FLAG_MISSING_ATTR && sbp_decision_missing_attr(d) != NULL)
-      printf(" (needs %s)", sbp_decision_missing_attr(d));
+    else if (bit == SBP_DECISION_FLAG_MISSING_ATTR && overlap)
+      printf(" (the %s given overlaps what a filter tests)", attr);
+    else if (bit == SBP_DECISION_FLAG_MISSING_ATTR && attr != NULL)
+      printf(" (needs %s)", attr);
     if (bit == SBP_DECISION_FLAG_MISSING_IMPORT && sbp_decision_missing_import(d) != NULL)
       printf(" (needs import \"%s\")", sbp_decision_missing_import(d));
+    if (bit == SBP_DECISION_FLAG_MISSING_ATTR && overlap) fact = NULL; /* it did give it */
     int weak = confidence != NULL && strcmp(confidence, "-") != 0;
     if (fact != NULL) printf(": %s%s%s%s", fact, weak ? " [" : "", weak ? confidence : "", weak ? "]" : "");
     printf("\n");
@@ -308,9 +329,11 @@ static void print_flags(const sbp_decision *d) {
   }
   /* what would settle an unknown answer */
   if (sbp_decision_result(d) != SBP_DECISION_UNKNOWN) return;
-  const char *attr = sbp_decision_missing_attr(d);
   if (sbp_decision_missing_param(d) != NULL)
     printf("hint: -D %s=VALUE would settle it\n", sbp_decision_missing_param(d));
+  else if (overlap)
+    printf("hint: the %s given may or may not be what the filter names; no --attr settles "
+           "it\n", attr);
   else if (attr != NULL && known_attribute(attr, strlen(attr)))
     printf("hint: --attr %s=VALUE would settle it\n", attr);
   if (sbp_decision_missing_import(d) != NULL)
@@ -449,7 +472,7 @@ static int run(int argc, char **argv, int explain) {
     printf("%s\n", sbp_decision_result_name(result));
     if (sbp_decision_rule(dec) != NULL) print_rule(sbp_decision_rule(dec), req);
     else printf("(no rule: %s)\n", sbp_decision_step_name(sbp_decision_step_of(dec)));
-    print_flags(dec);
+    print_flags(dec, req);
   }
   status = result == SBP_DECISION_ALLOW ? EXIT_ALLOW
            : result == SBP_DECISION_DENY ? EXIT_DENY

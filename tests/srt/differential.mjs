@@ -84,8 +84,8 @@ function decide(profile, argv) {
   const first = r.stdout.split('\n')[0];
   if (!['allow', 'deny', 'unknown'].includes(first))
     throw new Error(`sbprofile check ${argv.join(' ')} on ${profile}: ${r.stderr || r.stdout}`);
-  const needs = r.stdout.match(/^flag: missing-attribute \(needs ([^)]+)\)/m);
-  return { decision: first, rule: r.stdout.split('\n')[1] ?? '', needs: needs ? needs[1] : undefined };
+  const needs = r.stdout.match(/^flag: missing-attribute \((?:needs (\S+)|the (\S+) given overlaps what a filter tests)\)/m);
+  return { decision: first, rule: r.stdout.split('\n')[1] ?? '', needs: needs ? needs[1] ?? needs[2] : undefined };
 }
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sbp-srt-'));
