@@ -27,7 +27,8 @@ static void diff_usage(FILE *out) {
           "change to a well-known service. Then the rules added (+) and removed (-),\n"
           "compared as written, positions aside; and imports not found on one side only\n"
           "(with --keep-imports). '-' reads one profile from standard input.\n\n"
-          "  --macos VERSION  the catalog version for operation chains (default: newest)\n"
+          "  --macos VERSION  read both profiles as that macOS version does (its names and\n"
+          "                   operation chains; default: the newest catalog)\n"
           "  -E KEY=VALUE     an entitlement of the process (true/false: a boolean;\n"
           "                   a KEY repeated: an array of strings; else a string)\n"
           "  --entitlements FILE\n"
@@ -348,7 +349,9 @@ static int load_side(side *s, const char *path, const sbp_read_options *ro, uint
   s->name = sbp_tool_display_name(path);
   if (e) return sbp_tool_input_error(path, e);
   sbp_error err = SBP_ERROR_INIT;
-  int rc = sbp_profile_read(&s->p, s->text, s->len, s->name, ro, NULL, &err);
+  sbp_read_options versioned = *ro;
+  versioned.macos = macos; /* read as that version does: its names, aliases and spellings */
+  int rc = sbp_profile_read(&s->p, s->text, s->len, s->name, &versioned, NULL, &err);
   if (rc == SBP_OK) {
     sbp_decide_options o = SBP_DECIDE_OPTIONS_INIT;
     o.macos = macos;

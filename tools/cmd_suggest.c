@@ -37,10 +37,8 @@ static void suggest_usage(FILE *out) {
 
 /* A usage error: one line, and where to read more. */
 static int usage_error(const char *msg, const char *arg) {
-  fprintf(stderr, "sbprofile suggest: %s%s%s%s\n", msg, arg ? " '" : "", arg ? arg : "",
-          arg ? "'" : "");
-  fprintf(stderr, "Try 'sbprofile suggest --help'.\n");
-  return SBP_EXIT_USAGE;
+  return sbp_tool_usage_error("suggest", "%s%s%s%s", msg, arg ? " '" : "", arg ? arg : "",
+                              arg ? "'" : "");
 }
 
 /* --diff: `sbprofile diff PROFILE <suggested>` over the patched text, served from memory. */
@@ -134,12 +132,10 @@ int sbp_tool_suggest(int argc, char **argv) {
       } else if (a[2] == 'w') {
         workspace = v;
       } else {
-        if (sbp_macos_version_parse(v, strlen(v), &macos, NULL) != SBP_OK ||
-            sbp_catalog_version_nearest(macos) == 0) {
-          status = usage_error("--macos expects a version such as 14.4.1, not", v);
+        if (sbp_tool_macos("suggest", v, &macos) < 0) {
+          status = SBP_EXIT_USAGE;
           goto done;
         }
-        macos = sbp_catalog_version_nearest(macos);
         macos_arg = v;
       }
     } else if (strcmp(a, "--collapse") == 0) {
@@ -210,6 +206,7 @@ int sbp_tool_suggest(int argc, char **argv) {
     fprintf(stderr, "sbprofile suggest: no denial reports in the input\n");
   sbp_read_options ro;
   sbp_tool_eval_read_options(&ev, &ro);
+  ro.macos = macos; /* the profile is read as that version does */
   sbp_source src = {ptext, plen, profile_path ? sbp_tool_display_name(profile_path) : NULL};
   sbp_suggest_options so = SBP_SUGGEST_OPTIONS_INIT;
   so.flags = flags;
