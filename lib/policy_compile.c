@@ -1551,6 +1551,7 @@ int sbp_policy_compile(sbp_policy *p, sbp_profile **out, sbp_error *err) {
     for (size_t i = 0; i < c.ngroups && c.rc == SBP_OK; i++)
       if (c.groups[i]->section == sec) emit_group(&c, c.groups[i]);
   rc = c.rc;
+  if (rc == SBP_OK && p->srt_defaults) rc = sbp__policy_srt_grants(p, c.prof, err);
   free_groups(&c);
   strset_free(&c, &c.roots);
   sbp__free(c.a, (void *)c.sorted_roots);
