@@ -246,8 +246,43 @@ static const char *kind_word(sbp_value_kind kind) {
  * evaluates to the same tree? The same kinds its filters and `with` take (a regex filter's
  * strings are regexes, any other's are strings); constants must be named constants. Filters
  * and modifiers the catalog does not know are left alone (names are not checked). */
+static int is_unix_word(sbp_value_kind kind, const char *text, size_t len) {
+  return kind == SBP_VALUE_CONSTANT && text != NULL &&
+         ((len == 4 && memcmp(text, "unix", 4) == 0) ||
+          (len == 11 && memcmp(text, "unix-socket", 11) == 0));
+}
+
+/* (local|remote unix-socket [PATH-FILTER]): the evaluator takes unix-socket, or its legacy
+ * spelling unix, in place of the protocol of a network filter, as its first value and with
+ * nothing after it but one path filter. It binds no table constant, so it is accepted there
+ * and nowhere else. */
+static int check_unix_socket_value(const sbp_node *parent, sbp_value_kind kind,
+                                   const char *text, size_t len, int *handled,
+                                   sbp_error *err) {
+  *handled = 0;
+  if (parent->type != SBP_NODE_FILTER) return SBP_OK;
+  const sbp__filter_info *fi = known_filter(parent);
+  if (fi == NULL || fi->arg != SBP__ARG_NETWORK) return SBP_OK;
+  const sbp_node *first = parent->first;
+  if (first != NULL && first->type == SBP_NODE_VALUE &&
+      is_unix_word(first->kind, first->text, first->text_len))
+    return sbp__error(err, SBP_E_INVALID_ARG,
+                      "value: the filter %s with %.*s takes nothing after it but a path filter",
+                      fi->spelling, (int)first->text_len, first->text);
+  if (!is_unix_word(kind, text, len)) return SBP_OK;
+  if (first != NULL)
+    return sbp__error(err, SBP_E_INVALID_ARG,
+                      "value: %.*s must be the first value of the filter %s", (int)len, text,
+                      fi->spelling);
+  *handled = 1;
+  return SBP_OK;
+}
+
 static int check_value_fits(const sbp_node *parent, sbp_value_kind kind, const char *text,
                             size_t len, sbp_error *err) {
+  int handled = 0;
+  int rc = check_unix_socket_value(parent, kind, text, len, &handled, err);
+  if (rc != SBP_OK || handled) return rc;
   if (kind == SBP_VALUE_CONSTANT && !known_constant(text, len))
     return sbp__error(err, SBP_E_INVALID_ARG,
                       "value: \"%.*s\" is not a named constant SBPL binds",

@@ -872,6 +872,64 @@ static void test_validation_value_kinds(void **state) {
   sbp_profile_free(p);
 }
 
+/* unix-socket (or unix) binds no table constant, but the evaluator takes it in place of the
+ * protocol of a network filter, first and followed by at most one path filter: the form
+ * (remote unix-socket (subpath P)) that sandbox-runtime writes. Anywhere else it is refused. */
+static void test_validation_unix_socket(void **state) {
+  (void)state;
+  sbp_profile *p = new_profile();
+  sbp_node *out, *rule, *f, *tcp;
+  size_t rules = 0;
+  assert_int_equal(sbp_profile_set_version(p, 1, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_add_rule(p, SBP_ALLOW, S("network-outbound"), &rule, NULL),
+                   SBP_OK);
+  rules = 1;
+  assert_int_equal(sbp_node_add_filter(rule, S("remote"), &f, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_constant(f, S("unix-socket"), NULL, NULL), SBP_OK);
+  EXPECT_ERR(sbp_node_add_netaddr(f, S("tcp"), S("*"), 80, &out, E), SBP_E_INVALID_ARG,
+             "value: the filter remote with unix-socket takes nothing after it but a path "
+             "filter");
+  EXPECT_ERR(sbp_node_add_constant(f, S("unix"), &out, E), SBP_E_INVALID_ARG,
+             "value: the filter remote with unix-socket takes nothing after it but a path "
+             "filter");
+  sbp_node *sub = NULL;
+  assert_int_equal(sbp_node_add_filter(f, S("subpath"), &sub, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_string(sub, S("/tmp/s"), NULL, NULL), SBP_OK);
+  /* the legacy spelling, alone: any unix-domain socket */
+  assert_int_equal(sbp_node_add_filter(rule, S("local"), &f, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_constant(f, S("unix"), NULL, NULL), SBP_OK);
+  /* not after a protocol, not in any other filter, not in a modifier */
+  assert_int_equal(sbp_node_add_filter(rule, S("remote"), &tcp, NULL), SBP_OK);
+  assert_int_equal(sbp_node_add_netaddr(tcp, S("tcp"), S("*"), 80, NULL, NULL), SBP_OK);
+  EXPECT_ERR(sbp_node_add_constant(tcp, S("unix-socket"), &out, E), SBP_E_INVALID_ARG,
+             "value: unix-socket must be the first value of the filter remote");
+  assert_int_equal(sbp_node_add_filter(rule, S("socket-domain"), &f, NULL), SBP_OK);
+  EXPECT_ERR(sbp_node_add_constant(f, S("unix-socket"), &out, E), SBP_E_INVALID_ARG,
+             "value: \"unix-socket\" is not a named constant SBPL binds");
+  EXPECT_ERR(sbp_node_add_constant(f, S("unix"), &out, E), SBP_E_INVALID_ARG,
+             "value: \"unix\" is not a named constant SBPL binds");
+  sbp_node_unlink(f);
+  sbp_node *mod = NULL;
+  assert_int_equal(sbp_rule_add_modifier(rule, S("report"), &mod, NULL), SBP_OK);
+  EXPECT_ERR(sbp_node_add_constant(mod, S("unix-socket"), &out, E), SBP_E_INVALID_ARG,
+             "value: \"unix-socket\" is not a named constant SBPL binds");
+  sbp_node_unlink(mod);
+  sbp_node_unlink(tcp);
+  /* what the builder accepted, the evaluator reads back */
+  sbp_buf text = SBP_BUF_INIT;
+  assert_int_equal(sbp_serialize(p, NULL, &text, NULL), SBP_OK);
+  assert_non_null(strstr(text.ptr, "(remote unix-socket (subpath \"/tmp/s\"))"));
+  assert_non_null(strstr(text.ptr, "(local unix)"));
+  sbp_profile *q = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  if (sbp_profile_read(&q, text.ptr, text.len, "u.sb", NULL, NULL, &err) != SBP_OK)
+    fail_msg("%s\n%s", err.message, text.ptr);
+  assert_int_equal(sbp_profile_rule_count(q), 1);
+  sbp_profile_free(q);
+  sbp_buf_dispose(&text);
+  sbp_profile_free(p);
+}
+
 static void test_validation_generic(void **state) {
   (void)state;
   sbp_profile *p = new_profile();
@@ -1278,6 +1336,7 @@ int main(void) {
       cmocka_unit_test(test_validation_names),
       cmocka_unit_test(test_validation_generic),
       cmocka_unit_test(test_validation_value_kinds),
+      cmocka_unit_test(test_validation_unix_socket),
       cmocka_unit_test(test_allocation_failure_every_point),
       cmocka_unit_test(test_allocation_exhaust),
   };

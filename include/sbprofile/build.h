@@ -138,7 +138,10 @@ SBP_API int sbp_node_add_regex(sbp_node *parent, const char *re, size_t len, sbp
 
 /**
  * @brief Adds a named constant such as `AF_UNIX` or `same-sandbox` (an SBPL symbol).
- * @return As sbp_node_add_string(); SBP_E_INVALID_ARG also for a name that is not a symbol.
+ *        `unix-socket` (or `unix`) is taken only as the first value of a network filter,
+ *        as in `(remote unix-socket (subpath P))`, where SBPL reads it as the protocol.
+ * @return As sbp_node_add_string(); SBP_E_INVALID_ARG also for a name that is not a symbol,
+ *         a name SBPL does not bind, a value after `unix-socket`.
  * @since 0.1
  */
 SBP_API int sbp_node_add_constant(sbp_node *parent, const char *name, size_t len,
