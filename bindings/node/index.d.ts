@@ -264,3 +264,44 @@ export function readFile(path: string, opts?: ReadOptions): Profile;
 export function lint(src: string | Uint8Array, opts?: LintOptions): LintResult;
 export function lintFile(path: string, opts?: LintOptions): LintResult;
 export function lintChecks(): LintCheck[];
+
+export type PolicyList = 'read-deny' | 'read-allow' | 'write-allow' | 'write-deny' | 'exec' | 'unix-socket';
+export type PolicyMatch = 'auto' | 'literal' | 'subtree' | 'glob';
+export type PolicyOption = 'localBinding' | 'allUnixSockets' | 'pty' | 'appleEvents' | 'fork' | 'signal' |
+  'processInfo' | 'comments' | 'moveProtection' | 'bothSpellings' | 'foldLiterals' | 'directoryMetadata';
+export interface PolicyPlaces { home?: string; cwd?: string }
+export interface SrtSettingsOptions extends PolicyPlaces {
+  /** Receives each warning (an unknown key, a proxy port not set); default process.emitWarning. */
+  onWarning?: (message: string) => void;
+}
+
+export class Policy {
+  constructor(opts?: PolicyPlaces);
+  readonly closed: boolean;
+  close(): void;
+  setHome(home: string): this;
+  setCwd(cwd: string): this;
+  addPath(list: PolicyList, path: string, match?: PolicyMatch): this;
+  setReadMode(mode: 'allow-all' | 'deny-all'): this;
+  setWriteMode(mode: 'deny-all' | 'allow-all'): this;
+  setNetwork(mode: 'none' | 'all'): this;
+  addPort(port: number, access?: Array<'outbound' | 'bind' | 'inbound'>): this;
+  addMachService(name: string): this;
+  setOption(name: PolicyOption, on?: boolean): this;
+  option(name: PolicyOption): boolean;
+  setProtection(name: string, on: boolean): this;
+  setSettingsFile(path: string): this;
+  addBaseSet(name: string): this;
+  addBaseEntry(name: string): this;
+  removeBaseEntry(name: string): this;
+  /** sandbox-runtime 0.0.83's default writes, configd and trustd.agent, and its fixed grants. */
+  addSrtDefaults(): this;
+  compile(): Profile;
+  toSBPL(): string;
+  readonly warnings: string[];
+  static fromObject(obj: Record<string, unknown>, opts?: PolicyPlaces): Policy;
+  static fromFile(path: string, opts?: PolicyPlaces): Policy;
+  /** The profile `sbprofile policy --srt-settings` prints for these settings. */
+  static fromSrtSettings(settings: Record<string, unknown>, opts?: SrtSettingsOptions): Policy;
+  static fromSrtSettingsFile(path: string, opts?: SrtSettingsOptions): Policy;
+}
