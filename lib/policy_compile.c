@@ -589,7 +589,10 @@ static int add_network(compiler *c) {
       rc = group_label(c, g, "option all-unix-sockets", -1);
       continue;
     }
-    for (size_t i = 0; i < p->nentries && rc == SBP_OK; i++) {
+    /* A pass over every entry costs a trip to memory once they outgrow the cache: only when
+     * there are sockets. */
+    size_t nentries = p->list_counts[SBP_POLICY_UNIX_SOCKET] > 0 ? p->nentries : 0;
+    for (size_t i = 0; i < nentries && rc == SBP_OK; i++) {
       const sbp__pentry *e = &p->entries[i];
       if (e->list != SBP_POLICY_UNIX_SOCKET) continue;
       for (int sp = 0; sp < spellings(c, e) && rc == SBP_OK; sp++) {
@@ -1479,16 +1482,29 @@ static int emit_group(compiler *c, group *g) {
     em.parts = 0;
   }
   if (rc != SBP_OK || g->nspecs == 0) return rc;
-  /* The path filters to the front (in their order), the others after them. */
-  spec *s = g->specs;
-  size_t n = g->nspecs, np = 0, no = 0;
-  spec *others = sbp__calloc(c->a, n, sizeof(spec));
-  if (others == NULL) return fail(c, SBP_E_NOMEM);
+  /* The path filters to the front (in their order), the others after them. The others are
+   * few: they are set aside in an array that grows as needed, not one the size of the group,
+   * which for 100,000 paths would be megabytes to clear and walk. */
+  spec *s = g->specs, *others = NULL;
+  size_t n = g->nspecs, np = 0, no = 0, ocap = 0;
   for (size_t i = 0; i < n; i++) {
-    if (is_path_spec(&s[i])) s[np++] = s[i];
-    else others[no++] = s[i];
+    if (is_path_spec(&s[i])) {
+      s[np++] = s[i];
+      continue;
+    }
+    if (no == ocap) {
+      size_t nc = ocap ? ocap * 2 : 16;
+      spec *grown = sbp__realloc(c->a, others, nc * sizeof(spec));
+      if (grown == NULL) {
+        sbp__free(c->a, others);
+        return fail(c, SBP_E_NOMEM);
+      }
+      others = grown;
+      ocap = nc;
+    }
+    others[no++] = s[i];
   }
-  memcpy(s + np, others, no * sizeof(spec));
+  if (no > 0) memcpy(s + np, others, no * sizeof(spec));
   sbp__free(c->a, others);
   rc = emit_paths(&em, s, np);
   /* The rest, few: sorted, duplicates dropped. qsort is not stable: F_NODE and F_CARVE
