@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fail("setting home and cwd", err.message, data, size);
   sbp_json_reader r;
   sbp_json_reader_init(&r, NULL, NULL);
-  int rc = sbp_srt_settings_read(&r, (const char *)data, size, pol, home, cwd, NULL);
+  int rc = sbp_srt_settings_read(&r, (const char *)data, size, pol);
   if (rc == SBP_E_INVALID_ARG && r.error[0] == '\0') fail("refused without a reason", "", data, size);
   if (rc == SBP_OK) {
     sbp_profile *prof = NULL, *back = NULL;
@@ -39,7 +39,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     rc = sbp_policy_compile(pol, &prof, &err);
     if (rc != SBP_OK && rc != SBP_E_LIMIT && rc != SBP_E_NOMEM)
       fail("accepted settings do not compile", err.message, data, size);
-    if (rc == SBP_OK) rc = sbp_srt_base_insert(prof, 1, NULL, &err);
     if (rc == SBP_OK) rc = sbp_serialize(prof, NULL, &text, &err);
     if (rc == SBP_OK) {
       if (sbp_profile_read(&back, text.ptr, text.len, "out.sb", NULL, NULL, &err) != SBP_OK)

@@ -81,11 +81,16 @@ struct sbp_policy {
   uint32_t sets;            /* bit (1 << set index) */
   uint8_t *entry_added;     /* per base entry: added by name */
   uint8_t *entry_removed;   /* per base entry: removed by name */
+  int srt_defaults;         /* sbp_policy_add_srt_defaults() was called */
   /* Warnings of the last compilation. */
   sbp__arena warn_arena;
   const char **warnings;
   size_t nwarnings, warnings_cap;
 };
+
+/* Inserts sandbox-runtime's fixed grants after the (deny default) of a profile compiled from
+ * p (policy_srt.c); SBP_OK or an SBP_E_* status. */
+int sbp__policy_srt_grants(const sbp_policy *p, sbp_profile *profile, sbp_error *err);
 
 /* Adds a warning (printf-style) to the policy; SBP_OK or SBP_E_NOMEM. */
 int sbp__policy_warn(sbp_policy *p, const char *fmt, ...)

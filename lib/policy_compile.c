@@ -106,6 +106,9 @@ typedef struct compiler {
   strset roots;
   const char **sorted_roots;
   size_t nsorted;
+  /* The list of each entry, in entry order: the passes that want one list scan these bytes
+   * and touch only its entries, which matters once the entries outgrow the cache. */
+  uint8_t *lists;
 } compiler;
 
 /* ---- string sets ---------------------------------------------------------------------- */
@@ -589,7 +592,10 @@ static int add_network(compiler *c) {
       rc = group_label(c, g, "option all-unix-sockets", -1);
       continue;
     }
-    for (size_t i = 0; i < p->nentries && rc == SBP_OK; i++) {
+    /* A pass over every entry costs a trip to memory once they outgrow the cache: only when
+     * there are sockets. */
+    size_t nentries = p->list_counts[SBP_POLICY_UNIX_SOCKET] > 0 ? p->nentries : 0;
+    for (size_t i = 0; i < nentries && rc == SBP_OK; i++) {
       const sbp__pentry *e = &p->entries[i];
       if (e->list != SBP_POLICY_UNIX_SOCKET) continue;
       for (int sp = 0; sp < spellings(c, e) && rc == SBP_OK; sp++) {
@@ -624,7 +630,7 @@ static int compile_globs(compiler *c, int list, globre **out, size_t *n) {
   sbp_policy *p = c->p;
   size_t cnt = 0;
   for (size_t i = 0; i < p->nentries; i++)
-    if (p->entries[i].list == list && p->entries[i].kind == SBP_PATH_GLOB)
+    if (c->lists[i] == list && p->entries[i].kind == SBP_PATH_GLOB)
       cnt += (size_t)spellings(c, &p->entries[i]);
   *out = NULL;
   *n = 0;
@@ -635,7 +641,7 @@ static int compile_globs(compiler *c, int list, globre **out, size_t *n) {
   *out = g;
   for (size_t i = 0; i < p->nentries; i++) {
     const sbp__pentry *e = &p->entries[i];
-    if (e->list != list || e->kind != SBP_PATH_GLOB) continue;
+    if (c->lists[i] != list || e->kind != SBP_PATH_GLOB) continue;
     for (int s = 0; s < spellings(c, e); s++) {
       const char *re;
       size_t rl;
@@ -665,7 +671,7 @@ static int list_sets(compiler *c, int list, strset *lits, strset *subs) {
   sbp_policy *p = c->p;
   for (size_t i = 0; i < p->nentries; i++) {
     const sbp__pentry *e = &p->entries[i];
-    if (e->list != list || e->kind == SBP_PATH_GLOB) continue;
+    if (c->lists[i] != list || e->kind == SBP_PATH_GLOB) continue;
     for (int s = 0; s < spellings(c, e); s++) {
       strset *set = e->kind == SBP_PATH_LITERAL ? lits : subs;
       if (strset_add(c, set, e->path[s], e->path_len[s]) != SBP_OK) return fail(c, SBP_E_NOMEM);
@@ -707,7 +713,7 @@ static int add_reads(compiler *c) {
   }
   for (size_t i = 0; i < p->nentries && rc == SBP_OK && nallow > 0; i++) {
     const sbp__pentry *e = &p->entries[i];
-    if (e->list != SBP_POLICY_READ_ALLOW) continue;
+    if (c->lists[i] != SBP_POLICY_READ_ALLOW) continue;
     int conflict = e->kind != SBP_PATH_GLOB &&
                    strset_has(e->kind == SBP_PATH_LITERAL ? &dlit : &dsub, e->path[0],
                               e->path_len[0]);
@@ -755,7 +761,7 @@ static int add_reads(compiler *c) {
   int root_denied = 0;
   for (size_t i = 0; i < p->nentries && rc == SBP_OK && ndeny > 0; i++) {
     const sbp__pentry *e = &p->entries[i];
-    if (e->list != SBP_POLICY_READ_DENY) continue;
+    if (c->lists[i] != SBP_POLICY_READ_DENY) continue;
     rc = add_entry(c, S_READ_DENY, SBP_DENY, "file-read*", e, 1);
     if (e->kind == SBP_PATH_SUBTREE && e->path_len[0] == 1) root_denied = 1;
     if (e->kind == SBP_PATH_GLOB && e->base_len[0] == 1 && !root_denied) {
@@ -909,6 +915,7 @@ static int add_writes(compiler *c) {
     rc = add_unfiltered(c, S_WRITE_BROAD, SBP_ALLOW, "file-write*", "write mode allow-all");
   if (rc == SBP_OK) rc = list_sets(c, SBP_POLICY_WRITE_DENY, &dlit, &dsub);
   for (size_t i = 0; i < p->nentries && rc == SBP_OK; i++) {
+    if (c->lists[i] != SBP_POLICY_WRITE_ALLOW && c->lists[i] != SBP_POLICY_WRITE_DENY) continue;
     const sbp__pentry *e = &p->entries[i];
     if (e->list == SBP_POLICY_WRITE_ALLOW) {
       if (e->kind != SBP_PATH_GLOB &&
@@ -966,14 +973,14 @@ static int collect_roots(compiler *c) {
   sbp_policy *p = c->p;
   size_t n = 0;
   for (size_t i = 0; i < p->nentries; i++)
-    if (p->entries[i].list == SBP_POLICY_WRITE_ALLOW) n += (size_t)spellings(c, &p->entries[i]);
+    if (c->lists[i] == SBP_POLICY_WRITE_ALLOW) n += (size_t)spellings(c, &p->entries[i]);
   if (n == 0) return SBP_OK;
   c->sorted_roots = sbp__calloc(c->a, n, sizeof(char *));
   if (c->sorted_roots == NULL || strset_reserve(c, &c->roots, n) != SBP_OK)
     return fail(c, SBP_E_NOMEM);
   for (size_t i = 0; i < p->nentries; i++) {
     const sbp__pentry *e = &p->entries[i];
-    if (e->list != SBP_POLICY_WRITE_ALLOW) continue;
+    if (c->lists[i] != SBP_POLICY_WRITE_ALLOW) continue;
     for (int s = 0; s < spellings(c, e); s++) {
       if (strset_add(c, &c->roots, e->base[s], e->base_len[s]) != SBP_OK)
         return fail(c, SBP_E_NOMEM);
@@ -1087,7 +1094,7 @@ static int add_exposed_deny(compiler *c, group *g, const sbp__pentry *e, int s) 
     }
     for (size_t k = 0; k < p->nentries && rc == SBP_OK; k++) {
       const sbp__pentry *a = &p->entries[k];
-      if (a->list != SBP_POLICY_READ_ALLOW) continue;
+      if (c->lists[k] != SBP_POLICY_READ_ALLOW) continue;
       for (int t = 0; t < spellings(c, a) && rc == SBP_OK; t++) {
         int inside = glob ? re != NULL && sbp_regex_search(re, a->base[t], a->base_len[t]) == 1
                           : strictly_beneath(a->base[t], base, bl);
@@ -1122,6 +1129,9 @@ static int add_move_protection(compiler *c) {
   size_t memo_len = 0;
   int memo_under = 0;
   for (size_t i = 0; i <= p->nentries && rc == SBP_OK; i++) {
+    if (i < p->nentries && c->lists[i] != SBP_POLICY_READ_DENY &&
+        c->lists[i] != SBP_POLICY_WRITE_DENY)
+      continue;
     const sbp__pentry *e = i < p->nentries ? &p->entries[i] : settings;
     if (e == NULL) break;
     int read_deny = e->list == SBP_POLICY_READ_DENY;
@@ -1479,16 +1489,29 @@ static int emit_group(compiler *c, group *g) {
     em.parts = 0;
   }
   if (rc != SBP_OK || g->nspecs == 0) return rc;
-  /* The path filters to the front (in their order), the others after them. */
-  spec *s = g->specs;
-  size_t n = g->nspecs, np = 0, no = 0;
-  spec *others = sbp__calloc(c->a, n, sizeof(spec));
-  if (others == NULL) return fail(c, SBP_E_NOMEM);
+  /* The path filters to the front (in their order), the others after them. The others are
+   * few: they are set aside in an array that grows as needed, not one the size of the group,
+   * which for 100,000 paths would be megabytes to clear and walk. */
+  spec *s = g->specs, *others = NULL;
+  size_t n = g->nspecs, np = 0, no = 0, ocap = 0;
   for (size_t i = 0; i < n; i++) {
-    if (is_path_spec(&s[i])) s[np++] = s[i];
-    else others[no++] = s[i];
+    if (is_path_spec(&s[i])) {
+      s[np++] = s[i];
+      continue;
+    }
+    if (no == ocap) {
+      size_t nc = ocap ? ocap * 2 : 16;
+      spec *grown = sbp__realloc(c->a, others, nc * sizeof(spec));
+      if (grown == NULL) {
+        sbp__free(c->a, others);
+        return fail(c, SBP_E_NOMEM);
+      }
+      others = grown;
+      ocap = nc;
+    }
+    others[no++] = s[i];
   }
-  memcpy(s + np, others, no * sizeof(spec));
+  if (no > 0) memcpy(s + np, others, no * sizeof(spec));
   sbp__free(c->a, others);
   rc = emit_paths(&em, s, np);
   /* The rest, few: sorted, duplicates dropped. qsort is not stable: F_NODE and F_CARVE
@@ -1541,6 +1564,11 @@ int sbp_policy_compile(sbp_policy *p, sbp_profile **out, sbp_error *err) {
   if (rc == SBP_OK && c.comments)
     rc = sbp_rule_set_comment(def, DEFAULT_COMMENT, sizeof(DEFAULT_COMMENT) - 1, err);
   if (rc != SBP_OK) fail(&c, rc);
+  if (c.rc == SBP_OK) {
+    c.lists = sbp__malloc(c.a, p->nentries > 0 ? p->nentries : 1);
+    if (c.lists == NULL) fail(&c, SBP_E_NOMEM);
+    for (size_t i = 0; c.lists != NULL && i < p->nentries; i++) c.lists[i] = p->entries[i].list;
+  }
   if (c.rc == SBP_OK) add_process_and_options(&c);
   if (c.rc == SBP_OK) add_base_entries(&c, &scratch);
   if (c.rc == SBP_OK) add_network(&c);
@@ -1551,9 +1579,11 @@ int sbp_policy_compile(sbp_policy *p, sbp_profile **out, sbp_error *err) {
     for (size_t i = 0; i < c.ngroups && c.rc == SBP_OK; i++)
       if (c.groups[i]->section == sec) emit_group(&c, c.groups[i]);
   rc = c.rc;
+  if (rc == SBP_OK && p->srt_defaults) rc = sbp__policy_srt_grants(p, c.prof, err);
   free_groups(&c);
   strset_free(&c, &c.roots);
   sbp__free(c.a, (void *)c.sorted_roots);
+  sbp__free(c.a, c.lists);
   sbp__arena_release(&c.arena);
   sbp_profile_free(scratch);
   if (rc != SBP_OK) {

@@ -5,6 +5,10 @@
 # CI's valgrind pass (which runs only test programs) leaves them out.
 set(_sbp_bind "${PROJECT_SOURCE_DIR}/bindings")
 set(_sbp_bind_env "SBPROFILE_LIB=$<TARGET_FILE:sbprofile>")
+# The command whose `policy --srt-settings` output the bindings' srt settings must reproduce.
+if(TARGET sbprofile_cli)
+  list(APPEND _sbp_bind_env "SBPROFILE_CLI=$<TARGET_FILE:sbprofile_cli>")
+endif()
 # A sanitized library can only be loaded into an interpreter after the sanitizer's runtime;
 # the interpreters' own leaks are not ours, so leak detection is off there.
 set(_sbp_bind_skip "")

@@ -68,10 +68,9 @@ static int read_compile(const sbp_alloc *alloc, int srt) {
   if (rc == SBP_OK) rc = sbp_policy_set_home(pol, "/Users/me", 9, &err);
   if (rc == SBP_OK) rc = sbp_policy_set_cwd(pol, "/Users/me/w", 11, &err);
   if (rc == SBP_OK)
-    rc = srt ? sbp_srt_settings_apply(&r, srt_root, pol, "/Users/me", "/Users/me/w", alloc)
+    rc = srt ? sbp_srt_settings_apply(&r, srt_root, pol)
              : sbp_policy_file_apply(&r, policy_root, pol, 0, 0);
   if (rc == SBP_OK) rc = sbp_policy_compile(pol, &prof, &err);
-  if (rc == SBP_OK && srt) rc = sbp_srt_base_insert(prof, 1, alloc, &err);
   if (rc == SBP_OK) rc = sbp_serialize(prof, NULL, &out, &err);
   if (rc != SBP_OK && rc != SBP_E_NOMEM)
     fail_msg("status %s: %s / %s", sbp_status_name(rc), err.message, r.error);
@@ -117,8 +116,7 @@ static void test_read_equals_apply(void **state) {
   assert_int_equal(sbp_policy_new(&pol, NULL, NULL), SBP_OK);
   assert_int_equal(sbp_policy_set_home(pol, "/Users/me", 9, NULL), SBP_OK);
   assert_int_equal(sbp_policy_set_cwd(pol, "/Users/me/w", 11, NULL), SBP_OK);
-  assert_int_equal(sbp_srt_settings_read(&r, srt_settings, sizeof(srt_settings) - 1, pol,
-                                         "/Users/me", "/Users/me/w", NULL),
+  assert_int_equal(sbp_srt_settings_read(&r, srt_settings, sizeof(srt_settings) - 1, pol),
                    SBP_OK);
   assert_int_equal(r.warnings, 1); /* network.bogus */
   sbp_policy_free(pol);

@@ -91,8 +91,7 @@ static int set_places(sbp_policy *pol, const char *home, const char *cwd) {
 }
 
 /* Reads one JSON input into pol: SBP_EXIT_OK or the exit status (message printed). home and
- * cwd: for srt settings, the ones the policy has; for a policy file, the options given (which
- * win over the file's), or NULL. */
+ * cwd: for a policy file, the options given (which win over the file's), or NULL. */
 static int read_input(const char *file, int srt, sbp_policy *pol, const char *home,
                       const char *cwd) {
   char *text = NULL;
@@ -105,7 +104,7 @@ static int read_input(const char *file, int srt, sbp_policy *pol, const char *ho
   }
   sbp_json_reader r;
   sbp_json_reader_init(&r, print_warning, name);
-  int rc = srt ? sbp_srt_settings_read(&r, text, len, pol, home, cwd, NULL)
+  int rc = srt ? sbp_srt_settings_read(&r, text, len, pol)
                : sbp_policy_file_read(&r, text, len, pol, home != NULL, cwd != NULL);
   free(text);
   if (rc == SBP_OK) {
@@ -126,15 +125,14 @@ static int read_input(const char *file, int srt, sbp_policy *pol, const char *ho
   return SBP_EXIT_DATAERR;
 }
 
-/* Compiles pol (with srt's fixed grants when it came from srt settings) and writes it. */
-static int emit(sbp_policy *pol, int srt, int comments, const char *out_path) {
+/* Compiles pol and writes it. */
+static int emit(sbp_policy *pol, const char *out_path) {
   sbp_profile *prof = NULL;
   sbp_error err = SBP_ERROR_INIT;
   sbp_buf text = SBP_BUF_INIT;
   int rc = sbp_policy_compile(pol, &prof, &err);
   for (size_t i = 0; rc == SBP_OK && i < sbp_policy_warning_count(pol); i++)
     fprintf(stderr, "sbprofile policy: warning: %s\n", sbp_policy_warning(pol, i));
-  if (rc == SBP_OK && srt) rc = sbp_srt_base_insert(prof, comments, NULL, &err);
   if (rc == SBP_OK) rc = sbp_serialize(prof, NULL, &text, &err);
   sbp_profile_free(prof);
   if (rc != SBP_OK) {
@@ -230,7 +228,7 @@ int sbp_tool_policy(int argc, char **argv) {
       status = rc == SBP_E_NOMEM ? SBP_EXIT_SOFTWARE : SBP_EXIT_USAGE;
     }
   }
-  if (status == SBP_EXIT_OK) status = emit(pol, srt != NULL, comments, out);
+  if (status == SBP_EXIT_OK) status = emit(pol, out);
   sbp_policy_free(pol);
   free(bases);
   return status;

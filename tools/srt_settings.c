@@ -7,124 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- the grants srt gives every command -------------------------------------------------- */
-
-/* What srt 0.0.83 allows whatever the settings say (its "essential permissions"), grouped as
- * its profile groups them. Facts about srt's output, so that a profile made from its settings
- * decides as srt's does; configd and trustd.agent are not here but are added to every
- * policy read from settings (docs/srt-settings.md, deviations "configd" and "trustd"). */
-static const struct {
-  const char *group;
-  const char *sbpl;
-} srt_base[] = {
-    {"srt base: processes",
-     "(allow process-exec)\n(allow process-fork)\n"
-     "(allow process-info* (target same-sandbox))\n(allow signal (target same-sandbox))\n"
-     "(allow mach-priv-task-port (target same-sandbox))\n"},
-    {"srt base: user preferences", "(allow user-preference-read)\n"},
-    {"srt base: mach services srt allows every command",
-     "(allow mach-lookup (global-name \"com.apple.audio.systemsoundserver\"\n"
-     "  \"com.apple.distributed_notifications@Uv3\" \"com.apple.FontObjectsServer\"\n"
-     "  \"com.apple.fonts\" \"com.apple.logd\" \"com.apple.lsd.mapdb\"\n"
-     "  \"com.apple.PowerManagement.control\" \"com.apple.system.logger\"\n"
-     "  \"com.apple.system.notification_center\" \"com.apple.system.opendirectoryd.libinfo\"\n"
-     "  \"com.apple.system.opendirectoryd.membership\" \"com.apple.bsd.dirhelper\"\n"
-     "  \"com.apple.securityd.xpc\" \"com.apple.coreservices.launchservicesd\"\n"
-     "  \"com.apple.SecurityServer\"))\n"},
-    {"srt base: POSIX shared memory and semaphores (Python multiprocessing)",
-     "(allow ipc-posix-shm)\n(allow ipc-posix-sem)\n"},
-    {"srt base: IOKit",
-     "(allow iokit-open (iokit-registry-entry-class \"IOSurfaceRootUserClient\")\n"
-     "  (iokit-registry-entry-class \"RootDomainUserClient\")\n"
-     "  (iokit-user-client-class \"IOSurfaceSendRight\"))\n"
-     "(allow iokit-get-properties)\n"},
-    {"srt base: AF_SYSTEM sockets (no network access)",
-     "(allow system-socket (require-all (socket-domain AF_SYSTEM) (socket-protocol 2)))\n"},
-    {"srt base: sysctls runtimes read",
-     "(allow sysctl-read\n"
-     "  (sysctl-name \"hw.activecpu\" \"hw.busfrequency_compat\" \"hw.byteorder\"\n"
-     "    \"hw.cacheconfig\" \"hw.cachelinesize_compat\" \"hw.cpufamily\" \"hw.cpufrequency\"\n"
-     "    \"hw.cpufrequency_compat\" \"hw.cputype\" \"hw.l1dcachesize_compat\"\n"
-     "    \"hw.l1icachesize_compat\" \"hw.l2cachesize_compat\" \"hw.l3cachesize_compat\"\n"
-     "    \"hw.logicalcpu\" \"hw.logicalcpu_max\" \"hw.machine\" \"hw.memsize\" \"hw.ncpu\"\n"
-     "    \"hw.nperflevels\" \"hw.packages\" \"hw.pagesize_compat\" \"hw.pagesize\"\n"
-     "    \"hw.physicalcpu\" \"hw.physicalcpu_max\" \"hw.tbfrequency_compat\" \"hw.vectorunit\"\n"
-     "    \"kern.argmax\" \"kern.bootargs\" \"kern.hostname\" \"kern.maxfiles\"\n"
-     "    \"kern.maxfilesperproc\" \"kern.maxproc\" \"kern.ngroups\" \"kern.osproductversion\"\n"
-     "    \"kern.osrelease\" \"kern.ostype\" \"kern.osvariant_status\" \"kern.osversion\"\n"
-     "    \"kern.secure_kernel\" \"kern.tcsm_available\" \"kern.tcsm_enable\"\n"
-     "    \"kern.usrstack64\" \"kern.version\" \"kern.willshutdown\"\n"
-     "    \"machdep.cpu.brand_string\" \"machdep.ptrauth_enabled\"\n"
-     "    \"security.mac.lockdown_mode_state\" \"sysctl.proc_cputype\" \"vm.loadavg\")\n"
-     "  (sysctl-name-prefix \"hw.optional.arm\" \"hw.optional.armv8_\" \"hw.perflevel\"\n"
-     "    \"kern.proc.all\" \"kern.proc.pgrp.\" \"kern.proc.pid.\" \"machdep.cpu.\"\n"
-     "    \"net.routetable.\"))\n"
-     "(allow sysctl-write (sysctl-name \"kern.tcsm_enable\"))\n"},
-    {"srt base: distributed notifications", "(allow distributed-notification-post)\n"},
-    {"srt base: device files",
-     "(allow file-ioctl (literal \"/dev/null\" \"/dev/zero\" \"/dev/random\" \"/dev/urandom\"\n"
-     "  \"/dev/dtracehelper\" \"/dev/tty\"))\n"
-     "(allow file-ioctl file-read-data file-write-data\n"
-     "  (require-all (literal \"/dev/null\") (vnode-type CHARACTER-DEVICE)))\n"},
-};
-
-int sbp_srt_base_insert(sbp_profile *profile, int comments, const sbp_alloc *alloc,
-                        sbp_error *err) {
-  /* After (deny default): the first rule of a compiled policy. */
-  sbp_node *root = sbp_profile_root(profile), *anchor = NULL;
-  for (sbp_node *n = sbp_node_first_child(root); n != NULL; n = sbp_node_next(n))
-    if (sbp_node_type_of(n) == SBP_NODE_RULE) {
-      anchor = sbp_node_next(n);
-      break;
-    }
-  for (size_t g = 0; g < sizeof(srt_base) / sizeof(srt_base[0]); g++) {
-    sbp_profile *part = NULL;
-    char text[2048];
-    int tn = snprintf(text, sizeof(text), "(version 1)\n%s", srt_base[g].sbpl);
-    if (tn < 0 || (size_t)tn >= sizeof(text)) return SBP_E_LIMIT; /* the table outgrew the buffer */
-    int rc = sbp_profile_read(&part, text, (size_t)tn, "srt-base", NULL, alloc, err);
-    for (sbp_node *n = rc == SBP_OK ? sbp_node_first_child(sbp_profile_root(part)) : NULL;
-         n != NULL && rc == SBP_OK; n = sbp_node_next(n)) {
-      if (sbp_node_type_of(n) != SBP_NODE_RULE) continue;
-      sbp_node *copy = NULL;
-      rc = sbp_node_copy(profile, n, &copy, err);
-      if (rc == SBP_OK && comments)
-        rc = sbp_rule_set_comment(copy, srt_base[g].group, strlen(srt_base[g].group), err);
-      if (rc == SBP_OK)
-        rc = anchor != NULL ? sbp_node_insert_before(anchor, copy, err)
-                            : sbp_node_append_child(root, copy, err);
-    }
-    sbp_profile_free(part);
-    if (rc != SBP_OK) return rc;
-  }
-  return SBP_OK;
-}
-
 /* ---- paths -------------------------------------------------------------------------------- */
-
-/* The reader's own memory comes from jansson's allocator (json_set_alloc_funcs), so that one
- * hook covers all the memory the reader uses besides the policy's. */
-static void *srt_malloc(size_t n) {
-  json_malloc_t m;
-  json_free_t f;
-  json_get_alloc_funcs(&m, &f);
-  return m(n);
-}
-
-static void srt_free(void *p) {
-  json_malloc_t m;
-  json_free_t f;
-  json_get_alloc_funcs(&m, &f);
-  if (p != NULL) f(p);
-}
 
 typedef struct srt_ctx {
   sbp_json_reader *r;
   sbp_policy *policy;
-  const char *home, *cwd;
   int fs_enabled;
-  const sbp_alloc *alloc; /* for the globs converted to decide srt's default writes */
-  sbp_policy_list list;   /* the list path entries go to */
+  sbp_policy_list list; /* the list path entries go to */
 } srt_ctx;
 
 /* A path list entry: a spelling (a pattern when it has glob characters; a trailing / ** is the
@@ -173,136 +62,6 @@ static int path_element(sbp_json_reader *r, void *ud, json_t *v) {
 static int path_list(srt_ctx *c, json_t *obj, const char *key, sbp_policy_list list) {
   c->list = list;
   return sbp_json_each(c->r, obj, key, path_element, c);
-}
-
-/* The absolute spelling of an entry: ~ from home, relative from cwd (srt_malloc, or NULL). */
-static char *absolute(const srt_ctx *c, const char *p, size_t len) {
-  const char *base = NULL;
-  size_t skip = 0;
-  if (len >= 1 && p[0] == '~' && (len == 1 || p[1] == '/')) base = c->home, skip = 1;
-  else if (len == 0 || p[0] != '/') base = c->cwd;
-  size_t blen = base ? strlen(base) : 0;
-  char *out = srt_malloc(blen + len + 2);
-  if (out == NULL) return NULL;
-  size_t n = 0;
-  if (base) {
-    memcpy(out, base, blen);
-    n = blen;
-    if (skip == 0) out[n++] = '/';
-  }
-  memcpy(out + n, p + skip, len - skip);
-  n += len - skip;
-  while (n > 1 && out[n - 1] == '/') n--;
-  out[n] = '\0';
-  return out;
-}
-
-static int at_or_under(const char *p, const char *dir) {
-  size_t n = strlen(dir);
-  if (n == 1 && dir[0] == '/') return 1;
-  return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
-}
-
-/* Whether entry v (a denyRead or allowRead spelling) covers path: 1, 0, or -1 (no memory). */
-static int covers(const srt_ctx *c, json_t *v, const char *path) {
-  const char *text = NULL;
-  size_t len = 0;
-  int pattern = 0;
-  if (json_is_string(v)) {
-    text = json_string_value(v);
-    len = json_string_length(v);
-    if (len > 3 && memcmp(text + len - 3, "/**", 3) == 0) len -= 3;
-    pattern = sbp_glob_is_pattern(text, len);
-  } else if (json_is_object(v) && json_is_string(json_object_get(v, "path"))) {
-    text = json_string_value(json_object_get(v, "path"));
-    len = json_string_length(json_object_get(v, "path"));
-  } else {
-    return 0;
-  }
-  char *abs = absolute(c, text, len);
-  if (abs == NULL) return SBP_E_INVALID_ARG;
-  int hit = 0;
-  if (!pattern) {
-    hit = at_or_under(path, abs);
-  } else {
-    sbp_buf re = SBP_BUF_INIT;
-    int rc = sbp_glob_to_regex(abs, strlen(abs), SBP_GLOB_SUBTREE, c->alloc, &re, NULL);
-    if (rc == SBP_OK)
-      rc = sbp_regex_match(re.ptr, re.len, path, strlen(path), c->alloc, &hit, NULL);
-    sbp_buf_dispose(&re);
-    if (rc == SBP_E_NOMEM) hit = -1;
-    /* A pattern that does not convert cannot cover anything: it is rejected when added. */
-  }
-  srt_free(abs);
-  return hit;
-}
-
-/* What srt makes writable besides allowWrite: the child's stdio and devices, its TMPDIR, and two
- * home folders for logs, left out when a denyRead entry covers them and no allowRead entry
- * beneath that deny re-opens them. */
-static int default_writes(srt_ctx *c, json_t *deny_read, json_t *allow_read) {
-  static const char *const fixed[] = {"/dev/stdout", "/dev/stderr",       "/dev/null",
-                                      "/dev/tty",    "/dev/dtracehelper", "/dev/autofs_nowait",
-                                      "/tmp/claude"};
-  static const char *const home_dirs[] = {"/.npm/_logs", "/.claude/debug"};
-  sbp_error err = SBP_ERROR_INIT;
-  for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-    int rc = sbp_json_status(c->r,
-                             sbp_policy_add_path(c->policy, SBP_POLICY_WRITE_ALLOW,
-                                                 SBP_PATH_SUBTREE, fixed[i], strlen(fixed[i]),
-                                                 &err),
-                             &err);
-    if (rc != SBP_OK) return rc;
-  }
-  for (size_t i = 0; i < sizeof(home_dirs) / sizeof(home_dirs[0]); i++) {
-    size_t hl = strlen(c->home), dl = strlen(home_dirs[i]);
-    char *dir = srt_malloc(hl + dl + 1);
-    if (dir == NULL) return SBP_E_NOMEM;
-    memcpy(dir, c->home, hl);
-    memcpy(dir + hl, home_dirs[i], dl + 1);
-    int denied = 0;
-    size_t j, k;
-    json_t *d, *a;
-    json_array_foreach(deny_read, j, d) {
-      int hit = covers(c, d, dir);
-      if (hit <= 0) {
-        if (hit < 0) denied = -1;
-        if (hit < 0) break;
-        continue;
-      }
-      denied = 1;
-      json_array_foreach(allow_read, k, a) {
-        /* Re-opened by a name (never a pattern) that the deny covers and the folder is in. */
-        if (json_is_string(a) && sbp_glob_is_pattern(json_string_value(a),
-                                                      json_string_length(a)))
-          continue;
-        const char *at = json_is_string(a) ? json_string_value(a)
-                                           : json_string_value(json_object_get(a, "path"));
-        if (at == NULL) continue;
-        char *abs = absolute(c, at, strlen(at));
-        if (abs == NULL) {
-          denied = -1;
-          break;
-        }
-        int reopens = covers(c, d, abs) == 1 && at_or_under(dir, abs);
-        srt_free(abs);
-        if (reopens) {
-          denied = 0;
-          break;
-        }
-      }
-      if (denied != 0) break;
-    }
-    int rc = denied < 0 ? SBP_E_NOMEM : SBP_OK;
-    if (denied == 0)
-      rc = sbp_json_status(c->r,
-                           sbp_policy_add_path(c->policy, SBP_POLICY_WRITE_ALLOW,
-                                               SBP_PATH_SUBTREE, dir, strlen(dir), &err),
-                           &err);
-    srt_free(dir);
-    if (rc != SBP_OK) return rc;
-  }
-  return SBP_OK;
 }
 
 /* ---- sections ----------------------------------------------------------------------------- */
@@ -496,18 +255,10 @@ static int filesystem(srt_ctx *c, json_t *fs) {
   if (rc == 0) rc = path_list(c, fs, "allowRead", SBP_POLICY_READ_ALLOW);
   if (rc == 0) rc = path_list(c, fs, "allowWrite", SBP_POLICY_WRITE_ALLOW);
   if (rc == 0) rc = path_list(c, fs, "denyWrite", SBP_POLICY_WRITE_DENY);
-  if (rc == 0 && c->fs_enabled) {
-    json_t *empty = json_array();
-    json_t *deny_read = json_object_get(fs, "denyRead"), *allow_read = json_object_get(fs, "allowRead");
-    rc = empty == NULL ? SBP_E_NOMEM
-                       : default_writes(c, deny_read, allow_read ? allow_read : empty);
-    json_decref(empty);
-  }
   return rc;
 }
 
-int sbp_srt_settings_apply(sbp_json_reader *r, json_t *root, sbp_policy *policy,
-                           const char *home, const char *cwd, const sbp_alloc *alloc) {
+int sbp_srt_settings_apply(sbp_json_reader *r, json_t *root, sbp_policy *policy) {
   static const char *const known[] = {
       "network", "filesystem", "credentials", "ignoreViolations", "enableWeakerNestedSandbox",
       "allowNestedUserNamespaces", "enableWeakerNetworkIsolation", "allowAppleEvents", "ripgrep",
@@ -520,7 +271,7 @@ int sbp_srt_settings_apply(sbp_json_reader *r, json_t *root, sbp_policy *policy,
       {"seccomp", JSON_OBJECT}, {"bwrapPath", JSON_STRING}, {"socatPath", JSON_STRING},
       {"javaAgentJarPath", JSON_STRING}, {"windows", JSON_OBJECT}, {"git", JSON_OBJECT},
       {NULL, JSON_NULL}};
-  srt_ctx c = {r, policy, home, cwd, 1, alloc, SBP_POLICY_READ_DENY};
+  srt_ctx c = {r, policy, 1, SBP_POLICY_READ_DENY};
   json_t *net = NULL, *fs = NULL, *creds = NULL;
   int rc = 0;
   if (!json_is_object(root)) {
@@ -551,18 +302,19 @@ int sbp_srt_settings_apply(sbp_json_reader *r, json_t *root, sbp_policy *policy,
   }
   if (rc == 0) rc = option(&c, root, "allowPty", SBP_POLICY_PTY);
   if (rc == 0) rc = option(&c, root, "allowAppleEvents", SBP_POLICY_APPLE_EVENTS);
-  /* configd for every command, trustd.agent whatever enableWeakerNetworkIsolation says
-   * (docs/srt-settings.md, deviations "configd" and "trustd"). */
-  if (rc == 0) rc = add_mach(r, &c, "com.apple.SystemConfiguration.configd", 37);
-  if (rc == 0) rc = add_mach(r, &c, "com.apple.trustd.agent", 22);
+  /* srt's default writes, configd and trustd.agent, and its fixed grants. */
+  if (rc == 0) {
+    sbp_error err = SBP_ERROR_INIT;
+    rc = policy_call(&c, sbp_policy_add_srt_defaults(policy, &err), &err);
+  }
   return rc;
 }
 
-int sbp_srt_settings_read(sbp_json_reader *r, const char *text, size_t len, sbp_policy *policy,
-                          const char *home, const char *cwd, const sbp_alloc *alloc) {
+int sbp_srt_settings_read(sbp_json_reader *r, const char *text, size_t len,
+                          sbp_policy *policy) {
   json_t *root = sbp_json_parse(r, text, len);
   if (root == NULL) return r->nomem ? SBP_E_NOMEM : SBP_E_INVALID_ARG;
-  int rc = sbp_srt_settings_apply(r, root, policy, home, cwd, alloc);
+  int rc = sbp_srt_settings_apply(r, root, policy);
   json_decref(root);
   return rc;
 }

@@ -9,26 +9,17 @@
 #include "sbprofile.h"
 #include "sbprofile/policy.h"
 
-/* Reads settings text (len bytes) into policy; home and cwd (absolute) must be the ones set
- * on the policy, to decide which of srt's default write folders a denyRead covers; alloc (NULL:
- * the default) is the policy's, for the regexes that decision converts. The reader's own
- * memory and jansson's come from jansson's allocator (json_set_alloc_funcs). Keys srt reads
- * only for its proxy or its Linux backend are accepted; keys srt does not know give a warning
- * naming them; a value of the wrong type is an error naming its JSON path. Returns 0, or
- * SBP_E_INVALID_ARG with the error in r->error ("filesystem.denyRead[3]: expected a string ...", or
+/* Reads settings text (len bytes) into policy, which must have the home and cwd the settings'
+ * paths start from, and ends with sbp_policy_add_srt_defaults(). The reader's own memory and
+ * jansson's come from jansson's allocator (json_set_alloc_funcs). Keys srt reads only for its
+ * proxy or its Linux backend are accepted; keys srt does not know give a warning naming them; a
+ * value of the wrong type is an error naming its JSON path. Returns 0, or SBP_E_INVALID_ARG
+ * with the error in r->error ("filesystem.denyRead[3]: expected a string ...", or
  * "LINE:COLUMN: ..." for text that is not JSON), or SBP_E_NOMEM. */
-int sbp_srt_settings_read(sbp_json_reader *r, const char *text, size_t len, sbp_policy *policy,
-                          const char *home, const char *cwd, const sbp_alloc *alloc);
+int sbp_srt_settings_read(sbp_json_reader *r, const char *text, size_t len,
+                          sbp_policy *policy);
 
 /* sbp_srt_settings_read() on settings already parsed (root is only read). */
-int sbp_srt_settings_apply(sbp_json_reader *r, json_t *root, sbp_policy *policy,
-                           const char *home, const char *cwd, const sbp_alloc *alloc);
-
-/* Inserts the grants srt gives every command (process, IPC, sysctl, device files and the
- * mach services of its fixed list) after the (deny default) of a profile compiled from a policy
- * read by sbp_srt_settings_read(), as srt places them. With comments, each group says it comes
- * from srt. alloc (NULL: the default) is the profile's. SBP_OK or an SBP_E_* status. */
-int sbp_srt_base_insert(sbp_profile *profile, int comments, const sbp_alloc *alloc,
-                        sbp_error *err);
+int sbp_srt_settings_apply(sbp_json_reader *r, json_t *root, sbp_policy *policy);
 
 #endif

@@ -431,6 +431,11 @@ export interface PolicyOptions {
   cwd?: string | null;
 }
 
+export interface SrtSettingsOptions extends PolicyOptions {
+  /** Receives each warning (an unknown key, a proxy port not set); default process.emitWarning. */
+  onWarning?: (message: string) => void;
+}
+
 export class Policy {
   constructor(opts?: PolicyOptions);
   /** A policy from an object in the policy-file format; unknown keys throw, naming them. */
@@ -454,9 +459,14 @@ export class Policy {
   addBaseSet(name: string): this;
   addBaseEntry(name: string): this;
   removeBaseEntry(name: string): this;
+  /** sandbox-runtime 0.0.83's default writes, configd and trustd.agent, and its fixed grants. */
+  addSrtDefaults(): this;
   /** A new Profile compiled from the policy (the caller closes it). */
   compile(): Profile;
   toSBPL(): string;
   /** The warnings of the last compilation. */
   readonly warnings: string[];
+  /** The profile `sbprofile policy --srt-settings` prints for these settings. */
+  static fromSrtSettings(settings: Record<string, unknown>, opts?: SrtSettingsOptions): Policy;
+  static fromSrtSettingsFile(path: string, opts?: SrtSettingsOptions): Policy;
 }

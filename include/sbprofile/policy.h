@@ -465,6 +465,36 @@ SBP_API int sbp_policy_add_base_entry(sbp_policy *policy, const char *name, size
 SBP_API int sbp_policy_remove_base_entry(sbp_policy *policy, const char *name, size_t len,
                                          sbp_error *err);
 
+/* ---- sandbox-runtime ------------------------------------------------------------------ */
+
+/**
+ * @brief Grants what sandbox-runtime (srt) 0.0.83 gives every command on macOS whatever its
+ *        settings say, so that a policy built from srt settings (their path lists, ports,
+ *        mach services and options mapped onto this API, as docs/srt-settings.md says)
+ *        compiles to the profile `sbprofile policy --srt-settings` prints.
+ *
+ * Call it after the settings' read lists are complete. It adds:
+ * - when the write mode is SBP_WRITE_DENY_ALL (srt's `filesystem.disabled` makes it
+ *   SBP_WRITE_ALLOW_ALL), write-allow subtrees for what srt always makes writable: `/dev/stdout`,
+ *   `/dev/stderr`, `/dev/null`, `/dev/tty`, `/dev/dtracehelper`, `/dev/autofs_nowait`,
+ *   `/tmp/claude`, and `~/.npm/_logs` and `~/.claude/debug` unless a read-deny entry covers
+ *   the folder and no read-allow entry that is not a glob re-opens a tree holding it beneath
+ *   that deny;
+ * - the mach services `com.apple.SystemConfiguration.configd` and `com.apple.trustd.agent`,
+ *   which srt lacks or grants only behind an option (docs/srt-settings.md, deviations);
+ * - srt's fixed grants (processes, user preferences, its mach-service list, POSIX IPC,
+ *   IOKit, AF_SYSTEM sockets, sysctls, notifications, device files), which
+ *   sbp_policy_compile() inserts right after `(deny default)`, as srt places them; with
+ *   SBP_POLICY_COMMENTS each group's comment starts with `srt base:`.
+ *
+ * A second call adds nothing.
+ * @return SBP_OK; SBP_E_INVALID_ARG (NULL policy; `srt defaults: ~ without a home ...` when
+ *         writes are restricted and no home is set); SBP_E_NOMEM (the policy is then
+ *         unchanged).
+ * @since 0.2
+ */
+SBP_API int sbp_policy_add_srt_defaults(sbp_policy *policy, sbp_error *err);
+
 /* ---- compiling ------------------------------------------------------------------------ */
 
 /**
@@ -473,7 +503,8 @@ SBP_API int sbp_policy_remove_base_entry(sbp_policy *policy, const char *name, s
  * @param[in,out] policy the policy (its warning list is rewritten).
  * @param[out] out receives the profile, made with the policy's allocator. Caller owns it;
  *        free with sbp_profile_free(). NULL on failure.
- * @return SBP_OK; SBP_E_INVALID_ARG (NULL policy or out); SBP_E_NOMEM.
+ * @return SBP_OK; SBP_E_INVALID_ARG (NULL policy or out); SBP_E_NOMEM; with
+ *         sbp_policy_add_srt_defaults(), SBP_E_LIMIT should srt's grants not fit their buffer.
  * @since 0.2
  */
 SBP_API int sbp_policy_compile(sbp_policy *policy, sbp_profile **out, sbp_error *err);

@@ -1,11 +1,14 @@
 'use strict';
 // Policies (sbprofile/policy.h): intent compiled into a complete deny-default profile. A
-// Policy is built with its methods, or from an object or a JSON policy file in the format of
-// docs/policy-file.md (the keys `sbprofile policy --policy` reads). The object is mapped onto
-// the C API here, in JavaScript: the library reads no JSON, so that it needs nothing but libc.
+// Policy is built with its methods, from an object or a JSON policy file in the format of
+// docs/policy-file.md (the keys `sbprofile policy --policy` reads), or from sandbox-runtime
+// settings (the keys `sbprofile policy --srt-settings` reads, docs/srt-settings.md). The data is
+// mapped onto the C API here, in JavaScript: the library reads no JSON, so that it needs
+// nothing but libc.
 
 const fs = require('node:fs');
 const ffi = require('./ffi.js');
+const applySrtSettings = require('./srt_settings.js');
 
 const LISTS = { 'read-deny': 1, 'read-allow': 2, 'write-allow': 3, 'write-deny': 4, exec: 5, 'unix-socket': 6 };
 const MATCHES = { auto: 0, literal: 1, subtree: 2, glob: 3 };
@@ -107,6 +110,11 @@ module.exports = function makePolicy({ lib, check, need, Profile }) {
     addBaseEntry(name) { return this._text('sbp_policy_add_base_entry', name); }
     removeBaseEntry(name) { return this._text('sbp_policy_remove_base_entry', name); }
 
+    /** What sandbox-runtime 0.0.83 grants every command on macOS: its default write paths,
+     *  configd and trustd.agent, and its fixed grants right after (deny default)
+     *  (sbp_policy_add_srt_defaults()). Call it after the read lists are complete. */
+    addSrtDefaults() { return this._call('sbp_policy_add_srt_defaults'); }
+
     /** A new Profile compiled from the policy (the caller closes it). */
     compile() {
       const out = [null];
@@ -157,6 +165,42 @@ module.exports = function makePolicy({ lib, check, need, Profile }) {
       return p;
     }
   }
+
+  /** A policy from sandbox-runtime settings (an object as in ~/.srt-settings.json): the
+   *  profile `sbprofile policy --srt-settings` prints for them. home and cwd default to $HOME
+   *  and the current directory, as for the command; onWarning receives each warning (an
+   *  unknown key, a proxy port not set), by default process.emitWarning. A value of the wrong
+   *  type throws a TypeError naming its JSON path (filesystem.denyRead[3]). */
+  Policy.fromSrtSettings = function fromSrtSettings(settings, { home, cwd, onWarning } = {}) {
+    home = home ?? process.env.HOME;
+    cwd = cwd ?? process.cwd();
+    if (!home) throw new TypeError('srt settings need a home: give { home }');
+    const warn = onWarning ?? ((message) => process.emitWarning(message, 'SbprofileWarning'));
+    const names = [];
+    const n = Number(need('sbp_policy_protection_count')());
+    for (let i = 0; i < n; i++) names.push(lib().sbp_policy_protection_name(i));
+    const p = new Policy({ home, cwd });
+    try {
+      applySrtSettings(p, settings, warn, names);
+    } catch (e) {
+      p.close();
+      throw e;
+    }
+    return p;
+  };
+
+  /** A policy from a sandbox-runtime settings file; the file itself is protected from writes
+   *  (the settings-file protection), as the command does. */
+  Policy.fromSrtSettingsFile = function fromSrtSettingsFile(path, opts = {}) {
+    const p = Policy.fromSrtSettings(JSON.parse(fs.readFileSync(path, 'utf8')), opts);
+    try {
+      p.setSettingsFile(fs.realpathSync(String(path)));
+    } catch (e) {
+      p.close();
+      throw e;
+    }
+    return p;
+  };
 
   if (typeof Symbol.dispose === 'symbol') Policy.prototype[Symbol.dispose] = function dispose() { this.close(); };
 

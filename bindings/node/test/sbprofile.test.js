@@ -570,3 +570,156 @@ describe('policies', { skip: SKIP }, () => {
     assert.throws(() => pol.setHome('/x'), /the policy is closed/);
   });
 });
+
+describe('sandbox-runtime settings', { skip: SKIP }, () => {
+  const DATA = path.join(__dirname, '..', '..', '..', 'tests', 'data', 'policy');
+  const HOME = '/Users/alice';
+  const CWD = '/Users/alice/proj';
+  const BASE = {
+    network: { allowedDomains: [], deniedDomains: [], httpProxyPort: 3128, socksProxyPort: 1080 },
+    filesystem: { denyRead: [], allowWrite: ['.'], denyWrite: [] },
+  };
+  // BASE with keys replaced: { network: ... }, or { 'section.key': value }.
+  function srt(changes) {
+    const d = JSON.parse(JSON.stringify(BASE));
+    for (const [k, v] of Object.entries(changes)) {
+      const [section, key] = k.split('.');
+      if (key === undefined) d[section] = v;
+      else d[section][key] = v;
+    }
+    return d;
+  }
+  // The command's { status, text, warned, error } for a settings file, or null without it.
+  function cli(t, file, ...extra) {
+    const exe = process.env.SBPROFILE_CLI;
+    if (!exe) {
+      t.skip('SBPROFILE_CLI is not set (ctest sets it to the built sbprofile)');
+      return null;
+    }
+    const r = spawnSync(exe, ['policy', '--srt-settings', file, '--home', HOME, '--cwd', CWD, ...extra],
+      { encoding: 'utf8' });
+    if (r.status === 69) {
+      t.skip('the command was built without jansson');
+      return null;
+    }
+    const lines = r.stderr.split('\n');
+    // The settings' warnings; "sbprofile policy: warning: ..." are the compilation's.
+    const warned = lines.filter((l) => l.includes(': warning: ') && !l.startsWith('sbprofile policy:'))
+      .map((l) => l.slice(l.indexOf(': warning: ') + 11));
+    const error = lines.find((l) => l.includes(': error: '));
+    return { status: r.status, text: r.stdout, warned, error: error && error.slice(error.indexOf(': error: ') + 9) };
+  }
+
+  test('every fixture gives the command\'s profile and warnings', (t) => {
+    const files = fs.readdirSync(path.join(DATA, 'srt')).filter((f) => f.endsWith('.json')).sort()
+      .map((f) => path.join(DATA, 'srt', f));
+    assert.ok(files.length >= 15);
+    files.push(path.join(DATA, 'cli', 'unknown-keys.json'), path.join(DATA, 'cli', 'no-proxy-port.json'));
+    for (const file of files) {
+      const want = cli(t, file);
+      if (!want) return;
+      assert.equal(want.status, 0, file);
+      const got = [];
+      const pol = sbp.Policy.fromSrtSettingsFile(file, { home: HOME, cwd: CWD, onWarning: (m) => got.push(m) });
+      assert.equal(pol.toSBPL(), want.text, file);
+      assert.deepEqual(got, want.warned, file);
+      pol.close();
+    }
+  });
+
+  test('without comments', (t) => {
+    const file = path.join(DATA, 'srt', 'read-carveout.json');
+    const want = cli(t, file, '--no-comments');
+    if (!want) return;
+    const pol = sbp.Policy.fromSrtSettingsFile(file, { home: HOME, cwd: CWD });
+    pol.setOption('comments', false);
+    assert.equal(pol.toSBPL(), want.text);
+    assert.doesNotMatch(want.text, /srt base/);
+    pol.close();
+  });
+
+  test('decisions', () => {
+    const pol = sbp.Policy.fromSrtSettings(srt({ 'filesystem.denyRead': ['~/.ssh'] }), { home: HOME, cwd: CWD });
+    const p = pol.compile();
+    p.assertAllows('mach-lookup', CONFIGD);
+    p.assertAllows('mach-lookup', 'com.apple.trustd.agent');
+    p.assertAllows('file-write-data', `${CWD}/a.c`);
+    p.assertAllows('file-write-data', `${HOME}/.npm/_logs/x.log`);
+    p.assertDenies('file-read-data', `${HOME}/.ssh/id_rsa`);
+    p.assertAllows('network-outbound', 'tcp:localhost:3128');
+    p.assertDenies('network-outbound', 'tcp:localhost:8080');
+    p.close();
+    pol.close();
+  });
+
+  test('addSrtDefaults', () => {
+    const pol = new sbp.Policy({ home: HOME });
+    const text = pol.addSrtDefaults().addSrtDefaults().toSBPL();
+    assert.match(text, /; srt base: processes/);
+    assert.match(text, /"com\.apple\.trustd\.agent"/);
+    pol.close();
+    const bare = new sbp.Policy();
+    assert.throws(() => bare.addSrtDefaults(), (e) => e instanceof sbp.SbprofileError && /without a home/.test(e.message));
+    bare.close();
+  });
+
+  test('errors are the command\'s', (t) => {
+    const cases = [
+      [],
+      { filesystem: BASE.filesystem },
+      srt({ network: [] }),
+      srt({ 'network.httpProxyPort': 0 }),
+      srt({ 'network.httpProxyPort': '3128' }),
+      srt({ 'filesystem.denyRead': ['~/.ssh', { path: '~/.x', literal: true }, 42] }),
+      srt({ 'filesystem.denyRead': ['~/[z-a]'] }),
+      srt({ 'filesystem.allowWrite': [{ path: '/x', literal: false }] }),
+      srt({ 'filesystem.disabled': 'no' }),
+      srt({ 'network.allowUnixSockets': [''] }),
+      srt({ 'network.allowMachLookup': ['a*b'] }),
+      srt({ 'network.allowedDomains': [1] }),
+      srt({ credentials: { files: [{ path: '~/.netrc', mode: 'hide' }] } }),
+      srt({ credentials: { files: [{ path: '' }] } }),
+      srt({ allowPty: 'yes' }),
+      srt({ mandatoryDenySearchDepth: 1.5 }),
+      srt({ ignoreViolations: null }),
+    ];
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sbp-srt-'));
+    try {
+      cases.forEach((settings, i) => {
+        const file = path.join(tmp, `case${i}.json`);
+        fs.writeFileSync(file, JSON.stringify(settings));
+        const want = cli(t, file);
+        if (!want) return;
+        assert.equal(want.status, 65, JSON.stringify(settings));
+        assert.throws(() => sbp.Policy.fromSrtSettings(settings, { home: HOME, cwd: CWD }),
+          (e) => (e instanceof TypeError || e instanceof sbp.SbprofileError) && e.message === want.error,
+          `${JSON.stringify(settings)}: ${want.error}`);
+      });
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test('warnings go to process.emitWarning by default', () => {
+    const seen = [];
+    const listener = (w) => seen.push(w);
+    const saved = process.listeners('warning');
+    process.removeAllListeners('warning');
+    process.on('warning', listener);
+    try {
+      sbp.Policy.fromSrtSettings(srt({ 'network.bogus': 1 }), { home: HOME, cwd: CWD }).close();
+      return new Promise((resolve) => setImmediate(() => {
+        process.removeListener('warning', listener);
+        for (const l of saved) process.on('warning', l);
+        assert.equal(seen.length, 1);
+        assert.equal(seen[0].name, 'SbprofileWarning');
+        assert.equal(seen[0].message, 'network.bogus: unknown key, ignored');
+        resolve();
+      }));
+    } catch (e) {
+      process.removeListener('warning', listener);
+      for (const l of saved) process.on('warning', l);
+      throw e;
+    }
+  });
+});

@@ -1,11 +1,15 @@
 """Policies (sbprofile/policy.h): intent compiled into a complete deny-default profile.
 
-A Policy is built with its methods, or from a dict or a JSON policy file in the format of
-docs/policy-file.md (the same keys `sbprofile policy --policy` reads). The dict is mapped onto
-the C API here, in Python: the library reads no JSON, so that it needs nothing but libc.
+A Policy is built with its methods, from a dict or a JSON policy file in the format of
+docs/policy-file.md (the same keys `sbprofile policy --policy` reads), or from sandbox-runtime
+settings (the keys `sbprofile policy --srt-settings` reads, docs/srt-settings.md). The data is
+mapped onto the C API here, in Python: the library reads no JSON, so that it needs nothing but
+libc.
 """
 
 import json
+import os
+import warnings
 from ctypes import byref
 
 from . import _Closable, _ffi
@@ -126,6 +130,12 @@ class Policy(_Closable):
     def remove_base_entry(self, name):
         return self._text_call("sbp_policy_remove_base_entry", name)
 
+    def add_srt_defaults(self):
+        """What sandbox-runtime 0.0.83 grants every command on macOS: its default write
+        paths, configd and trustd.agent, and its fixed grants right after (deny default)
+        (sbp_policy_add_srt_defaults()). Call it after the read lists are complete."""
+        return self._call("sbp_policy_add_srt_defaults")
+
     # -- output --
     def compile(self):
         """A new Profile compiled from the policy (the caller closes it)."""
@@ -176,6 +186,63 @@ class Policy(_Closable):
             self.close()
             raise
         return self
+
+
+    @classmethod
+    def from_srt_settings(cls, settings, home=None, cwd=None, warn=None):
+        """A policy from sandbox-runtime settings (a dict as in ~/.srt-settings.json): the
+        profile `sbprofile policy --srt-settings` prints for them. home and cwd default to
+        $HOME and the current directory, as for the command. warn is called with each warning
+        (an unknown key, a proxy port not set); by default they go to warnings.warn. A value
+        of the wrong type raises ValueError naming its JSON path (filesystem.denyRead[3])."""
+        from ._srt_settings import apply_srt_settings
+        if home is None:
+            home = os.environ.get("HOME")
+        if cwd is None:
+            cwd = os.getcwd()
+        if not home:
+            raise ValueError("srt settings need a home: give home=")
+        if warn is None:
+            def warn(message):
+                warnings.warn(message, stacklevel=3)
+        self = cls(home=home, cwd=cwd)
+        try:
+            apply_srt_settings(self, settings, warn)
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    @classmethod
+    def from_srt_settings_file(cls, path, home=None, cwd=None, warn=None):
+        """A policy from a sandbox-runtime settings file; the file itself is protected from
+        writes (the settings-file protection), as the command does."""
+        with open(path, encoding="utf-8") as f:
+            d = json.load(f, object_pairs_hook=_no_duplicates)
+        self = cls.from_srt_settings(d, home, cwd, warn)
+        try:
+            self.set_settings_file(os.path.realpath(path))
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+
+def _no_duplicates(pairs):
+    """A JSON object that names a key twice is refused, as the command refuses it: which of
+    two values a reader takes is a guess, and a policy must not depend on a guess."""
+    d = {}
+    for k, v in pairs:
+        if k in d:
+            raise ValueError(f"duplicate object key {k!r}")
+        d[k] = v
+    return d
+
+
+def protection_names():
+    """The names of the mandatory write protections (sbp_policy_protection_name())."""
+    n = lib().sbp_policy_protection_count()
+    return [lib().sbp_policy_protection_name(i).decode("utf-8") for i in range(n)]
 
 
 _KEYS = {

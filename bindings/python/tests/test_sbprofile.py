@@ -6,6 +6,7 @@ library path. Without a loadable library (a static build) the run fails with the
 
 import ctypes
 import gc
+import json
 import os
 import subprocess
 import sys
@@ -645,6 +646,131 @@ class PolicyTest(unittest.TestCase):
             pol.close()
             pol.close()
             pol.set_home("/x")
+
+
+SRT_DATA = os.path.join(HERE, "..", "..", "..", "tests", "data", "policy")
+SRT_HOME, SRT_CWD = "/Users/alice", "/Users/alice/proj"
+SRT_BASE = {"network": {"allowedDomains": [], "deniedDomains": [], "httpProxyPort": 3128,
+                        "socksProxyPort": 1080},
+            "filesystem": {"denyRead": [], "allowWrite": ["."], "denyWrite": []}}
+
+
+def _srt(**changes):
+    """SRT_BASE with keys replaced: network=..., or section__key=value."""
+    d = json.loads(json.dumps(SRT_BASE))
+    for k, v in changes.items():
+        if "__" in k:
+            section, key = k.split("__")
+            d[section][key] = v
+        else:
+            d[k] = v
+    return d
+
+
+class SrtSettingsTest(unittest.TestCase):
+    """Policy.from_srt_settings gives the profile, warnings and errors of the command."""
+
+    def cli(self, path, *extra):
+        """The command's (exit status, profile, warnings, error) for a settings file."""
+        cli = os.environ.get("SBPROFILE_CLI")
+        if not cli:
+            self.skipTest("SBPROFILE_CLI is not set (ctest sets it to the built sbprofile)")
+        r = subprocess.run([cli, "policy", "--srt-settings", path, "--home", SRT_HOME,
+                            "--cwd", SRT_CWD, *extra], capture_output=True, text=True)
+        if r.returncode == 69:
+            self.skipTest("the command was built without jansson")
+        # The settings' warnings; "sbprofile policy: warning: ..." are the compilation's.
+        warned = [line.split(": warning: ", 1)[1] for line in r.stderr.splitlines()
+                  if ": warning: " in line and not line.startswith("sbprofile policy:")]
+        errors = [line.split(": error: ", 1)[1] for line in r.stderr.splitlines()
+                  if ": error: " in line]
+        return r.returncode, r.stdout, warned, errors[0] if errors else None
+
+    def fixtures(self):
+        names = sorted(f for f in os.listdir(os.path.join(SRT_DATA, "srt")) if f.endswith(".json"))
+        self.assertGreaterEqual(len(names), 15)
+        return [os.path.join(SRT_DATA, "srt", f) for f in names] + \
+            [os.path.join(SRT_DATA, "cli", f) for f in ("unknown-keys.json", "no-proxy-port.json")]
+
+    def test_every_fixture_gives_the_commands_profile(self):
+        for path in self.fixtures():
+            with self.subTest(os.path.basename(path)):
+                status, text, warned, _ = self.cli(path)
+                self.assertEqual(status, 0)
+                got = []
+                with sbprofile.Policy.from_srt_settings_file(path, home=SRT_HOME, cwd=SRT_CWD,
+                                                             warn=got.append) as pol:
+                    self.assertEqual(pol.to_sbpl(), text)
+                self.assertEqual(got, warned)
+
+    def test_without_comments(self):
+        path = os.path.join(SRT_DATA, "srt", "read-carveout.json")
+        _, text, _, _ = self.cli(path, "--no-comments")
+        with sbprofile.Policy.from_srt_settings_file(path, home=SRT_HOME, cwd=SRT_CWD) as pol:
+            pol.set_option("comments", False)
+            self.assertEqual(pol.to_sbpl(), text)
+            self.assertNotIn("srt base", text)
+
+    def test_decisions(self):
+        with sbprofile.Policy.from_srt_settings(_srt(filesystem__denyRead=["~/.ssh"]),
+                                                home=SRT_HOME, cwd=SRT_CWD) as pol, \
+                pol.compile() as p:
+            p.assert_allows("mach-lookup", CONFIGD)
+            p.assert_allows("mach-lookup", "com.apple.trustd.agent")
+            p.assert_allows("file-write-data", SRT_CWD + "/a.c")
+            p.assert_allows("file-write-data", SRT_HOME + "/.npm/_logs/x.log")
+            p.assert_denies("file-read-data", SRT_HOME + "/.ssh/id_rsa")
+            p.assert_allows("network-outbound", "tcp:localhost:3128")
+            p.assert_denies("network-outbound", "tcp:localhost:8080")
+
+    def test_add_srt_defaults(self):
+        with sbprofile.Policy(home=SRT_HOME) as pol:
+            pol.add_srt_defaults().add_srt_defaults()
+            text = pol.to_sbpl()
+            self.assertIn("; srt base: processes", text)
+            self.assertIn('"com.apple.trustd.agent"', text)
+        with sbprofile.Policy() as pol, \
+                self.assertRaisesRegex(sbprofile.InvalidArgumentError, "without a home"):
+            pol.add_srt_defaults()
+
+    def test_errors_are_the_commands(self):
+        cases = [
+            [],
+            {"filesystem": SRT_BASE["filesystem"]},
+            _srt(network=[]),
+            _srt(network__httpProxyPort=0),
+            _srt(network__httpProxyPort="3128"),
+            _srt(filesystem__denyRead=["~/.ssh", {"path": "~/.x", "literal": True}, 42]),
+            _srt(filesystem__denyRead=["~/[z-a]"]),
+            _srt(filesystem__allowWrite=[{"path": "/x", "literal": False}]),
+            _srt(filesystem__disabled="no"),
+            _srt(network__allowUnixSockets=[""]),
+            _srt(network__allowMachLookup=["a*b"]),
+            _srt(network__allowedDomains=[1]),
+            _srt(credentials={"files": [{"path": "~/.netrc", "mode": "hide"}]}),
+            _srt(credentials={"files": [{"path": ""}]}),
+            _srt(allowPty="yes"),
+            _srt(mandatoryDenySearchDepth=1.5),
+            _srt(ignoreViolations=None),
+        ]
+        with tempfile.TemporaryDirectory() as tmp:
+            for i, settings in enumerate(cases):
+                with self.subTest(i=i, settings=settings):
+                    path = os.path.join(tmp, f"case{i}.json")
+                    with open(path, "w", encoding="utf-8") as f:
+                        json.dump(settings, f)
+                    status, _, _, error = self.cli(path)
+                    self.assertEqual(status, 65)
+                    with self.assertRaises(ValueError) as caught:
+                        sbprofile.Policy.from_srt_settings(settings, home=SRT_HOME, cwd=SRT_CWD)
+                    e = caught.exception
+                    self.assertEqual(getattr(e, "message", str(e)), error)
+
+    def test_warnings_by_default(self):
+        with self.assertWarnsRegex(UserWarning, "network.bogus: unknown key, ignored"), \
+                sbprofile.Policy.from_srt_settings(_srt(network__bogus=1), home=SRT_HOME,
+                                                   cwd=SRT_CWD):
+            pass
 
 
 if __name__ == "__main__":
