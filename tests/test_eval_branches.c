@@ -14,23 +14,10 @@
 
 #include <cmocka.h>
 
+#include "eval_show.h"
 #include "sbprofile.h"
 
-/* Prints a value as text: lists as nested (car . cdr) pairs, booleans as #t/#f. */
-#define SHOW                                                                                  \
-  "(version 1)\n"                                                                             \
-  "(define (show v) (cond ((null? v) \"()\") ((string? v) v)"                                 \
-  " ((number? v) (number->string v)) ((symbol? v) (symbol->string v))"                        \
-  " ((boolean? v) (if v \"#t\" \"#f\")) ((char? v) (list->string (list v)))"                  \
-  " ((pair? v) (string-append \"(\" (show (car v)) \" . \" (show (cdr v)) \")\"))"            \
-  " (else \"?\")))\n"
-
-typedef struct value_case {
-  const char *expr;
-  const char *shown; /* as the serializer writes it inside (literal "...") */
-} value_case;
-
-static const value_case values[] = {
+static const eval_value_case values[] = {
     {"(eq? \"a\" \"a\")", "#f"},
     {"(eq? '() '())", "#t"},
     {"(eq? #\\a #\\a)", "#t"},
@@ -331,22 +318,7 @@ static sbp_profile *read_text(const char *text, uint32_t flags, sbp_error *err, 
 
 static void test_values(void **state) {
   (void)state;
-  char text[2048], want[512];
-  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
-    snprintf(text, sizeof text, SHOW "(define r %s)\n(allow file-read* (literal (show r)))\n",
-             values[i].expr);
-    snprintf(want, sizeof want, "(literal \"%s\")", values[i].shown);
-    sbp_error err = SBP_ERROR_INIT;
-    int rc;
-    sbp_profile *p = read_text(text, 0, &err, &rc);
-    if (rc != SBP_OK) fail_msg("%s: %s", values[i].expr, err.message);
-    sbp_buf out = SBP_BUF_INIT;
-    assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_OK);
-    if (strstr(out.ptr, want) == NULL)
-      fail_msg("%s: got %s, expected %s", values[i].expr, out.ptr, want);
-    sbp_buf_dispose(&out);
-    sbp_profile_free(p);
-  }
+  eval_show_check(values, sizeof values / sizeof values[0]);
 }
 
 static void expect_errors(const error_case *cases, size_t n, uint32_t flags) {
