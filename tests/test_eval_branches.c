@@ -2,8 +2,8 @@
  * procedure's other outcomes (false, empty, out of range, overflow, another radix), the
  * special forms' malformed shapes with the error's position, parameters that stay symbolic
  * reaching a procedure that needs their value, and SBPL built-ins whose results are checked
- * as the serializer writes them. Expected values are those of R7RS Scheme for the integer
- * and string subset SBPL has. */
+ * as the serializer writes them, also when read for one macOS version. Expected values are
+ * those of R7RS Scheme for the integer and string subset SBPL has. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -385,12 +385,63 @@ static void test_forms(void **state) {
   }
 }
 
+/* Read for macOS 10.15: modifier aliases written as what they stand for, filter aliases
+ * under their canonical spelling, path filters as `path`, and a modifier that version does
+ * not have refused, or kept as written when other versions' names are allowed. */
+static void test_for_a_version(void **state) {
+  (void)state;
+  static const struct {
+    const char *body;
+    uint32_t flags;
+    const char *wrote; /* NULL: an evaluation error with this message instead */
+    const char *message;
+  } cases[] = {
+      {"(allow file-read* (with no-log))", 0, "(allow file-read* (with no-report))", NULL},
+      {"(deny file-read* (with termination))", 0,
+       "(deny file-read* (with send-signal SIGKILL))", NULL},
+      {"(allow iokit-open (iokit-user-client-class \"X\"))", 0,
+       "(allow iokit-open (iokit-registry-entry-class \"X\"))", NULL},
+      {"(allow file-read* (path-ancestors \"/a/b\"))", 0,
+       "(allow file-read* (require-any (path \"/\") (path \"/a\")))", NULL},
+      {"(allow file-read* (literal \"/x\"))", 0, "(allow file-read* (path \"/x\"))", NULL},
+      {"(allow file-read* (with frobnicate))", 0, NULL,
+       "with: unknown modifier frobnicate on macOS 10.15"},
+      {"(allow file-read* (with frobnicate))", SBP_READ_OTHER_VERSION_NAMES,
+       "(allow file-read* (with frobnicate))", NULL},
+  };
+  char text[512];
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    snprintf(text, sizeof text, "(version 1)\n%s\n", cases[i].body);
+    sbp_read_options o = SBP_READ_OPTIONS_INIT;
+    o.macos = SBP_MACOS_VERSION(10, 15, 0);
+    o.flags = cases[i].flags;
+    sbp_profile *p = NULL;
+    sbp_error err = SBP_ERROR_INIT;
+    int rc = sbp_profile_read(&p, text, strlen(text), "t.sb", &o, NULL, &err);
+    if (cases[i].wrote == NULL) {
+      if (rc != SBP_E_EVAL || strcmp(err.message, cases[i].message) != 0)
+        fail_msg("%s: %d '%s'", cases[i].body, rc, err.message);
+      assert_null(p);
+      continue;
+    }
+    if (rc != SBP_OK) fail_msg("%s: %s", cases[i].body, err.message);
+    sbp_buf out = SBP_BUF_INIT;
+    assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_OK);
+    collapse(out.ptr);
+    if (strstr(out.ptr, cases[i].wrote) == NULL)
+      fail_msg("%s: wrote %s, expected %s", cases[i].body, out.ptr, cases[i].wrote);
+    sbp_buf_dispose(&out);
+    sbp_profile_free(p);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_values),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_symbolic_errors),
       cmocka_unit_test(test_forms),
+      cmocka_unit_test(test_for_a_version),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
