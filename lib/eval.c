@@ -258,23 +258,26 @@ int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
   ev->max_string = o->max_string ? o->max_string : ((size_t)1 << 20);
   ev->max_import_depth = o->max_import_depth ? o->max_import_depth : 16u;
   ev->max_nesting = o->max_nesting ? o->max_nesting : 10000u;
-  if ((ev->nil = sbp__eval_cell(ev, T_NIL)) == NULL) return err ? err->code : SBP_E_NOMEM;
-  if ((ev->t = sbp__eval_cell(ev, T_BOOL)) == NULL) return SBP_E_NOMEM;
+  /* What fails here is the allocator or, as everything made is charged, a step or memory
+   * limit: return the code of the error recorded. */
+#define INIT_FAIL (err && err->code ? err->code : SBP_E_NOMEM)
+  if ((ev->nil = sbp__eval_cell(ev, T_NIL)) == NULL) return INIT_FAIL;
+  if ((ev->t = sbp__eval_cell(ev, T_BOOL)) == NULL) return INIT_FAIL;
   ev->t->u.i = 1;
-  if ((ev->f = sbp__eval_cell(ev, T_BOOL)) == NULL) return SBP_E_NOMEM;
+  if ((ev->f = sbp__eval_cell(ev, T_BOOL)) == NULL) return INIT_FAIL;
   /* TinyScheme's unspecified value (a one-armed if whose test fails, a cond or case with no
    * matching clause, a when that does not fire) is '(): a second empty list, equal to the
    * first in every way Scheme can see, kept apart only so that a rule given it is refused */
-  if ((ev->unspec = sbp__eval_cell(ev, T_NIL)) == NULL) return SBP_E_NOMEM;
+  if ((ev->unspec = sbp__eval_cell(ev, T_NIL)) == NULL) return INIT_FAIL;
   ev->unspec->flag = 1;
   for (size_t i = 0; i < sizeof(special_forms) / sizeof(special_forms[0]); i++) {
     cell *s = sbp__eval_intern(ev, special_forms[i].name, strlen(special_forms[i].name));
-    if (s == NULL) return SBP_E_NOMEM;
+    if (s == NULL) return INIT_FAIL;
     s->flag = special_forms[i].id;
   }
 #define INTERN(field, text)                                              \
   if ((ev->field = sbp__eval_intern(ev, text, sizeof(text) - 1)) == NULL) \
-    return SBP_E_NOMEM;
+    return INIT_FAIL;
   INTERN(noop_sym, "no-op")
   INTERN(unix_sym, "unix")
   INTERN(s_quote, "quote")
@@ -290,10 +293,11 @@ int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
     const char *name = sbp__eval_prims[i].name;
     cell *s = sbp__eval_intern(ev, name, strlen(name));
     cell *pc = sbp__eval_cell(ev, T_PRIM);
-    if (s == NULL || pc == NULL) return SBP_E_NOMEM;
+    if (s == NULL || pc == NULL) return INIT_FAIL;
     pc->prim = (uint16_t)i;
     s->u.sym.gval = pc;
   }
+#undef INIT_FAIL
   return SBP_OK;
 }
 

@@ -13,23 +13,15 @@
 
 #include <cmocka.h>
 
+#include "eval_show.h"
 #include "sbprofile.h"
-
-/* Prints a value as text: lists as nested (car . cdr) pairs, booleans as #t/#f. */
-#define SHOW                                                                                  \
-  "(version 1)\n"                                                                             \
-  "(define (show v) (cond ((null? v) \"()\") ((string? v) v)"                                 \
-  " ((number? v) (number->string v)) ((symbol? v) (symbol->string v))"                        \
-  " ((boolean? v) (if v \"#t\" \"#f\")) ((char? v) (list->string (list v)))"                  \
-  " ((pair? v) (string-append \"(\" (show (car v)) \" . \" (show (cdr v)) \")\"))"            \
-  " (else \"?\")))\n"
 
 typedef struct proc_case {
   const char *expr;
   const char *shown; /* as the serializer writes it inside (literal "...") */
 } proc_case;
 
-static const proc_case values[] = {
+static const eval_value_case values[] = {
     {"(car '(1 2))", "1"},
     {"(cdr '(1 2))", "(2 . ())"},
     {"(caar '((1) 2))", "1"},
@@ -240,22 +232,7 @@ static const sbpl_error_case sbpl_errors[] = {
 
 static void test_values(void **state) {
   (void)state;
-  char text[2048], want[512];
-  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
-    snprintf(text, sizeof text, SHOW "(define r %s)\n(allow file-read* (literal (show r)))\n",
-             values[i].expr);
-    snprintf(want, sizeof want, "(literal \"%s\")", values[i].shown);
-    sbp_profile *p = NULL;
-    sbp_error err = SBP_ERROR_INIT;
-    int rc = sbp_profile_read(&p, text, strlen(text), "t.sb", NULL, NULL, &err);
-    if (rc != SBP_OK) fail_msg("%s: %s", values[i].expr, err.message);
-    sbp_buf out = SBP_BUF_INIT;
-    assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_OK);
-    if (strstr(out.ptr, want) == NULL)
-      fail_msg("%s: got %s, expected %s", values[i].expr, out.ptr, want);
-    sbp_buf_dispose(&out);
-    sbp_profile_free(p);
-  }
+  eval_show_check(values, sizeof values / sizeof values[0]);
 }
 
 /* Evaluating "(version 1)\nBODY\n" fails with an evaluation error on line 2 with this

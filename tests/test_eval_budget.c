@@ -1,0 +1,114 @@
+/* The step budget running out anywhere (lib/eval.c, lib/eval_proc.c, lib/eval_sbpl.c). What
+ * is made costs steps too, paid in batches from the allocation that crosses a batch's end, so
+ * a budget ending there makes that allocation fail inside whatever procedure, special form or
+ * SBPL built-in asked for it. A loop whose body calls most of them, its allocations not a
+ * multiple of the batch, puts those ends at ever other places; the budget is swept across the
+ * whole run, from a budget of 1 (too small even for the evaluator's setup, which is charged
+ * too: that once came out as "out of memory"). Every run short of the budget it needs must
+ * fail with the step limit's status and error (never another error, a crash or a leak), and
+ * every run with enough must give the same profile. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sbprofile.h"
+#include "test_alloc.h"
+
+static const char text[] =
+    "(version 1)\n"
+    "(define (body i)\n"
+    "  (list (cons i 2) (list 1 2 3) (list* 1 '(2)) (append '(1) '(2) '(3)) (reverse '(1 2 3))\n"
+    "        (take '(1 2 3) 2) (drop '(1 2 3) 1) (list-tail '(1 2) 1) (list-ref '(1 2) 1)\n"
+    "        (flatten '((1 (2)) 3)) (member 2 '(1 2)) (memv 2 '(1 2)) (assoc 2 '((2 . 3)))\n"
+    "        (length '(1 2)) (+ i 1) (- i 1) (* i 2) (quotient 7 2) (remainder 7 2) (modulo -7 2)\n"
+    "        (/ 6 3) (max 1 i) (min 1 i) (abs (- i)) (< 1 i) (= i i) (zero? i) (eqv? i 1)\n"
+    "        (string-append \"a\" (number->string i)) (substring \"hello\" 1 3)\n"
+    "        (string-length \"ab\") (string-ref \"ab\" 1) (string=? \"a\" \"a\") (string<? \"a\" \"b\")\n"
+    "        (string-prefix? \"a\" \"ab\") (string-suffix? \"b\" \"ab\") (string->number \"42\")\n"
+    "        (number->string 255 16) (string->symbol \"sym\") (symbol->string 'x)\n"
+    "        (string->list \"ab\") (list->string (list #\\a #\\b)) (string-copy \"a\")\n"
+    "        (char->integer #\\a) (integer->char 66) (char=? #\\a #\\a) (equal? '(1 \"a\") '(1 \"a\"))\n"
+    "        (map + '(1 2) '(3 4)) (filter odd? '(1 2 3)) (apply + 1 '(2 3))\n"
+    "        (let ((x 1) (y 2)) (+ x y)) (let* ((x 1) (y x)) y) (letrec ((f (lambda (n) n))) (f 1))\n"
+    "        (let loop ((k 0)) (if (< k 2) (loop (+ k 1)) k))\n"
+    "        (do ((k 0 (+ k 1)) (acc '() (cons k acc))) ((= k 2) acc))\n"
+    "        `(1 ,(+ 1 1) ,@(list 3 4)) (case i ((1) 'one) (else 'other))\n"
+    "        (cond ((assv 2 '((1 . a) (2 . b))) => cdr) (else 'no)) (and 1 i) (or #f i)\n"
+    "        (when (> i 0) 'w) (unless (> i 0) 'u) ((lambda args args) 1 2)\n"
+    "        (split-string \"a:b:c\" \":\") (regex-quote \"a.b\") (_IO \"d\" 1)\n"
+    "        (path-ancestors \"/a/b/c\") (literal \"/x\") (subpath (string-append \"/y\" \"/z\"))\n"
+    "        (require-any (literal \"/a\") (regex #\"^/b\")) (require-all (prefix \"/c\"))\n"
+    "        (require-not (literal \"/d\")) (remote tcp \"localhost:80\") (local udp \"*:53\")\n"
+    "        (global-name \"com.example\") (sbpl-filter? (literal \"/e\")) (eval '(+ 1 2))))\n"
+    "(define (go i)\n"
+    "  (when (> i 0)\n"
+    "    (body i)\n"
+    "    (allow file-read* (literal (string-append \"/r\" (number->string i))) (with report))\n"
+    "    (allow network-outbound (remote tcp \"localhost:443\"))\n"
+    "    (deny mach-lookup (global-name (symbol->string 'svc)) (with no-report))\n"
+    "    (go (- i 1))))\n"
+    "(go 3)\n";
+
+static int read_with_budget(size_t steps, const sbp_alloc *alloc, sbp_profile **p,
+                            sbp_error *err) {
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.max_steps = steps;
+  return sbp_profile_read(p, text, sizeof text - 1, "budget.sb", &o, alloc, err);
+}
+
+static void test_budget_sweep(void **state) {
+  (void)state;
+  /* the least budget that suffices, found by bisection */
+  size_t lo = 1, hi = 1u << 20;
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(read_with_budget(hi, NULL, &p, &err), SBP_OK);
+  sbp_buf whole = SBP_BUF_INIT;
+  assert_int_equal(sbp_serialize(p, NULL, &whole, &err), SBP_OK);
+  sbp_profile_free(p);
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int rc = read_with_budget(mid, NULL, &p, &err);
+    sbp_profile_free(p);
+    if (rc == SBP_OK) hi = mid;
+    else lo = mid + 1;
+  }
+  size_t need = lo;
+  assert_true(need > 1000);
+  /* every budget short of it fails with the step limit and nothing left behind; the counting
+   * allocator checks for leaks */
+  char want[96];
+  size_t runs = 0;
+  for (size_t steps = 1; steps < need; steps += 5, runs++) {
+    test_alloc ta;
+    test_alloc_init(&ta);
+    sbp_error e = SBP_ERROR_INIT;
+    int rc = read_with_budget(steps, &ta.alloc, &p, &e);
+    snprintf(want, sizeof want, "evaluation step limit exceeded (%zu steps)", steps);
+    if (rc != SBP_E_LIMIT || strcmp(e.message, want) != 0)
+      fail_msg("budget %zu: %d '%s'", steps, rc, e.message);
+    assert_null(p);
+    assert_int_equal(ta.live, 0);
+  }
+  assert_true(runs > 100);
+  /* with enough, the same profile */
+  assert_int_equal(read_with_budget(need, NULL, &p, &err), SBP_OK);
+  sbp_buf again = SBP_BUF_INIT;
+  assert_int_equal(sbp_serialize(p, NULL, &again, &err), SBP_OK);
+  assert_string_equal(again.ptr, whole.ptr);
+  sbp_buf_dispose(&again);
+  sbp_buf_dispose(&whole);
+  sbp_profile_free(p);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_budget_sweep),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

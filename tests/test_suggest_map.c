@@ -1,0 +1,128 @@
+/* From a reported target to the rule that would allow it (lib/suggest_map.c): network
+ * targets of every shape (IPv6 in brackets, loopback spellings, any port, a local end on
+ * every interface, socket paths, malformed ones and why they map to nothing), and the risk a
+ * file grant carries with and without a workspace (secrets, writes outside it, temporary
+ * folders, /dev/null). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sbprofile.h"
+
+typedef struct map_case {
+  const char *report;    /* OPERATION TARGET, after "Sandbox: t(1) deny(1) " */
+  const char *workspace; /* sbp_suggest_options.workspace */
+  const char *rule;      /* the suggested rule; NULL: unmappable */
+  const char *reason;    /* a part of the request's reason; NULL: none */
+  const char *risk;      /* the rule's risk; NULL: none */
+} map_case;
+
+#define EVERY_HOST "SBPL names no host but localhost: this allows port "
+#define NOT_ADDRESS "the target is neither a socket path nor HOST:PORT"
+#define OUTSIDE "a write outside the workspace"
+
+static const map_case cases[] = {
+    {"network-outbound [::1]:443", NULL, "(allow network-outbound (remote ip \"localhost:443\"))",
+     NULL, NULL},
+    {"network-outbound 127.0.0.1:*", NULL, "(allow network-outbound (remote ip \"localhost:*\"))",
+     NULL, NULL},
+    {"network-outbound 127.0.0.1:8080", NULL,
+     "(allow network-outbound (remote ip \"localhost:8080\"))", NULL, NULL},
+    {"network-outbound [fe80::1%en0]:80", NULL, "(allow network-outbound (remote ip \"*:80\"))",
+     EVERY_HOST "80 on every host (the report names fe80::1%en0)",
+     "network access to every host on this port"},
+    {"network-outbound example.com:443", NULL, "(allow network-outbound (remote ip \"*:443\"))",
+     EVERY_HOST "443 on every host (the report names example.com)",
+     "network access to every host on this port"},
+    {"network-outbound *:*", NULL, "(allow network-outbound (remote ip \"*:*\"))", NULL,
+     "network access to every host on this port"},
+    /* a local end on every interface is what "*" says: no caveat */
+    {"network-bind 0.0.0.0:8080", NULL, "(allow network-bind (local ip \"*:8080\"))", NULL, NULL},
+    {"network-inbound [::]:8080", NULL, "(allow network-inbound (local ip \"*:8080\"))", NULL,
+     NULL},
+    {"network-outbound /tmp/sock", NULL,
+     "(allow network-outbound (remote unix-socket (path-literal \"/private/tmp/sock\")))", NULL,
+     NULL},
+    {"network-outbound", NULL, NULL, "the report names no address", NULL},
+    {"network-outbound [::1]443", NULL, NULL, NOT_ADDRESS, NULL},
+    {"network-outbound :80", NULL, NULL, NOT_ADDRESS, NULL},
+    {"network-outbound host:", NULL, NULL, NOT_ADDRESS, NULL},
+    {"network-outbound host:99999", NULL, NULL, NOT_ADDRESS, NULL},
+    {"network-outbound host:8a", NULL, NULL, NOT_ADDRESS, NULL},
+    {"network-outbound ho/st:80", NULL, NULL, NOT_ADDRESS, NULL},
+    {"file* /Users/u/x", NULL, NULL, "the catalog has no filter for this operation's target",
+     NULL},
+    {"file-read-data /Users/u/.ssh/id_rsa", NULL,
+     "(allow file-read-data (literal \"/Users/u/.ssh/id_rsa\"))", NULL, "SSH keys"},
+    {"file-write-data /Users/u/.ssh/id_rsa", NULL,
+     "(allow file-write-data (literal \"/Users/u/.ssh/id_rsa\"))", NULL, OUTSIDE},
+    {"file-write-data /private/tmp/x", NULL, "(allow file-write-data (literal \"/private/tmp/x\"))",
+     NULL, NULL},
+    {"file-write-data /var/folders/x", NULL,
+     "(allow file-write-data (literal \"/private/var/folders/x\"))", NULL, NULL},
+    {"file-write-data /dev/null", NULL, "(allow file-write-data (literal \"/dev/null\"))", NULL,
+     NULL},
+    {"file-write-unlink /Users/u/x", NULL, "(allow file-write-unlink (literal \"/Users/u/x\"))",
+     NULL, OUTSIDE},
+    {"file-link /Users/u/x", NULL, "(allow file-link (literal \"/Users/u/x\"))", NULL, OUTSIDE},
+    {"file-mount /Users/u/x", NULL, "(allow file-mount (literal \"/Users/u/x\"))", NULL, OUTSIDE},
+    {"file-write-data /Users/u/proj/x", NULL,
+     "(allow file-write-data (literal \"/Users/u/proj/x\"))", NULL, OUTSIDE},
+    {"file-write-data /Users/u/proj/x", "/Users/u/proj",
+     "(allow file-write-data (literal \"/Users/u/proj/x\"))", NULL, NULL},
+    {"file-write-data /Users/u/proj/x", "/Users/u/proj/",
+     "(allow file-write-data (literal \"/Users/u/proj/x\"))", NULL, NULL},
+    /* a sibling that shares the workspace's name as a prefix is outside it */
+    {"file-write-data /Users/u/projx", "/Users/u/proj",
+     "(allow file-write-data (literal \"/Users/u/projx\"))", NULL, OUTSIDE},
+    {"process-exec* /bin/sh", NULL, "(allow process-exec* (literal \"/bin/sh\"))", NULL, NULL},
+};
+
+static void test_targets(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const map_case *c = &cases[i];
+    char line[256];
+    snprintf(line, sizeof line, "Sandbox: t(1) deny(1) %s", c->report);
+    sbp_denial_log *log = NULL;
+    sbp_error err = SBP_ERROR_INIT;
+    assert_int_equal(sbp_denial_parse(&log, line, strlen(line), NULL, NULL, &err), SBP_OK);
+    assert_int_equal(sbp_denial_log_count(log), 1);
+    sbp_suggest_options o = SBP_SUGGEST_OPTIONS_INIT;
+    o.workspace = c->workspace;
+    sbp_suggestion *s = NULL;
+    assert_int_equal(sbp_suggest(&s, log, &o, NULL, &err), SBP_OK);
+    sbp_suggest_request r;
+    assert_int_equal(sbp_suggestion_request_count(s), 1);
+    assert_int_equal(sbp_suggestion_request(s, 0, &r), SBP_OK);
+    if (c->reason == NULL ? r.reason != NULL : (r.reason == NULL || strcmp(r.reason, c->reason)))
+      fail_msg("%s: reason '%s', expected '%s'", c->report, r.reason ? r.reason : "(none)",
+               c->reason ? c->reason : "(none)");
+    if (c->rule == NULL) {
+      assert_int_equal(r.status, SBP_SUGGEST_UNMAPPABLE);
+      assert_int_equal(sbp_suggestion_rule_count(s), 0);
+    } else {
+      sbp_suggest_rule u;
+      if (r.status != SBP_SUGGEST_NEW_RULE || sbp_suggestion_rule(s, r.rule, &u) != SBP_OK)
+        fail_msg("%s: status %d, no rule", c->report, r.status);
+      if (strcmp(u.text, c->rule) != 0) fail_msg("%s: rule %s", c->report, u.text);
+      if (c->risk == NULL ? u.risk != NULL : (u.risk == NULL || strcmp(u.risk, c->risk)))
+        fail_msg("%s: risk '%s', expected '%s'", c->report, u.risk ? u.risk : "(none)",
+                 c->risk ? c->risk : "(none)");
+    }
+    sbp_suggestion_free(s);
+    sbp_denial_log_free(log);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_targets),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
