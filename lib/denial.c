@@ -1,7 +1,6 @@
 /* Reading sandbox violation reports out of logs (include/sbprofile/denial.h has the forms
  * and their sources). One pass over the text, line by line; each line is looked at for a
  * JSON eventMessage, then for the kernel's "Sandbox: " marker, then as a bare wrapper line. */
-#define _GNU_SOURCE /* memmem */
 #include <stdint.h>
 #include <string.h>
 
@@ -45,7 +44,16 @@ typedef struct parsed {
 } parsed;
 
 static const char *find(const char *s, size_t n, const char *lit) {
-  return memmem(s, n, lit, strlen(lit));
+  /* memchr for the first byte, then a compare: for the short literals and lines here this is
+   * several times cheaper than memmem's general search. */
+  size_t ln = strlen(lit);
+  if (ln == 0) return s;
+  for (const char *end = s + n, *p = s; (size_t)(end - p) >= ln; p++) {
+    p = memchr(p, lit[0], (size_t)(end - p) - ln + 1);
+    if (p == NULL) return NULL;
+    if (memcmp(p + 1, lit + 1, ln - 1) == 0) return p;
+  }
+  return NULL;
 }
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
