@@ -62,10 +62,19 @@ typedef struct index_tab {
   size_t cap, n;
 } index_tab;
 
-/* FNV-1a over a string, finished with a full mix: the table takes the low bits, which FNV
- * alone leaves depending on the low bits of the input bytes only. */
+/* A string hashed eight bytes at a time (a multiply and a shift each: several times cheaper
+ * than byte by byte on paths), then its tail, finished with a full mix: the table takes the
+ * low bits. */
 static uint64_t hash_bytes(uint64_t h, const char *s) {
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  size_t n = strlen(s);
+  h ^= (uint64_t)n;
+  for (; n >= 8; n -= 8, s += 8) {
+    uint64_t w;
+    memcpy(&w, s, 8);
+    h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+    h ^= h >> 29;
+  }
+  for (; n > 0; n--, s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdull;
   h ^= h >> 33;
@@ -629,7 +638,10 @@ static int build_text(sbp_suggestion *s, const sbp_source *src) {
   size_t n = 0;
   for (size_t k = 0; k < s->nrules; k++)
     if (s->rules[k].applied) v[n++] = &s->rules[k];
-  if (n > 1) qsort(v, n, sizeof *v, cmp_place);
+  /* Often in place already (every rule at the end, or placed in order): then no sort. */
+  size_t sorted = 1;
+  while (sorted < n && cmp_place(&v[sorted - 1], &v[sorted]) < 0) sorted++;
+  if (sorted < n) qsort(v, n, sizeof *v, cmp_place);
   size_t done = 0;
   int rc = SBP_OK;
   for (size_t i = 0; rc == SBP_OK && i < n; i++) {
