@@ -167,8 +167,15 @@ static void test_hostile_lines(void **state) {
     assert_int_equal(line, 1);
     sbp_denial_log_free(log);
   }
+  /* The marker found after false starts of its first byte, and not when cut off. */
+  sbp_denial_log *log = parse("S SandboSandbox: x(7) deny(1) mach-lookup a.b\nx Sandbox:");
+  assert_int_equal(sbp_denial_log_count(log), 1);
+  assert_string_equal(sbp_denial_log_at(log, 0)->operation, "mach-lookup");
+  assert_int_equal(sbp_denial_log_at(log, 0)->pid, 7);
+  assert_int_equal(sbp_denial_log_skipped(log), 0);
+  sbp_denial_log_free(log);
   /* Ordinary lines are other lines, not skipped. */
-  sbp_denial_log *log = parse("hello\n\nTimestamp  Thread  Type\n");
+  log = parse("hello\n\nTimestamp  Thread  Type\n");
   size_t other;
   assert_int_equal(sbp_denial_log_lines(log, &other), 3);
   assert_int_equal(other, 3);
@@ -214,6 +221,10 @@ static const family_case FAMILIES[] = {
     {"file-read-data", "/Users/u/.zsh_history", "(allow file-read-data (literal \"/Users/u/.zsh_history\"))", NULL, 1},
     {"file-read-data", "/Users/u/.aws/credentials", "(allow file-read-data (literal \"/Users/u/.aws/credentials\"))", NULL, 1},
     {"file-read-data", "/Users/u/Library/Keychains/login.keychain-db", "(allow file-read-data (literal \"/Users/u/Library/Keychains/login.keychain-db\"))", NULL, 1},
+    {"file-read-data", "/Users/u/.sshx/k", "(allow file-read-data (literal \"/Users/u/.sshx/k\"))", NULL, 0},
+    {"file-read-data", "/Users/u/.ssh", "(allow file-read-data (literal \"/Users/u/.ssh\"))", NULL, 1},
+    {"file-read-data", "/Users/u/.config/gcloud/adc.json", "(allow file-read-data (literal \"/Users/u/.config/gcloud/adc.json\"))", NULL, 1},
+    {"file-read-data", "/Users/u/p/.history-notes", "(allow file-read-data (literal \"/Users/u/p/.history-notes\"))", NULL, 0},
     {"file-read-data", "relative/path", NULL, "not an absolute path", 0},
     {"file-read-data", "", NULL, "no path", 0},
     {"process-exec*", "/usr/bin/git", "(allow process-exec* (literal \"/usr/bin/git\"))", NULL, 0},
@@ -274,6 +285,12 @@ static void test_families(void **state) {
       fail_msg("%s %s: reason %s", c->op, c->target, r.reason ? r.reason : "(none)");
     sbp_suggestion_free(s);
   }
+  /* A path with several secrets names the first of the list, wherever it lies. */
+  sbp_suggestion *s = suggest_text("Sandbox: t(1) deny(1) file-read-data /Users/u/.aws/x/.ssh/k", NULL);
+  sbp_suggest_rule u;
+  assert_int_equal(sbp_suggestion_rule(s, 0, &u), SBP_OK);
+  assert_string_equal(u.risk, "SSH keys");
+  sbp_suggestion_free(s);
 }
 
 static void test_dedupe_collapse_and_note(void **state) {
