@@ -613,11 +613,13 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
     for (const sbp_node *f = c->first; f; f = f->next)
       if (sbp__is_filter(f)) filtered = 1;
     for (const sbp_node *o = c->first; o && o->type == SBP_NODE_OPERATION; o = o->next) {
-      if (memo_op == NULL || o->text_len != memo_len || memcmp(o->text, memo_op, memo_len) != 0) {
+      if (memo_op == NULL || o->text_len != memo_len ||
+          memcmp(o->text, memo_op, memo_len) != 0) {
         memo_op = o->text;
         memo_len = memo_alen = o->text_len;
         memo_noop = sbp__catalog_op_noop(d->macos, o->text, o->text_len);
-        memo_an = memo_noop ? NULL : sbp__catalog_op_alias_v(d->macos, o->text, o->text_len, &memo_alen);
+        memo_an = memo_noop ? NULL
+                            : sbp__catalog_op_alias_v(d->macos, o->text, o->text_len, &memo_alen);
       }
       if (memo_noop) continue; /* dropped */
       const char *an = memo_an;

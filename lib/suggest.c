@@ -122,9 +122,7 @@ static void tab_free(const sbp_alloc *a, index_tab *t) {
   sbp__free(a, t->hash);
 }
 
-static uint64_t req_hash_parts(int action, const char *op, const char *target) {
-  return hash_bytes(hash_bytes(14695981039346656037ull ^ (uint64_t)action, op), target);
-}
+#define HASH_SEED 14695981039346656037ull
 
 
 /* ---- small helpers ---------------------------------------------------------------------- */
@@ -155,7 +153,7 @@ static const char *keep_buf(sbp_suggestion *s, sbp_buf *b) {
 
 static int cmp_req(const void *pa, const void *pb) {
   const sreq *a = pa, *b = pb;
-  int c = strcmp(a->op, b->op);
+  int c = a->op == b->op ? 0 : strcmp(a->op, b->op); /* operations are interned */
   if (c == 0) c = strcmp(a->target, b->target);
   return c != 0 ? c : a->action - b->action;
 }
@@ -190,11 +188,13 @@ static int gather(sbp_suggestion *s, const sbp_denial_log *log) {
   const sbp_alloc *a = &s->alloc;
   size_t n = sbp_denial_log_count(log), cap = 0;
   index_tab tab = {NULL, NULL, 0, 0};
+  index_tab ops = {NULL, NULL, 0, 0}; /* each operation's first request, which holds its copy */
   int rc = SBP_OK;
   for (size_t i = 0; i < n && rc == SBP_OK; i++) {
     const sbp_denial *d = sbp_denial_log_at(log, i);
     if ((rc = tab_reserve(a, &tab)) != SBP_OK) break;
-    uint64_t h = req_hash_parts(d->action, d->operation, d->target);
+    uint64_t hop = hash_bytes(HASH_SEED, d->operation);
+    uint64_t h = hash_bytes(hop ^ (uint64_t)d->action, d->target);
     size_t j = (size_t)h & (tab.cap - 1);
     sreq *r = NULL;
     while (tab.slot[j]) {
@@ -221,7 +221,18 @@ static int gather(sbp_suggestion *s, const sbp_denial_log *log) {
       memset(r, 0, sizeof *r);
       r->action = d->action;
       r->system_policy = 1;
-      r->op = sbp__arena_strndup(&s->arena, d->operation, strlen(d->operation));
+      /* One copy of each operation: requests compare and sort by it often. */
+      if ((rc = tab_reserve(a, &ops)) != SBP_OK) break;
+      size_t k = (size_t)hop & (ops.cap - 1);
+      while (ops.slot[k] && (ops.hash[k] != hop ||
+                             strcmp(s->reqs[ops.slot[k] - 1].op, d->operation) != 0))
+        k = (k + 1) & (ops.cap - 1);
+      if (ops.slot[k]) {
+        r->op = s->reqs[ops.slot[k] - 1].op;
+      } else {
+        r->op = sbp__arena_strndup(&s->arena, d->operation, strlen(d->operation));
+        if (r->op != NULL) tab_put(&ops, k, s->nreqs, hop);
+      }
       r->target = sbp__arena_strndup(&s->arena, d->target, strlen(d->target));
       if (r->op == NULL || r->target == NULL) {
         rc = SBP_E_NOMEM;
@@ -265,6 +276,7 @@ static int gather(sbp_suggestion *s, const sbp_denial_log *log) {
     }
   }
   tab_free(a, &tab);
+  tab_free(a, &ops);
   if (rc == SBP_OK && s->nreqs > 1) rc = sort_requests(s);
   return rc;
 }
@@ -537,7 +549,7 @@ static int make_rules(sbp_suggestion *s, const sbp_suggest_options *o) {
       break;
     }
     if ((rc = tab_reserve(a, &tab)) != SBP_OK) break;
-    uint64_t h = hash_bytes(14695981039346656037ull, text);
+    uint64_t h = hash_bytes(HASH_SEED, text);
     size_t j = (size_t)h & (tab.cap - 1);
     while (tab.slot[j] && (tab.hash[j] != h || strcmp(s->rules[tab.slot[j] - 1].text, text) != 0))
       j = (j + 1) & (tab.cap - 1);
@@ -671,7 +683,7 @@ typedef struct checker {
 } checker;
 
 static uint64_t value_hash_parts(const char *op, const char *value) {
-  return hash_bytes(hash_bytes(14695981039346656037ull, op), value);
+  return hash_bytes(hash_bytes(HASH_SEED, op), value);
 }
 
 /* An index of the requests' (operation, mapped value), for is_requested(). */
