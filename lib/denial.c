@@ -62,6 +62,16 @@ static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int clean_utf8(const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s, *e = p + n;
   while (p < e) {
+    /* Eight printable ASCII bytes at a time: no high bit, none below 0x20, none 0x7f. */
+    while (e - p >= 8) {
+      const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+      uint64_t w, del;
+      memcpy(&w, p, 8);
+      del = w ^ (0x7f * ones);
+      if ((w & highs) | ((w - 0x20 * ones) & ~w & highs) | ((del - ones) & ~del & highs)) break;
+      p += 8;
+    }
+    if (p == e) break;
     unsigned c = *p;
     if (c < 0x80) {
       if (c < 0x20 || c == 0x7f) return 0;

@@ -167,6 +167,27 @@ static void test_hostile_lines(void **state) {
     assert_int_equal(line, 1);
     sbp_denial_log_free(log);
   }
+  /* A bad byte after long runs of plain ASCII is still seen, wherever it falls in a word. */
+  for (size_t at = 16; at < 24; at++) {
+    static const char bad[] = {0x01, 0x7f, (char)0xff, 0x1f};
+    for (size_t b = 0; b < sizeof bad; b++) {
+      char line[64] = "Sandbox: x(1) deny(1) file-read-data /";
+      size_t n = strlen(line);
+      memset(line + n, 'a', at);
+      line[n + at] = bad[b];
+      memcpy(line + n + at + 1, "bcdefghij", 9);
+      sbp_denial_log *bl = NULL;
+      assert_int_equal(sbp_denial_parse(&bl, line, n + at + 10, NULL, NULL, NULL), SBP_OK);
+      if (sbp_denial_log_count(bl) != 0 || sbp_denial_log_skipped(bl) != 1)
+        fail_msg("byte 0x%02x at %zu: %zu reports", (unsigned char)bad[b], at,
+                 sbp_denial_log_count(bl));
+      sbp_denial_log_free(bl);
+    }
+  }
+  sbp_denial_log *ok = parse("Sandbox: x(1) deny(1) file-read-data /aaaaaaaaaaaaaaaa\xc3\xa9" "bcdefghij");
+  assert_int_equal(sbp_denial_log_count(ok), 1);
+  assert_string_equal(sbp_denial_log_at(ok, 0)->target, "/aaaaaaaaaaaaaaaa\xc3\xa9" "bcdefghij");
+  sbp_denial_log_free(ok);
   /* The marker found after false starts of its first byte, and not when cut off. */
   sbp_denial_log *log = parse("S SandboSandbox: x(7) deny(1) mach-lookup a.b\nx Sandbox:");
   assert_int_equal(sbp_denial_log_count(log), 1);
