@@ -82,8 +82,7 @@ static uint64_t hash_bytes(uint64_t h, const char *s) {
   return h ^ (h >> 33);
 }
 
-static int tab_grow(const sbp_alloc *a, index_tab *t) {
-  size_t cap = t->cap ? t->cap * 2 : 1024;
+static int tab_grow_to(const sbp_alloc *a, index_tab *t, size_t cap) {
   size_t *ns = sbp__calloc(a, cap, sizeof *ns);
   uint64_t *nh = sbp__calloc(a, cap, sizeof *nh);
   if (ns == NULL || nh == NULL) {
@@ -108,7 +107,14 @@ static int tab_grow(const sbp_alloc *a, index_tab *t) {
 
 /* Room for one more entry. */
 static int tab_reserve(const sbp_alloc *a, index_tab *t) {
-  return (t->n + 1) * 2 > t->cap ? tab_grow(a, t) : SBP_OK;
+  return (t->n + 1) * 2 > t->cap ? tab_grow_to(a, t, t->cap ? t->cap * 2 : 1024) : SBP_OK;
+}
+
+/* Room for n entries at once, when their number is known: no rehashing on the way. */
+static int tab_presize(const sbp_alloc *a, index_tab *t, size_t n) {
+  size_t cap = 1024;
+  while (cap / 2 < n + 1 && cap <= SIZE_MAX / 4 / sizeof(uint64_t)) cap *= 2;
+  return cap > t->cap ? tab_grow_to(a, t, cap) : SBP_OK;
 }
 
 static void tab_put(index_tab *t, size_t j, size_t index, uint64_t h) {
@@ -189,7 +195,7 @@ static int gather(sbp_suggestion *s, const sbp_denial_log *log) {
   size_t n = sbp_denial_log_count(log), cap = 0;
   index_tab tab = {NULL, NULL, 0, 0};
   index_tab ops = {NULL, NULL, 0, 0}; /* each operation's first request, which holds its copy */
-  int rc = SBP_OK;
+  int rc = tab_presize(a, &tab, n); /* at most one request a report */
   for (size_t i = 0; i < n && rc == SBP_OK; i++) {
     const sbp_denial *d = sbp_denial_log_at(log, i);
     if ((rc = tab_reserve(a, &tab)) != SBP_OK) break;
@@ -534,7 +540,7 @@ static int make_rules(sbp_suggestion *s, const sbp_suggest_options *o) {
   sbp_buf b = SBP_BUF_INIT;
   index_tab tab = {NULL, NULL, 0, 0};
   size_t cap = 0;
-  int rc = SBP_OK;
+  int rc = tab_presize(a, &tab, s->nreqs); /* at most one rule a request */
   for (size_t i = 0; rc == SBP_OK && i < s->nreqs; i++) {
     sreq *r = &s->reqs[i];
     if ((rc = processes_text(s, r, &b)) != SBP_OK) break;
@@ -688,6 +694,7 @@ static uint64_t value_hash_parts(const char *op, const char *value) {
 
 /* An index of the requests' (operation, mapped value), for is_requested(). */
 static int index_values(sbp_suggestion *s, index_tab *t) {
+  if (tab_presize(&s->alloc, t, s->nreqs) != SBP_OK) return SBP_E_NOMEM;
   for (size_t i = 0; i < s->nreqs; i++) {
     const sreq *r = &s->reqs[i];
     if (r->map.value == NULL) continue;
