@@ -171,7 +171,7 @@ static void test_hostile_lines(void **state) {
   for (size_t at = 16; at < 24; at++) {
     static const char bad[] = {0x01, 0x7f, (char)0xff, 0x1f};
     for (size_t b = 0; b < sizeof bad; b++) {
-      char line[64] = "Sandbox: x(1) deny(1) file-read-data /";
+      char line[96] = "Sandbox: x(1) deny(1) file-read-data /";
       size_t n = strlen(line);
       memset(line + n, 'a', at);
       line[n + at] = bad[b];
