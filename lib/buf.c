@@ -53,9 +53,14 @@ int sbp__buf_putc(sbp_buf *buf, const sbp_alloc *alloc, char c) {
 }
 
 int sbp__buf_put_int(sbp_buf *buf, const sbp_alloc *alloc, int64_t v) {
-  char tmp[32];
-  int n = snprintf(tmp, sizeof(tmp), "%lld", (long long)v);
-  return sbp__buf_put(buf, alloc, tmp, (size_t)n);
+  /* Digits from the end: printf's machinery costs many times this for a short number. */
+  char tmp[24];
+  size_t n = sizeof tmp;
+  uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  do tmp[--n] = (char)('0' + u % 10);
+  while ((u /= 10) != 0);
+  if (v < 0) tmp[--n] = '-';
+  return sbp__buf_put(buf, alloc, tmp + n, sizeof tmp - n);
 }
 
 void sbp__buf_truncate(sbp_buf *buf, size_t len) {

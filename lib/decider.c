@@ -592,6 +592,11 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
     d->imports = sbp__calloc(&d->alloc, nimports, sizeof(dz_import));
     if (d->imports == NULL) goto nomem;
   }
+  /* The catalog's answers for the last operation name: long profiles repeat a name over
+   * runs of rules. */
+  const char *memo_op = NULL, *memo_an = NULL;
+  size_t memo_len = 0, memo_alen = 0;
+  int memo_noop = 0;
   for (const sbp_node *c = profile->root.first; c; c = c->next) {
     if (c->type == SBP_NODE_IMPORT) {
       d->imports[d->nimports].node = c;
@@ -608,9 +613,17 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
     for (const sbp_node *f = c->first; f; f = f->next)
       if (sbp__is_filter(f)) filtered = 1;
     for (const sbp_node *o = c->first; o && o->type == SBP_NODE_OPERATION; o = o->next) {
-      size_t alen = o->text_len;
-      if (sbp__catalog_op_noop(d->macos, o->text, o->text_len)) continue; /* dropped */
-      const char *an = sbp__catalog_op_alias_v(d->macos, o->text, o->text_len, &alen);
+      if (memo_op == NULL || o->text_len != memo_len ||
+          memcmp(o->text, memo_op, memo_len) != 0) {
+        memo_op = o->text;
+        memo_len = memo_alen = o->text_len;
+        memo_noop = sbp__catalog_op_noop(d->macos, o->text, o->text_len);
+        memo_an = memo_noop ? NULL
+                            : sbp__catalog_op_alias_v(d->macos, o->text, o->text_len, &memo_alen);
+      }
+      if (memo_noop) continue; /* dropped */
+      const char *an = memo_an;
+      size_t alen = memo_alen;
       dz_bucket *b;
       if (get_bucket(d, an, alen, &b) != SBP_OK) goto nomem;
       uint32_t bi = (uint32_t)(b - d->buckets);

@@ -1,7 +1,6 @@
 /* Reading sandbox violation reports out of logs (include/sbprofile/denial.h has the forms
  * and their sources). One pass over the text, line by line; each line is looked at for a
  * JSON eventMessage, then for the kernel's "Sandbox: " marker, then as a bare wrapper line. */
-#define _GNU_SOURCE /* memmem */
 #include <stdint.h>
 #include <string.h>
 
@@ -45,7 +44,16 @@ typedef struct parsed {
 } parsed;
 
 static const char *find(const char *s, size_t n, const char *lit) {
-  return memmem(s, n, lit, strlen(lit));
+  /* memchr for the first byte, then a compare: for the short literals and lines here this is
+   * several times cheaper than memmem's general search. */
+  size_t ln = strlen(lit);
+  if (ln == 0) return s;
+  for (const char *end = s + n, *p = s; (size_t)(end - p) >= ln; p++) {
+    p = memchr(p, lit[0], (size_t)(end - p) - ln + 1);
+    if (p == NULL) return NULL;
+    if (memcmp(p + 1, lit + 1, ln - 1) == 0) return p;
+  }
+  return NULL;
 }
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -54,6 +62,16 @@ static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int clean_utf8(const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s, *e = p + n;
   while (p < e) {
+    /* Eight printable ASCII bytes at a time: no high bit, none below 0x20, none 0x7f. */
+    while (e - p >= 8) {
+      const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+      uint64_t w, del;
+      memcpy(&w, p, 8);
+      del = w ^ (0x7f * ones);
+      if ((w & highs) | ((w - 0x20 * ones) & ~w & highs) | ((del - ones) & ~del & highs)) break;
+      p += 8;
+    }
+    if (p == e) break;
     unsigned c = *p;
     if (c < 0x80) {
       if (c < 0x20 || c == 0x7f) return 0;

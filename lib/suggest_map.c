@@ -221,12 +221,17 @@ static const struct {
 /* The secret a path reads, when one of SECRETS is a component sequence of it, or a subpath
  * grant (dir) contains one. */
 static const char *secret_in(const char *path, int subpath) {
-  for (size_t i = 0; i < sizeof SECRETS / sizeof SECRETS[0]; i++) {
-    const char *part = SECRETS[i].part;
-    size_t n = strlen(part);
-    for (const char *p = strstr(path, part); p; p = strstr(p + 1, part))
-      if (p[n] == '\0' || p[n] == '/') return SECRETS[i].what;
-  }
+  /* Every part starts with '/': one pass over the path's slashes finds the first part of
+   * the table that matches anywhere. */
+  size_t first = sizeof SECRETS / sizeof SECRETS[0];
+  for (const char *p = strchr(path, '/'); p; p = strchr(p + 1, '/'))
+    for (size_t i = 0; i < first; i++) {
+      const char *part = SECRETS[i].part;
+      if (p[1] != part[1]) continue;
+      size_t n = strlen(part);
+      if (strncmp(p, part, n) == 0 && (p[n] == '\0' || p[n] == '/')) first = i;
+    }
+  if (first < sizeof SECRETS / sizeof SECRETS[0]) return SECRETS[first].what;
   /* A subpath of the home folder (or above) holds the secrets below it. */
   if (subpath && (strcmp(path, "/") == 0 || strcmp(path, "/Users") == 0 ||
                   (starts(path, "/Users/") && strchr(path + 7, '/') == NULL)))

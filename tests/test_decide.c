@@ -642,6 +642,17 @@ static void test_request_forms(void **state) {
   assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
   assert_string_equal(b.ptr, "file-read-data");
   sbp_buf_dispose(&b);
+  /* integers in decimal at both ends of their range, and zero */
+  const int64_t nums[] = {0, -7, 1234567890123, INT64_MIN, INT64_MAX};
+  const char *const texts[] = {"0", "-7", "1234567890123", "-9223372036854775808",
+                               "9223372036854775807"};
+  for (size_t i = 0; i < 5; i++) {
+    assert_int_equal(sbp_request_set_simple(r, S("signal"), NULL, 0, &err), SBP_OK);
+    assert_int_equal(sbp_request_set_integer_attr(r, SBP_ATTR_SIGNAL_NUMBER, nums[i], &err), SBP_OK);
+    assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+    assert_string_equal(b.ptr + strlen("signal signal-number="), texts[i]);
+    sbp_buf_dispose(&b);
+  }
   sbp_request_free(r);
 }
 

@@ -167,8 +167,36 @@ static void test_hostile_lines(void **state) {
     assert_int_equal(line, 1);
     sbp_denial_log_free(log);
   }
+  /* A bad byte after long runs of plain ASCII is still seen, wherever it falls in a word. */
+  for (size_t at = 16; at < 24; at++) {
+    static const char bad[] = {0x01, 0x7f, (char)0xff, 0x1f};
+    for (size_t b = 0; b < sizeof bad; b++) {
+      char line[96] = "Sandbox: x(1) deny(1) file-read-data /";
+      size_t n = strlen(line);
+      memset(line + n, 'a', at);
+      line[n + at] = bad[b];
+      memcpy(line + n + at + 1, "bcdefghij", 9);
+      sbp_denial_log *bl = NULL;
+      assert_int_equal(sbp_denial_parse(&bl, line, n + at + 10, NULL, NULL, NULL), SBP_OK);
+      if (sbp_denial_log_count(bl) != 0 || sbp_denial_log_skipped(bl) != 1)
+        fail_msg("byte 0x%02x at %zu: %zu reports", (unsigned char)bad[b], at,
+                 sbp_denial_log_count(bl));
+      sbp_denial_log_free(bl);
+    }
+  }
+  sbp_denial_log *ok = parse("Sandbox: x(1) deny(1) file-read-data /aaaaaaaaaaaaaaaa\xc3\xa9" "bcdefghij");
+  assert_int_equal(sbp_denial_log_count(ok), 1);
+  assert_string_equal(sbp_denial_log_at(ok, 0)->target, "/aaaaaaaaaaaaaaaa\xc3\xa9" "bcdefghij");
+  sbp_denial_log_free(ok);
+  /* The marker found after false starts of its first byte, and not when cut off. */
+  sbp_denial_log *log = parse("S SandboSandbox: x(7) deny(1) mach-lookup a.b\nx Sandbox:");
+  assert_int_equal(sbp_denial_log_count(log), 1);
+  assert_string_equal(sbp_denial_log_at(log, 0)->operation, "mach-lookup");
+  assert_int_equal(sbp_denial_log_at(log, 0)->pid, 7);
+  assert_int_equal(sbp_denial_log_skipped(log), 0);
+  sbp_denial_log_free(log);
   /* Ordinary lines are other lines, not skipped. */
-  sbp_denial_log *log = parse("hello\n\nTimestamp  Thread  Type\n");
+  log = parse("hello\n\nTimestamp  Thread  Type\n");
   size_t other;
   assert_int_equal(sbp_denial_log_lines(log, &other), 3);
   assert_int_equal(other, 3);
@@ -214,6 +242,10 @@ static const family_case FAMILIES[] = {
     {"file-read-data", "/Users/u/.zsh_history", "(allow file-read-data (literal \"/Users/u/.zsh_history\"))", NULL, 1},
     {"file-read-data", "/Users/u/.aws/credentials", "(allow file-read-data (literal \"/Users/u/.aws/credentials\"))", NULL, 1},
     {"file-read-data", "/Users/u/Library/Keychains/login.keychain-db", "(allow file-read-data (literal \"/Users/u/Library/Keychains/login.keychain-db\"))", NULL, 1},
+    {"file-read-data", "/Users/u/.sshx/k", "(allow file-read-data (literal \"/Users/u/.sshx/k\"))", NULL, 0},
+    {"file-read-data", "/Users/u/.ssh", "(allow file-read-data (literal \"/Users/u/.ssh\"))", NULL, 1},
+    {"file-read-data", "/Users/u/.config/gcloud/adc.json", "(allow file-read-data (literal \"/Users/u/.config/gcloud/adc.json\"))", NULL, 1},
+    {"file-read-data", "/Users/u/p/.history-notes", "(allow file-read-data (literal \"/Users/u/p/.history-notes\"))", NULL, 0},
     {"file-read-data", "relative/path", NULL, "not an absolute path", 0},
     {"file-read-data", "", NULL, "no path", 0},
     {"process-exec*", "/usr/bin/git", "(allow process-exec* (literal \"/usr/bin/git\"))", NULL, 0},
@@ -274,6 +306,12 @@ static void test_families(void **state) {
       fail_msg("%s %s: reason %s", c->op, c->target, r.reason ? r.reason : "(none)");
     sbp_suggestion_free(s);
   }
+  /* A path with several secrets names the first of the list, wherever it lies. */
+  sbp_suggestion *s = suggest_text("Sandbox: t(1) deny(1) file-read-data /Users/u/.aws/x/.ssh/k", NULL);
+  sbp_suggest_rule u;
+  assert_int_equal(sbp_suggestion_rule(s, 0, &u), SBP_OK);
+  assert_string_equal(u.risk, "SSH keys");
+  sbp_suggestion_free(s);
 }
 
 static void test_dedupe_collapse_and_note(void **state) {
