@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "sbprofile/catalog.h"
 #include "eval.h"
 
 #define FAIL_CODE(ev) ((ev)->err && (ev)->err->code ? (ev)->err->code : SBP_E_NOMEM)
@@ -166,6 +167,16 @@ static int read_sources(sbp_profile **out, const sbp_source *src, size_t n,
     full.version = SBP_READ_OPTIONS_VERSION;
   }
   opts = &full;
+  if (full.macos != 0) {
+    /* a version without a catalog of its own (14.0, 15) reads as the newest one before it,
+     * as --macos does; older than every catalog is an error, not a profile with no names */
+    uint32_t v = sbp_catalog_version_nearest(full.macos);
+    if (v == 0)
+      return sbp__error(err, SBP_E_INVALID_ARG,
+                        "sbp_read_options: macOS %u.%u is older than every catalog version",
+                        (unsigned)(full.macos >> 16), (unsigned)((full.macos >> 8) & 0xff));
+    full.macos = v;
+  }
   if (opts->nentitlements > 0 && opts->entitlements == NULL)
     return sbp__error(err, SBP_E_INVALID_ARG, "sbp_read_options: entitlements is NULL");
   if (opts->nparams > 0 && opts->params == NULL)

@@ -124,6 +124,19 @@ static void test_versions(void **state) {
   assert_non_null(got);
   assert_string_equal(got, "(version 1)\n(allow mach-lookup)\n");
   free(got);
+  /* a version without a catalog of its own reads as the newest one before it */
+  o.macos = 0x0B0000; /* 11: as 10.15 */
+  expect_err_opts(V "(allow mach-task-read)", &o, SBP_E_EVAL, 2, 8,
+                  "unbound variable: mach-task-read (an operation of macOS 14.4.1, not of "
+                  "10.15)");
+  expect_out_opts(V "(deny default (with no-log))", &o,
+                  "(version 1)\n(deny default (with no-report))\n");
+  o.macos = 0x0A0400; /* 10.4: older than every catalog */
+  got = run_opts(V "(deny default)", &o, &err);
+  assert_null(got);
+  assert_int_equal(err.code, SBP_E_INVALID_ARG);
+  assert_string_equal(err.message,
+                      "sbp_read_options: macOS 10.4 is older than every catalog version");
 }
 
 static void test_positions(void **state) {

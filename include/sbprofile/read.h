@@ -134,7 +134,10 @@ typedef struct sbp_read_options {
   size_t max_nesting;     /**< nesting of lists in the text [10,000] */
   uint32_t macos;         /**< the macOS version whose operation and filter names are bound
                                ((major << 16) | (minor << 8) | patch, as the catalog encodes
-                               it); 0 binds every name some known version has */
+                               it; a version without a catalog of its own reads as the
+                               newest catalog before it, and one older than every catalog
+                               is SBP_E_INVALID_ARG); 0 binds every name some known version
+                               has */
   /* version 2 */
   const sbp_entitlement *entitlements; /**< the process's entitlements: with NULL (and 0)
                                             `*entitlements*` stays unbound and profiles
