@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "catalog.h"
 #include "error.h"
+#include "netaddr.h"
 #include "node.h"
 #include "regex.h"
 
@@ -41,32 +42,9 @@ static int string_match(uint8_t match, const char *pat, size_t plen, const char 
   }
 }
 
-static int is_loopback(const char *h) {
-  if (h == NULL) return 0;
-  if (strcmp(h, "localhost") == 0 || strcmp(h, "::1") == 0) return 1;
-  if (strncmp(h, "127.", 4) == 0) return 1;
-  if (strncmp(h, "::ffff:127.", 11) == 0) return 1;
-  return 0;
-}
-
-static uint32_t proto_bits(const char *p, size_t len) {
-  static const struct { const char *n; uint32_t b; } t[] = {
-      {"ip", 3}, {"ip4", 1}, {"ip6", 2}, {"tcp", 7}, {"tcp4", 5},
-      {"tcp6", 6}, {"udp", 11}, {"udp4", 9}, {"udp6", 10}};
-  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-    if (strlen(t[i].n) == len && memcmp(t[i].n, p, len) == 0) return t[i].b;
-  return 0;
-}
-
-/* Exposed to request.c through sbp__net_proto_bits. */
-uint32_t sbp__net_proto_bits(const char *p, size_t len);
-uint32_t sbp__net_proto_bits(const char *p, size_t len) { return proto_bits(p, len); }
-int sbp__net_is_loopback(const char *h);
-int sbp__net_is_loopback(const char *h) { return is_loopback(h); }
-
 static int net_match(const sbp_node *v, const sbp__req_attr *a) {
   if (v->kind != SBP_VALUE_NETADDR || a->kind != SBP__RQ_NETADDR) return SBP__F;
-  uint32_t fb = proto_bits(v->text ? v->text : "", v->text_len);
+  uint32_t fb = sbp__net_proto_bits(v->text ? v->text : "", v->text_len);
   if (fb == 0) return SBP__F;
   uint32_t ffam = fb & 3u, ftr = fb & 12u;
   uint32_t rfam = a->proto & 3u, rtr = a->proto & 12u;

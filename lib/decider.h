@@ -22,12 +22,6 @@
 
 typedef enum sbp__req_kind { SBP__RQ_STRING = 1, SBP__RQ_INTEGER = 2, SBP__RQ_NETADDR = 3 } sbp__req_kind;
 
-/* Network protocol bits: v4, v6, tcp, udp (the catalog's encoding of ip4=1 ... udp=11). */
-#define SBP__NET_V4 1u
-#define SBP__NET_V6 2u
-#define SBP__NET_TCP 4u
-#define SBP__NET_UDP 8u
-
 typedef struct sbp__req_attr {
   uint32_t known;    /* sbp_attr value, 0 when named */
   char *name;        /* the base filter name (owned copy when named; static otherwise) */
