@@ -11,6 +11,7 @@
 #include "netaddr.h"
 #include "node.h"
 #include "regex.h"
+#include "rule_text.h"
 
 /* ---- evaluating filters ----------------------------------------------------------------- */
 

@@ -40,7 +40,6 @@ static uint32_t known_attr_id(const char *name, size_t len) {
 }
 
 const sbp_alloc *sbp__decider_alloc(const sbp_decider *d) { return &d->alloc; }
-uint32_t sbp__decider_macos(const sbp_decider *d) { return d->macos; }
 const sbp_profile *sbp_decider_profile(const sbp_decider *d) { return d ? d->profile : NULL; }
 
 static int grow(const sbp_alloc *a, void **p, size_t *cap, size_t need, size_t elem) {

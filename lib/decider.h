@@ -83,13 +83,7 @@ const sbp__req_attr *sbp__request_attr_known(const sbp_request *req, uint32_t id
 int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_options *opt,
                 sbp_decision *out, sbp_buf *trace, sbp_error *err);
 
-/* Appends a rule's one-line text to buf. */
-int sbp__rule_text(sbp_buf *buf, const sbp_alloc *a, const sbp_node *rule);
-/* Appends "FILE:LINE:COL" (or "rule #N (no position)") for a rule. */
-int sbp__rule_where(sbp_buf *buf, const sbp_alloc *a, const sbp_node *rule);
-
 const sbp_alloc *sbp__decider_alloc(const sbp_decider *d);
-uint32_t sbp__decider_macos(const sbp_decider *d);
 
 /* ---- the compiled form, shared by decider.c (building) and decide.c (deciding) ---------- */
 /* Decider internals: dz_ names are private to decider.c and decide.c. */
