@@ -44,16 +44,6 @@ static int want_int(sbp__eval *ev, const char *proc, const cell *c) {
   return c->type == T_INT ? SBP_OK : type_error(ev, proc, "an integer", c);
 }
 
-cell *sbp__eval_reverse_onto(cell *rev, cell *tail) {
-  while (rev->type == T_PAIR) {
-    cell *next = CDR(rev);
-    CDR(rev) = tail;
-    tail = rev;
-    rev = next;
-  }
-  return tail;
-}
-
 static cell *mklist(sbp__eval *ev, cell *rev) { return sbp__eval_reverse_onto(rev, ev->nil); }
 
 /* The length of a list, the walk charged to the step budget (sbp__eval_charge); *proper
