@@ -446,10 +446,7 @@ int sbp__eval_list_length(const cell *c, size_t *out) {
   return c->type == T_NIL;
 }
 
-#define CAR(c) ((c)->u.p.car)
-#define CDR(c) ((c)->u.p.cdr)
 #define IS_PAIR(c) ((c)->type == T_PAIR)
-#define FAIL_CODE(ev) ((ev)->err && (ev)->err->code ? (ev)->err->code : SBP_E_NOMEM)
 
 static void set_pos(sbp__eval *ev, const cell *pair) {
   if (pair->line != 0) {

@@ -114,6 +114,12 @@ typedef struct sbp__eval {
   cell *s_quote, *s_quasi, *s_unquote, *s_splice, *s_else, *s_arrow, *s_define, *s_lambda;
 } sbp__eval;
 
+/* The pair fields of a cell, and the status to return when a call that sets ev->err (or
+ * only ran out of memory) gave NULL: shared by every eval*.c. */
+#define CAR(c) ((c)->u.p.car)
+#define CDR(c) ((c)->u.p.cdr)
+#define FAIL_CODE(ev) ((ev)->err && (ev)->err->code ? (ev)->err->code : SBP_E_NOMEM)
+
 /* ---- eval.c ---- */
 void *sbp__eval_alloc(sbp__eval *ev, size_t n);
 cell *sbp__eval_cell(sbp__eval *ev, cell_type t);

@@ -5,12 +5,9 @@
 
 #include "eval.h"
 
-#define CAR(c) ((c)->u.p.car)
-#define CDR(c) ((c)->u.p.cdr)
 #define ARG1(a) CAR(a)
 #define ARG2(a) CAR(CDR(a))
 #define ARG3(a) CAR(CDR(CDR(a)))
-#define FAIL_CODE(ev) ((ev)->err && (ev)->err->code ? (ev)->err->code : SBP_E_NOMEM)
 #define RET(ev, v)                        \
   do {                                    \
     cell *r_ = (v);                       \

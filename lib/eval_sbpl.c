@@ -8,10 +8,6 @@
 #include "eval.h"
 #include "sbprofile/catalog.h"
 
-#define CAR(c) ((c)->u.p.car)
-#define CDR(c) ((c)->u.p.cdr)
-#define FAIL_CODE(ev) ((ev)->err && (ev)->err->code ? (ev)->err->code : SBP_E_NOMEM)
-
 /* ---- names ----------------------------------------------------------------------------- */
 
 /* Named arguments of the errno modifier that the catalog does not list: the spec's modifier
