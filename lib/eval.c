@@ -62,6 +62,8 @@ static size_t used_memory(const sbp__eval *ev) {
          ev->stackcap * sizeof(frame) + ev->symcap * sizeof(cell *);
 }
 
+size_t sbp__eval_used_memory(const sbp__eval *ev) { return used_memory(ev); }
+
 void *sbp__eval_alloc(sbp__eval *ev, size_t n) {
   /* What is made costs steps too (paid in batches): memory is reclaimed form by form, so
    * without this many forms could each make up to the memory limit at the price of one. */

@@ -122,6 +122,9 @@ typedef struct sbp__eval {
 
 /* ---- eval.c ---- */
 void *sbp__eval_alloc(sbp__eval *ev, size_t n);
+/* What the evaluation holds against ev->max_memory: its cells, the profile's nodes, the
+ * machine's stack and the symbol table. The one count every memory check uses. */
+size_t sbp__eval_used_memory(const sbp__eval *ev);
 cell *sbp__eval_cell(sbp__eval *ev, cell_type t);
 cell *sbp__eval_cons(sbp__eval *ev, cell *a, cell *d);
 cell *sbp__eval_str(sbp__eval *ev, const char *s, size_t len);
