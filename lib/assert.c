@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "catalog.h"
+#include "decide.h"
 #include "decider.h"
 #include "error.h"
 #include "explain.h"

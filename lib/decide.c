@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "catalog.h"
+#include "decide.h"
 #include "error.h"
 #include "netaddr.h"
 #include "node.h"

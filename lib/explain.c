@@ -7,6 +7,7 @@
 
 #include "sbprofile/catalog.h"
 #include "buf.h"
+#include "decide.h"
 #include "decider.h"
 #include "error.h"
 #include "node.h"
