@@ -6,11 +6,12 @@
 
 #include "buf.h"
 #include "catalog.h"
+#include "decide.h"
 #include "decider.h"
 #include "error.h"
+#include "explain.h"
 #include "node.h"
-
-int sbp__decision_describe(const sbp_decision *d, sbp_buf *out, const sbp_alloc *a);
+#include "rule_text.h"
 
 /* Fills err with code and text, and the position of rule when it has one. */
 static int report(sbp_error *err, int code, const char *text, const sbp_node *rule) {

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "catalog.h"
+#include "catalog_types.h"
 
 /* 10.6, 10.12, 10.13, 10.14, 10.15, 14.4.1, 15: bit i of every version mask is entry i. */
 #define SBP__CAT_NVERSIONS 7

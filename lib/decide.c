@@ -1,15 +1,24 @@
 /* The decision procedure (docs/semantics.md sections 3 and 4) over a compiled decider:
  * filter evaluation in Kleene logic, the indexed and rule-by-rule walks of the chain, the
  * fallback steps, the three-valued resolution and the flags of the weak facts relied on. */
-#include "decider.h"
+#include "decider_form.h"
 
 #include <string.h>
 
 #include "buf.h"
 #include "catalog.h"
+#include "decide.h"
+#include "decider.h"
 #include "error.h"
+#include "netaddr.h"
 #include "node.h"
 #include "regex.h"
+#include "rule_text.h"
+
+/* Kleene truth values. */
+#define SBP__F 0
+#define SBP__U 1
+#define SBP__T 2
 
 /* ---- evaluating filters ----------------------------------------------------------------- */
 
@@ -41,32 +50,9 @@ static int string_match(uint8_t match, const char *pat, size_t plen, const char 
   }
 }
 
-static int is_loopback(const char *h) {
-  if (h == NULL) return 0;
-  if (strcmp(h, "localhost") == 0 || strcmp(h, "::1") == 0) return 1;
-  if (strncmp(h, "127.", 4) == 0) return 1;
-  if (strncmp(h, "::ffff:127.", 11) == 0) return 1;
-  return 0;
-}
-
-static uint32_t proto_bits(const char *p, size_t len) {
-  static const struct { const char *n; uint32_t b; } t[] = {
-      {"ip", 3}, {"ip4", 1}, {"ip6", 2}, {"tcp", 7}, {"tcp4", 5},
-      {"tcp6", 6}, {"udp", 11}, {"udp4", 9}, {"udp6", 10}};
-  for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-    if (strlen(t[i].n) == len && memcmp(t[i].n, p, len) == 0) return t[i].b;
-  return 0;
-}
-
-/* Exposed to request.c through sbp__net_proto_bits. */
-uint32_t sbp__net_proto_bits(const char *p, size_t len);
-uint32_t sbp__net_proto_bits(const char *p, size_t len) { return proto_bits(p, len); }
-int sbp__net_is_loopback(const char *h);
-int sbp__net_is_loopback(const char *h) { return is_loopback(h); }
-
 static int net_match(const sbp_node *v, const sbp__req_attr *a) {
   if (v->kind != SBP_VALUE_NETADDR || a->kind != SBP__RQ_NETADDR) return SBP__F;
-  uint32_t fb = proto_bits(v->text ? v->text : "", v->text_len);
+  uint32_t fb = sbp__net_proto_bits(v->text ? v->text : "", v->text_len);
   if (fb == 0) return SBP__F;
   uint32_t ffam = fb & 3u, ftr = fb & 12u;
   uint32_t rfam = a->proto & 3u, rtr = a->proto & 12u;
@@ -194,10 +180,10 @@ static int eval_leaf(dz_ctx *c, const sbp_node *f) {
     } else if (fi->arg == SBP__ARG_NETWORK) {
       r = net_match(v, a);
     } else if (fi->match == SBP__MATCH_REGEX) {
-      dz_rx *x = find_rx(c->d, v);
+      dz_rx *x = dz_find_rx(c->d, v);
       if (x != NULL && a->kind == SBP__RQ_STRING) {
         if (sbp__regex_flags(x->re) & SBP__RE_USES_BRACES) c->braces = 1;
-        r = rx_search(c->d, x, s, slen) ? SBP__T : SBP__F;
+        r = dz_rx_search(c->d, x, s, slen) ? SBP__T : SBP__F;
       }
     } else if (fi->arg == SBP__ARG_INTEGER || fi->arg == SBP__ARG_BITFIELD ||
                fi->arg == SBP__ARG_BOOLEAN) {
@@ -354,54 +340,54 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
       }
       uint32_t bi = (uint32_t)(b - d->buckets);
       int64_t hit = -1;
-      uint64_t h = FNV_OFF;
-      int pre = s->has[K_PREFIX], sub = s->has[K_SUBPATH], rex = s->has[K_RE];
+      uint64_t h = DZ_FNV_OFF;
+      int pre = s->has[DZ_K_PREFIX], sub = s->has[DZ_K_SUBPATH], rex = s->has[DZ_K_RE];
       /* With only exact keys no prefix is looked up: just the hash of the whole string. */
       for (size_t k = 0; !pre && !sub && !rex && k < len; k++)
-        h = fnv_step(h, (unsigned char)str[k]);
+        h = dz_fnv_step(h, (unsigned char)str[k]);
       for (size_t k = 0; (pre || sub || rex) && k <= len; k++) {
         /* h is the hash of str[0..k) */
-        if (rex && k > 0 && slot_has_len(s, K_RE, k)) {
-          const dz_key *cell = find_cell(d, h, bi, s->attr, K_RE, str, k);
+        if (rex && k > 0 && dz_slot_has_len(s, DZ_K_RE, k)) {
+          const dz_key *cell = dz_find_cell(d, h, bi, s->attr, DZ_K_RE, str, k);
           if (cell != NULL && cell->rule > hit && cell->rule > *best) {
             dz_group *g = &d->groups[cell->group];
             for (size_t gi = g->n; gi-- > 0;) {
               dz_reent *e = gi + 1 == g->n ? &g->last : &g->e[gi];
               if ((int64_t)e->rule <= hit || (int64_t)e->rule <= *best) break;
               if (e->braces && (int64_t)e->rule > *braces_idx) *braces_idx = e->rule;
-              if (ent_search(d, e, str, len)) {
+              if (dz_ent_search(d, e, str, len)) {
                 hit = e->rule;
                 break;
               }
             }
           }
         }
-        if (pre && slot_has_len(s, K_PREFIX, k)) {
-          int64_t r = find_key(d, h, bi, s->attr, K_PREFIX, str, k);
+        if (pre && dz_slot_has_len(s, DZ_K_PREFIX, k)) {
+          int64_t r = dz_find_key(d, h, bi, s->attr, DZ_K_PREFIX, str, k);
           if (r > hit) hit = r;
         }
         if (sub && k < len && str[k] == '/') {
           /* k == 0: (subpath "") matches every absolute path (subpath_match) */
-          if (slot_has_len(s, K_SUBPATH, k)) {
-            int64_t r = find_key(d, h, bi, s->attr, K_SUBPATH, str, k);
+          if (dz_slot_has_len(s, DZ_K_SUBPATH, k)) {
+            int64_t r = dz_find_key(d, h, bi, s->attr, DZ_K_SUBPATH, str, k);
             if (r > hit) hit = r;
           }
-          if (slot_has_len(s, K_SUBPATH, k + 1)) {
-            uint64_t h2 = fnv_step(h, '/');
-            int64_t r = find_key(d, h2, bi, s->attr, K_SUBPATH, str, k + 1);
+          if (dz_slot_has_len(s, DZ_K_SUBPATH, k + 1)) {
+            uint64_t h2 = dz_fnv_step(h, '/');
+            int64_t r = dz_find_key(d, h2, bi, s->attr, DZ_K_SUBPATH, str, k + 1);
             if (r > hit) hit = r;
           }
         }
         if (k == len) break;
-        h = fnv_step(h, (unsigned char)str[k]);
+        h = dz_fnv_step(h, (unsigned char)str[k]);
       }
-      if (s->has[K_EXACT] && slot_has_len(s, K_EXACT, len)) {
-        int64_t r = find_key(d, h, bi, s->attr, K_EXACT, str, len);
+      if (s->has[DZ_K_EXACT] && dz_slot_has_len(s, DZ_K_EXACT, len)) {
+        int64_t r = dz_find_key(d, h, bi, s->attr, DZ_K_EXACT, str, len);
         if (r > hit) hit = r;
       }
-      if (sub && !(len > 0 && str[len - 1] == '/') && slot_has_len(s, K_SUBPATH, len)) {
+      if (sub && !(len > 0 && str[len - 1] == '/') && dz_slot_has_len(s, DZ_K_SUBPATH, len)) {
         /* subpath equal to the whole string (already counted when it ends with '/') */
-        int64_t r = find_key(d, h, bi, s->attr, K_SUBPATH, str, len);
+        int64_t r = dz_find_key(d, h, bi, s->attr, DZ_K_SUBPATH, str, len);
         if (r > hit) hit = r;
       }
       if (hit > *best) {
@@ -577,7 +563,7 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
   }
   for (size_t i = 0; i < req->nchain; i++) {
     int64_t bi = req->memo_id == d->id ? req->memo_bucket[i]
-                                       : find_bucket(d, req->chain[i], req->chain_len[i]);
+                                       : dz_find_bucket(d, req->chain[i], req->chain_len[i]);
     ((sbp_request *)(uintptr_t)req)->memo_bucket[i] = bi;
     chain_b[i] = bi >= 0 ? &d->buckets[bi] : NULL;
 

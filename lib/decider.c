@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "catalog.h"
+#include "decider_form.h"
 #include "error.h"
 #include "node.h"
 #include "regex.h"
@@ -40,7 +41,6 @@ static uint32_t known_attr_id(const char *name, size_t len) {
 }
 
 const sbp_alloc *sbp__decider_alloc(const sbp_decider *d) { return &d->alloc; }
-uint32_t sbp__decider_macos(const sbp_decider *d) { return d->macos; }
 const sbp_profile *sbp_decider_profile(const sbp_decider *d) { return d ? d->profile : NULL; }
 
 static int grow(const sbp_alloc *a, void **p, size_t *cap, size_t need, size_t elem) {
@@ -93,7 +93,7 @@ static int op_table_rehash(sbp_decider *d, size_t ncap) {
   if (cells == NULL) return SBP_E_NOMEM;
   for (size_t i = 0; i < ncap; i++) cells[i].bucket = UINT32_MAX;
   for (size_t b = 0; b < d->nbuckets; b++) {
-    uint64_t h = fnv(d->buckets[b].op, d->buckets[b].op_len);
+    uint64_t h = dz_fnv(d->buckets[b].op, d->buckets[b].op_len);
     size_t j = (size_t)h & (ncap - 1);
     while (cells[j].bucket != UINT32_MAX) j = (j + 1) & (ncap - 1);
     cells[j].hash = h;
@@ -107,7 +107,7 @@ static int op_table_rehash(sbp_decider *d, size_t ncap) {
 
 
 static int get_bucket(sbp_decider *d, const char *op, size_t len, dz_bucket **out) {
-  int64_t b = find_bucket(d, op, len);
+  int64_t b = dz_find_bucket(d, op, len);
   if (b >= 0) {
     *out = &d->buckets[b];
     return SBP_OK;
@@ -123,7 +123,7 @@ static int get_bucket(sbp_decider *d, const char *op, size_t len, dz_bucket **ou
   nb->op_len = len;
   for (int i = 0; i < 3; i++) nb->last_unf[i] = SBP__NO_RULE;
   nb->last_unf_any = SBP__NO_RULE;
-  uint64_t h = fnv(op, len);
+  uint64_t h = dz_fnv(op, len);
   size_t j = (size_t)h & (d->ops_cap - 1);
   while (d->ops[j].bucket != UINT32_MAX) j = (j + 1) & (d->ops_cap - 1);
   d->ops[j].hash = h;
@@ -154,7 +154,7 @@ static dz_key *add_key(sbp_decider *d, uint32_t bucket, uint32_t attr, uint8_t k
   *created = 0;
   if ((d->nkeys + 1) * 2 > d->keys_cap)
     if (keys_rehash(d, d->keys_cap ? d->keys_cap * 2 : 64) != SBP_OK) return NULL;
-  uint64_t h = mix(fnv(s, len), bucket, attr, kind);
+  uint64_t h = dz_mix(dz_fnv(s, len), bucket, attr, kind);
   size_t j = (size_t)h & (d->keys_cap - 1);
   while (d->keys[j].rule >= 0) {
     dz_key *k = &d->keys[j];
@@ -280,7 +280,7 @@ static int rxt_rehash(sbp_decider *d, size_t ncap) {
 static int get_rx(sbp_decider *d, const sbp_node *value, uint32_t *out, sbp_error *err) {
   const char *text = value->text ? value->text : "";
   size_t len = value->text_len;
-  uint64_t h = fnv(text, len);
+  uint64_t h = dz_fnv(text, len);
   if (d->rxt_cap > 0) {
     size_t j = (size_t)h & (d->rxt_cap - 1);
     while (d->rxt[j] != 0) {
@@ -323,7 +323,7 @@ static int get_rx(sbp_decider *d, const sbp_node *value, uint32_t *out, sbp_erro
 }
 
 static int add_re(sbp_decider *d, const sbp_node *value, sbp_error *err) {
-  if (find_re(d, value) != NULL) return SBP_OK;
+  if (dz_find_re(d, value) != NULL) return SBP_OK;
   if ((d->nres + 1) * 2 > d->res_cap)
     if (res_rehash(d, d->res_cap ? d->res_cap * 2 : 16) != SBP_OK) return sbp__nomem(err);
   uint32_t rx;
@@ -412,22 +412,22 @@ static int index_filter(sbp_decider *d, uint32_t bucket, uint32_t rule, const sb
   uint8_t act = d->rules[rule].action;
   if ((int64_t)rule > s->max_idx[act]) s->max_idx[act] = rule;
   for (const sbp_node *v = f->first; v; v = v->next) {
-    uint8_t kind = fi->match == SBP__MATCH_EXACT    ? K_EXACT
-                   : fi->match == SBP__MATCH_PREFIX ? K_PREFIX
-                   : fi->match == SBP__MATCH_REGEX  ? K_RE
-                                                    : K_SUBPATH;
+    uint8_t kind = fi->match == SBP__MATCH_EXACT    ? DZ_K_EXACT
+                   : fi->match == SBP__MATCH_PREFIX ? DZ_K_PREFIX
+                   : fi->match == SBP__MATCH_REGEX  ? DZ_K_RE
+                                                    : DZ_K_SUBPATH;
     const char *key = v->text;
     size_t klen = v->text_len;
     char tmp[256];
-    if (kind == K_RE) {
+    if (kind == DZ_K_RE) {
       klen = regex_literal_prefix(v->text, v->text_len, tmp, sizeof tmp);
       key = tmp;
     }
     int created;
     dz_key *k;
-    if (kind == K_RE) {
+    if (kind == DZ_K_RE) {
       /* look the group up first: the key must point at text the group owns */
-      const dz_key *old = d->keys_cap ? find_cell(d, fnv(tmp, klen), bucket, attr, K_RE, tmp, klen)
+      const dz_key *old = d->keys_cap ? dz_find_cell(d, dz_fnv(tmp, klen), bucket, attr, DZ_K_RE, tmp, klen)
                                       : NULL;
       if (old == NULL) {
         if (grow(&d->alloc, (void **)&d->groups, &d->cgroups, d->ngroups + 1, sizeof(dz_group)))
@@ -447,11 +447,11 @@ static int index_filter(sbp_decider *d, uint32_t bucket, uint32_t rule, const sb
     }
     k = add_key(d, bucket, attr, kind, key, klen, rule, &created);
     if (k == NULL) return SBP_E_NOMEM;
-    if (kind == K_RE) {
+    if (kind == DZ_K_RE) {
       if (created) k->group = (uint32_t)(d->ngroups - 1);
       dz_group *g = &d->groups[k->group];
       if (grow(&d->alloc, (void **)&g->e, &g->cap, g->n + 1, sizeof(dz_reent))) return SBP_E_NOMEM;
-      const dz_rx *x = find_rx(d, v); /* compiled by scan_rule */
+      const dz_rx *x = dz_find_rx(d, v); /* compiled by scan_rule */
       if (x == NULL) return SBP_E_NOMEM;
       dz_reent *ne = &g->e[g->n];
       memset(ne, 0, sizeof *ne);
@@ -489,7 +489,7 @@ static int scan_rule(sbp_decider *d, dz_rule *r, sbp_error *err) {
               (v->kind == SBP_VALUE_STRING || v->kind == SBP_VALUE_REGEX)) {
             int rc = add_re(d, v, err);
             if (rc != SBP_OK) return rc;
-            if (sbp__regex_flags(find_re(d, v)) & SBP__RE_USES_BRACES) r->braces = 1;
+            if (sbp__regex_flags(dz_find_re(d, v)) & SBP__RE_USES_BRACES) r->braces = 1;
           }
         }
       } else if (n->first != NULL) {

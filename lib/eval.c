@@ -62,6 +62,8 @@ static size_t used_memory(const sbp__eval *ev) {
          ev->stackcap * sizeof(frame) + ev->symcap * sizeof(cell *);
 }
 
+size_t sbp__eval_used_memory(const sbp__eval *ev) { return used_memory(ev); }
+
 void *sbp__eval_alloc(sbp__eval *ev, size_t n) {
   /* What is made costs steps too (paid in batches): memory is reclaimed form by form, so
    * without this many forms could each make up to the memory limit at the price of one. */
@@ -450,10 +452,7 @@ int sbp__eval_list_length(const cell *c, size_t *out) {
   return c->type == T_NIL;
 }
 
-#define CAR(c) ((c)->u.p.car)
-#define CDR(c) ((c)->u.p.cdr)
 #define IS_PAIR(c) ((c)->type == T_PAIR)
-#define FAIL_CODE(ev) ((ev)->err && (ev)->err->code ? (ev)->err->code : SBP_E_NOMEM)
 
 static void set_pos(sbp__eval *ev, const cell *pair) {
   if (pair->line != 0) {
@@ -463,15 +462,14 @@ static void set_pos(sbp__eval *ev, const cell *pair) {
   }
 }
 
-static cell *reverse_list(cell *l, cell *nil) {
-  cell *r = nil;
-  while (l->type == T_PAIR) {
-    cell *next = CDR(l);
-    CDR(l) = r;
-    r = l;
-    l = next;
+cell *sbp__eval_reverse_onto(cell *rev, cell *tail) {
+  while (rev->type == T_PAIR) {
+    cell *next = CDR(rev);
+    CDR(rev) = tail;
+    tail = rev;
+    rev = next;
   }
-  return r;
+  return tail;
 }
 
 static env *new_env(sbp__eval *ev, env *parent) {
@@ -642,7 +640,7 @@ static cell *qq(sbp__eval *ev, cell *tpl, int depth, int budget) {
     cell *x = qq(ev, p, depth, budget - 1);
     if (x == NULL || (segs = sbp__eval_cons(ev, x, segs)) == NULL) return NULL;
   }
-  segs = reverse_list(segs, ev->nil);
+  segs = sbp__eval_reverse_onto(segs, ev->nil);
   return sbp__eval_cons(ev, appendp, segs);
 }
 
@@ -739,7 +737,7 @@ static int map_step(sbp__eval *ev, mstate *m) {
   cell *args = ev->nil, *rest = ev->nil;
   for (cell *l = f->a; l->type == T_PAIR; l = CDR(l)) {
     if (CAR(l)->type != T_PAIR) {
-      cell *res = f->x == P_FOR_EACH ? ev->unspec : reverse_list(f->b, ev->nil);
+      cell *res = f->x == P_FOR_EACH ? ev->unspec : sbp__eval_reverse_onto(f->b, ev->nil);
       ev->sp--;
       ev->value = res;
       m->eval = 0;
@@ -748,8 +746,8 @@ static int map_step(sbp__eval *ev, mstate *m) {
     if ((args = sbp__eval_cons(ev, CAR(CAR(l)), args)) == NULL) return FAIL_CODE(ev);
     if ((rest = sbp__eval_cons(ev, CDR(CAR(l)), rest)) == NULL) return FAIL_CODE(ev);
   }
-  f->a = reverse_list(rest, ev->nil);
-  args = reverse_list(args, ev->nil);
+  f->a = sbp__eval_reverse_onto(rest, ev->nil);
+  args = sbp__eval_reverse_onto(args, ev->nil);
   f->d = CAR(args);
   return apply_proc(ev, m, f->c, args);
 }
@@ -1161,7 +1159,7 @@ static int let_finish(sbp__eval *ev, mstate *m, cell *bindings, cell *vals, cell
   cell *syms = ev->nil;
   for (cell *b = bindings; b->type == T_PAIR; b = CDR(b))
     if ((syms = sbp__eval_cons(ev, CAR(CAR(b)), syms)) == NULL) return FAIL_CODE(ev);
-  syms = reverse_list(syms, ev->nil);
+  syms = sbp__eval_reverse_onto(syms, ev->nil);
   if (lname != NULL) {
     env *le = new_env(ev, e);
     if (le == NULL) return FAIL_CODE(ev);
@@ -1198,7 +1196,7 @@ static int ret(sbp__eval *ev, mstate *m) {
         return SBP_OK;
       }
       if (f->a->type != T_NIL) return syntax(ev, "procedure call");
-      cell *all = reverse_list(acc, ev->nil);
+      cell *all = sbp__eval_reverse_onto(acc, ev->nil);
       ev->file = f->file;
       ev->line = f->line;
       ev->col = f->col;
@@ -1316,7 +1314,7 @@ static int ret(sbp__eval *ev, mstate *m) {
       uint8_t op = f->op;
       cell *lname = f->d;
       cell *bindings = f->g;
-      cell *vals = reverse_list(f->b, ev->nil);
+      cell *vals = sbp__eval_reverse_onto(f->b, ev->nil);
       ev->sp--;
       if (op != F_LET) return eval_body(ev, m, body, e);
       return let_finish(ev, m, bindings, vals, body, e, lname);
@@ -1582,7 +1580,7 @@ static int ret(sbp__eval *ev, mstate *m) {
       }
       env *ne = new_env(ev, outer);
       if (ne == NULL) return FAIL_CODE(ev);
-      cell *vals = reverse_list(f->c, ev->nil);
+      cell *vals = sbp__eval_reverse_onto(f->c, ev->nil);
       for (cell *s = CAR(f->b); s->type == T_PAIR; s = CDR(s), vals = CDR(vals))
         if ((rc = env_define(ev, ne, CAR(CAR(s)), CAR(vals))) != 0) return rc;
       f->e = ne;

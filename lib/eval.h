@@ -114,8 +114,17 @@ typedef struct sbp__eval {
   cell *s_quote, *s_quasi, *s_unquote, *s_splice, *s_else, *s_arrow, *s_define, *s_lambda;
 } sbp__eval;
 
+/* The pair fields of a cell, and the status to return when a call that sets ev->err (or
+ * only ran out of memory) gave NULL: shared by every eval*.c. */
+#define CAR(c) ((c)->u.p.car)
+#define CDR(c) ((c)->u.p.cdr)
+#define FAIL_CODE(ev) ((ev)->err && (ev)->err->code ? (ev)->err->code : SBP_E_NOMEM)
+
 /* ---- eval.c ---- */
 void *sbp__eval_alloc(sbp__eval *ev, size_t n);
+/* What the evaluation holds against ev->max_memory: its cells, the profile's nodes, the
+ * machine's stack and the symbol table. The one count every memory check uses. */
+size_t sbp__eval_used_memory(const sbp__eval *ev);
 cell *sbp__eval_cell(sbp__eval *ev, cell_type t);
 cell *sbp__eval_cons(sbp__eval *ev, cell *a, cell *d);
 cell *sbp__eval_str(sbp__eval *ev, const char *s, size_t len);

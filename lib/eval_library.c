@@ -8,9 +8,6 @@
 
 #include "eval.h"
 
-#define CAR(c) ((c)->u.p.car)
-#define CDR(c) ((c)->u.p.cdr)
-
 static const sbp__library_def LIBRARY[] = {
     /* the c[ad]r compositions of three and four steps the machine lacks */
     {"caaar", "(lambda (x) (car (car (car x))))"},

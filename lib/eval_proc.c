@@ -5,12 +5,9 @@
 
 #include "eval.h"
 
-#define CAR(c) ((c)->u.p.car)
-#define CDR(c) ((c)->u.p.cdr)
 #define ARG1(a) CAR(a)
 #define ARG2(a) CAR(CDR(a))
 #define ARG3(a) CAR(CDR(CDR(a)))
-#define FAIL_CODE(ev) ((ev)->err && (ev)->err->code ? (ev)->err->code : SBP_E_NOMEM)
 #define RET(ev, v)                        \
   do {                                    \
     cell *r_ = (v);                       \
@@ -42,16 +39,6 @@ static int want_str(sbp__eval *ev, const char *proc, const cell *c) {
 
 static int want_int(sbp__eval *ev, const char *proc, const cell *c) {
   return c->type == T_INT ? SBP_OK : type_error(ev, proc, "an integer", c);
-}
-
-cell *sbp__eval_reverse_onto(cell *rev, cell *tail) {
-  while (rev->type == T_PAIR) {
-    cell *next = CDR(rev);
-    CDR(rev) = tail;
-    tail = rev;
-    rev = next;
-  }
-  return tail;
 }
 
 static cell *mklist(sbp__eval *ev, cell *rev) { return sbp__eval_reverse_onto(rev, ev->nil); }

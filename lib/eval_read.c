@@ -8,8 +8,6 @@
 #include "sbprofile/catalog.h"
 #include "eval.h"
 
-#define FAIL_CODE(ev) ((ev)->err && (ev)->err->code ? (ev)->err->code : SBP_E_NOMEM)
-
 static const char *param_value(const sbp__eval *ev, const char *key) {
   const sbp_read_options *o = ev->opts;
   for (size_t i = 0; o->params != NULL && i < o->nparams; i++)

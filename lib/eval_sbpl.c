@@ -8,10 +8,6 @@
 #include "eval.h"
 #include "sbprofile/catalog.h"
 
-#define CAR(c) ((c)->u.p.car)
-#define CDR(c) ((c)->u.p.cdr)
-#define FAIL_CODE(ev) ((ev)->err && (ev)->err->code ? (ev)->err->code : SBP_E_NOMEM)
-
 /* ---- names ----------------------------------------------------------------------------- */
 
 /* Named arguments of the errno modifier that the catalog does not list: the spec's modifier
@@ -174,8 +170,7 @@ int sbp__eval_unbound_in_version(sbp__eval *ev, const cell *sym) {
 /* ---- nodes ----------------------------------------------------------------------------- */
 
 static int room(sbp__eval *ev) {
-  size_t used = ev->arena.bytes + ev->prof->arena.bytes + ev->stackcap * sizeof(frame);
-  if (used > ev->max_memory)
+  if (sbp__eval_used_memory(ev) > ev->max_memory)
     return sbp__eval_fail(ev, SBP_E_LIMIT, "memory limit exceeded (%zu bytes)", ev->max_memory);
   return SBP_OK;
 }

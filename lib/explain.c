@@ -1,14 +1,17 @@
 /* Decisions as objects and as text: accessors, one-line summaries, rule texts, the readable
  * account of a decision, and the table of weak facts (semantics.md section 7). */
+#include "explain.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "sbprofile/catalog.h"
-#include "sbprofile/serialize.h"
 #include "buf.h"
+#include "decide.h"
 #include "decider.h"
 #include "error.h"
 #include "node.h"
+#include "rule_text.h"
 
 /* ---- the weak facts, one row each ------------------------------------------------------- */
 
@@ -196,41 +199,6 @@ const sbp_node *sbp_decision_modifier(const sbp_decision *d, size_t i) {
   return NULL;
 }
 
-/* ---- rule texts ------------------------------------------------------------------------- */
-
-/* One line of SBPL for a rule, through the serializer (compact, no comment, no split). */
-int sbp__rule_text(sbp_buf *b, const sbp_alloc *a, const sbp_node *rule) {
-  sbp_serialize_options o = SBP_SERIALIZE_OPTIONS_INIT;
-  o.flags = SBP_SERIALIZE_COMPACT | SBP_SERIALIZE_NO_COMMENTS | SBP_SERIALIZE_NO_SPLIT;
-  sbp_buf t = SBP_BUF_INIT;
-  int rc = sbp_serialize_node(rule, &o, &t, NULL);
-  if (rc == SBP_OK) rc = sbp__buf_put(b, a, t.ptr, t.len);
-  else if (rc != SBP_E_NOMEM) rc = sbp__buf_puts(b, a, "(a rule that cannot be rendered)");
-  sbp_buf_dispose(&t);
-  return rc;
-}
-
-int sbp__rule_where(sbp_buf *b, const sbp_alloc *a, const sbp_node *rule) {
-  char tmp[64];
-  if (rule->line == 0) {
-    size_t i = 0;
-    for (const sbp_node *c = rule->parent ? rule->parent->first : rule; c && c != rule; c = c->next)
-      if (c->type == SBP_NODE_RULE) i++;
-    snprintf(tmp, sizeof tmp, "rule #%zu (no source position)", i + 1);
-    return sbp__buf_puts(b, a, tmp);
-  }
-  int rc = sbp__buf_puts(b, a, rule->file ? rule->file : "<profile>");
-  snprintf(tmp, sizeof tmp, ":%u:%u", (unsigned)rule->line, (unsigned)rule->column);
-  return rc ? rc : sbp__buf_puts(b, a, tmp);
-}
-
-int sbp_rule_text(const sbp_node *rule, sbp_buf *out, sbp_error *err) {
-  if (rule == NULL || out == NULL || rule->type != SBP_NODE_RULE)
-    return sbp__error(err, SBP_E_INVALID_ARG, "rule text: not a rule");
-  const sbp_alloc *a = &rule->owner->alloc;
-  return sbp__rule_text(out, a, rule) == SBP_OK ? SBP_OK : sbp__nomem(err);
-}
-
 static int put_flags(sbp_buf *b, const sbp_alloc *a, uint32_t flags) {
   int rc = SBP_OK;
   int first = 1;
@@ -241,17 +209,6 @@ static int put_flags(sbp_buf *b, const sbp_alloc *a, uint32_t flags) {
     first = 0;
   }
   if (!rc && !first) rc = sbp__buf_putc(b, a, '}');
-  return rc;
-}
-
-/* A rule's text, cut to max bytes (0: whole) with "..." when longer. */
-static int put_rule(sbp_buf *b, const sbp_alloc *a, const sbp_node *rule, size_t max) {
-  if (max == 0) return sbp__rule_text(b, a, rule);
-  sbp_buf t = SBP_BUF_INIT;
-  int rc = sbp__rule_text(&t, a, rule);
-  if (!rc) rc = t.len > max ? sbp__buf_put(b, a, t.ptr, max - 3) : sbp__buf_put(b, a, t.ptr, t.len);
-  if (!rc && t.len > max) rc = sbp__buf_puts(b, a, "...");
-  sbp_buf_dispose(&t);
   return rc;
 }
 
@@ -272,7 +229,7 @@ static int put_needs(sbp_buf *b, const sbp_alloc *a, const sbp_decision *d) {
 static int describe_unknown(const sbp_decision *d, sbp_buf *b, const sbp_alloc *a) {
   int rc = sbp__buf_puts(b, a, "unknown: ");
   if (!rc && d->skipped != NULL) {
-    rc = put_rule(b, a, d->skipped, 0);
+    rc = sbp__rule_text_cut(b, a, d->skipped, 0);
     if (!rc) rc = sbp__buf_puts(b, a, " at ");
     if (!rc) rc = sbp__rule_where(b, a, d->skipped);
     if (!rc) rc = sbp__buf_puts(b, a, d->skipped->kind == SBP_DENY ? " would deny" : " would allow");
@@ -289,7 +246,7 @@ static int describe_unknown(const sbp_decision *d, sbp_buf *b, const sbp_alloc *
   if (!rc) rc = sbp__buf_puts(b, a, "; otherwise ");
   if (!rc) rc = sbp__buf_puts(b, a, d->rule->kind == SBP_DENY ? "deny" : "allow");
   if (!rc) rc = sbp__buf_puts(b, a, " by ");
-  if (!rc) rc = put_rule(b, a, d->rule, 0);
+  if (!rc) rc = sbp__rule_text_cut(b, a, d->rule, 0);
   if (!rc) rc = sbp__buf_puts(b, a, " at ");
   if (!rc) rc = sbp__rule_where(b, a, d->rule);
   if (!rc) rc = sbp__buf_puts(b, a, " [");
@@ -308,7 +265,7 @@ static int describe(const sbp_decision *d, sbp_buf *b, const sbp_alloc *a, int b
   int rc = sbp__buf_puts(b, a, sbp_decision_result_name(d->result));
   if (!rc && d->rule != NULL) {
     rc = sbp__buf_puts(b, a, " by ");
-    if (!rc) rc = put_rule(b, a, d->rule, max);
+    if (!rc) rc = sbp__rule_text_cut(b, a, d->rule, max);
     if (!rc) rc = sbp__buf_puts(b, a, " at ");
     if (!rc) rc = sbp__rule_where(b, a, d->rule);
   }
@@ -318,7 +275,7 @@ static int describe(const sbp_decision *d, sbp_buf *b, const sbp_alloc *a, int b
   if (!rc && d->skipped != NULL) {
     rc = sbp__buf_puts(b, a, d->result == SBP_DECISION_UNKNOWN ? "; unknown because "
                                                                 : "; passed over ");
-    if (!rc) rc = put_rule(b, a, d->skipped, max);
+    if (!rc) rc = sbp__rule_text_cut(b, a, d->skipped, max);
     if (!rc) rc = sbp__buf_puts(b, a, " at ");
     if (!rc) rc = sbp__rule_where(b, a, d->skipped);
     if (!rc) rc = sbp__buf_puts(b, a, " needs ");
@@ -336,7 +293,6 @@ static int describe(const sbp_decision *d, sbp_buf *b, const sbp_alloc *a, int b
   return rc;
 }
 
-int sbp__decision_describe(const sbp_decision *d, sbp_buf *out, const sbp_alloc *a);
 int sbp__decision_describe(const sbp_decision *d, sbp_buf *out, const sbp_alloc *a) {
   return describe(d, out, a, 1);
 }

@@ -11,10 +11,13 @@
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
-#include "lint_impl.h"
+#include "lint_locate.h"
+#include "lint_result.h"
+#include "lint_rules.h"
 #include "node.h"
 #include "path.h"
 #include "regex.h"
+#include "rule_text.h"
 #include "sbprofile/catalog.h"
 #include "sbprofile/decide.h"
 
@@ -76,39 +79,22 @@ static void node_pos(lint_ctx *c, const sbp_node *n, const sbp_node *rule, const
   }
 }
 
-/* "file:line:col" of a node, into buf. */
-static const char *pos_text(const sbp_node *n, char *buf, size_t size) {
-  const char *file = NULL;
-  uint32_t line = 0, col = 0;
-  sbp_node_position(n, &file, &line, &col);
-  if (line == 0)
-    snprintf(buf, size, "(no position)");
-  else if (file && file[0])
-    snprintf(buf, size, "%s:%u:%u", file, (unsigned)line, (unsigned)col);
-  else
-    snprintf(buf, size, "%u:%u", (unsigned)line, (unsigned)col);
+/* Where a rule stands, into buf (as explanations write it). */
+static const char *pos_text(const sbp_node *rule, char *buf, size_t size) {
+  sbp__rule_where_into(buf, size, rule);
   return buf;
 }
 
-/* A rule's text, one line, at most about 100 bytes (with "..." when cut). */
+/* A rule's text, one line, cut to size - 1 bytes (with "..." when cut). */
 static int rule_text(lint_ctx *c, const sbp_node *rule, char *buf, size_t size) {
   sbp_buf t = SBP_BUF_INIT;
-  int rc = sbp_rule_text(rule, &t, NULL);
-  if (rc == SBP_E_NOMEM) {
-    sbp_buf_dispose(&t);
-    return rc;
-  }
-  if (rc != SBP_OK || t.ptr == NULL) {
-    snprintf(buf, size, "(rule)");
-  } else if (t.len < size) {
-    memcpy(buf, t.ptr, t.len + 1);
-  } else {
-    memcpy(buf, t.ptr, size - 4);
-    memcpy(buf + size - 4, "...", 4);
+  int rc = sbp__rule_text_cut(&t, c->alloc, rule, size - 1);
+  if (rc == SBP_OK) {
+    memcpy(buf, t.len ? t.ptr : "", t.len);
+    buf[t.len] = '\0';
   }
   sbp_buf_dispose(&t);
-  (void)c;
-  return SBP_OK;
+  return rc;
 }
 
 static int str_eq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }

@@ -3,12 +3,10 @@
 
 #include "buf.h"
 #include "catalog.h"
-#include "decider.h"
 #include "error.h"
+#include "netaddr.h"
 #include "path.h"
-
-uint32_t sbp__net_proto_bits(const char *p, size_t len);
-int sbp__net_is_loopback(const char *h);
+#include "request.h"
 
 int sbp_request_new(sbp_request **out, const sbp_alloc *alloc, sbp_error *err) {
   if (out == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "request: NULL out");

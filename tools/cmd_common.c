@@ -324,6 +324,17 @@ int sbp_tool_color(const char *mode, FILE *stream) {
   return sbp_isatty(sbp_fileno(stream)) ? 1 : 0;
 }
 
+int sbp_tool_macos_option(const char *cmd, int argc, char **argv, int *i, uint32_t *used) {
+  const char *a = argv[*i];
+  if (strcmp(a, "--macos") != 0 && strncmp(a, "--macos=", 8) != 0) return 0;
+  const char *v = a[7] == '=' ? a + 8 : (*i + 1 < argc ? argv[++*i] : NULL);
+  if (v == NULL) {
+    sbp_tool_usage_error(cmd, "--macos expects a version such as 14.4.1");
+    return -1;
+  }
+  return sbp_tool_macos(cmd, v, used) < 0 ? -1 : 1;
+}
+
 int sbp_tool_color_option(const char *cmd, int argc, char **argv, int *i, const char **mode) {
   const char *a = argv[*i];
   const char *v = NULL;

@@ -549,17 +549,8 @@ int sbp_tool_diff(int argc, char **argv) {
         status = SBP_EXIT_USAGE;
         goto done;
       }
-    } else if (strcmp(a, "--macos") == 0 || strncmp(a, "--macos=", 8) == 0) {
-      const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
-      if (v == NULL) {
-        status = sbp_tool_usage_error("diff", "--macos expects a version such as 14.4.1");
-        goto done;
-      }
-      if (sbp_tool_macos("diff", v, &macos) < 0) {
-        status = SBP_EXIT_USAGE;
-        goto done;
-      }
-    } else if ((t = sbp_tool_color_option("diff", argc, argv, &i, &color_mode)) != 0 ||
+    } else if ((t = sbp_tool_macos_option("diff", argc, argv, &i, &macos)) != 0 ||
+               (t = sbp_tool_color_option("diff", argc, argv, &i, &color_mode)) != 0 ||
                (t = sbp_tool_eval_option(&ev, "diff", argc, argv, &i)) != 0) {
       if (t < 0) {
         status = SBP_EXIT_USAGE;

@@ -87,17 +87,8 @@ int sbp_tool_flatten(int argc, char **argv) {
       flags |= SBP_READ_SYMBOLIC_PARAMS;
     } else if (strcmp(a, "--keep-imports") == 0) {
       flags |= SBP_READ_KEEP_UNRESOLVED_IMPORTS;
-    } else if (strcmp(a, "--macos") == 0 || strncmp(a, "--macos=", 8) == 0) {
-      const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
-      if (v == NULL) {
-        status = sbp_tool_usage_error("flatten", "--macos expects a version such as 14.4.1");
-        goto done;
-      }
-      if (sbp_tool_macos("flatten", v, &macos) < 0) {
-        status = SBP_EXIT_USAGE;
-        goto done;
-      }
-    } else if ((taken = sbp_tool_eval_option(&ev, "flatten", argc, argv, &i)) != 0) {
+    } else if ((taken = sbp_tool_macos_option("flatten", argc, argv, &i, &macos)) != 0 ||
+               (taken = sbp_tool_eval_option(&ev, "flatten", argc, argv, &i)) != 0) {
       if (taken < 0) {
         status = SBP_EXIT_USAGE;
         goto done;

@@ -108,17 +108,8 @@ int sbp_tool_lint(int argc, char **argv) {
       lo.flags |= SBP_LINT_NO_NOTES;
     } else if (strcmp(a, "--join") == 0) {
       join = 1;
-    } else if (strcmp(a, "--macos") == 0 || strncmp(a, "--macos=", 8) == 0) {
-      const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
-      if (v == NULL) {
-        status = sbp_tool_usage_error("lint", "--macos expects a version such as 14.4.1");
-        goto done;
-      }
-      if (sbp_tool_macos("lint", v, &lo.macos) < 0) {
-        status = SBP_EXIT_USAGE;
-        goto done;
-      }
-    } else if ((t = sbp_tool_color_option("lint", argc, argv, &i, &color_mode)) != 0 ||
+    } else if ((t = sbp_tool_macos_option("lint", argc, argv, &i, &lo.macos)) != 0 ||
+               (t = sbp_tool_color_option("lint", argc, argv, &i, &color_mode)) != 0 ||
                (t = sbp_tool_eval_option(&ev, "lint", argc, argv, &i)) != 0) {
       if (t < 0) {
         status = SBP_EXIT_USAGE;

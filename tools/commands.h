@@ -105,6 +105,9 @@ void sbp_tool_eval_read_options(sbp_tool_eval *ev, sbp_read_options *opts);
 /* --macos VALUE: the catalog version to use (sbp_macos_version_resolve()); when it differs
  * from the version given, says which one on stderr. 1, or -1 after a usage message. */
 int sbp_tool_macos(const char *cmd, const char *value, uint32_t *used);
+/* --macos VERSION (or --macos=VERSION) through sbp_tool_macos into *used: 1 taken, 0 not it,
+ * -1 after a usage message. */
+int sbp_tool_macos_option(const char *cmd, int argc, char **argv, int *i, uint32_t *used);
 /* "<stdin>" for "-", else path. */
 const char *sbp_tool_display_name(const char *path);
 /* --color=auto|always|never (or --color WHEN): 1 taken, 0 not it, -1 bad. */

@@ -1,8 +1,7 @@
-/* The linter's shared internals: the table of checks, the result object and the two halves
- * (lint.c: results, text-level checks and the entry points; lint_rules.c: checks on an
- * evaluated profile). */
-#ifndef SBP_LIB_LINT_IMPL_H
-#define SBP_LIB_LINT_IMPL_H
+/* The linter's result object: the table of checks and the diagnostics found, at the bottom
+ * of the linter (lint_locate.c, lint_rules.c and lint.c all add to it). */
+#ifndef SBP_LIB_LINT_RESULT_H
+#define SBP_LIB_LINT_RESULT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -68,8 +67,11 @@ struct sbp_lint_result {
   size_t nsources;
   size_t **lines;  /* per source: offsets of line starts, made on first use */
   size_t *nlines;
-  struct sbp__lint_form_index *form; /* the strings of the form last searched (lint.c) */
+  struct sbp__lint_form_index *form; /* the strings of the form last searched (lint_locate.c) */
 };
+
+/* A new empty result on that allocator. SBP_OK or SBP_E_NOMEM. */
+int sbp__lint_result_new(sbp_lint_result **out, const sbp_alloc *alloc, uint32_t flags);
 
 /* Adds a diagnostic. severity 0 takes the check's usual one. fix may be NULL (fix_len
  * ignored). SBP_OK or SBP_E_NOMEM. Notes are dropped silently under SBP_LINT_NO_NOTES. */
@@ -77,23 +79,8 @@ int sbp__lint_add(sbp_lint_result *r, int check, int severity, const char *file,
                   uint32_t column, const char *fix, size_t fix_len, const char *fmt, ...)
     SBP__PRINTF(9, 10);
 
-/* The profile-level checks on an evaluated (or built) profile, for target version macos
- * (a catalog target). SBP_OK, SBP_E_NOMEM, SBP_E_INVALID_TREE. */
-int sbp__lint_profile_checks(sbp_lint_result *r, const sbp_profile *profile, uint32_t macos,
-                             sbp_error *err);
-
-/* Path helpers shared by the checks (lint_rules.c). */
-/* 1 when the path names /tmp, /var or /etc or something below them; *link_len gets the
- * length of the link part ("/tmp" = 4). */
-int sbp__lint_symlinked(const char *path, size_t len, size_t *link_len);
-
-/* Where the string value is written inside the form at file:line:column of the sources
- * being linted: SBP_OK with the position in out_line and out_column, or SBP_E_NOT_FOUND. */
-int sbp__lint_locate(sbp_lint_result *r, const char *file, uint32_t line, uint32_t column,
-                     const char *value, size_t value_len, uint32_t *out_line,
-                     uint32_t *out_column);
-
-/* Frees the line tables and form index sbp__lint_locate made. */
-void sbp__lint_release_lines(sbp_lint_result *r);
+/* Sorts the diagnostics by file (in order of first appearance), line, column and order of
+ * addition. */
+void sbp__lint_sort(sbp_lint_result *r);
 
 #endif
