@@ -12,42 +12,8 @@
 #include <cmocka.h>
 
 #include "sbprofile.h"
+#include "policy_fixture.h"
 #include "test_alloc.h"
-
-#define S(x) x, strlen(x)
-#define OK(call)                                                                         \
-  do {                                                                                   \
-    sbp_error e_ = SBP_ERROR_INIT;                                                       \
-    int rc_ = (call);                                                                    \
-    if (rc_ != SBP_OK) fail_msg("%s: %s (%s)", #call, sbp_status_name(rc_), e_.message); \
-  } while (0)
-/* OK() with the error struct named err in the call. */
-#define err e_
-
-#define HOME "/Users/me"
-#define CWD "/Users/me/src/app"
-
-static sbp_policy *new_policy(void) {
-  sbp_policy *p = NULL;
-  OK(sbp_policy_new(&p, NULL, &err));
-  OK(sbp_policy_set_home(p, S(HOME), &err));
-  OK(sbp_policy_set_cwd(p, S(CWD), &err));
-  return p;
-}
-
-static sbp_profile *compile(sbp_policy *p) {
-  sbp_profile *prof = NULL;
-  OK(sbp_policy_compile(p, &prof, &err));
-  return prof;
-}
-
-static int decide(const sbp_profile *prof, const char *op, const char *target) {
-  int result = 0;
-  sbp_error e = SBP_ERROR_INIT;
-  int rc = sbp_decide_simple(prof, S(op), S(target), &result, NULL, &e);
-  if (rc != SBP_OK) fail_msg("decide %s %s: %s", op, target, e.message);
-  return result;
-}
 
 #define ALLOWS(prof, op, target)                                \
   do {                                                          \
