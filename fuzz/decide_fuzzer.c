@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_limits.h"
 #include "sbprofile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,14 +35,7 @@ static const char *const requests[][2] = {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *text = (const char *)data;
-  sbp_read_options o = SBP_READ_OPTIONS_INIT;
-  o.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
-  o.max_steps = 20000;
-  o.max_depth = 200;
-  o.max_memory = 4u << 20;
-  o.max_rules = 500;
-  o.max_string = 4096;
-  o.max_nesting = 100;
+  sbp_read_options o = sbp_fuzz_read_options();
   sbp_profile *p = NULL;
   if (sbp_profile_read(&p, text, size, "fuzz.sb", &o, NULL, NULL) != SBP_OK) return 0;
   sbp_decider *d = NULL;

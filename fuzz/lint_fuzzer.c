@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_limits.h"
 #include "sbprofile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -139,14 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   src[n].file = names[n];
   n++;
 
-  sbp_read_options ro = SBP_READ_OPTIONS_INIT;
-  ro.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
-  ro.max_steps = 20000;
-  ro.max_depth = 200;
-  ro.max_memory = 4u << 20;
-  ro.max_rules = 500;
-  ro.max_string = 4096;
-  ro.max_nesting = 100;
+  sbp_read_options ro = sbp_fuzz_read_options();
   sbp_lint_options lo = SBP_LINT_OPTIONS_INIT;
   lo.read = &ro;
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_limits.h"
 #include "sbprofile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -83,14 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *ptext = nl2 ? nl2 + 1 : "";
   size_t plen = nl2 ? rest - tlen - 1 : 0;
 
-  sbp_read_options o = SBP_READ_OPTIONS_INIT;
-  o.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
-  o.max_steps = 20000;
-  o.max_depth = 200;
-  o.max_memory = 4u << 20;
-  o.max_rules = 500;
-  o.max_string = 4096;
-  o.max_nesting = 100;
+  sbp_read_options o = sbp_fuzz_read_options();
   sbp_profile *p = NULL;
   if (plen == 0 || sbp_profile_read(&p, ptext, plen, "fuzz.sb", &o, NULL, NULL) != SBP_OK) {
     if (sbp_profile_read(&p, fixed_profile, sizeof fixed_profile - 1, "fixed.sb", NULL, NULL,
