@@ -160,12 +160,20 @@ static void against_posix(const uint8_t *data, size_t size) {
   /* glibc's regcomp takes time exponential in nested counted repetitions and in starred
    * groups of many empty-matching alternatives: the reference is asked only about short
    * patterns with few groups and counts (the library's own searches were compared above). */
-  size_t braces = 0, groups = 0;
+  size_t braces = 0, groups = 0, depth = 0;
+  int inner_anchor = 0;
   for (size_t i = 0; i < g.len; i++) {
     braces += g.buf[i] == '{';
     groups += g.buf[i] == '(';
+    depth += g.buf[i] == '(';
+    depth -= g.buf[i] == ')' && depth > 0;
+    inner_anchor |= depth > 0 && (g.buf[i] == '^' || g.buf[i] == '$');
   }
   if (braces > 2 || groups > 2 || g.len > 40) return;
+  /* glibc also matches a group holding an anchor repeated by a count as if the anchor held
+   * on every copy: "(^b){2}" matches "bb" there, though the second 'b' is not at the start
+   * (other ERE engines and the library agree it does not). */
+  if (inner_anchor && braces > 0) return;
   posix_ere *ref = posix_ere_compile(g.buf);
   if (ref == NULL) return; /* regcomp's own limits (or memory) */
   int want = posix_ere_search(ref, subject);
