@@ -77,6 +77,7 @@ typedef struct gen {
   size_t n, i;
   char buf[512];
   size_t len;
+  int full; /* a piece did not fit: the pattern is cut and means nothing */
 } gen;
 
 static unsigned take(gen *g, unsigned k) { return g->i < g->n ? g->d[g->i++] % k : 0; }
@@ -85,6 +86,8 @@ static void put(gen *g, const char *s) {
   if (g->len + l < sizeof g->buf - 1) {
     memcpy(g->buf + g->len, s, l);
     g->len += l;
+  } else {
+    g->full = 1;
   }
 }
 
@@ -145,6 +148,7 @@ static void against_posix(const uint8_t *data, size_t size) {
   g.d = data;
   g.n = size;
   gen_alt(&g, 3);
+  if (g.full) return;
   g.buf[g.len] = '\0';
   /* glibc lets an inner '^' or '$' match next to '\n' without REG_NEWLINE; the dialect has
    * no such case, so anchored patterns get subjects without newlines. */
