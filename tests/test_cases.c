@@ -45,15 +45,16 @@ static char *case_file(const data_case *c, const char *file, size_t *len, int re
 
 /* Every file of a case must be one the runner knows: a misspelt expectation would otherwise
  * go unchecked. */
-static void check_file_names(const data_case *c, const char *const *known, size_t nknown) {
+static void check_file_names(const data_case *c, const char *expectation) {
+  const char *const known[] = {"input.sb", expectation, "options", "note"};
   DIR *d = opendir(c->dir);
   if (d == NULL) fail_msg("%s: cannot open the directory", c->name);
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
     if (e->d_name[0] == '.') continue;
-    size_t i = 0;
-    while (i < nknown && strcmp(e->d_name, known[i]) != 0) i++;
-    if (i == nknown) {
+    size_t i = 0, n = sizeof(known) / sizeof(known[0]);
+    while (i < n && strcmp(e->d_name, known[i]) != 0) i++;
+    if (i == n) {
       closedir(d);
       fail_msg("%s: unknown file %s", c->name, e->d_name);
     }
@@ -98,6 +99,14 @@ static void read_options(const data_case *c, sbp_read_options *o) {
   free(text);
 }
 
+/* Checks the case's file names, reads its options into o, and returns its input (malloc'd). */
+static char *open_case(const data_case *c, const char *expectation, sbp_read_options *o,
+                       size_t *in_len) {
+  check_file_names(c, expectation);
+  read_options(c, o);
+  return case_file(c, "input.sb", in_len, 1);
+}
+
 /* ---- valid cases --------------------------------------------------------------------------- */
 
 /* Reads text, failing the test with the error; returns the profile. */
@@ -129,12 +138,9 @@ static char *compact(const data_case *c, const sbp_profile *p) {
 
 static void run_valid(void **state) {
   const data_case *c = *state;
-  static const char *const known[] = {"input.sb", "expected.sb", "options", "note"};
-  check_file_names(c, known, sizeof(known) / sizeof(known[0]));
   sbp_read_options o;
-  read_options(c, &o);
   size_t in_len, want_len;
-  char *input = case_file(c, "input.sb", &in_len, 1);
+  char *input = open_case(c, "expected.sb", &o, &in_len);
   char *want = case_file(c, "expected.sb", &want_len, 1);
 
   sbp_profile *p = read_ok(c, INPUT_NAME, input, in_len, &o);
@@ -177,12 +183,9 @@ static size_t offset_of(const char *text, size_t len, uint32_t line, uint32_t co
 
 static void run_invalid(void **state) {
   const data_case *c = *state;
-  static const char *const known[] = {"input.sb", "error", "options", "note"};
-  check_file_names(c, known, sizeof(known) / sizeof(known[0]));
   sbp_read_options o;
-  read_options(c, &o);
   size_t in_len;
-  char *input = case_file(c, "input.sb", &in_len, 1);
+  char *input = open_case(c, "error", &o, &in_len);
   char *spec = case_file(c, "error", NULL, 1);
 
   /* error: "LINE COLUMN [OFFSET]", the message, the status name. */
