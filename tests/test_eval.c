@@ -341,7 +341,8 @@ static int alloc_op(const sbp_alloc *alloc, void *ctx) {
 
 /* Forms run one at a time and what a form made is reclaimed after it unless it can still be
  * reached: values kept by define, set!, closures, local defines into older environments,
- * symbols and cached built-ins must all survive the forms that follow. */
+ * symbols and cached built-ins must all survive the forms that follow. The texts written out
+ * are tests/data/{valid,invalid}/reclaim-N; the generated ones stay here. */
 static void test_reclaim(void **state) {
   (void)state;
   /* lists nested deeper than the converters' first stacks */
@@ -597,7 +598,7 @@ static void test_api_args(void **state) {
 /* ---- as libsandbox's TinyScheme does ------------------------------------------------- */
 
 /* Point 6, fact SBP_FACT_FSCTL_IO_ENCODING: _IO as Apple's 10.15 library has it, for any n,
- * equal to the named constant. */
+ * equal to the named constant (profiles: tests/data/{valid,invalid}/fsctl-io-encoding-N). */
 static void test_fsctl_io_encoding(void **state) {
   (void)state;
   assert_int_equal(sbp_catalog_fact_confidence(SBP_FACT_FSCTL_IO_ENCODING), SBP_CONFIDENCE_HIGH);
@@ -610,7 +611,8 @@ static void test_fsctl_io_encoding(void **state) {
 }
 
 /* Points 4 and 9, fact SBP_FACT_SANDBOX_OPTIONS: the two options are carried by the profile
- * and written back once, after the version; the deprecated modifiers set them. */
+ * and written back once, after the version; the deprecated modifiers set them (profiles:
+ * tests/data/{valid,invalid}/sandbox-options-N). */
 static void test_sandbox_options(void **state) {
   (void)state;
   assert_int_equal(sbp_catalog_fact_confidence(SBP_FACT_SANDBOX_OPTIONS), SBP_CONFIDENCE_MEDIUM);
@@ -622,7 +624,8 @@ static void test_sandbox_options(void **state) {
 }
 
 /* Point 4, fact SBP_FACT_ALLOW_CREATE_DIRECTORY_UNDEFINED: the error says libsandbox lacks it
- * too; a profile's own definition works. */
+ * too; a profile's own definition works (profiles: tests/data/{valid,invalid}/
+ * allow-create-directory-1). */
 static void test_allow_create_directory(void **state) {
   (void)state;
   assert_non_null(sbp_catalog_fact_statement(SBP_FACT_ALLOW_CREATE_DIRECTORY_UNDEFINED));
