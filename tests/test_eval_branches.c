@@ -1,8 +1,9 @@
 /* The evaluator's less travelled paths (lib/eval.c, lib/eval_proc.c, lib/eval_sbpl.c): each
  * procedure's other outcomes (false, empty, out of range, overflow, another radix), the
  * special forms' malformed shapes with the error's position, parameters that stay symbolic
- * reaching a procedure that needs their value, and SBPL built-ins whose results are checked
- * as the serializer writes them, also when read for one macOS version. Expected values are
+ * reaching a procedure that needs their value. SBPL built-ins whose results are checked as
+ * the serializer writes them, also when read for one macOS version, are data cases
+ * (tests/data/valid/forms-NN and macos-10.15-N, invalid/macos-10.15-1). Expected values are
  * those of R7RS Scheme for the integer and string subset SBPL has. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -261,53 +262,6 @@ static const error_case symbolic_errors[] = {
     {"(allow file-read* (literal (string-length (string-append \"/a\" (param \"X\")))))", 28, "string-length: the value of a parameter is needed but none was given"},
 };
 
-typedef struct form_case {
-  const char *body;  /* after (version 1) */
-  uint32_t flags;    /* sbp_read_options.flags */
-  const char *wrote; /* a part of the serialized profile, white space collapsed to one space */
-} form_case;
-
-static const form_case forms[] = {
-    {"(allow file-read* (require-entitlement \"com.apple.x\" (literal \"/a\")))", 0,
-     "(allow file-read* (require-all (require-entitlement \"com.apple.x\") (literal \"/a\")))"},
-    {"(allow file-read* (require-entitlement \"com.apple.x\"))", 0,
-     "(allow file-read* (require-entitlement \"com.apple.x\"))"},
-    /* 'd' is 100: 100 * 256 + 24 */
-    {"(allow file-ioctl (ioctl-command (_IO \"d\" 24)))", 0,
-     "(allow file-ioctl (ioctl-command 25624))"},
-    {"(allow file-read* (path-ancestors \"/a/b/c\"))", 0,
-     "(allow file-read* (require-any (literal \"/\") (literal \"/a\") (literal \"/a/b\")))"},
-    {"(allow file-read* (path-ancestors \"${HOME}/x\"))", 0,
-     "(allow file-read* (require-any (literal \"${HOME}\")))"},
-    /* the deprecated modifiers become the options that superseded them */
-    {"(allow file-read* (with partial-symbolication))", 0,
-     "(disable-full-symbolication) (allow file-read*)"},
-    {"(allow file-read* (with no-callout))", 0, "(disable-callouts) (allow file-read*)"},
-    {"(allow file-read* (with send-signal SIGKILL))", 0,
-     "(allow file-read* (with send-signal SIGKILL))"},
-    {"(allow file-read* (with send-signal \"x\"))", 0,
-     "(allow file-read* (with send-signal \"x\"))"},
-    {"(with-filter (literal \"/a\") (allow file-read*))", 0,
-     "(allow file-read* (literal \"/a\"))"},
-    {"(allow file-read* (vnode-type 1))", 0, "(allow file-read* (vnode-type 1))"},
-    {"(allow network-outbound (remote tcp \"localhost:80\" \"*:443\"))", 0,
-     "(allow network-outbound (remote tcp \"localhost:80\" \"*:443\"))"},
-    {"(allow network-outbound (remote 'tcp \"*:80\"))", 0,
-     "(allow network-outbound (remote tcp \"*:80\"))"},
-    /* adjacent strings merge, empty ones go, nested concatenations flatten */
-    {"(allow file-read* (literal (string-append \"/a\" \"\" (param \"X\") \"b\" \"c\")))",
-     SBP_READ_SYMBOLIC_PARAMS,
-     "(allow file-read* (literal (string-append \"/a\" (param \"X\") \"bc\")))"},
-    {"(allow file-read* (literal (string-append (string-append \"/a\" (param \"X\"))"
-     " (string-append \"b\" (param \"Y\") \"z\"))))",
-     SBP_READ_SYMBOLIC_PARAMS,
-     "(literal (string-append \"/a\" (param \"X\") \"b\" (param \"Y\") \"z\"))"},
-    {"(allow file-read* (literal (if (string? (param \"X\")) \"/yes\" \"/no\")))",
-     SBP_READ_SYMBOLIC_PARAMS, "(literal \"/yes\")"},
-    {"(allow file-read* (literal (if (string? (param \"X\")) \"/yes\" \"/no\")))", 0,
-     "(literal \"/no\")"},
-};
-
 static sbp_profile *read_text(const char *text, uint32_t flags, sbp_error *err, int *rc) {
   sbp_read_options o = SBP_READ_OPTIONS_INIT;
   o.flags = flags;
@@ -350,98 +304,11 @@ static void test_symbolic_errors(void **state) {
                 SBP_READ_SYMBOLIC_PARAMS);
 }
 
-/* Collapses every run of white space to one space, in place. */
-static void collapse(char *s) {
-  char *o = s;
-  int space = 0;
-  for (; *s; s++) {
-    if (*s == ' ' || *s == '\n' || *s == '\t') {
-      space = 1;
-      continue;
-    }
-    if (space && o != s) *o++ = ' ';
-    space = 0;
-    *o++ = *s;
-  }
-  *o = '\0';
-}
-
-static void test_forms(void **state) {
-  (void)state;
-  char text[1024];
-  for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-    snprintf(text, sizeof text, "(version 1)\n%s\n", forms[i].body);
-    sbp_error err = SBP_ERROR_INIT;
-    int rc;
-    sbp_profile *p = read_text(text, forms[i].flags, &err, &rc);
-    if (rc != SBP_OK) fail_msg("%s: %s", forms[i].body, err.message);
-    sbp_buf out = SBP_BUF_INIT;
-    assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_OK);
-    collapse(out.ptr);
-    if (strstr(out.ptr, forms[i].wrote) == NULL)
-      fail_msg("%s: wrote %s, expected %s", forms[i].body, out.ptr, forms[i].wrote);
-    sbp_buf_dispose(&out);
-    sbp_profile_free(p);
-  }
-}
-
-/* Read for macOS 10.15: modifier aliases written as what they stand for, filter aliases
- * under their canonical spelling, path filters as `path`, and a modifier that version does
- * not have refused, or kept as written when other versions' names are allowed. */
-static void test_for_a_version(void **state) {
-  (void)state;
-  static const struct {
-    const char *body;
-    uint32_t flags;
-    const char *wrote; /* NULL: an evaluation error with this message instead */
-    const char *message;
-  } cases[] = {
-      {"(allow file-read* (with no-log))", 0, "(allow file-read* (with no-report))", NULL},
-      {"(deny file-read* (with termination))", 0,
-       "(deny file-read* (with send-signal SIGKILL))", NULL},
-      {"(allow iokit-open (iokit-user-client-class \"X\"))", 0,
-       "(allow iokit-open (iokit-registry-entry-class \"X\"))", NULL},
-      {"(allow file-read* (path-ancestors \"/a/b\"))", 0,
-       "(allow file-read* (require-any (path \"/\") (path \"/a\")))", NULL},
-      {"(allow file-read* (literal \"/x\"))", 0, "(allow file-read* (path \"/x\"))", NULL},
-      {"(allow file-read* (with frobnicate))", 0, NULL,
-       "with: unknown modifier frobnicate on macOS 10.15"},
-      {"(allow file-read* (with frobnicate))", SBP_READ_OTHER_VERSION_NAMES,
-       "(allow file-read* (with frobnicate))", NULL},
-  };
-  char text[512];
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    snprintf(text, sizeof text, "(version 1)\n%s\n", cases[i].body);
-    sbp_read_options o = SBP_READ_OPTIONS_INIT;
-    o.macos = SBP_MACOS_VERSION(10, 15, 0);
-    o.flags = cases[i].flags;
-    sbp_profile *p = NULL;
-    sbp_error err = SBP_ERROR_INIT;
-    int rc = sbp_profile_read(&p, text, strlen(text), "t.sb", &o, NULL, &err);
-    if (cases[i].wrote == NULL) {
-      if (rc != SBP_E_EVAL || strcmp(err.message, cases[i].message) != 0)
-        fail_msg("%s: %d '%s'", cases[i].body, rc, err.message);
-      assert_null(p);
-      continue;
-    }
-    if (rc != SBP_OK) fail_msg("%s: %s", cases[i].body, err.message);
-    sbp_buf out = SBP_BUF_INIT;
-    assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_OK);
-    collapse(out.ptr);
-    if (strstr(out.ptr, cases[i].wrote) == NULL)
-      fail_msg("%s: wrote %s, expected %s", cases[i].body, out.ptr, cases[i].wrote);
-    sbp_buf_dispose(&out);
-    sbp_profile_free(p);
-  }
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_values),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_symbolic_errors),
-      cmocka_unit_test(test_forms),
-      cmocka_unit_test(test_for_a_version),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,125 @@
+/* White-box test of the serializer: names that are not SBPL symbols.
+ *
+ * The public API cannot make such a tree: sbp_node_new_named() and sbp_value_new() refuse a
+ * name that is not a symbol, and the reader refuses one too (string->symbol gives a symbol
+ * the evaluator will not take as an operation, filter or constant, even with
+ * SBP_READ_UNKNOWN_OPERATIONS). The serializer checks every name all the same, so that a
+ * future way in (or a corrupted tree) cannot write text that reads back as other rules. To
+ * reach that check this test writes the private fields of nodes through lib/node.h, which is
+ * why it is built as a white-box test (tests/CMakeLists.txt: SBP_WHITEBOX_TESTS). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "node.h"
+#include "sbprofile.h"
+
+#define S(lit) lit, sizeof(lit) - 1
+
+static sbp_node *named(sbp_profile *p, sbp_node_type t, const char *s) {
+  sbp_node *n = NULL;
+  assert_int_equal(sbp_node_new_named(p, t, s, strlen(s), &n, NULL), SBP_OK);
+  return n;
+}
+
+static void add(sbp_node *parent, sbp_node *child) {
+  assert_int_equal(sbp_node_append_child(parent, child, NULL), SBP_OK);
+}
+
+/* Sets a node's name as only the library itself could. */
+static void plant(sbp_node *n, const char *text) {
+  n->text = text;
+  n->text_len = strlen(text);
+}
+
+static void expect_refused(const sbp_profile *p, const char *message) {
+  sbp_buf out = SBP_BUF_INIT;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_E_INVALID_TREE);
+  assert_string_equal(err.message, message);
+  assert_null(out.ptr);
+  assert_int_equal(out.len, 0);
+}
+
+static void test_names_not_symbols(void **state) {
+  (void)state;
+  sbp_profile *p = NULL;
+  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+  sbp_node *r = NULL;
+  assert_int_equal(sbp_node_new(p, SBP_NODE_RULE, &r, NULL), SBP_OK);
+  add(sbp_profile_root(p), r);
+  sbp_node *op = named(p, SBP_NODE_OPERATION, "file-read*");
+  add(r, op);
+  sbp_node *f = named(p, SBP_NODE_FILTER, "subpath");
+  sbp_node *v = NULL;
+  assert_int_equal(sbp_value_new(p, SBP_VALUE_STRING, S("/ok"), &v, NULL), SBP_OK);
+  add(f, v);
+  add(r, f);
+  assert_int_equal(sbp_node_set_position(f, S("x.sb"), 4, 3, NULL), SBP_OK);
+  sbp_node *sock = named(p, SBP_NODE_FILTER, "socket-domain");
+  sbp_node *c = NULL;
+  assert_int_equal(sbp_value_new(p, SBP_VALUE_CONSTANT, S("AF_UNIX"), &c, NULL), SBP_OK);
+  add(sock, c);
+  add(r, sock);
+
+  /* The premise: the API refuses each of these names. */
+  sbp_node *refused = NULL;
+  assert_int_equal(sbp_node_new_named(p, SBP_NODE_OPERATION, S("a) (allow default"), &refused,
+                                      NULL),
+                   SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_node_new_named(p, SBP_NODE_FILTER, S("sub path"), &refused, NULL),
+                   SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_value_new(p, SBP_VALUE_CONSTANT, S("#t"), &refused, NULL),
+                   SBP_E_INVALID_ARG);
+  assert_null(refused);
+
+  /* An operation name that would close the rule and open another. */
+  const char *saved = op->text;
+  size_t saved_len = op->text_len;
+  plant(op, "a) (allow default");
+  expect_refused(p, "operation name \"a) (allow default\" is not an SBPL symbol");
+  op->text = saved;
+  op->text_len = saved_len;
+
+  /* A filter name with a space; the error carries the filter's position. */
+  saved = f->text;
+  saved_len = f->text_len;
+  plant(f, "sub path");
+  sbp_buf out = SBP_BUF_INIT;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_E_INVALID_TREE);
+  assert_string_equal(err.message, "filter name \"sub path\" is not an SBPL symbol");
+  assert_int_equal(err.line, 4);
+  assert_int_equal(err.column, 3);
+  assert_string_equal(err.file, "x.sb");
+  assert_null(out.ptr);
+  f->text = saved;
+  f->text_len = saved_len;
+
+  /* A constant that would read back as a boolean. */
+  saved = c->text;
+  saved_len = c->text_len;
+  plant(c, "#t");
+  expect_refused(p, "constant name \"#t\" is not an SBPL symbol");
+  c->text = saved;
+  c->text_len = saved_len;
+
+  /* Restored, the same tree serializes. */
+  sbp_serialize_options o = SBP_SERIALIZE_OPTIONS_INIT;
+  o.flags = SBP_SERIALIZE_COMPACT;
+  assert_int_equal(sbp_serialize(p, &o, &out, &err), SBP_OK);
+  assert_string_equal(out.ptr, "(allow file-read* (subpath \"/ok\") (socket-domain AF_UNIX))\n");
+  sbp_buf_dispose(&out);
+  sbp_profile_free(p);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_names_not_symbols),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
