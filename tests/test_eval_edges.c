@@ -1,0 +1,359 @@
+/* The evaluator's procedures at their edges: each predicate on values of every kind (false
+ * as well as true), comparisons that fail part way, radixes, signs and overflow of number
+ * conversions, empty and out-of-range strings, improper lists, and the error each gives for
+ * an argument of the wrong kind in each position. Expected values are those of R7RS Scheme
+ * for the integer and string subset SBPL has. test_eval_procs covers the common cases. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "eval_show.h"
+#include "sbprofile.h"
+
+static const eval_value_case values[] = {
+    /* predicates, false as well as true */
+    {"(pair? 1)", "#f"},
+    {"(string? 1)", "#f"},
+    {"(symbol? \"a\")", "#f"},
+    {"(number? \"1\")", "#f"},
+    {"(integer? 'a)", "#f"},
+    {"(boolean? 0)", "#f"},
+    {"(char? \"a\")", "#f"},
+    {"(procedure? 1)", "#f"},
+    {"(procedure? literal)", "#t"},
+    {"(procedure? 'car)", "#f"},
+    {"(not 0)", "#f"},
+    {"(not #t)", "#f"},
+    {"(not '())", "#f"},
+    {"(zero? 1)", "#f"},
+    {"(zero? 'a)", "#f"},
+    {"(positive? 0)", "#f"},
+    {"(positive? 'a)", "#f"},
+    {"(negative? 0)", "#f"},
+    {"(negative? \"a\")", "#f"},
+    {"(even? 3)", "#f"},
+    {"(even? 'a)", "#f"},
+    {"(odd? -3)", "#t"},
+    {"(odd? 'a)", "#f"},
+    {"(list? '(1 . 2))", "#f"},
+    {"(list? '())", "#t"},
+    {"(null? '(1))", "#f"},
+    {"(defined? 'no-such-name)", "#f"},
+    /* eq?, eqv?, equal? */
+    {"(eq? 1 1)", "#t"},
+    {"(eq? #\\a #\\a)", "#t"},
+    {"(eq? '() '())", "#t"},
+    {"(eq? 1 2)", "#f"},
+    {"(eq? 1 \"1\")", "#f"},
+    {"(eq? \"a\" \"a\")", "#f"},
+    {"(eq? '(1) '(1))", "#f"},
+    {"(let ((x '(1))) (eq? x x))", "#t"},
+    {"(eqv? 1 2)", "#f"},
+    {"(eqv? \"a\" \"a\")", "#f"},
+    {"(eqv? '() '())", "#t"},
+    {"(eqv? #\\a #\\b)", "#f"},
+    {"(eqv? 1 'a)", "#f"},
+    {"(eqv? #t #t)", "#t"},
+    {"(equal? \"ab\" \"ab\")", "#t"},
+    {"(equal? \"ab\" \"ac\")", "#f"},
+    {"(equal? \"ab\" \"abc\")", "#f"},
+    {"(equal? '(1 2) '(1 3))", "#f"},
+    {"(equal? '(1 2) '(1 2 3))", "#f"},
+    {"(equal? '((1) \"a\" (b)) '((1) \"a\" (b)))", "#t"},
+    {"(equal? (literal \"/a\") (literal \"/a\"))", "#t"},
+    {"(equal? (literal \"/a\") (literal \"/b\"))", "#f"},
+    {"(equal? (literal \"/a\") (subpath \"/a\"))", "#f"},
+    {"(equal? (literal \"/a\") \"/a\")", "#f"},
+    /* a list nested deeper than the comparison's first stack */
+    {"(letrec ((nest (lambda (n) (if (= n 0) '() (list (nest (- n 1)) n)))))"
+     " (equal? (nest 80) (nest 80)))",
+     "#t"},
+    {"(letrec ((nest (lambda (n k) (if (= n 0) (list k) (list (nest (- n 1) k) n)))))"
+     " (equal? (nest 80 1) (nest 80 2)))",
+     "#f"},
+    /* member and assoc */
+    {"(member '(1) '((0) (1) (2)))", "((1 . ()) . ((2 . ()) . ()))"},
+    {"(memq 'z '(a b))", "#f"},
+    {"(memq 1 '(0 1))", "(1 . ())"},
+    {"(memq #\\a '(#\\a))", "(a . ())"},
+    {"(memq \"a\" '(\"a\"))", "#f"},
+    {"(memq '() '(1 ()))", "(() . ())"},
+    {"(memv #t '(#f #t))", "(#t . ())"},
+    {"(assq 'b '(1 (b 2)))", "(b . (2 . ()))"},
+    {"(assoc '(k) '(((j) . 1) ((k) . 2)))", "((k . ()) . 2)"},
+    {"(assoc \"z\" '((\"a\" . 1)))", "#f"},
+    {"(assq 'z '((a 1)))", "#f"},
+    /* lists */
+    {"(list-tail '(1 2) 0)", "(1 . (2 . ()))"},
+    {"(list-ref '(1 2) 0)", "1"},
+    {"(take '(1 2) 5)", "(1 . (2 . ()))"},
+    {"(take '(1 2) 0)", "()"},
+    {"(drop '(1 2) 5)", "()"},
+    {"(drop '(1 2) 0)", "(1 . (2 . ()))"},
+    {"(flatten '(() 1 (2 . 3)))", "(1 . (2 . (3 . ())))"},
+    {"(flatten 5)", "(5 . ())"},
+    {"(flatten '())", "()"},
+    /* bindings without an initial value, a single operation for with-operations, nested
+     * quasiquotes */
+    {"(let ((a) (b 1)) b)", "1"},
+    {"(cond (1))", "1"},
+    {"(let* ((a) (b 2)) b)", "2"},
+    {"(letrec ((a) (b 3)) b)", "3"},
+    {"(begin (with-operations file-read* (allow (literal \"/wo\"))) 1)", "1"},
+    {"(let ((x 5)) `(1 `(2 ,(3 ,x))))",
+     "(1 . ((quasiquote . ((2 . ((unquote . ((3 . (5 . ())) . ())) . ())) . ())) . ()))"},
+    {"(let ((x 5)) `(a . ,x))", "(a . 5)"},
+    {"`(1 . (unquote (+ 1 1)))", "(1 . 2)"},
+    {"(append '(1) '(2 . 3))", "(1 . (2 . 3))"},
+    {"(append '() '())", "()"},
+    {"(append 5)", "5"},
+    {"(list* 1)", "1"},
+    {"(reverse '())", "()"},
+    {"(length '())", "0"},
+    /* integers */
+    {"(- 1 2)", "-1"},
+    {"(- 0)", "0"},
+    {"(modulo 7 -2)", "-1"},
+    {"(modulo -8 2)", "0"},
+    {"(modulo 7 2)", "1"},
+    {"(remainder 7 -2)", "1"},
+    {"(quotient 7 -2)", "-3"},
+    {"(/ 6 3)", "2"},
+    {"(/ -6 3)", "-2"},
+    {"(= 1 2)", "#f"},
+    {"(= 1)", "#t"},
+    {"(> 1 2)", "#f"},
+    {"(<= 2 1)", "#f"},
+    {"(>= 1 2)", "#f"},
+    {"(< 2 1 3)", "#f"},
+    {"(max 1)", "1"},
+    {"(max -1 -5)", "-1"},
+    {"(min 3 1 2)", "1"},
+    {"(abs 5)", "5"},
+    {"(abs 0)", "0"},
+    {"(* 3 -2)", "-6"},
+    /* strings */
+    {"(string-length (substring \"abc\" 3))", "0"},
+    {"(substring \"abc\" 0 0)", ""},
+    {"(string-length \"\")", "0"},
+    {"(string=? \"a\" \"b\")", "#f"},
+    {"(string=? \"a\")", "#t"},
+    {"(string<? \"b\" \"a\")", "#f"},
+    {"(string<? \"a\" \"ab\")", "#t"},
+    {"(string<? \"ab\" \"a\")", "#f"},
+    {"(string<? \"ab\" \"ab\")", "#f"},
+    {"(string>? \"ab\" \"a\")", "#t"},
+    {"(string>? \"a\" \"b\")", "#f"},
+    {"(string<=? \"b\" \"a\")", "#f"},
+    {"(string<=? \"a\" \"b\" \"c\")", "#t"},
+    {"(string>=? \"a\" \"b\")", "#f"},
+    {"(string>=? \"b\" \"b\")", "#t"},
+    {"(string-ci=? \"a\" \"B\")", "#f"},
+    {"(string-ci=? \"abc\" \"ABC\" \"aBc\")", "#t"},
+    {"(string-ci=? \"Z[\" \"z[\")", "#t"},
+    {"(string-prefix? \"abc\" \"ab\")", "#f"},
+    {"(string-prefix? \"x\" \"abc\")", "#f"},
+    {"(string-prefix? \"\" \"abc\")", "#t"},
+    {"(string-suffix? \"abc\" \"bc\")", "#f"},
+    {"(string-suffix? \"x\" \"abc\")", "#f"},
+    {"(string-suffix? \"abc\" \"abc\")", "#t"},
+    {"(string->number \"-42\")", "-42"},
+    {"(string->number \"+7\")", "7"},
+    {"(string->number \"-\")", "#f"},
+    {"(string->number \"\")", "#f"},
+    {"(string->number \"1010\" 2)", "10"},
+    {"(string->number \"777\" 8)", "511"},
+    {"(string->number \"FF\" 16)", "255"},
+    {"(string->number \"aB\" 16)", "171"},
+    {"(string->number \"12\" 2)", "#f"},
+    {"(string->number \"1a\")", "#f"},
+    {"(string->number \"1g\" 16)", "#f"},
+    {"(string->number \"99999999999999999999\")", "#f"},
+    {"(string->number \"9223372036854775807\")", "9223372036854775807"},
+    {"(string->number \"9223372036854775808\")", "#f"},
+    {"(string->number \"-9223372036854775808\")", "-9223372036854775808"},
+    {"(string->number \"-9223372036854775809\")", "#f"},
+    {"(number->string -255 16)", "-ff"},
+    {"(number->string 5 2)", "101"},
+    {"(number->string 8 8)", "10"},
+    {"(number->string 0)", "0"},
+    {"(number->string -9223372036854775808)", "-9223372036854775808"},
+    {"(symbol? (string->symbol \"with space\"))", "#t"},
+    {"(string-length (list->string '()))", "0"},
+    {"(string->list \"\")", "()"},
+    {"(char->integer (integer->char 255))", "255"},
+    {"(char=? #\\a #\\b)", "#f"},
+    {"(string-ref \"abc\" 0)", "a"},
+};
+
+typedef struct error_case {
+  const char *expr;
+  const char *message;
+} error_case;
+
+static const error_case errors[] = {
+    {"(caar '(1))", "caar: expected a pair, got integer"},
+    {"(cddr 5)", "cddr: expected a pair, got integer"},
+    {"(list-ref '(1 2) 2)", "list-ref: index too large"},
+    {"(list-tail '(1) 'a)", "list-tail: expected an integer, got symbol"},
+    {"(take '(1) 'a)", "take: expected an integer, got symbol"},
+    {"(drop '(1) \"a\")", "drop: expected an integer, got string"},
+    {"(length '(1 . 2))", "length: expected a list, got list"},
+    {"(reverse '(1 . 2))", "reverse: expected a list, got list"},
+    {"(append '(1 . 2) '(3))", "append: expected a list, got list"},
+    {"(quotient -9223372036854775808 -1)", "quotient: integer overflow"},
+    {"(quotient 'a 1)", "quotient: expected an integer, got symbol"},
+    {"(modulo 1 'a)", "modulo: expected an integer, got symbol"},
+    {"(/ 7 2)", "/: inexact result (no math library)"},
+    {"(/ 2)", "/: no rational numbers in SBPL"},
+    {"(< 'a 1)", "<: expected an integer, got symbol"},
+    {"(= 1 2 'a)", "=: expected an integer, got symbol"},
+    {"(min 1 'a)", "min: expected an integer, got symbol"},
+    {"(- 1 'a)", "-: expected an integer, got symbol"},
+    {"(substring \"abc\" -1)", "substring: index out of range"},
+    {"(substring 1 0)", "substring: expected a string, got integer"},
+    {"(substring \"abc\" 'a)", "substring: expected an integer, got symbol"},
+    {"(substring \"abc\" 0 'b)", "substring: expected an integer, got symbol"},
+    {"(string-ref \"abc\" -1)", "string-ref: index out of range"},
+    {"(string-ref 1 0)", "string-ref: expected a string, got integer"},
+    {"(string-ref \"abc\" 'a)", "string-ref: expected an integer, got symbol"},
+    {"(string=? 1 \"a\")", "string=?: expected a string, got integer"},
+    {"(string<? \"a\" \"b\" 1)", "string<?: expected a string, got integer"},
+    {"(string-prefix? \"a\" 1)", "string-prefix?: expected a string, got integer"},
+    {"(string-suffix? 1 \"a\")", "string-suffix?: expected a string, got integer"},
+    {"(string-suffix? \"a\" 1)", "string-suffix?: expected a string, got integer"},
+    {"(string->number \"1\" 'a)", "string->number: expected an integer, got symbol"},
+    {"(number->string 1 'a)", "number->string: expected an integer, got symbol"},
+    {"(list->string 1)", "list->string: expected a list, got integer"},
+    {"(list->string '(#\\a . #\\b))", "list->string: expected a list, got list"},
+    {"(integer->char 0)", "integer->char: out of range"},
+    {"(integer->char 'a)", "integer->char: expected an integer, got symbol"},
+    {"(char=? #\\a 1)", "char=?: expected a character, got integer"},
+    {"(string-copy 1)", "string-copy: expected a string, got integer"},
+    {"(defined? \"car\")", "defined?: expected a symbol, got string"},
+    {"(string-length (param \"UNSET\"))", "string-length: expected a string, got boolean"},
+    {"(error)", "error: "},
+    /* the kind of value named in the message */
+    {"(car #\\a)", "car: expected a pair, got character"},
+    {"(car car)", "car: expected a pair, got procedure"},
+    {"(car file-read*)", "car: expected a pair, got operation"},
+    {"(car (literal \"/a\"))", "car: expected a pair, got filter"},
+    {"(car (with report))", "car: expected a pair, got modifier"},
+    {"(car 'a)", "car: expected a pair, got symbol"},
+    {"(car #t)", "car: expected a pair, got boolean"},
+    {"(car (if #f #f))", "car: expected a pair, got unspecified value ('())"},
+    /* special forms, malformed */
+    {"(quote 1 2)", "syntax error: malformed quote"},
+    {"(quasiquote 1 2)", "syntax error: malformed quasiquote"},
+    {"(if)", "syntax error: malformed if"},
+    {"(define)", "syntax error: malformed define"},
+    {"(define (1 x) x)", "syntax error: malformed define"},
+    {"(set! x)", "syntax error: malformed set!"},
+    {"(set! 1 2)", "syntax error: malformed set!"},
+    {"(lambda)", "syntax error: malformed lambda"},
+    {"(lambda (1) 1)", "syntax error: malformed lambda parameter list"},
+    {"(lambda (a . 1) 1)", "syntax error: malformed lambda parameter list"},
+    {"(delay)", "syntax error: malformed delay"},
+    {"(let)", "syntax error: malformed let"},
+    {"(let ((1 2)) 1)", "syntax error: malformed let"},
+    {"(let ((a 1) . b) a)", "syntax error: malformed let"},
+    {"(let loop)", "syntax error: malformed let"},
+    {"(do ((1 0)) (#t))", "syntax error: malformed do"},
+    {"(do ((i 0 1 2)) (#t))", "syntax error: malformed do"},
+    {"(cond (1 =>))", "syntax error: malformed cond"},
+    {"(cond 1)", "syntax error: malformed cond clause"},
+    {"(case 1 2)", "syntax error: malformed case clause"},
+    {"(+ 1 . 2)", "syntax error: malformed procedure call"},
+    {"(define-macro (1 x) x)", "syntax error: malformed define-macro"},
+    {"(define-macro m 1)", "macro: m is not a procedure"},
+    {"(with-filter 1 (allow file-read*))", "with-filter: expected a filter, got a integer"},
+    {"(with-modifier (literal \"/a\") (allow file-read*))",
+     "with-modifier: expected a modifier, got a filter"},
+    {"(with-operations (list 1) (allow (literal \"/x\")))",
+     "with-operations: expected an operation, got a integer"},
+    {"(with-operations (cons file-read* 1) (allow (literal \"/x\")))",
+     "with-operations: expected a list of operations"},
+    {"(())", "illegal function: () cannot be called"},
+    {"(1 2)", "illegal function: a integer is not a procedure"},
+    {"(filter odd? '(1) '(2))", "wrong number of arguments to filter (expected 2, got 3)"},
+    {"(error #t '())", "error: boolean empty list"},
+};
+
+/* Evaluating "(version 1)\n(define r EXPR)\n" with `flags` fails on line 2 with `message`. */
+static void expect_error(const char *expr, uint32_t flags, const char *message) {
+  char text[1024];
+  snprintf(text, sizeof text, "(version 1)\n(define r %s)\n", expr);
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.flags = flags;
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  int rc = sbp_profile_read(&p, text, strlen(text), "t.sb", &o, NULL, &err);
+  if (rc != SBP_E_EVAL || strcmp(err.message, message) != 0 || err.line != 2)
+    fail_msg("%s: %s %u:%u '%s', expected SBP_E_EVAL 2: '%s'", expr, sbp_status_name(rc),
+             (unsigned)err.line, (unsigned)err.column, err.message, message);
+  assert_null(p);
+}
+
+static void test_values(void **state) {
+  (void)state;
+  eval_show_check(values, sizeof values / sizeof values[0]);
+}
+
+static void test_errors(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
+    expect_error(errors[i].expr, 0, errors[i].message);
+}
+
+/* A parameter without a value, kept symbolic, where a procedure needs the string itself. */
+static void test_symbolic_arguments(void **state) {
+  (void)state;
+  static const error_case cases[] = {
+      {"(string-length (param \"X\"))",
+       "string-length: the value of parameter \"X\" is needed but none was given"},
+      {"(string-ref (param \"X\") 0)",
+       "string-ref: the value of parameter \"X\" is needed but none was given"},
+      {"(string=? \"a\" (string-append \"/\" (param \"X\")))",
+       "string=?: the value of a parameter is needed but none was given"},
+      {"(string->symbol (param \"Y\"))",
+       "string->symbol: the value of parameter \"Y\" is needed but none was given"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+    expect_error(cases[i].expr, SBP_READ_SYMBOLIC_PARAMS, cases[i].message);
+}
+
+/* error's message is cut to its buffer, not overrun, and quoted. */
+static void test_error_message_bounds(void **state) {
+  (void)state;
+  char expr[900];
+  int off = snprintf(expr, sizeof expr, "(error \"");
+  for (int i = 0; i < 300; i++) expr[off++] = (char)('a' + i % 26);
+  snprintf(expr + off, sizeof expr - (size_t)off, "\" 1 2)");
+  char text[1024];
+  snprintf(text, sizeof text, "(version 1)\n%s\n", expr);
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_profile_read(&p, text, strlen(text), "t.sb", NULL, NULL, &err),
+                   SBP_E_EVAL);
+  assert_int_equal(err.line, 2);
+  assert_int_equal(strncmp(err.message, "error: abcdefghijklmnopqrstuvwxyzabcd", 37), 0);
+  /* the numbers after the long string did not fit */
+  assert_null(strstr(err.message, " 1 2"));
+  assert_true(strlen(err.message) < sizeof err.message);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_values),
+      cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_symbolic_arguments),
+      cmocka_unit_test(test_error_message_bounds),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
