@@ -348,12 +348,91 @@ static void test_error_message_bounds(void **state) {
   assert_true(strlen(err.message) < sizeof err.message);
 }
 
+/* SBPL built-ins at their edges: TEXT (after "(version 1)\n") read with `flags` for macOS
+ * `macos` (0: any) either serializes to a profile containing `out`, or, with out NULL,
+ * fails on line 2 with a message containing `message`. */
+typedef struct sbpl_case {
+  const char *text;
+  uint32_t flags;
+  uint32_t macos;
+  const char *out;
+  const char *message;
+} sbpl_case;
+
+#define MACOS(ma, mi) (((uint32_t)(ma) << 16) | ((uint32_t)(mi) << 8))
+
+static const sbpl_case sbpl_cases[] = {
+    {"(allow file-read* (rootless-file-filter #t))", 0, 0, "(rootless-file-filter #t)", NULL},
+    {"(allow file-read* (rootless-file-filter (list 1)))", 0, 0, NULL,
+     "invalid data type of rootless-file-filter filter; expected boolean, got list"},
+    {"(allow file-read* (require-entitlement \"e\" (entitlement-value 1)))", 0, 0,
+     "(entitlement-value 1)", NULL},
+    {"(allow file-read* (require-entitlement \"e\" (entitlement-value (list 1))))", 0, 0, NULL,
+     "filter; expected value, got list"},
+    {"(version 1)", 0, 0, "(version 1)", NULL},
+    {"(version 2)", 0, 0, NULL, "unsupported version"},
+    {"(trace 1)", 0, 0, NULL, "argument to trace must be a string"},
+    {"(allow file-read* (regex (string-append \"^\" (regex-quote \"a$(b)|c+?{d}[e].\\\\\"))))",
+     0, 0, "(regex \"^a\\\\$\\\\(b\\\\)\\\\|c\\\\+\\\\?\\\\{d}\\\\[e]\\\\.\\\\\\\\\")", NULL},
+    {"(allow file-read* (path-ancestors \"${HOME}/x\"))", 0, 0, "(literal \"${HOME}\")", NULL},
+    {"(allow file-read* (path-ancestors \"\"))", 0, 0, NULL,
+     "path-ancestors: path must start with /"},
+    {"(split-string 1 \":\")", 0, 0, NULL, "split-string: expected a string, got integer"},
+    {"(_IO \"t\" 4611686018427387904)", 0, 0, NULL, "_IO: 4611686018427387904 is out of range"},
+    {"(_IO \"t\" -4611686018427387905)", 0, 0, NULL, "_IO: -4611686018427387905 is out of range"},
+    {"(_IO \"t\" \"1\")", 0, 0, NULL, "_IO: expected a group character and an integer"},
+    {"(allow file-read* (with no-callout))", 0, 0, "(allow file-read*)", NULL},
+    {"(allow file-read* (with partial-symbolication))", 0, 0, "(allow file-read*)", NULL},
+    {"(allow file-read* (with no-callout 1))", 0, 0, NULL, "with no-callout: unexpected argument"},
+    {"(allow file-read* (with report (list 1)))", 0, 0, NULL,
+     "with report: invalid argument (a list)"},
+    {"(allow file-read* (with message \"m\"))", 0, 0, "(with message \"m\")", NULL},
+    {"(allow file-read* (with no-such-modifier))", 0, MACOS(14, 0), NULL,
+     "with: unknown modifier no-such-modifier on macOS 10.15"}, /* the nearest catalog */
+    {"(allow file-read* (with no-such-modifier))", SBP_READ_OTHER_VERSION_NAMES, MACOS(14, 0),
+     "(with no-such-modifier)", NULL},
+    {"(deny process-exec (with termination))", 0, MACOS(14, 0), "(with send-signal SIGKILL)",
+     NULL},
+    {"(allow file-read* (sbpl-filter? 1))", 0, 0, NULL,
+     "allow: expected an operation, filter or modifier, got boolean"},
+};
+
+static void test_sbpl_edges(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof sbpl_cases / sizeof sbpl_cases[0]; i++) {
+    const sbpl_case *c = &sbpl_cases[i];
+    char text[1024];
+    snprintf(text, sizeof text, "(version 1)\n%s\n", c->text);
+    sbp_read_options o = SBP_READ_OPTIONS_INIT;
+    o.flags = c->flags;
+    o.macos = c->macos;
+    sbp_profile *p = NULL;
+    sbp_error err = SBP_ERROR_INIT;
+    int rc = sbp_profile_read(&p, text, strlen(text), "t.sb", &o, NULL, &err);
+    if (c->out == NULL) {
+      if (rc != SBP_E_EVAL || strstr(err.message, c->message) == NULL || err.line != 2)
+        fail_msg("%s: %s %u:%u '%s', expected SBP_E_EVAL 2: '%s'", c->text,
+                 sbp_status_name(rc), (unsigned)err.line, (unsigned)err.column, err.message,
+                 c->message);
+      assert_null(p);
+      continue;
+    }
+    if (rc != SBP_OK) fail_msg("%s: %s '%s'", c->text, sbp_status_name(rc), err.message);
+    sbp_buf b = SBP_BUF_INIT;
+    assert_int_equal(sbp_serialize(p, NULL, &b, &err), SBP_OK);
+    if (strstr(b.ptr, c->out) == NULL) fail_msg("%s: got %s, expected %s", c->text, b.ptr, c->out);
+    sbp_buf_dispose(&b);
+    sbp_profile_free(p);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_values),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_symbolic_arguments),
       cmocka_unit_test(test_error_message_bounds),
+      cmocka_unit_test(test_sbpl_edges),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
