@@ -51,6 +51,10 @@ void *sbp__calloc(const sbp_alloc *a, size_t n, size_t size) {
 #define ARENA_ALIGN SBP__ARENA_ALIGN
 #define ARENA_CHUNK 65536u
 
+static size_t chunk_size = ARENA_CHUNK;
+
+void sbp__arena_test_chunk_size(size_t bytes) { chunk_size = bytes ? bytes : ARENA_CHUNK; }
+
 void sbp__arena_init(sbp__arena *arena, const sbp_alloc *alloc) {
   arena->alloc = alloc;
   arena->head = NULL;
@@ -71,14 +75,15 @@ void *sbp__arena_alloc_slow(sbp__arena *arena, size_t n) {
   }
   /* A big request gets a chunk of its own, placed behind the current one so that the
    * current chunk's free space stays in use. */
-  size_t cap = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
+  size_t chunk = chunk_size;
+  size_t cap = n > chunk / 4 ? n : chunk;
   sbp__arena_chunk *nc = sbp__malloc(arena->alloc, sizeof(*nc) + cap);
   if (nc == NULL) return NULL;
   nc->cap = cap;
   nc->used = n;
   nc->serial = ++arena->serial;
   arena->bytes += sizeof(*nc) + cap;
-  if (c != NULL && cap != ARENA_CHUNK) {
+  if (c != NULL && cap != chunk) {
     nc->next = c->next;
     c->next = nc;
   } else {

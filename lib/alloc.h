@@ -73,4 +73,10 @@ void sbp__arena_mark_set(const sbp__arena *arena, sbp__arena_mark *mark);
  * allocator); what was allocated before stays valid. */
 void sbp__arena_rollback(sbp__arena *arena, const sbp__arena_mark *mark);
 
+/* Test hook: from this call on, arenas take new chunks of `bytes` (0 restores the default,
+ * 64 KiB). With chunks no bigger than one allocation, every arena allocation reaches the
+ * allocator, so that fault-injection tests can fail each one and not only the chunk
+ * boundaries. Process-wide and not thread-safe: for tests only. */
+void sbp__arena_test_chunk_size(size_t bytes);
+
 #endif

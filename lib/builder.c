@@ -242,6 +242,12 @@ static const char *kind_word(sbp_value_kind kind) {
   }
 }
 
+/* The kind without its article ("integer"), for "takes no ...". */
+static const char *kind_noun(sbp_value_kind kind) {
+  const char *w = kind_word(kind);
+  return strchr(w, ' ') + 1;
+}
+
 /* Would the evaluator accept a value of this kind here, so that the serialized profile
  * evaluates to the same tree? The same kinds its filters and `with` take (a regex filter's
  * strings are regexes, any other's are strings); constants must be named constants. Filters
@@ -313,7 +319,7 @@ static int check_value_fits(const sbp_node *parent, sbp_value_kind kind, const c
     }
     if (!ok)
       return sbp__error(err, SBP_E_INVALID_ARG, "value: %s filter %s takes no %s",
-                        regex ? "regex" : "the", fi->spelling, kind_word(kind) + 2);
+                        regex ? "regex" : "the", fi->spelling, kind_noun(kind));
   } else if (parent->type == SBP_NODE_VALUE && parent->kind == SBP_VALUE_CONCAT) {
     /* The parts of a concatenation are what its filter's strings are: regexes in a regex
      * filter, strings elsewhere (and parameters). */
@@ -328,7 +334,7 @@ static int check_value_fits(const sbp_node *parent, sbp_value_kind kind, const c
     /* (other kinds: the placement check refuses them) */
     if ((kind == SBP_VALUE_STRING && regex) || (kind == SBP_VALUE_REGEX && !regex))
       return sbp__error(err, SBP_E_INVALID_ARG, "value: a concatenation%s takes no %s",
-                        regex ? " in a regex filter" : "", kind_word(kind) + 2);
+                        regex ? " in a regex filter" : "", kind_noun(kind));
     /* string-append drops empty texts and joins adjacent ones: such parts would not read
      * back as written */
     if (kind == SBP_VALUE_STRING || kind == SBP_VALUE_REGEX) {
@@ -347,7 +353,7 @@ static int check_value_fits(const sbp_node *parent, sbp_value_kind kind, const c
          kind == SBP_VALUE_PARAM || kind == SBP_VALUE_CONCAT;
     if (!ok)
       return sbp__error(err, SBP_E_INVALID_ARG, "value: a modifier takes no %s",
-                        kind_word(kind) + 2);
+                        kind_noun(kind));
   }
   return SBP_OK;
 }

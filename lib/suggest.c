@@ -323,7 +323,11 @@ static size_t skip_lexeme(const char *t, size_t n, size_t i) {
 static int top_level(const char *t, size_t n, size_t o) {
   long depth = 0;
   for (size_t i = 0; i < o && i < n; i++) {
-    i = skip_lexeme(t, n, i);
+    size_t last = skip_lexeme(t, n, i);
+    if (last != i) { /* a lexeme's parentheses (as in "(" or #\() are not the form's */
+      i = last;
+      continue;
+    }
     if (t[i] == '(') depth++;
     else if (t[i] == ')') depth--;
   }
@@ -335,7 +339,11 @@ static size_t form_end(const char *t, size_t n, size_t o) {
   if (o >= n || t[o] != '(' || !top_level(t, n, o)) return SIZE_MAX;
   long depth = 0;
   for (size_t i = o; i < n; i++) {
-    i = skip_lexeme(t, n, i);
+    size_t last = skip_lexeme(t, n, i);
+    if (last != i) {
+      i = last;
+      continue;
+    }
     if (t[i] == '(') {
       depth++;
     } else if (t[i] == ')' && --depth == 0) {

@@ -154,6 +154,54 @@ static void test_structural(void **state) {
   sbp_profile_free(p);
 }
 
+/* Values the structural assertions look into: an integer, a part of a concatenation with a
+ * parameter kept symbolic, a filter inside nested groups; and their argument checks. */
+static void test_structural_values(void **state) {
+  (void)state;
+  static const char text[] =
+      "(version 1)\n"
+      "(allow system-socket (socket-domain 2))\n"
+      "(allow file-read* (require-all (require-not (literal (string-append (param \"H\") \"/cfg\")))))\n";
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.flags = SBP_READ_SYMBOLIC_PARAMS;
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_profile_read(&p, text, sizeof text - 1, "v.sb", &o, NULL, &err), SBP_OK);
+  assert_int_equal(sbp_assert_has_rule(p, SBP_ALLOW, S("system-socket"), S("socket-domain"),
+                                       S("2"), &err),
+                   SBP_OK);
+  assert_int_equal(err.line, 2);
+  assert_int_equal(sbp_assert_has_rule(p, SBP_ALLOW, S("system-socket"), S("socket-domain"),
+                                       S("3"), &err),
+                   SBP_E_ASSERT);
+  assert_int_equal(sbp_assert_has_rule(p, SBP_ALLOW, S("system-socket"), S("socket-domain"),
+                                       S("22"), &err),
+                   SBP_E_ASSERT);
+  /* the literal's value is the concatenation, not its part; the part is a mention */
+  assert_int_equal(sbp_assert_has_rule(p, SBP_ALLOW, S("file-read*"), S("literal"), S("/cfg"),
+                                       &err),
+                   SBP_E_ASSERT);
+  assert_non_null(strstr(err.message, "; the value appears in (allow file-read* (require-all"));
+  assert_int_equal(err.line, 3);
+  size_t n = 0;
+  sbp_buf b = SBP_BUF_INIT;
+  assert_int_equal(sbp_profile_rules_mentioning(p, S("/cfg"), &b, &n, &err), SBP_OK);
+  assert_int_equal(n, 1);
+  sbp_buf_dispose(&b);
+  /* a filter named without a value, no operation, no profile */
+  assert_int_equal(sbp_assert_has_rule(p, SBP_ALLOW, S("file-read*"), S("literal"), NULL, 0,
+                                       &err),
+                   SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_assert_has_rule(p, SBP_ALLOW, NULL, 0, NULL, 0, NULL, 0, &err),
+                   SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_assert_has_rule(NULL, SBP_ALLOW, S("default"), NULL, 0, NULL, 0, &err),
+                   SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_profile_rules_mentioning(p, NULL, 0, &b, &n, &err), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_profile_rules_mentioning(p, S("/cfg"), NULL, &n, &err), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_assert_allows(NULL, NULL, &err), SBP_E_INVALID_ARG);
+  sbp_profile_free(p);
+}
+
 static void test_cmocka_macros(void **state) {
   (void)state;
   sbp_profile *p = profile_of(PROFILE);
@@ -208,6 +256,7 @@ int main(void) {
       cmocka_unit_test(test_semantic_messages),
       cmocka_unit_test(test_built_rules_have_no_position),
       cmocka_unit_test(test_structural),
+      cmocka_unit_test(test_structural_values),
       cmocka_unit_test(test_cmocka_macros),
       cmocka_unit_test(test_allocation_failures),
   };

@@ -84,6 +84,32 @@ static const line_case cases[] = {
     SKIPPED("Sandbox: a(1) deny(1) file-read-data /\xff", "control character or invalid UTF-8"),
     SKIPPED("Sandbox: \xc3\xa9(1) deny(1) file-read-data /\x80",
             "control character or invalid UTF-8"),
+    /* JSON: every one-character escape (the control characters they make are refused in a
+     * target, so they go in the tag line), a short \u, a key spaced with tabs, no string */
+    KEPT("{\"eventMessage\"\t:\t\"Sandbox: a(1) deny(1) file-read-data /\\\"q\\\\\\u0041\"}", 1, 0, J,
+         SBP_DENY, 0, 1, 1, 1, 1, "a", "file-read-data", "/\"q\\A", NULL),
+    SKIPPED("{\"eventMessage\":\"Sandbox: a(1) deny(1) file-read-data /\\b\\f\\r\\t\"}",
+            "control character or invalid UTF-8"),
+    SKIPPED("{\"eventMessage\":\"Sandbox: a(1) deny(1) file-read-data /\\u12\"}",
+            "malformed JSON string"),
+    SKIPPED("{\"eventMessage\":\"Sandbox: a(1) deny(1) file-read-data /\\u12g4\"}",
+            "malformed JSON string"),
+    SKIPPED("{\"eventMessage\": 12}", "malformed JSON string"),
+    SKIPPED("{\"eventMessage\":\"Sandbox: a(1) deny(1) file-read-data /x", "malformed JSON string"),
+    SKIPPED("{\"eventMessage\":\"Sandbox: a(1) deny(1) file-read-data /x\\", "malformed JSON string"),
+    /* kernel lines: no process name, a process whose name ends in a non-number in brackets,
+     * "duplicate report" without a count, an operation cut short */
+    SKIPPED("Sandbox: (1) deny(1) file-read-data /x", "no process name"),
+    KEPT("Sandbox: a(b) deny(1) file-read-data /x", 1, 0, K, SBP_DENY, 0, 1, -1, 1, 1, "a(b)",
+         "file-read-data", "/x", NULL),
+    KEPT("Sandbox: a() deny(1) file-read-data /x", 1, 0, K, SBP_DENY, 0, 1, -1, 1, 1, "a()",
+         "file-read-data", "/x", NULL),
+    KEPT("some duplicate reports for Sandbox: a(1) deny(1) file-read-data", 1, 0, K, SBP_DENY, 0,
+         1, 1, 1, 1, "a", "file-read-data", "", NULL),
+    SKIPPED("Sandbox: a(1) deny(1)", "no operation"),
+    SKIPPED("Sandbox: a(1) deny(1) File /x", "not an operation name"),
+    /* wrapper lines need NAME(PID); a line saying deny( that is no report is skipped */
+    SKIPPED("a deny(1) file-read-data /x", "no NAME(PID)"),
 };
 
 static void test_lines(void **state) {

@@ -1,0 +1,1 @@
+lint --color=never let-forms.sb

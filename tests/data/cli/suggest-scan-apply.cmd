@@ -1,0 +1,1 @@
+suggest -f suggest-scan.sb --apply uv-configd.log

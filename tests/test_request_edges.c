@@ -1,0 +1,157 @@
+/* Requests at their edges: which attribute sbp_request_set_simple() gives each family of
+ * operations, network targets it takes and refuses (IPv6 in brackets, a missing or bad
+ * port, no host), and the argument checks of the attribute setters, each failure with its
+ * message. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sbprofile.h"
+
+typedef struct simple_case {
+  const char *op;
+  const char *target; /* NULL: no attribute */
+  const char *described; /* sbp_request_describe(), or NULL when refused */
+  const char *message;   /* the error's message when refused (a prefix) */
+} simple_case;
+
+#define BAD_NET(t) \
+  {"network-outbound", t, NULL, "request: network target \"" t "\" is neither a path nor PROTO:HOST:PORT"}
+
+static const simple_case simple[] = {
+    {"mach-register", "com.a", "mach-register global-name=\"com.a\"", NULL},
+    {"mach-cross-domain-lookup", "com.b", "mach-cross-domain-lookup global-name=\"com.b\"", NULL},
+    {"mach-issue-extension", "com.c", "mach-issue-extension global-name=\"com.c\"", NULL},
+    {"user-preference-read", "d", "user-preference-read preference-domain=\"d\"", NULL},
+    {"managed-preference-read", "d", "managed-preference-read preference-domain=\"d\"", NULL},
+    {"iokit-open", "C", "iokit-open iokit-registry-entry-class=\"C\"", NULL},
+    {"darwin-notification-post", "n", "darwin-notification-post notification-name=\"n\"", NULL},
+    {"distributed-notification-post", "n", "distributed-notification-post notification-name=\"n\"",
+     NULL},
+    {"signal", "self", "signal target=\"self\"", NULL},
+    {"process-info-pidinfo", "others", "process-info-pidinfo target=\"others\"", NULL},
+    {"mach-task-name", "self", "mach-task-name target=\"self\"", NULL},
+    {"mach-priv-task-port", "self", "mach-priv-task-port target=\"self\"", NULL},
+    {"authorization-right-obtain", "system.x", "authorization-right-obtain right-name=\"system.x\"",
+     NULL},
+    {"system-socket", "AF_INET", "system-socket socket-domain=\"AF_INET\"", NULL},
+    {"ipc-posix-shm-read-data", "/x", "ipc-posix-shm-read-data ipc-posix-name=\"/x\"", NULL},
+    {"process-exec", "/bin/sh", "process-exec path=\"/bin/sh\"", NULL},
+    {"file-write-data", "/a//b/../c/", "file-write-data path=\"/a/c\"", NULL},
+    {"default", NULL, "default", NULL},
+    {"file-read-data", "relative", NULL,
+     "request: path \"relative\" is not an absolute path (the kernel decides on absolute paths)"},
+    /* network */
+    {"network-outbound", "tcp:[::1]:80", "network-outbound remote=tcp6:::1:80", NULL},
+    {"network-outbound", "tcp:*:*", "network-outbound remote=tcp:*:*", NULL},
+    {"network-outbound", "ip:10.0.0.1:5", "network-outbound remote=ip4:10.0.0.1:5", NULL},
+    {"network-bind", "udp:*:53", "network-bind local=udp:*:53", NULL},
+    {"network-inbound", "tcp:localhost:1", "network-inbound local=tcp:localhost:1", NULL},
+    {"network-outbound", "/var/run/s", "network-outbound path=\"/var/run/s\"", NULL},
+    BAD_NET("tcp:[::1]"),
+    BAD_NET("tcp:[::1:80"),
+    BAD_NET("tcp:[::1]x80"),
+    BAD_NET("tcp:host"),
+    BAD_NET("tcp:1.2.3.4:"),
+    BAD_NET("tcp:h:99999999"),
+    BAD_NET("tcp:h:8a"),
+    BAD_NET("tcp"),
+    {"network-outbound", "xyz:h:1", NULL, "request: unknown protocol \"xyz\""},
+};
+
+static void test_simple(void **state) {
+  (void)state;
+  sbp_request *r = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_request_new(&r, NULL, &err), SBP_OK);
+  for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
+    const simple_case *c = &simple[i];
+    int rc = sbp_request_set_simple(r, c->op, strlen(c->op), c->target,
+                                    c->target ? strlen(c->target) : 0, &err);
+    if (c->described == NULL) {
+      if (rc != SBP_E_INVALID_ARG || strncmp(err.message, c->message, strlen(c->message)) != 0)
+        fail_msg("%s %s: %s '%s', expected SBP_E_INVALID_ARG '%s'", c->op, c->target,
+                 sbp_status_name(rc), err.message, c->message);
+      continue;
+    }
+    if (rc != SBP_OK) fail_msg("%s %s: %s '%s'", c->op, c->target, sbp_status_name(rc), err.message);
+    sbp_buf b = SBP_BUF_INIT;
+    assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+    if (strcmp(b.ptr, c->described) != 0)
+      fail_msg("%s %s: described as '%s', expected '%s'", c->op, c->target, b.ptr, c->described);
+    sbp_buf_dispose(&b);
+  }
+  sbp_request_free(r);
+}
+
+static void expect_invalid(int rc, const sbp_error *err, const char *message) {
+  if (rc != SBP_E_INVALID_ARG || strcmp(err->message, message) != 0)
+    fail_msg("%s '%s', expected SBP_E_INVALID_ARG '%s'", sbp_status_name(rc), err->message,
+             message);
+}
+
+static void test_setters(void **state) {
+  (void)state;
+  sbp_request *r = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_request_new(&r, NULL, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_operation(r, "file-read-data", 14, &err), SBP_OK);
+  expect_invalid(sbp_request_set_operation(r, "a\0b", 3, &err), &err,
+                 "request: the operation must be a non-empty name");
+  expect_invalid(sbp_request_set_named_attr(r, "remote", 6, 0, "x", 1, 0, &err), &err,
+                 "request: remote is a network address; use sbp_request_set_netaddr");
+  expect_invalid(sbp_request_set_named_attr(r, "x\0y", 3, 0, "x", 1, 0, &err), &err,
+                 "request: the attribute needs a name");
+  expect_invalid(sbp_request_set_named_attr(r, "signing-identifier", 18, 0, NULL, 0, 0, &err),
+                 &err, "request: NULL value for signing-identifier");
+  expect_invalid(sbp_request_set_named_attr(r, "signing-identifier", 18, 0, "a\0b", 3, 0, &err),
+                 &err, "request: NUL byte in the value of signing-identifier");
+  expect_invalid(sbp_request_set_named_attr(r, "path", 4, 0, "", 0, 0, &err), &err,
+                 "request: path \"\" is not an absolute path (the kernel decides on absolute "
+                 "paths)");
+  expect_invalid(sbp_request_set_netaddr(r, SBP_ATTR_PATH, "tcp", 3, NULL, 0, 1, &err), &err,
+                 "request: a network address goes in local or remote");
+  expect_invalid(sbp_request_set_netaddr(r, SBP_ATTR_REMOTE, NULL, 0, NULL, 0, 1, &err), &err,
+                 "request: unknown protocol \"\"");
+  expect_invalid(sbp_request_set_netaddr(r, SBP_ATTR_REMOTE, "tcp", 3, NULL, 0, 65536, &err),
+                 &err, "request: port 65536 out of range");
+  expect_invalid(sbp_request_set_netaddr(r, SBP_ATTR_REMOTE, "tcp", 3, NULL, 0, -2, &err), &err,
+                 "request: port -2 out of range");
+  expect_invalid(sbp_request_set_netaddr(NULL, SBP_ATTR_REMOTE, "tcp", 3, NULL, 0, 1, &err),
+                 &err, "request: NULL request");
+  expect_invalid(sbp_request_set_simple(NULL, "x", 1, NULL, 0, &err), &err,
+                 "request: NULL request");
+  sbp_buf b = SBP_BUF_INIT;
+  expect_invalid(sbp_request_describe(NULL, &b, &err), &err, "request: NULL argument");
+  expect_invalid(sbp_request_describe(r, NULL, &err), &err, "request: NULL argument");
+
+  /* a text attribute set again, shorter then longer, keeps the last value; an unknown name
+   * is kept as written; an integer attribute; ip6 with an IPv4 literal keeps ip6 */
+  assert_int_equal(sbp_request_set_named_attr(r, "signing-identifier", 18, 0, "com.long.id", 11,
+                                              0, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_named_attr(r, "signing-identifier", 18, 0, "s", 1, 0, &err),
+                   SBP_OK);
+  assert_int_equal(sbp_request_set_named_attr(r, "signing-identifier", 18, 0, "a-longer-one-now",
+                                              16, 0, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_named_attr(r, "x-custom", 8, 1, NULL, 0, 42, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_netaddr(r, SBP_ATTR_LOCAL, "ip", 2, "::1", 3, SBP_PORT_ANY,
+                                           &err), SBP_OK);
+  assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "file-read-data signing-identifier=\"a-longer-one-now\" "
+                             "x-custom=42 local=ip6:::1:*");
+  sbp_buf_dispose(&b);
+  sbp_request_free(r);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_simple),
+      cmocka_unit_test(test_setters),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
