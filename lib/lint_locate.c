@@ -316,7 +316,8 @@ int sbp__lint_locate(sbp_lint_result *r, const char *file, uint32_t line, uint32
     if (!same) continue;
     size_t n;
     const size_t *t = line_table(r, i, &n);
-    if (t == NULL || line == 0 || line > n || column == 0) return SBP_E_NOT_FOUND;
+    if (t == NULL) return SBP_E_NOMEM; /* a guess would be a wrong position */
+    if (line == 0 || line > n || column == 0) return SBP_E_NOT_FOUND;
     size_t start = t[line - 1] + (column - 1);
     /* A second search in the same form indexes it (see above); the first walks it. */
     struct sbp__lint_form_index *x = r->form;

@@ -9,7 +9,8 @@
 #include "lint_result.h"
 
 /* Where the string value is written inside the form at file:line:column of the sources
- * being linted: SBP_OK with the position in out_line and out_column, or SBP_E_NOT_FOUND. */
+ * being linted: SBP_OK with the position in out_line and out_column, SBP_E_NOT_FOUND, or
+ * SBP_E_NOMEM (its line table could not be made). */
 int sbp__lint_locate(sbp_lint_result *r, const char *file, uint32_t line, uint32_t column,
                      const char *value, size_t value_len, uint32_t *out_line,
                      uint32_t *out_column);

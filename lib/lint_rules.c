@@ -49,6 +49,7 @@ typedef struct lint_ctx {
   size_t nrules;
   const sbp_node **stack; /* scratch for subtree walks */
   size_t stack_cap;
+  int nomem; /* a position could not be looked up: the result is not to be trusted */
 } lint_ctx;
 
 /* ---- small helpers ----------------------------------------------------------------------- */
@@ -73,9 +74,12 @@ static void node_pos(lint_ctx *c, const sbp_node *n, const sbp_node *rule, const
   size_t len;
   const char *text = sbp_node_text(v, &len);
   uint32_t l2, c2;
-  if (sbp__lint_locate(c->r, *file, *line, *col, text, len, &l2, &c2) == SBP_OK) {
+  int rc = sbp__lint_locate(c->r, *file, *line, *col, text, len, &l2, &c2);
+  if (rc == SBP_OK) {
     *line = l2;
     *col = c2;
+  } else if (rc == SBP_E_NOMEM) {
+    c->nomem = 1;
   }
 }
 
@@ -1389,6 +1393,7 @@ int sbp__lint_profile_checks(sbp_lint_result *r, const sbp_profile *profile, uin
   if (rc == SBP_OK) rc = check_order(&c);
   if (rc == SBP_OK) rc = check_defaults_and_grants(&c);
   if (rc == SBP_OK) rc = check_rename(&c);
+  if (rc == SBP_OK && c.nomem) rc = SBP_E_NOMEM;
   sbp__free(c.alloc, c.e);
   sbp__free(c.alloc, c.rules);
   if (rc == SBP_E_NOMEM) return sbp__nomem(err);

@@ -121,6 +121,9 @@ static int same_answer(const answer *a, const answer *b) {
 
 static void expect_same(const job *j, const answer *want, const answer *got, const char *how) {
   if (same_answer(want, got)) return;
+  if (want->rc == SBP_OK && got->rc == SBP_OK)
+    print_error("got text:\n%.*s\nexpected text:\n%.*s\n", (int)got->len, got->text,
+                (int)want->len, want->text);
   fail_msg("%s: %s: got %s %u:%u %s, expected %s %u:%u %s", j->name, how,
            sbp_status_name(got->rc), got->err.line, got->err.column, got->err.message,
            sbp_status_name(want->rc), want->err.line, want->err.column, want->err.message);
