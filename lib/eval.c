@@ -1,223 +1,16 @@
-/* The evaluator's core: cells, symbols, the conversion of the reader's datums, and an
- * explicit-stack machine for the special forms and procedure calls (no C recursion grows
- * with the input; every step, frame and byte is counted against the limits). */
+/* The evaluator's machine: the special forms and procedure calls on an explicit stack (no C
+ * recursion grows with the input; every step, frame and byte is counted against the
+ * limits), the registration of the primitives it dispatches through, and the running of a
+ * text form by form (eval.h). */
 #include "eval.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "sbprofile/catalog.h"
-
-/* ---- errors ---------------------------------------------------------------------------- */
-
-int sbp__eval_fail(sbp__eval *ev, int code, const char *fmt, ...) {
-  char msg[256];
-  va_list ap;
-  va_start(ap, fmt);
-  if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0) msg[0] = '\0';
-  va_end(ap);
-  return sbp__error_at(ev->err, code, ev->file, ev->line, ev->col, 0, "%s", msg);
-}
-
-int sbp__eval_charge(sbp__eval *ev, size_t cells, size_t bytes) {
-  size_t units = cells / SBP__EVAL_CELLS_PER_STEP + bytes / SBP__EVAL_BYTES_PER_STEP;
-  if (units == 0) return SBP_OK;
-  if (ev->steps > ev->max_steps || units > ev->max_steps - ev->steps) {
-    ev->steps = ev->max_steps;
-    return sbp__eval_fail(ev, SBP_E_LIMIT, "evaluation step limit exceeded (%zu steps)",
-                          ev->max_steps);
-  }
-  ev->steps += units;
-  return SBP_OK;
-}
-
-const char *sbp__eval_type_name(const cell *c) {
-  switch ((cell_type)c->type) {
-    case T_NIL: return c->flag ? "unspecified value ('())" : "empty list";
-    case T_BOOL: return "boolean";
-    case T_INT: return "integer";
-    case T_REAL: return "real";
-    case T_CHAR: return "character";
-    case T_STR: return "string";
-    case T_SYM: return "symbol";
-    case T_PAIR: return "list";
-    case T_CLOSURE: case T_PRIM: return "procedure";
-    case T_MACRO: return "macro";
-    case T_OP: return "operation";
-    case T_FILTERFN: return "filter procedure";
-    case T_FILTER: return "filter";
-    case T_MOD: return "modifier";
-    case T_CONST: return "named constant";
-    case T_PARAM: return "parameter";
-    case T_CONCAT: return "string";
-  }
-  return "value";
-}
-
-/* ---- memory ---------------------------------------------------------------------------- */
-
-static size_t used_memory(const sbp__eval *ev) {
-  return ev->arena.bytes + (ev->prof ? ev->prof->arena.bytes : 0) +
-         ev->stackcap * sizeof(frame) + ev->symcap * sizeof(cell *);
-}
-
-size_t sbp__eval_used_memory(const sbp__eval *ev) { return used_memory(ev); }
-
-void *sbp__eval_alloc(sbp__eval *ev, size_t n) {
-  /* What is made costs steps too (paid in batches): memory is reclaimed form by form, so
-   * without this many forms could each make up to the memory limit at the price of one. */
-  ev->unpaid_bytes = n > SIZE_MAX - ev->unpaid_bytes ? SIZE_MAX : ev->unpaid_bytes + n;
-  if (ev->unpaid_bytes >= 64 * SBP__EVAL_BYTES_PER_STEP) {
-    size_t b = ev->unpaid_bytes;
-    ev->unpaid_bytes = 0;
-    if (sbp__eval_charge(ev, 0, b) != SBP_OK) return NULL;
-  }
-  /* Room in the current chunk takes nothing from the allocator: only growth is checked. */
-  void *in_place = sbp__arena_alloc_in_place(&ev->arena, n);
-  if (in_place != NULL) return in_place;
-  if (used_memory(ev) + n > ev->max_memory) {
-    sbp__eval_fail(ev, SBP_E_LIMIT, "memory limit exceeded (%zu bytes)", ev->max_memory);
-    return NULL;
-  }
-  void *p = sbp__arena_alloc(&ev->arena, n);
-  if (p == NULL) sbp__nomem(ev->err);
-  return p;
-}
-
-cell *sbp__eval_cell(sbp__eval *ev, cell_type t) {
-  cell *c = sbp__eval_alloc(ev, sizeof(cell));
-  if (c == NULL) return NULL;
-  memset(c, 0, sizeof(*c));
-  c->type = (uint8_t)t;
-  return c;
-}
-
-cell *sbp__eval_cons(sbp__eval *ev, cell *a, cell *d) {
-  cell *c = sbp__eval_cell(ev, T_PAIR);
-  if (c == NULL) return NULL;
-  c->u.p.car = a;
-  c->u.p.cdr = d;
-  c->line = ev->line;
-  c->col = ev->col;
-  c->file = ev->file;
-  return c;
-}
-
-cell *sbp__eval_str(sbp__eval *ev, const char *s, size_t len) {
-  if (len > ev->max_string) {
-    sbp__eval_fail(ev, SBP_E_LIMIT, "string too long (%zu bytes; limit %zu)", len,
-                   ev->max_string);
-    return NULL;
-  }
-  cell *c = sbp__eval_cell(ev, T_STR);
-  if (c == NULL) return NULL;
-  char *copy = sbp__eval_alloc(ev, len + 1);
-  if (copy == NULL) return NULL;
-  if (len) memcpy(copy, s, len);
-  copy[len] = '\0';
-  c->u.str.s = copy;
-  c->u.str.len = len;
-  return c;
-}
-
-cell *sbp__eval_int(sbp__eval *ev, int64_t i) {
-  cell *c = sbp__eval_cell(ev, T_INT);
-  if (c != NULL) c->u.i = i;
-  return c;
-}
-
-/* ---- symbols --------------------------------------------------------------------------- */
-
-/* splitmix64's finalizer: every bit of x moves every bit of the result. */
-static uint64_t mix64(uint64_t x) {
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
-/* Whole words at a time, the last one overlapping the one before (as wyhash reads): interning
- * every symbol of a large profile shows in its time. The seed makes which names share a
- * bucket unknown to whoever writes the text. */
-uint64_t sbp__eval_hash(uint64_t seed, const char *s, size_t len) {
-  uint64_t h = seed ^ len, w;
-  if (len >= 8) {
-    for (size_t i = 0; i + 8 < len; i += 8) {
-      memcpy(&w, s + i, 8);
-      h = (h ^ w) * 0xff51afd7ed558ccdull;
-      h ^= h >> 32;
-    }
-    memcpy(&w, s + len - 8, 8);
-  } else if (len >= 4) {
-    uint32_t a, b;
-    memcpy(&a, s, 4);
-    memcpy(&b, s + len - 4, 4);
-    w = (uint64_t)a << 32 | b;
-  } else {
-    w = len ? (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[len / 2] << 8 |
-                  (unsigned char)s[len - 1]
-            : 0;
-  }
-  /* the bucket is taken from the low bits: they must depend on every bit of seed and name */
-  return mix64(h ^ w);
-}
-
-/* A chain this long means the names were chosen to collide (with a seed the text cannot
- * know, chance alone makes it vanishingly rare): the table is rebuilt with a new seed. */
-#define SYM_CHAIN_MAX 32
-#define SYM_RESEEDS_MAX 16
-
-/* Rebuilds the symbol table with ncap buckets under ev->hash_seed. */
-static int rehash(sbp__eval *ev, size_t ncap) {
-  if (used_memory(ev) + ncap * sizeof(cell *) > ev->max_memory) /* both, for a moment */
-    return sbp__eval_fail(ev, SBP_E_LIMIT, "memory limit exceeded (%zu bytes)", ev->max_memory);
-  cell **nt = sbp__calloc(ev->alloc, ncap, sizeof(cell *));
-  if (nt == NULL) return sbp__nomem(ev->err);
-  if (ev->syms == NULL) /* the first table: the addresses of this run pick the seed */
-    ev->hash_seed = mix64((uint64_t)(uintptr_t)nt ^ mix64((uint64_t)(uintptr_t)ev));
-  for (size_t i = 0; i < ev->symcap; i++) {
-    cell *c = ev->syms[i];
-    while (c != NULL) {
-      cell *next = c->u.sym.hnext;
-      size_t b = (size_t)(sbp__eval_hash(ev->hash_seed, c->u.sym.s, c->u.sym.len) & (ncap - 1));
-      c->u.sym.hnext = nt[b];
-      nt[b] = c;
-      c = next;
-    }
-  }
-  sbp__free(ev->alloc, ev->syms);
-  ev->syms = nt;
-  ev->symcap = ncap;
-  return SBP_OK;
-}
-
-cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len) {
-  if (ev->syms == NULL || ev->nsyms * 2 >= ev->symcap) {
-    if (rehash(ev, ev->symcap ? ev->symcap * 2 : 1024) != SBP_OK) return NULL;
-  }
-  size_t b = (size_t)(sbp__eval_hash(ev->hash_seed, s, len) & (ev->symcap - 1));
-  size_t chain = 0;
-  for (cell *c = ev->syms[b]; c != NULL; c = c->u.sym.hnext, chain++)
-    if (c->u.sym.len == len && memcmp(c->u.sym.s, s, len) == 0) return c;
-  if (chain >= SYM_CHAIN_MAX && ev->reseeds < SYM_RESEEDS_MAX) {
-    ev->reseeds++;
-    ev->hash_seed = mix64(ev->hash_seed ^ mix64((uint64_t)(uintptr_t)s ^ ev->nsyms));
-    if (rehash(ev, ev->symcap) != SBP_OK) return NULL;
-    b = (size_t)(sbp__eval_hash(ev->hash_seed, s, len) & (ev->symcap - 1));
-  }
-  ev->escaped = 1; /* the table keeps it */
-  cell *c = sbp__eval_cell(ev, T_SYM);
-  char *copy = c ? sbp__eval_alloc(ev, len + 1) : NULL;
-  if (copy == NULL) return NULL;
-  memcpy(copy, s, len);
-  copy[len] = '\0';
-  c->u.sym.s = copy;
-  c->u.sym.len = len;
-  c->u.sym.hnext = ev->syms[b];
-  ev->syms[b] = c;
-  ev->nsyms++;
-  return c;
-}
+#include "eval_convert.h"
+#include "eval_env.h"
+#include "eval_import.h"
+#include "eval_proc.h"
+#include "eval_sbpl.h"
 
 /* ---- special forms --------------------------------------------------------------------- */
 
@@ -238,6 +31,35 @@ static const struct { const char *name; uint8_t id; } special_forms[] = {
     {"with-operations", SF_WITH_OPERATIONS}, {"debug", SF_DEBUG}, {"delay", SF_DELAY},
     {"do", SF_DO},
 };
+
+/* ---- primitives ------------------------------------------------------------------------ */
+
+/* The primitives the machine runs itself (they call procedures or run forms), in the order
+ * of machine_prims. */
+enum { P_APPLY, P_MAP, P_FOR_EACH, P_FILTER, P_IMPORT, P_EVAL };
+static const sbp__prim machine_prims[] = {
+    {"apply", NULL, 2, -1}, {"map", NULL, 2, -1},   {"for-each", NULL, 2, -1},
+    {"filter", NULL, 2, 2}, {"import", NULL, 1, 1}, {"eval", NULL, 1, 2},
+};
+static const size_t machine_nprims = sizeof(machine_prims) / sizeof(machine_prims[0]);
+
+/* Every table of primitives, registered in this order by sbp__eval_init. */
+static const struct {
+  const sbp__prim *v;
+  const size_t *n;
+} prim_tables[] = {
+    {machine_prims, &machine_nprims},
+    {sbp__eval_scheme_prims, &sbp__eval_scheme_nprims},
+    {sbp__eval_sbpl_prims, &sbp__eval_sbpl_nprims},
+};
+
+/* The primitive of that name (one the machine knows is there). */
+static const sbp__prim *find_prim(const char *name) {
+  for (size_t t = 0; t < sizeof(prim_tables) / sizeof(prim_tables[0]); t++)
+    for (size_t i = 0; i < *prim_tables[t].n; i++)
+      if (strcmp(prim_tables[t].v[i].name, name) == 0) return &prim_tables[t].v[i];
+  return NULL;
+}
 
 int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
                    const sbp_alloc *alloc, sbp_error *err) {
@@ -291,14 +113,15 @@ int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
   INTERN(s_define, "define")
   INTERN(s_lambda, "lambda")
 #undef INTERN
-  for (size_t i = 0; i < sbp__eval_nprims; i++) {
-    const char *name = sbp__eval_prims[i].name;
-    cell *s = sbp__eval_intern(ev, name, strlen(name));
-    cell *pc = sbp__eval_cell(ev, T_PRIM);
-    if (s == NULL || pc == NULL) return INIT_FAIL;
-    pc->prim = (uint16_t)i;
-    s->u.sym.gval = pc;
-  }
+  for (size_t t = 0; t < sizeof(prim_tables) / sizeof(prim_tables[0]); t++)
+    for (size_t i = 0; i < *prim_tables[t].n; i++) {
+      const sbp__prim *pr = &prim_tables[t].v[i];
+      cell *s = sbp__eval_intern(ev, pr->name, strlen(pr->name));
+      cell *pc = sbp__eval_cell(ev, T_PRIM);
+      if (s == NULL || pc == NULL) return INIT_FAIL;
+      pc->u.prim = pr;
+      s->u.sym.gval = pc;
+    }
 #undef INIT_FAIL
   return SBP_OK;
 }
@@ -315,143 +138,6 @@ void sbp__eval_fini(sbp__eval *ev) {
   ev->imports = NULL;
 }
 
-/* ---- datums to cells ------------------------------------------------------------------- */
-
-static cell *convert_atom(sbp__eval *ev, const sbp__datum *d) {
-  cell *c = NULL;
-  switch ((sbp__datum_type)d->type) {
-    case SBP__D_SYMBOL:
-      return sbp__eval_intern(ev, d->text, d->len);
-    case SBP__D_STRING:
-      return sbp__eval_str(ev, d->text, d->len);
-    case SBP__D_INTEGER:
-      return sbp__eval_int(ev, d->num);
-    case SBP__D_BOOLEAN:
-      return d->num ? ev->t : ev->f;
-    case SBP__D_CHAR:
-      c = sbp__eval_cell(ev, T_CHAR);
-      if (c) c->u.i = d->num;
-      return c;
-    case SBP__D_REAL:
-      c = sbp__eval_str(ev, d->text, d->len);
-      if (c) c->type = T_REAL;
-      return c;
-    default:
-      ev->file = d->file;
-      ev->line = d->line;
-      ev->col = d->column;
-      sbp__eval_fail(ev, SBP_E_SYNTAX, "vectors are not supported");
-      return NULL;
-  }
-}
-
-typedef struct conv_entry {
-  const sbp__datum *next; /* the next child to convert */
-  cell **slot;            /* where the next pair (or the tail) goes */
-  int dotted;
-} conv_entry;
-
-int sbp__eval_convert(sbp__eval *ev, const sbp__datum *d, cell **out) {
-  if (d->type != SBP__D_LIST) {
-    *out = convert_atom(ev, d);
-    return *out ? SBP_OK : (ev->err ? ev->err->code : SBP_E_NOMEM);
-  }
-  /* the stack starts on the C stack; deeper lists move it to the heap */
-  conv_entry local[32];
-  size_t cap = sizeof(local) / sizeof(local[0]), n = 0;
-  conv_entry *st = local;
-  int rc = SBP_OK;
-  *out = ev->nil;
-  if (d->first != NULL) {
-    st[n].next = d->first;
-    st[n].slot = out;
-    st[n].dotted = (d->flags & SBP__DF_DOTTED) != 0;
-    n++;
-  }
-  const sbp__datum *parent_for_first = d;
-  int first_of_list = 1;
-  while (n > 0) {
-    conv_entry *top = &st[n - 1];
-    const sbp__datum *child = top->next;
-    if (child == NULL) {
-      *top->slot = ev->nil;
-      n--;
-      first_of_list = 0;
-      continue;
-    }
-    top->next = child->next;
-    cell **target;
-    if (top->dotted && child->next == NULL && !first_of_list) {
-      target = top->slot; /* the cdr of the last pair */
-      n--;                /* this list ends here */
-    } else {
-      cell *pair = sbp__eval_cell(ev, T_PAIR);
-      if (pair == NULL) {
-        rc = ev->err ? ev->err->code : SBP_E_NOMEM;
-        break;
-      }
-      const sbp__datum *posd = first_of_list ? parent_for_first : child;
-      pair->file = ev->conv_file;
-      pair->line = posd->line;
-      pair->col = posd->column;
-      pair->u.p.cdr = ev->nil;
-      *top->slot = pair;
-      top->slot = &pair->u.p.cdr;
-      target = &pair->u.p.car;
-    }
-    first_of_list = 0;
-    if (child->type == SBP__D_LIST) {
-      if (child->first == NULL) {
-        *target = ev->nil;
-        continue;
-      }
-      if (n == cap) {
-        conv_entry *ns = st == local ? sbp__malloc(ev->alloc, cap * 2 * sizeof(*st))
-                                     : sbp__realloc(ev->alloc, st, cap * 2 * sizeof(*st));
-        if (ns == NULL) {
-          rc = sbp__nomem(ev->err);
-          break;
-        }
-        if (st == local) memcpy(ns, local, sizeof(local));
-        st = ns;
-        cap *= 2;
-      }
-      st[n].next = child->first;
-      st[n].slot = target;
-      st[n].dotted = (child->flags & SBP__DF_DOTTED) != 0;
-      n++;
-      parent_for_first = child;
-      first_of_list = 1;
-    } else if (child->type == SBP__D_COMMENT) {
-      /* not produced without SBP__READ_COMMENTS */
-      *target = ev->unspec;
-    } else {
-      cell *a = convert_atom(ev, child);
-      if (a == NULL) {
-        rc = ev->err ? ev->err->code : SBP_E_NOMEM;
-        break;
-      }
-      *target = a;
-    }
-  }
-  if (st != local) sbp__free(ev->alloc, st);
-  return rc;
-}
-
-/* ---- helpers --------------------------------------------------------------------------- */
-
-int sbp__eval_truthy(const cell *c) { return !(c->type == T_BOOL && c->u.i == 0); }
-
-int sbp__eval_list_length(const cell *c, size_t *out) {
-  size_t n = 0;
-  while (c->type == T_PAIR) {
-    n++;
-    c = c->u.p.cdr;
-  }
-  *out = n;
-  return c->type == T_NIL;
-}
-
 #define IS_PAIR(c) ((c)->type == T_PAIR)
 
 static void set_pos(sbp__eval *ev, const cell *pair) {
@@ -460,114 +146,6 @@ static void set_pos(sbp__eval *ev, const cell *pair) {
     ev->line = pair->line;
     ev->col = pair->col;
   }
-}
-
-cell *sbp__eval_reverse_onto(cell *rev, cell *tail) {
-  while (rev->type == T_PAIR) {
-    cell *next = CDR(rev);
-    CDR(rev) = tail;
-    tail = rev;
-    rev = next;
-  }
-  return tail;
-}
-
-static env *new_env(sbp__eval *ev, env *parent) {
-  env *e = sbp__eval_alloc(ev, sizeof(env));
-  if (e == NULL) return NULL;
-  e->parent = parent;
-  e->vars = ev->nil;
-  e->epoch = ev->epoch;
-  return e;
-}
-
-static int env_define(sbp__eval *ev, env *e, cell *sym, cell *val) {
-  if (e == NULL || e->epoch != ev->epoch) ev->escaped = 1;
-  if (e == NULL) {
-    sym->u.sym.gval = val;
-    return SBP_OK;
-  }
-  for (cell *v = e->vars; v->type == T_PAIR; v = CDR(v))
-    if (CAR(CAR(v)) == sym) {
-      CDR(CAR(v)) = val;
-      return SBP_OK;
-    }
-  cell *b = sbp__eval_cons(ev, sym, val);
-  cell *l = b ? sbp__eval_cons(ev, b, e->vars) : NULL;
-  if (l == NULL) return FAIL_CODE(ev);
-  e->vars = l;
-  return SBP_OK;
-}
-
-/* The binding pair (sym . value) in a local frame, or NULL. */
-static cell *env_find_local(env *e, const cell *sym) {
-  for (; e != NULL; e = e->parent)
-    for (cell *v = e->vars; v->type == T_PAIR; v = CDR(v))
-      if (CAR(CAR(v)) == sym) return CAR(v);
-  return NULL;
-}
-
-static int lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
-  cell *b = env_find_local(e, sym);
-  if (b != NULL) {
-    *out = CDR(b);
-    return SBP_OK;
-  }
-  if (sym->u.sym.gval != NULL) {
-    *out = sym->u.sym.gval;
-    return SBP_OK;
-  }
-  cell *v = sbp__eval_builtin_name(ev, sym);
-  if (v == NULL && (ev->err == NULL || ev->err->code == 0))
-    v = sbp__eval_library_name(ev, sym);
-  if (v != NULL) {
-    ev->escaped = 1; /* cached in the symbol */
-    sym->u.sym.gval = v;
-    *out = v;
-    return SBP_OK;
-  }
-  if (ev->err && ev->err->code != 0) return ev->err->code;
-  if (sym->u.sym.len == 22 && memcmp(sym->u.sym.s, "allow-create-directory", 22) == 0)
-    return sbp__eval_fail(ev, SBP_E_EVAL,
-                          "unbound variable: allow-create-directory (libsandbox does not define "
-                          "it either: a profile that uses it must define it, as 10.15's "
-                          "colorsyncd.sb does; fact allow-create-directory-undefined)");
-  int rc = sbp__eval_unbound_in_version(ev, sym);
-  if (rc != SBP_OK) return rc;
-  if (sbp__eval_library_unmodelled(sym->u.sym.s, sym->u.sym.len))
-    return sbp__eval_fail(ev, SBP_E_EVAL,
-                          "unbound variable: %s (TinyScheme's init.scm defines it, with "
-                          "continuations, ports, vectors or inexact numbers, which sbprofile "
-                          "does not model)",
-                          sym->u.sym.s);
-  if ((ev->flags & SBP_READ_UNKNOWN_OPERATIONS) &&
-      sbp_catalog_suggest(ev->opts->macos, SBP_CATALOG_NAME_OPERATION, sym->u.sym.s,
-                          sym->u.sym.len) != NULL) {
-    /* a misspelt operation: kept as written (flag 2: the text is copied into the profile) */
-    cell *op = sbp__eval_cell(ev, T_OP);
-    if (op == NULL) return FAIL_CODE(ev);
-    op->flag = 2;
-    op->u.str.s = sym->u.sym.s;
-    op->u.str.len = sym->u.sym.len;
-    *out = op;
-    return SBP_OK;
-  }
-  return sbp__eval_fail(ev, SBP_E_EVAL, "unbound variable: %s", sym->u.sym.s);
-}
-
-/* Is sym bound (locally, globally or as a built-in name)? */
-int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym) {
-  if (env_find_local(e, sym) != NULL || sym->u.sym.gval != NULL) return 1;
-  if (sym->flag != SF_NONE) return 1;
-  cell *v = sbp__eval_builtin_name(ev, sym);
-  if (v == NULL && (ev->err == NULL || ev->err->code == 0))
-    v = sbp__eval_library_name(ev, sym);
-  if (v != NULL) {
-    ev->escaped = 1; /* cached in the symbol */
-    sym->u.sym.gval = v;
-    return 1;
-  }
-  return 0;
 }
 
 /* ---- quasiquote ------------------------------------------------------------------------ */
@@ -581,9 +159,8 @@ static cell *prim_cell(sbp__eval *ev, const char *name) {
   cell *s = sbp__eval_intern(ev, name, strlen(name));
   if (s == NULL) return NULL;
   /* the primitive itself, whatever the profile rebinds the name to */
-  int id = sbp__eval_prim_id(name);
   cell *pc = sbp__eval_cell(ev, T_PRIM);
-  if (pc) pc->prim = (uint16_t)id;
+  if (pc) pc->u.prim = find_prim(name);
   return pc;
 }
 
@@ -646,6 +223,16 @@ static cell *qq(sbp__eval *ev, cell *tpl, int depth, int budget) {
 
 /* ---- the machine ----------------------------------------------------------------------- */
 
+typedef struct sbp__frame {
+  uint8_t op;
+  uint8_t x;
+  uint32_t line, col;
+  const char *file;
+  cell *a, *b, *c, *d, *g;
+  env *e;
+  env *outer; /* F_DO: the environment around the loop */
+} frame;
+
 enum {
   F_DONE, F_ARGS, F_IF, F_DEFINE, F_SET, F_SEQ, F_LET, F_LETSTAR, F_LETREC, F_COND, F_CASE,
   F_AND, F_OR, F_WHEN, F_MACRO, F_MAP, F_CTXPOP, F_IMPORTPOP, F_WITHARG, F_CTXEVAL, F_TOP,
@@ -657,13 +244,13 @@ static int push(sbp__eval *ev, uint8_t op, env *e) {
     return sbp__eval_fail(ev, SBP_E_LIMIT, "recursion too deep (limit %zu)", ev->max_depth);
   if (ev->sp == ev->stackcap) {
     size_t ncap = ev->stackcap ? ev->stackcap * 2 : 256;
-    if (used_memory(ev) + (ncap - ev->stackcap) * sizeof(frame) > ev->max_memory)
-      return sbp__eval_fail(ev, SBP_E_LIMIT, "memory limit exceeded (%zu bytes)",
-                            ev->max_memory);
+    int rc = sbp__eval_room(ev, (ncap - ev->stackcap) * sizeof(frame));
+    if (rc != SBP_OK) return rc;
     frame *ns = sbp__realloc(ev->alloc, ev->stack, ncap * sizeof(frame));
     if (ns == NULL) return sbp__nomem(ev->err);
     ev->stack = ns;
     ev->stackcap = ncap;
+    ev->stack_bytes = ncap * sizeof(frame);
   }
   frame *f = &ev->stack[ev->sp++];
   memset(f, 0, sizeof(*f));
@@ -727,8 +314,6 @@ static int check_params(sbp__eval *ev, cell *params) {
   return SBP_OK;
 }
 
-enum { P_APPLY = 0, P_MAP = 1, P_FOR_EACH = 2, P_FILTER = 3, P_IMPORT = 4, P_EVAL = 5 };
-
 static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args);
 
 static int map_step(sbp__eval *ev, mstate *m) {
@@ -756,20 +341,20 @@ static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
   size_t argc;
   if (!sbp__eval_list_length(args, &argc)) return syntax(ev, "argument list");
   if (fn->type == T_CLOSURE) {
-    env *e = new_env(ev, fn->u.clo.env);
+    env *e = sbp__eval_new_env(ev, fn->u.clo.env);
     if (e == NULL) return FAIL_CODE(ev);
     cell *p = fn->u.clo.params, *a = args;
     size_t want = 0;
     for (cell *q = p; q->type == T_PAIR; q = CDR(q)) want++;
     while (p->type == T_PAIR) {
       if (a->type != T_PAIR) goto arity;
-      int rc = env_define(ev, e, CAR(p), CAR(a));
+      int rc = sbp__eval_define(ev, e, CAR(p), CAR(a));
       if (rc) return rc;
       p = CDR(p);
       a = CDR(a);
     }
     if (p->type == T_SYM) {
-      int rc = env_define(ev, e, p, a);
+      int rc = sbp__eval_define(ev, e, p, a);
       if (rc) return rc;
     } else if (a->type != T_NIL) {
       goto arity;
@@ -786,7 +371,7 @@ static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
     }
   }
   if (fn->type == T_PRIM) {
-    const sbp__prim *pr = &sbp__eval_prims[fn->prim];
+    const sbp__prim *pr = fn->u.prim;
     if ((long)argc < pr->min || (pr->max >= 0 && (long)argc > pr->max)) {
       if (pr->min == pr->max)
         return sbp__eval_fail(ev, SBP_E_EVAL,
@@ -800,7 +385,14 @@ static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
                             "wrong number of arguments to %s (expected %d to %d, got %zu)",
                             pr->name, pr->min, pr->max, argc);
     }
-    switch (fn->prim) {
+    if (pr->fn != NULL) {
+      int rc = pr->fn(ev, args, argc);
+      if (rc) return rc;
+      m->eval = 0;
+      return SBP_OK;
+    }
+    int id = (int)(pr - machine_prims);
+    switch (id) {
       case P_APPLY: {
         /* (apply f a ... list) */
         cell *f2 = CAR(args);
@@ -832,14 +424,14 @@ static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
           if (!sbp__eval_list_length(CAR(l), &n))
             return sbp__eval_fail(ev, SBP_E_EVAL, "%s: argument is not a list", pr->name);
         }
-        if (fn->prim == P_FILTER && argc != 2)
+        if (id == P_FILTER && argc != 2)
           return sbp__eval_fail(ev, SBP_E_EVAL,
                                 "wrong number of arguments to filter (expected 2, got %zu)",
                                 argc);
         int rc = push(ev, F_MAP, NULL);
         if (rc) return rc;
         frame *f = TOP(ev);
-        f->x = (uint8_t)fn->prim;
+        f->x = (uint8_t)id;
         f->a = CDR(args);
         f->b = ev->nil;
         f->c = CAR(args);
@@ -863,17 +455,11 @@ static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
         m->eval = 0;
         return SBP_OK;
       }
-      case P_EVAL:
+      default: /* P_EVAL */
         m->expr = CAR(args);
         m->e = NULL;
         m->eval = 1;
         return SBP_OK;
-      default: {
-        int rc = pr->fn(ev, args, argc);
-        if (rc) return rc;
-        m->eval = 0;
-        return SBP_OK;
-      }
     }
   }
   if (fn->type == T_FILTERFN) {
@@ -929,7 +515,7 @@ static int special(sbp__eval *ev, mstate *m, int sf, cell *form, env *e) {
         if ((rc = check_params(ev, CDR(target))) != 0) return rc;
         cell *clo = make_closure(ev, CDR(target), CDR(rest), e, fname);
         if (clo == NULL) return FAIL_CODE(ev);
-        if ((rc = env_define(ev, e, fname, clo)) != 0) return rc;
+        if ((rc = sbp__eval_define(ev, e, fname, clo)) != 0) return rc;
         ev->value = fname;
         m->eval = 0;
         return SBP_OK;
@@ -938,7 +524,7 @@ static int special(sbp__eval *ev, mstate *m, int sf, cell *form, env *e) {
        * ((define name "a" "b") binds "a"); the linter warns about the ignored ones. */
       if (target->type != T_SYM) return syntax(ev, name);
       if (n == 1) {
-        if ((rc = env_define(ev, e, target, ev->unspec)) != 0) return rc;
+        if ((rc = sbp__eval_define(ev, e, target, ev->unspec)) != 0) return rc;
         ev->value = target;
         m->eval = 0;
         return SBP_OK;
@@ -999,11 +585,11 @@ static int special(sbp__eval *ev, mstate *m, int sf, cell *form, env *e) {
       }
       env *ne = e;
       if (sf == SF_LETREC) {
-        if ((ne = new_env(ev, e)) == NULL) return FAIL_CODE(ev);
+        if ((ne = sbp__eval_new_env(ev, e)) == NULL) return FAIL_CODE(ev);
         for (cell *b = bindings; b->type == T_PAIR; b = CDR(b))
-          if ((rc = env_define(ev, ne, CAR(CAR(b)), ev->unspec)) != 0) return rc;
+          if ((rc = sbp__eval_define(ev, ne, CAR(CAR(b)), ev->unspec)) != 0) return rc;
       } else if (sf == SF_LETSTAR) {
-        if ((ne = new_env(ev, e)) == NULL) return FAIL_CODE(ev);
+        if ((ne = sbp__eval_new_env(ev, e)) == NULL) return FAIL_CODE(ev);
       }
       if ((rc = push(ev, sf == SF_LET ? F_LET : sf == SF_LETSTAR ? F_LETSTAR : F_LETREC,
                      sf == SF_LET ? e : ne)) != 0)
@@ -1071,7 +657,7 @@ static int special(sbp__eval *ev, mstate *m, int sf, cell *form, env *e) {
         if (mc == NULL) return FAIL_CODE(ev);
         mc->type = T_MACRO;
         mc->flag = flavour;
-        if ((rc = env_define(ev, e, mname, mc)) != 0) return rc;
+        if ((rc = sbp__eval_define(ev, e, mname, mc)) != 0) return rc;
         ev->value = mname;
         m->eval = 0;
         return SBP_OK;
@@ -1126,7 +712,7 @@ static int special(sbp__eval *ev, mstate *m, int sf, cell *form, env *e) {
           return syntax(ev, name);
       }
       /* evaluate the inits like a let, then loop in F_DO */
-      env *ne = new_env(ev, e);
+      env *ne = sbp__eval_new_env(ev, e);
       if (ne == NULL) return FAIL_CODE(ev);
       if ((rc = push(ev, F_DO, ne)) != 0) return rc;
       frame *f = TOP(ev);
@@ -1146,7 +732,7 @@ static int special(sbp__eval *ev, mstate *m, int sf, cell *form, env *e) {
 
 static int bind_values(sbp__eval *ev, env *ne, cell *syms, cell *vals) {
   while (syms->type == T_PAIR) {
-    int rc = env_define(ev, ne, CAR(syms), CAR(vals));
+    int rc = sbp__eval_define(ev, ne, CAR(syms), CAR(vals));
     if (rc) return rc;
     syms = CDR(syms);
     vals = CDR(vals);
@@ -1161,15 +747,15 @@ static int let_finish(sbp__eval *ev, mstate *m, cell *bindings, cell *vals, cell
     if ((syms = sbp__eval_cons(ev, CAR(CAR(b)), syms)) == NULL) return FAIL_CODE(ev);
   syms = sbp__eval_reverse_onto(syms, ev->nil);
   if (lname != NULL) {
-    env *le = new_env(ev, e);
+    env *le = sbp__eval_new_env(ev, e);
     if (le == NULL) return FAIL_CODE(ev);
     cell *clo = make_closure(ev, syms, body, le, lname);
     if (clo == NULL) return FAIL_CODE(ev);
-    int rc = env_define(ev, le, lname, clo);
+    int rc = sbp__eval_define(ev, le, lname, clo);
     if (rc) return rc;
     return apply_proc(ev, m, clo, vals);
   }
-  env *ne = new_env(ev, e);
+  env *ne = sbp__eval_new_env(ev, e);
   if (ne == NULL) return FAIL_CODE(ev);
   int rc = bind_values(ev, ne, syms, vals);
   if (rc) return rc;
@@ -1227,7 +813,7 @@ static int ret(sbp__eval *ev, mstate *m) {
       ev->sp--;
       if ((v->type == T_CLOSURE || v->type == T_MACRO) && v->u.clo.name == NULL)
         v->u.clo.name = sym;
-      if ((rc = env_define(ev, e, sym, v)) != 0) return rc;
+      if ((rc = sbp__eval_define(ev, e, sym, v)) != 0) return rc;
       ev->value = sym;
       return SBP_OK;
     }
@@ -1235,7 +821,7 @@ static int ret(sbp__eval *ev, mstate *m) {
       cell *sym = f->a;
       env *e = f->e;
       ev->sp--;
-      cell *b = env_find_local(e, sym);
+      cell *b = sbp__eval_find_local(e, sym);
       ev->escaped = 1;
       if (b != NULL) {
         CDR(b) = v;
@@ -1283,7 +869,7 @@ static int ret(sbp__eval *ev, mstate *m) {
           if (b == NULL) return FAIL_CODE(ev);
           f->b = b;
         } else {
-          if ((rc = env_define(ev, f->e, sym, v)) != 0) return rc;
+          if ((rc = sbp__eval_define(ev, f->e, sym, v)) != 0) return rc;
         }
         f->a = CDR(f->a);
       }
@@ -1294,7 +880,7 @@ static int ret(sbp__eval *ev, mstate *m) {
           cell *b = sbp__eval_cons(ev, ev->unspec, f->b);
           if (b == NULL) return FAIL_CODE(ev);
           f->b = b;
-        } else if ((rc = env_define(ev, f->e, sym, ev->unspec)) != 0) {
+        } else if ((rc = sbp__eval_define(ev, f->e, sym, ev->unspec)) != 0) {
           return rc;
         }
         f->a = CDR(f->a);
@@ -1433,7 +1019,7 @@ static int ret(sbp__eval *ev, mstate *m) {
       mc->u.clo = v->u.clo;
       mc->u.clo.name = sym;
       mc->flag = flavour;
-      if ((rc = env_define(ev, e, sym, mc)) != 0) return rc;
+      if ((rc = sbp__eval_define(ev, e, sym, mc)) != 0) return rc;
       ev->value = sym;
       return SBP_OK;
     }
@@ -1509,7 +1095,7 @@ static int ret(sbp__eval *ev, mstate *m) {
       env *outer = f->outer;
       if (f->x == 0) {
         if (v != NULL) {
-          if ((rc = env_define(ev, f->e, CAR(CAR(f->a)), v)) != 0) return rc;
+          if ((rc = sbp__eval_define(ev, f->e, CAR(CAR(f->a)), v)) != 0) return rc;
           f->a = CDR(f->a);
         }
         if (f->a->type == T_PAIR) {
@@ -1572,17 +1158,17 @@ static int ret(sbp__eval *ev, mstate *m) {
           return SBP_OK;
         }
         cell *cur = NULL;
-        if ((rc = lookup(ev, f->e, CAR(spec), &cur)) != 0) return rc;
+        if ((rc = sbp__eval_lookup(ev, f->e, CAR(spec), &cur)) != 0) return rc;
         cell *nv = sbp__eval_cons(ev, cur, f->c);
         if (nv == NULL) return FAIL_CODE(ev);
         f->c = nv;
         f->a = CDR(f->a);
       }
-      env *ne = new_env(ev, outer);
+      env *ne = sbp__eval_new_env(ev, outer);
       if (ne == NULL) return FAIL_CODE(ev);
       cell *vals = sbp__eval_reverse_onto(f->c, ev->nil);
       for (cell *s = CAR(f->b); s->type == T_PAIR; s = CDR(s), vals = CDR(vals))
-        if ((rc = env_define(ev, ne, CAR(CAR(s)), CAR(vals))) != 0) return rc;
+        if ((rc = sbp__eval_define(ev, ne, CAR(CAR(s)), CAR(vals))) != 0) return rc;
       f->e = ne;
       f->x = 1;
       m->expr = CAR(CAR(CDR(f->b)));
@@ -1601,7 +1187,7 @@ static int eval_step(sbp__eval *ev, mstate *m) {
   m->eval = 0;
   switch ((cell_type)x->type) {
     case T_SYM:
-      return lookup(ev, m->e, x, &ev->value);
+      return sbp__eval_lookup(ev, m->e, x, &ev->value);
     case T_PAIR:
       break;
     case T_NIL:
@@ -1616,12 +1202,12 @@ static int eval_step(sbp__eval *ev, mstate *m) {
   int rc;
   if (head->type == T_SYM) {
     if (head->flag != SF_NONE && head->u.sym.gval == NULL &&
-        env_find_local(m->e, head) == NULL) {
+        sbp__eval_find_local(m->e, head) == NULL) {
       m->eval = 1;
       rc = special(ev, m, head->flag, x, m->e);
       return rc;
     }
-    if ((rc = lookup(ev, m->e, head, &fn)) != 0) return rc;
+    if ((rc = sbp__eval_lookup(ev, m->e, head, &fn)) != 0) return rc;
     if (fn->type == T_MACRO) {
       if ((rc = push(ev, F_MACRO, m->e)) != 0) return rc;
       cell *args;
@@ -1677,127 +1263,12 @@ int sbp__eval_run(sbp__eval *ev, cell *forms, env *e) {
   }
 }
 
-/* Adds `n` to a limit without overflow. */
-static void raise_limit(size_t *limit, size_t n) {
-  *limit = n > SIZE_MAX - *limit ? SIZE_MAX : *limit + n;
-}
-
-/* Adds the text's allowances of memory, steps and rules (for each limit the caller left to
- * its default): a declarative profile needs all three in proportion to its length, while a
- * small text that loops still stops at the fixed base. *file_out gets a copy of the file name
- * in the evaluator's arena (or NULL). */
-static int add_allowance_and_file(sbp__eval *ev, size_t len, const char *file,
-                                  const char **file_out) {
-  *file_out = NULL;
-  if (ev->opts->max_memory == 0)
-    raise_limit(&ev->max_memory, len > SIZE_MAX / SBP__EVAL_MEMORY_PER_BYTE
-                                     ? SIZE_MAX
-                                     : len * SBP__EVAL_MEMORY_PER_BYTE);
-  if (ev->opts->max_steps == 0)
-    raise_limit(&ev->max_steps, len > SIZE_MAX / SBP__EVAL_STEPS_PER_BYTE
-                                    ? SIZE_MAX
-                                    : len * SBP__EVAL_STEPS_PER_BYTE);
-  if (ev->opts->max_rules == 0) raise_limit(&ev->max_rules, len / SBP__EVAL_BYTES_PER_RULE);
-  /* the file name must outlive the reader's arena: keep a copy in ours */
-  if (file != NULL) {
-    size_t fl = strlen(file);
-    char *copy = sbp__eval_alloc(ev, fl + 1);
-    if (copy == NULL) return FAIL_CODE(ev);
-    memcpy(copy, file, fl + 1);
-    *file_out = copy;
-  }
-  return SBP_OK;
-}
-
-/* Reads text into datums in `ra` (initialised here; the caller releases it), after adding the
- * text's memory allowance; *file_out gets the copy of the file name. */
-static int read_datums(sbp__eval *ev, sbp__arena *ra, const char *text, size_t len,
-                       const char *file, size_t allowance, sbp__datum **out,
-                       const char **file_out) {
-  sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
-  sbp__arena_init(ra, ev->alloc);
-  *out = NULL;
-  int rc = add_allowance_and_file(ev, allowance, file, file_out);
-  if (rc) return rc;
-  return sbp__read(ra, text, len, *file_out, 0, &lim, out, ev->err);
-}
-
-/* Converts one top-level datum into the one-element list of forms that sbp__eval_run takes. */
-static int convert_top(sbp__eval *ev, const sbp__datum *x, const char *f, cell **out) {
-  cell *c = NULL;
-  int rc = sbp__eval_convert(ev, x, &c);
-  if (rc) return rc;
-  cell *pair = sbp__eval_cell(ev, T_PAIR);
-  if (pair == NULL) return FAIL_CODE(ev);
-  pair->u.p.car = c;
-  pair->u.p.cdr = ev->nil;
-  pair->file = f;
-  pair->line = x->line;
-  pair->col = x->column;
-  *out = pair;
-  return SBP_OK;
-}
-
-int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *file,
-                    size_t allowance, cell **out) {
-  sbp__datum *d = NULL;
-  sbp__arena ra;
-  const char *f = NULL;
-  *out = NULL;
-  int rc = read_datums(ev, &ra, text, len, file, allowance, &d, &f);
-  if (rc) {
-    sbp__arena_release(&ra);
-    return rc;
-  }
-  const char *saved = ev->conv_file;
-  ev->conv_file = f;
-  cell *forms = ev->nil, **tail = &forms;
-  for (sbp__datum *x = d; x != NULL; x = x->next) {
-    cell *pair = NULL;
-    if ((rc = convert_top(ev, x, f, &pair)) != 0) break;
-    *tail = pair;
-    tail = &pair->u.p.cdr;
-  }
-  ev->conv_file = saved;
-  sbp__arena_release(&ra);
-  if (rc == SBP_OK) *out = forms;
-  return rc;
-}
-
-struct sbp__text_run {
-  sbp__eval *ev;
-  const char *file;    /* the file name, in the evaluator's arena */
-  sbp__reader *reader; /* while one of its forms runs */
-  int checked;         /* the rest of the text has been read by check_rest */
-};
-typedef struct sbp__text_run text_run;
-
-/* Reads the rest of the text once, for a syntax error, a limit or a vector there (not
- * reported when have_vector: the running form holds the text's first). */
-static int check_rest(text_run *t, int have_vector) {
-  if (t->checked || t->reader == NULL) return SBP_OK;
-  t->checked = 1;
-  sbp__datum vector;
-  int rc = sbp__read_check_rest(t->reader, &vector);
-  if (rc == SBP_OK && vector.line != 0 && !have_vector) {
-    t->ev->file = t->file;
-    t->ev->line = vector.line;
-    t->ev->col = vector.column;
-    rc = sbp__eval_fail(t->ev, SBP_E_SYNTAX, "vectors are not supported");
-  }
-  return rc;
-}
-
-int sbp__eval_check_text(sbp__eval *ev) {
-  return ev->reading != NULL ? check_rest(ev->reading, 0) : SBP_OK;
-}
-
 /* Converts and runs one top-level form, as soon as it is read. When the form leaves nothing
  * it made reachable from outside (it defined or set no variable, made no new symbol, cached
  * no built-in value in a symbol, imported nothing, left no context open: ev->escaped stays
  * 0), everything it allocated in the evaluator's arena is given back. */
 static int run_form(void *payload, const sbp__datum *x, sbp__reader *reader) {
-  text_run *t = payload;
+  sbp__text_run *t = payload;
   sbp__eval *ev = t->ev;
   sbp__arena_mark mark;
   sbp__arena_mark_set(&ev->arena, &mark);
@@ -1808,7 +1279,7 @@ static int run_form(void *payload, const sbp__datum *x, sbp__reader *reader) {
   const char *saved = ev->conv_file;
   ev->conv_file = t->file;
   cell *forms = NULL;
-  int rc = convert_top(ev, x, t->file, &forms);
+  int rc = sbp__eval_convert_top(ev, x, t->file, &forms);
   ev->conv_file = saved;
   /* Converting fails only on a vector (or memory): the text's first, as the forms before
    * this one converted. */
@@ -1821,7 +1292,7 @@ static int run_form(void *payload, const sbp__datum *x, sbp__reader *reader) {
   /* An error of evaluation gives way to a syntax error, a limit or a vector further on; a
    * vector to a syntax error or a limit. */
   if (rc != SBP_OK && rc != SBP_E_NOMEM) {
-    int crc = check_rest(t, vector);
+    int crc = sbp__eval_check_rest(t, vector);
     if (crc != SBP_OK) rc = crc;
   }
   t->reader = NULL;
@@ -1837,12 +1308,12 @@ static int run_form(void *payload, const sbp__datum *x, sbp__reader *reader) {
  * sbp__eval_check_text). */
 int sbp__eval_text(sbp__eval *ev, const char *text, size_t len, const char *file) {
   sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
-  text_run t = {ev, NULL, NULL, 0};
+  sbp__text_run t = {ev, NULL, NULL, 0};
   sbp__arena ra;
   sbp__arena_init(&ra, ev->alloc);
-  int rc = add_allowance_and_file(ev, len, file, &t.file);
+  int rc = sbp__eval_allowance_and_file(ev, len, file, &t.file);
   if (rc == SBP_OK) {
-    text_run *outer = ev->reading;
+    sbp__text_run *outer = ev->reading;
     ev->reading = &t;
     rc = sbp__read_each(&ra, text, len, t.file, &lim, run_form, &t, ev->err);
     ev->reading = outer;
