@@ -42,6 +42,19 @@ cell *sbp__eval_find_local(env *e, const cell *sym) {
   return NULL;
 }
 
+/* The value of an unbound global that SBPL or the Scheme library defines, cached in the
+ * symbol; NULL when neither does (or on an error, ev->err set). */
+static cell *builtin_value(sbp__eval *ev, cell *sym) {
+  cell *v = sbp__eval_builtin_name(ev, sym);
+  if (v == NULL && (ev->err == NULL || ev->err->code == 0))
+    v = sbp__eval_library_name(ev, sym);
+  if (v != NULL) {
+    ev->escaped = 1; /* cached in the symbol */
+    sym->u.sym.gval = v;
+  }
+  return v;
+}
+
 int sbp__eval_lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
   cell *b = sbp__eval_find_local(e, sym);
   if (b != NULL) {
@@ -52,12 +65,8 @@ int sbp__eval_lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
     *out = sym->u.sym.gval;
     return SBP_OK;
   }
-  cell *v = sbp__eval_builtin_name(ev, sym);
-  if (v == NULL && (ev->err == NULL || ev->err->code == 0))
-    v = sbp__eval_library_name(ev, sym);
+  cell *v = builtin_value(ev, sym);
   if (v != NULL) {
-    ev->escaped = 1; /* cached in the symbol */
-    sym->u.sym.gval = v;
     *out = v;
     return SBP_OK;
   }
@@ -93,13 +102,5 @@ int sbp__eval_lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
 int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym) {
   if (sbp__eval_find_local(e, sym) != NULL || sym->u.sym.gval != NULL) return 1;
   if (sym->flag != 0 /* a special form */) return 1;
-  cell *v = sbp__eval_builtin_name(ev, sym);
-  if (v == NULL && (ev->err == NULL || ev->err->code == 0))
-    v = sbp__eval_library_name(ev, sym);
-  if (v != NULL) {
-    ev->escaped = 1; /* cached in the symbol */
-    sym->u.sym.gval = v;
-    return 1;
-  }
-  return 0;
+  return builtin_value(ev, sym) != NULL;
 }
