@@ -67,11 +67,11 @@ int sbp__eval_room(sbp__eval *ev, size_t more) {
   return SBP_OK;
 }
 
-void *sbp__eval_alloc(sbp__eval *ev, size_t n) {
+void *sbp__eval_alloc_slow(sbp__eval *ev, size_t n) {
   /* What is made costs steps too (paid in batches): memory is reclaimed form by form, so
    * without this many forms could each make up to the memory limit at the price of one. */
   ev->unpaid_bytes = n > SIZE_MAX - ev->unpaid_bytes ? SIZE_MAX : ev->unpaid_bytes + n;
-  if (ev->unpaid_bytes >= 64 * SBP__EVAL_BYTES_PER_STEP) {
+  if (ev->unpaid_bytes >= SBP__EVAL_UNPAID_MAX) {
     size_t b = ev->unpaid_bytes;
     ev->unpaid_bytes = 0;
     if (sbp__eval_charge(ev, 0, b) != SBP_OK) return NULL;
@@ -86,14 +86,6 @@ void *sbp__eval_alloc(sbp__eval *ev, size_t n) {
   void *p = sbp__arena_alloc(&ev->arena, n);
   if (p == NULL) sbp__nomem(ev->err);
   return p;
-}
-
-cell *sbp__eval_cell(sbp__eval *ev, cell_type t) {
-  cell *c = sbp__eval_alloc(ev, sizeof(cell));
-  if (c == NULL) return NULL;
-  memset(c, 0, sizeof(*c));
-  c->type = (uint8_t)t;
-  return c;
 }
 
 cell *sbp__eval_cons(sbp__eval *ev, cell *a, cell *d) {
@@ -220,28 +212,4 @@ cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len) {
   ev->syms[b] = c;
   ev->nsyms++;
   return c;
-}
-
-/* ---- lists ----------------------------------------------------------------------------- */
-
-int sbp__eval_truthy(const cell *c) { return !(c->type == T_BOOL && c->u.i == 0); }
-
-int sbp__eval_list_length(const cell *c, size_t *out) {
-  size_t n = 0;
-  while (c->type == T_PAIR) {
-    n++;
-    c = c->u.p.cdr;
-  }
-  *out = n;
-  return c->type == T_NIL;
-}
-
-cell *sbp__eval_reverse_onto(cell *rev, cell *tail) {
-  while (rev->type == T_PAIR) {
-    cell *next = CDR(rev);
-    CDR(rev) = tail;
-    tail = rev;
-    rev = next;
-  }
-  return tail;
 }

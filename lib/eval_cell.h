@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "alloc.h"
 #include "catalog.h"
@@ -118,20 +119,6 @@ typedef struct sbp__prim {
   int16_t min, max; /* max -1: any */
 } sbp__prim;
 
-void *sbp__eval_alloc(sbp__eval *ev, size_t n);
-/* What the evaluation holds against ev->max_memory: its cells, the profile's nodes, the
- * machine's stack and the symbol table. The one count every memory check uses. */
-size_t sbp__eval_used_memory(const sbp__eval *ev);
-/* SBP_OK when `more` bytes beyond what is used stay within ev->max_memory, else the
- * memory limit error. */
-int sbp__eval_room(sbp__eval *ev, size_t more);
-cell *sbp__eval_cell(sbp__eval *ev, cell_type t);
-cell *sbp__eval_cons(sbp__eval *ev, cell *a, cell *d);
-cell *sbp__eval_str(sbp__eval *ev, const char *s, size_t len);
-cell *sbp__eval_int(sbp__eval *ev, int64_t i);
-cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len);
-/* The symbol table's hash of s[0..len) under a seed. */
-uint64_t sbp__eval_hash(uint64_t seed, const char *s, size_t len);
 int sbp__eval_fail(sbp__eval *ev, int code, const char *fmt, ...) SBP__PRINTF(3, 4);
 /* Charges the work of one operation to the step budget, in proportion to what it touches:
  * a step for every SBP__EVAL_CELLS_PER_STEP cells visited and every SBP__EVAL_BYTES_PER_STEP
@@ -141,11 +128,72 @@ int sbp__eval_fail(sbp__eval *ev, int code, const char *fmt, ...) SBP__PRINTF(3,
 int sbp__eval_charge(sbp__eval *ev, size_t cells, size_t bytes);
 #define SBP__EVAL_CELLS_PER_STEP ((size_t)2)
 #define SBP__EVAL_BYTES_PER_STEP ((size_t)64)
+
+/* Allocation in the evaluator's arena, charged to the step budget in batches of
+ * SBP__EVAL_UNPAID_MAX bytes and checked against the memory limit when the arena grows.
+ * NULL on a limit (ev->err set) or no memory. The slow path: a batch to charge, or growth. */
+void *sbp__eval_alloc_slow(sbp__eval *ev, size_t n);
+#define SBP__EVAL_UNPAID_MAX (64 * SBP__EVAL_BYTES_PER_STEP)
+/* The common case inline: room in the current chunk and no batch complete (unpaid_bytes
+ * stays below SBP__EVAL_UNPAID_MAX between calls). */
+static inline void *sbp__eval_alloc(sbp__eval *ev, size_t n) {
+  if (n < SBP__EVAL_UNPAID_MAX - ev->unpaid_bytes) {
+    void *p = sbp__arena_alloc_in_place(&ev->arena, n);
+    if (p != NULL) {
+      ev->unpaid_bytes += n;
+      return p;
+    }
+  }
+  return sbp__eval_alloc_slow(ev, n);
+}
+/* What the evaluation holds against ev->max_memory: its cells, the profile's nodes, the
+ * machine's stack and the symbol table. The one count every memory check uses. */
+size_t sbp__eval_used_memory(const sbp__eval *ev);
+/* SBP_OK when `more` bytes beyond what is used stay within ev->max_memory, else the
+ * memory limit error. */
+int sbp__eval_room(sbp__eval *ev, size_t more);
+cell *sbp__eval_cons(sbp__eval *ev, cell *a, cell *d);
+cell *sbp__eval_str(sbp__eval *ev, const char *s, size_t len);
+cell *sbp__eval_int(sbp__eval *ev, int64_t i);
+cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len);
+/* The symbol table's hash of s[0..len) under a seed. */
+uint64_t sbp__eval_hash(uint64_t seed, const char *s, size_t len);
 const char *sbp__eval_type_name(const cell *c);
-int sbp__eval_truthy(const cell *c);
-int sbp__eval_list_length(const cell *c, size_t *out); /* 0 if not a proper list */
+
+/* Small helpers of every step, inline in each file that uses them. */
+
+static inline int sbp__eval_truthy(const cell *c) { return !(c->type == T_BOOL && c->u.i == 0); }
+
+/* *out gets the number of pairs; 0 if not a proper list. */
+static inline int sbp__eval_list_length(const cell *c, size_t *out) {
+  size_t n = 0;
+  while (c->type == T_PAIR) {
+    n++;
+    c = c->u.p.cdr;
+  }
+  *out = n;
+  return c->type == T_NIL;
+}
+
+/* A new cell of type t, zeroed (NULL on a limit or no memory, ev->err set). */
+static inline cell *sbp__eval_cell(sbp__eval *ev, cell_type t) {
+  cell *c = sbp__eval_alloc(ev, sizeof(cell));
+  if (c == NULL) return NULL;
+  memset(c, 0, sizeof(*c));
+  c->type = (uint8_t)t;
+  return c;
+}
+
 /* Reverses a freshly made list in place onto tail (rev's pairs are reused). */
-cell *sbp__eval_reverse_onto(cell *rev, cell *tail);
+static inline cell *sbp__eval_reverse_onto(cell *rev, cell *tail) {
+  while (rev->type == T_PAIR) {
+    cell *next = CDR(rev);
+    CDR(rev) = tail;
+    tail = rev;
+    rev = next;
+  }
+  return tail;
+}
 
 /* The default memory limit: a base, plus this much for every byte of profile text read
  * (of imported text, only for the first SBP__EVAL_IMPORT_ALLOWANCE bytes). */

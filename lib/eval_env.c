@@ -35,13 +35,6 @@ int sbp__eval_define(sbp__eval *ev, env *e, cell *sym, cell *val) {
   return SBP_OK;
 }
 
-cell *sbp__eval_find_local(env *e, const cell *sym) {
-  for (; e != NULL; e = e->parent)
-    for (cell *v = e->vars; v->type == T_PAIR; v = CDR(v))
-      if (CAR(CAR(v)) == sym) return CAR(v);
-  return NULL;
-}
-
 /* The value of an unbound global that SBPL or the Scheme library defines, cached in the
  * symbol; NULL when neither does (or on an error, ev->err set). */
 static cell *builtin_value(sbp__eval *ev, cell *sym) {
