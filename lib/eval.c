@@ -14,6 +14,8 @@
 
 /* ---- special forms --------------------------------------------------------------------- */
 
+/* The special forms' ids, kept in the flag of their keyword's symbol. A form's id is also
+ * the kind of the frame it pushes; form_kinds (below the forms) maps it to both halves. */
 enum {
   SF_NONE, SF_QUOTE, SF_QUASI, SF_IF, SF_DEFINE, SF_SET, SF_LAMBDA, SF_BEGIN, SF_LET,
   SF_LETSTAR, SF_LETREC, SF_COND, SF_CASE, SF_AND, SF_OR, SF_WHEN, SF_UNLESS, SF_MACRO,
@@ -464,33 +466,31 @@ static int macro_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
   return eval_next(m, v, e);
 }
 
-static int apply_closure(sbp__eval *ev, mstate *m, cell *fn, cell *args, size_t argc) {
-  env *e = sbp__eval_new_env(ev, fn->u.clo.env);
-  if (e == NULL) return FAIL_CODE(ev);
-  cell *p = fn->u.clo.params, *a = args;
+static int closure_arity(sbp__eval *ev, const cell *fn, size_t argc) {
   size_t want = 0;
-  for (cell *q = p; q->type == T_PAIR; q = CDR(q)) want++;
-  while (p->type == T_PAIR) {
-    if (a->type != T_PAIR) goto arity;
-    int rc = sbp__eval_define(ev, e, CAR(p), CAR(a));
-    if (rc) return rc;
-    p = CDR(p);
-    a = CDR(a);
-  }
-  if (p->type == T_SYM) {
-    int rc = sbp__eval_define(ev, e, p, a);
-    if (rc) return rc;
-  } else if (a->type != T_NIL) {
-    goto arity;
-  }
-  return eval_body(ev, m, fn->u.clo.body, e);
-arity: {
-  cell *tail = fn->u.clo.params;
-  while (tail->type == T_PAIR) tail = CDR(tail);
+  const cell *tail = fn->u.clo.params;
+  for (; tail->type == T_PAIR; tail = CDR(tail)) want++;
   return sbp__eval_fail(ev, SBP_E_EVAL, "wrong number of arguments to %s (expected %s%zu, got %zu)",
                         fn->u.clo.name ? fn->u.clo.name->u.sym.s : "#<closure>",
                         tail->type == T_SYM ? "at least " : "", want, argc);
 }
+
+/* Binds the parameters in a new environment under the closure's, and runs the body. */
+static int apply_closure(sbp__eval *ev, mstate *m, cell *fn, cell *args, size_t argc) {
+  env *e = sbp__eval_new_env(ev, fn->u.clo.env);
+  if (e == NULL) return FAIL_CODE(ev);
+  cell *p = fn->u.clo.params, *a = args;
+  int rc;
+  for (; p->type == T_PAIR; p = CDR(p), a = CDR(a)) {
+    if (a->type != T_PAIR) return closure_arity(ev, fn, argc);
+    if ((rc = sbp__eval_define(ev, e, CAR(p), CAR(a))) != 0) return rc;
+  }
+  if (p->type == T_SYM) {
+    if ((rc = sbp__eval_define(ev, e, p, a)) != 0) return rc;
+  } else if (a->type != T_NIL) {
+    return closure_arity(ev, fn, argc);
+  }
+  return eval_body(ev, m, fn->u.clo.body, e);
 }
 
 static int prim_arity(sbp__eval *ev, const sbp__prim *pr, size_t argc) {
