@@ -1,226 +1,21 @@
-/* The evaluator's core: cells, symbols, the conversion of the reader's datums, and an
- * explicit-stack machine for the special forms and procedure calls (no C recursion grows
- * with the input; every step, frame and byte is counted against the limits). */
+/* The evaluator's machine: the special forms and procedure calls on an explicit stack (no C
+ * recursion grows with the input; every step, frame and byte is counted against the
+ * limits), the registration of the primitives it dispatches through, and the running of a
+ * text form by form (eval.h). */
 #include "eval.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
-#include "sbprofile/catalog.h"
-
-/* ---- errors ---------------------------------------------------------------------------- */
-
-int sbp__eval_fail(sbp__eval *ev, int code, const char *fmt, ...) {
-  char msg[256];
-  va_list ap;
-  va_start(ap, fmt);
-  if (vsnprintf(msg, sizeof(msg), fmt, ap) < 0) msg[0] = '\0';
-  va_end(ap);
-  return sbp__error_at(ev->err, code, ev->file, ev->line, ev->col, 0, "%s", msg);
-}
-
-int sbp__eval_charge(sbp__eval *ev, size_t cells, size_t bytes) {
-  size_t units = cells / SBP__EVAL_CELLS_PER_STEP + bytes / SBP__EVAL_BYTES_PER_STEP;
-  if (units == 0) return SBP_OK;
-  if (ev->steps > ev->max_steps || units > ev->max_steps - ev->steps) {
-    ev->steps = ev->max_steps;
-    return sbp__eval_fail(ev, SBP_E_LIMIT, "evaluation step limit exceeded (%zu steps)",
-                          ev->max_steps);
-  }
-  ev->steps += units;
-  return SBP_OK;
-}
-
-const char *sbp__eval_type_name(const cell *c) {
-  switch ((cell_type)c->type) {
-    case T_NIL: return c->flag ? "unspecified value ('())" : "empty list";
-    case T_BOOL: return "boolean";
-    case T_INT: return "integer";
-    case T_REAL: return "real";
-    case T_CHAR: return "character";
-    case T_STR: return "string";
-    case T_SYM: return "symbol";
-    case T_PAIR: return "list";
-    case T_CLOSURE: case T_PRIM: return "procedure";
-    case T_MACRO: return "macro";
-    case T_OP: return "operation";
-    case T_FILTERFN: return "filter procedure";
-    case T_FILTER: return "filter";
-    case T_MOD: return "modifier";
-    case T_CONST: return "named constant";
-    case T_PARAM: return "parameter";
-    case T_CONCAT: return "string";
-  }
-  return "value";
-}
-
-/* ---- memory ---------------------------------------------------------------------------- */
-
-static size_t used_memory(const sbp__eval *ev) {
-  return ev->arena.bytes + (ev->prof ? ev->prof->arena.bytes : 0) +
-         ev->stackcap * sizeof(frame) + ev->symcap * sizeof(cell *);
-}
-
-size_t sbp__eval_used_memory(const sbp__eval *ev) { return used_memory(ev); }
-
-void *sbp__eval_alloc(sbp__eval *ev, size_t n) {
-  /* What is made costs steps too (paid in batches): memory is reclaimed form by form, so
-   * without this many forms could each make up to the memory limit at the price of one. */
-  ev->unpaid_bytes = n > SIZE_MAX - ev->unpaid_bytes ? SIZE_MAX : ev->unpaid_bytes + n;
-  if (ev->unpaid_bytes >= 64 * SBP__EVAL_BYTES_PER_STEP) {
-    size_t b = ev->unpaid_bytes;
-    ev->unpaid_bytes = 0;
-    if (sbp__eval_charge(ev, 0, b) != SBP_OK) return NULL;
-  }
-  /* Room in the current chunk takes nothing from the allocator: only growth is checked. */
-  void *in_place = sbp__arena_alloc_in_place(&ev->arena, n);
-  if (in_place != NULL) return in_place;
-  if (used_memory(ev) + n > ev->max_memory) {
-    sbp__eval_fail(ev, SBP_E_LIMIT, "memory limit exceeded (%zu bytes)", ev->max_memory);
-    return NULL;
-  }
-  void *p = sbp__arena_alloc(&ev->arena, n);
-  if (p == NULL) sbp__nomem(ev->err);
-  return p;
-}
-
-cell *sbp__eval_cell(sbp__eval *ev, cell_type t) {
-  cell *c = sbp__eval_alloc(ev, sizeof(cell));
-  if (c == NULL) return NULL;
-  memset(c, 0, sizeof(*c));
-  c->type = (uint8_t)t;
-  return c;
-}
-
-cell *sbp__eval_cons(sbp__eval *ev, cell *a, cell *d) {
-  cell *c = sbp__eval_cell(ev, T_PAIR);
-  if (c == NULL) return NULL;
-  c->u.p.car = a;
-  c->u.p.cdr = d;
-  c->line = ev->line;
-  c->col = ev->col;
-  c->file = ev->file;
-  return c;
-}
-
-cell *sbp__eval_str(sbp__eval *ev, const char *s, size_t len) {
-  if (len > ev->max_string) {
-    sbp__eval_fail(ev, SBP_E_LIMIT, "string too long (%zu bytes; limit %zu)", len,
-                   ev->max_string);
-    return NULL;
-  }
-  cell *c = sbp__eval_cell(ev, T_STR);
-  if (c == NULL) return NULL;
-  char *copy = sbp__eval_alloc(ev, len + 1);
-  if (copy == NULL) return NULL;
-  if (len) memcpy(copy, s, len);
-  copy[len] = '\0';
-  c->u.str.s = copy;
-  c->u.str.len = len;
-  return c;
-}
-
-cell *sbp__eval_int(sbp__eval *ev, int64_t i) {
-  cell *c = sbp__eval_cell(ev, T_INT);
-  if (c != NULL) c->u.i = i;
-  return c;
-}
-
-/* ---- symbols --------------------------------------------------------------------------- */
-
-/* splitmix64's finalizer: every bit of x moves every bit of the result. */
-static uint64_t mix64(uint64_t x) {
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
-/* Whole words at a time, the last one overlapping the one before (as wyhash reads): interning
- * every symbol of a large profile shows in its time. The seed makes which names share a
- * bucket unknown to whoever writes the text. */
-uint64_t sbp__eval_hash(uint64_t seed, const char *s, size_t len) {
-  uint64_t h = seed ^ len, w;
-  if (len >= 8) {
-    for (size_t i = 0; i + 8 < len; i += 8) {
-      memcpy(&w, s + i, 8);
-      h = (h ^ w) * 0xff51afd7ed558ccdull;
-      h ^= h >> 32;
-    }
-    memcpy(&w, s + len - 8, 8);
-  } else if (len >= 4) {
-    uint32_t a, b;
-    memcpy(&a, s, 4);
-    memcpy(&b, s + len - 4, 4);
-    w = (uint64_t)a << 32 | b;
-  } else {
-    w = len ? (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[len / 2] << 8 |
-                  (unsigned char)s[len - 1]
-            : 0;
-  }
-  /* the bucket is taken from the low bits: they must depend on every bit of seed and name */
-  return mix64(h ^ w);
-}
-
-/* A chain this long means the names were chosen to collide (with a seed the text cannot
- * know, chance alone makes it vanishingly rare): the table is rebuilt with a new seed. */
-#define SYM_CHAIN_MAX 32
-#define SYM_RESEEDS_MAX 16
-
-/* Rebuilds the symbol table with ncap buckets under ev->hash_seed. */
-static int rehash(sbp__eval *ev, size_t ncap) {
-  if (used_memory(ev) + ncap * sizeof(cell *) > ev->max_memory) /* both, for a moment */
-    return sbp__eval_fail(ev, SBP_E_LIMIT, "memory limit exceeded (%zu bytes)", ev->max_memory);
-  cell **nt = sbp__calloc(ev->alloc, ncap, sizeof(cell *));
-  if (nt == NULL) return sbp__nomem(ev->err);
-  if (ev->syms == NULL) /* the first table: the addresses of this run pick the seed */
-    ev->hash_seed = mix64((uint64_t)(uintptr_t)nt ^ mix64((uint64_t)(uintptr_t)ev));
-  for (size_t i = 0; i < ev->symcap; i++) {
-    cell *c = ev->syms[i];
-    while (c != NULL) {
-      cell *next = c->u.sym.hnext;
-      size_t b = (size_t)(sbp__eval_hash(ev->hash_seed, c->u.sym.s, c->u.sym.len) & (ncap - 1));
-      c->u.sym.hnext = nt[b];
-      nt[b] = c;
-      c = next;
-    }
-  }
-  sbp__free(ev->alloc, ev->syms);
-  ev->syms = nt;
-  ev->symcap = ncap;
-  return SBP_OK;
-}
-
-cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len) {
-  if (ev->syms == NULL || ev->nsyms * 2 >= ev->symcap) {
-    if (rehash(ev, ev->symcap ? ev->symcap * 2 : 1024) != SBP_OK) return NULL;
-  }
-  size_t b = (size_t)(sbp__eval_hash(ev->hash_seed, s, len) & (ev->symcap - 1));
-  size_t chain = 0;
-  for (cell *c = ev->syms[b]; c != NULL; c = c->u.sym.hnext, chain++)
-    if (c->u.sym.len == len && memcmp(c->u.sym.s, s, len) == 0) return c;
-  if (chain >= SYM_CHAIN_MAX && ev->reseeds < SYM_RESEEDS_MAX) {
-    ev->reseeds++;
-    ev->hash_seed = mix64(ev->hash_seed ^ mix64((uint64_t)(uintptr_t)s ^ ev->nsyms));
-    if (rehash(ev, ev->symcap) != SBP_OK) return NULL;
-    b = (size_t)(sbp__eval_hash(ev->hash_seed, s, len) & (ev->symcap - 1));
-  }
-  ev->escaped = 1; /* the table keeps it */
-  cell *c = sbp__eval_cell(ev, T_SYM);
-  char *copy = c ? sbp__eval_alloc(ev, len + 1) : NULL;
-  if (copy == NULL) return NULL;
-  memcpy(copy, s, len);
-  copy[len] = '\0';
-  c->u.sym.s = copy;
-  c->u.sym.len = len;
-  c->u.sym.hnext = ev->syms[b];
-  ev->syms[b] = c;
-  ev->nsyms++;
-  return c;
-}
+#include "eval_convert.h"
+#include "eval_env.h"
+#include "eval_import.h"
+#include "eval_proc.h"
+#include "eval_sbpl.h"
 
 /* ---- special forms --------------------------------------------------------------------- */
 
+/* The special forms' ids, kept in the flag of their keyword's symbol. A form's id is also
+ * the kind of the frame it pushes; form_kinds (below the forms) maps it to both halves. */
 enum {
   SF_NONE, SF_QUOTE, SF_QUASI, SF_IF, SF_DEFINE, SF_SET, SF_LAMBDA, SF_BEGIN, SF_LET,
   SF_LETSTAR, SF_LETREC, SF_COND, SF_CASE, SF_AND, SF_OR, SF_WHEN, SF_UNLESS, SF_MACRO,
@@ -238,6 +33,35 @@ static const struct { const char *name; uint8_t id; } special_forms[] = {
     {"with-operations", SF_WITH_OPERATIONS}, {"debug", SF_DEBUG}, {"delay", SF_DELAY},
     {"do", SF_DO},
 };
+
+/* ---- primitives ------------------------------------------------------------------------ */
+
+/* The primitives the machine runs itself (they call procedures or run forms), in the order
+ * of machine_prims. */
+enum { P_APPLY, P_MAP, P_FOR_EACH, P_FILTER, P_IMPORT, P_EVAL };
+static const sbp__prim machine_prims[] = {
+    {"apply", NULL, 2, -1}, {"map", NULL, 2, -1},   {"for-each", NULL, 2, -1},
+    {"filter", NULL, 2, 2}, {"import", NULL, 1, 1}, {"eval", NULL, 1, 2},
+};
+static const size_t machine_nprims = sizeof(machine_prims) / sizeof(machine_prims[0]);
+
+/* Every table of primitives, registered in this order by sbp__eval_init. */
+static const struct {
+  const sbp__prim *v;
+  const size_t *n;
+} prim_tables[] = {
+    {machine_prims, &machine_nprims},
+    {sbp__eval_scheme_prims, &sbp__eval_scheme_nprims},
+    {sbp__eval_sbpl_prims, &sbp__eval_sbpl_nprims},
+};
+
+/* The primitive of that name (one the machine knows is there). */
+static const sbp__prim *find_prim(const char *name) {
+  for (size_t t = 0; t < sizeof(prim_tables) / sizeof(prim_tables[0]); t++)
+    for (size_t i = 0; i < *prim_tables[t].n; i++)
+      if (strcmp(prim_tables[t].v[i].name, name) == 0) return &prim_tables[t].v[i];
+  return NULL;
+}
 
 int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
                    const sbp_alloc *alloc, sbp_error *err) {
@@ -291,14 +115,15 @@ int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
   INTERN(s_define, "define")
   INTERN(s_lambda, "lambda")
 #undef INTERN
-  for (size_t i = 0; i < sbp__eval_nprims; i++) {
-    const char *name = sbp__eval_prims[i].name;
-    cell *s = sbp__eval_intern(ev, name, strlen(name));
-    cell *pc = sbp__eval_cell(ev, T_PRIM);
-    if (s == NULL || pc == NULL) return INIT_FAIL;
-    pc->prim = (uint16_t)i;
-    s->u.sym.gval = pc;
-  }
+  for (size_t t = 0; t < sizeof(prim_tables) / sizeof(prim_tables[0]); t++)
+    for (size_t i = 0; i < *prim_tables[t].n; i++) {
+      const sbp__prim *pr = &prim_tables[t].v[i];
+      cell *s = sbp__eval_intern(ev, pr->name, strlen(pr->name));
+      cell *pc = sbp__eval_cell(ev, T_PRIM);
+      if (s == NULL || pc == NULL) return INIT_FAIL;
+      pc->u.prim = pr;
+      s->u.sym.gval = pc;
+    }
 #undef INIT_FAIL
   return SBP_OK;
 }
@@ -315,143 +140,6 @@ void sbp__eval_fini(sbp__eval *ev) {
   ev->imports = NULL;
 }
 
-/* ---- datums to cells ------------------------------------------------------------------- */
-
-static cell *convert_atom(sbp__eval *ev, const sbp__datum *d) {
-  cell *c = NULL;
-  switch ((sbp__datum_type)d->type) {
-    case SBP__D_SYMBOL:
-      return sbp__eval_intern(ev, d->text, d->len);
-    case SBP__D_STRING:
-      return sbp__eval_str(ev, d->text, d->len);
-    case SBP__D_INTEGER:
-      return sbp__eval_int(ev, d->num);
-    case SBP__D_BOOLEAN:
-      return d->num ? ev->t : ev->f;
-    case SBP__D_CHAR:
-      c = sbp__eval_cell(ev, T_CHAR);
-      if (c) c->u.i = d->num;
-      return c;
-    case SBP__D_REAL:
-      c = sbp__eval_str(ev, d->text, d->len);
-      if (c) c->type = T_REAL;
-      return c;
-    default:
-      ev->file = d->file;
-      ev->line = d->line;
-      ev->col = d->column;
-      sbp__eval_fail(ev, SBP_E_SYNTAX, "vectors are not supported");
-      return NULL;
-  }
-}
-
-typedef struct conv_entry {
-  const sbp__datum *next; /* the next child to convert */
-  cell **slot;            /* where the next pair (or the tail) goes */
-  int dotted;
-} conv_entry;
-
-int sbp__eval_convert(sbp__eval *ev, const sbp__datum *d, cell **out) {
-  if (d->type != SBP__D_LIST) {
-    *out = convert_atom(ev, d);
-    return *out ? SBP_OK : (ev->err ? ev->err->code : SBP_E_NOMEM);
-  }
-  /* the stack starts on the C stack; deeper lists move it to the heap */
-  conv_entry local[32];
-  size_t cap = sizeof(local) / sizeof(local[0]), n = 0;
-  conv_entry *st = local;
-  int rc = SBP_OK;
-  *out = ev->nil;
-  if (d->first != NULL) {
-    st[n].next = d->first;
-    st[n].slot = out;
-    st[n].dotted = (d->flags & SBP__DF_DOTTED) != 0;
-    n++;
-  }
-  const sbp__datum *parent_for_first = d;
-  int first_of_list = 1;
-  while (n > 0) {
-    conv_entry *top = &st[n - 1];
-    const sbp__datum *child = top->next;
-    if (child == NULL) {
-      *top->slot = ev->nil;
-      n--;
-      first_of_list = 0;
-      continue;
-    }
-    top->next = child->next;
-    cell **target;
-    if (top->dotted && child->next == NULL && !first_of_list) {
-      target = top->slot; /* the cdr of the last pair */
-      n--;                /* this list ends here */
-    } else {
-      cell *pair = sbp__eval_cell(ev, T_PAIR);
-      if (pair == NULL) {
-        rc = ev->err ? ev->err->code : SBP_E_NOMEM;
-        break;
-      }
-      const sbp__datum *posd = first_of_list ? parent_for_first : child;
-      pair->file = ev->conv_file;
-      pair->line = posd->line;
-      pair->col = posd->column;
-      pair->u.p.cdr = ev->nil;
-      *top->slot = pair;
-      top->slot = &pair->u.p.cdr;
-      target = &pair->u.p.car;
-    }
-    first_of_list = 0;
-    if (child->type == SBP__D_LIST) {
-      if (child->first == NULL) {
-        *target = ev->nil;
-        continue;
-      }
-      if (n == cap) {
-        conv_entry *ns = st == local ? sbp__malloc(ev->alloc, cap * 2 * sizeof(*st))
-                                     : sbp__realloc(ev->alloc, st, cap * 2 * sizeof(*st));
-        if (ns == NULL) {
-          rc = sbp__nomem(ev->err);
-          break;
-        }
-        if (st == local) memcpy(ns, local, sizeof(local));
-        st = ns;
-        cap *= 2;
-      }
-      st[n].next = child->first;
-      st[n].slot = target;
-      st[n].dotted = (child->flags & SBP__DF_DOTTED) != 0;
-      n++;
-      parent_for_first = child;
-      first_of_list = 1;
-    } else if (child->type == SBP__D_COMMENT) {
-      /* not produced without SBP__READ_COMMENTS */
-      *target = ev->unspec;
-    } else {
-      cell *a = convert_atom(ev, child);
-      if (a == NULL) {
-        rc = ev->err ? ev->err->code : SBP_E_NOMEM;
-        break;
-      }
-      *target = a;
-    }
-  }
-  if (st != local) sbp__free(ev->alloc, st);
-  return rc;
-}
-
-/* ---- helpers --------------------------------------------------------------------------- */
-
-int sbp__eval_truthy(const cell *c) { return !(c->type == T_BOOL && c->u.i == 0); }
-
-int sbp__eval_list_length(const cell *c, size_t *out) {
-  size_t n = 0;
-  while (c->type == T_PAIR) {
-    n++;
-    c = c->u.p.cdr;
-  }
-  *out = n;
-  return c->type == T_NIL;
-}
-
 #define IS_PAIR(c) ((c)->type == T_PAIR)
 
 static void set_pos(sbp__eval *ev, const cell *pair) {
@@ -460,114 +148,6 @@ static void set_pos(sbp__eval *ev, const cell *pair) {
     ev->line = pair->line;
     ev->col = pair->col;
   }
-}
-
-cell *sbp__eval_reverse_onto(cell *rev, cell *tail) {
-  while (rev->type == T_PAIR) {
-    cell *next = CDR(rev);
-    CDR(rev) = tail;
-    tail = rev;
-    rev = next;
-  }
-  return tail;
-}
-
-static env *new_env(sbp__eval *ev, env *parent) {
-  env *e = sbp__eval_alloc(ev, sizeof(env));
-  if (e == NULL) return NULL;
-  e->parent = parent;
-  e->vars = ev->nil;
-  e->epoch = ev->epoch;
-  return e;
-}
-
-static int env_define(sbp__eval *ev, env *e, cell *sym, cell *val) {
-  if (e == NULL || e->epoch != ev->epoch) ev->escaped = 1;
-  if (e == NULL) {
-    sym->u.sym.gval = val;
-    return SBP_OK;
-  }
-  for (cell *v = e->vars; v->type == T_PAIR; v = CDR(v))
-    if (CAR(CAR(v)) == sym) {
-      CDR(CAR(v)) = val;
-      return SBP_OK;
-    }
-  cell *b = sbp__eval_cons(ev, sym, val);
-  cell *l = b ? sbp__eval_cons(ev, b, e->vars) : NULL;
-  if (l == NULL) return FAIL_CODE(ev);
-  e->vars = l;
-  return SBP_OK;
-}
-
-/* The binding pair (sym . value) in a local frame, or NULL. */
-static cell *env_find_local(env *e, const cell *sym) {
-  for (; e != NULL; e = e->parent)
-    for (cell *v = e->vars; v->type == T_PAIR; v = CDR(v))
-      if (CAR(CAR(v)) == sym) return CAR(v);
-  return NULL;
-}
-
-static int lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
-  cell *b = env_find_local(e, sym);
-  if (b != NULL) {
-    *out = CDR(b);
-    return SBP_OK;
-  }
-  if (sym->u.sym.gval != NULL) {
-    *out = sym->u.sym.gval;
-    return SBP_OK;
-  }
-  cell *v = sbp__eval_builtin_name(ev, sym);
-  if (v == NULL && (ev->err == NULL || ev->err->code == 0))
-    v = sbp__eval_library_name(ev, sym);
-  if (v != NULL) {
-    ev->escaped = 1; /* cached in the symbol */
-    sym->u.sym.gval = v;
-    *out = v;
-    return SBP_OK;
-  }
-  if (ev->err && ev->err->code != 0) return ev->err->code;
-  if (sym->u.sym.len == 22 && memcmp(sym->u.sym.s, "allow-create-directory", 22) == 0)
-    return sbp__eval_fail(ev, SBP_E_EVAL,
-                          "unbound variable: allow-create-directory (libsandbox does not define "
-                          "it either: a profile that uses it must define it, as 10.15's "
-                          "colorsyncd.sb does; fact allow-create-directory-undefined)");
-  int rc = sbp__eval_unbound_in_version(ev, sym);
-  if (rc != SBP_OK) return rc;
-  if (sbp__eval_library_unmodelled(sym->u.sym.s, sym->u.sym.len))
-    return sbp__eval_fail(ev, SBP_E_EVAL,
-                          "unbound variable: %s (TinyScheme's init.scm defines it, with "
-                          "continuations, ports, vectors or inexact numbers, which sbprofile "
-                          "does not model)",
-                          sym->u.sym.s);
-  if ((ev->flags & SBP_READ_UNKNOWN_OPERATIONS) &&
-      sbp_catalog_suggest(ev->opts->macos, SBP_CATALOG_NAME_OPERATION, sym->u.sym.s,
-                          sym->u.sym.len) != NULL) {
-    /* a misspelt operation: kept as written (flag 2: the text is copied into the profile) */
-    cell *op = sbp__eval_cell(ev, T_OP);
-    if (op == NULL) return FAIL_CODE(ev);
-    op->flag = 2;
-    op->u.str.s = sym->u.sym.s;
-    op->u.str.len = sym->u.sym.len;
-    *out = op;
-    return SBP_OK;
-  }
-  return sbp__eval_fail(ev, SBP_E_EVAL, "unbound variable: %s", sym->u.sym.s);
-}
-
-/* Is sym bound (locally, globally or as a built-in name)? */
-int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym) {
-  if (env_find_local(e, sym) != NULL || sym->u.sym.gval != NULL) return 1;
-  if (sym->flag != SF_NONE) return 1;
-  cell *v = sbp__eval_builtin_name(ev, sym);
-  if (v == NULL && (ev->err == NULL || ev->err->code == 0))
-    v = sbp__eval_library_name(ev, sym);
-  if (v != NULL) {
-    ev->escaped = 1; /* cached in the symbol */
-    sym->u.sym.gval = v;
-    return 1;
-  }
-  return 0;
 }
 
 /* ---- quasiquote ------------------------------------------------------------------------ */
@@ -581,9 +161,8 @@ static cell *prim_cell(sbp__eval *ev, const char *name) {
   cell *s = sbp__eval_intern(ev, name, strlen(name));
   if (s == NULL) return NULL;
   /* the primitive itself, whatever the profile rebinds the name to */
-  int id = sbp__eval_prim_id(name);
   cell *pc = sbp__eval_cell(ev, T_PRIM);
-  if (pc) pc->prim = (uint16_t)id;
+  if (pc) pc->u.prim = find_prim(name);
   return pc;
 }
 
@@ -646,24 +225,87 @@ static cell *qq(sbp__eval *ev, cell *tpl, int depth, int budget) {
 
 /* ---- the machine ----------------------------------------------------------------------- */
 
+/* What a frame waits for. A special form that needs the value of a subexpression pushes a
+ * frame whose kind is its own id (SF_*), so `form_kinds` below keeps its resume next to its
+ * begin; the machine's own frames follow. */
 enum {
-  F_DONE, F_ARGS, F_IF, F_DEFINE, F_SET, F_SEQ, F_LET, F_LETSTAR, F_LETREC, F_COND, F_CASE,
-  F_AND, F_OR, F_WHEN, F_MACRO, F_MAP, F_CTXPOP, F_IMPORTPOP, F_WITHARG, F_CTXEVAL, F_TOP,
-  F_DEFMACRO, F_ARROW, F_DO
+  F_DONE = SF_NONE, /* the bottom of a run */
+  F_ARGS = SF_DO + 1, /* a procedure call: evaluating the operator and the arguments */
+  F_SEQ,            /* a body: the expressions after the one running */
+  F_TOP,            /* top-level forms (a text's, an import's) */
+  F_MAP,            /* map, for-each, filter: calling the procedure on each element */
+  F_MACRO,          /* a macro's expander: its result is evaluated in place of the call */
+  F_COND_ARROW,     /* (cond (test => proc)): evaluating proc, to call it on test's value */
+  F_CTXPOP,         /* a with-filter / with-modifier / with-operations body: its context */
+  F_IMPORTPOP,      /* an import's forms: its entry on the list of imports */
+  F_COUNT
 };
+
+/* A frame of the machine's stack: where the form was, the environment it runs in, and
+ * what its kind keeps while it waits (u, one member per kind; the comment names the kinds
+ * that use it). */
+typedef struct sbp__frame {
+  uint8_t op; /* F_* or the SF_* of the form */
+  uint32_t line, col;
+  const char *file;
+  env *e;
+  union {
+    struct {
+      cell *rest; /* the expressions still to evaluate */
+      cell *vals; /* the values so far, last first */
+    } call;       /* F_ARGS */
+    cell *rest;   /* F_SEQ, and, or: the expressions still to evaluate, the next first */
+    cell *forms;  /* F_TOP: the forms still to run */
+    cell *branches; /* if: (then else?) */
+    cell *sym;    /* define, set!, macro, define-macro, with: the name being bound or given */
+    struct {
+      cell *left;     /* the bindings still to evaluate, the next first */
+      cell *vals;     /* let: the values so far, last first */
+      cell *body;
+      cell *name;     /* named let: the loop's name, else NULL */
+      cell *bindings; /* all the bindings */
+    } let;            /* let, let*, letrec */
+    struct {
+      cell *clauses; /* the clause being tested, then the rest */
+      uint8_t first; /* no clause tested yet */
+    } cond;
+    cell *test_value; /* F_COND_ARROW: what the clause's test gave */
+    cell *clauses;    /* case: all the clauses */
+    cell *body;       /* when, unless, with-filter, with-modifier, with-operations */
+    struct {
+      cell *lists;   /* what is left of each list */
+      cell *results; /* map, filter: the results so far, last first */
+      cell *proc;
+      cell *item;    /* filter: the element the procedure was called on */
+      uint8_t kind;  /* P_MAP, P_FOR_EACH or P_FILTER */
+    } map;           /* F_MAP */
+    struct {
+      cell *left;    /* phase 0: the inits still to evaluate; phase 3: the steps */
+      cell *form;    /* (specs (test expr...) body...) */
+      cell *steps;   /* phase 3: the new values so far, last first */
+      env *outer;    /* the environment around the loop */
+      uint8_t phase; /* 0 inits, 1 test, 2 body done, 3 steps */
+    } loop;          /* do */
+  } u;
+  /* The stack counts in the memory used by its bytes, so the frame keeps the size the
+   * memory limits were set with (80 bytes on 64-bit), though its fields need 72. */
+  void *reserved;
+} frame;
+
+_Static_assert(sizeof(void *) != 8 || sizeof(frame) == 80, "a frame is 80 bytes");
 
 static int push(sbp__eval *ev, uint8_t op, env *e) {
   if (ev->sp >= ev->max_depth)
     return sbp__eval_fail(ev, SBP_E_LIMIT, "recursion too deep (limit %zu)", ev->max_depth);
   if (ev->sp == ev->stackcap) {
     size_t ncap = ev->stackcap ? ev->stackcap * 2 : 256;
-    if (used_memory(ev) + (ncap - ev->stackcap) * sizeof(frame) > ev->max_memory)
-      return sbp__eval_fail(ev, SBP_E_LIMIT, "memory limit exceeded (%zu bytes)",
-                            ev->max_memory);
+    int rc = sbp__eval_room(ev, (ncap - ev->stackcap) * sizeof(frame));
+    if (rc != SBP_OK) return rc;
     frame *ns = sbp__realloc(ev->alloc, ev->stack, ncap * sizeof(frame));
     if (ns == NULL) return sbp__nomem(ev->err);
     ev->stack = ns;
     ev->stackcap = ncap;
+    ev->stack_bytes = ncap * sizeof(frame);
   }
   frame *f = &ev->stack[ev->sp++];
   memset(f, 0, sizeof(*f));
@@ -684,27 +326,67 @@ typedef struct mstate {
   env *e;
 } mstate;
 
+/* Evaluate x in e next (m->eval set). */
+static int eval_next(mstate *m, cell *x, env *e) {
+  m->expr = x;
+  m->e = e;
+  m->eval = 1;
+  return SBP_OK;
+}
+
+/* Return v to the frame below (m->eval cleared). */
+static int give(sbp__eval *ev, mstate *m, cell *v) {
+  ev->value = v;
+  m->eval = 0;
+  return SBP_OK;
+}
+
+/* Pops the top frame, putting the position back to where its form was. */
+static void pop_to_form(sbp__eval *ev, const frame *f) {
+  ev->file = f->file;
+  ev->line = f->line;
+  ev->col = f->col;
+  ev->sp--;
+}
+
 static int syntax(sbp__eval *ev, const char *what) {
   return sbp__eval_fail(ev, SBP_E_EVAL, "syntax error: malformed %s", what);
 }
 
 /* Starts evaluating a body (a list of expressions) in tail position. */
 static int eval_body(sbp__eval *ev, mstate *m, cell *body, env *e) {
-  if (body->type != T_PAIR) {
-    ev->value = ev->unspec;
-    m->eval = 0;
-    return SBP_OK;
-  }
+  if (body->type != T_PAIR) return give(ev, m, ev->unspec);
   if (CDR(body)->type == T_PAIR) {
     int rc = push(ev, F_SEQ, e);
     if (rc) return rc;
-    TOP(ev)->a = CDR(body);
+    TOP(ev)->u.rest = CDR(body);
   }
   set_pos(ev, body);
-  m->expr = CAR(body);
-  m->e = e;
-  m->eval = 1;
-  return SBP_OK;
+  return eval_next(m, CAR(body), e);
+}
+
+static int seq_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  (void)v;
+  cell *body = f->u.rest;
+  env *e = f->e;
+  if (CDR(body)->type == T_PAIR)
+    f->u.rest = CDR(body);
+  else
+    ev->sp--;
+  set_pos(ev, body);
+  return eval_next(m, CAR(body), e);
+}
+
+static int top_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  (void)v;
+  cell *forms = f->u.forms;
+  if (forms->type != T_PAIR) {
+    ev->sp--;
+    return SBP_OK;
+  }
+  f->u.forms = CDR(forms);
+  set_pos(ev, forms);
+  return eval_next(m, CAR(forms), NULL);
 }
 
 static cell *make_closure(sbp__eval *ev, cell *params, cell *body, env *e, cell *name) {
@@ -727,153 +409,190 @@ static int check_params(sbp__eval *ev, cell *params) {
   return SBP_OK;
 }
 
-enum { P_APPLY = 0, P_MAP = 1, P_FOR_EACH = 2, P_FILTER = 3, P_IMPORT = 4, P_EVAL = 5 };
+/* ---- procedure calls ------------------------------------------------------------------- */
 
 static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args);
 
+static int args_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  cell *acc = sbp__eval_cons(ev, v, f->u.call.vals);
+  if (acc == NULL) return FAIL_CODE(ev);
+  f->u.call.vals = acc;
+  if (f->u.call.rest->type == T_PAIR) {
+    cell *argp = f->u.call.rest;
+    f->u.call.rest = CDR(argp);
+    set_pos(ev, argp);
+    return eval_next(m, CAR(argp), f->e);
+  }
+  if (f->u.call.rest->type != T_NIL) return syntax(ev, "procedure call");
+  cell *all = sbp__eval_reverse_onto(acc, ev->nil);
+  pop_to_form(ev, f);
+  return apply_proc(ev, m, CAR(all), CDR(all));
+}
+
+/* Calls the procedure on the next elements of the lists, or returns what map, for-each or
+ * filter gives when a list is used up. */
 static int map_step(sbp__eval *ev, mstate *m) {
   frame *f = TOP(ev);
-  /* f->a: list of the remaining lists; f->b: results (reversed); f->c: the procedure */
   cell *args = ev->nil, *rest = ev->nil;
-  for (cell *l = f->a; l->type == T_PAIR; l = CDR(l)) {
+  for (cell *l = f->u.map.lists; l->type == T_PAIR; l = CDR(l)) {
     if (CAR(l)->type != T_PAIR) {
-      cell *res = f->x == P_FOR_EACH ? ev->unspec : sbp__eval_reverse_onto(f->b, ev->nil);
+      cell *res = f->u.map.kind == P_FOR_EACH
+                      ? ev->unspec
+                      : sbp__eval_reverse_onto(f->u.map.results, ev->nil);
       ev->sp--;
-      ev->value = res;
-      m->eval = 0;
-      return SBP_OK;
+      return give(ev, m, res);
     }
     if ((args = sbp__eval_cons(ev, CAR(CAR(l)), args)) == NULL) return FAIL_CODE(ev);
     if ((rest = sbp__eval_cons(ev, CDR(CAR(l)), rest)) == NULL) return FAIL_CODE(ev);
   }
-  f->a = sbp__eval_reverse_onto(rest, ev->nil);
+  f->u.map.lists = sbp__eval_reverse_onto(rest, ev->nil);
   args = sbp__eval_reverse_onto(args, ev->nil);
-  f->d = CAR(args);
-  return apply_proc(ev, m, f->c, args);
+  f->u.map.item = CAR(args);
+  return apply_proc(ev, m, f->u.map.proc, args);
+}
+
+static int map_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  if (f->u.map.kind == P_MAP || (f->u.map.kind == P_FILTER && sbp__eval_truthy(v))) {
+    cell *b = sbp__eval_cons(ev, f->u.map.kind == P_MAP ? v : f->u.map.item, f->u.map.results);
+    if (b == NULL) return FAIL_CODE(ev);
+    f->u.map.results = b;
+  }
+  return map_step(ev, m);
+}
+
+static int macro_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  env *e = f->e;
+  pop_to_form(ev, f);
+  return eval_next(m, v, e);
+}
+
+static int closure_arity(sbp__eval *ev, const cell *fn, size_t argc) {
+  size_t want = 0;
+  const cell *tail = fn->u.clo.params;
+  for (; tail->type == T_PAIR; tail = CDR(tail)) want++;
+  return sbp__eval_fail(ev, SBP_E_EVAL, "wrong number of arguments to %s (expected %s%zu, got %zu)",
+                        fn->u.clo.name ? fn->u.clo.name->u.sym.s : "#<closure>",
+                        tail->type == T_SYM ? "at least " : "", want, argc);
+}
+
+/* Binds the parameters in a new environment under the closure's, and runs the body. */
+static int apply_closure(sbp__eval *ev, mstate *m, cell *fn, cell *args, size_t argc) {
+  env *e = sbp__eval_new_env(ev, fn->u.clo.env);
+  if (e == NULL) return FAIL_CODE(ev);
+  cell *p = fn->u.clo.params, *a = args;
+  int rc;
+  for (; p->type == T_PAIR; p = CDR(p), a = CDR(a)) {
+    if (a->type != T_PAIR) return closure_arity(ev, fn, argc);
+    if ((rc = sbp__eval_define(ev, e, CAR(p), CAR(a))) != 0) return rc;
+  }
+  if (p->type == T_SYM) {
+    if ((rc = sbp__eval_define(ev, e, p, a)) != 0) return rc;
+  } else if (a->type != T_NIL) {
+    return closure_arity(ev, fn, argc);
+  }
+  return eval_body(ev, m, fn->u.clo.body, e);
+}
+
+static int prim_arity(sbp__eval *ev, const sbp__prim *pr, size_t argc) {
+  if (pr->min == pr->max)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "wrong number of arguments to %s (expected %d, got %zu)",
+                          pr->name, pr->min, argc);
+  if (pr->max < 0)
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "wrong number of arguments to %s (expected at least %d, got %zu)",
+                          pr->name, pr->min, argc);
+  return sbp__eval_fail(ev, SBP_E_EVAL,
+                        "wrong number of arguments to %s (expected %d to %d, got %zu)", pr->name,
+                        pr->min, pr->max, argc);
+}
+
+/* (apply f a ... list) */
+static int prim_apply(sbp__eval *ev, mstate *m, cell *args) {
+  cell *f2 = CAR(args);
+  cell *rev = ev->nil;
+  cell *a = CDR(args);
+  while (CDR(a)->type == T_PAIR) {
+    if ((rev = sbp__eval_cons(ev, CAR(a), rev)) == NULL) return FAIL_CODE(ev);
+    a = CDR(a);
+  }
+  cell *last = CAR(a);
+  size_t n;
+  if (!sbp__eval_list_length(last, &n))
+    return sbp__eval_fail(ev, SBP_E_EVAL, "apply: last argument is not a list");
+  /* the list is walked again for every call: charge it (sbp__eval_charge) */
+  int crc = sbp__eval_charge(ev, 2 * n, 0);
+  if (crc) return crc;
+  cell *all = last;
+  while (rev->type == T_PAIR) {
+    if ((all = sbp__eval_cons(ev, CAR(rev), all)) == NULL) return FAIL_CODE(ev);
+    rev = CDR(rev);
+  }
+  return apply_proc(ev, m, f2, all);
+}
+
+/* (map f list...), (for-each f list...), (filter f list) */
+static int prim_map(sbp__eval *ev, mstate *m, int kind, const sbp__prim *pr, cell *args,
+                    size_t argc) {
+  for (cell *l = CDR(args); l->type == T_PAIR; l = CDR(l)) {
+    size_t n;
+    if (!sbp__eval_list_length(CAR(l), &n))
+      return sbp__eval_fail(ev, SBP_E_EVAL, "%s: argument is not a list", pr->name);
+  }
+  if (kind == P_FILTER && argc != 2)
+    return sbp__eval_fail(ev, SBP_E_EVAL,
+                          "wrong number of arguments to filter (expected 2, got %zu)", argc);
+  int rc = push(ev, F_MAP, NULL);
+  if (rc) return rc;
+  frame *f = TOP(ev);
+  f->u.map.kind = (uint8_t)kind;
+  f->u.map.lists = CDR(args);
+  f->u.map.results = ev->nil;
+  f->u.map.proc = CAR(args);
+  return map_step(ev, m);
+}
+
+/* (import "x"): the forms of the text run as top-level forms under an F_IMPORTPOP. */
+static int prim_import(sbp__eval *ev, mstate *m, cell *args) {
+  cell *forms = NULL;
+  const char *file = NULL;
+  int rc = sbp__eval_import(ev, CAR(args), &forms, &file);
+  if (rc) return rc;
+  ev->escaped = 1; /* the list of imports holds the file name */
+  if (forms == NULL) return give(ev, m, ev->unspec);
+  if ((rc = push(ev, F_IMPORTPOP, NULL)) != 0) return rc;
+  if ((rc = push(ev, F_TOP, NULL)) != 0) return rc;
+  TOP(ev)->u.forms = forms;
+  return give(ev, m, ev->unspec);
+}
+
+static int importpop_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  (void)m, (void)f, (void)v;
+  ev->nimports--;
+  ev->sp--;
+  ev->value = ev->unspec;
+  return SBP_OK;
 }
 
 static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
   size_t argc;
   if (!sbp__eval_list_length(args, &argc)) return syntax(ev, "argument list");
-  if (fn->type == T_CLOSURE) {
-    env *e = new_env(ev, fn->u.clo.env);
-    if (e == NULL) return FAIL_CODE(ev);
-    cell *p = fn->u.clo.params, *a = args;
-    size_t want = 0;
-    for (cell *q = p; q->type == T_PAIR; q = CDR(q)) want++;
-    while (p->type == T_PAIR) {
-      if (a->type != T_PAIR) goto arity;
-      int rc = env_define(ev, e, CAR(p), CAR(a));
-      if (rc) return rc;
-      p = CDR(p);
-      a = CDR(a);
-    }
-    if (p->type == T_SYM) {
-      int rc = env_define(ev, e, p, a);
-      if (rc) return rc;
-    } else if (a->type != T_NIL) {
-      goto arity;
-    }
-    return eval_body(ev, m, fn->u.clo.body, e);
-  arity:
-    {
-      cell *tail = fn->u.clo.params;
-      while (tail->type == T_PAIR) tail = CDR(tail);
-      return sbp__eval_fail(ev, SBP_E_EVAL,
-                            "wrong number of arguments to %s (expected %s%zu, got %zu)",
-                            fn->u.clo.name ? fn->u.clo.name->u.sym.s : "#<closure>",
-                            tail->type == T_SYM ? "at least " : "", want, argc);
-    }
-  }
+  if (fn->type == T_CLOSURE) return apply_closure(ev, m, fn, args, argc);
   if (fn->type == T_PRIM) {
-    const sbp__prim *pr = &sbp__eval_prims[fn->prim];
-    if ((long)argc < pr->min || (pr->max >= 0 && (long)argc > pr->max)) {
-      if (pr->min == pr->max)
-        return sbp__eval_fail(ev, SBP_E_EVAL,
-                              "wrong number of arguments to %s (expected %d, got %zu)",
-                              pr->name, pr->min, argc);
-      if (pr->max < 0)
-        return sbp__eval_fail(ev, SBP_E_EVAL,
-                              "wrong number of arguments to %s (expected at least %d, got %zu)",
-                              pr->name, pr->min, argc);
-      return sbp__eval_fail(ev, SBP_E_EVAL,
-                            "wrong number of arguments to %s (expected %d to %d, got %zu)",
-                            pr->name, pr->min, pr->max, argc);
+    const sbp__prim *pr = fn->u.prim;
+    if ((long)argc < pr->min || (pr->max >= 0 && (long)argc > pr->max))
+      return prim_arity(ev, pr, argc);
+    if (pr->fn != NULL) {
+      int rc = pr->fn(ev, args, argc);
+      if (rc) return rc;
+      m->eval = 0;
+      return SBP_OK;
     }
-    switch (fn->prim) {
-      case P_APPLY: {
-        /* (apply f a ... list) */
-        cell *f2 = CAR(args);
-        cell *rev = ev->nil;
-        cell *a = CDR(args);
-        while (CDR(a)->type == T_PAIR) {
-          if ((rev = sbp__eval_cons(ev, CAR(a), rev)) == NULL) return FAIL_CODE(ev);
-          a = CDR(a);
-        }
-        cell *last = CAR(a);
-        size_t n;
-        if (!sbp__eval_list_length(last, &n))
-          return sbp__eval_fail(ev, SBP_E_EVAL, "apply: last argument is not a list");
-        /* the list is walked again for every call: charge it (sbp__eval_charge) */
-        int crc = sbp__eval_charge(ev, 2 * n, 0);
-        if (crc) return crc;
-        cell *all = last;
-        while (rev->type == T_PAIR) {
-          if ((all = sbp__eval_cons(ev, CAR(rev), all)) == NULL) return FAIL_CODE(ev);
-          rev = CDR(rev);
-        }
-        return apply_proc(ev, m, f2, all);
-      }
-      case P_MAP:
-      case P_FOR_EACH:
-      case P_FILTER: {
-        for (cell *l = CDR(args); l->type == T_PAIR; l = CDR(l)) {
-          size_t n;
-          if (!sbp__eval_list_length(CAR(l), &n))
-            return sbp__eval_fail(ev, SBP_E_EVAL, "%s: argument is not a list", pr->name);
-        }
-        if (fn->prim == P_FILTER && argc != 2)
-          return sbp__eval_fail(ev, SBP_E_EVAL,
-                                "wrong number of arguments to filter (expected 2, got %zu)",
-                                argc);
-        int rc = push(ev, F_MAP, NULL);
-        if (rc) return rc;
-        frame *f = TOP(ev);
-        f->x = (uint8_t)fn->prim;
-        f->a = CDR(args);
-        f->b = ev->nil;
-        f->c = CAR(args);
-        return map_step(ev, m);
-      }
-      case P_IMPORT: {
-        cell *forms = NULL;
-        const char *file = NULL;
-        int rc = sbp__eval_import(ev, CAR(args), &forms, &file);
-        if (rc) return rc;
-        ev->escaped = 1; /* the list of imports holds the file name */
-        if (forms == NULL) {
-          ev->value = ev->unspec;
-          m->eval = 0;
-          return SBP_OK;
-        }
-        if ((rc = push(ev, F_IMPORTPOP, NULL)) != 0) return rc;
-        if ((rc = push(ev, F_TOP, NULL)) != 0) return rc;
-        TOP(ev)->a = forms;
-        ev->value = ev->unspec;
-        m->eval = 0;
-        return SBP_OK;
-      }
-      case P_EVAL:
-        m->expr = CAR(args);
-        m->e = NULL;
-        m->eval = 1;
-        return SBP_OK;
-      default: {
-        int rc = pr->fn(ev, args, argc);
-        if (rc) return rc;
-        m->eval = 0;
-        return SBP_OK;
-      }
+    int id = (int)(pr - machine_prims);
+    switch (id) {
+      case P_APPLY: return prim_apply(ev, m, args);
+      case P_MAP: case P_FOR_EACH: case P_FILTER: return prim_map(ev, m, id, pr, args, argc);
+      case P_IMPORT: return prim_import(ev, m, args);
+      default: return eval_next(m, CAR(args), NULL); /* P_EVAL */
     }
   }
   if (fn->type == T_FILTERFN) {
@@ -888,265 +607,211 @@ static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
                         sbp__eval_type_name(fn));
 }
 
-/* Evaluates the special form `form` whose keyword has id `sf`. */
-static int special(sbp__eval *ev, mstate *m, int sf, cell *form, env *e) {
-  cell *rest = CDR(form);
+/* ---- special forms --------------------------------------------------------------------- */
+
+/* A special form being begun: its keyword's id and name, the list after the keyword (a
+ * proper list of n elements) and the environment. */
+typedef struct sform {
+  int sf;
+  const char *name;
+  cell *rest;
   size_t n;
-  int proper = sbp__eval_list_length(rest, &n);
-  int rc;
-  const char *name = CAR(form)->u.sym.s;
-  if (!proper) return syntax(ev, name);
-  switch (sf) {
-    case SF_QUOTE:
-      if (n != 1) return syntax(ev, name);
-      ev->value = CAR(rest);
-      m->eval = 0;
-      return SBP_OK;
-    case SF_QUASI: {
-      if (n != 1) return syntax(ev, name);
-      cell *code = qq(ev, CAR(rest), 1, 1000);
-      if (code == NULL) return FAIL_CODE(ev);
-      m->expr = code;
-      m->e = e;
-      m->eval = 1;
-      return SBP_OK;
-    }
-    case SF_IF:
-      if (n != 2 && n != 3) return syntax(ev, name);
-      if ((rc = push(ev, F_IF, e)) != 0) return rc;
-      TOP(ev)->a = CDR(rest);
-      set_pos(ev, rest);
-      m->expr = CAR(rest);
-      m->e = e;
-      return SBP_OK;
-    case SF_DEFINE: {
-      if (n < 1) return syntax(ev, name);
-      cell *target = CAR(rest);
-      if (target->type == T_PAIR) {
-        /* (define (name . params) body...), also curried (define ((f a) b) ...) is refused */
-        cell *fname = CAR(target);
-        if (fname->type != T_SYM) return syntax(ev, name);
-        if ((rc = check_params(ev, CDR(target))) != 0) return rc;
-        cell *clo = make_closure(ev, CDR(target), CDR(rest), e, fname);
-        if (clo == NULL) return FAIL_CODE(ev);
-        if ((rc = env_define(ev, e, fname, clo)) != 0) return rc;
-        ev->value = fname;
-        m->eval = 0;
-        return SBP_OK;
-      }
-      /* TinyScheme binds the first expression's value and never evaluates the rest
-       * ((define name "a" "b") binds "a"); the linter warns about the ignored ones. */
-      if (target->type != T_SYM) return syntax(ev, name);
-      if (n == 1) {
-        if ((rc = env_define(ev, e, target, ev->unspec)) != 0) return rc;
-        ev->value = target;
-        m->eval = 0;
-        return SBP_OK;
-      }
-      if ((rc = push(ev, F_DEFINE, e)) != 0) return rc;
-      TOP(ev)->a = target;
-      set_pos(ev, CDR(rest));
-      m->expr = CAR(CDR(rest));
-      m->e = e;
-      return SBP_OK;
-    }
-    case SF_SET:
-      if (n != 2 || CAR(rest)->type != T_SYM) return syntax(ev, name);
-      if ((rc = push(ev, F_SET, e)) != 0) return rc;
-      TOP(ev)->a = CAR(rest);
-      set_pos(ev, CDR(rest));
-      m->expr = CAR(CDR(rest));
-      m->e = e;
-      return SBP_OK;
-    case SF_LAMBDA: {
-      if (n < 1) return syntax(ev, name);
-      if ((rc = check_params(ev, CAR(rest))) != 0) return rc;
-      cell *clo = make_closure(ev, CAR(rest), CDR(rest), e, NULL);
-      if (clo == NULL) return FAIL_CODE(ev);
-      ev->value = clo;
-      m->eval = 0;
-      return SBP_OK;
-    }
-    case SF_BEGIN:
-      return eval_body(ev, m, rest, e);
-    case SF_DELAY:
-      /* no promises: (delay x) evaluates x (profiles never force them lazily) */
-      if (n != 1) return syntax(ev, name);
-      m->expr = CAR(rest);
-      m->e = e;
-      return SBP_OK;
-    case SF_LET:
-    case SF_LETSTAR:
-    case SF_LETREC: {
-      if (n < 1) return syntax(ev, name);
-      cell *lname = NULL;
-      cell *bindings = CAR(rest);
-      cell *body = CDR(rest);
-      if (sf == SF_LET && bindings->type == T_SYM) {
-        lname = bindings;
-        if (body->type != T_PAIR) return syntax(ev, name);
-        bindings = CAR(body);
-        body = CDR(body);
-      }
-      size_t nb;
-      if (!sbp__eval_list_length(bindings, &nb)) return syntax(ev, name);
-      for (cell *b = bindings; b->type == T_PAIR; b = CDR(b)) {
-        cell *bd = CAR(b);
-        size_t bl;
-        /* as TinyScheme: only a binding's first expression is evaluated (the linter warns) */
-        if (bd->type != T_PAIR || CAR(bd)->type != T_SYM || !sbp__eval_list_length(bd, &bl))
-          return syntax(ev, name);
-      }
-      env *ne = e;
-      if (sf == SF_LETREC) {
-        if ((ne = new_env(ev, e)) == NULL) return FAIL_CODE(ev);
-        for (cell *b = bindings; b->type == T_PAIR; b = CDR(b))
-          if ((rc = env_define(ev, ne, CAR(CAR(b)), ev->unspec)) != 0) return rc;
-      } else if (sf == SF_LETSTAR) {
-        if ((ne = new_env(ev, e)) == NULL) return FAIL_CODE(ev);
-      }
-      if ((rc = push(ev, sf == SF_LET ? F_LET : sf == SF_LETSTAR ? F_LETSTAR : F_LETREC,
-                     sf == SF_LET ? e : ne)) != 0)
-        return rc;
-      frame *f = TOP(ev);
-      f->a = bindings;
-      f->b = ev->nil;
-      f->c = body;
-      f->d = lname;
-      f->g = bindings;
-      ev->value = NULL; /* nothing evaluated yet */
-      m->eval = 0;
-      return SBP_OK;
-    }
-    case SF_COND:
-      if ((rc = push(ev, F_COND, e)) != 0) return rc;
-      TOP(ev)->a = rest;
-      TOP(ev)->x = 1; /* first */
-      m->eval = 0;
-      ev->value = ev->f;
-      return SBP_OK;
-    case SF_CASE:
-      if (n < 1) return syntax(ev, name);
-      if ((rc = push(ev, F_CASE, e)) != 0) return rc;
-      TOP(ev)->a = CDR(rest);
-      set_pos(ev, rest);
-      m->expr = CAR(rest);
-      m->e = e;
-      return SBP_OK;
-    case SF_AND:
-    case SF_OR:
-      if (n == 0) {
-        ev->value = sf == SF_AND ? ev->t : ev->f;
-        m->eval = 0;
-        return SBP_OK;
-      }
-      if (n > 1) {
-        if ((rc = push(ev, sf == SF_AND ? F_AND : F_OR, e)) != 0) return rc;
-        TOP(ev)->a = CDR(rest);
-      }
-      set_pos(ev, rest);
-      m->expr = CAR(rest);
-      m->e = e;
-      return SBP_OK;
-    case SF_WHEN:
-    case SF_UNLESS:
-      if (n < 1) return syntax(ev, name);
-      if ((rc = push(ev, F_WHEN, e)) != 0) return rc;
-      TOP(ev)->a = CDR(rest);
-      TOP(ev)->x = sf == SF_UNLESS;
-      set_pos(ev, rest);
-      m->expr = CAR(rest);
-      m->e = e;
-      return SBP_OK;
-    case SF_MACRO:
-    case SF_DEFINE_MACRO: {
-      if (n < 1) return syntax(ev, name);
-      cell *target = CAR(rest);
-      uint8_t flavour = sf == SF_MACRO ? MACRO_WHOLE : MACRO_ARGS;
-      if (target->type == T_PAIR) {
-        cell *mname = CAR(target);
-        if (mname->type != T_SYM || n < 2) return syntax(ev, name);
-        if ((rc = check_params(ev, CDR(target))) != 0) return rc;
-        cell *mc = make_closure(ev, CDR(target), CDR(rest), e, mname);
-        if (mc == NULL) return FAIL_CODE(ev);
-        mc->type = T_MACRO;
-        mc->flag = flavour;
-        if ((rc = env_define(ev, e, mname, mc)) != 0) return rc;
-        ev->value = mname;
-        m->eval = 0;
-        return SBP_OK;
-      }
-      if (target->type != T_SYM || n != 2) return syntax(ev, name);
-      if ((rc = push(ev, F_DEFMACRO, e)) != 0) return rc;
-      TOP(ev)->a = target;
-      TOP(ev)->x = flavour;
-      set_pos(ev, CDR(rest));
-      m->expr = CAR(CDR(rest));
-      m->e = e;
-      return SBP_OK;
-    }
-    case SF_WITH:
-      if (n < 1 || n > 2 || CAR(rest)->type != T_SYM) return syntax(ev, name);
-      if (n == 1) {
-        if ((rc = sbp__eval_with(ev, CAR(rest), NULL, 0)) != 0) return rc;
-        m->eval = 0;
-        return SBP_OK;
-      }
-      if ((rc = push(ev, F_WITHARG, e)) != 0) return rc;
-      TOP(ev)->a = CAR(rest);
-      set_pos(ev, CDR(rest));
-      m->expr = CAR(CDR(rest));
-      m->e = e;
-      return SBP_OK;
-    case SF_WITH_FILTER:
-    case SF_WITH_MODIFIER:
-    case SF_WITH_OPERATIONS:
-      if (n < 1) return syntax(ev, name);
-      if ((rc = push(ev, F_CTXEVAL, e)) != 0) return rc;
-      TOP(ev)->a = CDR(rest);
-      TOP(ev)->x = (uint8_t)(sf - SF_WITH_FILTER);
-      set_pos(ev, rest);
-      m->expr = CAR(rest);
-      m->e = e;
-      return SBP_OK;
-    case SF_DEBUG:
-      ev->value = ev->unspec;
-      m->eval = 0;
-      return SBP_OK;
-    case SF_DO: {
-      /* (do ((var init step)...) (test expr...) body...) */
-      if (n < 2) return syntax(ev, name);
-      cell *specs = CAR(rest), *test = CAR(CDR(rest));
-      size_t k;
-      if (!sbp__eval_list_length(specs, &k) || test->type != T_PAIR) return syntax(ev, name);
-      for (cell *s = specs; s->type == T_PAIR; s = CDR(s)) {
-        size_t sl;
-        if (CAR(s)->type != T_PAIR || CAR(CAR(s))->type != T_SYM ||
-            !sbp__eval_list_length(CAR(s), &sl) || sl < 1 || sl > 3)
-          return syntax(ev, name);
-      }
-      /* evaluate the inits like a let, then loop in F_DO */
-      env *ne = new_env(ev, e);
-      if (ne == NULL) return FAIL_CODE(ev);
-      if ((rc = push(ev, F_DO, ne)) != 0) return rc;
-      frame *f = TOP(ev);
-      f->a = specs;   /* remaining inits */
-      f->b = rest;    /* (specs test . body) */
-      f->x = 0;       /* phase 0: inits */
-      f->c = NULL;
-      f->outer = e; /* inits and the loop's fresh environments hang off the outer one */
-      ev->value = NULL;
-      m->eval = 0;
-      return SBP_OK;
-    }
-    default:
-      return syntax(ev, name);
+  env *e;
+} sform;
+
+/* Evaluates the expression at `at` (a pair of the form) once frame kind op is pushed. */
+static int push_eval(sbp__eval *ev, mstate *m, uint8_t op, env *e, cell *at) {
+  int rc = push(ev, op, e);
+  if (rc) return rc;
+  set_pos(ev, at);
+  return eval_next(m, CAR(at), e);
+}
+
+static int quote_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n != 1) return syntax(ev, s->name);
+  return give(ev, m, CAR(s->rest));
+}
+
+static int quasi_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n != 1) return syntax(ev, s->name);
+  cell *code = qq(ev, CAR(s->rest), 1, 1000);
+  if (code == NULL) return FAIL_CODE(ev);
+  return eval_next(m, code, s->e);
+}
+
+/* (if test then else?) */
+static int if_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n != 2 && s->n != 3) return syntax(ev, s->name);
+  int rc = push_eval(ev, m, SF_IF, s->e, s->rest);
+  if (rc == SBP_OK) TOP(ev)->u.branches = CDR(s->rest);
+  return rc;
+}
+
+static int if_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  cell *branches = f->u.branches;
+  env *e = f->e;
+  ev->sp--;
+  if (sbp__eval_truthy(v)) {
+    set_pos(ev, branches);
+    return eval_next(m, CAR(branches), e);
   }
+  if (CDR(branches)->type == T_PAIR) {
+    set_pos(ev, CDR(branches));
+    return eval_next(m, CAR(CDR(branches)), e);
+  }
+  ev->value = ev->unspec;
+  return SBP_OK;
+}
+
+/* (define name expr...), (define (name . params) body...) */
+static int define_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n < 1) return syntax(ev, s->name);
+  cell *target = CAR(s->rest);
+  int rc;
+  if (target->type == T_PAIR) {
+    /* (define (name . params) body...), also curried (define ((f a) b) ...) is refused */
+    cell *fname = CAR(target);
+    if (fname->type != T_SYM) return syntax(ev, s->name);
+    if ((rc = check_params(ev, CDR(target))) != 0) return rc;
+    cell *clo = make_closure(ev, CDR(target), CDR(s->rest), s->e, fname);
+    if (clo == NULL) return FAIL_CODE(ev);
+    if ((rc = sbp__eval_define(ev, s->e, fname, clo)) != 0) return rc;
+    return give(ev, m, fname);
+  }
+  /* TinyScheme binds the first expression's value and never evaluates the rest
+   * ((define name "a" "b") binds "a"); the linter warns about the ignored ones. */
+  if (target->type != T_SYM) return syntax(ev, s->name);
+  if (s->n == 1) {
+    if ((rc = sbp__eval_define(ev, s->e, target, ev->unspec)) != 0) return rc;
+    return give(ev, m, target);
+  }
+  if ((rc = push_eval(ev, m, SF_DEFINE, s->e, CDR(s->rest))) == SBP_OK)
+    TOP(ev)->u.sym = target;
+  return rc;
+}
+
+static int define_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  (void)m;
+  cell *sym = f->u.sym;
+  env *e = f->e;
+  ev->sp--;
+  if ((v->type == T_CLOSURE || v->type == T_MACRO) && v->u.clo.name == NULL)
+    v->u.clo.name = sym;
+  int rc = sbp__eval_define(ev, e, sym, v);
+  if (rc) return rc;
+  ev->value = sym;
+  return SBP_OK;
+}
+
+/* (set! name expr) */
+static int set_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n != 2 || CAR(s->rest)->type != T_SYM) return syntax(ev, s->name);
+  int rc = push_eval(ev, m, SF_SET, s->e, CDR(s->rest));
+  if (rc == SBP_OK) TOP(ev)->u.sym = CAR(s->rest);
+  return rc;
+}
+
+static int set_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  (void)m;
+  cell *sym = f->u.sym;
+  env *e = f->e;
+  ev->sp--;
+  cell *b = sbp__eval_find_local(e, sym);
+  ev->escaped = 1;
+  if (b != NULL) {
+    CDR(b) = v;
+  } else if (sbp__eval_is_defined(ev, NULL, sym)) {
+    sym->u.sym.gval = v;
+  } else {
+    return sbp__eval_fail(ev, SBP_E_EVAL, "unbound variable: %s", sym->u.sym.s);
+  }
+  ev->value = v;
+  return SBP_OK;
+}
+
+static int lambda_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n < 1) return syntax(ev, s->name);
+  int rc = check_params(ev, CAR(s->rest));
+  if (rc) return rc;
+  cell *clo = make_closure(ev, CAR(s->rest), CDR(s->rest), s->e, NULL);
+  if (clo == NULL) return FAIL_CODE(ev);
+  return give(ev, m, clo);
+}
+
+static int begin_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  return eval_body(ev, m, s->rest, s->e);
+}
+
+/* no promises: (delay x) evaluates x (profiles never force them lazily) */
+static int delay_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n != 1) return syntax(ev, s->name);
+  return eval_next(m, CAR(s->rest), s->e);
+}
+
+static int debug_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  (void)s;
+  return give(ev, m, ev->unspec);
+}
+
+/* (let [name] ((var init)...) body...), (let* ...), (letrec ...), (letrec* ...): the frame
+ * evaluates the inits one by one; let keeps the values, let* and letrec bind each in the
+ * frame's environment as it comes. */
+static int let_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n < 1) return syntax(ev, s->name);
+  cell *lname = NULL;
+  cell *bindings = CAR(s->rest);
+  cell *body = CDR(s->rest);
+  int rc;
+  if (s->sf == SF_LET && bindings->type == T_SYM) {
+    lname = bindings;
+    if (body->type != T_PAIR) return syntax(ev, s->name);
+    bindings = CAR(body);
+    body = CDR(body);
+  }
+  size_t nb;
+  if (!sbp__eval_list_length(bindings, &nb)) return syntax(ev, s->name);
+  for (cell *b = bindings; b->type == T_PAIR; b = CDR(b)) {
+    cell *bd = CAR(b);
+    size_t bl;
+    /* as TinyScheme: only a binding's first expression is evaluated (the linter warns) */
+    if (bd->type != T_PAIR || CAR(bd)->type != T_SYM || !sbp__eval_list_length(bd, &bl))
+      return syntax(ev, s->name);
+  }
+  env *ne = s->e;
+  if (s->sf == SF_LETREC) {
+    if ((ne = sbp__eval_new_env(ev, s->e)) == NULL) return FAIL_CODE(ev);
+    for (cell *b = bindings; b->type == T_PAIR; b = CDR(b))
+      if ((rc = sbp__eval_define(ev, ne, CAR(CAR(b)), ev->unspec)) != 0) return rc;
+  } else if (s->sf == SF_LETSTAR) {
+    if ((ne = sbp__eval_new_env(ev, s->e)) == NULL) return FAIL_CODE(ev);
+  }
+  if ((rc = push(ev, (uint8_t)s->sf, ne)) != 0) return rc;
+  frame *f = TOP(ev);
+  f->u.let.left = bindings;
+  f->u.let.vals = ev->nil;
+  f->u.let.body = body;
+  f->u.let.name = lname;
+  f->u.let.bindings = bindings;
+  return give(ev, m, NULL); /* nothing evaluated yet */
+}
+
+/* Takes the value of one binding's init (v NULL: none yet) into a let frame. */
+static int let_take(sbp__eval *ev, frame *f, cell *v) {
+  if (f->op == SF_LET) {
+    cell *b = sbp__eval_cons(ev, v, f->u.let.vals);
+    if (b == NULL) return FAIL_CODE(ev);
+    f->u.let.vals = b;
+  } else {
+    int rc = sbp__eval_define(ev, f->e, CAR(CAR(f->u.let.left)), v);
+    if (rc) return rc;
+  }
+  f->u.let.left = CDR(f->u.let.left);
+  return SBP_OK;
 }
 
 static int bind_values(sbp__eval *ev, env *ne, cell *syms, cell *vals) {
   while (syms->type == T_PAIR) {
-    int rc = env_define(ev, ne, CAR(syms), CAR(vals));
+    int rc = sbp__eval_define(ev, ne, CAR(syms), CAR(vals));
     if (rc) return rc;
     syms = CDR(syms);
     vals = CDR(vals);
@@ -1154,6 +819,8 @@ static int bind_values(sbp__eval *ev, env *ne, cell *syms, cell *vals) {
   return SBP_OK;
 }
 
+/* A let whose inits are all evaluated: binds them and runs the body (a named let: calls
+ * the loop's closure on them). */
 static int let_finish(sbp__eval *ev, mstate *m, cell *bindings, cell *vals, cell *body,
                       env *e, cell *lname) {
   cell *syms = ev->nil;
@@ -1161,439 +828,441 @@ static int let_finish(sbp__eval *ev, mstate *m, cell *bindings, cell *vals, cell
     if ((syms = sbp__eval_cons(ev, CAR(CAR(b)), syms)) == NULL) return FAIL_CODE(ev);
   syms = sbp__eval_reverse_onto(syms, ev->nil);
   if (lname != NULL) {
-    env *le = new_env(ev, e);
+    env *le = sbp__eval_new_env(ev, e);
     if (le == NULL) return FAIL_CODE(ev);
     cell *clo = make_closure(ev, syms, body, le, lname);
     if (clo == NULL) return FAIL_CODE(ev);
-    int rc = env_define(ev, le, lname, clo);
+    int rc = sbp__eval_define(ev, le, lname, clo);
     if (rc) return rc;
     return apply_proc(ev, m, clo, vals);
   }
-  env *ne = new_env(ev, e);
+  env *ne = sbp__eval_new_env(ev, e);
   if (ne == NULL) return FAIL_CODE(ev);
   int rc = bind_values(ev, ne, syms, vals);
   if (rc) return rc;
   return eval_body(ev, m, body, ne);
 }
 
-/* Handles the return of ev->value into the top frame. */
-static int ret(sbp__eval *ev, mstate *m) {
-  frame *f = TOP(ev);
+static int let_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
   int rc;
-  cell *v = ev->value;
-  switch (f->op) {
-    case F_ARGS: {
-      cell *acc = sbp__eval_cons(ev, v, f->b);
-      if (acc == NULL) return FAIL_CODE(ev);
-      f->b = acc;
-      if (f->a->type == T_PAIR) {
-        cell *argp = f->a;
-        f->a = CDR(argp);
-        set_pos(ev, argp);
-        m->expr = CAR(argp);
-        m->e = f->e;
-        m->eval = 1;
-        return SBP_OK;
-      }
-      if (f->a->type != T_NIL) return syntax(ev, "procedure call");
-      cell *all = sbp__eval_reverse_onto(acc, ev->nil);
-      ev->file = f->file;
-      ev->line = f->line;
-      ev->col = f->col;
-      ev->sp--;
-      return apply_proc(ev, m, CAR(all), CDR(all));
+  if (v != NULL && (rc = let_take(ev, f, v)) != 0) return rc;
+  /* skip bindings without an init */
+  while (f->u.let.left->type == T_PAIR && CDR(CAR(f->u.let.left))->type == T_NIL)
+    if ((rc = let_take(ev, f, ev->unspec)) != 0) return rc;
+  if (f->u.let.left->type == T_PAIR) {
+    cell *bd = CAR(f->u.let.left);
+    set_pos(ev, CDR(bd));
+    /* let* as TinyScheme scopes it: the first init is evaluated outside, every later one
+     * in the one frame all the bindings share (so a lambda bound there sees itself) */
+    int first = f->u.let.left == f->u.let.bindings;
+    return eval_next(m, CAR(CDR(bd)), f->op == SF_LETSTAR && first ? f->e->parent : f->e);
+  }
+  cell *body = f->u.let.body;
+  env *e = f->e;
+  uint8_t op = f->op;
+  cell *lname = f->u.let.name;
+  cell *bindings = f->u.let.bindings;
+  cell *vals = sbp__eval_reverse_onto(f->u.let.vals, ev->nil);
+  ev->sp--;
+  if (op != SF_LET) return eval_body(ev, m, body, e);
+  return let_finish(ev, m, bindings, vals, body, e, lname);
+}
+
+/* (cond (test expr...)... (else expr...)): the frame tests the clauses in turn. */
+static int cond_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  int rc = push(ev, SF_COND, s->e);
+  if (rc) return rc;
+  TOP(ev)->u.cond.clauses = s->rest;
+  TOP(ev)->u.cond.first = 1;
+  return give(ev, m, ev->f);
+}
+
+static int cond_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  int rc;
+  if (!f->u.cond.first && sbp__eval_truthy(v)) {
+    cell *body = CDR(CAR(f->u.cond.clauses));
+    env *e = f->e;
+    ev->sp--;
+    if (body->type != T_PAIR) return SBP_OK; /* (cond (test)) gives the test's value */
+    if (CAR(body) == ev->s_arrow) {
+      if (CDR(body)->type != T_PAIR) return syntax(ev, "cond");
+      if ((rc = push_eval(ev, m, F_COND_ARROW, e, CDR(body))) == SBP_OK)
+        TOP(ev)->u.test_value = v;
+      return rc;
     }
-    case F_IF: {
-      cell *branches = f->a;
-      env *e = f->e;
-      ev->sp--;
-      if (sbp__eval_truthy(v)) {
-        set_pos(ev, branches);
-        m->expr = CAR(branches);
-      } else if (CDR(branches)->type == T_PAIR) {
-        set_pos(ev, CDR(branches));
-        m->expr = CAR(CDR(branches));
-      } else {
-        ev->value = ev->unspec;
-        return SBP_OK;
-      }
-      m->e = e;
-      m->eval = 1;
-      return SBP_OK;
+    return eval_body(ev, m, body, e);
+  }
+  if (!f->u.cond.first) f->u.cond.clauses = CDR(f->u.cond.clauses);
+  f->u.cond.first = 0;
+  if (f->u.cond.clauses->type != T_PAIR) {
+    ev->sp--;
+    ev->value = ev->unspec;
+    return SBP_OK;
+  }
+  cell *clause = CAR(f->u.cond.clauses);
+  size_t cl;
+  if (clause->type != T_PAIR || !sbp__eval_list_length(clause, &cl))
+    return syntax(ev, "cond clause");
+  if (CAR(clause) == ev->s_else && !sbp__eval_is_defined(ev, f->e, ev->s_else)) {
+    env *e = f->e;
+    ev->sp--;
+    return eval_body(ev, m, CDR(clause), e);
+  }
+  set_pos(ev, clause);
+  return eval_next(m, CAR(clause), f->e);
+}
+
+/* (test => proc): proc is evaluated, then called on the test's value. */
+static int cond_arrow_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  cell *arg = f->u.test_value;
+  ev->sp--;
+  cell *args = sbp__eval_cons(ev, arg, ev->nil);
+  if (args == NULL) return FAIL_CODE(ev);
+  return apply_proc(ev, m, v, args);
+}
+
+/* (case key ((datum...) expr...)... (else expr...)) */
+static int case_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n < 1) return syntax(ev, s->name);
+  int rc = push_eval(ev, m, SF_CASE, s->e, s->rest);
+  if (rc == SBP_OK) TOP(ev)->u.clauses = CDR(s->rest);
+  return rc;
+}
+
+static int case_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  cell *clauses = f->u.clauses;
+  env *e = f->e;
+  ev->sp--;
+  for (; clauses->type == T_PAIR; clauses = CDR(clauses)) {
+    cell *clause = CAR(clauses);
+    if (clause->type != T_PAIR) return syntax(ev, "case clause");
+    if (CAR(clause) == ev->s_else) return eval_body(ev, m, CDR(clause), e);
+    for (cell *d = CAR(clause); d->type == T_PAIR; d = CDR(d))
+      if (sbp__eval_eqv(CAR(d), v)) return eval_body(ev, m, CDR(clause), e);
+  }
+  ev->value = ev->unspec;
+  return SBP_OK;
+}
+
+/* (and expr...), (or expr...): the last expression is in tail position (no frame). */
+static int and_or_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n == 0) return give(ev, m, s->sf == SF_AND ? ev->t : ev->f);
+  if (s->n > 1) {
+    int rc = push(ev, (uint8_t)s->sf, s->e);
+    if (rc) return rc;
+    TOP(ev)->u.rest = CDR(s->rest);
+  }
+  set_pos(ev, s->rest);
+  return eval_next(m, CAR(s->rest), s->e);
+}
+
+static int and_or_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  int t = sbp__eval_truthy(v);
+  if ((f->op == SF_AND && !t) || (f->op == SF_OR && t)) {
+    ev->sp--;
+    return SBP_OK;
+  }
+  return seq_resume(ev, m, f, v);
+}
+
+/* (when test body...), (unless test body...) */
+static int when_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n < 1) return syntax(ev, s->name);
+  int rc = push_eval(ev, m, (uint8_t)s->sf, s->e, s->rest);
+  if (rc == SBP_OK) TOP(ev)->u.body = CDR(s->rest);
+  return rc;
+}
+
+static int when_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  int t = sbp__eval_truthy(v);
+  cell *body = f->u.body;
+  env *e = f->e;
+  int unless = f->op == SF_UNLESS;
+  ev->sp--;
+  if (t != unless) return eval_body(ev, m, body, e);
+  ev->value = ev->unspec;
+  return SBP_OK;
+}
+
+/* (macro (name form) body...) gets the whole form, (define-macro (name . args) body...)
+ * the unevaluated arguments; (macro name proc) and (define-macro name proc) make a macro of
+ * proc's value. */
+static int macro_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n < 1) return syntax(ev, s->name);
+  cell *target = CAR(s->rest);
+  int rc;
+  if (target->type == T_PAIR) {
+    cell *mname = CAR(target);
+    if (mname->type != T_SYM || s->n < 2) return syntax(ev, s->name);
+    if ((rc = check_params(ev, CDR(target))) != 0) return rc;
+    cell *mc = make_closure(ev, CDR(target), CDR(s->rest), s->e, mname);
+    if (mc == NULL) return FAIL_CODE(ev);
+    mc->type = T_MACRO;
+    mc->flag = s->sf == SF_MACRO ? MACRO_WHOLE : MACRO_ARGS;
+    if ((rc = sbp__eval_define(ev, s->e, mname, mc)) != 0) return rc;
+    return give(ev, m, mname);
+  }
+  if (target->type != T_SYM || s->n != 2) return syntax(ev, s->name);
+  if ((rc = push_eval(ev, m, (uint8_t)s->sf, s->e, CDR(s->rest))) == SBP_OK)
+    TOP(ev)->u.sym = target;
+  return rc;
+}
+
+static int macro_def_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  (void)m;
+  cell *sym = f->u.sym;
+  env *e = f->e;
+  uint8_t flavour = f->op == SF_MACRO ? MACRO_WHOLE : MACRO_ARGS;
+  ev->sp--;
+  if (v->type != T_CLOSURE)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "macro: %s is not a procedure", sym->u.sym.s);
+  cell *mc = sbp__eval_cell(ev, T_MACRO);
+  if (mc == NULL) return FAIL_CODE(ev);
+  mc->u.clo = v->u.clo;
+  mc->u.clo.name = sym;
+  mc->flag = flavour;
+  int rc = sbp__eval_define(ev, e, sym, mc);
+  if (rc) return rc;
+  ev->value = sym;
+  return SBP_OK;
+}
+
+/* (with name [arg]) */
+static int with_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n < 1 || s->n > 2 || CAR(s->rest)->type != T_SYM) return syntax(ev, s->name);
+  int rc;
+  if (s->n == 1) {
+    if ((rc = sbp__eval_with(ev, CAR(s->rest), NULL, 0)) != 0) return rc;
+    m->eval = 0;
+    return SBP_OK;
+  }
+  if ((rc = push_eval(ev, m, SF_WITH, s->e, CDR(s->rest))) == SBP_OK)
+    TOP(ev)->u.sym = CAR(s->rest);
+  return rc;
+}
+
+static int with_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  (void)m;
+  cell *name = f->u.sym;
+  pop_to_form(ev, f);
+  return sbp__eval_with(ev, name, v, 1);
+}
+
+/* (with-filter filter body...), (with-modifier modifier body...), (with-operations ops
+ * body...): the value opens a context that the body's rules take; F_CTXPOP closes it. */
+static int ctx_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n < 1) return syntax(ev, s->name);
+  int rc = push_eval(ev, m, (uint8_t)s->sf, s->e, s->rest);
+  if (rc == SBP_OK) TOP(ev)->u.body = CDR(s->rest);
+  return rc;
+}
+
+static int ctx_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  uint8_t kind = (uint8_t)(f->op - SF_WITH_FILTER); /* ctx_entry.kind */
+  cell *body = f->u.body;
+  env *e = f->e;
+  int rc;
+  static const char *const names[] = {"with-filter", "with-modifier", "with-operations"};
+  if ((kind == 0 && v->type != T_FILTER) || (kind == 1 && v->type != T_MOD))
+    return sbp__eval_fail(ev, SBP_E_EVAL, "%s: expected a %s, got a %s", names[kind],
+                          kind == 0 ? "filter" : "modifier", sbp__eval_type_name(v));
+  if (kind == 2) {
+    cell *l = v;
+    if (l->type == T_OP || l->type == T_SYM) {
+      if ((l = sbp__eval_cons(ev, v, ev->nil)) == NULL) return FAIL_CODE(ev);
     }
-    case F_DEFINE: {
-      cell *sym = f->a;
-      env *e = f->e;
-      ev->sp--;
-      if ((v->type == T_CLOSURE || v->type == T_MACRO) && v->u.clo.name == NULL)
-        v->u.clo.name = sym;
-      if ((rc = env_define(ev, e, sym, v)) != 0) return rc;
-      ev->value = sym;
-      return SBP_OK;
+    size_t k;
+    if (!sbp__eval_list_length(l, &k))
+      return sbp__eval_fail(ev, SBP_E_EVAL, "with-operations: expected a list of operations");
+    if ((rc = sbp__eval_charge(ev, 2 * k, 0)) != 0) return rc;
+    for (cell *o = l; o->type == T_PAIR; o = CDR(o))
+      if (CAR(o)->type != T_OP && CAR(o) != ev->noop_sym)
+        return sbp__eval_fail(ev, SBP_E_EVAL, "with-operations: expected an operation, got a %s",
+                              sbp__eval_type_name(CAR(o)));
+    v = l;
+  }
+  if (ev->nctx == ev->ctxcap) {
+    size_t ncap = ev->ctxcap ? ev->ctxcap * 2 : 16;
+    ctx_entry *nc = sbp__realloc(ev->alloc, ev->ctx, ncap * sizeof(*nc));
+    if (nc == NULL) return sbp__nomem(ev->err);
+    ev->ctx = nc;
+    ev->ctxcap = ncap;
+  }
+  ev->ctx[ev->nctx].kind = kind;
+  ev->ctx[ev->nctx].val = v;
+  ev->nctx++;
+  f->op = F_CTXPOP; /* reuse the frame: pop the context when the body returns */
+  return eval_body(ev, m, body, e);
+}
+
+static int ctxpop_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  (void)m, (void)f, (void)v;
+  ev->nctx--;
+  ev->sp--;
+  return SBP_OK;
+}
+
+/* (do ((var init step)...) (test expr...) body...): the inits are evaluated like a let's
+ * (phase 0), then the frame loops: the test (1), the body (2), the steps (3), each round
+ * binding the variables in a fresh environment under the one around the loop. */
+static int do_begin(sbp__eval *ev, mstate *m, const sform *s) {
+  if (s->n < 2) return syntax(ev, s->name);
+  cell *specs = CAR(s->rest), *test = CAR(CDR(s->rest));
+  size_t k;
+  if (!sbp__eval_list_length(specs, &k) || test->type != T_PAIR) return syntax(ev, s->name);
+  for (cell *sp = specs; sp->type == T_PAIR; sp = CDR(sp)) {
+    size_t sl;
+    if (CAR(sp)->type != T_PAIR || CAR(CAR(sp))->type != T_SYM ||
+        !sbp__eval_list_length(CAR(sp), &sl) || sl < 1 || sl > 3)
+      return syntax(ev, s->name);
+  }
+  env *ne = sbp__eval_new_env(ev, s->e);
+  if (ne == NULL) return FAIL_CODE(ev);
+  int rc = push(ev, SF_DO, ne);
+  if (rc) return rc;
+  frame *f = TOP(ev);
+  f->u.loop.left = specs;
+  f->u.loop.form = s->rest;
+  f->u.loop.phase = 0;
+  f->u.loop.steps = NULL;
+  f->u.loop.outer = s->e; /* inits and the loop's fresh environments hang off the outer one */
+  return give(ev, m, NULL);
+}
+
+static int ret(sbp__eval *ev, mstate *m);
+
+static int do_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  env *outer = f->u.loop.outer;
+  cell *test = CAR(CDR(f->u.loop.form));
+  int rc;
+  if (f->u.loop.phase == 0) {
+    if (v != NULL) {
+      if ((rc = sbp__eval_define(ev, f->e, CAR(CAR(f->u.loop.left)), v)) != 0) return rc;
+      f->u.loop.left = CDR(f->u.loop.left);
     }
-    case F_SET: {
-      cell *sym = f->a;
-      env *e = f->e;
-      ev->sp--;
-      cell *b = env_find_local(e, sym);
-      ev->escaped = 1;
-      if (b != NULL) {
-        CDR(b) = v;
-      } else if (sbp__eval_is_defined(ev, NULL, sym)) {
-        sym->u.sym.gval = v;
-      } else {
-        return sbp__eval_fail(ev, SBP_E_EVAL, "unbound variable: %s", sym->u.sym.s);
-      }
-      ev->value = v;
-      return SBP_OK;
-    }
-    case F_SEQ: {
-      cell *body = f->a;
-      env *e = f->e;
-      if (CDR(body)->type == T_PAIR)
-        f->a = CDR(body);
-      else
-        ev->sp--;
-      set_pos(ev, body);
-      m->expr = CAR(body);
-      m->e = e;
-      m->eval = 1;
-      return SBP_OK;
-    }
-    case F_TOP: {
-      cell *forms = f->a;
-      if (forms->type != T_PAIR) {
-        ev->sp--;
-        return SBP_OK;
-      }
-      f->a = CDR(forms);
-      set_pos(ev, forms);
-      m->expr = CAR(forms);
-      m->e = NULL;
-      m->eval = 1;
-      return SBP_OK;
-    }
-    case F_LET:
-    case F_LETSTAR:
-    case F_LETREC: {
-      if (v != NULL) {
-        cell *sym = CAR(CAR(f->a));
-        if (f->op == F_LET) {
-          cell *b = sbp__eval_cons(ev, v, f->b);
-          if (b == NULL) return FAIL_CODE(ev);
-          f->b = b;
-        } else {
-          if ((rc = env_define(ev, f->e, sym, v)) != 0) return rc;
-        }
-        f->a = CDR(f->a);
-      }
-      /* skip bindings without an init */
-      while (f->a->type == T_PAIR && CDR(CAR(f->a))->type == T_NIL) {
-        cell *sym = CAR(CAR(f->a));
-        if (f->op == F_LET) {
-          cell *b = sbp__eval_cons(ev, ev->unspec, f->b);
-          if (b == NULL) return FAIL_CODE(ev);
-          f->b = b;
-        } else if ((rc = env_define(ev, f->e, sym, ev->unspec)) != 0) {
-          return rc;
-        }
-        f->a = CDR(f->a);
-      }
-      if (f->a->type == T_PAIR) {
-        cell *bd = CAR(f->a);
-        set_pos(ev, CDR(bd));
-        m->expr = CAR(CDR(bd));
-        /* let* as TinyScheme scopes it: the first init is evaluated outside, every later one
-         * in the one frame all the bindings share (so a lambda bound there sees itself) */
-        m->e = f->op == F_LETSTAR && f->a == f->g ? f->e->parent : f->e;
-        m->eval = 1;
-        return SBP_OK;
-      }
-      cell *body = f->c;
-      env *e = f->e;
-      uint8_t op = f->op;
-      cell *lname = f->d;
-      cell *bindings = f->g;
-      cell *vals = sbp__eval_reverse_onto(f->b, ev->nil);
-      ev->sp--;
-      if (op != F_LET) return eval_body(ev, m, body, e);
-      return let_finish(ev, m, bindings, vals, body, e, lname);
-    }
-    case F_COND: {
-      if (!f->x && sbp__eval_truthy(v)) {
-        cell *clause = CAR(f->a);
-        cell *body = CDR(clause);
-        env *e = f->e;
-        ev->sp--;
-        if (body->type != T_PAIR) return SBP_OK; /* (cond (test)) gives the test's value */
-        if (CAR(body) == ev->s_arrow) {
-          if (CDR(body)->type != T_PAIR) return syntax(ev, "cond");
-          if ((rc = push(ev, F_ARROW, e)) != 0) return rc;
-          TOP(ev)->b = v;
-          set_pos(ev, CDR(body));
-          m->expr = CAR(CDR(body));
-          m->e = e;
-          m->eval = 1;
-          return SBP_OK;
-        }
-        return eval_body(ev, m, body, e);
-      }
-      if (!f->x) f->a = CDR(f->a);
-      f->x = 0;
-      if (f->a->type != T_PAIR) {
-        ev->sp--;
-        ev->value = ev->unspec;
-        return SBP_OK;
-      }
-      cell *clause = CAR(f->a);
-      size_t cl;
-      if (clause->type != T_PAIR || !sbp__eval_list_length(clause, &cl))
-        return syntax(ev, "cond clause");
-      if (CAR(clause) == ev->s_else && !sbp__eval_is_defined(ev, f->e, ev->s_else)) {
-        env *e = f->e;
-        ev->sp--;
-        return eval_body(ev, m, CDR(clause), e);
-      }
-      set_pos(ev, clause);
-      m->expr = CAR(clause);
-      m->e = f->e;
-      m->eval = 1;
-      return SBP_OK;
-    }
-    case F_ARROW: {
-      cell *arg = f->b;
-      ev->sp--;
-      cell *args = sbp__eval_cons(ev, arg, ev->nil);
-      if (args == NULL) return FAIL_CODE(ev);
-      return apply_proc(ev, m, v, args);
-    }
-    case F_CASE: {
-      cell *clauses = f->a;
-      env *e = f->e;
-      ev->sp--;
-      for (; clauses->type == T_PAIR; clauses = CDR(clauses)) {
-        cell *clause = CAR(clauses);
-        if (clause->type != T_PAIR) return syntax(ev, "case clause");
-        if (CAR(clause) == ev->s_else) return eval_body(ev, m, CDR(clause), e);
-        for (cell *d = CAR(clause); d->type == T_PAIR; d = CDR(d))
-          if (sbp__eval_eqv(CAR(d), v)) return eval_body(ev, m, CDR(clause), e);
-      }
-      ev->value = ev->unspec;
-      return SBP_OK;
-    }
-    case F_AND:
-    case F_OR: {
-      int t = sbp__eval_truthy(v);
-      if ((f->op == F_AND && !t) || (f->op == F_OR && t)) {
-        ev->sp--;
-        return SBP_OK;
-      }
-      cell *next = f->a;
-      env *e = f->e;
-      if (CDR(next)->type == T_PAIR)
-        f->a = CDR(next);
-      else
-        ev->sp--;
-      set_pos(ev, next);
-      m->expr = CAR(next);
-      m->e = e;
-      m->eval = 1;
-      return SBP_OK;
-    }
-    case F_WHEN: {
-      int t = sbp__eval_truthy(v);
-      cell *body = f->a;
-      env *e = f->e;
-      int unless = f->x;
-      ev->sp--;
-      if (t != unless) return eval_body(ev, m, body, e);
-      ev->value = ev->unspec;
-      return SBP_OK;
-    }
-    case F_MACRO: {
-      env *e = f->e;
-      ev->file = f->file;
-      ev->line = f->line;
-      ev->col = f->col;
-      ev->sp--;
-      m->expr = v;
-      m->e = e;
-      m->eval = 1;
-      return SBP_OK;
-    }
-    case F_DEFMACRO: {
-      cell *sym = f->a;
-      env *e = f->e;
-      uint8_t flavour = f->x;
-      ev->sp--;
-      if (v->type != T_CLOSURE)
-        return sbp__eval_fail(ev, SBP_E_EVAL, "macro: %s is not a procedure", sym->u.sym.s);
-      cell *mc = sbp__eval_cell(ev, T_MACRO);
-      if (mc == NULL) return FAIL_CODE(ev);
-      mc->u.clo = v->u.clo;
-      mc->u.clo.name = sym;
-      mc->flag = flavour;
-      if ((rc = env_define(ev, e, sym, mc)) != 0) return rc;
-      ev->value = sym;
-      return SBP_OK;
-    }
-    case F_MAP: {
-      if (f->x == P_MAP) {
-        cell *b = sbp__eval_cons(ev, v, f->b);
-        if (b == NULL) return FAIL_CODE(ev);
-        f->b = b;
-      } else if (f->x == P_FILTER && sbp__eval_truthy(v)) {
-        cell *b = sbp__eval_cons(ev, f->d, f->b);
-        if (b == NULL) return FAIL_CODE(ev);
-        f->b = b;
-      }
-      return map_step(ev, m);
-    }
-    case F_CTXPOP:
-      ev->nctx--;
-      ev->sp--;
-      return SBP_OK;
-    case F_IMPORTPOP:
-      ev->nimports--;
-      ev->sp--;
-      ev->value = ev->unspec;
-      return SBP_OK;
-    case F_WITHARG: {
-      cell *name = f->a;
-      ev->file = f->file;
-      ev->line = f->line;
-      ev->col = f->col;
-      ev->sp--;
-      return sbp__eval_with(ev, name, v, 1);
-    }
-    case F_CTXEVAL: {
-      uint8_t kind = f->x;
-      cell *body = f->a;
-      env *e = f->e;
-      static const char *const names[] = {"with-filter", "with-modifier", "with-operations"};
-      if ((kind == 0 && v->type != T_FILTER) || (kind == 1 && v->type != T_MOD))
-        return sbp__eval_fail(ev, SBP_E_EVAL, "%s: expected a %s, got a %s", names[kind],
-                              kind == 0 ? "filter" : "modifier", sbp__eval_type_name(v));
-      if (kind == 2) {
-        cell *l = v;
-        if (l->type == T_OP || l->type == T_SYM) {
-          if ((l = sbp__eval_cons(ev, v, ev->nil)) == NULL) return FAIL_CODE(ev);
-        }
-        size_t k;
-        if (!sbp__eval_list_length(l, &k))
-          return sbp__eval_fail(ev, SBP_E_EVAL, "with-operations: expected a list of operations");
-        if ((rc = sbp__eval_charge(ev, 2 * k, 0)) != 0) return rc;
-        for (cell *o = l; o->type == T_PAIR; o = CDR(o))
-          if (CAR(o)->type != T_OP && CAR(o) != ev->noop_sym)
-            return sbp__eval_fail(ev, SBP_E_EVAL,
-                                  "with-operations: expected an operation, got a %s",
-                                  sbp__eval_type_name(CAR(o)));
-        v = l;
-      }
-      if (ev->nctx == ev->ctxcap) {
-        size_t ncap = ev->ctxcap ? ev->ctxcap * 2 : 16;
-        ctx_entry *nc = sbp__realloc(ev->alloc, ev->ctx, ncap * sizeof(*nc));
-        if (nc == NULL) return sbp__nomem(ev->err);
-        ev->ctx = nc;
-        ev->ctxcap = ncap;
-      }
-      ev->ctx[ev->nctx].kind = kind;
-      ev->ctx[ev->nctx].val = v;
-      ev->nctx++;
-      f->op = F_CTXPOP; /* reuse the frame: pop the context when the body returns */
-      return eval_body(ev, m, body, e);
-    }
-    case F_DO: {
-      /* phase 0: evaluating inits (f->a remaining specs, values into env f->e);
-       * phase 1: evaluating the test; phase 2: body done, evaluating steps. */
-      env *outer = f->outer;
-      if (f->x == 0) {
-        if (v != NULL) {
-          if ((rc = env_define(ev, f->e, CAR(CAR(f->a)), v)) != 0) return rc;
-          f->a = CDR(f->a);
-        }
-        if (f->a->type == T_PAIR) {
-          cell *spec = CAR(f->a);
-          if (CDR(spec)->type != T_PAIR) {
-            v = ev->unspec;
-            ev->value = v;
-            return ret(ev, m);
-          }
-          m->expr = CAR(CDR(spec));
-          m->e = outer;
-          m->eval = 1;
-          return SBP_OK;
-        }
-        f->x = 1;
-        m->expr = CAR(CAR(CDR(f->b)));
-        m->e = f->e;
-        m->eval = 1;
-        return SBP_OK;
-      }
-      if (f->x == 1) {
-        cell *test = CAR(CDR(f->b));
-        if (sbp__eval_truthy(v)) {
-          env *e = f->e;
-          ev->sp--;
-          return eval_body(ev, m, CDR(test), e);
-        }
-        f->x = 2;
-        f->c = NULL;
-        cell *body = CDR(CDR(f->b));
-        if (body->type == T_PAIR) {
-          /* evaluate the body as a sequence, then come back in phase 2 */
-          if ((rc = push(ev, F_SEQ, TOP(ev)->e)) != 0) return rc;
-          TOP(ev)->a = body;
-          ev->value = ev->unspec;
-          return ret(ev, m);
-        }
+    if (f->u.loop.left->type == T_PAIR) {
+      cell *spec = CAR(f->u.loop.left);
+      if (CDR(spec)->type != T_PAIR) {
         ev->value = ev->unspec;
         return ret(ev, m);
       }
-      /* phase 2 (and 3: collecting steps): compute all steps in the loop env, then rebind */
-      if (f->x == 2) {
-        f->x = 3;
-        f->a = f->b->u.p.car; /* specs */
-        f->c = ev->nil;       /* new values, reversed */
-        v = NULL;
-      }
-      if (v != NULL) {
-        cell *nv = sbp__eval_cons(ev, v, f->c);
-        if (nv == NULL) return FAIL_CODE(ev);
-        f->c = nv;
-        f->a = CDR(f->a);
-      }
-      while (f->a->type == T_PAIR) {
-        cell *spec = CAR(f->a);
-        if (CDR(spec)->type == T_PAIR && CDR(CDR(spec))->type == T_PAIR) {
-          m->expr = CAR(CDR(CDR(spec)));
-          m->e = f->e;
-          m->eval = 1;
-          return SBP_OK;
-        }
-        cell *cur = NULL;
-        if ((rc = lookup(ev, f->e, CAR(spec), &cur)) != 0) return rc;
-        cell *nv = sbp__eval_cons(ev, cur, f->c);
-        if (nv == NULL) return FAIL_CODE(ev);
-        f->c = nv;
-        f->a = CDR(f->a);
-      }
-      env *ne = new_env(ev, outer);
-      if (ne == NULL) return FAIL_CODE(ev);
-      cell *vals = sbp__eval_reverse_onto(f->c, ev->nil);
-      for (cell *s = CAR(f->b); s->type == T_PAIR; s = CDR(s), vals = CDR(vals))
-        if ((rc = env_define(ev, ne, CAR(CAR(s)), CAR(vals))) != 0) return rc;
-      f->e = ne;
-      f->x = 1;
-      m->expr = CAR(CAR(CDR(f->b)));
-      m->e = ne;
-      m->eval = 1;
-      return SBP_OK;
+      return eval_next(m, CAR(CDR(spec)), outer);
     }
-    case F_DONE:
-    default:
-      return sbp__eval_fail(ev, SBP_E_ASSERT, "evaluator: bad frame");
+    f->u.loop.phase = 1;
+    return eval_next(m, CAR(test), f->e);
   }
+  if (f->u.loop.phase == 1) {
+    if (sbp__eval_truthy(v)) {
+      env *e = f->e;
+      ev->sp--;
+      return eval_body(ev, m, CDR(test), e);
+    }
+    f->u.loop.phase = 2;
+    f->u.loop.steps = NULL;
+    cell *body = CDR(CDR(f->u.loop.form));
+    if (body->type == T_PAIR) {
+      /* evaluate the body as a sequence, then come back in phase 2 */
+      if ((rc = push(ev, F_SEQ, f->e)) != 0) return rc;
+      TOP(ev)->u.rest = body;
+    }
+    ev->value = ev->unspec;
+    return ret(ev, m);
+  }
+  /* phase 2 (and 3: collecting steps): compute all steps in the loop env, then rebind */
+  if (f->u.loop.phase == 2) {
+    f->u.loop.phase = 3;
+    f->u.loop.left = CAR(f->u.loop.form); /* specs */
+    f->u.loop.steps = ev->nil;
+    v = NULL;
+  }
+  if (v != NULL) {
+    cell *nv = sbp__eval_cons(ev, v, f->u.loop.steps);
+    if (nv == NULL) return FAIL_CODE(ev);
+    f->u.loop.steps = nv;
+    f->u.loop.left = CDR(f->u.loop.left);
+  }
+  while (f->u.loop.left->type == T_PAIR) {
+    cell *spec = CAR(f->u.loop.left);
+    if (CDR(spec)->type == T_PAIR && CDR(CDR(spec))->type == T_PAIR)
+      return eval_next(m, CAR(CDR(CDR(spec))), f->e);
+    cell *cur = NULL;
+    if ((rc = sbp__eval_lookup(ev, f->e, CAR(spec), &cur)) != 0) return rc;
+    cell *nv = sbp__eval_cons(ev, cur, f->u.loop.steps);
+    if (nv == NULL) return FAIL_CODE(ev);
+    f->u.loop.steps = nv;
+    f->u.loop.left = CDR(f->u.loop.left);
+  }
+  env *ne = sbp__eval_new_env(ev, outer);
+  if (ne == NULL) return FAIL_CODE(ev);
+  cell *vals = sbp__eval_reverse_onto(f->u.loop.steps, ev->nil);
+  for (cell *sp = CAR(f->u.loop.form); sp->type == T_PAIR; sp = CDR(sp), vals = CDR(vals))
+    if ((rc = sbp__eval_define(ev, ne, CAR(CAR(sp)), CAR(vals))) != 0) return rc;
+  f->e = ne;
+  f->u.loop.phase = 1;
+  return eval_next(m, CAR(test), ne);
+}
+
+static int bad_frame(sbp__eval *ev, mstate *m, frame *f, cell *v) {
+  (void)m, (void)f, (void)v;
+  return sbp__eval_fail(ev, SBP_E_ASSERT, "evaluator: bad frame");
+}
+
+/* ---- the table of forms ---------------------------------------------------------------- */
+
+/* For each special form (by its id) and each frame kind: how the form begins, and how its
+ * frame takes the value of what it asked to evaluate. begin NULL: not a special form;
+ * resume NULL: the form pushes no frame. */
+static const struct {
+  int (*begin)(sbp__eval *ev, mstate *m, const sform *s);
+  int (*resume)(sbp__eval *ev, mstate *m, frame *f, cell *v);
+} form_kinds[F_COUNT] = {
+    [F_DONE] = {NULL, bad_frame},
+    [SF_QUOTE] = {quote_begin, NULL},
+    [SF_QUASI] = {quasi_begin, NULL},
+    [SF_IF] = {if_begin, if_resume},
+    [SF_DEFINE] = {define_begin, define_resume},
+    [SF_SET] = {set_begin, set_resume},
+    [SF_LAMBDA] = {lambda_begin, NULL},
+    [SF_BEGIN] = {begin_begin, NULL},
+    [SF_LET] = {let_begin, let_resume},
+    [SF_LETSTAR] = {let_begin, let_resume},
+    [SF_LETREC] = {let_begin, let_resume},
+    [SF_COND] = {cond_begin, cond_resume},
+    [SF_CASE] = {case_begin, case_resume},
+    [SF_AND] = {and_or_begin, and_or_resume},
+    [SF_OR] = {and_or_begin, and_or_resume},
+    [SF_WHEN] = {when_begin, when_resume},
+    [SF_UNLESS] = {when_begin, when_resume},
+    [SF_MACRO] = {macro_begin, macro_def_resume},
+    [SF_DEFINE_MACRO] = {macro_begin, macro_def_resume},
+    [SF_WITH] = {with_begin, with_resume},
+    [SF_WITH_FILTER] = {ctx_begin, ctx_resume},
+    [SF_WITH_MODIFIER] = {ctx_begin, ctx_resume},
+    [SF_WITH_OPERATIONS] = {ctx_begin, ctx_resume},
+    [SF_DEBUG] = {debug_begin, NULL},
+    [SF_DELAY] = {delay_begin, NULL},
+    [SF_DO] = {do_begin, do_resume},
+    [F_ARGS] = {NULL, args_resume},
+    [F_SEQ] = {NULL, seq_resume},
+    [F_TOP] = {NULL, top_resume},
+    [F_MAP] = {NULL, map_resume},
+    [F_MACRO] = {NULL, macro_resume},
+    [F_COND_ARROW] = {NULL, cond_arrow_resume},
+    [F_CTXPOP] = {NULL, ctxpop_resume},
+    [F_IMPORTPOP] = {NULL, importpop_resume},
+};
+
+/* Evaluates the special form `form` whose keyword has id `sf`. */
+static int special(sbp__eval *ev, mstate *m, int sf, cell *form, env *e) {
+  sform s = {sf, CAR(form)->u.sym.s, CDR(form), 0, e};
+  if (!sbp__eval_list_length(s.rest, &s.n)) return syntax(ev, s.name);
+  return form_kinds[sf].begin(ev, m, &s);
+}
+
+/* Handles the return of ev->value into the top frame. */
+static int ret(sbp__eval *ev, mstate *m) {
+  frame *f = TOP(ev);
+  return form_kinds[f->op].resume(ev, m, f, ev->value);
 }
 
 static int eval_step(sbp__eval *ev, mstate *m) {
@@ -1601,7 +1270,7 @@ static int eval_step(sbp__eval *ev, mstate *m) {
   m->eval = 0;
   switch ((cell_type)x->type) {
     case T_SYM:
-      return lookup(ev, m->e, x, &ev->value);
+      return sbp__eval_lookup(ev, m->e, x, &ev->value);
     case T_PAIR:
       break;
     case T_NIL:
@@ -1616,12 +1285,12 @@ static int eval_step(sbp__eval *ev, mstate *m) {
   int rc;
   if (head->type == T_SYM) {
     if (head->flag != SF_NONE && head->u.sym.gval == NULL &&
-        env_find_local(m->e, head) == NULL) {
+        sbp__eval_find_local(m->e, head) == NULL) {
       m->eval = 1;
       rc = special(ev, m, head->flag, x, m->e);
       return rc;
     }
-    if ((rc = lookup(ev, m->e, head, &fn)) != 0) return rc;
+    if ((rc = sbp__eval_lookup(ev, m->e, head, &fn)) != 0) return rc;
     if (fn->type == T_MACRO) {
       if ((rc = push(ev, F_MACRO, m->e)) != 0) return rc;
       cell *args;
@@ -1637,8 +1306,8 @@ static int eval_step(sbp__eval *ev, mstate *m) {
   }
   if ((rc = push(ev, F_ARGS, m->e)) != 0) return rc;
   frame *f = TOP(ev);
-  f->a = CDR(x);
-  f->b = ev->nil;
+  f->u.call.rest = CDR(x);
+  f->u.call.vals = ev->nil;
   if (fn != NULL) {
     ev->value = fn;
     return SBP_OK; /* return the function value into F_ARGS */
@@ -1654,7 +1323,7 @@ int sbp__eval_run(sbp__eval *ev, cell *forms, env *e) {
   int rc = push(ev, F_DONE, NULL);
   if (rc) return rc;
   if ((rc = push(ev, F_TOP, NULL)) != 0) return rc;
-  TOP(ev)->a = forms;
+  TOP(ev)->u.forms = forms;
   mstate m = {0, NULL, NULL};
   ev->value = ev->unspec;
   for (;;) {
@@ -1677,127 +1346,12 @@ int sbp__eval_run(sbp__eval *ev, cell *forms, env *e) {
   }
 }
 
-/* Adds `n` to a limit without overflow. */
-static void raise_limit(size_t *limit, size_t n) {
-  *limit = n > SIZE_MAX - *limit ? SIZE_MAX : *limit + n;
-}
-
-/* Adds the text's allowances of memory, steps and rules (for each limit the caller left to
- * its default): a declarative profile needs all three in proportion to its length, while a
- * small text that loops still stops at the fixed base. *file_out gets a copy of the file name
- * in the evaluator's arena (or NULL). */
-static int add_allowance_and_file(sbp__eval *ev, size_t len, const char *file,
-                                  const char **file_out) {
-  *file_out = NULL;
-  if (ev->opts->max_memory == 0)
-    raise_limit(&ev->max_memory, len > SIZE_MAX / SBP__EVAL_MEMORY_PER_BYTE
-                                     ? SIZE_MAX
-                                     : len * SBP__EVAL_MEMORY_PER_BYTE);
-  if (ev->opts->max_steps == 0)
-    raise_limit(&ev->max_steps, len > SIZE_MAX / SBP__EVAL_STEPS_PER_BYTE
-                                    ? SIZE_MAX
-                                    : len * SBP__EVAL_STEPS_PER_BYTE);
-  if (ev->opts->max_rules == 0) raise_limit(&ev->max_rules, len / SBP__EVAL_BYTES_PER_RULE);
-  /* the file name must outlive the reader's arena: keep a copy in ours */
-  if (file != NULL) {
-    size_t fl = strlen(file);
-    char *copy = sbp__eval_alloc(ev, fl + 1);
-    if (copy == NULL) return FAIL_CODE(ev);
-    memcpy(copy, file, fl + 1);
-    *file_out = copy;
-  }
-  return SBP_OK;
-}
-
-/* Reads text into datums in `ra` (initialised here; the caller releases it), after adding the
- * text's memory allowance; *file_out gets the copy of the file name. */
-static int read_datums(sbp__eval *ev, sbp__arena *ra, const char *text, size_t len,
-                       const char *file, size_t allowance, sbp__datum **out,
-                       const char **file_out) {
-  sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
-  sbp__arena_init(ra, ev->alloc);
-  *out = NULL;
-  int rc = add_allowance_and_file(ev, allowance, file, file_out);
-  if (rc) return rc;
-  return sbp__read(ra, text, len, *file_out, 0, &lim, out, ev->err);
-}
-
-/* Converts one top-level datum into the one-element list of forms that sbp__eval_run takes. */
-static int convert_top(sbp__eval *ev, const sbp__datum *x, const char *f, cell **out) {
-  cell *c = NULL;
-  int rc = sbp__eval_convert(ev, x, &c);
-  if (rc) return rc;
-  cell *pair = sbp__eval_cell(ev, T_PAIR);
-  if (pair == NULL) return FAIL_CODE(ev);
-  pair->u.p.car = c;
-  pair->u.p.cdr = ev->nil;
-  pair->file = f;
-  pair->line = x->line;
-  pair->col = x->column;
-  *out = pair;
-  return SBP_OK;
-}
-
-int sbp__eval_parse(sbp__eval *ev, const char *text, size_t len, const char *file,
-                    size_t allowance, cell **out) {
-  sbp__datum *d = NULL;
-  sbp__arena ra;
-  const char *f = NULL;
-  *out = NULL;
-  int rc = read_datums(ev, &ra, text, len, file, allowance, &d, &f);
-  if (rc) {
-    sbp__arena_release(&ra);
-    return rc;
-  }
-  const char *saved = ev->conv_file;
-  ev->conv_file = f;
-  cell *forms = ev->nil, **tail = &forms;
-  for (sbp__datum *x = d; x != NULL; x = x->next) {
-    cell *pair = NULL;
-    if ((rc = convert_top(ev, x, f, &pair)) != 0) break;
-    *tail = pair;
-    tail = &pair->u.p.cdr;
-  }
-  ev->conv_file = saved;
-  sbp__arena_release(&ra);
-  if (rc == SBP_OK) *out = forms;
-  return rc;
-}
-
-struct sbp__text_run {
-  sbp__eval *ev;
-  const char *file;    /* the file name, in the evaluator's arena */
-  sbp__reader *reader; /* while one of its forms runs */
-  int checked;         /* the rest of the text has been read by check_rest */
-};
-typedef struct sbp__text_run text_run;
-
-/* Reads the rest of the text once, for a syntax error, a limit or a vector there (not
- * reported when have_vector: the running form holds the text's first). */
-static int check_rest(text_run *t, int have_vector) {
-  if (t->checked || t->reader == NULL) return SBP_OK;
-  t->checked = 1;
-  sbp__datum vector;
-  int rc = sbp__read_check_rest(t->reader, &vector);
-  if (rc == SBP_OK && vector.line != 0 && !have_vector) {
-    t->ev->file = t->file;
-    t->ev->line = vector.line;
-    t->ev->col = vector.column;
-    rc = sbp__eval_fail(t->ev, SBP_E_SYNTAX, "vectors are not supported");
-  }
-  return rc;
-}
-
-int sbp__eval_check_text(sbp__eval *ev) {
-  return ev->reading != NULL ? check_rest(ev->reading, 0) : SBP_OK;
-}
-
 /* Converts and runs one top-level form, as soon as it is read. When the form leaves nothing
  * it made reachable from outside (it defined or set no variable, made no new symbol, cached
  * no built-in value in a symbol, imported nothing, left no context open: ev->escaped stays
  * 0), everything it allocated in the evaluator's arena is given back. */
 static int run_form(void *payload, const sbp__datum *x, sbp__reader *reader) {
-  text_run *t = payload;
+  sbp__text_run *t = payload;
   sbp__eval *ev = t->ev;
   sbp__arena_mark mark;
   sbp__arena_mark_set(&ev->arena, &mark);
@@ -1808,7 +1362,7 @@ static int run_form(void *payload, const sbp__datum *x, sbp__reader *reader) {
   const char *saved = ev->conv_file;
   ev->conv_file = t->file;
   cell *forms = NULL;
-  int rc = convert_top(ev, x, t->file, &forms);
+  int rc = sbp__eval_convert_top(ev, x, t->file, &forms);
   ev->conv_file = saved;
   /* Converting fails only on a vector (or memory): the text's first, as the forms before
    * this one converted. */
@@ -1821,7 +1375,7 @@ static int run_form(void *payload, const sbp__datum *x, sbp__reader *reader) {
   /* An error of evaluation gives way to a syntax error, a limit or a vector further on; a
    * vector to a syntax error or a limit. */
   if (rc != SBP_OK && rc != SBP_E_NOMEM) {
-    int crc = check_rest(t, vector);
+    int crc = sbp__eval_check_rest(t, vector);
     if (crc != SBP_OK) rc = crc;
   }
   t->reader = NULL;
@@ -1837,12 +1391,12 @@ static int run_form(void *payload, const sbp__datum *x, sbp__reader *reader) {
  * sbp__eval_check_text). */
 int sbp__eval_text(sbp__eval *ev, const char *text, size_t len, const char *file) {
   sbp__read_limits lim = {ev->max_nesting, ev->max_string, 0};
-  text_run t = {ev, NULL, NULL, 0};
+  sbp__text_run t = {ev, NULL, NULL, 0};
   sbp__arena ra;
   sbp__arena_init(&ra, ev->alloc);
-  int rc = add_allowance_and_file(ev, len, file, &t.file);
+  int rc = sbp__eval_allowance_and_file(ev, len, file, &t.file);
   if (rc == SBP_OK) {
-    text_run *outer = ev->reading;
+    sbp__text_run *outer = ev->reading;
     ev->reading = &t;
     rc = sbp__read_each(&ra, text, len, t.file, &lim, run_form, &t, ev->err);
     ev->reading = outer;

@@ -6,7 +6,8 @@
  * mutable strings, inexact numbers) are listed apart, for an error that says so. */
 #include <string.h>
 
-#include "eval.h"
+#include "eval_convert.h"
+#include "eval_library.h"
 
 static const sbp__library_def LIBRARY[] = {
     /* the c[ad]r compositions of three and four steps the machine lacks */

@@ -1,9 +1,10 @@
-/* The evaluator's Scheme procedures: lists, strings, symbols, predicates, integers. The
- * table at the end also lists the SBPL built-ins of eval_sbpl.c. */
+/* The evaluator's Scheme procedures: lists, strings, symbols, predicates, integers, and
+ * their table (eval_proc.h). */
 #include <stdio.h>
 #include <string.h>
 
-#include "eval.h"
+#include "eval_env.h"
+#include "eval_proc.h"
 
 #define ARG1(a) CAR(a)
 #define ARG2(a) CAR(CDR(a))
@@ -808,14 +809,7 @@ static int p_display(sbp__eval *ev, cell *a, size_t n) {
 
 /* ---- the table ------------------------------------------------------------------------- */
 
-const sbp__prim sbp__eval_prims[] = {
-    /* handled by the machine (ids fixed in eval.c) */
-    {"apply", NULL, 2, -1},
-    {"map", NULL, 2, -1},
-    {"for-each", NULL, 2, -1},
-    {"filter", NULL, 2, 2},
-    {"import", NULL, 1, 1},
-    {"eval", NULL, 1, 2},
+const sbp__prim sbp__eval_scheme_prims[] = {
     /* lists */
     {"car", p_car, 1, 1}, {"cdr", p_cdr, 1, 1}, {"caar", p_caar, 1, 1}, {"cadr", p_cadr, 1, 1},
     {"cdar", p_cdar, 1, 1}, {"cddr", p_cddr, 1, 1}, {"caddr", p_caddr, 1, 1},
@@ -859,30 +853,6 @@ const sbp__prim sbp__eval_prims[] = {
     {"char=?", p_char_eq, 2, 2},
     {"error", p_error, 0, -1}, {"display", p_display, 1, 2}, {"newline", p_display, 0, 1},
     {"write", p_display, 1, 2},
-    /* SBPL */
-    {"version", sbp__prim_version, 1, 1},
-    {"%finalize", sbp__prim_finalize, 0, 0},
-    {"allow", sbp__prim_allow, 0, -1},
-    {"deny", sbp__prim_deny, 0, -1},
-    {"require-all", sbp__prim_require_all, 0, -1},
-    {"require-any", sbp__prim_require_any, 0, -1},
-    {"require-not", sbp__prim_require_not, 1, 1},
-    {"param", sbp__prim_param, 1, 1},
-    {"getenv", sbp__prim_param, 1, 1},
-    {"trace", sbp__prim_trace, 0, -1},
-    {"regex-quote", sbp__prim_regex_quote, 1, 1},
-    {"path-ancestors", sbp__prim_path_ancestors, 1, -1},
-    {"sbpl-filter?", sbp__prim_sbpl_filter_p, 1, 1},
-    {"split-string", sbp__prim_split_string, 2, 2},
-    {"_IO", sbp__prim_io, 2, 2},
-    {"disable-callouts", sbp__prim_disable_callouts, 0, 0},
-    {"disable-full-symbolication", sbp__prim_disable_full_symbolication, 0, 0},
-    {"require-entitlement", sbp__prim_require_entitlement, 1, 2},
 };
-const size_t sbp__eval_nprims = sizeof(sbp__eval_prims) / sizeof(sbp__eval_prims[0]);
-
-int sbp__eval_prim_id(const char *name) {
-  for (size_t i = 0; i < sbp__eval_nprims; i++)
-    if (strcmp(sbp__eval_prims[i].name, name) == 0) return (int)i;
-  return -1;
-}
+const size_t sbp__eval_scheme_nprims =
+    sizeof(sbp__eval_scheme_prims) / sizeof(sbp__eval_scheme_prims[0]);

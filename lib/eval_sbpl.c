@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval.h"
+#include "eval_sbpl.h"
 #include "sbprofile/catalog.h"
 
 /* ---- names ----------------------------------------------------------------------------- */
@@ -487,17 +487,17 @@ static int require(sbp__eval *ev, cell *args, size_t argc, sbp_node_type type,
   return ev->value ? SBP_OK : FAIL_CODE(ev);
 }
 
-int sbp__prim_require_all(sbp__eval *ev, cell *a, size_t n) {
+static int prim_require_all(sbp__eval *ev, cell *a, size_t n) {
   return require(ev, a, n, SBP_NODE_REQUIRE_ALL, "require-all");
 }
-int sbp__prim_require_any(sbp__eval *ev, cell *a, size_t n) {
+static int prim_require_any(sbp__eval *ev, cell *a, size_t n) {
   return require(ev, a, n, SBP_NODE_REQUIRE_ANY, "require-any");
 }
-int sbp__prim_require_not(sbp__eval *ev, cell *a, size_t n) {
+static int prim_require_not(sbp__eval *ev, cell *a, size_t n) {
   return require(ev, a, n, SBP_NODE_REQUIRE_NOT, "require-not");
 }
 
-int sbp__prim_sbpl_filter_p(sbp__eval *ev, cell *a, size_t n) {
+static int prim_sbpl_filter_p(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   ev->value = CAR(a)->type == T_FILTER ? ev->t : ev->f;
   return SBP_OK;
@@ -513,12 +513,12 @@ static int set_option(sbp__eval *ev, uint32_t option) {
   return SBP_OK;
 }
 
-int sbp__prim_disable_callouts(sbp__eval *ev, cell *a, size_t n) {
+static int prim_disable_callouts(sbp__eval *ev, cell *a, size_t n) {
   (void)a, (void)n;
   return set_option(ev, SBP_OPTION_DISABLE_CALLOUTS);
 }
 
-int sbp__prim_disable_full_symbolication(sbp__eval *ev, cell *a, size_t n) {
+static int prim_disable_full_symbolication(sbp__eval *ev, cell *a, size_t n) {
   (void)a, (void)n;
   return set_option(ev, SBP_OPTION_DISABLE_FULL_SYMBOLICATION);
 }
@@ -737,18 +737,18 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
   return SBP_OK;
 }
 
-int sbp__prim_allow(sbp__eval *ev, cell *a, size_t n) {
+static int prim_allow(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   return sbp__eval_rule(ev, SBP_ALLOW, a, ev->file, ev->line, ev->col);
 }
-int sbp__prim_deny(sbp__eval *ev, cell *a, size_t n) {
+static int prim_deny(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   return sbp__eval_rule(ev, SBP_DENY, a, ev->file, ev->line, ev->col);
 }
 
 /* ---- directives ------------------------------------------------------------------------ */
 
-int sbp__prim_version(sbp__eval *ev, cell *a, size_t n) {
+static int prim_version(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   cell *v = CAR(a);
   if (v->type != T_INT || v->u.i != 1)
@@ -762,7 +762,7 @@ int sbp__prim_version(sbp__eval *ev, cell *a, size_t n) {
 }
 
 /* The stub's finalizer, run after the profile (profiles may wrap it with set!). */
-int sbp__prim_finalize(sbp__eval *ev, cell *a, size_t n) {
+static int prim_finalize(sbp__eval *ev, cell *a, size_t n) {
   (void)a;
   (void)n;
   if (ev->version == 0) return sbp__eval_fail(ev, SBP_E_EVAL, "no version specified");
@@ -770,7 +770,7 @@ int sbp__prim_finalize(sbp__eval *ev, cell *a, size_t n) {
   return SBP_OK;
 }
 
-int sbp__prim_param(sbp__eval *ev, cell *a, size_t n) {
+static int prim_param(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   cell *k = CAR(a);
   if (k->type != T_STR)
@@ -797,7 +797,7 @@ int sbp__prim_param(sbp__eval *ev, cell *a, size_t n) {
   return SBP_OK;
 }
 
-int sbp__prim_trace(sbp__eval *ev, cell *a, size_t n) {
+static int prim_trace(sbp__eval *ev, cell *a, size_t n) {
   if (n != 1 || CAR(a)->type != T_STR)
     return sbp__eval_fail(ev, SBP_E_EVAL, "argument to trace must be a string");
   if (ev->traced) return sbp__eval_fail(ev, SBP_E_EVAL, "only one trace path may be specified");
@@ -819,7 +819,7 @@ static int want_value(sbp__eval *ev, const char *proc, const cell *c) {
                         sbp__eval_type_name(c));
 }
 
-int sbp__prim_regex_quote(sbp__eval *ev, cell *a, size_t n) {
+static int prim_regex_quote(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   cell *s = CAR(a);
   int rc = want_value(ev, "regex-quote", s);
@@ -841,7 +841,7 @@ int sbp__prim_regex_quote(sbp__eval *ev, cell *a, size_t n) {
   return ev->value ? SBP_OK : FAIL_CODE(ev);
 }
 
-int sbp__prim_path_ancestors(sbp__eval *ev, cell *a, size_t n) {
+static int prim_path_ancestors(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   sbp_node *any = mk(ev, SBP_NODE_REQUIRE_ANY, 0, NULL, 0);
   if (any == NULL) return FAIL_CODE(ev);
@@ -872,7 +872,7 @@ int sbp__prim_path_ancestors(sbp__eval *ev, cell *a, size_t n) {
   return ev->value ? SBP_OK : FAIL_CODE(ev);
 }
 
-int sbp__prim_split_string(sbp__eval *ev, cell *a, size_t n) {
+static int prim_split_string(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   cell *s = CAR(a), *sep = CAR(CDR(a));
   int rc = want_value(ev, "split-string", s);
@@ -897,7 +897,7 @@ int sbp__prim_split_string(sbp__eval *ev, cell *a, size_t n) {
   return SBP_OK;
 }
 
-int sbp__prim_io(sbp__eval *ev, cell *a, size_t n) {
+static int prim_io(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   cell *g = CAR(a), *num = CAR(CDR(a));
   int rc = want_value(ev, "_IO", g);
@@ -914,7 +914,7 @@ int sbp__prim_io(sbp__eval *ev, cell *a, size_t n) {
   return ev->value ? SBP_OK : FAIL_CODE(ev);
 }
 
-int sbp__prim_require_entitlement(sbp__eval *ev, cell *a, size_t n) {
+static int prim_require_entitlement(sbp__eval *ev, cell *a, size_t n) {
   cell *name = CAR(a);
   int rc = want_value(ev, "require-entitlement", name);
   if (rc) return rc;
@@ -938,3 +938,28 @@ int sbp__prim_require_entitlement(sbp__eval *ev, cell *a, size_t n) {
   ev->value = wrap(ev, T_FILTER, f);
   return ev->value ? SBP_OK : FAIL_CODE(ev);
 }
+
+/* ---- the table ------------------------------------------------------------------------- */
+
+const sbp__prim sbp__eval_sbpl_prims[] = {
+    {"version", prim_version, 1, 1},
+    {"%finalize", prim_finalize, 0, 0},
+    {"allow", prim_allow, 0, -1},
+    {"deny", prim_deny, 0, -1},
+    {"require-all", prim_require_all, 0, -1},
+    {"require-any", prim_require_any, 0, -1},
+    {"require-not", prim_require_not, 1, 1},
+    {"param", prim_param, 1, 1},
+    {"getenv", prim_param, 1, 1},
+    {"trace", prim_trace, 0, -1},
+    {"regex-quote", prim_regex_quote, 1, 1},
+    {"path-ancestors", prim_path_ancestors, 1, -1},
+    {"sbpl-filter?", prim_sbpl_filter_p, 1, 1},
+    {"split-string", prim_split_string, 2, 2},
+    {"_IO", prim_io, 2, 2},
+    {"disable-callouts", prim_disable_callouts, 0, 0},
+    {"disable-full-symbolication", prim_disable_full_symbolication, 0, 0},
+    {"require-entitlement", prim_require_entitlement, 1, 2},
+};
+const size_t sbp__eval_sbpl_nprims =
+    sizeof(sbp__eval_sbpl_prims) / sizeof(sbp__eval_sbpl_prims[0]);

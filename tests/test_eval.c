@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "eval.h"
+#include "eval_library.h"
 #include "sbprofile.h"
 #include "test_alloc.h"
 

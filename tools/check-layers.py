@@ -8,8 +8,8 @@ and the known exceptions (between <!-- exceptions --> and <!-- /exceptions -->),
   - the include graph between modules (x.c and x.h are one module) has no circle;
   - no .c file declares another file's sbp__ function by hand.
 Including a header counts as a dependency on its module and on every file that defines a
-function the header declares: a header that declares the functions of several files (eval.h)
-cannot hide a call that runs back up or round in a circle.
+function the header declares: a header that declares the functions of several files (as
+eval.h once did) cannot hide a call that runs back up or round in a circle.
 An exception is an edge "a -> b" between modules (a dependency up a layer) or a circle
 "circle `a, b, c`" (the exact set of modules that depend on each other round); the check
 accepts exactly the listed ones and fails on a listed one that no longer occurs, so the
