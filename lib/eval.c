@@ -718,9 +718,14 @@ static int set_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
   ev->sp--;
   cell *b = sbp__eval_find_local(e, sym);
   ev->escaped = 1;
+  int defined = 1;
+  if (b == NULL) {
+    int rc = sbp__eval_is_defined(ev, NULL, sym, &defined);
+    if (rc) return rc;
+  }
   if (b != NULL) {
     CDR(b) = v;
-  } else if (sbp__eval_is_defined(ev, NULL, sym)) {
+  } else if (defined) {
     sym->u.sym.gval = v;
   } else {
     return sbp__eval_fail(ev, SBP_E_EVAL, "unbound variable: %s", sym->u.sym.s);
@@ -903,7 +908,12 @@ static int cond_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
   size_t cl;
   if (clause->type != T_PAIR || !sbp__eval_list_length(clause, &cl))
     return syntax(ev, "cond clause");
-  if (CAR(clause) == ev->s_else && !sbp__eval_is_defined(ev, f->e, ev->s_else)) {
+  int else_defined = 1;
+  if (CAR(clause) == ev->s_else) {
+    int drc = sbp__eval_is_defined(ev, f->e, ev->s_else, &else_defined);
+    if (drc) return drc;
+  }
+  if (CAR(clause) == ev->s_else && !else_defined) {
     env *e = f->e;
     ev->sp--;
     return eval_body(ev, m, CDR(clause), e);

@@ -92,8 +92,12 @@ int sbp__eval_lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
   return sbp__eval_fail(ev, SBP_E_EVAL, "unbound variable: %s", sym->u.sym.s);
 }
 
-int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym) {
-  if (sbp__eval_find_local(e, sym) != NULL || sym->u.sym.gval != NULL) return 1;
-  if (sym->flag != 0 /* a special form */) return 1;
-  return builtin_value(ev, sym) != NULL;
+int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym, int *defined) {
+  *defined = 1;
+  if (sbp__eval_find_local(e, sym) != NULL || sym->u.sym.gval != NULL) return SBP_OK;
+  if (sym->flag != 0 /* a special form */) return SBP_OK;
+  *defined = builtin_value(ev, sym) != NULL;
+  /* Memory running out while a built-in is made is no answer: "not defined" would be wrong. */
+  if (!*defined && ev->err && ev->err->code != 0) return ev->err->code;
+  return SBP_OK;
 }

@@ -19,7 +19,8 @@ static inline cell *sbp__eval_find_local(env *e, const cell *sym) {
 /* The value of sym in e: a local binding, a global, a built-in name of SBPL or a procedure
  * of the Scheme library (cached in the symbol); else the unbound-variable error. */
 int sbp__eval_lookup(sbp__eval *ev, env *e, cell *sym, cell **out);
-/* Is sym bound (locally, globally, as a built-in name) or the keyword of a special form? */
-int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym);
+/* Is sym bound (locally, globally, as a built-in name) or the keyword of a special form?
+ * The answer goes to *defined; SBP_OK, or the error met making a built-in (out of memory). */
+int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym, int *defined);
 
 #endif

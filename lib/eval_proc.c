@@ -365,7 +365,10 @@ static int p_equal(sbp__eval *ev, cell *a, size_t n) {
 static int p_defined(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   if (ARG1(a)->type != T_SYM) return type_error(ev, "defined?", "a symbol", ARG1(a));
-  RET(ev, BOOL(ev, sbp__eval_is_defined(ev, NULL, ARG1(a))));
+  int defined;
+  int rc = sbp__eval_is_defined(ev, NULL, ARG1(a), &defined);
+  if (rc) return rc;
+  RET(ev, BOOL(ev, defined));
 }
 
 /* ---- integers -------------------------------------------------------------------------- */
