@@ -32,6 +32,9 @@ typedef struct dz_ctx {
   const char *missing;   /* the last attribute found missing */
   int braces;            /* a regex with {m,n} was evaluated */
   int unknown_name;
+  const char *whole;     /* the last string hashed whole by walk_bucket, and its hash */
+  size_t whole_len;
+  uint64_t whole_hash;
 } dz_ctx;
 
 static int subpath_match(const char *sp, size_t splen, const char *s, size_t len) {
@@ -309,6 +312,33 @@ static int trace_rule(sbp_buf *t, const sbp_alloc *a, const char *prefix, const 
   return rc;
 }
 
+/* The first k >= from, up to len, at which walk_bucket may look up a prefix of str[0..len)
+ * in slot s (len + 1 when none): a '/' where subpaths are kept, a length a prefix or regex
+ * key of the slot has. It may give a k that looks up nothing; it never skips one. */
+static size_t next_probe(const dz_slot *s, const char *str, size_t len, size_t from) {
+  int pre = s->has[DZ_K_PREFIX], rex = s->has[DZ_K_RE];
+  size_t end = len + 1;
+  if (s->has[DZ_K_SUBPATH] && from < len) {
+    const char *slash = memchr(str + from, '/', len - from);
+    if (slash != NULL) end = (size_t)(slash - str);
+  }
+  if (!pre && !rex) return end;
+  size_t k = from;
+  for (; k < end && k < DZ_LENS; k = (k | 7u) + 1) {
+    unsigned bits = (unsigned)((pre ? s->lens[DZ_K_PREFIX][k >> 3] : 0u) |
+                               (rex ? s->lens[DZ_K_RE][k >> 3] : 0u)) >> (k & 7u);
+    if (bits != 0) {
+      while (!(bits & 1u)) {
+        bits >>= 1;
+        k++;
+      }
+      return k < end ? k : end;
+    }
+  }
+  if (k < end && ((pre && s->longv[DZ_K_PREFIX]) || (rex && s->longv[DZ_K_RE]))) return k;
+  return end;
+}
+
 /* The indexed path for one bucket: hashed values and regex groups, then the rules that are
  * not indexed, from the last written, while they could still beat *best. */
 static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char **best_op,
@@ -340,13 +370,12 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
       }
       uint32_t bi = (uint32_t)(b - d->buckets);
       int64_t hit = -1;
-      uint64_t h = DZ_FNV_OFF;
       int pre = s->has[DZ_K_PREFIX], sub = s->has[DZ_K_SUBPATH], rex = s->has[DZ_K_RE];
-      /* With only exact keys no prefix is looked up: just the hash of the whole string. */
-      for (size_t k = 0; !pre && !sub && !rex && k < len; k++)
-        h = dz_fnv_step(h, (unsigned char)str[k]);
-      for (size_t k = 0; (pre || sub || rex) && k <= len; k++) {
-        /* h is the hash of str[0..k) */
+      uint64_t state = DZ_HASH_SEED; /* over the whole words of str[0..done) */
+      size_t done = 0;
+      /* The prefixes that may have a key, shortest first: h is the hash of str[0..k). */
+      for (size_t k = 0; (pre || sub || rex) && (k = next_probe(s, str, len, k)) <= len; k++) {
+        uint64_t h = dz_prefix_hash(str, len, k, &state, &done);
         if (rex && k > 0 && dz_slot_has_len(s, DZ_K_RE, k)) {
           const dz_key *cell = dz_find_cell(d, h, bi, s->attr, DZ_K_RE, str, k);
           if (cell != NULL && cell->rule > hit && cell->rule > *best) {
@@ -373,22 +402,32 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
             if (r > hit) hit = r;
           }
           if (dz_slot_has_len(s, DZ_K_SUBPATH, k + 1)) {
-            uint64_t h2 = dz_fnv_step(h, '/');
+            uint64_t h2 = dz_prefix_hash(str, len, k + 1, &state, &done);
             int64_t r = dz_find_key(d, h2, bi, s->attr, DZ_K_SUBPATH, str, k + 1);
             if (r > hit) hit = r;
           }
         }
-        if (k == len) break;
-        h = dz_fnv_step(h, (unsigned char)str[k]);
       }
-      if (s->has[DZ_K_EXACT] && dz_slot_has_len(s, DZ_K_EXACT, len)) {
-        int64_t r = dz_find_key(d, h, bi, s->attr, DZ_K_EXACT, str, len);
-        if (r > hit) hit = r;
-      }
-      if (sub && !(len > 0 && str[len - 1] == '/') && dz_slot_has_len(s, DZ_K_SUBPATH, len)) {
-        /* subpath equal to the whole string (already counted when it ends with '/') */
-        int64_t r = dz_find_key(d, h, bi, s->attr, DZ_K_SUBPATH, str, len);
-        if (r > hit) hit = r;
+      int whole_exact = s->has[DZ_K_EXACT] && dz_slot_has_len(s, DZ_K_EXACT, len);
+      /* subpath equal to the whole string (already counted when it ends with '/') */
+      int whole_sub =
+          sub && !(len > 0 && str[len - 1] == '/') && dz_slot_has_len(s, DZ_K_SUBPATH, len);
+      if (whole_exact || whole_sub) {
+        /* the whole string's hash, kept for the other buckets of the decision */
+        if (c->whole == NULL || c->whole != str || c->whole_len != len) {
+          c->whole = str;
+          c->whole_len = len;
+          c->whole_hash = dz_prefix_hash(str, len, len, &state, &done);
+        }
+        uint64_t h = c->whole_hash;
+        if (whole_exact) {
+          int64_t r = dz_find_key(d, h, bi, s->attr, DZ_K_EXACT, str, len);
+          if (r > hit) hit = r;
+        }
+        if (whole_sub) {
+          int64_t r = dz_find_key(d, h, bi, s->attr, DZ_K_SUBPATH, str, len);
+          if (r > hit) hit = r;
+        }
       }
       if (hit > *best) {
         *best = hit;

@@ -534,6 +534,52 @@ static void test_chain_precedence(void **state) {
   sbp_profile_free(p);
 }
 
+/* Keys are hashed a word at a time and a path's prefixes incrementally: subpath, prefix,
+ * literal and regex keys of every length from 1 to 35 (across word boundaries), against
+ * paths of every length, decide as rule-by-rule evaluation does. */
+static void test_key_lengths_index_agrees(void **state) {
+  (void)state;
+  static const char base[] = "/ab/cdefgh/ijklmnop/qrstuvw/xyz0123";
+  const size_t n = sizeof base - 1;
+  char *text = malloc(64 * 160);
+  assert_non_null(text);
+  size_t o = (size_t)sprintf(text, "(version 1)\n(deny default)\n");
+  for (size_t l = 1; l <= n; l++) {
+    const char *act = l % 2 ? "allow" : "deny";
+    switch (l % 4) {
+      case 0: o += (size_t)sprintf(text + o, "(%s file-read* (subpath \"%.*s\"))\n", act, (int)l, base); break;
+      case 1: o += (size_t)sprintf(text + o, "(%s file-read-data (prefix \"%.*s\"))\n", act, (int)l, base); break;
+      case 2: o += (size_t)sprintf(text + o, "(%s file-read* (literal \"%.*s\"))\n", act, (int)l, base); break;
+      default: o += (size_t)sprintf(text + o, "(%s file-read* (regex #\"^%.*s[a-z]\"))\n", act, (int)l, base); break;
+    }
+  }
+  sbp_profile *p = profile_of(text);
+  sbp_decider *d = NULL;
+  assert_int_equal(sbp_decider_new(&d, p, NULL, NULL), SBP_OK);
+  char path[64];
+  size_t matched = 0;
+  for (size_t m = 1; m <= n; m++) {
+    for (int tail = 0; tail < 3; tail++) {
+      memcpy(path, base, m);
+      size_t pl = m;
+      if (tail == 1) path[pl++] = 'q';
+      if (tail == 2) path[pl++] = '/';
+      path[pl] = '\0';
+      uint32_t f1, f2, l1, l2;
+      int r1 = decide_with(d, "file-read-data", path, 0, &f1, &l1);
+      int r2 = decide_with(d, "file-read-data", path, SBP_DECIDE_NO_INDEX, &f2, &l2);
+      if (r1 != r2 || f1 != f2 || l1 != l2)
+        fail_msg("%s: indexed %d line %u flags 0x%x, rule by rule %d line %u flags 0x%x", path,
+                 r1, l1, f1, r2, l2, f2);
+      matched += l1 > 2; /* decided by a rule after the default */
+    }
+  }
+  assert_true(matched > 2 * n); /* most paths meet a key */
+  sbp_decider_free(d);
+  sbp_profile_free(p);
+  free(text);
+}
+
 static void test_regex_error_has_position(void **state) {
   (void)state;
   sbp_profile *p = profile_of("(version 1)\n(deny default)\n  (allow file-read* (regex #\"^/a(\"))\n");
@@ -1184,6 +1230,7 @@ int main(void) {
       cmocka_unit_test(test_explain_text),
       cmocka_unit_test(test_weak_fact_table),
       cmocka_unit_test(test_regex_error_has_position),
+      cmocka_unit_test(test_key_lengths_index_agrees),
       cmocka_unit_test(test_deep_filters),
       cmocka_unit_test(test_allocation_failures),
       cmocka_unit_test(test_request_memo_follows_decider),
