@@ -96,9 +96,11 @@ static const struct {
 
 static uint32_t excluded_attrs(const sbp_request *req) {
   uint32_t bits = 0;
-  for (size_t i = 0; i < sizeof exclusive_attrs / sizeof exclusive_attrs[0]; i++)
-    if (sbp__request_attr_known(req, exclusive_attrs[i].given) != NULL)
-      bits |= 1u << exclusive_attrs[i].filter;
+  for (size_t a = 0; a < req->nattrs; a++) {
+    uint32_t given = req->attrs[a].known; /* 0 for a named attribute: none of the table's */
+    for (size_t i = 0; given != 0 && i < sizeof exclusive_attrs / sizeof exclusive_attrs[0]; i++)
+      if (exclusive_attrs[i].given == given) bits |= 1u << exclusive_attrs[i].filter;
+  }
   return bits;
 }
 
@@ -513,6 +515,8 @@ static int walk_bucket_slow(dz_ctx *c, const dz_bucket *b, int64_t *best, const 
   return SBP_OK;
 }
 
+#define DZ_NOT_ALONE (-2)
+
 static const char *const canon_links[] = {"/tmp", "/var", "/etc"};
 
 /* The canonical spelling of a path under /tmp, /var or /etc, into buf. Returns 1 when
@@ -586,6 +590,9 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
   const char *best_op = NULL;
   dz_cand unk[3] = {{SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}};
   const dz_bucket *chain_b[SBP__CHAIN_MAX];
+  /* per level: the best rule of its bucket walked alone (from no rule), which the other
+   * reading of precedence below asks again; DZ_NOT_ALONE when not known */
+  int64_t alone[SBP__CHAIN_MAX];
   const dz_bucket *default_b = NULL;
 
   if (trace) {
@@ -601,6 +608,7 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
     if (rc) goto done;
   }
   for (size_t i = 0; i < req->nchain; i++) {
+    alone[i] = DZ_NOT_ALONE;
     int64_t bi = req->memo_id == d->id ? req->memo_bucket[i]
                                        : dz_find_bucket(d, req->chain[i], req->chain_len[i]);
     ((sbp_request *)(uintptr_t)req)->memo_bucket[i] = bi;
@@ -615,8 +623,10 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
       if (!rc) rc = sbp__buf_puts(trace, A, ":\n");
       if (rc) goto done;
     }
+    int64_t before = best;
     rc = slow ? walk_bucket_slow(&c, chain_b[i], &best, &best_op, unk, &braces_idx, trace)
               : walk_bucket(&c, chain_b[i], &best, &best_op, unk, &braces_idx);
+    if (before == SBP__NO_RULE && trace == NULL) alone[i] = best;
     if (rc) goto done;
   }
   ((sbp_request *)(uintptr_t)req)->memo_id = d->id;
@@ -692,8 +702,9 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
     if (r->braces) out->flags |= SBP_DECISION_FLAG_REGEX_BRACES;
     if (r->longstr) out->flags |= SBP_DECISION_FLAG_LONG_STRING;
     if (r->unknown) out->flags |= SBP_DECISION_FLAG_UNKNOWN_NAME;
+    size_t op_len = out->op ? strlen(out->op) : 0;
     for (size_t i = 0; i < req->nchain && out->op; i++)
-      if (req->chain[i] == out->op || (req->chain_len[i] == strlen(out->op) &&
+      if (req->chain[i] == out->op || (req->chain_len[i] == op_len &&
                                        memcmp(req->chain[i], out->op, req->chain_len[i]) == 0)) {
         if (req->chain_weak[i] & 1) out->flags |= SBP_DECISION_FLAG_WEAK_CHAIN;
         if (req->chain_weak[i] & 2) out->flags |= SBP_DECISION_FLAG_INFERRED_PARENT;
@@ -723,8 +734,11 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
       if (chain_b[i] == NULL || chain_b[i] == default_b) continue;
       int64_t lb = SBP__NO_RULE, lbr = SBP__NO_RULE;
       dz_cand lunk[3] = {{SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}};
-      rc = slow ? walk_bucket_slow(&c, chain_b[i], &lb, &alt_op, lunk, &lbr, NULL)
-                : walk_bucket(&c, chain_b[i], &lb, &alt_op, lunk, &lbr);
+      if (alone[i] != DZ_NOT_ALONE)
+        lb = alone[i]; /* walked so in step 1: the same walk, the same answer */
+      else
+        rc = slow ? walk_bucket_slow(&c, chain_b[i], &lb, &alt_op, lunk, &lbr, NULL)
+                  : walk_bucket(&c, chain_b[i], &lb, &alt_op, lunk, &lbr);
       alt_filtered = lb >= 0;
       alt = lb >= 0 ? lb : chain_b[i]->last_unf_any;
       alt_op = chain_b[i]->op;
