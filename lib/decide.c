@@ -315,30 +315,40 @@ static int trace_rule(sbp_buf *t, const sbp_alloc *a, const char *prefix, const 
 }
 
 /* The first k >= from, up to len, at which walk_bucket may look up a prefix of str[0..len)
- * in slot s (len + 1 when none): a '/' where subpaths are kept, a length a prefix or regex
- * key of the slot has. It may give a k that looks up nothing; it never skips one. */
+ * in slot s (len + 1 when none): a length a prefix or regex key of the slot has, or a '/'
+ * where a subpath key of that length or one more is kept. Lengths come from the slot's
+ * bitmaps, a byte (8 lengths) at a time, so a path is not scanned byte by byte. It may give a
+ * k that looks up nothing; it never skips one. */
 static size_t next_probe(const dz_slot *s, const char *str, size_t len, size_t from) {
-  int pre = s->has[DZ_K_PREFIX], rex = s->has[DZ_K_RE];
-  size_t end = len + 1;
-  if (s->has[DZ_K_SUBPATH] && from < len) {
-    const char *slash = memchr(str + from, '/', len - from);
-    if (slash != NULL) end = (size_t)(slash - str);
-  }
-  if (!pre && !rex) return end;
+  int pre = s->has[DZ_K_PREFIX], sub = s->has[DZ_K_SUBPATH], rex = s->has[DZ_K_RE];
   size_t k = from;
-  for (; k < end && k < DZ_LENS; k = (k | 7u) + 1) {
-    unsigned bits = (unsigned)((pre ? s->lens[DZ_K_PREFIX][k >> 3] : 0u) |
-                               (rex ? s->lens[DZ_K_RE][k >> 3] : 0u)) >> (k & 7u);
-    if (bits != 0) {
-      while (!(bits & 1u)) {
-        bits >>= 1;
-        k++;
-      }
-      return k < end ? k : end;
+  while (k <= len && k < DZ_LENS) {
+    size_t byte = k >> 3;
+    unsigned any = (unsigned)(pre ? s->lens[DZ_K_PREFIX][byte] : 0u) |
+                   (unsigned)(rex ? s->lens[DZ_K_RE][byte] : 0u);
+    unsigned slash = 0; /* lengths l with a subpath key of length l or l + 1 */
+    if (sub) {
+      unsigned here = s->lens[DZ_K_SUBPATH][byte];
+      unsigned next = byte + 1 < DZ_LENS / 8 ? s->lens[DZ_K_SUBPATH][byte + 1]
+                                             : s->longv[DZ_K_SUBPATH];
+      slash = (here | (here >> 1) | ((next & 1u) << 7)) & 0xffu;
     }
+    for (unsigned bits = (any | slash) >> (k & 7u); bits != 0; bits >>= 1, k++) {
+      if (!(bits & 1u)) continue;
+      if (k > len) return len + 1;
+      if ((any >> (k & 7u)) & 1u) return k;
+      if (k < len && str[k] == '/') return k;
+    }
+    k = (byte + 1) * 8;
   }
-  if (k < end && ((pre && s->longv[DZ_K_PREFIX]) || (rex && s->longv[DZ_K_RE]))) return k;
-  return end;
+  if (k > len) return len + 1;
+  /* lengths of DZ_LENS bytes or more: one flag per kind */
+  if ((pre && s->longv[DZ_K_PREFIX]) || (rex && s->longv[DZ_K_RE])) return k;
+  if (sub && s->longv[DZ_K_SUBPATH] && k < len) {
+    const char *p = memchr(str + k, '/', len - k);
+    if (p != NULL) return (size_t)(p - str);
+  }
+  return len + 1;
 }
 
 /* The indexed path for one bucket: hashed values and regex groups, then the rules that are
