@@ -548,6 +548,7 @@ static void key_lengths_agree(const char *base, const size_t *lens, size_t nlens
   size_t o = (size_t)sprintf(text, "(version 1)\n(deny default)\n");
   for (size_t i = 0; i < nlens; i++) {
     size_t l = lens[i];
+    if (l > n) continue;
     const char *act = l % 2 ? "allow" : "deny";
     switch (l % 4) {
       case 0: o += (size_t)sprintf(text + o, "(%s file-read* (subpath \"%.*s\"))\n", act, (int)l, base); break;
@@ -563,6 +564,7 @@ static void key_lengths_agree(const char *base, const size_t *lens, size_t nlens
   for (size_t i = 0; i < nlens; i++) {
     for (int tail = 0; tail < 3; tail++) {
       size_t m = lens[i], pl = m;
+      if (m > n) continue;
       memcpy(path, base, m);
       if (tail == 1) path[pl++] = 'q';
       if (tail == 2) path[pl++] = '/';
