@@ -32,6 +32,9 @@ typedef struct dz_ctx {
   const char *missing;   /* the last attribute found missing */
   int braces;            /* a regex with {m,n} was evaluated */
   int unknown_name;
+  const char *whole;     /* the last string hashed whole by walk_bucket, and its hash */
+  size_t whole_len;
+  uint64_t whole_hash;
 } dz_ctx;
 
 static int subpath_match(const char *sp, size_t splen, const char *s, size_t len) {
@@ -93,9 +96,11 @@ static const struct {
 
 static uint32_t excluded_attrs(const sbp_request *req) {
   uint32_t bits = 0;
-  for (size_t i = 0; i < sizeof exclusive_attrs / sizeof exclusive_attrs[0]; i++)
-    if (sbp__request_attr_known(req, exclusive_attrs[i].given) != NULL)
-      bits |= 1u << exclusive_attrs[i].filter;
+  for (size_t a = 0; a < req->nattrs; a++) {
+    uint32_t given = req->attrs[a].known; /* 0 for a named attribute: none of the table's */
+    for (size_t i = 0; given != 0 && i < sizeof exclusive_attrs / sizeof exclusive_attrs[0]; i++)
+      if (exclusive_attrs[i].given == given) bits |= 1u << exclusive_attrs[i].filter;
+  }
   return bits;
 }
 
@@ -309,6 +314,43 @@ static int trace_rule(sbp_buf *t, const sbp_alloc *a, const char *prefix, const 
   return rc;
 }
 
+/* The first k >= from, up to len, at which walk_bucket may look up a prefix of str[0..len)
+ * in slot s (len + 1 when none): a length a prefix or regex key of the slot has, or a '/'
+ * where a subpath key of that length or one more is kept. Lengths come from the slot's
+ * bitmaps, a byte (8 lengths) at a time, so a path is not scanned byte by byte. It may give a
+ * k that looks up nothing; it never skips one. */
+static size_t next_probe(const dz_slot *s, const char *str, size_t len, size_t from) {
+  int pre = s->has[DZ_K_PREFIX], sub = s->has[DZ_K_SUBPATH], rex = s->has[DZ_K_RE];
+  size_t k = from;
+  while (k <= len && k < DZ_LENS) {
+    size_t byte = k >> 3;
+    unsigned any = (unsigned)(pre ? s->lens[DZ_K_PREFIX][byte] : 0u) |
+                   (unsigned)(rex ? s->lens[DZ_K_RE][byte] : 0u);
+    unsigned slash = 0; /* lengths l with a subpath key of length l or l + 1 */
+    if (sub) {
+      unsigned here = s->lens[DZ_K_SUBPATH][byte];
+      unsigned next = byte + 1 < DZ_LENS / 8 ? s->lens[DZ_K_SUBPATH][byte + 1]
+                                             : s->longv[DZ_K_SUBPATH];
+      slash = (here | (here >> 1) | ((next & 1u) << 7)) & 0xffu;
+    }
+    for (unsigned bits = (any | slash) >> (k & 7u); bits != 0; bits >>= 1, k++) {
+      if (!(bits & 1u)) continue;
+      if (k > len) return len + 1;
+      if ((any >> (k & 7u)) & 1u) return k;
+      if (k < len && str[k] == '/') return k;
+    }
+    k = (byte + 1) * 8;
+  }
+  if (k > len) return len + 1;
+  /* lengths of DZ_LENS bytes or more: one flag per kind */
+  if ((pre && s->longv[DZ_K_PREFIX]) || (rex && s->longv[DZ_K_RE])) return k;
+  if (sub && s->longv[DZ_K_SUBPATH] && k < len) {
+    const char *p = memchr(str + k, '/', len - k);
+    if (p != NULL) return (size_t)(p - str);
+  }
+  return len + 1;
+}
+
 /* The indexed path for one bucket: hashed values and regex groups, then the rules that are
  * not indexed, from the last written, while they could still beat *best. */
 static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char **best_op,
@@ -340,13 +382,12 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
       }
       uint32_t bi = (uint32_t)(b - d->buckets);
       int64_t hit = -1;
-      uint64_t h = DZ_FNV_OFF;
       int pre = s->has[DZ_K_PREFIX], sub = s->has[DZ_K_SUBPATH], rex = s->has[DZ_K_RE];
-      /* With only exact keys no prefix is looked up: just the hash of the whole string. */
-      for (size_t k = 0; !pre && !sub && !rex && k < len; k++)
-        h = dz_fnv_step(h, (unsigned char)str[k]);
-      for (size_t k = 0; (pre || sub || rex) && k <= len; k++) {
-        /* h is the hash of str[0..k) */
+      uint64_t state = DZ_HASH_SEED; /* over the whole words of str[0..done) */
+      size_t done = 0;
+      /* The prefixes that may have a key, shortest first: h is the hash of str[0..k). */
+      for (size_t k = 0; (pre || sub || rex) && (k = next_probe(s, str, len, k)) <= len; k++) {
+        uint64_t h = dz_prefix_hash(str, len, k, &state, &done);
         if (rex && k > 0 && dz_slot_has_len(s, DZ_K_RE, k)) {
           const dz_key *cell = dz_find_cell(d, h, bi, s->attr, DZ_K_RE, str, k);
           if (cell != NULL && cell->rule > hit && cell->rule > *best) {
@@ -373,22 +414,32 @@ static int walk_bucket(dz_ctx *c, const dz_bucket *b, int64_t *best, const char 
             if (r > hit) hit = r;
           }
           if (dz_slot_has_len(s, DZ_K_SUBPATH, k + 1)) {
-            uint64_t h2 = dz_fnv_step(h, '/');
+            uint64_t h2 = dz_prefix_hash(str, len, k + 1, &state, &done);
             int64_t r = dz_find_key(d, h2, bi, s->attr, DZ_K_SUBPATH, str, k + 1);
             if (r > hit) hit = r;
           }
         }
-        if (k == len) break;
-        h = dz_fnv_step(h, (unsigned char)str[k]);
       }
-      if (s->has[DZ_K_EXACT] && dz_slot_has_len(s, DZ_K_EXACT, len)) {
-        int64_t r = dz_find_key(d, h, bi, s->attr, DZ_K_EXACT, str, len);
-        if (r > hit) hit = r;
-      }
-      if (sub && !(len > 0 && str[len - 1] == '/') && dz_slot_has_len(s, DZ_K_SUBPATH, len)) {
-        /* subpath equal to the whole string (already counted when it ends with '/') */
-        int64_t r = dz_find_key(d, h, bi, s->attr, DZ_K_SUBPATH, str, len);
-        if (r > hit) hit = r;
+      int whole_exact = s->has[DZ_K_EXACT] && dz_slot_has_len(s, DZ_K_EXACT, len);
+      /* subpath equal to the whole string (already counted when it ends with '/') */
+      int whole_sub =
+          sub && !(len > 0 && str[len - 1] == '/') && dz_slot_has_len(s, DZ_K_SUBPATH, len);
+      if (whole_exact || whole_sub) {
+        /* the whole string's hash, kept for the other buckets of the decision */
+        if (c->whole == NULL || c->whole != str || c->whole_len != len) {
+          c->whole = str;
+          c->whole_len = len;
+          c->whole_hash = dz_prefix_hash(str, len, len, &state, &done);
+        }
+        uint64_t h = c->whole_hash;
+        if (whole_exact) {
+          int64_t r = dz_find_key(d, h, bi, s->attr, DZ_K_EXACT, str, len);
+          if (r > hit) hit = r;
+        }
+        if (whole_sub) {
+          int64_t r = dz_find_key(d, h, bi, s->attr, DZ_K_SUBPATH, str, len);
+          if (r > hit) hit = r;
+        }
       }
       if (hit > *best) {
         *best = hit;
@@ -474,6 +525,8 @@ static int walk_bucket_slow(dz_ctx *c, const dz_bucket *b, int64_t *best, const 
   return SBP_OK;
 }
 
+#define DZ_NOT_ALONE (-2)
+
 static const char *const canon_links[] = {"/tmp", "/var", "/etc"};
 
 /* The canonical spelling of a path under /tmp, /var or /etc, into buf. Returns 1 when
@@ -547,6 +600,9 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
   const char *best_op = NULL;
   dz_cand unk[3] = {{SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}};
   const dz_bucket *chain_b[SBP__CHAIN_MAX];
+  /* per level: the best rule of its bucket walked alone (from no rule), which the other
+   * reading of precedence below asks again; DZ_NOT_ALONE when not known */
+  int64_t alone[SBP__CHAIN_MAX];
   const dz_bucket *default_b = NULL;
 
   if (trace) {
@@ -562,6 +618,7 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
     if (rc) goto done;
   }
   for (size_t i = 0; i < req->nchain; i++) {
+    alone[i] = DZ_NOT_ALONE;
     int64_t bi = req->memo_id == d->id ? req->memo_bucket[i]
                                        : dz_find_bucket(d, req->chain[i], req->chain_len[i]);
     ((sbp_request *)(uintptr_t)req)->memo_bucket[i] = bi;
@@ -576,8 +633,10 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
       if (!rc) rc = sbp__buf_puts(trace, A, ":\n");
       if (rc) goto done;
     }
+    int64_t before = best;
     rc = slow ? walk_bucket_slow(&c, chain_b[i], &best, &best_op, unk, &braces_idx, trace)
               : walk_bucket(&c, chain_b[i], &best, &best_op, unk, &braces_idx);
+    if (before == SBP__NO_RULE && trace == NULL) alone[i] = best;
     if (rc) goto done;
   }
   ((sbp_request *)(uintptr_t)req)->memo_id = d->id;
@@ -653,8 +712,9 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
     if (r->braces) out->flags |= SBP_DECISION_FLAG_REGEX_BRACES;
     if (r->longstr) out->flags |= SBP_DECISION_FLAG_LONG_STRING;
     if (r->unknown) out->flags |= SBP_DECISION_FLAG_UNKNOWN_NAME;
+    size_t op_len = out->op ? strlen(out->op) : 0;
     for (size_t i = 0; i < req->nchain && out->op; i++)
-      if (req->chain[i] == out->op || (req->chain_len[i] == strlen(out->op) &&
+      if (req->chain[i] == out->op || (req->chain_len[i] == op_len &&
                                        memcmp(req->chain[i], out->op, req->chain_len[i]) == 0)) {
         if (req->chain_weak[i] & 1) out->flags |= SBP_DECISION_FLAG_WEAK_CHAIN;
         if (req->chain_weak[i] & 2) out->flags |= SBP_DECISION_FLAG_INFERRED_PARENT;
@@ -684,8 +744,11 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
       if (chain_b[i] == NULL || chain_b[i] == default_b) continue;
       int64_t lb = SBP__NO_RULE, lbr = SBP__NO_RULE;
       dz_cand lunk[3] = {{SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}};
-      rc = slow ? walk_bucket_slow(&c, chain_b[i], &lb, &alt_op, lunk, &lbr, NULL)
-                : walk_bucket(&c, chain_b[i], &lb, &alt_op, lunk, &lbr);
+      if (alone[i] != DZ_NOT_ALONE)
+        lb = alone[i]; /* walked so in step 1: the same walk, the same answer */
+      else
+        rc = slow ? walk_bucket_slow(&c, chain_b[i], &lb, &alt_op, lunk, &lbr, NULL)
+                  : walk_bucket(&c, chain_b[i], &lb, &alt_op, lunk, &lbr);
       alt_filtered = lb >= 0;
       alt = lb >= 0 ? lb : chain_b[i]->last_unf_any;
       alt_op = chain_b[i]->op;

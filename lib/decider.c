@@ -154,7 +154,7 @@ static dz_key *add_key(sbp_decider *d, uint32_t bucket, uint32_t attr, uint8_t k
   *created = 0;
   if ((d->nkeys + 1) * 2 > d->keys_cap)
     if (keys_rehash(d, d->keys_cap ? d->keys_cap * 2 : 64) != SBP_OK) return NULL;
-  uint64_t h = dz_mix(dz_fnv(s, len), bucket, attr, kind);
+  uint64_t h = dz_mix(dz_hash(s, len), bucket, attr, kind);
   size_t j = (size_t)h & (d->keys_cap - 1);
   while (d->keys[j].rule >= 0) {
     dz_key *k = &d->keys[j];
@@ -427,7 +427,7 @@ static int index_filter(sbp_decider *d, uint32_t bucket, uint32_t rule, const sb
     dz_key *k;
     if (kind == DZ_K_RE) {
       /* look the group up first: the key must point at text the group owns */
-      const dz_key *old = d->keys_cap ? dz_find_cell(d, dz_fnv(tmp, klen), bucket, attr, DZ_K_RE, tmp, klen)
+      const dz_key *old = d->keys_cap ? dz_find_cell(d, dz_hash(tmp, klen), bucket, attr, DZ_K_RE, tmp, klen)
                                       : NULL;
       if (old == NULL) {
         if (grow(&d->alloc, (void **)&d->groups, &d->cgroups, d->ngroups + 1, sizeof(dz_group)))

@@ -172,6 +172,65 @@ static inline uint64_t dz_fnv(const char *s, size_t len) {
   for (size_t i = 0; i < len; i++) h = dz_fnv_step(h, (unsigned char)s[i]);
   return h;
 }
+/* Keys (literal, prefix, subpath and name values, regex prefixes) are hashed a word of 8
+ * bytes at a time. A walk over the prefixes of a string in ascending length gets the hash of
+ * each from a running state over its whole words (dz_prefix_hash), equal to dz_hash of that
+ * prefix alone, so a path's subpaths cost a few steps each rather than one per byte. */
+#define DZ_HASH_SEED 0x243f6a8885a308d3ull
+#define DZ_HASH_MUL 0x9e3779b97f4a7c15ull
+
+static inline int dz_little_endian(void) {
+  const uint16_t one = 1;
+  unsigned char first;
+  memcpy(&first, &one, 1);
+  return first; /* a constant to the compiler */
+}
+
+static inline uint64_t dz_load(const char *p) {
+  uint64_t w;
+  memcpy(&w, p, sizeof w);
+  return w;
+}
+
+static inline uint64_t dz_step(uint64_t h, uint64_t w) {
+  h = (h ^ w) * DZ_HASH_MUL;
+  return h ^ (h >> 32);
+}
+
+/* s[from..from+r), 0 < r < 8, as memcpy would put it into a zero word; s holds avail bytes,
+ * read only within them. */
+static inline uint64_t dz_part(const char *s, size_t from, size_t r, size_t avail) {
+  uint64_t w = 0;
+  if (avail < 8) {
+    memcpy(&w, s + from, r);
+    return w;
+  }
+  size_t at = from + 8 <= avail ? from : avail - 8; /* 8 bytes that hold the part */
+  unsigned skip = (unsigned)(from - at) * 8, keep = (unsigned)r * 8;
+  w = dz_load(s + at);
+  if (dz_little_endian()) return (w >> skip) & (((uint64_t)1 << keep) - 1);
+  return (w << skip) & ~(~(uint64_t)0 >> keep);
+}
+
+/* The hash of s[0..k), s holding avail >= k bytes. *state is the hash of the whole words of
+ * s[0..*done) (*done a multiple of 8, at most k; DZ_HASH_SEED and 0 to start) and advances. */
+static inline uint64_t dz_prefix_hash(const char *s, size_t avail, size_t k, uint64_t *state,
+                                      size_t *done) {
+  while (k - *done >= 8) {
+    *state = dz_step(*state, dz_load(s + *done));
+    *done += 8;
+  }
+  uint64_t h = *state;
+  if (k > *done) h = dz_step(h, dz_part(s, *done, k - *done, avail));
+  return h ^ (uint64_t)k;
+}
+
+static inline uint64_t dz_hash(const char *s, size_t len) {
+  uint64_t state = DZ_HASH_SEED;
+  size_t done = 0;
+  return dz_prefix_hash(s, len, len, &state, &done);
+}
+
 static inline uint64_t dz_mix(uint64_t h, uint32_t bucket, uint32_t attr, uint8_t kind) {
   h ^= ((uint64_t)bucket << 20) ^ ((uint64_t)attr << 8) ^ kind;
   h ^= h >> 33;

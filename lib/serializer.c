@@ -17,6 +17,8 @@
 
 #define ALL_FLAGS (SBP_SERIALIZE_COMPACT | SBP_SERIALIZE_NO_COMMENTS | SBP_SERIALIZE_NO_SPLIT)
 
+#define SYMBOL_MEMO 16 /* a power of two */
+
 typedef struct ser {
   sbp_buf out;           /* the text being written */
   size_t end;            /* out.len may grow up to here without asking the allocator */
@@ -26,6 +28,11 @@ typedef struct ser {
   sbp_buf scratch;       /* a filter being moved behind a new rule head */
   sbp_error *err;
   int rc;                /* sticky: the first failure; writes are no-ops after it */
+  /* Names already found to be symbols (texts of the profile, which outlive the writing): a
+   * profile repeats a few operation and filter names over every rule, and comparing one
+   * with its earlier copy costs less than checking it byte by byte again. */
+  const char *symbol_seen[SYMBOL_MEMO];
+  size_t symbol_seen_len[SYMBOL_MEMO];
 } ser;
 
 /* ---- the writer ------------------------------------------------------------------------ */
@@ -77,31 +84,65 @@ static void put_int(ser *s, int64_t v) {
  * own to grep or diff). */
 static int needs_escape(unsigned char c) { return c == '"' || c == '\\' || c < 0x20 || c == 0x7f; }
 
+/* Scanning a word (size_t) of bytes at a time: ONES has 0x01 in every byte, HIGHS 0x80. A
+ * result is nonzero exactly when some byte of x is zero (below n); which byte it is is
+ * found again byte by byte, so the order of bytes in the word never matters. */
+#define ONES ((size_t)-1 / 0xFF)
+#define HIGHS (ONES * 0x80)
+/* Before the mask with HIGHS (applied once per word): bytes of x equal to c, below n. */
+static inline size_t eq_bytes(size_t x, unsigned c) {
+  size_t y = x ^ (ONES * c);
+  return (y - ONES) & ~y;
+}
+static inline size_t below_bytes(size_t x, unsigned n) { return (x - ONES * n) & ~x; }
+
+/* Does the word hold a control byte (below 0x20, or 0x7f)? */
+static inline size_t word_control(size_t x) {
+  return (below_bytes(x, 0x20) | eq_bytes(x, 0x7f)) & HIGHS;
+}
+
+/* Does the word hold a byte needs_escape() takes? */
+static inline size_t word_escape(size_t x) {
+  return (below_bytes(x, 0x20) | eq_bytes(x, 0x7f) | eq_bytes(x, '"') | eq_bytes(x, '\\')) &
+         HIGHS;
+}
+
+/* The index of the first byte of t[i..n) that needs an escape, or n. */
+static size_t next_escape(const char *t, size_t i, size_t n) {
+  size_t x;
+  if (n - i >= sizeof x) {
+    for (; n - i >= sizeof x; i += sizeof x) {
+      memcpy(&x, t + i, sizeof x);
+      if (word_escape(x)) goto bytes;
+    }
+    if (i == n) return n;
+    /* the last word, overlapping bytes already seen */
+    memcpy(&x, t + n - sizeof x, sizeof x);
+    if (!word_escape(x)) return n;
+  }
+bytes:
+  while (i < n && !needs_escape((unsigned char)t[i])) i++;
+  return i;
+}
+
 /* The body of a "..." literal: '\' and '"' get a backslash; LF, TAB and CR are written \n,
  * \t and \r, the other control bytes \xHH (two hex digits: the escapes of TinyScheme's
- * string reader, which SBPL's is); all else is verbatim. */
-static void put_escaped_body(ser *s, const char *t, size_t n) {
+ * string reader, which SBPL's is); all else is verbatim. Runs without escapes are copied
+ * whole; t[i] is the first byte that needs an escape. */
+static void put_escaped_from(ser *s, const char *t, size_t n, size_t i) {
   static const char hex[] = "0123456789ABCDEF";
-  size_t i = 0;
-  while (i < n && !needs_escape((unsigned char)t[i])) i++;
-  if (i == n) {
-    if (n) put(s, t, n);
-    return;
-  }
   if (n > (SIZE_MAX - 16) / 4) {
     s->rc = sbp__nomem(s->err);
     return;
   }
   if (!reserve(s, 4 * n)) return;
   char *d = s->out.ptr + s->out.len;
-  memcpy(d, t, i);
-  d += i;
-  for (; i < n; i++) {
+  size_t done = 0; /* t[done..i) is verbatim, t[i] needs an escape */
+  for (;;) {
+    memcpy(d, t + done, i - done);
+    d += i - done;
+    if (i == n) break;
     unsigned char c = (unsigned char)t[i];
-    if (!needs_escape(c)) {
-      *d++ = (char)c;
-      continue;
-    }
     *d++ = '\\';
     switch (c) {
       case '"': case '\\': *d++ = (char)c; break;
@@ -114,20 +155,47 @@ static void put_escaped_body(ser *s, const char *t, size_t n) {
         *d++ = hex[c & 15];
         break;
     }
+    done = i + 1;
+    i = next_escape(t, done, n);
   }
   s->out.len = (size_t)(d - s->out.ptr);
 }
 
+static void put_escaped_body(ser *s, const char *t, size_t n) {
+  size_t i = next_escape(t, 0, n);
+  if (i == n) {
+    if (n) put(s, t, n);
+    return;
+  }
+  put_escaped_from(s, t, n, i);
+}
+
 static int has_control(const char *t, size_t n) {
-  for (size_t i = 0; i < n; i++)
+  size_t i = 0;
+  for (; n - i >= sizeof(size_t); i += sizeof(size_t)) {
+    size_t x;
+    memcpy(&x, t + i, sizeof x);
+    if (word_control(x)) return 1;
+  }
+  for (; i < n; i++)
     if ((unsigned char)t[i] < 0x20 || (unsigned char)t[i] == 0x7f) return 1;
   return 0;
 }
 
 static void put_quoted(ser *s, const char *t, size_t n) {
-  putc1(s, '"');
-  put_escaped_body(s, t, n);
-  putc1(s, '"');
+  size_t i = next_escape(t, 0, n);
+  if (i < n) {
+    putc1(s, '"');
+    put_escaped_from(s, t, n, i);
+    putc1(s, '"');
+    return;
+  }
+  if (!reserve(s, n + 2)) return;
+  char *d = s->out.ptr + s->out.len;
+  d[0] = '"';
+  if (n) memcpy(d + 1, t, n);
+  d[n + 1] = '"';
+  s->out.len += n + 2;
 }
 
 /* ---- errors ---------------------------------------------------------------------------- */
@@ -142,11 +210,19 @@ static void bad_name(ser *s, const sbp_node *n, const char *what) {
 }
 
 static void put_symbol(ser *s, const sbp_node *n, const char *what) {
-  if (!sbp__is_symbol(n->text, n->text_len)) {
-    bad_name(s, n, what);
-    return;
+  size_t len = n->text_len;
+  size_t m = (len ^ (len ? (unsigned char)n->text[0] : 0u)) & (SYMBOL_MEMO - 1);
+  const char *seen = s->symbol_seen[m];
+  if (n->text == NULL || seen == NULL || s->symbol_seen_len[m] != len ||
+      (seen != n->text && memcmp(seen, n->text, len) != 0)) {
+    if (!sbp__is_symbol(n->text, n->text_len)) {
+      bad_name(s, n, what);
+      return;
+    }
+    s->symbol_seen[m] = n->text;
+    s->symbol_seen_len[m] = len;
   }
-  put(s, n->text, n->text_len);
+  put(s, n->text, len);
 }
 
 /* ---- values and filters ---------------------------------------------------------------- */

@@ -534,6 +534,79 @@ static void test_chain_precedence(void **state) {
   sbp_profile_free(p);
 }
 
+/* Keys are hashed a word at a time and a path's prefixes incrementally, and the lengths at
+ * which to look come from a bitmap per slot (one flag for DZ_LENS = 1024 bytes and more):
+ * subpath, prefix, literal and regex keys of many lengths (across words, across bytes of the
+ * bitmap, around 1024), against paths of as many lengths, decide as rule-by-rule evaluation
+ * does. */
+static void key_lengths_agree(const char *base, const size_t *lens, size_t nlens) {
+  size_t n = strlen(base);
+  char *text = malloc(nlens * (n + 80) + 64);
+  char *path = malloc(n + 2);
+  assert_non_null(text);
+  assert_non_null(path);
+  size_t o = (size_t)sprintf(text, "(version 1)\n(deny default)\n");
+  for (size_t i = 0; i < nlens; i++) {
+    size_t l = lens[i];
+    if (l > n) continue;
+    const char *act = l % 2 ? "allow" : "deny";
+    switch (l % 4) {
+      case 0: o += (size_t)sprintf(text + o, "(%s file-read* (subpath \"%.*s\"))\n", act, (int)l, base); break;
+      case 1: o += (size_t)sprintf(text + o, "(%s file-read-data (prefix \"%.*s\"))\n", act, (int)l, base); break;
+      case 2: o += (size_t)sprintf(text + o, "(%s file-read* (literal \"%.*s\"))\n", act, (int)l, base); break;
+      default: o += (size_t)sprintf(text + o, "(%s file-read* (regex #\"^%.*s[a-z]\"))\n", act, (int)l, base); break;
+    }
+  }
+  sbp_profile *p = profile_of(text);
+  sbp_decider *d = NULL;
+  assert_int_equal(sbp_decider_new(&d, p, NULL, NULL), SBP_OK);
+  size_t matched = 0;
+  for (size_t i = 0; i < nlens; i++) {
+    for (int tail = 0; tail < 3; tail++) {
+      size_t m = lens[i], pl = m;
+      if (m > n) continue;
+      memcpy(path, base, m);
+      if (tail == 1) path[pl++] = 'q';
+      if (tail == 2) path[pl++] = '/';
+      path[pl] = '\0';
+      uint32_t f1, f2, l1, l2;
+      int r1 = decide_with(d, "file-read-data", path, 0, &f1, &l1);
+      int r2 = decide_with(d, "file-read-data", path, SBP_DECIDE_NO_INDEX, &f2, &l2);
+      if (r1 != r2 || f1 != f2 || l1 != l2)
+        fail_msg("%.60s (%zu bytes): indexed %d line %u flags 0x%x, rule by rule %d line %u "
+                 "flags 0x%x", path, pl, r1, l1, f1, r2, l2, f2);
+      matched += l1 > 2; /* decided by a rule after the default */
+    }
+  }
+  assert_true(matched > 2 * nlens); /* most paths meet a key */
+  sbp_decider_free(d);
+  sbp_profile_free(p);
+  free(path);
+  free(text);
+}
+
+static void test_key_lengths_index_agrees(void **state) {
+  (void)state;
+  size_t lens[64], nl = 0;
+  for (size_t l = 1; l <= 35; l++) lens[nl++] = l;
+  /* slashes at 3, 10, 19, 27; then at 7, 15, 23 (a subpath key of length k + 1 in the next
+   * byte of the bitmap) */
+  key_lengths_agree("/ab/cdefgh/ijklmnop/qrstuvw/xyz0123", lens, nl);
+  key_lengths_agree("/abcdef/hijklmn/pqrstuv/xyz0123456", lens, nl);
+  /* around DZ_LENS: a slash every 16 bytes, so at 1023 too */
+  char *big = malloc(1201);
+  assert_non_null(big);
+  for (size_t i = 0; i < 1200; i++) big[i] = (i % 16 == 15) ? '/' : (char)('a' + i % 23);
+  big[0] = '/';
+  big[1200] = '\0';
+  nl = 0;
+  for (size_t l = 1018; l <= 1030; l++) lens[nl++] = l;
+  static const size_t more[] = {1, 8, 16, 1008, 1039, 1040, 1041, 1100, 1199, 1200};
+  for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) lens[nl++] = more[i];
+  key_lengths_agree(big, lens, nl);
+  free(big);
+}
+
 static void test_regex_error_has_position(void **state) {
   (void)state;
   sbp_profile *p = profile_of("(version 1)\n(deny default)\n  (allow file-read* (regex #\"^/a(\"))\n");
@@ -1184,6 +1257,7 @@ int main(void) {
       cmocka_unit_test(test_explain_text),
       cmocka_unit_test(test_weak_fact_table),
       cmocka_unit_test(test_regex_error_has_position),
+      cmocka_unit_test(test_key_lengths_index_agrees),
       cmocka_unit_test(test_deep_filters),
       cmocka_unit_test(test_allocation_failures),
       cmocka_unit_test(test_request_memo_follows_decider),

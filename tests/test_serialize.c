@@ -841,6 +841,114 @@ static void test_every_byte(void **state) {
   check_hostile(all, sizeof(all));
 }
 
+/* Each byte that takes an escape, alone and in pairs, at every offset of strings of 1 to 40
+ * bytes (whole words, a last word that overlaps, short tails), in a literal and a regex:
+ * the text must be exactly the documented escapes around verbatim runs. */
+static size_t escape_by_rule(char *d, const char *t, size_t n) {
+  static const char hex[] = "0123456789ABCDEF";
+  size_t o = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)t[i];
+    if (c == '"' || c == '\\') {
+      d[o++] = '\\';
+      d[o++] = (char)c;
+    } else if (c == '\n' || c == '\t' || c == '\r') {
+      d[o++] = '\\';
+      d[o++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+    } else if (c < 0x20 || c == 0x7f) {
+      d[o++] = '\\';
+      d[o++] = 'x';
+      d[o++] = hex[c >> 4];
+      d[o++] = hex[c & 15];
+    } else {
+      d[o++] = (char)c;
+    }
+  }
+  return o;
+}
+
+static void test_escape_offsets(void **state) {
+  (void)state;
+  static const unsigned char special[] = {'"', '\\', '\n', '\t', '\r', 0x01, 0x1f, 0x7f};
+  /* bytes next to the special ones in value, which must pass verbatim */
+  static const unsigned char plain[] = {' ', '!', '#', '[', ']', '~', 0x80, 0xff, 0x20, '/'};
+  sbp_buf out = SBP_BUF_INIT;
+  char text[48], want[256];
+  for (size_t n = 1; n <= 40; n++) {
+    for (size_t at = 0; at < n; at++) {
+      for (size_t k = 0; k < sizeof special; k++) {
+        for (size_t i = 0; i < n; i++) text[i] = (char)plain[(i + k) % sizeof plain];
+        text[at] = (char)special[k];
+        if (at + 3 < n) text[at + 3] = (char)special[(k + 1) % sizeof special];
+        for (int re = 0; re < 2; re++) {
+          sbp_profile *p = new_profile();
+          sbp_node *r = rule(p, SBP_ALLOW, "file-read*");
+          add(r, filter1(p, re ? "regex" : "literal",
+                         value(p, re ? SBP_VALUE_REGEX : SBP_VALUE_STRING, text, n)));
+          sbp_serialize_options o = SBP_SERIALIZE_OPTIONS_INIT;
+          o.flags = SBP_SERIALIZE_COMPACT;
+          assert_int_equal(sbp_serialize(p, &o, &out, NULL), SBP_OK);
+          /* a regex is raw when nothing could end it early: no '"', no control byte, no
+           * '\\' at the end */
+          int raw = re && memchr(text, '"', n) == NULL && text[n - 1] != '\\';
+          for (size_t i = 0; raw && i < n; i++)
+            if ((unsigned char)text[i] < 0x20 || (unsigned char)text[i] == 0x7f) raw = 0;
+          const char *head = !re ? "(allow file-read* (literal \""
+                             : raw ? "(allow file-read* (regex #\""
+                                   : "(allow file-read* (regex \"";
+          size_t w = strlen(head);
+          memcpy(want, head, w);
+          if (raw) {
+            memcpy(want + w, text, n);
+            w += n;
+          } else {
+            w += escape_by_rule(want + w, text, n);
+          }
+          memcpy(want + w, "\"))\n", 5);
+          assert_string_equal(out.ptr, want);
+          sbp_profile_free(p);
+        }
+      }
+    }
+  }
+  sbp_buf_dispose(&out);
+}
+
+/* The whole tree is valid or not before anything is written: an invalid rule after one whose
+ * name the writer refuses is the error, as is one before it. */
+static void test_invalid_after_refused(void **state) {
+  (void)state;
+  sbp_profile *p = new_profile();
+  sbp_error err = SBP_ERROR_INIT;
+  sbp_buf out = SBP_BUF_INIT;
+  sbp_node *r1 = rule(p, SBP_ALLOW, "file-read*");
+  add(r1, filter1(p, "literal", STR(p, "/a")));
+  sbp_node *r2 = rule(p, SBP_ALLOW, "file-write*");
+  sbp_node *empty = NAMED(p, SBP_NODE_FILTER, "subpath");
+  add(r2, empty);
+  assert_int_equal(sbp_node_set_position(empty, S("y.sb"), 7, 2, NULL), SBP_OK);
+  rule(p, SBP_DENY, "network*");
+  sbp_node *op = sbp_node_first_child(r1);
+  const char *saved = op->text;
+  size_t saved_len = op->text_len;
+  op->text = "not a symbol";
+  op->text_len = strlen(op->text);
+  assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_E_INVALID_TREE);
+  assert_string_equal(err.message, "filter has no value");
+  assert_int_equal(err.line, 7);
+  assert_null(out.ptr);
+  /* with the empty filter filled, the refused name is the error */
+  add(empty, STR(p, "/b"));
+  assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_E_INVALID_TREE);
+  assert_string_equal(err.message, "operation name \"not a symbol\" is not an SBPL symbol");
+  op->text = saved;
+  op->text_len = saved_len;
+  expect_text(p, SBP_SERIALIZE_COMPACT,
+              "(allow file-read* (literal \"/a\"))\n(allow file-write* (subpath \"/b\"))\n"
+              "(deny network*)\n");
+  sbp_profile_free(p);
+}
+
 /* ---- deep nesting, many rules ------------------------------------------------------------ */
 
 static void test_deep_nesting(void **state) {
@@ -1184,6 +1292,8 @@ int main(void) {
       cmocka_unit_test(test_split_limit_errors),
       cmocka_unit_test(test_hostile_strings),
       cmocka_unit_test(test_every_byte),
+      cmocka_unit_test(test_escape_offsets),
+      cmocka_unit_test(test_invalid_after_refused),
       cmocka_unit_test(test_deep_nesting),
       cmocka_unit_test(test_debug_dump),
       cmocka_unit_test(test_alloc_failures),
