@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "alloc.h"
 #include "sbprofile/policy.h"
@@ -20,20 +21,62 @@ size_t sbp__base_set_index(const sbp_base_set *set);
 /* The protection's index, or -1. */
 int sbp__protection_index(const char *name, size_t len);
 
-/* A resolved path entry. Glob text keeps its escapes; base is the directory a glob cannot
- * match outside of (the entry's path for a literal or subtree), without escapes. */
+/* A resolved path entry: 32 bytes, since the compiler walks every entry several times and a
+ * policy may hold hundreds of thousands of them.
+ *
+ * Its strings are one arena block, each NUL-terminated: the text as given, then per spelling
+ * its path and, for a glob, its base. Spelling 0 is the canonical one (/private/tmp/x); a path
+ * under /tmp, /var or /etc has a second spelling as reachable through the link (/tmp/x). Glob
+ * paths keep their escapes; the base is the directory a glob cannot match outside of, without
+ * escapes (for a literal or subtree, the path itself). */
 typedef struct sbp__pentry {
-  uint8_t list;     /* sbp_policy_list, or 0 for the settings file */
-  uint8_t kind;     /* SBP_PATH_LITERAL, _SUBTREE or _GLOB */
-  uint8_t nspell;   /* 1, or 2 when the path has a second spelling (under /tmp, /var, /etc) */
-  uint32_t index;   /* position in its list */
-  const char *text; /* as given */
-  size_t text_len;
-  const char *path[2]; /* [0] canonical (/private/...), [1] as reachable through the link */
-  size_t path_len[2];
-  const char *base[2];
-  size_t base_len[2];
+  const char *text;  /* as given, followed by the spellings */
+  uint32_t text_len;
+  uint32_t index;    /* position in its list */
+  uint32_t path_len; /* of spelling 0 */
+  uint32_t base_len; /* of spelling 0 */
+  uint8_t list;      /* sbp_policy_list, or 0 for the settings file */
+  uint8_t kind;      /* SBP_PATH_LITERAL, _SUBTREE or _GLOB */
+  uint8_t nspell;    /* number of spellings, 1 to SBP__SPELLINGS_MAX */
 } sbp__pentry;
+
+/* Spellings of one entry at most: the path, and a glob whose first component is a pattern
+ * once more under /private for each of tmp, var and etc it can match. */
+#define SBP__SPELLINGS_MAX 4
+
+/* Longest text or resolved path an entry can hold. */
+#define SBP__PENTRY_MAX (UINT32_MAX / 4)
+
+/* Spelling 0's path of entry e (e->path_len bytes). */
+static inline const char *sbp__pentry_path0(const sbp__pentry *e) {
+  return e->text + e->text_len + 1;
+}
+
+/* Spelling s's path (*len its length) of entry e. */
+static inline const char *sbp__pentry_path(const sbp__pentry *e, int s, size_t *len) {
+  const char *p = sbp__pentry_path0(e);
+  size_t n = e->path_len;
+  for (int k = 0; k < s; k++) {
+    p += n + 1;
+    if (e->kind == SBP_PATH_GLOB) p += strlen(p) + 1; /* the base */
+    n = strlen(p);
+  }
+  *len = n;
+  return p;
+}
+
+/* Spelling s's base (*len its length) of entry e. */
+static inline const char *sbp__pentry_base(const sbp__pentry *e, int s, size_t *len) {
+  size_t n;
+  const char *p = sbp__pentry_path(e, s, &n);
+  if (e->kind != SBP_PATH_GLOB) {
+    *len = n;
+    return p;
+  }
+  p += n + 1;
+  *len = s == 0 ? e->base_len : strlen(p);
+  return p;
+}
 
 /* Resolves text into e (strings in the arena). what names the entry in messages. */
 int sbp__policy_resolve(sbp__arena *arena, sbp_buf scratch[2], const char *home,

@@ -54,18 +54,22 @@ enum section {
 
 enum spec_type { F_LITERAL, F_SUBPATH, F_REGEX, F_NAME, F_CONST, F_NET, F_NODE, F_CARVE, F_UNIX };
 
+/* One filter of a group: 32 bytes, as a group may hold one per policy entry. */
 typedef struct spec {
   uint8_t type;
-  uint8_t side;        /* F_NET, F_UNIX: 1 local, 2 remote */
-  uint8_t sub;         /* F_CARVE, F_UNIX: the path filter's type (literal, subpath, regex) */
-  const char *filter;  /* F_NAME, F_CONST: the filter's name */
-  const char *text;    /* path, regex, name, constant, host */
+  uint8_t side; /* F_NET, F_UNIX: 1 local, 2 remote */
+  uint8_t sub;  /* F_CARVE, F_UNIX: the path filter's type (literal, subpath, regex) */
+  union {
+    int32_t port;   /* F_NET */
+    uint32_t nnots; /* F_CARVE: number of carve-outs */
+  } n;
+  const char *text; /* path, regex, name, constant, host */
   size_t len;
-  size_t plen;         /* F_LITERAL, F_SUBPATH: length of the parent directory */
-  int port;            /* F_NET */
-  const sbp_node *node; /* F_NODE */
-  const struct spec *nots; /* F_CARVE: carve-outs (literal, subpath or regex specs) */
-  size_t nnots;
+  union {
+    const char *filter;      /* F_NAME, F_CONST: the filter's name */
+    const sbp_node *node;    /* F_NODE */
+    const struct spec *nots; /* F_CARVE: carve-outs (literal, subpath or regex specs) */
+  } u;
 } spec;
 
 typedef struct group {
@@ -92,6 +96,22 @@ typedef struct strset {
   size_t cap, count;
 } strset;
 
+/* The write roots and their proper ancestors, tagged (ROOT, ANCESTOR or both). A slot keeps
+ * 30 bits of the key's hash beside the tag, so that a probe reads the key only when it
+ * likely matches and growing the table reads no key. */
+enum { ROOT = 1, ANCESTOR = 2 };
+
+typedef struct rootslot {
+  const char *key;
+  uint32_t len;
+  uint32_t meta; /* hash bits (upper 30) | tag (lower 2) */
+} rootslot;
+
+typedef struct rootset {
+  rootslot *slots;
+  size_t cap, count;
+} rootset;
+
 typedef struct compiler {
   sbp_policy *p;
   const sbp_alloc *a;
@@ -102,8 +122,10 @@ typedef struct compiler {
   sbp_error *err;
   int rc;
   int comments, spellings;
-  /* Write roots: write-allow paths (and glob bases), for "is this writable". */
-  strset roots;
+  /* Write roots: write-allow paths (and glob bases), for "is this writable"; sorted only
+   * when a deny needs the roots beneath it. */
+  rootset roots;
+  int slash_root; /* "/" is a write root */
   const char **sorted_roots;
   size_t nsorted;
   /* The list of each entry, in entry order: the passes that want one list scan these bytes
@@ -203,6 +225,63 @@ static int strset_add(compiler *c, strset *s, const char *k, size_t n) {
 static void strset_free(compiler *c, strset *s) {
   sbp__free(c->a, s->slots);
   memset(s, 0, sizeof(*s));
+}
+
+static uint32_t root_hash(const char *k, size_t n) {
+  return (uint32_t)(hash_bytes(k, n) >> 32) & ~3u;
+}
+
+static size_t root_slot(const rootset *s, const char *k, size_t n, uint32_t h) {
+  size_t mask = s->cap - 1, i = (h >> 2) & mask;
+  for (; s->slots[i].key != NULL; i = (i + 1) & mask) {
+    const rootslot *r = &s->slots[i];
+    if ((r->meta & ~3u) == h && r->len == n && memcmp(r->key, k, n) == 0) break;
+  }
+  return i;
+}
+
+/* The tag of path k[0..n), 0 when it is neither a root nor an ancestor of one. */
+static uint32_t root_tag(const rootset *s, const char *k, size_t n) {
+  if (s->count == 0) return 0;
+  const rootslot *r = &s->slots[root_slot(s, k, n, root_hash(k, n))];
+  return r->key != NULL ? r->meta & 3u : 0;
+}
+
+/* Makes room for `more` paths beyond those held, rehashing at most once. */
+static int root_reserve(compiler *c, rootset *s, size_t more) {
+  if ((s->count + more) * 2 <= s->cap) return SBP_OK;
+  size_t nc = s->cap ? s->cap : 64;
+  while ((s->count + more) * 2 > nc) nc *= 2;
+  rootslot *ns = sbp__calloc(c->a, nc, sizeof(*ns));
+  if (ns == NULL) return SBP_E_NOMEM;
+  memset(ns, 0, nc * sizeof(*ns));
+  for (size_t i = 0; i < s->cap; i++) {
+    if (s->slots[i].key == NULL) continue;
+    size_t j = (s->slots[i].meta >> 2) & (nc - 1);
+    while (ns[j].key != NULL) j = (j + 1) & (nc - 1);
+    ns[j] = s->slots[i];
+  }
+  sbp__free(c->a, s->slots);
+  s->slots = ns;
+  s->cap = nc;
+  return SBP_OK;
+}
+
+/* Adds tag to path k[0..n) (borrowed); *had (may be NULL) receives the tags it had. */
+static int root_add(compiler *c, rootset *s, const char *k, size_t n, uint32_t tag,
+                    uint32_t *had) {
+  if (root_reserve(c, s, 1) != SBP_OK) return SBP_E_NOMEM;
+  uint32_t h = root_hash(k, n);
+  rootslot *r = &s->slots[root_slot(s, k, n, h)];
+  if (had != NULL) *had = r->key != NULL ? r->meta & 3u : 0;
+  if (r->key == NULL) {
+    r->key = k;
+    r->len = (uint32_t)n;
+    r->meta = h;
+    s->count++;
+  }
+  r->meta |= tag;
+  return SBP_OK;
 }
 
 /* Is p (absolute, normalized) equal to or beneath a member of subtrees? */
@@ -318,9 +397,13 @@ static spec *group_spec(compiler *c, group *g, int type) {
 static void set_path(spec *s, const char *path, size_t len) {
   s->text = path;
   s->len = len;
-  size_t k = len;
-  while (k > 0 && path[k - 1] != '/') k--;
-  s->plen = k > 0 ? k - 1 : 0;
+}
+
+/* Length of the parent directory of a path filter's path ("/a/b": 2; "/a": 0). */
+static size_t parent_len(const spec *s) {
+  size_t k = s->len;
+  while (k > 0 && s->text[k - 1] != '/') k--;
+  return k > 0 ? k - 1 : 0;
 }
 
 /* One filter of a path: literal, subpath or regex. */
@@ -349,7 +432,7 @@ static int add_named(compiler *c, int section, sbp_action action, const char *op
   group *g = group_get(c, section, action, ops);
   spec *s = group_spec(c, g, type);
   if (s == NULL) return c->rc;
-  s->filter = filter;
+  s->u.filter = filter;
   s->text = text;
   s->len = strlen(text);
   return group_label(c, g, label, -1);
@@ -375,15 +458,16 @@ static int glob_regex(compiler *c, const char *glob, size_t len, int subtree, co
 
 /* Adds one spelling of an entry as a filter: literal, subpath, or the glob's regex. */
 static int add_entry_spec(compiler *c, group *g, const sbp__pentry *e, int s, int subtree_glob) {
+  size_t pl;
+  const char *path = sbp__pentry_path(e, s, &pl);
   if (e->kind == SBP_PATH_GLOB) {
     const char *re;
     size_t rl;
-    int rc = glob_regex(c, e->path[s], e->path_len[s], subtree_glob, &re, &rl);
+    int rc = glob_regex(c, path, pl, subtree_glob, &re, &rl);
     if (rc != SBP_OK) return rc;
     return add_path_spec(c, g, F_REGEX, re, rl);
   }
-  return add_path_spec(c, g, e->kind == SBP_PATH_LITERAL ? F_LITERAL : F_SUBPATH, e->path[s],
-                       e->path_len[s]);
+  return add_path_spec(c, g, e->kind == SBP_PATH_LITERAL ? F_LITERAL : F_SUBPATH, path, pl);
 }
 
 static int spellings(const compiler *c, const sbp__pentry *e) {
@@ -472,7 +556,7 @@ static int add_base_entries(compiler *c, sbp_profile **scratch) {
       if (t == SBP_NODE_OPERATION || t == SBP_NODE_MODIFIER) continue;
       spec *s = group_spec(c, g, F_NODE);
       if (s == NULL) return c->rc;
-      s->node = f;
+      s->u.node = f;
       filtered = 1;
     }
     if (!filtered) g->unfiltered = 1;
@@ -510,7 +594,7 @@ static int add_process_and_options(compiler *c) {
     group *g = group_get(c, S_BASE, SBP_ALLOW, "mach-lookup");
     spec *s = group_spec(c, g, F_NAME);
     if (s == NULL) return c->rc;
-    s->filter = p->mach[i].prefix ? "global-name-prefix" : "global-name";
+    s->u.filter = p->mach[i].prefix ? "global-name-prefix" : "global-name";
     s->text = p->mach[i].name;
     s->len = p->mach[i].len;
     rc = group_label(c, g, "mach-service", (long)p->mach[i].index);
@@ -547,7 +631,7 @@ static int add_net(compiler *c, const char *op, int side, const char *host, int 
   s->side = (uint8_t)side;
   s->text = host;
   s->len = strlen(host);
-  s->port = port;
+  s->n.port = port;
   return group_label(c, g, label, index);
 }
 
@@ -602,13 +686,15 @@ static int add_network(compiler *c) {
         spec *s = group_spec(c, g, F_UNIX);
         if (s == NULL) return c->rc;
         s->side = (uint8_t)(k + 1);
+        size_t pl;
+        const char *path = sbp__pentry_path(e, sp, &pl);
         if (e->kind == SBP_PATH_GLOB) {
           s->sub = F_REGEX;
-          rc = glob_regex(c, e->path[sp], e->path_len[sp], 0, &s->text, &s->len);
+          rc = glob_regex(c, path, pl, 0, &s->text, &s->len);
         } else {
           s->sub = e->kind == SBP_PATH_LITERAL ? F_LITERAL : F_SUBPATH;
-          s->text = e->path[sp];
-          s->len = e->path_len[sp];
+          s->text = path;
+          s->len = pl;
         }
       }
       if (rc == SBP_OK) rc = group_label(c, g, "unix-socket", (long)e->index);
@@ -644,8 +730,9 @@ static int compile_globs(compiler *c, int list, globre **out, size_t *n) {
     if (c->lists[i] != list || e->kind != SBP_PATH_GLOB) continue;
     for (int s = 0; s < spellings(c, e); s++) {
       const char *re;
-      size_t rl;
-      if (glob_regex(c, e->path[s], e->path_len[s], 1, &re, &rl) != SBP_OK) return c->rc;
+      size_t rl, pl;
+      const char *path = sbp__pentry_path(e, s, &pl);
+      if (glob_regex(c, path, pl, 1, &re, &rl) != SBP_OK) return c->rc;
       g[*n].e = e;
       g[*n].s = s;
       int rc = sbp_regex_compile(re, rl, c->a, &g[*n].re, NULL);
@@ -674,7 +761,9 @@ static int list_sets(compiler *c, int list, strset *lits, strset *subs) {
     if (c->lists[i] != list || e->kind == SBP_PATH_GLOB) continue;
     for (int s = 0; s < spellings(c, e); s++) {
       strset *set = e->kind == SBP_PATH_LITERAL ? lits : subs;
-      if (strset_add(c, set, e->path[s], e->path_len[s]) != SBP_OK) return fail(c, SBP_E_NOMEM);
+      size_t pl;
+      const char *path = sbp__pentry_path(e, s, &pl);
+      if (strset_add(c, set, path, pl) != SBP_OK) return fail(c, SBP_E_NOMEM);
     }
   }
   return SBP_OK;
@@ -683,8 +772,8 @@ static int list_sets(compiler *c, int list, strset *lits, strset *subs) {
 /* Is spelling s of e covered by an entry of the sets or globs? */
 static int covered(const sbp__pentry *e, int s, const strset *lits, const strset *subs,
                    const globre *g, size_t ng) {
-  const char *path = e->base[s];
-  size_t len = e->base_len[s];
+  size_t len;
+  const char *path = sbp__pentry_base(e, s, &len);
   if (under_any(subs, path, len)) return 1;
   if (e->kind == SBP_PATH_LITERAL && strset_has(lits, path, len)) return 1;
   for (size_t i = 0; i < ng; i++)
@@ -715,8 +804,7 @@ static int add_reads(compiler *c) {
     const sbp__pentry *e = &p->entries[i];
     if (c->lists[i] != SBP_POLICY_READ_ALLOW) continue;
     int conflict = e->kind != SBP_PATH_GLOB &&
-                   strset_has(e->kind == SBP_PATH_LITERAL ? &dlit : &dsub, e->path[0],
-                              e->path_len[0]);
+                   strset_has(e->kind == SBP_PATH_LITERAL ? &dlit : &dsub, sbp__pentry_path0(e), e->path_len);
     if (conflict) {
       if (sbp__policy_warn(p, "read-allow[%u] \"%s\" is also denied by the read-deny list: "
                               "deny wins", (unsigned)e->index, e->text) != SBP_OK)
@@ -744,9 +832,11 @@ static int add_reads(compiler *c) {
     for (size_t i = 0; i < p->nentries && rc == SBP_OK; i++) {
       const sbp__pentry *e = &p->entries[i];
       if (!carve[i] || e->kind == SBP_PATH_GLOB) continue;
-      for (int s = 0; s < spellings(c, e) && rc == SBP_OK; s++)
-        rc = strset_add(c, e->kind == SBP_PATH_LITERAL ? &clit : &csub, e->path[s],
-                        e->path_len[s]);
+      for (int s = 0; s < spellings(c, e) && rc == SBP_OK; s++) {
+        size_t pl;
+        const char *path = sbp__pentry_path(e, s, &pl);
+        rc = strset_add(c, e->kind == SBP_PATH_LITERAL ? &clit : &csub, path, pl);
+      }
     }
     if (rc != SBP_OK) rc = fail(c, SBP_E_NOMEM);
     /* Glob carve-outs, compiled only among the carve-outs. */
@@ -763,12 +853,12 @@ static int add_reads(compiler *c) {
     const sbp__pentry *e = &p->entries[i];
     if (c->lists[i] != SBP_POLICY_READ_DENY) continue;
     rc = add_entry(c, S_READ_DENY, SBP_DENY, "file-read*", e, 1);
-    if (e->kind == SBP_PATH_SUBTREE && e->path_len[0] == 1) root_denied = 1;
-    if (e->kind == SBP_PATH_GLOB && e->base_len[0] == 1 && !root_denied) {
+    if (e->kind == SBP_PATH_SUBTREE && e->path_len == 1) root_denied = 1;
+    if (e->kind == SBP_PATH_GLOB && e->base_len == 1 && !root_denied) {
       const char *re;
       size_t rl;
       int m = 0;
-      if ((rc = glob_regex(c, e->path[0], e->path_len[0], 1, &re, &rl)) != SBP_OK) break;
+      if ((rc = glob_regex(c, sbp__pentry_path0(e), e->path_len, 1, &re, &rl)) != SBP_OK) break;
       if (sbp_regex_match(re, rl, "/", 1, c->a, &m, NULL) == SBP_E_NOMEM) {
         rc = fail(c, SBP_E_NOMEM);
         break;
@@ -792,8 +882,9 @@ static int add_reads(compiler *c) {
     }
     for (int s = 0; s < spellings(c, e) && rc == SBP_OK; s++) {
       const char *re;
-      size_t rl;
-      if ((rc = glob_regex(c, e->path[s], e->path_len[s], 1, &re, &rl)) != SBP_OK) break;
+      size_t rl, pl;
+      const char *path = sbp__pentry_path(e, s, &pl);
+      if ((rc = glob_regex(c, path, pl, 1, &re, &rl)) != SBP_OK) break;
       sbp_regex *cre = NULL;
       if (sbp_regex_compile(re, rl, c->a, &cre, NULL) == SBP_E_NOMEM) {
         rc = fail(c, SBP_E_NOMEM);
@@ -805,7 +896,9 @@ static int add_reads(compiler *c) {
         if (carve == NULL || !carve[k]) continue;
         const sbp__pentry *a = &p->entries[k];
         for (int t = 0; t < spellings(c, a); t++) {
-          if (cre == NULL || sbp_regex_search(cre, a->base[t], a->base_len[t]) != 1) continue;
+          size_t bl;
+          const char *base = sbp__pentry_base(a, t, &bl);
+          if (cre == NULL || sbp_regex_search(cre, base, bl) != 1) continue;
           if (nots == NULL) {
             nots = sbp__arena_alloc(&c->arena, sizeof(spec) * ncarve * 2);
             if (nots == NULL) {
@@ -815,14 +908,14 @@ static int add_reads(compiler *c) {
           }
           spec *ns = &nots[nn++];
           memset(ns, 0, sizeof(*ns));
+          size_t al;
+          const char *apath = sbp__pentry_path(a, t, &al);
           if (a->kind == SBP_PATH_GLOB) {
             ns->type = F_REGEX;
-            if ((rc = glob_regex(c, a->path[t], a->path_len[t], 0, &ns->text, &ns->len)) !=
-                SBP_OK)
-              break;
+            if ((rc = glob_regex(c, apath, al, 0, &ns->text, &ns->len)) != SBP_OK) break;
           } else {
             ns->type = a->kind == SBP_PATH_LITERAL ? F_LITERAL : F_SUBPATH;
-            set_path(ns, a->path[t], a->path_len[t]);
+            set_path(ns, apath, al);
           }
         }
       }
@@ -836,8 +929,8 @@ static int add_reads(compiler *c) {
       sp->sub = F_REGEX;
       sp->text = re;
       sp->len = rl;
-      sp->nots = nots;
-      sp->nnots = nn;
+      sp->u.nots = nots;
+      sp->n.nnots = (uint32_t)nn;
     }
     if (rc == SBP_OK) rc = group_label(c, g, "read-deny", (long)e->index);
   }
@@ -919,7 +1012,7 @@ static int add_writes(compiler *c) {
     const sbp__pentry *e = &p->entries[i];
     if (e->list == SBP_POLICY_WRITE_ALLOW) {
       if (e->kind != SBP_PATH_GLOB &&
-          strset_has(e->kind == SBP_PATH_LITERAL ? &dlit : &dsub, e->path[0], e->path_len[0])) {
+          strset_has(e->kind == SBP_PATH_LITERAL ? &dlit : &dsub, sbp__pentry_path0(e), e->path_len)) {
         if (sbp__policy_warn(p, "write-allow[%u] \"%s\" is also in the write-deny list: deny "
                                 "wins", (unsigned)e->index, e->text) != SBP_OK)
           rc = fail(c, SBP_E_NOMEM);
@@ -968,26 +1061,48 @@ static int cmp_str(const void *x, const void *y) {
   return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-/* The write roots: write-allow paths and glob bases, in a set and sorted. */
+/* The write roots (write-allow paths and glob bases) into c->roots, with their ancestors. */
 static int collect_roots(compiler *c) {
   sbp_policy *p = c->p;
-  size_t n = 0;
-  for (size_t i = 0; i < p->nentries; i++)
-    if (c->lists[i] == SBP_POLICY_WRITE_ALLOW) n += (size_t)spellings(c, &p->entries[i]);
-  if (n == 0) return SBP_OK;
-  c->sorted_roots = sbp__calloc(c->a, n, sizeof(char *));
-  if (c->sorted_roots == NULL || strset_reserve(c, &c->roots, n) != SBP_OK)
-    return fail(c, SBP_E_NOMEM);
+  /* Room for the roots and a quarter more for their ancestors, grown if there are more. */
+  size_t n = p->list_counts[SBP_POLICY_WRITE_ALLOW];
+  if (n > 0 && root_reserve(c, &c->roots, n + n / 4 + 1) != SBP_OK) return fail(c, SBP_E_NOMEM);
   for (size_t i = 0; i < p->nentries; i++) {
     const sbp__pentry *e = &p->entries[i];
     if (c->lists[i] != SBP_POLICY_WRITE_ALLOW) continue;
     for (int s = 0; s < spellings(c, e); s++) {
-      if (strset_add(c, &c->roots, e->base[s], e->base_len[s]) != SBP_OK)
-        return fail(c, SBP_E_NOMEM);
-      c->sorted_roots[c->nsorted++] = e->base[s];
+      size_t bl;
+      const char *base = sbp__pentry_base(e, s, &bl);
+      uint32_t had;
+      if (root_add(c, &c->roots, base, bl, ROOT, &had) != SBP_OK) return fail(c, SBP_E_NOMEM);
+      if (!(had & ROOT)) c->nsorted++;
+      if (bl == 1) {
+        c->slash_root = 1;
+        continue;
+      }
+      /* Its ancestors, up to the first one already known as one (so are those above it). */
+      for (size_t k = bl - 1; k > 0; k--) {
+        if (base[k] != '/') continue;
+        if (root_add(c, &c->roots, base, k, ANCESTOR, &had) != SBP_OK)
+          return fail(c, SBP_E_NOMEM);
+        if (had & ANCESTOR) break;
+      }
+      if (root_add(c, &c->roots, "/", 1, ANCESTOR, NULL) != SBP_OK) return fail(c, SBP_E_NOMEM);
     }
   }
-  qsort((void *)c->sorted_roots, c->nsorted, sizeof(char *), cmp_str);
+  return SBP_OK;
+}
+
+/* The distinct write roots in c->sorted_roots, sorted (once). */
+static int sort_roots(compiler *c) {
+  if (c->sorted_roots != NULL || c->nsorted == 0) return SBP_OK;
+  c->sorted_roots = sbp__calloc(c->a, c->nsorted, sizeof(char *));
+  if (c->sorted_roots == NULL) return fail(c, SBP_E_NOMEM);
+  size_t n = 0;
+  for (size_t i = 0; i < c->roots.cap; i++)
+    if (c->roots.slots[i].key != NULL && (c->roots.slots[i].meta & ROOT))
+      c->sorted_roots[n++] = c->roots.slots[i].key;
+  qsort((void *)c->sorted_roots, n, sizeof(char *), cmp_str);
   return SBP_OK;
 }
 
@@ -1013,21 +1128,33 @@ static int strictly_beneath(const char *r, const char *dir, size_t len) {
   return strncmp(r, dir, len) == 0 && r[len] == '/';
 }
 
-/* Is there a write root strictly beneath dir? */
-static int root_beneath(const compiler *c, const char *dir, size_t len) {
-  size_t i = roots_from(c, dir, len);
-  return i < c->nsorted && strictly_beneath(c->sorted_roots[i], dir, len);
+/* Could a write root move path: is a root at or above it, or beneath it? One walk down its
+ * ancestors, which ends at the first that is neither a root nor above one. */
+static int exposed(const compiler *c, const char *path, size_t len) {
+  if (c->slash_root) return 1;
+  if (len == 1) return root_tag(&c->roots, path, 1) != 0;
+  for (size_t k = 2; k <= len; k++) {
+    if (k < len && path[k] != '/') continue;
+    uint32_t t = root_tag(&c->roots, path, k);
+    if (t & ROOT) return 1;
+    if (t == 0) return 0;
+  }
+  return 1; /* path is above a root */
 }
 
 /* Adds literal filters for the ancestors of path (and path itself when self) that a write
  * root makes writable, or all of them when writes are allowed everywhere. */
 static int pin_ancestors(compiler *c, group *g, const char *path, size_t len, int self) {
-  int writable = c->p->write_mode == SBP_WRITE_ALLOW_ALL || strset_has(&c->roots, "/", 1);
+  int writable = c->p->write_mode == SBP_WRITE_ALLOW_ALL || c->slash_root;
   if (len <= 1) return SBP_OK; /* the root directory is never pinned */
   for (size_t k = 1; k <= len; k++) {
     if (k < len && path[k] != '/') continue;
     if (k == len && !self) break;
-    if (!writable && strset_has(&c->roots, path, k)) writable = 1;
+    if (!writable) {
+      uint32_t t = root_tag(&c->roots, path, k);
+      if (t == 0) return SBP_OK; /* no root here or beneath: nothing further is writable */
+      writable = (t & ROOT) != 0;
+    }
     if (writable) {
       int rc = add_path_spec(c, g, F_LITERAL, path, k);
       if (rc != SBP_OK) return rc;
@@ -1039,8 +1166,9 @@ static int pin_ancestors(compiler *c, group *g, const char *path, size_t len, in
 /* Appends an exception (a subpath, or a glob's regex) to nots. */
 static int add_not(compiler *c, spec **nots, size_t *nn, size_t *cap, const sbp__pentry *a,
                    int t, const char *root) {
-  const char *path = root ? root : a->path[t];
-  size_t pl = root ? strlen(root) : a->path_len[t];
+  size_t pl;
+  const char *path = root ? root : sbp__pentry_path(a, t, &pl);
+  if (root) pl = strlen(root);
   for (size_t i = 0; i < *nn && (root || a->kind != SBP_PATH_GLOB); i++)
     if ((*nots)[i].type != F_REGEX && (*nots)[i].len == pl && memcmp((*nots)[i].text, path, pl) == 0)
       return SBP_OK;
@@ -1059,10 +1187,10 @@ static int add_not(compiler *c, spec **nots, size_t *nn, size_t *cap, const sbp_
     set_path(n, root, strlen(root));
   } else if (a->kind == SBP_PATH_GLOB) {
     n->type = F_REGEX;
-    return glob_regex(c, a->path[t], a->path_len[t], 0, &n->text, &n->len);
+    return glob_regex(c, path, pl, 0, &n->text, &n->len);
   } else {
     n->type = a->kind == SBP_PATH_LITERAL ? F_LITERAL : F_SUBPATH;
-    set_path(n, a->path[t], a->path_len[t]);
+    set_path(n, path, pl);
   }
   return SBP_OK;
 }
@@ -1072,19 +1200,19 @@ static int add_not(compiler *c, spec **nots, size_t *nn, size_t *cap, const sbp_
 static int add_exposed_deny(compiler *c, group *g, const sbp__pentry *e, int s) {
   sbp_policy *p = c->p;
   int glob = e->kind == SBP_PATH_GLOB;
-  const char *base = e->base[s];
-  size_t bl = e->base_len[s];
+  size_t bl, tl;
+  const char *base = sbp__pentry_base(e, s, &bl);
   sbp_regex *re = NULL;
-  const char *text = e->path[s];
-  size_t tl = e->path_len[s];
+  const char *text = sbp__pentry_path(e, s, &tl);
   int rc = SBP_OK;
   if (glob) {
-    if ((rc = glob_regex(c, e->path[s], e->path_len[s], 1, &text, &tl)) != SBP_OK) return rc;
+    if ((rc = glob_regex(c, text, tl, 1, &text, &tl)) != SBP_OK) return rc;
     if (sbp_regex_compile(text, tl, c->a, &re, NULL) == SBP_E_NOMEM) return fail(c, SBP_E_NOMEM);
   }
   spec *nots = NULL;
   size_t nn = 0, cap = 0;
-  if (e->kind != SBP_PATH_LITERAL) {
+  if (e->kind != SBP_PATH_LITERAL && sort_roots(c) != SBP_OK) rc = c->rc;
+  if (e->kind != SBP_PATH_LITERAL && rc == SBP_OK) {
     for (size_t k = roots_from(c, base, bl); k < c->nsorted && rc == SBP_OK; k++) {
       const char *r = c->sorted_roots[k];
       if (!strictly_beneath(r, base, bl)) break;
@@ -1096,8 +1224,10 @@ static int add_exposed_deny(compiler *c, group *g, const sbp__pentry *e, int s) 
       const sbp__pentry *a = &p->entries[k];
       if (c->lists[k] != SBP_POLICY_READ_ALLOW) continue;
       for (int t = 0; t < spellings(c, a) && rc == SBP_OK; t++) {
-        int inside = glob ? re != NULL && sbp_regex_search(re, a->base[t], a->base_len[t]) == 1
-                          : strictly_beneath(a->base[t], base, bl);
+        size_t abl;
+        const char *abase = sbp__pentry_base(a, t, &abl);
+        int inside = glob ? re != NULL && sbp_regex_search(re, abase, abl) == 1
+                          : strictly_beneath(abase, base, bl);
         if (inside) rc = add_not(c, &nots, &nn, &cap, a, t, NULL);
       }
     }
@@ -1110,8 +1240,8 @@ static int add_exposed_deny(compiler *c, group *g, const sbp__pentry *e, int s) 
   sp->sub = (uint8_t)(glob ? F_REGEX : F_SUBPATH);
   sp->text = text;
   sp->len = tl;
-  sp->nots = nots;
-  sp->nnots = nn;
+  sp->u.nots = nots;
+  sp->n.nnots = (uint32_t)nn;
   return SBP_OK;
 }
 
@@ -1125,9 +1255,6 @@ static int add_move_protection(compiler *c) {
   if (g == NULL) return c->rc;
   int rc = SBP_OK;
   const sbp__pentry *settings = p->has_settings ? &p->settings : NULL;
-  const char *memo_dir = NULL;
-  size_t memo_len = 0;
-  int memo_under = 0;
   for (size_t i = 0; i <= p->nentries && rc == SBP_OK; i++) {
     if (i < p->nentries && c->lists[i] != SBP_POLICY_READ_DENY &&
         c->lists[i] != SBP_POLICY_WRITE_DENY)
@@ -1138,23 +1265,12 @@ static int add_move_protection(compiler *c) {
     if (!read_deny && e->list != SBP_POLICY_WRITE_DENY && e != settings) continue;
     size_t before = g->nspecs;
     for (int s = 0; s < spellings(c, e) && rc == SBP_OK; s++) {
-      const char *base = e->base[s];
-      size_t bl = e->base_len[s];
+      size_t bl;
+      const char *base = sbp__pentry_base(e, s, &bl);
       int glob = e->kind == SBP_PATH_GLOB;
       if (read_deny) {
-        /* The denied path itself, where a write root could let it be moved. Entries of one
-         * folder come together: the folder's answer is remembered. */
-        size_t pl = bl;
-        while (pl > 1 && base[pl - 1] != '/') pl--;
-        if (pl > 1) pl--;
-        if (memo_dir == NULL || memo_len != pl || memcmp(memo_dir, base, pl) != 0) {
-          memo_dir = base;
-          memo_len = pl;
-          memo_under = under_any(&c->roots, base, pl);
-        }
-        int exposed = allow_all || memo_under || strset_has(&c->roots, base, bl) ||
-                      root_beneath(c, base, bl);
-        if (!exposed) continue;
+        /* The denied path itself, where a write root could let it be moved. */
+        if (!allow_all && !exposed(c, base, bl)) continue;
         if ((rc = add_exposed_deny(c, g, e, s)) != SBP_OK) break;
       }
       if (rc == SBP_OK) rc = pin_ancestors(c, g, base, bl, glob);
@@ -1187,19 +1303,19 @@ static int cmp_spec(const void *x, const void *y) {
   if (a->type != b->type) return a->type < b->type ? -1 : 1;
   if (a->type == F_NODE || a->type == F_CARVE) return 0;
   if (a->type == F_LITERAL || a->type == F_SUBPATH) {
-    size_t m = a->plen < b->plen ? a->plen : b->plen;
-    int c = memcmp(a->text, b->text, m);
+    size_t ap = parent_len(a), bp = parent_len(b);
+    int c = memcmp(a->text, b->text, ap < bp ? ap : bp);
     if (c != 0) return c;
-    if (a->plen != b->plen) return a->plen < b->plen ? -1 : 1;
+    if (ap != bp) return ap < bp ? -1 : 1;
   }
-  if (a->filter != b->filter) {
-    int c = strcmp(a->filter ? a->filter : "", b->filter ? b->filter : "");
+  if ((a->type == F_NAME || a->type == F_CONST) && a->u.filter != b->u.filter) {
+    int c = strcmp(a->u.filter, b->u.filter);
     if (c != 0) return c;
   }
   if (a->type == F_NET || a->type == F_UNIX) {
     if (a->side != b->side) return a->side < b->side ? -1 : 1;
     if (a->sub != b->sub) return a->sub < b->sub ? -1 : 1;
-    if (a->port != b->port) return a->port < b->port ? -1 : 1;
+    if (a->type == F_NET && a->n.port != b->n.port) return a->n.port < b->n.port ? -1 : 1;
   }
   size_t m = a->len < b->len ? a->len : b->len;
   int c = memcmp(a->text, b->text, m);
@@ -1295,10 +1411,10 @@ static int emit_spec(emitter *em, const spec *s) {
       return put_path_filter(c, em->rule, s->type, s->text, s->len);
     case F_NAME:
     case F_CONST: {
-      if ((rc = room(em, text_cost(s->text, s->len) + strlen(s->filter) + 4)) != SBP_OK)
+      if ((rc = room(em, text_cost(s->text, s->len) + strlen(s->u.filter) + 4)) != SBP_OK)
         return rc;
       sbp_node *f;
-      rc = sbp_node_add_filter(em->rule, s->filter, strlen(s->filter), &f, err);
+      rc = sbp_node_add_filter(em->rule, s->u.filter, strlen(s->u.filter), &f, err);
       if (rc == SBP_OK)
         rc = s->type == F_NAME ? sbp_node_add_string(f, s->text, s->len, NULL, err)
                                : sbp_node_add_constant(f, s->text, s->len, NULL, err);
@@ -1309,7 +1425,7 @@ static int emit_spec(emitter *em, const spec *s) {
       sbp_node *f;
       const char *side = s->side == 1 ? "local" : "remote";
       rc = sbp_node_add_filter(em->rule, side, strlen(side), &f, err);
-      if (rc == SBP_OK) rc = sbp_node_add_netaddr(f, "ip", 2, s->text, s->len, s->port, NULL, err);
+      if (rc == SBP_OK) rc = sbp_node_add_netaddr(f, "ip", 2, s->text, s->len, s->n.port, NULL, err);
       return rc == SBP_OK ? SBP_OK : fail(c, rc);
     }
     case F_UNIX: {
@@ -1324,21 +1440,22 @@ static int emit_spec(emitter *em, const spec *s) {
     case F_NODE: {
       if ((rc = room(em, 200)) != SBP_OK) return rc;
       sbp_node *copy;
-      rc = sbp_node_copy(c->prof, s->node, &copy, err);
+      rc = sbp_node_copy(c->prof, s->u.node, &copy, err);
       if (rc == SBP_OK) rc = sbp_node_append_child(em->rule, copy, err);
       return rc == SBP_OK ? SBP_OK : fail(c, rc);
     }
     case F_CARVE: {
       size_t cost = text_cost(s->text, s->len) + 30;
-      for (size_t i = 0; i < s->nnots; i++) cost += text_cost(s->nots[i].text, s->nots[i].len) + 30;
+      const spec *nots = s->u.nots;
+      for (size_t i = 0; i < s->n.nnots; i++) cost += text_cost(nots[i].text, nots[i].len) + 30;
       if ((rc = room(em, cost)) != SBP_OK) return rc;
       sbp_node *all, *not;
       rc = sbp_node_add_require(em->rule, SBP_NODE_REQUIRE_ALL, &all, err);
       if (rc == SBP_OK) rc = put_path_filter(c, all, s->sub, s->text, s->len);
-      for (size_t i = 0; i < s->nnots && rc == SBP_OK; i++) {
+      for (size_t i = 0; i < s->n.nnots && rc == SBP_OK; i++) {
         rc = sbp_node_add_require(all, SBP_NODE_REQUIRE_NOT, &not, err);
         if (rc == SBP_OK)
-          rc = put_path_filter(c, not, s->nots[i].type, s->nots[i].text, s->nots[i].len);
+          rc = put_path_filter(c, not, nots[i].type, nots[i].text, nots[i].len);
       }
       return rc == SBP_OK ? SBP_OK : fail(c, rc);
     }
@@ -1347,25 +1464,26 @@ static int emit_spec(emitter *em, const spec *s) {
   }
 }
 
-/* Folds specs[lo..hi) (same type, literal or subpath, same parent) into alternation regexes
- * of at most FOLD_STRING_MAX bytes; names that do not fit stay as they are. */
-static int emit_folded(emitter *em, const spec *specs, size_t lo, size_t hi) {
+/* Folds the specs s[idx[0..m)] (same type, literal or subpath, same parent, whose length is
+ * plen) into alternation regexes of at most FOLD_STRING_MAX bytes; names that do not fit stay
+ * as they are. */
+static int emit_folded(emitter *em, const spec *s, const uint32_t *idx, size_t m, size_t plen) {
   compiler *c = em->c;
-  const spec *first = &specs[lo];
+  const spec *first = &s[idx[0]];
   const char *tail = first->type == F_LITERAL ? ")$" : ")(/.*)?$";
   sbp_buf head = SBP_BUF_INIT, re = SBP_BUF_INIT;
   int rc = sbp__buf_putc(&head, c->a, '^');
-  if (rc == SBP_OK) rc = sbp__regex_escape(&head, c->a, first->text, first->plen);
+  if (rc == SBP_OK) rc = sbp__regex_escape(&head, c->a, first->text, plen);
   if (rc == SBP_OK) rc = sbp__buf_puts(&head, c->a, "/(");
-  size_t i = lo;
-  while (i < hi && rc == SBP_OK) {
+  size_t i = 0;
+  while (i < m && rc == SBP_OK) {
     sbp__buf_truncate(&re, 0);
     rc = sbp__buf_put(&re, c->a, head.ptr, head.len);
     size_t names = 0, start = i;
-    while (i < hi && rc == SBP_OK) {
-      const spec *s = &specs[i];
-      const char *name = s->text + s->plen + 1;
-      size_t nl = s->len - s->plen - 1;
+    while (i < m && rc == SBP_OK) {
+      const spec *x = &s[idx[i]];
+      const char *name = x->text + plen + 1;
+      size_t nl = x->len - plen - 1;
       size_t mark = re.len;
       if (names > 0) rc = sbp__buf_putc(&re, c->a, '|');
       if (rc == SBP_OK) rc = sbp__regex_escape(&re, c->a, name, nl);
@@ -1374,7 +1492,7 @@ static int emit_folded(emitter *em, const spec *specs, size_t lo, size_t hi) {
         sbp__buf_truncate(&re, mark);
         if (names == 0) {
           /* Too long to fold at all. */
-          rc = emit_spec(em, s);
+          rc = emit_spec(em, x);
           i++;
           start = i;
           continue;
@@ -1386,7 +1504,7 @@ static int emit_folded(emitter *em, const spec *specs, size_t lo, size_t hi) {
     }
     if (rc != SBP_OK) break;
     if (names == 1) {
-      rc = emit_spec(em, &specs[start]);
+      rc = emit_spec(em, &s[idx[start]]);
     } else if (names > 1) {
       rc = sbp__buf_puts(&re, c->a, tail);
       if (rc == SBP_OK) rc = room(em, text_cost(re.ptr, re.len) + 10);
@@ -1398,82 +1516,106 @@ static int emit_folded(emitter *em, const spec *specs, size_t lo, size_t hi) {
   return rc == SBP_OK ? SBP_OK : fail(c, rc);
 }
 
-/* The path filters (literal, subpath) of a group, in time linear in their number: bucketed
- * by type and parent folder through a hash table, duplicates dropped, each bucket emitted
- * where its first member stands, folded into regexes when it is large enough. */
-static int emit_paths(emitter *em, spec *s, size_t n) {
+/* The tables of emit_paths hold 64-bit slots: 32 bits of the key's hash above the value
+ * (index + 1; 0 is empty), so that a probe looks at a spec only when the hash agrees. */
+#define SLOT(h, v) (((uint64_t)(h) << 32) | (uint64_t)(v))
+#define SLOT_HASH(x) ((uint32_t)((x) >> 32))
+#define SLOT_VALUE(x) ((uint32_t)(x))
+
+/* The slot of path x (hash h) in `paths` (spec index + 1): the slot holding a spec of the
+ * same type and text, or the empty one where x goes. */
+static size_t find_path(const spec *s, const uint64_t *paths, size_t mask, const spec *x,
+                        uint64_t h) {
+  size_t k = (size_t)h & mask;
+  for (; paths[k] != 0; k = (k + 1) & mask) {
+    if (SLOT_HASH(paths[k]) != (uint32_t)(h >> 32)) continue;
+    const spec *y = &s[SLOT_VALUE(paths[k]) - 1];
+    if (y->type == x->type && y->len == x->len && memcmp(y->text, x->text, x->len) == 0) break;
+  }
+  return k;
+}
+
+/* The slot of x's bucket (type and parent folder, of length pl; hash h) in `slots` (bucket
+ * + 1), or the empty one where its bucket goes. */
+static size_t find_bucket(const spec *s, const uint64_t *slots, size_t mask,
+                          const uint32_t *first, const uint32_t *plen, const spec *x,
+                          size_t pl, uint64_t h) {
+  size_t k = (size_t)h & mask;
+  for (; slots[k] != 0; k = (k + 1) & mask) {
+    if (SLOT_HASH(slots[k]) != (uint32_t)(h >> 32)) continue;
+    uint32_t f = first[SLOT_VALUE(slots[k]) - 1];
+    if (s[f].type == x->type && plen[f] == pl && memcmp(s[f].text, x->text, pl) == 0) break;
+  }
+  return k;
+}
+
+/* The path filters (literal, subpath) of a group, in time linear in their number: duplicates
+ * dropped, bucketed by type and parent folder, each bucket emitted where its first member
+ * stands, folded into regexes when it is large enough. Its tables are 32-bit indexes, kept
+ * small: for 100,000 paths they are what the pass walks, and they outgrow the cache. */
+static int emit_paths(emitter *em, const spec *s, size_t n) {
   compiler *c = em->c;
   if (n == 0) return SBP_OK;
+  if (n >= UINT32_MAX / 4) return fail(c, SBP_E_NOMEM);
   size_t cap = 16;
   while (cap < n * 2) cap *= 2;
-  /* One block: per spec its bucket and the next member; per bucket its first member and
-   * size; the hash slots (bucket + 1, 0 empty); per bucket a done flag. */
-  size_t words = n * 4 + cap;
-  size_t *mem = sbp__calloc(c->a, words, sizeof(size_t));
-  uint8_t *done = sbp__malloc(c->a, n);
-  spec *tmp = sbp__calloc(c->a, n, sizeof(spec));
-  strset seen[2] = {{0}, {0}};
-  int rc = mem && done && tmp ? SBP_OK : SBP_E_NOMEM;
-  if (rc == SBP_OK) rc = strset_reserve(c, &seen[0], n);
-  if (rc == SBP_OK) rc = strset_reserve(c, &seen[1], n);
-  if (rc == SBP_OK) {
-    memset(mem, 0, words * sizeof(size_t));
-    memset(done, 0, n);
-  }
-  size_t *bucket_of = mem, *next = mem + n, *first = mem + 2 * n, *count = mem + 3 * n;
-  size_t *slots = mem + 4 * n, nb = 0;
-  const size_t none = SIZE_MAX;
-  size_t *last = tmp ? (size_t *)(void *)tmp : NULL; /* reused below: last member per bucket */
-  for (size_t i = 0; i < n && rc == SBP_OK; i++) {
+  /* One block: the bucket table and the table of distinct paths; per spec its parent's
+   * length, bucket and next member; per bucket its first and last member and size; the
+   * members of the bucket being folded. */
+  size_t words = cap * 4 + n * 7;
+  uint32_t *mem = sbp__calloc(c->a, words, sizeof(uint32_t));
+  if (mem == NULL) return fail(c, SBP_E_NOMEM);
+  memset(mem, 0, words * sizeof(uint32_t));
+  uint64_t *slots = (uint64_t *)(void *)mem, *paths = slots + cap;
+  uint32_t *plen = mem + cap * 4, *bucket_of = plen + n, *next = plen + 2 * n;
+  uint32_t *first = plen + 3 * n, *last = plen + 4 * n, *count = plen + 5 * n;
+  uint32_t *members = plen + 6 * n;
+  const uint32_t none = UINT32_MAX;
+  size_t mask = cap - 1, nb = 0;
+  for (size_t i = 0; i < n; i++) {
     const spec *x = &s[i];
-    int added = 0;
-    if ((rc = strset_insert(c, &seen[x->type == F_SUBPATH], x->text, x->len, &added)) != SBP_OK)
-      break;
-    if (!added) {
+    /* A path seen before (same type and text) is dropped. */
+    uint64_t h = hash_bytes(x->text, x->len) + x->type;
+    size_t k = find_path(s, paths, mask, x, h);
+    if (paths[k] != 0) {
       bucket_of[i] = none;
       continue;
     }
-    uint64_t h = hash_bytes(x->text, x->plen) + x->type;
-    size_t k = (size_t)h & (cap - 1);
-    while (slots[k] != 0) {
-      const spec *y = &s[first[slots[k] - 1]];
-      if (y->type == x->type && y->plen == x->plen && memcmp(y->text, x->text, x->plen) == 0)
-        break;
-      k = (k + 1) & (cap - 1);
-    }
+    paths[k] = SLOT(h >> 32, i + 1);
+    size_t pl = parent_len(x);
+    plen[i] = (uint32_t)pl;
+    h = hash_bytes(x->text, pl) + x->type;
+    k = find_bucket(s, slots, mask, first, plen, x, pl, h);
     size_t bi;
     if (slots[k] == 0) {
       bi = nb++;
-      slots[k] = bi + 1;
-      first[bi] = i;
-      count[bi] = 0;
+      slots[k] = SLOT(h >> 32, bi + 1);
+      first[bi] = (uint32_t)i;
     } else {
-      bi = slots[k] - 1;
-      next[last[bi]] = i;
+      bi = SLOT_VALUE(slots[k]) - 1;
+      next[last[bi]] = (uint32_t)i;
     }
-    last[bi] = i;
+    last[bi] = (uint32_t)i;
     next[i] = none;
     count[bi]++;
-    bucket_of[i] = bi;
+    bucket_of[i] = (uint32_t)bi;
   }
   int fold = sbp_policy_option_get(c->p, SBP_POLICY_FOLD_LITERALS);
+  int rc = SBP_OK;
+  /* A bucket is emitted at its first member: count[] marks it done (0). */
   for (size_t i = 0; i < n && rc == SBP_OK; i++) {
-    size_t bi = bucket_of[i];
-    if (bi == none || done[bi]) continue;
-    done[bi] = 1;
+    uint32_t bi = bucket_of[i];
+    if (bi == none || count[bi] == 0) continue;
     if (fold && count[bi] >= FOLD_MIN) {
       size_t m = 0;
-      for (size_t j = first[bi]; j != none; j = next[j]) tmp[m++] = s[j];
-      rc = emit_folded(em, tmp, 0, m);
+      for (uint32_t j = first[bi]; j != none; j = next[j]) members[m++] = j;
+      rc = emit_folded(em, s, members, m, plen[first[bi]]);
     } else {
-      for (size_t j = first[bi]; j != none && rc == SBP_OK; j = next[j]) rc = emit_spec(em, &s[j]);
+      for (uint32_t j = first[bi]; j != none && rc == SBP_OK; j = next[j]) rc = emit_spec(em, &s[j]);
     }
+    count[bi] = 0;
   }
-  strset_free(c, &seen[0]);
-  strset_free(c, &seen[1]);
   sbp__free(c->a, mem);
-  sbp__free(c->a, done);
-  sbp__free(c->a, tmp);
   return rc == SBP_OK ? SBP_OK : fail(c, rc);
 }
 
@@ -1581,7 +1723,7 @@ int sbp_policy_compile(sbp_policy *p, sbp_profile **out, sbp_error *err) {
   rc = c.rc;
   if (rc == SBP_OK && p->srt_defaults) rc = sbp__policy_srt_grants(p, c.prof, err);
   free_groups(&c);
-  strset_free(&c, &c.roots);
+  sbp__free(c.a, c.roots.slots);
   sbp__free(c.a, (void *)c.sorted_roots);
   sbp__free(c.a, c.lists);
   sbp__arena_release(&c.arena);

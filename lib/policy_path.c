@@ -125,13 +125,11 @@ static size_t linked_prefix(const char *p, size_t len) {
   return 0;
 }
 
-static int store(sbp__arena *arena, const char *s, size_t len, const char **out,
-                 size_t *out_len) {
-  char *copy = sbp__arena_strndup(arena, s, len);
-  if (copy == NULL) return SBP_E_NOMEM;
-  *out = copy;
-  *out_len = len;
-  return SBP_OK;
+/* Appends s[0..len) and a NUL at *at. */
+static void put_str(char **at, const char *s, size_t len) {
+  memcpy(*at, s, len);
+  (*at)[len] = '\0';
+  *at += len + 1;
 }
 
 int sbp__policy_resolve(sbp__arena *arena, sbp_buf scratch[2], const char *home,
@@ -197,34 +195,38 @@ int sbp__policy_resolve(sbp__arena *arena, sbp_buf scratch[2], const char *home,
       }
     }
   }
+  if (rc != SBP_OK) return sbp__nomem(err);
+  if (len > SBP__PENTRY_MAX || cur->len > SBP__PENTRY_MAX)
+    return bad(err, what, text, len, "longer than the 1 GiB an entry can hold");
+  /* A glob's base, in other. */
+  const char *base = cur->ptr;
+  size_t base_len = cur->len;
+  if (glob) {
+    sbp__buf_truncate(other, 0);
+    if (glob_base(cur->ptr, cur->len, other, a) != SBP_OK) return sbp__nomem(err);
+    base = other->ptr;
+    base_len = other->len;
+  }
+  size_t skip = linked_prefix(cur->ptr, cur->len);
+  size_t base_skip = glob ? linked_prefix(base, base_len) : skip;
+  /* The strings of every spelling, in one block (see policy.h). */
+  size_t size = len + 1 + cur->len + 1 + (glob ? base_len + 1 : 0);
+  if (skip > 0) size += cur->len - skip + 1 + (glob ? base_len - base_skip + 1 : 0);
+  char *at = sbp__arena_alloc(arena, size);
+  if (at == NULL) return sbp__nomem(err);
   memset(e, 0, sizeof(*e));
   e->kind = (uint8_t)(glob ? SBP_PATH_GLOB
                            : kind == SBP_PATH_LITERAL ? SBP_PATH_LITERAL : SBP_PATH_SUBTREE);
-  if (rc == SBP_OK) rc = store(arena, text, len, &e->text, &e->text_len);
-  if (rc == SBP_OK) rc = store(arena, cur->ptr, cur->len, &e->path[0], &e->path_len[0]);
-  if (rc == SBP_OK) {
-    e->nspell = 1;
-    size_t skip = linked_prefix(cur->ptr, cur->len);
-    if (skip > 0) {
-      e->nspell = 2;
-      e->path[1] = e->path[0] + skip;
-      e->path_len[1] = cur->len - skip;
-    }
+  e->text = at;
+  e->text_len = (uint32_t)len;
+  e->path_len = (uint32_t)cur->len;
+  e->base_len = (uint32_t)base_len;
+  e->nspell = skip > 0 ? 2 : 1;
+  put_str(&at, text, len);
+  for (int s = 0; s < e->nspell; s++) {
+    size_t ps = s == 0 ? 0 : skip, bs = s == 0 ? 0 : base_skip;
+    put_str(&at, cur->ptr + ps, cur->len - ps);
+    if (glob) put_str(&at, base + bs, base_len - bs);
   }
-  if (rc == SBP_OK && glob) {
-    sbp__buf_truncate(other, 0);
-    rc = glob_base(cur->ptr, cur->len, other, a);
-    if (rc == SBP_OK) rc = store(arena, other->ptr, other->len, &e->base[0], &e->base_len[0]);
-    if (rc == SBP_OK) {
-      size_t skip = linked_prefix(other->ptr, other->len);
-      e->base[1] = skip > 0 ? e->base[0] + skip : e->base[0];
-      e->base_len[1] = other->len - skip;
-    }
-  } else if (rc == SBP_OK) {
-    for (int s = 0; s < 2; s++) {
-      e->base[s] = e->path[s];
-      e->base_len[s] = e->path_len[s];
-    }
-  }
-  return rc == SBP_OK ? SBP_OK : sbp__nomem(err);
+  return SBP_OK;
 }
