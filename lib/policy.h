@@ -26,7 +26,9 @@ int sbp__protection_index(const char *name, size_t len);
  *
  * Its strings are one arena block, each NUL-terminated: the text as given, then per spelling
  * its path and, for a glob, its base. Spelling 0 is the canonical one (/private/tmp/x); a path
- * under /tmp, /var or /etc has a second spelling as reachable through the link (/tmp/x). Glob
+ * under /tmp, /var or /etc has a second spelling as reachable through the link (/tmp/x). A
+ * glob whose first component is a pattern is spelled as given, then under /private once for
+ * each of tmp, var and etc that the pattern can match (/t*\/x, /private/tmp/x). Glob
  * paths keep their escapes; the base is the directory a glob cannot match outside of, without
  * escapes (for a literal or subtree, the path itself). */
 typedef struct sbp__pentry {
@@ -38,6 +40,8 @@ typedef struct sbp__pentry {
   uint8_t list;      /* sbp_policy_list, or 0 for the settings file */
   uint8_t kind;      /* SBP_PATH_LITERAL, _SUBTREE or _GLOB */
   uint8_t nspell;    /* number of spellings, 1 to SBP__SPELLINGS_MAX */
+  uint8_t linked;    /* spelling 1 is spelling 0 through the link (/tmp/x for /private/tmp/x),
+                        which SBP_POLICY_BOTH_SPELLINGS off leaves out */
 } sbp__pentry;
 
 /* Spellings of one entry at most: the path, and a glob whose first component is a pattern

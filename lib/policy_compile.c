@@ -470,8 +470,10 @@ static int add_entry_spec(compiler *c, group *g, const sbp__pentry *e, int s, in
   return add_path_spec(c, g, e->kind == SBP_PATH_LITERAL ? F_LITERAL : F_SUBPATH, path, pl);
 }
 
+/* The spellings of an entry the profile names: all of them, or without SBP_POLICY_BOTH_SPELLINGS
+ * the link spelling left out (a pattern's /private spellings are canonical: they stay). */
 static int spellings(const compiler *c, const sbp__pentry *e) {
-  return c->spellings ? e->nspell : 1;
+  return c->spellings || !e->linked ? e->nspell : 1;
 }
 
 /* Adds every spelling of an entry to a group, labelled with its list and index. */
