@@ -5,7 +5,7 @@
 #include "buf.h"
 #include "error.h"
 #include "glob.h"
-#include "policy.h"
+#include "policy_path.h"
 #include "sbprofile/regex.h"
 
 /* The roots macOS links into /private. */

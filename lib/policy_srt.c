@@ -2,12 +2,14 @@
  * command on macOS whatever its settings say, so that a policy built from srt settings, by the
  * CLI or a binding, compiles to the profile srt would generate, corrected as
  * docs/srt-settings.md says. */
-#include "policy.h"
+#include "policy_srt.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "error.h"
+#include "policy.h"
+#include "policy_path.h"
 #include "sbprofile/read.h"
 #include "sbprofile/regex.h"
 
