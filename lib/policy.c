@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "error.h"
+#include "policy_base.h"
+#include "policy_path.h"
 
 #define OPTION_BIT(o) (1u << (unsigned)(o))
 #define DEFAULT_OPTIONS                                                                    \

@@ -1,5 +1,5 @@
-/* Policies: the private state shared by the handle (policy.c), the path resolution
- * (policy_path.c), the base-set data (policy_base.c) and the compiler (policy_compile.c). */
+/* Policies: the handle (policy.c), the state that path resolution (policy_path.c),
+ * sandbox-runtime's defaults (policy_srt.c) and the compiler (policy_compile.c) read. */
 #ifndef SBP_LIB_POLICY_H
 #define SBP_LIB_POLICY_H
 
@@ -7,46 +7,8 @@
 #include <stdint.h>
 
 #include "alloc.h"
+#include "policy_path.h"
 #include "sbprofile/policy.h"
-
-/* Base entry flag: granted only when reads are denied by default. */
-#define SBP__BASE_READ_RESTRICTED 1u
-
-size_t sbp__base_entry_total(void);
-const sbp_base_entry *sbp__base_entry_by_index(size_t i);
-size_t sbp__base_entry_index(const sbp_base_entry *e);
-uint32_t sbp__base_entry_flags(const sbp_base_entry *e);
-size_t sbp__base_set_index(const sbp_base_set *set);
-/* The protection's index, or -1. */
-int sbp__protection_index(const char *name, size_t len);
-
-/* A resolved path entry. Glob text keeps its escapes; base is the directory a glob cannot
- * match outside of (the entry's path for a literal or subtree), without escapes. */
-typedef struct sbp__pentry {
-  uint8_t list;     /* sbp_policy_list, or 0 for the settings file */
-  uint8_t kind;     /* SBP_PATH_LITERAL, _SUBTREE or _GLOB */
-  uint8_t nspell;   /* 1, or 2 when the path has a second spelling (under /tmp, /var, /etc) */
-  uint32_t index;   /* position in its list */
-  const char *text; /* as given */
-  size_t text_len;
-  const char *path[2]; /* [0] canonical (/private/...), [1] as reachable through the link */
-  size_t path_len[2];
-  const char *base[2];
-  size_t base_len[2];
-} sbp__pentry;
-
-/* Resolves text into e (strings in the arena). what names the entry in messages. */
-int sbp__policy_resolve(sbp__arena *arena, sbp_buf scratch[2], const char *home,
-                        size_t home_len, const char *cwd, size_t cwd_len, sbp_path_kind kind,
-                        const char *text, size_t len, const char *what, sbp__pentry *e,
-                        sbp_error *err);
-
-/* Normalizes an absolute directory given as home or cwd (into the arena). */
-int sbp__policy_dir(sbp__arena *arena, const char *what, const char *s, size_t len, char **out,
-                    size_t *out_len, sbp_error *err);
-
-/* The names of the lists, for messages and comments ("read-deny"). */
-const char *sbp__policy_list_name(int list);
 
 typedef struct sbp__port {
   int port;
@@ -87,10 +49,6 @@ struct sbp_policy {
   const char **warnings;
   size_t nwarnings, warnings_cap;
 };
-
-/* Inserts sandbox-runtime's fixed grants after the (deny default) of a profile compiled from
- * p (policy_srt.c); SBP_OK or an SBP_E_* status. */
-int sbp__policy_srt_grants(const sbp_policy *p, sbp_profile *profile, sbp_error *err);
 
 /* Adds a warning (printf-style) to the policy; SBP_OK or SBP_E_NOMEM. */
 int sbp__policy_warn(sbp_policy *p, const char *fmt, ...)

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "error.h"
-#include "policy.h"
+#include "policy_base.h"
 #include "sbprofile/catalog.h"
 #include "sbprofile/policy.h"
 

@@ -5,7 +5,8 @@
 #include "buf.h"
 #include "error.h"
 #include "glob.h"
-#include "policy.h"
+#include "policy_path.h"
+#include "sbprofile/regex.h"
 
 /* The roots macOS links into /private. */
 static const char *const LINKED_ROOTS[] = {"tmp", "var", "etc"};
@@ -125,13 +126,39 @@ static size_t linked_prefix(const char *p, size_t len) {
   return 0;
 }
 
-static int store(sbp__arena *arena, const char *s, size_t len, const char **out,
-                 size_t *out_len) {
-  char *copy = sbp__arena_strndup(arena, s, len);
-  if (copy == NULL) return SBP_E_NOMEM;
-  *out = copy;
-  *out_len = len;
-  return SBP_OK;
+/* The linked roots (bits of LINKED_ROOTS) that the first component of the absolute,
+ * normalized glob g can match when it is a pattern; *first_len receives the length of "/"
+ * and that component. A whole `**` matches any components, /private/tmp among them, so it
+ * needs no other spelling: 0. SBP_OK or SBP_E_NOMEM. */
+static int pattern_roots(const char *g, size_t len, const sbp_alloc *a, size_t *first_len,
+                         unsigned *roots) {
+  *roots = 0;
+  size_t j = 1;
+  while (j < len && g[j] != '/') j += (g[j] == '\\' && j + 1 < len) ? 2 : 1;
+  *first_len = j;
+  const char *c = g + 1;
+  size_t n = j - 1;
+  if (!sbp_glob_is_pattern(c, n)) return SBP_OK;
+  size_t stars = 0;
+  while (stars < n && c[stars] == '*') stars++;
+  if (stars == n && n >= 2) return SBP_OK;
+  sbp_buf re = SBP_BUF_INIT;
+  int rc = sbp_glob_to_regex(c, n, 0, a, &re, NULL);
+  for (size_t k = 0; k < sizeof(LINKED_ROOTS) / sizeof(LINKED_ROOTS[0]) && rc == SBP_OK; k++) {
+    int m = 0;
+    rc = sbp_regex_match(re.ptr, re.len, LINKED_ROOTS[k], 3, a, &m, NULL);
+    if (m) *roots |= 1u << k;
+  }
+  sbp_buf_dispose(&re);
+  /* The pattern was checked with the whole glob: only memory can fail. */
+  return rc == SBP_OK ? SBP_OK : SBP_E_NOMEM;
+}
+
+/* Appends s[0..len) and a NUL at *at. */
+static void put_str(char **at, const char *s, size_t len) {
+  memcpy(*at, s, len);
+  (*at)[len] = '\0';
+  *at += len + 1;
 }
 
 int sbp__policy_resolve(sbp__arena *arena, sbp_buf scratch[2], const char *home,
@@ -197,34 +224,64 @@ int sbp__policy_resolve(sbp__arena *arena, sbp_buf scratch[2], const char *home,
       }
     }
   }
+  if (rc != SBP_OK) return sbp__nomem(err);
+  if (len > SBP__PENTRY_MAX || cur->len > SBP__PENTRY_MAX)
+    return bad(err, what, text, len, "longer than the 1 GiB an entry can hold");
+  /* A glob's base, in other. */
+  const char *base = cur->ptr;
+  size_t base_len = cur->len;
+  if (glob) {
+    sbp__buf_truncate(other, 0);
+    if (glob_base(cur->ptr, cur->len, other, a) != SBP_OK) return sbp__nomem(err);
+    base = other->ptr;
+    base_len = other->len;
+  }
+  size_t skip = linked_prefix(cur->ptr, cur->len);
+  size_t base_skip = glob ? linked_prefix(base, base_len) : skip;
+  /* A glob whose first component is a pattern that can match tmp, var or etc: once more
+   * under /private for each (/t*\/x is also /private/tmp/x). */
+  unsigned roots = 0;
+  size_t first_len = 0;
+  if (glob && pattern_roots(cur->ptr, cur->len, a, &first_len, &roots) != SBP_OK)
+    return sbp__nomem(err);
+  size_t alt_len = sizeof("/private/tmp") - 1 + cur->len - first_len;
+  /* The strings of every spelling, in one block (see policy.h). */
+  size_t size = len + 1 + cur->len + 1 + (glob ? base_len + 1 : 0);
+  if (skip > 0) size += cur->len - skip + 1 + (glob ? base_len - base_skip + 1 : 0);
+  for (unsigned k = 0; k < 3; k++)
+    if (roots & (1u << k)) size += 2 * (alt_len + 1); /* the path and its base */
+  char *at = sbp__arena_alloc(arena, size);
+  if (at == NULL) return sbp__nomem(err);
   memset(e, 0, sizeof(*e));
   e->kind = (uint8_t)(glob ? SBP_PATH_GLOB
                            : kind == SBP_PATH_LITERAL ? SBP_PATH_LITERAL : SBP_PATH_SUBTREE);
-  if (rc == SBP_OK) rc = store(arena, text, len, &e->text, &e->text_len);
-  if (rc == SBP_OK) rc = store(arena, cur->ptr, cur->len, &e->path[0], &e->path_len[0]);
-  if (rc == SBP_OK) {
-    e->nspell = 1;
-    size_t skip = linked_prefix(cur->ptr, cur->len);
-    if (skip > 0) {
-      e->nspell = 2;
-      e->path[1] = e->path[0] + skip;
-      e->path_len[1] = cur->len - skip;
-    }
+  e->text = at;
+  e->text_len = (uint32_t)len;
+  e->path_len = (uint32_t)cur->len;
+  e->base_len = (uint32_t)base_len;
+  e->nspell = skip > 0 ? 2 : 1;
+  e->linked = skip > 0;
+  put_str(&at, text, len);
+  for (int s = 0; s < e->nspell; s++) {
+    size_t ps = s == 0 ? 0 : skip, bs = s == 0 ? 0 : base_skip;
+    put_str(&at, cur->ptr + ps, cur->len - ps);
+    if (glob) put_str(&at, base + bs, base_len - bs);
   }
-  if (rc == SBP_OK && glob) {
+  for (unsigned k = 0; k < 3 && rc == SBP_OK; k++) {
+    if (!(roots & (1u << k))) continue;
+    char *alt = at;
+    memcpy(at, "/private/", 9);
+    memcpy(at + 9, LINKED_ROOTS[k], 3);
+    memcpy(at + 12, cur->ptr + first_len, cur->len - first_len);
+    at[alt_len] = '\0';
+    at += alt_len + 1;
+    /* Its base: the static folder before its first pattern, or all of it when the rest of
+     * the glob is no pattern (/t* under /private is /private/tmp). */
     sbp__buf_truncate(other, 0);
-    rc = glob_base(cur->ptr, cur->len, other, a);
-    if (rc == SBP_OK) rc = store(arena, other->ptr, other->len, &e->base[0], &e->base_len[0]);
-    if (rc == SBP_OK) {
-      size_t skip = linked_prefix(other->ptr, other->len);
-      e->base[1] = skip > 0 ? e->base[0] + skip : e->base[0];
-      e->base_len[1] = other->len - skip;
-    }
-  } else if (rc == SBP_OK) {
-    for (int s = 0; s < 2; s++) {
-      e->base[s] = e->path[s];
-      e->base_len[s] = e->path_len[s];
-    }
+    rc = sbp_glob_is_pattern(alt, alt_len) ? glob_base(alt, alt_len, other, a)
+                                           : sbp__glob_unescape(other, a, alt, alt_len);
+    if (rc == SBP_OK) put_str(&at, other->ptr, other->len);
+    e->nspell++;
   }
   return rc == SBP_OK ? SBP_OK : sbp__nomem(err);
 }

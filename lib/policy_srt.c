@@ -2,12 +2,14 @@
  * command on macOS whatever its settings say, so that a policy built from srt settings, by the
  * CLI or a binding, compiles to the profile srt would generate, corrected as
  * docs/srt-settings.md says. */
-#include "policy.h"
+#include "policy_srt.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include "error.h"
+#include "policy.h"
+#include "policy_path.h"
 #include "sbprofile/read.h"
 #include "sbprofile/regex.h"
 
@@ -89,10 +91,12 @@ static int at_or_under(const char *p, size_t plen, const char *dir, size_t dlen)
 
 /* Whether read entry e covers path (canonical spelling): 1, 0, or an SBP_E_* status. */
 static int covers(const sbp_policy *p, const sbp__pentry *e, const char *path, size_t len) {
-  if (e->kind != SBP_PATH_GLOB) return at_or_under(path, len, e->path[0], e->path_len[0]);
+  size_t el;
+  const char *ep = sbp__pentry_path(e, 0, &el);
+  if (e->kind != SBP_PATH_GLOB) return at_or_under(path, len, ep, el);
   sbp_buf re = SBP_BUF_INIT;
   int hit = 0;
-  int rc = sbp_glob_to_regex(e->path[0], e->path_len[0], SBP_GLOB_SUBTREE, &p->alloc, &re, NULL);
+  int rc = sbp_glob_to_regex(ep, el, SBP_GLOB_SUBTREE, &p->alloc, &re, NULL);
   if (rc == SBP_OK) rc = sbp_regex_match(re.ptr, re.len, path, len, &p->alloc, &hit, NULL);
   sbp_buf_dispose(&re);
   return rc == SBP_E_NOMEM ? rc : hit; /* entries were checked when added */
@@ -101,8 +105,8 @@ static int covers(const sbp_policy *p, const sbp__pentry *e, const char *path, s
 /* Whether srt leaves folder dir out of its writes: a read-deny entry covers it and no read-allow
  * name (never a glob) that the deny covers re-opens a tree holding it. 1, 0 or a status. */
 static int denied_folder(const sbp_policy *p, const sbp__pentry *dir) {
-  const char *d = dir->path[0];
-  size_t dl = dir->path_len[0];
+  size_t dl;
+  const char *d = sbp__pentry_path(dir, 0, &dl);
   for (size_t i = 0; i < p->nentries; i++) {
     const sbp__pentry *deny = &p->entries[i];
     if (deny->list != SBP_POLICY_READ_DENY) continue;
@@ -115,9 +119,11 @@ static int denied_folder(const sbp_policy *p, const sbp__pentry *dir) {
     for (size_t j = 0; j < p->nentries && !reopened; j++) {
       const sbp__pentry *a = &p->entries[j];
       if (a->list != SBP_POLICY_READ_ALLOW || a->kind == SBP_PATH_GLOB) continue;
-      int under = covers(p, deny, a->path[0], a->path_len[0]);
+      size_t al;
+      const char *ap = sbp__pentry_path(a, 0, &al);
+      int under = covers(p, deny, ap, al);
       if (under < 0) return under;
-      reopened = under && at_or_under(d, dl, a->path[0], a->path_len[0]);
+      reopened = under && at_or_under(d, dl, ap, al);
     }
     if (!reopened) return 1;
   }

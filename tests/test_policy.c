@@ -172,6 +172,36 @@ static void test_paths(void **state) {
   sbp_policy_free(p);
 }
 
+/* A glob whose first component is a pattern reaches /tmp, /var and /etc through their links;
+ * the kernel reports the /private spelling, which the profile names too (even with one
+ * spelling asked for: it is the canonical one). */
+static void test_pattern_first_component(void **state) {
+  (void)state;
+  sbp_policy *p = new_policy();
+  OK(sbp_policy_add_path(p, SBP_POLICY_READ_DENY, SBP_PATH_GLOB, S("/t*/secret"), &err));
+  OK(sbp_policy_add_path(p, SBP_POLICY_WRITE_ALLOW, SBP_PATH_GLOB, S("/?ar/log/*"), &err));
+  OK(sbp_policy_add_path(p, SBP_POLICY_READ_DENY, SBP_PATH_GLOB, S("/**/.env"), &err));
+  for (int both = 1; both >= 0; both--) {
+    OK(sbp_policy_set_option(p, SBP_POLICY_BOTH_SPELLINGS, both, &err));
+    sbp_profile *prof = compile(p);
+    DENIES(prof, "file-read-data", "/private/tmp/secret");
+    DENIES(prof, "file-read-data", "/private/tmp/secret/inner");
+    DENIES(prof, "file-read-data", "/tmp/secret");
+    DENIES(prof, "file-read-data", "/tools/secret");
+    ALLOWS(prof, "file-read-data", "/private/var/secret");
+    ALLOWS(prof, "file-read-data", "/private/tmp/other");
+    ALLOWS(prof, "file-write-create", "/private/var/log/app.log");
+    ALLOWS(prof, "file-write-create", "/var/log/app.log");
+    ALLOWS(prof, "file-write-create", "/jar/log/app.log");
+    DENIES(prof, "file-write-create", "/private/tmp/log/app.log");
+    DENIES(prof, "file-write-create", "/private/var/other/app.log");
+    /* `**` spans /private already. */
+    DENIES(prof, "file-read-data", "/private/tmp/w/.env");
+    sbp_profile_free(prof);
+  }
+  sbp_policy_free(p);
+}
+
 /* srt's glob bugs with a cwd holding glob metacharacters: the cwd is a name, not a pattern. */
 static void test_cwd_with_metacharacters(void **state) {
   (void)state;
@@ -775,6 +805,8 @@ static int op_policy(const sbp_alloc *alloc, void *ctx) {
   STEP(sbp_policy_add_path(p, SBP_POLICY_READ_DENY, SBP_PATH_AUTO, S("**/.env"), NULL));
   STEP(sbp_policy_add_path(p, SBP_POLICY_READ_DENY, SBP_PATH_AUTO, S("~/*"), NULL));
   STEP(sbp_policy_add_path(p, SBP_POLICY_READ_DENY, SBP_PATH_AUTO, S("./secrets"), NULL));
+  /* A pattern as first component: its /private spellings are found with a regex. */
+  STEP(sbp_policy_add_path(p, SBP_POLICY_READ_DENY, SBP_PATH_GLOB, S("/?ar/x*"), NULL));
   for (int i = 0; i < 5; i++) {
     char path[64];
     snprintf(path, sizeof path, "./data/f%d", i);
@@ -839,6 +871,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_paths),
+      cmocka_unit_test(test_pattern_first_component),
       cmocka_unit_test(test_cwd_with_metacharacters),
       cmocka_unit_test(test_agent_decisions),
       cmocka_unit_test(test_git_config_opt_out),

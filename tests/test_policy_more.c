@@ -94,37 +94,62 @@ typedef struct path_case {
   sbp_policy_list list;
   sbp_path_kind kind;
   const char *path;
-  const char *names[2]; /* filters the compiled profile must hold; or the error message */
+  const char *names[4]; /* filters the compiled profile must hold; or the error message */
+  const char *absent;   /* a text the compiled profile must not hold, or NULL */
 } path_case;
 
 static const path_case paths[] = {
-    {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "/x/a/../b", {"(literal \"/x/b\")"}},
-    {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "/x/./a//b/", {"(literal \"/x/a/b\")"}},
-    {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "/..", {"(literal \"/\")"}},
-    {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "~/x", {"(literal \"/Users/u/x\")"}},
-    {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "/x/a\\", {"(literal \"/x/a\\\\\")"}},
-    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/x/a\\/b*", {"(regex #\"^/x/a/b[^/]*(/.*)?$\")"}},
-    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/x/\\*", {"(literal \"/x/*\")"}},
-    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/x/y/z", {"(literal \"/x/y/z\")"}},
+    {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "/x/a/../b", {"(literal \"/x/b\")"}, NULL},
+    {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "/x/./a//b/", {"(literal \"/x/a/b\")"}, NULL},
+    {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "/..", {"(literal \"/\")"}, NULL},
+    {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "~/x", {"(literal \"/Users/u/x\")"}, NULL},
+    {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "/x/a\\", {"(literal \"/x/a\\\\\")"}, NULL},
+    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/x/a\\/b*", {"(regex #\"^/x/a/b[^/]*(/.*)?$\")"}, NULL},
+    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/x/\\*", {"(literal \"/x/*\")"}, NULL},
+    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/x/y/z", {"(literal \"/x/y/z\")"}, NULL},
     {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/x/**/*.txt",
-     {"(regex #\"^/x/(.*/)?[^/]*\\.txt(/.*)?$\")"}},
+     {"(regex #\"^/x/(.*/)?[^/]*\\.txt(/.*)?$\")"}, NULL},
     {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/tmp/x/*",
-     {"(regex #\"^/private/tmp/x/[^/]*(/.*)?$\")", "(regex #\"^/tmp/x/[^/]*(/.*)?$\")"}},
+     {"(regex #\"^/private/tmp/x/[^/]*(/.*)?$\")", "(regex #\"^/tmp/x/[^/]*(/.*)?$\")"}, NULL},
     {SBP_POLICY_READ_DENY, SBP_PATH_SUBTREE, "/private/var/x",
-     {"(subpath \"/private/var/x\")", "(subpath \"/var/x\")"}},
+     {"(subpath \"/private/var/x\")", "(subpath \"/var/x\")"}, NULL},
     {SBP_POLICY_READ_DENY, SBP_PATH_SUBTREE, "/etc/x",
-     {"(subpath \"/private/etc/x\")", "(subpath \"/etc/x\")"}},
-    {SBP_POLICY_WRITE_DENY, SBP_PATH_GLOB, "/x/sock*", {"(regex #\"^/x/sock[^/]*(/.*)?$\")"}},
+     {"(subpath \"/private/etc/x\")", "(subpath \"/etc/x\")"}, NULL},
+    {SBP_POLICY_WRITE_DENY, SBP_PATH_GLOB, "/x/sock*", {"(regex #\"^/x/sock[^/]*(/.*)?$\")"}, NULL},
+    /* A first component that is a pattern: under /private once more for each of tmp, var
+     * and etc it can match, since the kernel reports /tmp/x as /private/tmp/x. */
+    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/t*/x",
+     {"(regex #\"^/t[^/]*/x(/.*)?$\")", "(regex #\"^/private/tmp/x(/.*)?$\")"},
+     "/private/var"},
+    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/?ar/log/*",
+     {"(regex #\"^/[^/]ar/log/[^/]*(/.*)?$\")", "(regex #\"^/private/var/log/[^/]*(/.*)?$\")"},
+     "/private/tmp"},
+    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/[a-z]*/k",
+     {"(regex #\"^/private/tmp/k(/.*)?$\")", "(regex #\"^/private/var/k(/.*)?$\")",
+      "(regex #\"^/private/etc/k(/.*)?$\")", "(regex #\"^/[a-z][^/]*/k(/.*)?$\")"}, NULL},
+    /* `*` alone matches every name: the three folders themselves, no subtree asked. */
+    {SBP_POLICY_EXEC_ALLOW, SBP_PATH_GLOB, "/*",
+     {"(regex #\"^/[^/]*$\")", "(regex #\"^/private/tmp$\")", "(regex #\"^/private/var$\")",
+      "(regex #\"^/private/etc$\")"}, NULL},
+    /* An escape after the pattern stays in the /private spelling. */
+    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/e?c/a\\[1]",
+     {"(regex #\"^/private/etc/a\\[1\\](/.*)?$\")"}, NULL},
+    /* `**` already spans /private/tmp; a pattern matching none of the three needs nothing. */
+    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/**/y", {"(regex #\"^/(.*/)?y(/.*)?$\")"}, "/private"},
+    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/[!t]mp/y", {"(regex #\"^/[^/t]mp/y(/.*)?$\")"},
+     "/private"},
+    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/Users/*/tmp", {"(regex #\"^/Users/[^/]*/tmp(/.*)?$\")"},
+     "/private"},
 };
 
 static const path_case bad_paths[] = {
     {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "rel/x",
-     {"read-deny \"rel/x\": relative path without a cwd"}},
+     {"read-deny \"rel/x\": relative path without a cwd"}, NULL},
     {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "~user/x",
-     {"read-deny \"~user/x\": relative path without a cwd"}},
-    {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "", {"read-deny \"\": empty path"}},
+     {"read-deny \"~user/x\": relative path without a cwd"}, NULL},
+    {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "", {"read-deny \"\": empty path"}, NULL},
     {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/x/*/../b",
-     {"read-deny \"/x/*/../b\": '..' after a pattern component"}},
+     {"read-deny \"/x/*/../b\": '..' after a pattern component"}, NULL},
 };
 
 static sbp_policy *policy_with_home(void) {
@@ -145,9 +170,11 @@ static void test_paths(void **state) {
       fail_msg("%s: %s", c->path, err.message);
     sbp_buf out = SBP_BUF_INIT;
     assert_int_equal(sbp_policy_to_sbpl(p, &out, &err), SBP_OK);
-    for (int k = 0; k < 2 && c->names[k]; k++)
+    for (int k = 0; k < 4 && c->names[k]; k++)
       if (strstr(out.ptr, c->names[k]) == NULL)
         fail_msg("%s: no %s in\n%s", c->path, c->names[k], out.ptr);
+    if (c->absent != NULL && strstr(out.ptr, c->absent) != NULL)
+      fail_msg("%s: %s in\n%s", c->path, c->absent, out.ptr);
     sbp_buf_dispose(&out);
     sbp_policy_free(p);
   }

@@ -40,7 +40,9 @@
  * literal names, never glob syntax). `.` and `..` components and repeated or trailing `/`
  * are folded. Paths under macOS's symlinked roots `/tmp`, `/var` and `/etc` are canonicalized
  * to `/private/...`, the spelling the kernel reports; with SBP_POLICY_BOTH_SPELLINGS (on by
- * default) the rule names both spellings, so that it holds whichever the request carries.
+ * default) the rule names both spellings, so that it holds whichever the request carries. A
+ * glob whose first component is a pattern (`/t*\/x`, `/?ar/log/\*`) is also named under
+ * `/private` for each of `tmp`, `var` and `etc` that the pattern can match, option or not.
  *
  * ## Base sets
  *
