@@ -914,41 +914,6 @@ static void test_escape_offsets(void **state) {
   sbp_buf_dispose(&out);
 }
 
-/* The whole tree is valid or not before anything is written: an invalid rule after one whose
- * name the writer refuses is the error, as is one before it. */
-static void test_invalid_after_refused(void **state) {
-  (void)state;
-  sbp_profile *p = new_profile();
-  sbp_error err = SBP_ERROR_INIT;
-  sbp_buf out = SBP_BUF_INIT;
-  sbp_node *r1 = rule(p, SBP_ALLOW, "file-read*");
-  add(r1, filter1(p, "literal", STR(p, "/a")));
-  sbp_node *r2 = rule(p, SBP_ALLOW, "file-write*");
-  sbp_node *empty = NAMED(p, SBP_NODE_FILTER, "subpath");
-  add(r2, empty);
-  assert_int_equal(sbp_node_set_position(empty, S("y.sb"), 7, 2, NULL), SBP_OK);
-  rule(p, SBP_DENY, "network*");
-  sbp_node *op = sbp_node_first_child(r1);
-  const char *saved = op->text;
-  size_t saved_len = op->text_len;
-  op->text = "not a symbol";
-  op->text_len = strlen(op->text);
-  assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_E_INVALID_TREE);
-  assert_string_equal(err.message, "filter has no value");
-  assert_int_equal(err.line, 7);
-  assert_null(out.ptr);
-  /* with the empty filter filled, the refused name is the error */
-  add(empty, STR(p, "/b"));
-  assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_E_INVALID_TREE);
-  assert_string_equal(err.message, "operation name \"not a symbol\" is not an SBPL symbol");
-  op->text = saved;
-  op->text_len = saved_len;
-  expect_text(p, SBP_SERIALIZE_COMPACT,
-              "(allow file-read* (literal \"/a\"))\n(allow file-write* (subpath \"/b\"))\n"
-              "(deny network*)\n");
-  sbp_profile_free(p);
-}
-
 /* ---- deep nesting, many rules ------------------------------------------------------------ */
 
 static void test_deep_nesting(void **state) {
@@ -1293,7 +1258,6 @@ int main(void) {
       cmocka_unit_test(test_hostile_strings),
       cmocka_unit_test(test_every_byte),
       cmocka_unit_test(test_escape_offsets),
-      cmocka_unit_test(test_invalid_after_refused),
       cmocka_unit_test(test_deep_nesting),
       cmocka_unit_test(test_debug_dump),
       cmocka_unit_test(test_alloc_failures),

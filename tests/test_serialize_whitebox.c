@@ -117,9 +117,65 @@ static void test_names_not_symbols(void **state) {
   sbp_profile_free(p);
 }
 
+/* The whole tree is valid or not before anything is written: an invalid rule after one whose
+ * name the writer refuses is the error, as is one before it. */
+/* A rule with the action, appended to the profile's root. */
+static sbp_node *new_rule(sbp_profile *p, sbp_action action) {
+  sbp_node *r = NULL;
+  assert_int_equal(sbp_node_new(p, SBP_NODE_RULE, &r, NULL), SBP_OK);
+  assert_int_equal(sbp_rule_set_action(r, action, NULL), SBP_OK);
+  add(sbp_profile_root(p), r);
+  return r;
+}
+
+static void test_invalid_after_refused(void **state) {
+  (void)state;
+  sbp_profile *p = NULL;
+  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+  sbp_node *v = NULL;
+  sbp_node *r1 = new_rule(p, SBP_ALLOW);
+  sbp_node *op = named(p, SBP_NODE_OPERATION, "file-read*");
+  add(r1, op);
+  sbp_node *lit = named(p, SBP_NODE_FILTER, "literal");
+  assert_int_equal(sbp_value_new(p, SBP_VALUE_STRING, S("/a"), &v, NULL), SBP_OK);
+  add(lit, v);
+  add(r1, lit);
+  sbp_node *r2 = new_rule(p, SBP_ALLOW);
+  add(r2, named(p, SBP_NODE_OPERATION, "file-write*"));
+  sbp_node *empty = named(p, SBP_NODE_FILTER, "subpath");
+  add(r2, empty);
+  assert_int_equal(sbp_node_set_position(empty, S("y.sb"), 7, 2, NULL), SBP_OK);
+  sbp_node *r3 = new_rule(p, SBP_DENY);
+  add(r3, named(p, SBP_NODE_OPERATION, "network*"));
+
+  const char *saved = op->text;
+  size_t saved_len = op->text_len;
+  plant(op, "not a symbol");
+  sbp_buf out = SBP_BUF_INIT;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_E_INVALID_TREE);
+  assert_string_equal(err.message, "filter has no value");
+  assert_int_equal(err.line, 7);
+  assert_null(out.ptr);
+  /* with the empty filter filled, the refused name is the error */
+  assert_int_equal(sbp_value_new(p, SBP_VALUE_STRING, S("/b"), &v, NULL), SBP_OK);
+  add(empty, v);
+  expect_refused(p, "operation name \"not a symbol\" is not an SBPL symbol");
+  op->text = saved;
+  op->text_len = saved_len;
+  sbp_serialize_options o = SBP_SERIALIZE_OPTIONS_INIT;
+  o.flags = SBP_SERIALIZE_COMPACT;
+  assert_int_equal(sbp_serialize(p, &o, &out, &err), SBP_OK);
+  assert_string_equal(out.ptr, "(allow file-read* (literal \"/a\"))\n(allow file-write* (subpath "
+                               "\"/b\"))\n(deny network*)\n");
+  sbp_buf_dispose(&out);
+  sbp_profile_free(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names_not_symbols),
+      cmocka_unit_test(test_invalid_after_refused),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
