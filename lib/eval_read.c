@@ -9,6 +9,29 @@
 #include "eval.h"
 #include "eval_sbpl.h"
 
+/* An error raised while evaluating names a line and column: its byte offset is found in the
+ * one source of that name. An imported text is gone by now, and two sources of the same name
+ * cannot be told apart, so such errors keep offset 0. */
+static void error_offset(sbp_error *err, const sbp_source *src, size_t n) {
+  if (err->line == 0 || err->column == 0 || err->offset != 0) return;
+  const sbp_source *named = NULL;
+  for (size_t i = 0; i < n; i++) {
+    const char *f = src[i].file ? src[i].file : "";
+    if (strncmp(f, err->file, sizeof(err->file) - 1) != 0) continue;
+    if (named != NULL) return;
+    named = &src[i];
+  }
+  if (named == NULL || named->text == NULL) return;
+  size_t off = 0;
+  for (uint32_t l = 1; l < err->line; l++) {
+    const char *nl = memchr(named->text + off, '\n', named->len - off);
+    if (nl == NULL) return;
+    off = (size_t)(nl - named->text) + 1;
+  }
+  if (err->column - 1 > named->len - off) return;
+  err->offset = off + err->column - 1;
+}
+
 static int read_sources(sbp_profile **out, const sbp_source *src, size_t n,
                         const sbp_read_options *opts, const sbp_alloc *alloc, sbp_error *err) {
   if (out == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "out is NULL");
@@ -77,6 +100,7 @@ static int read_sources(sbp_profile **out, const sbp_source *src, size_t n,
   sbp__eval_fini(ev);
   sbp__free(alloc, ev);
   if (rc) {
+    error_offset(err, src, n);
     sbp_profile_free(p);
     return rc;
   }

@@ -591,6 +591,19 @@ static void test_api_args(void **state) {
   sbp_node_position(sbp_node_first_child(sbp_profile_root(p)), &file, NULL, NULL);
   assert_string_equal(file, "b.sb");
   sbp_profile_free(p);
+  /* an evaluation error's offset is found in the source it names */
+  sbp_source bad[2] = {{"(version 1)\n", 12, "a.sb"},
+                       {"(allow file-read*\n  (bogus))", 28, "b.sb"}};
+  assert_int_equal(sbp_profile_read_sources(&p, bad, 2, NULL, NULL, &err), SBP_E_EVAL);
+  assert_string_equal(err.file, "b.sb");
+  assert_int_equal(err.line, 2);
+  assert_int_equal(err.column, 3);
+  assert_int_equal(err.offset, 20);
+  /* ... unless two sources share the name: then there is no telling which */
+  bad[0].file = "b.sb";
+  assert_int_equal(sbp_profile_read_sources(&p, bad, 2, NULL, NULL, &err), SBP_E_EVAL);
+  assert_int_equal(err.line, 2);
+  assert_int_equal(err.offset, 0);
   /* err may be NULL */
   assert_int_equal(sbp_profile_read(&p, "(bogus)", 7, NULL, NULL, NULL, NULL), SBP_E_EVAL);
   assert_null(p);

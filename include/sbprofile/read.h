@@ -199,7 +199,9 @@ typedef struct sbp_source {
  * @param[in] file the name used in positions and messages; may be NULL.
  * @param[in] opts options; NULL means all defaults.
  * @param[in] alloc allocator for the profile and the evaluation; NULL means the default.
- * @param[out] err details on failure, with file, line and column; may be NULL.
+ * @param[out] err details on failure, with file, line and column; may be NULL. `offset` is
+ *             the byte offset of that line and column in the text, or 0 when the error is
+ *             in an imported text (or in one of several sources of the same name).
  * @return SBP_OK; SBP_E_SYNTAX (unreadable text); SBP_E_EVAL (a profile error: unbound
  *         variable, no version specified, wrong argument count, ...); SBP_E_LIMIT (a limit
  *         was exceeded); SBP_E_NOT_FOUND / SBP_E_IO (an import failed); SBP_E_NOMEM;
