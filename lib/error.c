@@ -99,3 +99,21 @@ void sbp__error_quote(char *dst, size_t dst_size, const char *s, size_t len, siz
   }
   dst[o] = '\0';
 }
+
+int sbp__text_offset(const char *text, size_t len, uint32_t line, uint32_t column,
+                     size_t *offset) {
+  size_t off = 0;
+  *offset = len;
+  for (uint32_t l = 1; l < line; l++) {
+    const char *nl = off < len ? memchr(text + off, '\n', len - off) : NULL;
+    if (nl == NULL) return 0;
+    off = (size_t)(nl - text) + 1;
+  }
+  if (column == 0) {
+    *offset = off;
+    return 1;
+  }
+  if (column - 1 > len - off) return 0;
+  *offset = off + (column - 1);
+  return 1;
+}

@@ -22,6 +22,11 @@ int sbp__error_at(sbp_error *err, int code, const char *file, uint32_t line, uin
 
 /* Shorthand for the out-of-memory error. */
 int sbp__nomem(sbp_error *err);
+/* The byte offset of line:column (1-based; the column counts bytes) in text[0..len), into
+ * *offset: 1 when the position lies in the text (at most at its end), else 0 with *offset =
+ * len. A column of 0 means the start of the line. */
+int sbp__text_offset(const char *text, size_t len, uint32_t line, uint32_t column,
+                     size_t *offset);
 
 /* Appends printable text for s[0..len) to dst (escaping control bytes, quoting nothing),
  * truncated to at most max bytes shown; for messages that quote input. */

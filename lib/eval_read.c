@@ -21,15 +21,10 @@ static void error_offset(sbp_error *err, const sbp_source *src, size_t n) {
     if (named != NULL) return;
     named = &src[i];
   }
-  if (named == NULL || named->text == NULL) return;
-  size_t off = 0;
-  for (uint32_t l = 1; l < err->line; l++) {
-    const char *nl = memchr(named->text + off, '\n', named->len - off);
-    if (nl == NULL) return;
-    off = (size_t)(nl - named->text) + 1;
-  }
-  if (err->column - 1 > named->len - off) return;
-  err->offset = off + err->column - 1;
+  size_t off;
+  if (named != NULL && named->text != NULL &&
+      sbp__text_offset(named->text, named->len, err->line, err->column, &off))
+    err->offset = off;
 }
 
 static int read_sources(sbp_profile **out, const sbp_source *src, size_t n,

@@ -4,20 +4,16 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "error.h"
 #include "sbprofile/lint.h"
 
 /* ---- finding a literal inside a form ----------------------------------------------------- */
 
 /* Offset of line:column (1-based, bytes) in text, or len when past the end. */
 static size_t offset_of(const char *text, size_t len, uint32_t line, uint32_t column) {
-  size_t off = 0;
-  for (uint32_t l = 1; l < line && off < len; l++) {
-    const char *nl = memchr(text + off, '\n', len - off);
-    if (nl == NULL) return len;
-    off = (size_t)(nl - text) + 1;
-  }
-  if (column == 0) return off;
-  return off + (column - 1) <= len ? off + (column - 1) : len;
+  size_t off;
+  sbp__text_offset(text, len, line, column, &off);
+  return off;
 }
 
 /* The character the ordinary string body t[*i..e) starts with, under the reader's escapes
