@@ -4,6 +4,7 @@
  * text form by form (eval.h). */
 #include "eval.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "eval_convert.h"
@@ -63,6 +64,23 @@ static const sbp__prim *find_prim(const char *name) {
   return NULL;
 }
 
+/* The symbols the machine compares against, interned once into these fields. */
+static const struct {
+  size_t field; /* offset of a cell * in sbp__eval */
+  const char *name;
+} named_symbols[] = {
+    {offsetof(sbp__eval, noop_sym), "no-op"},
+    {offsetof(sbp__eval, unix_sym), "unix"},
+    {offsetof(sbp__eval, s_quote), "quote"},
+    {offsetof(sbp__eval, s_quasi), "quasiquote"},
+    {offsetof(sbp__eval, s_unquote), "unquote"},
+    {offsetof(sbp__eval, s_splice), "unquote-splicing"},
+    {offsetof(sbp__eval, s_else), "else"},
+    {offsetof(sbp__eval, s_arrow), "=>"},
+    {offsetof(sbp__eval, s_define), "define"},
+    {offsetof(sbp__eval, s_lambda), "lambda"},
+};
+
 int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
                    const sbp_alloc *alloc, sbp_error *err) {
   memset(ev, 0, sizeof(*ev));
@@ -85,46 +103,35 @@ int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *o,
   ev->max_import_depth = o->max_import_depth ? o->max_import_depth : 16u;
   ev->max_nesting = o->max_nesting ? o->max_nesting : 10000u;
   /* What fails here is the allocator or, as everything made is charged, a step or memory
-   * limit: return the code of the error recorded. */
-#define INIT_FAIL (err && err->code ? err->code : SBP_E_NOMEM)
-  if ((ev->nil = sbp__eval_cell(ev, T_NIL)) == NULL) return INIT_FAIL;
-  if ((ev->t = sbp__eval_cell(ev, T_BOOL)) == NULL) return INIT_FAIL;
+   * limit: sbp__eval_fail_code gives the code of the error recorded. */
+  if ((ev->nil = sbp__eval_cell(ev, T_NIL)) == NULL) return sbp__eval_fail_code(ev);
+  if ((ev->t = sbp__eval_cell(ev, T_BOOL)) == NULL) return sbp__eval_fail_code(ev);
   ev->t->u.i = 1;
-  if ((ev->f = sbp__eval_cell(ev, T_BOOL)) == NULL) return INIT_FAIL;
+  if ((ev->f = sbp__eval_cell(ev, T_BOOL)) == NULL) return sbp__eval_fail_code(ev);
   /* TinyScheme's unspecified value (a one-armed if whose test fails, a cond or case with no
    * matching clause, a when that does not fire) is '(): a second empty list, equal to the
    * first in every way Scheme can see, kept apart only so that a rule given it is refused */
-  if ((ev->unspec = sbp__eval_cell(ev, T_NIL)) == NULL) return INIT_FAIL;
+  if ((ev->unspec = sbp__eval_cell(ev, T_NIL)) == NULL) return sbp__eval_fail_code(ev);
   ev->unspec->flag = 1;
   for (size_t i = 0; i < sizeof(special_forms) / sizeof(special_forms[0]); i++) {
     cell *s = sbp__eval_intern(ev, special_forms[i].name, strlen(special_forms[i].name));
-    if (s == NULL) return INIT_FAIL;
+    if (s == NULL) return sbp__eval_fail_code(ev);
     s->flag = special_forms[i].id;
   }
-#define INTERN(field, text)                                              \
-  if ((ev->field = sbp__eval_intern(ev, text, sizeof(text) - 1)) == NULL) \
-    return INIT_FAIL;
-  INTERN(noop_sym, "no-op")
-  INTERN(unix_sym, "unix")
-  INTERN(s_quote, "quote")
-  INTERN(s_quasi, "quasiquote")
-  INTERN(s_unquote, "unquote")
-  INTERN(s_splice, "unquote-splicing")
-  INTERN(s_else, "else")
-  INTERN(s_arrow, "=>")
-  INTERN(s_define, "define")
-  INTERN(s_lambda, "lambda")
-#undef INTERN
+  for (size_t i = 0; i < sizeof(named_symbols) / sizeof(named_symbols[0]); i++) {
+    cell *s = sbp__eval_intern(ev, named_symbols[i].name, strlen(named_symbols[i].name));
+    if (s == NULL) return sbp__eval_fail_code(ev);
+    *(cell **)(void *)((char *)ev + named_symbols[i].field) = s;
+  }
   for (size_t t = 0; t < sizeof(prim_tables) / sizeof(prim_tables[0]); t++)
     for (size_t i = 0; i < *prim_tables[t].n; i++) {
       const sbp__prim *pr = &prim_tables[t].v[i];
       cell *s = sbp__eval_intern(ev, pr->name, strlen(pr->name));
-      cell *pc = sbp__eval_cell(ev, T_PRIM);
-      if (s == NULL || pc == NULL) return INIT_FAIL;
+      cell *pc = s ? sbp__eval_cell(ev, T_PRIM) : NULL;
+      if (pc == NULL) return sbp__eval_fail_code(ev);
       pc->u.prim = pr;
       s->u.sym.gval = pc;
     }
-#undef INIT_FAIL
   return SBP_OK;
 }
 
@@ -415,7 +422,7 @@ static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args);
 
 static int args_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
   cell *acc = sbp__eval_cons(ev, v, f->u.call.vals);
-  if (acc == NULL) return FAIL_CODE(ev);
+  if (acc == NULL) return sbp__eval_fail_code(ev);
   f->u.call.vals = acc;
   if (f->u.call.rest->type == T_PAIR) {
     cell *argp = f->u.call.rest;
@@ -442,8 +449,8 @@ static int map_step(sbp__eval *ev, mstate *m) {
       ev->sp--;
       return give(ev, m, res);
     }
-    if ((args = sbp__eval_cons(ev, CAR(CAR(l)), args)) == NULL) return FAIL_CODE(ev);
-    if ((rest = sbp__eval_cons(ev, CDR(CAR(l)), rest)) == NULL) return FAIL_CODE(ev);
+    if ((args = sbp__eval_cons(ev, CAR(CAR(l)), args)) == NULL) return sbp__eval_fail_code(ev);
+    if ((rest = sbp__eval_cons(ev, CDR(CAR(l)), rest)) == NULL) return sbp__eval_fail_code(ev);
   }
   f->u.map.lists = sbp__eval_reverse_onto(rest, ev->nil);
   args = sbp__eval_reverse_onto(args, ev->nil);
@@ -454,7 +461,7 @@ static int map_step(sbp__eval *ev, mstate *m) {
 static int map_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
   if (f->u.map.kind == P_MAP || (f->u.map.kind == P_FILTER && sbp__eval_truthy(v))) {
     cell *b = sbp__eval_cons(ev, f->u.map.kind == P_MAP ? v : f->u.map.item, f->u.map.results);
-    if (b == NULL) return FAIL_CODE(ev);
+    if (b == NULL) return sbp__eval_fail_code(ev);
     f->u.map.results = b;
   }
   return map_step(ev, m);
@@ -478,7 +485,7 @@ static int closure_arity(sbp__eval *ev, const cell *fn, size_t argc) {
 /* Binds the parameters in a new environment under the closure's, and runs the body. */
 static int apply_closure(sbp__eval *ev, mstate *m, cell *fn, cell *args, size_t argc) {
   env *e = sbp__eval_new_env(ev, fn->u.clo.env);
-  if (e == NULL) return FAIL_CODE(ev);
+  if (e == NULL) return sbp__eval_fail_code(ev);
   cell *p = fn->u.clo.params, *a = args;
   int rc;
   for (; p->type == T_PAIR; p = CDR(p), a = CDR(a)) {
@@ -512,7 +519,7 @@ static int prim_apply(sbp__eval *ev, mstate *m, cell *args) {
   cell *rev = ev->nil;
   cell *a = CDR(args);
   while (CDR(a)->type == T_PAIR) {
-    if ((rev = sbp__eval_cons(ev, CAR(a), rev)) == NULL) return FAIL_CODE(ev);
+    if ((rev = sbp__eval_cons(ev, CAR(a), rev)) == NULL) return sbp__eval_fail_code(ev);
     a = CDR(a);
   }
   cell *last = CAR(a);
@@ -524,7 +531,7 @@ static int prim_apply(sbp__eval *ev, mstate *m, cell *args) {
   if (crc) return crc;
   cell *all = last;
   while (rev->type == T_PAIR) {
-    if ((all = sbp__eval_cons(ev, CAR(rev), all)) == NULL) return FAIL_CODE(ev);
+    if ((all = sbp__eval_cons(ev, CAR(rev), all)) == NULL) return sbp__eval_fail_code(ev);
     rev = CDR(rev);
   }
   return apply_proc(ev, m, f2, all);
@@ -635,7 +642,7 @@ static int quote_begin(sbp__eval *ev, mstate *m, const sform *s) {
 static int quasi_begin(sbp__eval *ev, mstate *m, const sform *s) {
   if (s->n != 1) return syntax(ev, s->name);
   cell *code = qq(ev, CAR(s->rest), 1, 1000);
-  if (code == NULL) return FAIL_CODE(ev);
+  if (code == NULL) return sbp__eval_fail_code(ev);
   return eval_next(m, code, s->e);
 }
 
@@ -674,7 +681,7 @@ static int define_begin(sbp__eval *ev, mstate *m, const sform *s) {
     if (fname->type != T_SYM) return syntax(ev, s->name);
     if ((rc = check_params(ev, CDR(target))) != 0) return rc;
     cell *clo = make_closure(ev, CDR(target), CDR(s->rest), s->e, fname);
-    if (clo == NULL) return FAIL_CODE(ev);
+    if (clo == NULL) return sbp__eval_fail_code(ev);
     if ((rc = sbp__eval_define(ev, s->e, fname, clo)) != 0) return rc;
     return give(ev, m, fname);
   }
@@ -739,7 +746,7 @@ static int lambda_begin(sbp__eval *ev, mstate *m, const sform *s) {
   int rc = check_params(ev, CAR(s->rest));
   if (rc) return rc;
   cell *clo = make_closure(ev, CAR(s->rest), CDR(s->rest), s->e, NULL);
-  if (clo == NULL) return FAIL_CODE(ev);
+  if (clo == NULL) return sbp__eval_fail_code(ev);
   return give(ev, m, clo);
 }
 
@@ -784,11 +791,11 @@ static int let_begin(sbp__eval *ev, mstate *m, const sform *s) {
   }
   env *ne = s->e;
   if (s->sf == SF_LETREC) {
-    if ((ne = sbp__eval_new_env(ev, s->e)) == NULL) return FAIL_CODE(ev);
+    if ((ne = sbp__eval_new_env(ev, s->e)) == NULL) return sbp__eval_fail_code(ev);
     for (cell *b = bindings; b->type == T_PAIR; b = CDR(b))
       if ((rc = sbp__eval_define(ev, ne, CAR(CAR(b)), ev->unspec)) != 0) return rc;
   } else if (s->sf == SF_LETSTAR) {
-    if ((ne = sbp__eval_new_env(ev, s->e)) == NULL) return FAIL_CODE(ev);
+    if ((ne = sbp__eval_new_env(ev, s->e)) == NULL) return sbp__eval_fail_code(ev);
   }
   if ((rc = push(ev, (uint8_t)s->sf, ne)) != 0) return rc;
   frame *f = TOP(ev);
@@ -804,7 +811,7 @@ static int let_begin(sbp__eval *ev, mstate *m, const sform *s) {
 static int let_take(sbp__eval *ev, frame *f, cell *v) {
   if (f->op == SF_LET) {
     cell *b = sbp__eval_cons(ev, v, f->u.let.vals);
-    if (b == NULL) return FAIL_CODE(ev);
+    if (b == NULL) return sbp__eval_fail_code(ev);
     f->u.let.vals = b;
   } else {
     int rc = sbp__eval_define(ev, f->e, CAR(CAR(f->u.let.left)), v);
@@ -830,19 +837,19 @@ static int let_finish(sbp__eval *ev, mstate *m, cell *bindings, cell *vals, cell
                       env *e, cell *lname) {
   cell *syms = ev->nil;
   for (cell *b = bindings; b->type == T_PAIR; b = CDR(b))
-    if ((syms = sbp__eval_cons(ev, CAR(CAR(b)), syms)) == NULL) return FAIL_CODE(ev);
+    if ((syms = sbp__eval_cons(ev, CAR(CAR(b)), syms)) == NULL) return sbp__eval_fail_code(ev);
   syms = sbp__eval_reverse_onto(syms, ev->nil);
   if (lname != NULL) {
     env *le = sbp__eval_new_env(ev, e);
-    if (le == NULL) return FAIL_CODE(ev);
+    if (le == NULL) return sbp__eval_fail_code(ev);
     cell *clo = make_closure(ev, syms, body, le, lname);
-    if (clo == NULL) return FAIL_CODE(ev);
+    if (clo == NULL) return sbp__eval_fail_code(ev);
     int rc = sbp__eval_define(ev, le, lname, clo);
     if (rc) return rc;
     return apply_proc(ev, m, clo, vals);
   }
   env *ne = sbp__eval_new_env(ev, e);
-  if (ne == NULL) return FAIL_CODE(ev);
+  if (ne == NULL) return sbp__eval_fail_code(ev);
   int rc = bind_values(ev, ne, syms, vals);
   if (rc) return rc;
   return eval_body(ev, m, body, ne);
@@ -927,7 +934,7 @@ static int cond_arrow_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
   cell *arg = f->u.test_value;
   ev->sp--;
   cell *args = sbp__eval_cons(ev, arg, ev->nil);
-  if (args == NULL) return FAIL_CODE(ev);
+  if (args == NULL) return sbp__eval_fail_code(ev);
   return apply_proc(ev, m, v, args);
 }
 
@@ -1006,7 +1013,7 @@ static int macro_begin(sbp__eval *ev, mstate *m, const sform *s) {
     if (mname->type != T_SYM || s->n < 2) return syntax(ev, s->name);
     if ((rc = check_params(ev, CDR(target))) != 0) return rc;
     cell *mc = make_closure(ev, CDR(target), CDR(s->rest), s->e, mname);
-    if (mc == NULL) return FAIL_CODE(ev);
+    if (mc == NULL) return sbp__eval_fail_code(ev);
     mc->type = T_MACRO;
     mc->flag = s->sf == SF_MACRO ? MACRO_WHOLE : MACRO_ARGS;
     if ((rc = sbp__eval_define(ev, s->e, mname, mc)) != 0) return rc;
@@ -1027,7 +1034,7 @@ static int macro_def_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
   if (v->type != T_CLOSURE)
     return sbp__eval_fail(ev, SBP_E_EVAL, "macro: %s is not a procedure", sym->u.sym.s);
   cell *mc = sbp__eval_cell(ev, T_MACRO);
-  if (mc == NULL) return FAIL_CODE(ev);
+  if (mc == NULL) return sbp__eval_fail_code(ev);
   mc->u.clo = v->u.clo;
   mc->u.clo.name = sym;
   mc->flag = flavour;
@@ -1079,7 +1086,7 @@ static int ctx_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
   if (kind == 2) {
     cell *l = v;
     if (l->type == T_OP || l->type == T_SYM) {
-      if ((l = sbp__eval_cons(ev, v, ev->nil)) == NULL) return FAIL_CODE(ev);
+      if ((l = sbp__eval_cons(ev, v, ev->nil)) == NULL) return sbp__eval_fail_code(ev);
     }
     size_t k;
     if (!sbp__eval_list_length(l, &k))
@@ -1127,7 +1134,7 @@ static int do_begin(sbp__eval *ev, mstate *m, const sform *s) {
       return syntax(ev, s->name);
   }
   env *ne = sbp__eval_new_env(ev, s->e);
-  if (ne == NULL) return FAIL_CODE(ev);
+  if (ne == NULL) return sbp__eval_fail_code(ev);
   int rc = push(ev, SF_DO, ne);
   if (rc) return rc;
   frame *f = TOP(ev);
@@ -1187,7 +1194,7 @@ static int do_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
   }
   if (v != NULL) {
     cell *nv = sbp__eval_cons(ev, v, f->u.loop.steps);
-    if (nv == NULL) return FAIL_CODE(ev);
+    if (nv == NULL) return sbp__eval_fail_code(ev);
     f->u.loop.steps = nv;
     f->u.loop.left = CDR(f->u.loop.left);
   }
@@ -1198,12 +1205,12 @@ static int do_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
     cell *cur = NULL;
     if ((rc = sbp__eval_lookup(ev, f->e, CAR(spec), &cur)) != 0) return rc;
     cell *nv = sbp__eval_cons(ev, cur, f->u.loop.steps);
-    if (nv == NULL) return FAIL_CODE(ev);
+    if (nv == NULL) return sbp__eval_fail_code(ev);
     f->u.loop.steps = nv;
     f->u.loop.left = CDR(f->u.loop.left);
   }
   env *ne = sbp__eval_new_env(ev, outer);
-  if (ne == NULL) return FAIL_CODE(ev);
+  if (ne == NULL) return sbp__eval_fail_code(ev);
   cell *vals = sbp__eval_reverse_onto(f->u.loop.steps, ev->nil);
   for (cell *sp = CAR(f->u.loop.form); sp->type == T_PAIR; sp = CDR(sp), vals = CDR(vals))
     if ((rc = sbp__eval_define(ev, ne, CAR(CAR(sp)), CAR(vals))) != 0) return rc;
@@ -1305,7 +1312,7 @@ static int eval_step(sbp__eval *ev, mstate *m) {
       if ((rc = push(ev, F_MACRO, m->e)) != 0) return rc;
       cell *args;
       if (fn->flag == MACRO_WHOLE) {
-        if ((args = sbp__eval_cons(ev, x, ev->nil)) == NULL) return FAIL_CODE(ev);
+        if ((args = sbp__eval_cons(ev, x, ev->nil)) == NULL) return sbp__eval_fail_code(ev);
       } else {
         args = CDR(x);
       }

@@ -7,6 +7,7 @@
 
 #include "eval_cell.h"
 
+/* err must not be NULL: every error of the evaluation is recorded there. */
 int sbp__eval_init(sbp__eval *ev, sbp_profile *p, const sbp_read_options *opts,
                    const sbp_alloc *alloc, sbp_error *err);
 void sbp__eval_fini(sbp__eval *ev);

@@ -17,6 +17,10 @@ int sbp__eval_fail(sbp__eval *ev, int code, const char *fmt, ...) {
   return sbp__error_at(ev->err, code, ev->file, ev->line, ev->col, 0, "%s", msg);
 }
 
+int sbp__eval_fail_code(const sbp__eval *ev) {
+  return ev->err->code ? ev->err->code : SBP_E_NOMEM;
+}
+
 int sbp__eval_charge(sbp__eval *ev, size_t cells, size_t bytes) {
   size_t units = cells / SBP__EVAL_CELLS_PER_STEP + bytes / SBP__EVAL_BYTES_PER_STEP;
   if (units == 0) return SBP_OK;

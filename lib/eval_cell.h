@@ -67,7 +67,7 @@ typedef struct sbp__eval {
                        * (or made a symbol) */
   size_t epoch;       /* number of the running top-level form */
   sbp_profile *prof;
-  sbp_error *err;
+  sbp_error *err; /* never NULL: sbp__eval_init takes the caller's or a local one */
   const sbp_read_options *opts;
   uint32_t flags;
   size_t max_steps, max_depth, max_memory, max_rules, max_string, max_import_depth,
@@ -102,11 +102,9 @@ typedef struct sbp__eval {
   cell *s_quote, *s_quasi, *s_unquote, *s_splice, *s_else, *s_arrow, *s_define, *s_lambda;
 } sbp__eval;
 
-/* The pair fields of a cell, and the status to return when a call that sets ev->err (or
- * only ran out of memory) gave NULL: shared by every eval*.c. */
+/* The pair fields of a cell: shared by every eval*.c. */
 #define CAR(c) ((c)->u.p.car)
 #define CDR(c) ((c)->u.p.cdr)
-#define FAIL_CODE(ev) ((ev)->err && (ev)->err->code ? (ev)->err->code : SBP_E_NOMEM)
 
 /* A primitive procedure: the Scheme procedures (eval_proc.c), the SBPL built-ins
  * (eval_sbpl.c) and the ones the machine runs itself (eval.c, fn NULL) each keep a table of
@@ -120,6 +118,9 @@ typedef struct sbp__prim {
 } sbp__prim;
 
 int sbp__eval_fail(sbp__eval *ev, int code, const char *fmt, ...) SBP__PRINTF(3, 4);
+/* The status to return when a call that records its error in ev->err (or only ran out of
+ * memory) gave NULL. */
+int sbp__eval_fail_code(const sbp__eval *ev);
 /* Charges the work of one operation to the step budget, in proportion to what it touches:
  * a step for every SBP__EVAL_CELLS_PER_STEP cells visited and every SBP__EVAL_BYTES_PER_STEP
  * bytes compared, scanned or copied. One machine step may then do unbounded work (compare

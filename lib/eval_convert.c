@@ -44,7 +44,7 @@ typedef struct conv_entry {
 int sbp__eval_convert(sbp__eval *ev, const sbp__datum *d, cell **out) {
   if (d->type != SBP__D_LIST) {
     *out = convert_atom(ev, d);
-    return *out ? SBP_OK : (ev->err ? ev->err->code : SBP_E_NOMEM);
+    return *out ? SBP_OK : sbp__eval_fail_code(ev);
   }
   /* the stack starts on the C stack; deeper lists move it to the heap */
   conv_entry local[32];
@@ -77,7 +77,7 @@ int sbp__eval_convert(sbp__eval *ev, const sbp__datum *d, cell **out) {
     } else {
       cell *pair = sbp__eval_cell(ev, T_PAIR);
       if (pair == NULL) {
-        rc = ev->err ? ev->err->code : SBP_E_NOMEM;
+        rc = sbp__eval_fail_code(ev);
         break;
       }
       const sbp__datum *posd = first_of_list ? parent_for_first : child;
@@ -118,7 +118,7 @@ int sbp__eval_convert(sbp__eval *ev, const sbp__datum *d, cell **out) {
     } else {
       cell *a = convert_atom(ev, child);
       if (a == NULL) {
-        rc = ev->err ? ev->err->code : SBP_E_NOMEM;
+        rc = sbp__eval_fail_code(ev);
         break;
       }
       *target = a;
@@ -153,7 +153,7 @@ int sbp__eval_allowance_and_file(sbp__eval *ev, size_t len, const char *file,
   if (file != NULL) {
     size_t fl = strlen(file);
     char *copy = sbp__eval_alloc(ev, fl + 1);
-    if (copy == NULL) return FAIL_CODE(ev);
+    if (copy == NULL) return sbp__eval_fail_code(ev);
     memcpy(copy, file, fl + 1);
     *file_out = copy;
   }
@@ -179,7 +179,7 @@ int sbp__eval_convert_top(sbp__eval *ev, const sbp__datum *x, const char *f, cel
   int rc = sbp__eval_convert(ev, x, &c);
   if (rc) return rc;
   cell *pair = sbp__eval_cell(ev, T_PAIR);
-  if (pair == NULL) return FAIL_CODE(ev);
+  if (pair == NULL) return sbp__eval_fail_code(ev);
   pair->u.p.car = c;
   pair->u.p.cdr = ev->nil;
   pair->file = f;

@@ -30,7 +30,7 @@ int sbp__eval_define(sbp__eval *ev, env *e, cell *sym, cell *val) {
     }
   cell *b = sbp__eval_cons(ev, sym, val);
   cell *l = b ? sbp__eval_cons(ev, b, e->vars) : NULL;
-  if (l == NULL) return FAIL_CODE(ev);
+  if (l == NULL) return sbp__eval_fail_code(ev);
   e->vars = l;
   return SBP_OK;
 }
@@ -39,7 +39,7 @@ int sbp__eval_define(sbp__eval *ev, env *e, cell *sym, cell *val) {
  * symbol; NULL when neither does (or on an error, ev->err set). */
 static cell *builtin_value(sbp__eval *ev, cell *sym) {
   cell *v = sbp__eval_builtin_name(ev, sym);
-  if (v == NULL && (ev->err == NULL || ev->err->code == 0))
+  if (v == NULL && ev->err->code == 0)
     v = sbp__eval_library_name(ev, sym);
   if (v != NULL) {
     ev->escaped = 1; /* cached in the symbol */
@@ -63,7 +63,7 @@ int sbp__eval_lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
     *out = v;
     return SBP_OK;
   }
-  if (ev->err && ev->err->code != 0) return ev->err->code;
+  if (ev->err->code != 0) return ev->err->code;
   if (sym->u.sym.len == 22 && memcmp(sym->u.sym.s, "allow-create-directory", 22) == 0)
     return sbp__eval_fail(ev, SBP_E_EVAL,
                           "unbound variable: allow-create-directory (libsandbox does not define "
@@ -82,7 +82,7 @@ int sbp__eval_lookup(sbp__eval *ev, env *e, cell *sym, cell **out) {
                           sym->u.sym.len) != NULL) {
     /* a misspelt operation: kept as written (flag 2: the text is copied into the profile) */
     cell *op = sbp__eval_cell(ev, T_OP);
-    if (op == NULL) return FAIL_CODE(ev);
+    if (op == NULL) return sbp__eval_fail_code(ev);
     op->flag = 2;
     op->u.str.s = sym->u.sym.s;
     op->u.str.len = sym->u.sym.len;
@@ -98,6 +98,6 @@ int sbp__eval_is_defined(sbp__eval *ev, env *e, cell *sym, int *defined) {
   if (sym->flag != 0 /* a special form */) return SBP_OK;
   *defined = builtin_value(ev, sym) != NULL;
   /* Memory running out while a built-in is made is no answer: "not defined" would be wrong. */
-  if (!*defined && ev->err && ev->err->code != 0) return ev->err->code;
+  if (!*defined && ev->err->code != 0) return ev->err->code;
   return SBP_OK;
 }

@@ -56,7 +56,7 @@ int sbp__eval_import(sbp__eval *ev, cell *arg, cell **forms, const char **file_o
     size_t dl = strlen(dir);
     int slash = dl > 0 && dir[dl - 1] != '/';
     char *joined = sbp__eval_alloc(ev, dl + (size_t)slash + len + 1);
-    if (joined == NULL) return FAIL_CODE(ev);
+    if (joined == NULL) return sbp__eval_fail_code(ev);
     memcpy(joined, dir, dl);
     if (slash) joined[dl] = '/';
     memcpy(joined + dl + (size_t)slash, name, len);
@@ -98,7 +98,7 @@ int sbp__eval_import(sbp__eval *ev, cell *arg, cell **forms, const char **file_o
   if (fcopy == NULL) {
     sbp_buf_dispose(&text);
     sbp_buf_dispose(&fname);
-    return FAIL_CODE(ev);
+    return sbp__eval_fail_code(ev);
   }
   memcpy(fcopy, fn, fl);
   fcopy[fl] = '\0';

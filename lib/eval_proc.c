@@ -9,14 +9,14 @@
 #define ARG1(a) CAR(a)
 #define ARG2(a) CAR(CDR(a))
 #define ARG3(a) CAR(CDR(CDR(a)))
-#define RET(ev, v)                        \
-  do {                                    \
-    cell *r_ = (v);                       \
-    if (r_ == NULL) return FAIL_CODE(ev); \
-    (ev)->value = r_;                     \
-    return SBP_OK;                        \
-  } while (0)
 #define BOOL(ev, x) ((x) ? (ev)->t : (ev)->f)
+
+/* Leaves a procedure's result in ev->value; v NULL: the call that made it failed. */
+static int ret(sbp__eval *ev, cell *v) {
+  if (v == NULL) return sbp__eval_fail_code(ev);
+  ev->value = v;
+  return SBP_OK;
+}
 
 static int type_error(sbp__eval *ev, const char *proc, const char *want, const cell *got) {
   return sbp__eval_fail(ev, SBP_E_EVAL, "%s: expected %s, got %s", proc, want,
@@ -126,12 +126,12 @@ int sbp__eval_equal(sbp__eval *ev, const cell *a, const cell *b, int *out) {
 static int p_car(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   if (ARG1(a)->type != T_PAIR) return type_error(ev, "car", "a pair", ARG1(a));
-  RET(ev, CAR(ARG1(a)));
+  return ret(ev, CAR(ARG1(a)));
 }
 static int p_cdr(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   if (ARG1(a)->type != T_PAIR) return type_error(ev, "cdr", "a pair", ARG1(a));
-  RET(ev, CDR(ARG1(a)));
+  return ret(ev, CDR(ARG1(a)));
 }
 
 /* cadr, cddr, caddr, ...: the letters between c and r, applied right to left */
@@ -142,7 +142,7 @@ static int cxr(sbp__eval *ev, cell *a, const char *name) {
     if (x->type != T_PAIR) return type_error(ev, name, "a pair", x);
     x = name[i] == 'a' ? CAR(x) : CDR(x);
   }
-  RET(ev, x);
+  return ret(ev, x);
 }
 #define CXR(fn, name) \
   static int fn(sbp__eval *ev, cell *a, size_t n) { (void)n; return cxr(ev, a, name); }
@@ -158,7 +158,7 @@ CXR(p_cadddr, "cadddr")
 
 static int p_cons(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
-  RET(ev, sbp__eval_cons(ev, ARG1(a), ARG2(a)));
+  return ret(ev, sbp__eval_cons(ev, ARG1(a), ARG2(a)));
 }
 static int p_list(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -170,8 +170,8 @@ static int p_list_star(sbp__eval *ev, cell *a, size_t n) {
   /* copies: the argument list may share its tail with a list of the profile (apply) */
   cell *rev = ev->nil, *p = a;
   for (; CDR(p)->type == T_PAIR; p = CDR(p))
-    if ((rev = sbp__eval_cons(ev, CAR(p), rev)) == NULL) return FAIL_CODE(ev);
-  RET(ev, sbp__eval_reverse_onto(rev, CAR(p)));
+    if ((rev = sbp__eval_cons(ev, CAR(p), rev)) == NULL) return sbp__eval_fail_code(ev);
+  return ret(ev, sbp__eval_reverse_onto(rev, CAR(p)));
 }
 static int p_length(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -179,10 +179,10 @@ static int p_length(sbp__eval *ev, cell *a, size_t n) {
   int proper, rc = charged_length(ev, ARG1(a), &k, &proper);
   if (rc) return rc;
   if (!proper) return type_error(ev, "length", "a list", ARG1(a));
-  RET(ev, sbp__eval_int(ev, (int64_t)k));
+  return ret(ev, sbp__eval_int(ev, (int64_t)k));
 }
 static int p_append(sbp__eval *ev, cell *a, size_t n) {
-  if (n == 0) RET(ev, ev->nil);
+  if (n == 0) return ret(ev, ev->nil);
   cell *rev = ev->nil;
   cell *p = a;
   for (; CDR(p)->type == T_PAIR; p = CDR(p)) {
@@ -191,9 +191,9 @@ static int p_append(sbp__eval *ev, cell *a, size_t n) {
     if (rc) return rc;
     if (!proper) return type_error(ev, "append", "a list", CAR(p));
     for (cell *x = CAR(p); x->type == T_PAIR; x = CDR(x))
-      if ((rev = sbp__eval_cons(ev, CAR(x), rev)) == NULL) return FAIL_CODE(ev);
+      if ((rev = sbp__eval_cons(ev, CAR(x), rev)) == NULL) return sbp__eval_fail_code(ev);
   }
-  RET(ev, sbp__eval_reverse_onto(rev, CAR(p)));
+  return ret(ev, sbp__eval_reverse_onto(rev, CAR(p)));
 }
 static int p_reverse(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -203,8 +203,8 @@ static int p_reverse(sbp__eval *ev, cell *a, size_t n) {
   if (!proper) return type_error(ev, "reverse", "a list", ARG1(a));
   cell *r = ev->nil;
   for (cell *x = ARG1(a); x->type == T_PAIR; x = CDR(x))
-    if ((r = sbp__eval_cons(ev, CAR(x), r)) == NULL) return FAIL_CODE(ev);
-  RET(ev, r);
+    if ((r = sbp__eval_cons(ev, CAR(x), r)) == NULL) return sbp__eval_fail_code(ev);
+  return ret(ev, r);
 }
 static int p_list_tail(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -216,13 +216,13 @@ static int p_list_tail(sbp__eval *ev, cell *a, size_t n) {
     x = CDR(x);
   }
   if (ARG2(a)->u.i > 0 && (rc = sbp__eval_charge(ev, (size_t)ARG2(a)->u.i, 0)) != 0) return rc;
-  RET(ev, x);
+  return ret(ev, x);
 }
 static int p_list_ref(sbp__eval *ev, cell *a, size_t n) {
   int rc = p_list_tail(ev, a, n);
   if (rc) return rc;
   if (ev->value->type != T_PAIR) return sbp__eval_fail(ev, SBP_E_EVAL, "list-ref: index too large");
-  RET(ev, CAR(ev->value));
+  return ret(ev, CAR(ev->value));
 }
 static int p_take(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -230,8 +230,8 @@ static int p_take(sbp__eval *ev, cell *a, size_t n) {
   if (rc) return rc;
   cell *rev = ev->nil, *x = ARG1(a);
   for (int64_t i = 0; i < ARG2(a)->u.i && x->type == T_PAIR; i++, x = CDR(x))
-    if ((rev = sbp__eval_cons(ev, CAR(x), rev)) == NULL) return FAIL_CODE(ev);
-  RET(ev, mklist(ev, rev));
+    if ((rev = sbp__eval_cons(ev, CAR(x), rev)) == NULL) return sbp__eval_fail_code(ev);
+  return ret(ev, mklist(ev, rev));
 }
 static int p_drop(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -241,7 +241,7 @@ static int p_drop(sbp__eval *ev, cell *a, size_t n) {
   size_t walked = 0;
   for (int64_t i = 0; i < ARG2(a)->u.i && x->type == T_PAIR; i++, walked++) x = CDR(x);
   if ((rc = sbp__eval_charge(ev, walked, 0)) != 0) return rc;
-  RET(ev, x);
+  return ret(ev, x);
 }
 static int p_flatten(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -250,20 +250,20 @@ static int p_flatten(sbp__eval *ev, cell *a, size_t n) {
   for (;;) {
     if (x->type == T_PAIR) {
       if (CAR(x)->type == T_PAIR || CAR(x)->type == T_NIL) {
-        if ((todo = sbp__eval_cons(ev, CDR(x), todo)) == NULL) return FAIL_CODE(ev);
+        if ((todo = sbp__eval_cons(ev, CDR(x), todo)) == NULL) return sbp__eval_fail_code(ev);
         x = CAR(x);
         continue;
       }
-      if ((rev = sbp__eval_cons(ev, CAR(x), rev)) == NULL) return FAIL_CODE(ev);
+      if ((rev = sbp__eval_cons(ev, CAR(x), rev)) == NULL) return sbp__eval_fail_code(ev);
       x = CDR(x);
       continue;
     }
-    if (x->type != T_NIL && (rev = sbp__eval_cons(ev, x, rev)) == NULL) return FAIL_CODE(ev);
+    if (x->type != T_NIL && (rev = sbp__eval_cons(ev, x, rev)) == NULL) return sbp__eval_fail_code(ev);
     if (todo->type != T_PAIR) break;
     x = CAR(todo);
     todo = CDR(todo);
   }
-  RET(ev, mklist(ev, rev));
+  return ret(ev, mklist(ev, rev));
 }
 
 /* member, memq, memv (mode 0 equal, 1 eq, 2 eqv); assoc, assq, assv */
@@ -295,12 +295,12 @@ static int mem(sbp__eval *ev, cell *a, int mode, int assoc) {
     if (eq) {
       int rc = sbp__eval_charge(ev, walked, 0);
       if (rc) return rc;
-      RET(ev, assoc ? CAR(x) : x);
+      return ret(ev, assoc ? CAR(x) : x);
     }
   }
   int rc = sbp__eval_charge(ev, walked, 0);
   if (rc) return rc;
-  RET(ev, ev->f);
+  return ret(ev, ev->f);
 }
 #define MEM(fn, mode, assoc) \
   static int fn(sbp__eval *ev, cell *a, size_t n) { (void)n; return mem(ev, a, mode, assoc); }
@@ -317,7 +317,7 @@ MEM(p_assv, 2, 1)
   static int fn(sbp__eval *ev, cell *a, size_t n) { \
     (void)n;                                         \
     const cell *x = ARG1(a);                         \
-    RET(ev, BOOL(ev, (expr)));                       \
+    return ret(ev, BOOL(ev, (expr)));                       \
   }
 PRED(p_null, x->type == T_NIL)
 PRED(p_pair, x->type == T_PAIR)
@@ -340,7 +340,7 @@ static int p_list_p(sbp__eval *ev, cell *a, size_t n) {
   size_t k;
   int proper, rc = charged_length(ev, ARG1(a), &k, &proper);
   if (rc) return rc;
-  RET(ev, BOOL(ev, proper));
+  return ret(ev, BOOL(ev, proper));
 }
 static int p_eq(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -349,18 +349,18 @@ static int p_eq(sbp__eval *ev, cell *a, size_t n) {
                                              x->type == T_BOOL || x->type == T_NIL ||
                                              x->type == T_OP || x->type == T_CONST) &&
                       sbp__eval_eqv(x, y));
-  RET(ev, BOOL(ev, eq));
+  return ret(ev, BOOL(ev, eq));
 }
 static int p_eqv(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
-  RET(ev, BOOL(ev, sbp__eval_eqv(ARG1(a), ARG2(a))));
+  return ret(ev, BOOL(ev, sbp__eval_eqv(ARG1(a), ARG2(a))));
 }
 static int p_equal(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   int eq;
   int rc = sbp__eval_equal(ev, ARG1(a), ARG2(a), &eq);
   if (rc) return rc;
-  RET(ev, BOOL(ev, eq));
+  return ret(ev, BOOL(ev, eq));
 }
 static int p_defined(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -368,7 +368,7 @@ static int p_defined(sbp__eval *ev, cell *a, size_t n) {
   int defined;
   int rc = sbp__eval_is_defined(ev, NULL, ARG1(a), &defined);
   if (rc) return rc;
-  RET(ev, BOOL(ev, defined));
+  return ret(ev, BOOL(ev, defined));
 }
 
 /* ---- integers -------------------------------------------------------------------------- */
@@ -397,7 +397,7 @@ static int arith(sbp__eval *ev, cell *a, size_t n, char op) {
     }
     if (ovf) return sbp__eval_fail(ev, SBP_E_EVAL, "%s: integer overflow", name);
   }
-  RET(ev, sbp__eval_int(ev, acc));
+  return ret(ev, sbp__eval_int(ev, acc));
 }
 static int p_add(sbp__eval *ev, cell *a, size_t n) { return arith(ev, a, n, '+'); }
 static int p_sub(sbp__eval *ev, cell *a, size_t n) { return arith(ev, a, n, '-'); }
@@ -419,7 +419,7 @@ static int divide(sbp__eval *ev, cell *a, int kind, const char *name) {
     r = x % y;
     if (r != 0 && ((r < 0) != (y < 0))) r += y;
   }
-  RET(ev, sbp__eval_int(ev, r));
+  return ret(ev, sbp__eval_int(ev, r));
 }
 static int p_quotient(sbp__eval *ev, cell *a, size_t n) { (void)n; return divide(ev, a, 0, "quotient"); }
 static int p_remainder(sbp__eval *ev, cell *a, size_t n) { (void)n; return divide(ev, a, 1, "remainder"); }
@@ -446,7 +446,7 @@ static int compare(sbp__eval *ev, cell *a, const char *name) {
                              : (name[1] == '=' ? p >= q : p > q);
     if (!r) ok = 0;
   }
-  RET(ev, BOOL(ev, ok));
+  return ret(ev, BOOL(ev, ok));
 }
 static int p_num_eq(sbp__eval *ev, cell *a, size_t n) { (void)n; return compare(ev, a, "="); }
 static int p_lt(sbp__eval *ev, cell *a, size_t n) { (void)n; return compare(ev, a, "<"); }
@@ -461,7 +461,7 @@ static int minmax(sbp__eval *ev, cell *a, int max, const char *name) {
     if (rc) return rc;
     if (best == NULL || (max ? CAR(x)->u.i > best->u.i : CAR(x)->u.i < best->u.i)) best = CAR(x);
   }
-  RET(ev, best);
+  return ret(ev, best);
 }
 static int p_max(sbp__eval *ev, cell *a, size_t n) { (void)n; return minmax(ev, a, 1, "max"); }
 static int p_min(sbp__eval *ev, cell *a, size_t n) { (void)n; return minmax(ev, a, 0, "min"); }
@@ -471,7 +471,7 @@ static int p_abs(sbp__eval *ev, cell *a, size_t n) {
   if (rc) return rc;
   int64_t v = ARG1(a)->u.i;
   if (v == INT64_MIN) return sbp__eval_fail(ev, SBP_E_EVAL, "abs: integer overflow");
-  RET(ev, sbp__eval_int(ev, v < 0 ? -v : v));
+  return ret(ev, sbp__eval_int(ev, v < 0 ? -v : v));
 }
 
 /* ---- strings --------------------------------------------------------------------------- */
@@ -481,7 +481,7 @@ static int p_string_append(sbp__eval *ev, cell *a, size_t n) {
   cell *out = NULL;
   int rc = sbp__eval_string_append(ev, a, &out);
   if (rc) return rc;
-  RET(ev, out);
+  return ret(ev, out);
 }
 
 int sbp__eval_string_append(sbp__eval *ev, cell *args, cell **out) {
@@ -500,7 +500,7 @@ int sbp__eval_string_append(sbp__eval *ev, cell *args, cell **out) {
   }
   if (!symbolic) {
     char *buf = sbp__eval_alloc(ev, total + 1);
-    if (buf == NULL) return FAIL_CODE(ev);
+    if (buf == NULL) return sbp__eval_fail_code(ev);
     size_t off = 0;
     for (cell *x = args; x->type == T_PAIR; x = CDR(x)) {
       memcpy(buf + off, CAR(x)->u.str.s, CAR(x)->u.str.len);
@@ -508,7 +508,7 @@ int sbp__eval_string_append(sbp__eval *ev, cell *args, cell **out) {
     }
     buf[total] = '\0';
     cell *c = sbp__eval_cell(ev, T_STR);
-    if (c == NULL) return FAIL_CODE(ev);
+    if (c == NULL) return sbp__eval_fail_code(ev);
     c->u.str.s = buf;
     c->u.str.len = total;
     *out = c;
@@ -536,11 +536,11 @@ int sbp__eval_string_append(sbp__eval *ev, cell *args, cell **out) {
           return sbp__eval_fail(ev, SBP_E_LIMIT, "string too long (limit %zu bytes)",
                                 ev->max_string);
         char *buf = sbp__eval_alloc(ev, prev->u.str.len + part->u.str.len + 1);
-        if (buf == NULL) return FAIL_CODE(ev);
+        if (buf == NULL) return sbp__eval_fail_code(ev);
         memcpy(buf, prev->u.str.s, prev->u.str.len);
         memcpy(buf + prev->u.str.len, part->u.str.s, part->u.str.len + 1);
         cell *m = sbp__eval_cell(ev, T_STR);
-        if (m == NULL) return FAIL_CODE(ev);
+        if (m == NULL) return sbp__eval_fail_code(ev);
         m->u.str.s = buf;
         m->u.str.len = prev->u.str.len + part->u.str.len;
         CAR(rev) = m;
@@ -548,11 +548,11 @@ int sbp__eval_string_append(sbp__eval *ev, cell *args, cell **out) {
       }
       if (++parts > 4096)
         return sbp__eval_fail(ev, SBP_E_LIMIT, "string-append: too many parts");
-      if ((rev = sbp__eval_cons(ev, part, rev)) == NULL) return FAIL_CODE(ev);
+      if ((rev = sbp__eval_cons(ev, part, rev)) == NULL) return sbp__eval_fail_code(ev);
     }
   }
   cell *c = sbp__eval_cell(ev, T_CONCAT);
-  if (c == NULL) return FAIL_CODE(ev);
+  if (c == NULL) return sbp__eval_fail_code(ev);
   c->u.parts = mklist(ev, rev);
   *out = c;
   return SBP_OK;
@@ -562,7 +562,7 @@ static int p_string_length(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   int rc = want_str(ev, "string-length", ARG1(a));
   if (rc) return rc;
-  RET(ev, sbp__eval_int(ev, (int64_t)ARG1(a)->u.str.len));
+  return ret(ev, sbp__eval_int(ev, (int64_t)ARG1(a)->u.str.len));
 }
 static int p_substring(sbp__eval *ev, cell *a, size_t n) {
   int rc = want_str(ev, "substring", ARG1(a));
@@ -573,7 +573,7 @@ static int p_substring(sbp__eval *ev, cell *a, size_t n) {
   int64_t s = ARG2(a)->u.i, e = n > 2 ? ARG3(a)->u.i : len;
   if (s < 0 || e < s || e > len)
     return sbp__eval_fail(ev, SBP_E_EVAL, "substring: index out of range");
-  RET(ev, sbp__eval_str(ev, ARG1(a)->u.str.s + s, (size_t)(e - s)));
+  return ret(ev, sbp__eval_str(ev, ARG1(a)->u.str.s + s, (size_t)(e - s)));
 }
 static int p_string_ref(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -585,7 +585,7 @@ static int p_string_ref(sbp__eval *ev, cell *a, size_t n) {
     return sbp__eval_fail(ev, SBP_E_EVAL, "string-ref: index out of range");
   cell *c = sbp__eval_cell(ev, T_CHAR);
   if (c) c->u.i = (unsigned char)ARG1(a)->u.str.s[k];
-  RET(ev, c);
+  return ret(ev, c);
 }
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
@@ -619,7 +619,7 @@ static int strcmp_prim(sbp__eval *ev, cell *a, const char *name, int ci, int wan
     int r = want == 0 ? c == 0 : want == 1 ? c < 0 : want == 2 ? c > 0 : want == 3 ? c <= 0 : c >= 0;
     if (!r) ok = 0;
   }
-  RET(ev, BOOL(ev, ok));
+  return ret(ev, BOOL(ev, ok));
 }
 #define STRCMP(fn, name, ci, want) \
   static int fn(sbp__eval *ev, cell *a, size_t n) { (void)n; return strcmp_prim(ev, a, name, ci, want); }
@@ -637,7 +637,7 @@ static int p_string_prefix(sbp__eval *ev, cell *a, size_t n) {
   if (rc) return rc;
   const cell *p = ARG1(a), *s = ARG2(a);
   if ((rc = sbp__eval_charge(ev, 0, p->u.str.len)) != 0) return rc;
-  RET(ev, BOOL(ev, p->u.str.len <= s->u.str.len && memcmp(p->u.str.s, s->u.str.s, p->u.str.len) == 0));
+  return ret(ev, BOOL(ev, p->u.str.len <= s->u.str.len && memcmp(p->u.str.s, s->u.str.s, p->u.str.len) == 0));
 }
 static int p_string_suffix(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -646,7 +646,7 @@ static int p_string_suffix(sbp__eval *ev, cell *a, size_t n) {
   if (rc) return rc;
   const cell *p = ARG1(a), *s = ARG2(a);
   if ((rc = sbp__eval_charge(ev, 0, p->u.str.len)) != 0) return rc;
-  RET(ev, BOOL(ev, p->u.str.len <= s->u.str.len &&
+  return ret(ev, BOOL(ev, p->u.str.len <= s->u.str.len &&
                        memcmp(p->u.str.s, s->u.str.s + s->u.str.len - p->u.str.len, p->u.str.len) == 0));
 }
 
@@ -665,21 +665,21 @@ static int p_string_to_number(sbp__eval *ev, cell *a, size_t n) {
   if ((rc = sbp__eval_charge(ev, 0, len)) != 0) return rc;
   int neg = 0;
   if (i < len && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
-  if (i == len) RET(ev, ev->f);
+  if (i == len) return ret(ev, ev->f);
   uint64_t v = 0;
   for (; i < len; i++) {
     int c = (unsigned char)s[i], d;
     if (c >= '0' && c <= '9') d = c - '0';
     else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
     else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else RET(ev, ev->f);
-    if (d >= radix) RET(ev, ev->f);
-    if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)radix) RET(ev, ev->f);
+    else return ret(ev, ev->f);
+    if (d >= radix) return ret(ev, ev->f);
+    if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)radix) return ret(ev, ev->f);
     v = v * (uint64_t)radix + (uint64_t)d;
   }
-  if (v > (uint64_t)INT64_MAX + (neg ? 1u : 0u)) RET(ev, ev->f);
+  if (v > (uint64_t)INT64_MAX + (neg ? 1u : 0u)) return ret(ev, ev->f);
   int64_t r = neg ? (int64_t)(0 - v) : (int64_t)v;
-  RET(ev, sbp__eval_int(ev, r));
+  return ret(ev, sbp__eval_int(ev, r));
 }
 static int p_number_to_string(sbp__eval *ev, cell *a, size_t n) {
   int rc = want_int(ev, "number->string", ARG1(a));
@@ -700,19 +700,19 @@ static int p_number_to_string(sbp__eval *ev, cell *a, size_t n) {
     u /= (uint64_t)radix;
   } while (u);
   if (v < 0) buf[--i] = '-';
-  RET(ev, sbp__eval_str(ev, buf + i, sizeof(buf) - i));
+  return ret(ev, sbp__eval_str(ev, buf + i, sizeof(buf) - i));
 }
 static int p_string_to_symbol(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   int rc = want_str(ev, "string->symbol", ARG1(a));
   if (rc == SBP_OK) rc = sbp__eval_charge(ev, 0, ARG1(a)->u.str.len); /* hashed */
   if (rc) return rc;
-  RET(ev, sbp__eval_intern(ev, ARG1(a)->u.str.s, ARG1(a)->u.str.len));
+  return ret(ev, sbp__eval_intern(ev, ARG1(a)->u.str.s, ARG1(a)->u.str.len));
 }
 static int p_symbol_to_string(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   if (ARG1(a)->type != T_SYM) return type_error(ev, "symbol->string", "a symbol", ARG1(a));
-  RET(ev, sbp__eval_str(ev, ARG1(a)->u.sym.s, ARG1(a)->u.sym.len));
+  return ret(ev, sbp__eval_str(ev, ARG1(a)->u.sym.s, ARG1(a)->u.sym.len));
 }
 static int p_string_to_list(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -721,11 +721,11 @@ static int p_string_to_list(sbp__eval *ev, cell *a, size_t n) {
   cell *r = ev->nil;
   for (size_t i = ARG1(a)->u.str.len; i > 0; i--) {
     cell *c = sbp__eval_cell(ev, T_CHAR);
-    if (c == NULL) return FAIL_CODE(ev);
+    if (c == NULL) return sbp__eval_fail_code(ev);
     c->u.i = (unsigned char)ARG1(a)->u.str.s[i - 1];
-    if ((r = sbp__eval_cons(ev, c, r)) == NULL) return FAIL_CODE(ev);
+    if ((r = sbp__eval_cons(ev, c, r)) == NULL) return sbp__eval_fail_code(ev);
   }
-  RET(ev, r);
+  return ret(ev, r);
 }
 static int p_list_to_string(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -735,24 +735,24 @@ static int p_list_to_string(sbp__eval *ev, cell *a, size_t n) {
   if (!proper) return type_error(ev, "list->string", "a list", ARG1(a));
   if (k > ev->max_string) return sbp__eval_fail(ev, SBP_E_LIMIT, "string too long");
   char *buf = sbp__eval_alloc(ev, k + 1);
-  if (buf == NULL) return FAIL_CODE(ev);
+  if (buf == NULL) return sbp__eval_fail_code(ev);
   size_t i = 0;
   for (cell *x = ARG1(a); x->type == T_PAIR; x = CDR(x)) {
     if (CAR(x)->type != T_CHAR) return type_error(ev, "list->string", "a character", CAR(x));
     buf[i++] = (char)CAR(x)->u.i;
   }
-  RET(ev, sbp__eval_str(ev, buf, k));
+  return ret(ev, sbp__eval_str(ev, buf, k));
 }
 static int p_string_copy(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   int rc = want_str(ev, "string-copy", ARG1(a));
   if (rc) return rc;
-  RET(ev, sbp__eval_str(ev, ARG1(a)->u.str.s, ARG1(a)->u.str.len));
+  return ret(ev, sbp__eval_str(ev, ARG1(a)->u.str.s, ARG1(a)->u.str.len));
 }
 static int p_char_to_integer(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   if (ARG1(a)->type != T_CHAR) return type_error(ev, "char->integer", "a character", ARG1(a));
-  RET(ev, sbp__eval_int(ev, ARG1(a)->u.i));
+  return ret(ev, sbp__eval_int(ev, ARG1(a)->u.i));
 }
 static int p_integer_to_char(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -762,13 +762,13 @@ static int p_integer_to_char(sbp__eval *ev, cell *a, size_t n) {
     return sbp__eval_fail(ev, SBP_E_EVAL, "integer->char: out of range");
   cell *c = sbp__eval_cell(ev, T_CHAR);
   if (c) c->u.i = ARG1(a)->u.i;
-  RET(ev, c);
+  return ret(ev, c);
 }
 static int p_char_eq(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   if (ARG1(a)->type != T_CHAR) return type_error(ev, "char=?", "a character", ARG1(a));
   if (ARG2(a)->type != T_CHAR) return type_error(ev, "char=?", "a character", ARG2(a));
-  RET(ev, BOOL(ev, ARG1(a)->u.i == ARG2(a)->u.i));
+  return ret(ev, BOOL(ev, ARG1(a)->u.i == ARG2(a)->u.i));
 }
 
 static int p_error(sbp__eval *ev, cell *a, size_t n) {

@@ -89,7 +89,7 @@ static int read_sources(sbp_profile **out, const sbp_source *src, size_t n,
     cell *sym = sbp__eval_intern(ev, "%finalize", 9);
     cell *form = sym ? sbp__eval_cons(ev, sym, ev->nil) : NULL;
     cell *forms = form ? sbp__eval_cons(ev, form, ev->nil) : NULL;
-    rc = forms ? sbp__eval_run(ev, forms, NULL) : FAIL_CODE(ev);
+    rc = forms ? sbp__eval_run(ev, forms, NULL) : sbp__eval_fail_code(ev);
   }
   if (rc != SBP_OK && err->code == 0) sbp__error(err, rc, "%s", sbp_strerror(rc));
   sbp__eval_fini(ev);

@@ -140,10 +140,10 @@ int sbp__eval_entitlements(sbp__eval *ev) {
     }
     cell *k = sbp__eval_str(ev, e->key, strlen(e->key));
     cell *pair = k ? sbp__eval_cons(ev, k, v) : NULL;
-    if (pair == NULL || (alist = sbp__eval_cons(ev, pair, alist)) == NULL) return FAIL_CODE(ev);
+    if (pair == NULL || (alist = sbp__eval_cons(ev, pair, alist)) == NULL) return sbp__eval_fail_code(ev);
   }
   cell *sym = sbp__eval_intern(ev, "*entitlements*", 14);
-  if (sym == NULL) return FAIL_CODE(ev);
+  if (sym == NULL) return sbp__eval_fail_code(ev);
   sym->u.sym.gval = alist;
   return SBP_OK;
 }
@@ -300,7 +300,7 @@ static int value_node(sbp__eval *ev, const cell *c, int regex, sbp_node **out) {
     default:
       return sbp__eval_fail(ev, SBP_E_EVAL, "invalid argument: a %s", sbp__eval_type_name(c));
   }
-  if (n == NULL) return FAIL_CODE(ev);
+  if (n == NULL) return sbp__eval_fail_code(ev);
   *out = n;
   return SBP_OK;
 }
@@ -372,10 +372,10 @@ static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
     }
     sbp_node *fl = mk_filter(ev, fn);
     sbp_node *v = fl ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_CONSTANT, "unix", 4) : NULL;
-    if (v == NULL) return FAIL_CODE(ev);
+    if (v == NULL) return sbp__eval_fail_code(ev);
     sbp__node_link_last(fl, v);
     ev->value = wrap(ev, T_FILTER, fl);
-    return ev->value ? SBP_OK : FAIL_CODE(ev);
+    return ev->value ? SBP_OK : sbp__eval_fail_code(ev);
   }
   static const char *const protos[] = {"ip", "ip4", "ip6", "tcp", "tcp4",
                                         "tcp6", "udp", "udp4", "udp6"};
@@ -389,9 +389,9 @@ static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
     return sbp__eval_fail(ev, SBP_E_EVAL,
                           "invalid data type of %s filter; expected a protocol, got %s", name,
                           sbp__eval_type_name(proto));
-  if (room(ev)) return FAIL_CODE(ev);
+  if (room(ev)) return sbp__eval_fail_code(ev);
   sbp_node *fl = mk_filter(ev, fn);
-  if (fl == NULL) return FAIL_CODE(ev);
+  if (fl == NULL) return sbp__eval_fail_code(ev);
   cell *addrs = CDR(args);
   do {
     const char *host = NULL;
@@ -409,7 +409,7 @@ static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
     sbp__node_link_last(fl, v);
   } while (addrs->type == T_PAIR);
   ev->value = wrap(ev, T_FILTER, fl);
-  return ev->value ? SBP_OK : FAIL_CODE(ev);
+  return ev->value ? SBP_OK : sbp__eval_fail_code(ev);
 }
 
 static const char *arg_word(uint8_t arg) {
@@ -431,11 +431,11 @@ int sbp__eval_filter_apply(sbp__eval *ev, cell *fn, cell *args) {
     return sbp__eval_fail(ev, SBP_E_EVAL,
                           "wrong number of arguments to %s (expected at least 1, got 0)",
                           fn->u.ff.name);
-  if (argc == 0 && (args = sbp__eval_cons(ev, ev->t, ev->nil)) == NULL) return FAIL_CODE(ev);
+  if (argc == 0 && (args = sbp__eval_cons(ev, ev->t, ev->nil)) == NULL) return sbp__eval_fail_code(ev);
   if (fi->arg == SBP__ARG_NETWORK) return network_filter(ev, fn, args, argc);
   int regex = fi->match == SBP__MATCH_REGEX;
   sbp_node *fl = mk_filter(ev, fn);
-  if (fl == NULL) return FAIL_CODE(ev);
+  if (fl == NULL) return sbp__eval_fail_code(ev);
   for (cell *a = args; a->type == T_PAIR; a = CDR(a)) {
     cell *v = CAR(a);
     int ok;
@@ -466,7 +466,7 @@ int sbp__eval_filter_apply(sbp__eval *ev, cell *fn, cell *args) {
     sbp__node_link_last(fl, vn);
   }
   ev->value = wrap(ev, T_FILTER, fl);
-  return ev->value ? SBP_OK : FAIL_CODE(ev);
+  return ev->value ? SBP_OK : sbp__eval_fail_code(ev);
 }
 
 static int require(sbp__eval *ev, cell *args, size_t argc, sbp_node_type type,
@@ -474,17 +474,17 @@ static int require(sbp__eval *ev, cell *args, size_t argc, sbp_node_type type,
   if (argc == 0)
     return sbp__eval_fail(ev, SBP_E_EVAL, "%s requires at least one filter", name);
   sbp_node *r = mk(ev, type, 0, NULL, 0);
-  if (r == NULL) return FAIL_CODE(ev);
+  if (r == NULL) return sbp__eval_fail_code(ev);
   for (cell *a = args; a->type == T_PAIR; a = CDR(a)) {
     if (CAR(a)->type != T_FILTER)
       return sbp__eval_fail(ev, SBP_E_EVAL, "%s: expected a filter, got %s", name,
                             sbp__eval_type_name(CAR(a)));
     sbp_node *c = take(ev, CAR(a));
-    if (c == NULL) return FAIL_CODE(ev);
+    if (c == NULL) return sbp__eval_fail_code(ev);
     sbp__node_link_last(r, c);
   }
   ev->value = wrap(ev, T_FILTER, r);
-  return ev->value ? SBP_OK : FAIL_CODE(ev);
+  return ev->value ? SBP_OK : sbp__eval_fail_code(ev);
 }
 
 static int prim_require_all(sbp__eval *ev, cell *a, size_t n) {
@@ -560,10 +560,10 @@ int sbp__eval_with(sbp__eval *ev, cell *name, cell *arg, int has_arg) {
   }
   sbp_node *m = canon != NULL ? mk_static(ev, SBP_NODE_MODIFIER, canon, strlen(canon))
                               : mk(ev, SBP_NODE_MODIFIER, 0, name->u.sym.s, name->u.sym.len);
-  if (m == NULL) return FAIL_CODE(ev);
+  if (m == NULL) return sbp__eval_fail_code(ev);
   if (implied != NULL) {
     sbp_node *iv = mk_static(ev, SBP_NODE_VALUE, implied, strlen(implied));
-    if (iv == NULL) return FAIL_CODE(ev);
+    if (iv == NULL) return sbp__eval_fail_code(ev);
     iv->kind = SBP_VALUE_CONSTANT;
     sbp__node_link_last(m, iv);
   }
@@ -577,7 +577,7 @@ int sbp__eval_with(sbp__eval *ev, cell *name, cell *arg, int has_arg) {
     sbp__node_link_last(m, v);
   }
   ev->value = wrap(ev, T_MOD, m);
-  return ev->value ? SBP_OK : FAIL_CODE(ev);
+  return ev->value ? SBP_OK : sbp__eval_fail_code(ev);
 }
 
 /* ---- rules ----------------------------------------------------------------------------- */
@@ -600,18 +600,18 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
     x = CDR(x);
     switch ((cell_type)item->type) {
       case T_OP:
-        if ((ops = sbp__eval_cons(ev, item, ops)) == NULL) return FAIL_CODE(ev);
+        if ((ops = sbp__eval_cons(ev, item, ops)) == NULL) return sbp__eval_fail_code(ev);
         nops++;
         break;
       case T_FILTER:
-        if ((filters = sbp__eval_cons(ev, item, filters)) == NULL) return FAIL_CODE(ev);
+        if ((filters = sbp__eval_cons(ev, item, filters)) == NULL) return sbp__eval_fail_code(ev);
         nfilters++;
         break;
       case T_MOD:
-        if ((mods = sbp__eval_cons(ev, item, mods)) == NULL) return FAIL_CODE(ev);
+        if ((mods = sbp__eval_cons(ev, item, mods)) == NULL) return sbp__eval_fail_code(ev);
         break;
       case T_PAIR:
-        if ((todo = sbp__eval_cons(ev, x, todo)) == NULL) return FAIL_CODE(ev);
+        if ((todo = sbp__eval_cons(ev, x, todo)) == NULL) return sbp__eval_fail_code(ev);
         x = item;
         break;
       case T_NIL:
@@ -647,11 +647,11 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
           nnoop++;
           continue;
         }
-        if ((ops = sbp__eval_cons(ev, CAR(o), ops)) == NULL) return FAIL_CODE(ev);
+        if ((ops = sbp__eval_cons(ev, CAR(o), ops)) == NULL) return sbp__eval_fail_code(ev);
         nops++;
       }
     } else if (c->kind == 1) {
-      if ((mods = sbp__eval_cons(ev, c->val, mods)) == NULL) return FAIL_CODE(ev);
+      if ((mods = sbp__eval_cons(ev, c->val, mods)) == NULL) return sbp__eval_fail_code(ev);
     }
   }
   if (nops == 0) {
@@ -664,7 +664,7 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
   if (ev->prof->rule_count >= ev->max_rules)
     return sbp__eval_fail(ev, SBP_E_LIMIT, "too many rules (limit %zu)", ev->max_rules);
   sbp_node *rule = mk(ev, SBP_NODE_RULE, (uint8_t)action, NULL, 0);
-  if (rule == NULL) return FAIL_CODE(ev);
+  if (rule == NULL) return sbp__eval_fail_code(ev);
   const char *pf = NULL;
   if (file != NULL && sbp__profile_file(ev->prof, file, strlen(file), &pf) != SBP_OK)
     return sbp__nomem(ev->err);
@@ -681,7 +681,7 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
     sbp_node *o = CAR(r)->flag == 2
                       ? mk(ev, SBP_NODE_OPERATION, 0, CAR(r)->u.str.s, CAR(r)->u.str.len)
                       : mk_static(ev, SBP_NODE_OPERATION, CAR(r)->u.str.s, CAR(r)->u.str.len);
-    if (o == NULL) return FAIL_CODE(ev);
+    if (o == NULL) return sbp__eval_fail_code(ev);
     o->file = pf;
     o->line = line;
     o->column = col;
@@ -693,17 +693,17 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
     ctx_entry *c = &ev->ctx[i - 1];
     if (c->kind != 0) continue;
     sbp_node *w = copy(ev, c->val->u.node);
-    if (w == NULL) return FAIL_CODE(ev);
+    if (w == NULL) return sbp__eval_fail_code(ev);
     sbp_node *base = combined;
     if (base == NULL && nfilters == 1) {
       base = take(ev, CAR(rfilters));
-      if (base == NULL) return FAIL_CODE(ev);
+      if (base == NULL) return sbp__eval_fail_code(ev);
     } else if (base == NULL && nfilters > 1) {
       base = mk(ev, SBP_NODE_REQUIRE_ANY, 0, NULL, 0);
-      if (base == NULL) return FAIL_CODE(ev);
+      if (base == NULL) return sbp__eval_fail_code(ev);
       for (r = rfilters; r->type == T_PAIR; r = CDR(r)) {
         sbp_node *fc = take(ev, CAR(r));
-        if (fc == NULL) return FAIL_CODE(ev);
+        if (fc == NULL) return sbp__eval_fail_code(ev);
         sbp__node_link_last(base, fc);
       }
     }
@@ -711,7 +711,7 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
       combined = w;
     } else {
       sbp_node *all = mk(ev, SBP_NODE_REQUIRE_ALL, 0, NULL, 0);
-      if (all == NULL) return FAIL_CODE(ev);
+      if (all == NULL) return sbp__eval_fail_code(ev);
       sbp__node_link_last(all, base);
       sbp__node_link_last(all, w);
       combined = all;
@@ -723,13 +723,13 @@ int sbp__eval_rule(sbp__eval *ev, sbp_action action, cell *args, const char *fil
   } else {
     for (r = rfilters; r->type == T_PAIR; r = CDR(r)) {
       sbp_node *fc = take(ev, CAR(r));
-      if (fc == NULL) return FAIL_CODE(ev);
+      if (fc == NULL) return sbp__eval_fail_code(ev);
       sbp__node_link_last(rule, fc);
     }
   }
   for (r = rmods; r->type == T_PAIR; r = CDR(r)) {
     sbp_node *mc = take(ev, CAR(r));
-    if (mc == NULL) return FAIL_CODE(ev);
+    if (mc == NULL) return sbp__eval_fail_code(ev);
     sbp__node_link_last(rule, mc);
   }
   sbp__node_link_last(&ev->prof->root, rule);
@@ -783,12 +783,12 @@ static int prim_param(sbp__eval *ev, cell *a, size_t n) {
     if (strlen(key) == k->u.str.len && memcmp(key, k->u.str.s, k->u.str.len) == 0) {
       if (val == NULL) break;
       ev->value = sbp__eval_str(ev, val, strlen(val));
-      return ev->value ? SBP_OK : FAIL_CODE(ev);
+      return ev->value ? SBP_OK : sbp__eval_fail_code(ev);
     }
   }
   if (ev->flags & SBP_READ_SYMBOLIC_PARAMS) {
     cell *p = sbp__eval_cell(ev, T_PARAM);
-    if (p == NULL) return FAIL_CODE(ev);
+    if (p == NULL) return sbp__eval_fail_code(ev);
     p->u.str = k->u.str;
     ev->value = p;
     return SBP_OK;
@@ -830,7 +830,7 @@ static int prim_regex_quote(sbp__eval *ev, cell *a, size_t n) {
   if (s->u.str.len + extra > ev->max_string)
     return sbp__eval_fail(ev, SBP_E_LIMIT, "string too long (limit %zu bytes)", ev->max_string);
   char *buf = sbp__eval_alloc(ev, s->u.str.len + extra + 1);
-  if (buf == NULL) return FAIL_CODE(ev);
+  if (buf == NULL) return sbp__eval_fail_code(ev);
   size_t o = 0;
   for (size_t i = 0; i < s->u.str.len; i++) {
     char ch = s->u.str.s[i];
@@ -838,13 +838,13 @@ static int prim_regex_quote(sbp__eval *ev, cell *a, size_t n) {
     buf[o++] = ch;
   }
   ev->value = sbp__eval_str(ev, buf, o);
-  return ev->value ? SBP_OK : FAIL_CODE(ev);
+  return ev->value ? SBP_OK : sbp__eval_fail_code(ev);
 }
 
 static int prim_path_ancestors(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
   sbp_node *any = mk(ev, SBP_NODE_REQUIRE_ANY, 0, NULL, 0);
-  if (any == NULL) return FAIL_CODE(ev);
+  if (any == NULL) return sbp__eval_fail_code(ev);
   size_t count = 0;
   for (cell *x = a; x->type == T_PAIR; x = CDR(x)) {
     cell *s = CAR(x);
@@ -861,7 +861,7 @@ static int prim_path_ancestors(sbp__eval *ev, cell *a, size_t n) {
       sbp_node *f = ev->opts->macos != 0 ? mk_static(ev, SBP_NODE_FILTER, "path", 4)
                                          : mk_static(ev, SBP_NODE_FILTER, "literal", 7);
       sbp_node *v = f ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_STRING, p, alen) : NULL;
-      if (v == NULL) return FAIL_CODE(ev);
+      if (v == NULL) return sbp__eval_fail_code(ev);
       sbp__node_link_last(f, v);
       sbp__node_link_last(any, f);
       count++;
@@ -869,7 +869,7 @@ static int prim_path_ancestors(sbp__eval *ev, cell *a, size_t n) {
   }
   if (count == 0) return sbp__eval_fail(ev, SBP_E_EVAL, "path-ancestors: no ancestors");
   ev->value = wrap(ev, T_FILTER, any);
-  return ev->value ? SBP_OK : FAIL_CODE(ev);
+  return ev->value ? SBP_OK : sbp__eval_fail_code(ev);
 }
 
 static int prim_split_string(sbp__eval *ev, cell *a, size_t n) {
@@ -884,7 +884,7 @@ static int prim_split_string(sbp__eval *ev, cell *a, size_t n) {
   while (i + sep->u.str.len <= s->u.str.len) {
     if (memcmp(s->u.str.s + i, sep->u.str.s, sep->u.str.len) == 0) {
       cell *part = sbp__eval_str(ev, s->u.str.s + start, i - start);
-      if (part == NULL || (rev = sbp__eval_cons(ev, part, rev)) == NULL) return FAIL_CODE(ev);
+      if (part == NULL || (rev = sbp__eval_cons(ev, part, rev)) == NULL) return sbp__eval_fail_code(ev);
       i += sep->u.str.len;
       start = i;
     } else {
@@ -892,7 +892,7 @@ static int prim_split_string(sbp__eval *ev, cell *a, size_t n) {
     }
   }
   cell *part = sbp__eval_str(ev, s->u.str.s + start, s->u.str.len - start);
-  if (part == NULL || (rev = sbp__eval_cons(ev, part, rev)) == NULL) return FAIL_CODE(ev);
+  if (part == NULL || (rev = sbp__eval_cons(ev, part, rev)) == NULL) return sbp__eval_fail_code(ev);
   ev->value = sbp__eval_reverse_onto(rev, ev->nil);
   return SBP_OK;
 }
@@ -911,7 +911,7 @@ static int prim_io(sbp__eval *ev, cell *a, size_t n) {
     return sbp__eval_fail(ev, SBP_E_EVAL, "_IO: %lld is out of range", (long long)n8);
   int64_t v = n8 + 256 * (int64_t)(unsigned char)g->u.str.s[0];
   ev->value = sbp__eval_int(ev, v);
-  return ev->value ? SBP_OK : FAIL_CODE(ev);
+  return ev->value ? SBP_OK : sbp__eval_fail_code(ev);
 }
 
 static int prim_require_entitlement(sbp__eval *ev, cell *a, size_t n) {
@@ -921,7 +921,7 @@ static int prim_require_entitlement(sbp__eval *ev, cell *a, size_t n) {
   sbp_node *f = mk_static(ev, SBP_NODE_FILTER, "require-entitlement", 19);
   sbp_node *v = f ? mk(ev, SBP_NODE_VALUE, SBP_VALUE_STRING, name->u.str.s, name->u.str.len)
                   : NULL;
-  if (v == NULL) return FAIL_CODE(ev);
+  if (v == NULL) return sbp__eval_fail_code(ev);
   sbp__node_link_last(f, v);
   if (n == 2) {
     cell *vf = CAR(CDR(a));
@@ -930,13 +930,13 @@ static int prim_require_entitlement(sbp__eval *ev, cell *a, size_t n) {
                             sbp__eval_type_name(vf));
     sbp_node *all = mk(ev, SBP_NODE_REQUIRE_ALL, 0, NULL, 0);
     sbp_node *c = all ? take(ev, vf) : NULL;
-    if (c == NULL) return FAIL_CODE(ev);
+    if (c == NULL) return sbp__eval_fail_code(ev);
     sbp__node_link_last(all, f);
     sbp__node_link_last(all, c);
     f = all;
   }
   ev->value = wrap(ev, T_FILTER, f);
-  return ev->value ? SBP_OK : FAIL_CODE(ev);
+  return ev->value ? SBP_OK : sbp__eval_fail_code(ev);
 }
 
 /* ---- the table ------------------------------------------------------------------------- */
