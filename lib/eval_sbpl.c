@@ -457,9 +457,12 @@ int sbp__eval_filter_apply(sbp__eval *ev, cell *fn, cell *args) {
              v->type == T_PARAM || v->type == T_CONCAT || v->type == T_SYM;
         break;
     }
+    /* libsandbox names the base filter; a base of its own ("%entitlement-string") is
+     * named as the profile wrote it */
     if (!ok)
       return sbp__eval_fail(ev, SBP_E_EVAL, "invalid data type of %s filter; expected %s, got %s",
-                            fi->base, arg_word(fi->arg), sbp__eval_type_name(v));
+                            fi->base[0] == '%' ? fn->u.ff.name : fi->base, arg_word(fi->arg),
+                            sbp__eval_type_name(v));
     sbp_node *vn = NULL;
     int rc = value_node(ev, v, regex, &vn);
     if (rc) return rc;
