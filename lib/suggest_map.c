@@ -89,6 +89,12 @@ static int map_network(sbp__arena *a, const char *op, const char *t, sbp__mapped
                      : "the report names no address";
     return SBP_OK;
   }
+  if (port == 0) {
+    /* an ephemeral port asked of the system: no rule names it */
+    m->reason = "SBPL names no port 0 (a port is * or 1-65535); a program that binds or "
+                "connects to port 0 needs HOST:*";
+    return SBP_OK;
+  }
   char buf[32];
   int loop = is_loopback(host);
   if (port == SBP_PORT_ANY) snprintf(buf, sizeof buf, "%s:*", loop ? "localhost" : "*");

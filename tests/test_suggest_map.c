@@ -25,6 +25,9 @@ typedef struct map_case {
 #define EVERY_HOST "SBPL names no host but localhost: this allows port "
 #define NOT_ADDRESS "the target is neither a socket path nor HOST:PORT"
 #define OUTSIDE "a write outside the workspace"
+#define PORT_ZERO                                                                          \
+  "SBPL names no port 0 (a port is * or 1-65535); a program that binds or connects to port " \
+  "0 needs HOST:*"
 
 static const map_case cases[] = {
     {"network-outbound [::1]:443", NULL, "(allow network-outbound (remote ip \"localhost:443\"))",
@@ -55,6 +58,9 @@ static const map_case cases[] = {
     {"network-outbound host:99999", NULL, NULL, NOT_ADDRESS, NULL},
     {"network-outbound host:8a", NULL, NULL, NOT_ADDRESS, NULL},
     {"network-outbound ho/st:80", NULL, NULL, NOT_ADDRESS, NULL},
+    /* port 0 (the system picks one) has no SBPL spelling: no rule, never "*:0" */
+    {"network-outbound 127.0.0.1:0", NULL, NULL, PORT_ZERO, NULL},
+    {"network-bind *:0", NULL, NULL, PORT_ZERO, NULL},
     {"file* /Users/u/x", NULL, NULL, "the catalog has no filter for this operation's target",
      NULL},
     {"file-read-data /Users/u/.ssh/id_rsa", NULL,
