@@ -9,6 +9,7 @@
 
 #include "eval_convert.h"
 #include "eval_env.h"
+#include "eval_fast.h"
 #include "eval_import.h"
 #include "eval_proc.h"
 #include "eval_sbpl.h"
@@ -1376,15 +1377,19 @@ static int run_form(void *payload, const sbp__datum *x, sbp__reader *reader) {
   ev->escaped = 0;
   ev->epoch++;
   t->reader = reader;
-  const char *saved = ev->conv_file;
-  ev->conv_file = t->file;
-  cell *forms = NULL;
-  int rc = sbp__eval_convert_top(ev, x, t->file, &forms);
-  ev->conv_file = saved;
-  /* Converting fails only on a vector (or memory): the text's first, as the forms before
-   * this one converted. */
-  int vector = rc == SBP_E_SYNTAX;
-  if (rc == SBP_OK) rc = sbp__eval_run(ev, forms, NULL);
+  int done, vector = 0;
+  int rc = sbp__eval_fast_form(ev, x, t->file, &done);
+  if (!done) {
+    const char *saved = ev->conv_file;
+    ev->conv_file = t->file;
+    cell *forms = NULL;
+    rc = sbp__eval_convert_top(ev, x, t->file, &forms);
+    ev->conv_file = saved;
+    /* Converting fails only on a vector (or memory): the text's first, as the forms before
+     * this one converted. */
+    vector = rc == SBP_E_SYNTAX;
+    if (rc == SBP_OK) rc = sbp__eval_run(ev, forms, NULL);
+  }
   if (rc == SBP_OK && !ev->escaped && ev->nctx == nctx) {
     sbp__arena_rollback(&ev->arena, &mark);
     ev->value = ev->unspec;

@@ -190,6 +190,14 @@ static int rehash(sbp__eval *ev, size_t ncap) {
   return SBP_OK;
 }
 
+cell *sbp__eval_find_symbol(const sbp__eval *ev, const char *s, size_t len) {
+  if (ev->syms == NULL) return NULL;
+  size_t b = (size_t)(sbp__eval_hash(ev->hash_seed, s, len) & (ev->symcap - 1));
+  for (cell *c = ev->syms[b]; c != NULL; c = c->u.sym.hnext)
+    if (c->u.sym.len == len && memcmp(c->u.sym.s, s, len) == 0) return c;
+  return NULL;
+}
+
 cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len) {
   if (ev->syms == NULL || ev->nsyms * 2 >= ev->symcap) {
     if (rehash(ev, ev->symcap ? ev->symcap * 2 : 1024) != SBP_OK) return NULL;

@@ -156,6 +156,8 @@ int sbp__eval_room(sbp__eval *ev, size_t more);
 cell *sbp__eval_cons(sbp__eval *ev, cell *a, cell *d);
 cell *sbp__eval_str(sbp__eval *ev, const char *s, size_t len);
 cell *sbp__eval_int(sbp__eval *ev, int64_t i);
+/* The symbol named s[0..len), or NULL when no text has named it yet (nothing is made). */
+cell *sbp__eval_find_symbol(const sbp__eval *ev, const char *s, size_t len);
 cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len);
 /* The symbol table's hash of s[0..len) under a seed. */
 uint64_t sbp__eval_hash(uint64_t seed, const char *s, size_t len);
