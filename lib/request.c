@@ -416,7 +416,12 @@ int sbp_request_describe(const sbp_request *r, sbp_buf *out, sbp_error *err) {
       rc = sbp__buf_puts(out, A, tr);
       if (!rc) rc = sbp__buf_puts(out, A, fam[a->proto & 3u]);
       if (!rc) rc = sbp__buf_putc(out, A, ':');
+      /* an IPv6 host in brackets, as sbp_request_set_simple() reads it: host:port stays
+       * unambiguous */
+      int v6 = a->str != NULL && strchr(a->str, ':') != NULL;
+      if (!rc && v6) rc = sbp__buf_putc(out, A, '[');
       if (!rc) rc = sbp__buf_puts(out, A, a->str ? a->str : "*");
+      if (!rc && v6) rc = sbp__buf_putc(out, A, ']');
       if (!rc) rc = sbp__buf_putc(out, A, ':');
       if (!rc) rc = a->num == SBP_PORT_ANY ? sbp__buf_putc(out, A, '*') : sbp__buf_put_int(out, A, a->num);
     }

@@ -687,7 +687,7 @@ static void test_request_forms(void **state) {
   assert_int_equal(sbp_request_set_simple(r, S("network-outbound"), S("tcp6:[::1]:443"), &err),
                    SBP_OK);
   assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
-  assert_string_equal(b.ptr, "network-outbound remote=tcp6:::1:443");
+  assert_string_equal(b.ptr, "network-outbound remote=tcp6:[::1]:443");
   sbp_buf_dispose(&b);
   assert_int_equal(sbp_request_set_simple(r, S("network-bind"), S("udp:*:*"), &err), SBP_OK);
   assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);

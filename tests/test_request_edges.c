@@ -47,8 +47,10 @@ static const simple_case simple[] = {
     {"file-read-data", "relative", NULL,
      "request: path \"relative\" is not an absolute path (the kernel decides on absolute paths)"},
     /* network */
-    {"network-outbound", "tcp:[::1]:80", "network-outbound remote=tcp6:::1:80", NULL},
+    {"network-outbound", "tcp:[::1]:80", "network-outbound remote=tcp6:[::1]:80", NULL},
     {"network-outbound", "tcp:*:*", "network-outbound remote=tcp:*:*", NULL},
+    {"network-outbound", "udp6:fe80::1:53", "network-outbound remote=udp6:[fe80::1]:53", NULL},
+    {"network-outbound", "ip:[2001:db8::2]:*", "network-outbound remote=ip6:[2001:db8::2]:*", NULL},
     {"network-outbound", "ip:10.0.0.1:5", "network-outbound remote=ip4:10.0.0.1:5", NULL},
     {"network-bind", "udp:*:53", "network-bind local=udp:*:53", NULL},
     {"network-inbound", "tcp:localhost:1", "network-inbound local=tcp:localhost:1", NULL},
@@ -84,6 +86,21 @@ static void test_simple(void **state) {
     assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
     if (strcmp(b.ptr, c->described) != 0)
       fail_msg("%s %s: described as '%s', expected '%s'", c->op, c->target, b.ptr, c->described);
+    /* a described network address reads back as the same request */
+    const char *addr = strstr(b.ptr, "remote=");
+    if (addr == NULL) addr = strstr(b.ptr, "local=");
+    if (addr != NULL) {
+      addr = strchr(addr, '=') + 1;
+      sbp_request *again = NULL;
+      assert_int_equal(sbp_request_new(&again, NULL, &err), SBP_OK);
+      assert_int_equal(sbp_request_set_simple(again, c->op, strlen(c->op), addr, strlen(addr),
+                                              &err), SBP_OK);
+      sbp_buf b2 = SBP_BUF_INIT;
+      assert_int_equal(sbp_request_describe(again, &b2, &err), SBP_OK);
+      assert_string_equal(b2.ptr, b.ptr);
+      sbp_buf_dispose(&b2);
+      sbp_request_free(again);
+    }
     sbp_buf_dispose(&b);
   }
   sbp_request_free(r);
@@ -143,7 +160,7 @@ static void test_setters(void **state) {
                                            &err), SBP_OK);
   assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
   assert_string_equal(b.ptr, "file-read-data signing-identifier=\"a-longer-one-now\" "
-                             "x-custom=42 local=ip6:::1:*");
+                             "x-custom=42 local=ip6:[::1]:*");
   sbp_buf_dispose(&b);
   sbp_request_free(r);
 }
