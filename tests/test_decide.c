@@ -326,6 +326,28 @@ static void test_arguments(void **state) {
   assert_int_equal(sbp_decide(NULL, r, NULL, &dec, &err), SBP_E_INVALID_ARG);
   assert_int_equal(sbp_decide(d, NULL, NULL, &dec, &err), SBP_E_INVALID_ARG);
   assert_int_equal(sbp_decide_into(d, r, NULL, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "decide: NULL decision");
+  assert_int_equal(sbp_decision_new(&dec, NULL, &err), SBP_OK);
+  assert_int_equal(sbp_decide_into(NULL, r, NULL, dec, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "decide: NULL decider");
+  assert_int_equal(sbp_decide_into(d, NULL, NULL, dec, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "decide: NULL request");
+  assert_int_equal(sbp_request_set_operation(r, S("file-read-data"), &err), SBP_OK);
+  sbp_decide_options opt = SBP_DECIDE_OPTIONS_INIT;
+  opt.version = 0;
+  assert_int_equal(sbp_decide_into(d, r, &opt, dec, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "decide: options version 0 unknown");
+  opt.version = SBP_DECIDE_OPTIONS_VERSION + 1;
+  assert_int_equal(sbp_decide_into(d, r, &opt, dec, &err), SBP_E_INVALID_ARG);
+  opt.version = SBP_DECIDE_OPTIONS_VERSION;
+  assert_int_equal(sbp_decide_into(d, r, &opt, dec, &err), SBP_OK);
+  assert_int_equal(sbp_decision_step_of(dec), SBP_STEP_DEFAULT);
+  sbp_decision_free(dec);
+  dec = NULL;
+  assert_null(sbp_decider_profile(NULL));
+  assert_string_equal(sbp_decision_step_name(-1), "unknown step");
+  assert_string_equal(sbp_decision_step_name(SBP_STEP_NO_DEFAULT + 1), "unknown step");
+  assert_string_equal(sbp_decision_step_name(SBP_STEP_NO_DEFAULT), "no default rule");
   /* NULL-tolerant accessors */
   assert_int_equal(sbp_decision_result(NULL), SBP_DECISION_UNKNOWN);
   assert_null(sbp_decision_rule(NULL));
