@@ -1,9 +1,9 @@
 /* Compiling policies with every allocation failing in turn (lib/policy_compile.c,
- * lib/policy_path.c, lib/policy_emit.c): two policies that between them use every list, both read and write
- * modes, localhost ports of each access, mach services, base sets and entries, protections
- * and each option, with no unix-domain socket (the third policy has them). Each run must
- * fail with SBP_E_NOMEM or succeed, leak nothing, and the run without failures must give
- * the text it gives with the default allocator. */
+ * lib/policy_path.c, lib/policy_emit.c): two policies that between them use every list, both
+ * read and write modes, localhost ports of each access, mach services, base sets and entries,
+ * protections and each option, with no unix-domain socket (the third policy has them). Each
+ * run must fail with SBP_E_NOMEM or succeed, leak nothing, and the run without failures must
+ * give the text it gives with the default allocator. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
