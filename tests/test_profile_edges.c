@@ -1,6 +1,7 @@
 /* The profile tree's accessors at their edges (lib/profile.c): NULL nodes and profiles, nodes
  * of the wrong type, and setters given values outside their range, each answered as the
- * header documents, the tree left as it was. */
+ * header documents, the tree left as it was; constructors, attaching, copying, comparing and
+ * validating at their edges too. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -235,12 +236,84 @@ static void test_attach_edges(void **state) {
   sbp_profile_free(p);
 }
 
+static sbp_profile *read_text(const char *text, const char *file) {
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  if (sbp_profile_read(&p, text, strlen(text), file, NULL, NULL, &err) != SBP_OK)
+    fail_msg("%s", err.message);
+  return p;
+}
+
+/* Copying, comparing and validating trees at their edges: NULL arguments, an allocator
+ * without a function, profiles that differ only in version, options, positions or a number. */
+static void test_copy_equal_validate(void **state) {
+  (void)state;
+  sbp_error err = SBP_ERROR_INIT;
+  sbp_profile *a = read_text("(version 1)\n(allow file-read* (literal \"/x\"))\n", "a.sb");
+  sbp_profile *b = read_text("(version 1)\n(allow file-read* (literal \"/x\"))\n", "b.sb");
+  sbp_profile *c = read_text("(version 1)\n\n(allow file-read* (literal \"/x\"))\n", "a.sb");
+  sbp_node *rule = sbp_node_last_child(sbp_profile_root(a));
+  sbp_node *out = (sbp_node *)(uintptr_t)1;
+  expect(sbp_node_copy(NULL, rule, &out, &err), SBP_E_INVALID_ARG, &err,
+         "profile, src and out must not be NULL");
+  assert_null(out);
+  expect(sbp_node_copy(a, NULL, &out, &err), SBP_E_INVALID_ARG, &err,
+         "profile, src and out must not be NULL");
+  expect(sbp_node_copy(a, rule, NULL, &err), SBP_E_INVALID_ARG, &err,
+         "profile, src and out must not be NULL");
+  sbp_profile *copy = (sbp_profile *)(uintptr_t)1;
+  expect(sbp_profile_copy(NULL, &copy, NULL, &err), SBP_E_INVALID_ARG, &err,
+         "src and out must not be NULL");
+  assert_null(copy);
+  expect(sbp_profile_copy(a, NULL, NULL, &err), SBP_E_INVALID_ARG, &err,
+         "src and out must not be NULL");
+  sbp_alloc half = *sbp_alloc_default();
+  half.free = NULL;
+  expect(sbp_profile_copy(a, &copy, &half, &err), SBP_E_INVALID_ARG, &err,
+         "alloc: missing a function");
+  /* equality: NULLs, then what each flag adds */
+  assert_int_equal(sbp_node_equal(NULL, rule, 0), 0);
+  assert_int_equal(sbp_node_equal(rule, NULL, 0), 0);
+  assert_int_equal(sbp_profile_equal(NULL, a, 0), 0);
+  assert_int_equal(sbp_profile_equal(a, NULL, 0), 0);
+  assert_int_equal(sbp_profile_equal(a, b, 0), 1);
+  assert_int_equal(sbp_profile_equal(a, b, SBP_EQUAL_POSITIONS), 0); /* file names */
+  assert_int_equal(sbp_profile_equal(a, c, SBP_EQUAL_POSITIONS), 0); /* lines */
+  assert_int_equal(sbp_profile_equal(a, c, 0), 1);
+  sbp_node *made = NULL;
+  assert_int_equal(sbp_node_copy(a, rule, &made, &err), SBP_OK);
+  assert_int_equal(sbp_node_equal(rule, made, SBP_EQUAL_POSITIONS), 1);
+  assert_int_equal(sbp_node_set_position(made, NULL, 0, 2, 1, &err), SBP_OK);
+  assert_int_equal(sbp_node_equal(rule, made, SBP_EQUAL_POSITIONS), 0); /* a file and none */
+  assert_int_equal(sbp_node_equal(rule, made, 0), 1);
+  assert_int_equal(sbp_profile_set_options(b, 1, &err), SBP_OK);
+  assert_int_equal(sbp_profile_equal(a, b, 0), 0);
+  assert_int_equal(sbp_profile_set_version(c, 0, &err), SBP_OK);
+  assert_int_equal(sbp_profile_equal(a, c, 0), 0);
+  /* integer values compare by number */
+  sbp_node *one = NULL, *two = NULL;
+  assert_int_equal(sbp_value_new_integer(a, 1, &one, &err), SBP_OK);
+  assert_int_equal(sbp_value_new_integer(a, 2, &two, &err), SBP_OK);
+  assert_int_equal(sbp_node_equal(one, two, 0), 0);
+  assert_int_equal(sbp_value_new_integer(a, 1, &two, &err), SBP_OK);
+  assert_int_equal(sbp_node_equal(one, two, 0), 1);
+  /* validation */
+  expect(sbp_node_validate(NULL, &err), SBP_E_INVALID_ARG, &err, "node is NULL");
+  sbp_node *bare = NULL;
+  assert_int_equal(sbp_node_new(a, SBP_NODE_RULE, &bare, &err), SBP_OK);
+  expect(sbp_node_validate(bare, &err), SBP_E_INVALID_TREE, &err, "rule has no operation");
+  sbp_profile_free(a);
+  sbp_profile_free(b);
+  sbp_profile_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_null),
       cmocka_unit_test(test_wrong_types_and_values),
       cmocka_unit_test(test_constructors),
       cmocka_unit_test(test_attach_edges),
+      cmocka_unit_test(test_copy_equal_validate),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
