@@ -639,6 +639,27 @@ static void test_regex_error_has_position(void **state) {
   assert_int_equal(err.line, 3);
   assert_non_null(strstr(err.message, "regex #\"^/a(\""));
   sbp_profile_free(p);
+  /* a regex made with the builder has no position: the error has its rule's, when the rule
+   * has one, and none otherwise */
+  sbp_profile *b = NULL;
+  sbp_node *rule = NULL, *f = NULL;
+  assert_int_equal(sbp_profile_new(&b, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_add_rule(b, SBP_ALLOW, S("file-read*"), &rule, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(rule, S("regex"), &f, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_regex(f, S("^/b["), NULL, &err), SBP_OK);
+  assert_int_equal(sbp_decider_new(&d, b, NULL, &err), SBP_E_SYNTAX);
+  assert_int_equal(err.line, 0);
+  assert_non_null(strstr(err.message, "regex #\"^/b[\""));
+  assert_int_equal(sbp_node_set_position(rule, S("built.sb"), 7, 3, &err), SBP_OK);
+  assert_int_equal(sbp_decider_new(&d, b, NULL, &err), SBP_E_SYNTAX);
+  assert_int_equal(err.line, 7);
+  assert_int_equal(err.column, 3);
+  assert_string_equal(err.file, "built.sb");
+  sbp_decide_options zero = SBP_DECIDE_OPTIONS_INIT;
+  zero.version = 0;
+  assert_int_equal(sbp_decider_new(&d, b, &zero, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "decider: options version 0 unknown");
+  sbp_profile_free(b);
 }
 
 static void test_deep_filters(void **state) {
