@@ -31,7 +31,6 @@ typedef struct dz_ctx {
   uint32_t excluded;     /* bit per sbp_attr the request rules out (exclusive_attrs) */
   const char *missing;   /* the last attribute found missing */
   int braces;            /* a regex with {m,n} was evaluated */
-  int unknown_name;
   const char *whole;     /* the last string hashed whole by walk_bucket, and its hash */
   size_t whole_len;
   uint64_t whole_hash;
@@ -157,8 +156,7 @@ static int eval_leaf(dz_ctx *c, const sbp_node *f) {
   const sbp_node *inner = sbp__unix_socket_inner(f);
   if (inner != NULL) f = inner; /* (remote unix-socket (subpath P)) is (subpath P) */
   const sbp__filter_info *fi = sbp__catalog_filter(c->d->macos, f->text, f->text_len);
-  if (fi == NULL) {
-    c->unknown_name = 1;
+  if (fi == NULL) { /* the rule is marked unknown (scan_rule) */
     c->missing = f->text;
     return SBP__U;
   }
@@ -195,8 +193,7 @@ static int eval_leaf(dz_ctx *c, const sbp_node *f) {
     } else if (fi->arg == SBP__ARG_INTEGER || fi->arg == SBP__ARG_BITFIELD ||
                fi->arg == SBP__ARG_BOOLEAN) {
       int64_t want, have;
-      if (!int_of_value(c, fi->base, v, &want)) {
-        c->unknown_name = 1;
+      if (!int_of_value(c, fi->base, v, &want)) { /* the rule is marked unknown (scan_rule) */
         c->missing = v->text ? v->text : fi->base;
         r = SBP__U;
       } else {
