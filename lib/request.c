@@ -49,7 +49,7 @@ void sbp_request_free(sbp_request *r) {
 static char *dup(sbp_request *r, const char *s, size_t len) {
   char *p = sbp__malloc(&r->alloc, len + 1);
   if (p == NULL) return NULL;
-  if (len) memcpy(p, s, len);
+  memcpy(p, s, len); /* s is never NULL: an operation, a name or a host */
   p[len] = '\0';
   return p;
 }
@@ -135,7 +135,7 @@ static int set_attr(sbp_request *r, uint32_t known, const char *name, size_t nam
       sbp__req_attr *a = &r->attrs[i];
       if (a->kind == SBP__RQ_STRING && len < a->cap && /* a text attribute always has a copy */
           strlen(a->name) == name_len && memcmp(a->name, name, name_len) == 0) {
-        if (len) memcpy(a->str, value, len);
+        memcpy(a->str, value, len); /* a text value is never NULL (checked above) */
         a->str[len] = '\0';
         a->len = is_path ? sbp__path_normalize(a->str, len, 0, a->str) : len;
         return SBP_OK;
@@ -146,7 +146,7 @@ static int set_attr(sbp_request *r, uint32_t known, const char *name, size_t nam
   if (kind == SBP__RQ_STRING) {
     copy = sbp__malloc(&r->alloc, (len < 32 ? 32 : len) + 1);
     if (copy == NULL) return sbp__nomem(err);
-    if (len) memcpy(copy, value, len);
+    memcpy(copy, value, len);
     copy[len] = '\0';
     if (is_path) len = sbp__path_normalize(copy, len, 0, copy);
   }
