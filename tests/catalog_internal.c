@@ -128,6 +128,15 @@ static void test_internal_unknowns(void **state) {
   assert_int_equal(sbp__catalog_op_accepts(V144, NULL, "path"), -1);
   assert_int_equal(sbp__catalog_op_accepts(V144, "file-read-data", NULL), -1);
   assert_int_equal(sbp__catalog_op_accepts(V144, "no-such-op", "path"), -1);
+  /* a NULL name of length 0 is the empty name, which names nothing */
+  assert_null(sbp__catalog_op_raw(V144, NULL, 0));
+  assert_null(sbp__catalog_op(V144, NULL, 0));
+  assert_null(sbp__catalog_filter(V144, NULL, 0));
+  assert_int_equal(sbp__catalog_constant(V144, "socket-domain", NULL, 0, &v), 0);
+  /* an alias bound to no-op has no target: the name stays itself */
+  size_t n = 0;
+  assert_string_equal(sbp__catalog_op_alias_v(V144, S("system-chud"), &n), "system-chud");
+  assert_int_equal(n, 11);
 }
 
 static void test_table_invariants(void **state) {

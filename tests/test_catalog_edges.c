@@ -33,6 +33,7 @@ static void test_null_rows(void **state) {
   assert_int_equal(sbp_catalog_modifier_applies(NULL), 0);
   assert_int_equal(sbp_catalog_modifier_flags(NULL), 0);
   assert_null(sbp_catalog_modifier_source(NULL));
+  assert_int_equal(sbp_catalog_modifier_arg(NULL), SBP_CATALOG_ARG_OTHER);
   assert_null(sbp_catalog_service_name(NULL));
   assert_null(sbp_catalog_service_operation(NULL));
   assert_null(sbp_catalog_service_gives(NULL));
@@ -152,6 +153,7 @@ static void test_null_empty_names(void **state) {
   assert_int_equal(sbp_catalog_constant(v, "zzz", 3, "x", 1, &value, &err), SBP_E_NOT_FOUND);
   assert_int_equal(sbp_catalog_constant_count(v, NULL, 0), 0);
   assert_int_equal(sbp_catalog_constant_count(v, "zzz", 3), 0);
+  assert_int_equal(sbp_catalog_constant_at(v, "zzz", 3, 0, NULL, NULL), SBP_E_NOT_FOUND);
   const char *name = "x";
   assert_int_equal(sbp_catalog_constant_at(v, NULL, 0, 0, &name, &value), SBP_E_NOT_FOUND);
   assert_null(name);
