@@ -183,6 +183,20 @@ static void test_unix_socket_and_constants(void **state) {
   assert_string_equal(err.message, "value: a modifier takes no regex");
   assert_int_equal(add(m, V_CONSTANT, &err), SBP_OK);
   sbp_profile_free(p);
+  /* the old names from and to take unix too, with one path filter inside */
+  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+  sbp_node *r2 = NULL, *to = NULL, *inner = NULL;
+  assert_int_equal(sbp_profile_add_rule(p, SBP_ALLOW, S("network-outbound"), &r2, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(r2, S("to"), &to, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_constant(to, S("unix"), NULL, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(to, S("literal"), &inner, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_string(inner, S("/x"), NULL, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(to, S("subpath"), &inner, &err), SBP_E_INVALID_TREE);
+  sbp_buf b = SBP_BUF_INIT;
+  assert_int_equal(sbp_serialize(p, NULL, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "(allow network-outbound\n  (to unix (literal \"/x\")))\n");
+  sbp_buf_dispose(&b);
+  sbp_profile_free(p);
 }
 
 int main(void) {
