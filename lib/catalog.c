@@ -295,14 +295,15 @@ static int buf_reset(sbp_buf *out, const sbp_alloc *alloc) {
 
 static int put_version(sbp_buf *out, const sbp_alloc *a, uint32_t v) {
   uint32_t maj = (v >> 16) & 0xffu, min = (v >> 8) & 0xffu, pat = v & 0xffu;
+  /* a failed write keeps its status in rc (SBP_OK or SBP_E_NOMEM): looked at once */
   int rc = sbp__buf_put_int(out, a, maj);
-  if (rc == SBP_OK && (min || pat)) {
-    rc = sbp__buf_putc(out, a, '.');
-    if (rc == SBP_OK) rc = sbp__buf_put_int(out, a, min);
+  if (min || pat) {
+    rc |= sbp__buf_putc(out, a, '.');
+    rc |= sbp__buf_put_int(out, a, min);
   }
-  if (rc == SBP_OK && pat) {
-    rc = sbp__buf_putc(out, a, '.');
-    if (rc == SBP_OK) rc = sbp__buf_put_int(out, a, pat);
+  if (pat) {
+    rc |= sbp__buf_putc(out, a, '.');
+    rc |= sbp__buf_put_int(out, a, pat);
   }
   return rc;
 }

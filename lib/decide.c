@@ -31,7 +31,6 @@ typedef struct dz_ctx {
   uint32_t excluded;     /* bit per sbp_attr the request rules out (exclusive_attrs) */
   const char *missing;   /* the last attribute found missing */
   int braces;            /* a regex with {m,n} was evaluated */
-  int unknown_name;
   const char *whole;     /* the last string hashed whole by walk_bucket, and its hash */
   size_t whole_len;
   uint64_t whole_hash;
@@ -54,8 +53,10 @@ static int string_match(uint8_t match, const char *pat, size_t plen, const char 
 }
 
 static int net_match(const sbp_node *v, const sbp__req_attr *a) {
-  if (v->kind != SBP_VALUE_NETADDR || a->kind != SBP__RQ_NETADDR) return SBP__F;
-  uint32_t fb = sbp__net_proto_bits(v->text ? v->text : "", v->text_len);
+  /* a request's local and remote are always addresses (sbp_request_set_netaddr() is the only
+   * setter that takes them); a value without text has no protocol (fb is 0) */
+  if (v->kind != SBP_VALUE_NETADDR) return SBP__F;
+  uint32_t fb = sbp__net_proto_bits(v->text, v->text_len);
   if (fb == 0) return SBP__F;
   uint32_t ffam = fb & 3u, ftr = fb & 12u;
   uint32_t rfam = a->proto & 3u, rtr = a->proto & 12u;
@@ -155,8 +156,7 @@ static int eval_leaf(dz_ctx *c, const sbp_node *f) {
   const sbp_node *inner = sbp__unix_socket_inner(f);
   if (inner != NULL) f = inner; /* (remote unix-socket (subpath P)) is (subpath P) */
   const sbp__filter_info *fi = sbp__catalog_filter(c->d->macos, f->text, f->text_len);
-  if (fi == NULL) {
-    c->unknown_name = 1;
+  if (fi == NULL) { /* the rule is marked unknown (scan_rule) */
     c->missing = f->text;
     return SBP__U;
   }
@@ -193,8 +193,7 @@ static int eval_leaf(dz_ctx *c, const sbp_node *f) {
     } else if (fi->arg == SBP__ARG_INTEGER || fi->arg == SBP__ARG_BITFIELD ||
                fi->arg == SBP__ARG_BOOLEAN) {
       int64_t want, have;
-      if (!int_of_value(c, fi->base, v, &want)) {
-        c->unknown_name = 1;
+      if (!int_of_value(c, fi->base, v, &want)) { /* the rule is marked unknown (scan_rule) */
         c->missing = v->text ? v->text : fi->base;
         r = SBP__U;
       } else {
@@ -303,14 +302,16 @@ const char *sbp_decision_step_name(int step) {
   return step_names[step];
 }
 
+/* The trace's writes keep a failure in rc (each gives SBP_OK or SBP_E_NOMEM, so rc |= stays
+ * one of them) and it is looked at once, after the lines written together. */
 static int trace_rule(sbp_buf *t, const sbp_alloc *a, const char *prefix, const sbp_node *rule,
                       const char *suffix) {
   int rc = sbp__buf_puts(t, a, prefix);
-  if (!rc) rc = sbp__rule_where(t, a, rule);
-  if (!rc) rc = sbp__buf_puts(t, a, ": ");
-  if (!rc) rc = sbp__rule_text(t, a, rule);
-  if (!rc && suffix) rc = sbp__buf_puts(t, a, suffix);
-  if (!rc) rc = sbp__buf_putc(t, a, '\n');
+  rc |= sbp__rule_where(t, a, rule);
+  rc |= sbp__buf_puts(t, a, ": ");
+  rc |= sbp__rule_text(t, a, rule);
+  if (suffix) rc |= sbp__buf_puts(t, a, suffix);
+  rc |= sbp__buf_putc(t, a, '\n');
   return rc;
 }
 
@@ -501,14 +502,14 @@ static int walk_bucket_slow(dz_ctx *c, const dz_bucket *b, int64_t *best, const 
       static const char *const tv[] = {" -> no match", " -> unknown", " -> MATCH"};
       rc = trace_rule(trace, &d->alloc, "    ", r->node, tv[v]);
       const char *param = v == SBP__U && missing == param_value ? first_param(r->node) : NULL;
-      if (!rc && param) {
-        rc = sbp__buf_puts(trace, &d->alloc, "      (needs a value for parameter \"");
-        if (!rc) rc = sbp__buf_puts(trace, &d->alloc, param);
-        if (!rc) rc = sbp__buf_puts(trace, &d->alloc, "\", which has none)\n");
-      } else if (!rc && v == SBP__U && missing) {
-        rc = sbp__buf_puts(trace, &d->alloc, "      (needs ");
-        if (!rc) rc = sbp__buf_puts(trace, &d->alloc, missing);
-        if (!rc) rc = sbp__buf_puts(trace, &d->alloc, ", which the request does not give)\n");
+      if (param) {
+        rc |= sbp__buf_puts(trace, &d->alloc, "      (needs a value for parameter \"");
+        rc |= sbp__buf_puts(trace, &d->alloc, param);
+        rc |= sbp__buf_puts(trace, &d->alloc, "\", which has none)\n");
+      } else if (v == SBP__U && missing) {
+        rc |= sbp__buf_puts(trace, &d->alloc, "      (needs ");
+        rc |= sbp__buf_puts(trace, &d->alloc, missing);
+        rc |= sbp__buf_puts(trace, &d->alloc, ", which the request does not give)\n");
       }
       if (rc) return rc;
     }
@@ -629,8 +630,8 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
       default_b = chain_b[i];
     if (trace) {
       rc = sbp__buf_puts(trace, A, "  on ");
-      if (!rc) rc = sbp__buf_put(trace, A, req->chain[i], req->chain_len[i]);
-      if (!rc) rc = sbp__buf_puts(trace, A, ":\n");
+      rc |= sbp__buf_put(trace, A, req->chain[i], req->chain_len[i]);
+      rc |= sbp__buf_puts(trace, A, ":\n");
       if (rc) goto done;
     }
     int64_t before = best;
@@ -744,11 +745,13 @@ int sbp__decide(const sbp_decider *d, const sbp_request *req, const sbp_decide_o
       if (chain_b[i] == NULL || chain_b[i] == default_b) continue;
       int64_t lb = SBP__NO_RULE, lbr = SBP__NO_RULE;
       dz_cand lunk[3] = {{SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}, {SBP__NO_RULE, NULL}};
+      /* Without a trace, every level this loop reaches was walked alone in step 1 (the
+       * levels before it found no rule, so best was still none): the same walk, the same
+       * answer. A trace walks every rule in step 1, so it walks the level again here. */
       if (alone[i] != DZ_NOT_ALONE)
-        lb = alone[i]; /* walked so in step 1: the same walk, the same answer */
+        lb = alone[i];
       else
-        rc = slow ? walk_bucket_slow(&c, chain_b[i], &lb, &alt_op, lunk, &lbr, NULL)
-                  : walk_bucket(&c, chain_b[i], &lb, &alt_op, lunk, &lbr);
+        rc = walk_bucket_slow(&c, chain_b[i], &lb, &alt_op, lunk, &lbr, NULL);
       alt_filtered = lb >= 0;
       alt = lb >= 0 ? lb : chain_b[i]->last_unf_any;
       alt_op = chain_b[i]->op;

@@ -482,7 +482,14 @@ static int scan_rule(sbp_decider *d, dz_rule *r, sbp_error *err) {
         const sbp_node *leaf = sbp__unix_socket_inner(n) ? sbp__unix_socket_inner(n) : n;
         const sbp__filter_info *fi = sbp__catalog_filter(d->macos, leaf->text, leaf->text_len);
         if (fi == NULL) r->unknown = 1;
+        int numeric = fi != NULL && (fi->arg == SBP__ARG_INTEGER || fi->arg == SBP__ARG_BITFIELD ||
+                                     fi->arg == SBP__ARG_BOOLEAN);
         for (const sbp_node *v = leaf->first; v; v = v->next) {
+          /* a constant the catalog does not bind for this filter is an unknown name too */
+          int64_t num;
+          if (numeric && (v->kind == SBP_VALUE_CONSTANT || v->kind == SBP_VALUE_STRING) &&
+              !sbp__catalog_constant(d->macos, fi->base, v->text, v->text_len, &num))
+            r->unknown = 1;
           if (v->text_len >= 256 && (v->kind == SBP_VALUE_STRING || v->kind == SBP_VALUE_REGEX))
             r->longstr = 1;
           if (fi != NULL && fi->match == SBP__MATCH_REGEX &&

@@ -164,8 +164,8 @@ static int convert_set(const char *g, size_t len, size_t *pi, sbp_buf *buf,
   return put_class(buf, alloc, bits);
 }
 
-/* What the output ended with, to fold wildcards that match the same. */
-enum last_kind { LAST_OTHER, LAST_STAR, LAST_GLOBSTAR_SLASH };
+/* What the output ended with, to fold repeated "**" + "/" that match the same. */
+enum last_kind { LAST_OTHER, LAST_GLOBSTAR_SLASH };
 
 int sbp__glob_regex_body(const char *g, size_t len, sbp_buf *buf, const sbp_alloc *alloc,
                          sbp_error *err) {
@@ -196,8 +196,9 @@ int sbp__glob_regex_body(const char *g, size_t len, sbp_buf *buf, const sbp_allo
         last = LAST_OTHER;
         i = run;
       } else {
-        if (last != LAST_STAR) rc = sbp__buf_puts(buf, alloc, "[^/]*");
-        last = LAST_STAR;
+        /* a run of stars is taken whole: nothing to fold with */
+        rc = sbp__buf_puts(buf, alloc, "[^/]*");
+        last = LAST_OTHER;
         i = run;
       }
       continue;

@@ -290,9 +290,9 @@ static int parse(pl *p) {
     } else {
       char msg[256];
       snprintf(msg, sizeof msg,
-               "entitlement %.40s: a <%s> value (only true, false, string and array of "
+               "entitlement %.40s: a <%s%s> value (only true, false, string and array of "
                "strings are read)",
-               e.key, name);
+               e.key, vk == 1 ? "/" : "", name);
       return fail_at(p, p->tag_at, msg);
     }
     if ((rc = add_item(p, &e)) != 0) return rc;

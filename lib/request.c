@@ -49,7 +49,7 @@ void sbp_request_free(sbp_request *r) {
 static char *dup(sbp_request *r, const char *s, size_t len) {
   char *p = sbp__malloc(&r->alloc, len + 1);
   if (p == NULL) return NULL;
-  if (len) memcpy(p, s, len);
+  memcpy(p, s, len); /* s is never NULL: an operation, a name or a host */
   p[len] = '\0';
   return p;
 }
@@ -133,9 +133,9 @@ static int set_attr(sbp_request *r, uint32_t known, const char *name, size_t nam
   if (kind == SBP__RQ_STRING) {
     for (size_t i = 0; i < r->nattrs; i++) {
       sbp__req_attr *a = &r->attrs[i];
-      if (a->kind == SBP__RQ_STRING && a->str != NULL && len < a->cap &&
+      if (a->kind == SBP__RQ_STRING && len < a->cap && /* a text attribute always has a copy */
           strlen(a->name) == name_len && memcmp(a->name, name, name_len) == 0) {
-        if (len) memcpy(a->str, value, len);
+        memcpy(a->str, value, len); /* a text value is never NULL (checked above) */
         a->str[len] = '\0';
         a->len = is_path ? sbp__path_normalize(a->str, len, 0, a->str) : len;
         return SBP_OK;
@@ -146,7 +146,7 @@ static int set_attr(sbp_request *r, uint32_t known, const char *name, size_t nam
   if (kind == SBP__RQ_STRING) {
     copy = sbp__malloc(&r->alloc, (len < 32 ? 32 : len) + 1);
     if (copy == NULL) return sbp__nomem(err);
-    if (len) memcpy(copy, value, len);
+    memcpy(copy, value, len);
     copy[len] = '\0';
     if (is_path) len = sbp__path_normalize(copy, len, 0, copy);
   }
@@ -223,8 +223,7 @@ int sbp_request_set_netaddr(sbp_request *r, sbp_attr attr, const char *proto, si
   if (port != SBP_PORT_ANY && (port < 0 || port > 65535))
     return sbp__error(err, SBP_E_INVALID_ARG, "request: port %d out of range", port);
   if (host != NULL && host_len == 1 && host[0] == '*') host = NULL;
-  /* protocol names with both transports (ip, ip4, ip6) say nothing of the transport */
-  if ((bits & 12u) == 12u) bits &= 3u;
+  /* ip, tcp and udp (no digit) say nothing of the family */
   if ((bits & 3u) == 3u) { /* family unknown: take it from an address literal */
     if (host != NULL && memchr(host, ':', host_len)) bits = (bits & ~3u) | 2u;
     else if (host != NULL && host_len > 0 && host[0] >= '0' && host[0] <= '9')
@@ -236,7 +235,7 @@ int sbp_request_set_netaddr(sbp_request *r, sbp_attr attr, const char *proto, si
                     host ? host_len : 0, port, err);
   if (rc != SBP_OK) return rc;
   sbp__req_attr *a = (sbp__req_attr *)(uintptr_t)sbp__request_attr(r, n);
-  if (host != NULL && a->str == NULL) { /* set_attr copies text only for strings */
+  if (host != NULL) { /* set_attr copies text only for strings: a->str is NULL here */
     a->str = dup(r, host, host_len);
     if (a->str == NULL) return sbp__nomem(err);
     a->len = host_len;
@@ -394,33 +393,42 @@ int sbp_request_set_simple(sbp_request *r, const char *op, size_t op_len, const 
 int sbp_request_describe(const sbp_request *r, sbp_buf *out, sbp_error *err) {
   if (r == NULL || out == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "request: NULL argument");
   const sbp_alloc *A = &r->alloc;
+  /* a failed write leaves its status in rc (sticky: each status is SBP_OK or SBP_E_NOMEM);
+   * it is looked at once, at the end */
   int rc = r->op ? sbp__buf_put(out, A, r->op, r->op_len) : sbp__buf_puts(out, A, "(no operation)");
-  for (size_t i = 0; !rc && i < r->nattrs; i++) {
+  for (size_t i = 0; i < r->nattrs; i++) {
     const sbp__req_attr *a = &r->attrs[i];
-    rc = sbp__buf_putc(out, A, ' ');
-    if (!rc) rc = sbp__buf_puts(out, A, a->name);
-    if (!rc) rc = sbp__buf_putc(out, A, '=');
-    if (rc) break;
+    rc |= sbp__buf_putc(out, A, ' ');
+    rc |= sbp__buf_puts(out, A, a->name);
+    rc |= sbp__buf_putc(out, A, '=');
     if (a->kind == SBP__RQ_INTEGER) {
-      rc = sbp__buf_put_int(out, A, a->num);
+      rc |= sbp__buf_put_int(out, A, a->num);
     } else if (a->kind == SBP__RQ_STRING) {
-      rc = sbp__buf_putc(out, A, '"');
-      for (size_t k = 0; !rc && k < a->len; k++) {
-        if (a->str[k] == '"' || a->str[k] == '\\') rc = sbp__buf_putc(out, A, '\\');
-        if (!rc) rc = sbp__buf_putc(out, A, a->str[k]);
+      rc |= sbp__buf_putc(out, A, '"');
+      for (size_t k = 0; k < a->len; k++) {
+        if (a->str[k] == '"' || a->str[k] == '\\') rc |= sbp__buf_putc(out, A, '\\');
+        rc |= sbp__buf_putc(out, A, a->str[k]);
       }
-      if (!rc) rc = sbp__buf_putc(out, A, '"');
+      rc |= sbp__buf_putc(out, A, '"');
     } else {
       static const char *const fam[] = {"", "4", "6", ""};
-      const char *tr = (a->proto & 4u) ? "tcp" : (a->proto & 8u) ? "udp" : "ip";
-      rc = sbp__buf_puts(out, A, tr);
-      if (!rc) rc = sbp__buf_puts(out, A, fam[a->proto & 3u]);
-      if (!rc) rc = sbp__buf_putc(out, A, ':');
-      if (!rc) rc = sbp__buf_puts(out, A, a->str ? a->str : "*");
-      if (!rc) rc = sbp__buf_putc(out, A, ':');
-      if (!rc) rc = a->num == SBP_PORT_ANY ? sbp__buf_putc(out, A, '*') : sbp__buf_put_int(out, A, a->num);
+      rc |= sbp__buf_puts(out, A, (a->proto & 4u) ? "tcp" : (a->proto & 8u) ? "udp" : "ip");
+      rc |= sbp__buf_puts(out, A, fam[a->proto & 3u]);
+      rc |= sbp__buf_putc(out, A, ':');
+      /* an IPv6 host in brackets, as sbp_request_set_simple() reads it: host:port stays
+       * unambiguous */
+      if (a->str == NULL) {
+        rc |= sbp__buf_putc(out, A, '*');
+      } else if (strchr(a->str, ':') != NULL) {
+        rc |= sbp__buf_putc(out, A, '[');
+        rc |= sbp__buf_puts(out, A, a->str);
+        rc |= sbp__buf_putc(out, A, ']');
+      } else {
+        rc |= sbp__buf_puts(out, A, a->str);
+      }
+      rc |= sbp__buf_putc(out, A, ':');
+      rc |= a->num == SBP_PORT_ANY ? sbp__buf_putc(out, A, '*') : sbp__buf_put_int(out, A, a->num);
     }
   }
-  if (!rc && out->ptr == NULL) rc = sbp__buf_puts(out, A, "");
   return rc == SBP_OK ? SBP_OK : sbp__nomem(err);
 }

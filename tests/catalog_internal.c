@@ -97,6 +97,48 @@ static void test_internal_filters_and_constants(void **state) {
 
 /* ---- table invariants -------------------------------------------------------------------- */
 
+/* The internal look-ups asked about versions the catalog does not know (or that have no
+ * table of that kind), NULL names with a length and unknown bases: each answers "nothing"
+ * (NULL, 0 or -1), and a name that is no alias stays itself. */
+static void test_internal_unknowns(void **state) {
+  (void)state;
+  const uint32_t V9 = SBP__MACOS(9, 0, 0), V106 = SBP__MACOS(10, 6, 0);
+  const char *name = "process-exec";
+  assert_ptr_equal(sbp__catalog_op_alias_v(V9, name, 12, NULL), name);
+  assert_int_equal(sbp__catalog_op_noop(V9, S("system-chud")), 0);
+  assert_int_equal(sbp__catalog_op_alias_weak(V144, S("file-read*")), 0);
+  assert_null(sbp__catalog_op_raw(V15, S("default")));
+  assert_null(sbp__catalog_op_raw(V144, NULL, 3));
+  assert_null(sbp__catalog_op_parent(NULL));
+  assert_null(sbp__catalog_op_parent(sbp__catalog_op(V144, S("default"))));
+  assert_string_equal(sbp__catalog_op_parent(sbp__catalog_op(V144, S("file-read-data")))->name,
+                      "file-read*");
+  assert_int_equal(sbp__catalog_op_name_versions(NULL, 3), 0);
+  assert_null(sbp__catalog_filter(V9, S("subpath")));
+  assert_null(sbp__catalog_filter(V106, S("subpath")));
+  assert_null(sbp__catalog_filter(V144, NULL, 3));
+  int64_t v = 5;
+  assert_int_equal(sbp__catalog_constant(V9, "socket-domain", S("AF_UNIX"), &v), 0);
+  assert_int_equal(sbp__catalog_constant(V106, "socket-domain", S("AF_UNIX"), &v), 0);
+  assert_int_equal(sbp__catalog_constant(V144, NULL, S("AF_UNIX"), &v), 0);
+  assert_int_equal(sbp__catalog_constant(V144, "socket-domain", NULL, 3, &v), 0);
+  assert_int_equal(sbp__catalog_constant(V144, "socket-domain", S("AF_UNIX"), NULL), 0);
+  assert_int_equal(sbp__catalog_constant(V144, "no-such-filter", S("AF_UNIX"), &v), 0);
+  assert_int_equal(v, 5);
+  assert_int_equal(sbp__catalog_op_accepts(V144, NULL, "path"), -1);
+  assert_int_equal(sbp__catalog_op_accepts(V144, "file-read-data", NULL), -1);
+  assert_int_equal(sbp__catalog_op_accepts(V144, "no-such-op", "path"), -1);
+  /* a NULL name of length 0 is the empty name, which names nothing */
+  assert_null(sbp__catalog_op_raw(V144, NULL, 0));
+  assert_null(sbp__catalog_op(V144, NULL, 0));
+  assert_null(sbp__catalog_filter(V144, NULL, 0));
+  assert_int_equal(sbp__catalog_constant(V144, "socket-domain", NULL, 0, &v), 0);
+  /* an alias bound to no-op has no target: the name stays itself */
+  size_t n = 0;
+  assert_string_equal(sbp__catalog_op_alias_v(V144, S("system-chud"), &n), "system-chud");
+  assert_int_equal(n, 11);
+}
+
 static void test_table_invariants(void **state) {
   (void)state;
   for (int vi = 0; vi < SBP__CAT_NVERSIONS; vi++) {
@@ -157,6 +199,7 @@ int main(void) {
       cmocka_unit_test(test_internal_ops),
       cmocka_unit_test(test_internal_accepts),
       cmocka_unit_test(test_internal_filters_and_constants),
+      cmocka_unit_test(test_internal_unknowns),
       cmocka_unit_test(test_table_invariants),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /* Which kinds of value the builder lets each kind of filter take: a path or name filter, an
  * integer one, a boolean one (rootless-*), one taking any plain value (syscall-mask), a
  * network one, a regex one; a modifier's one argument; the parts of a concatenation. Each
- * refusal is SBP_E_INVALID_ARG with its message, and nothing is added. */
+ * refusal is SBP_E_INVALID_ARG with its message, and nothing is added. Also unix-socket in a
+ * network filter and constants SBPL does not bind. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -57,6 +58,15 @@ static const kind_case cases[] = {
     {"syscall-mask", V_INTEGER, NULL},
     {"syscall-mask", V_CONCAT, NULL},
     {"syscall-mask", V_NETADDR, "value: the filter syscall-mask takes no network address"},
+    {"socket-domain", V_STRING, NULL},
+    {"socket-domain", V_PARAM, NULL},
+    {"socket-domain", V_REGEX, "value: the filter socket-domain takes no regex"},
+    {"rootless-file-filter", V_CONSTANT, NULL},
+    {"rootless-file-filter", V_REGEX, "value: the filter rootless-file-filter takes no regex"},
+    {"syscall-mask", V_STRING, NULL},
+    {"syscall-mask", V_PARAM, NULL},
+    {"syscall-mask", V_CONSTANT, NULL},
+    {"syscall-mask", V_REGEX, "value: the filter syscall-mask takes no regex"},
     {"remote", V_NETADDR, NULL},
     {"remote", V_STRING, "value: the filter remote takes no string"},
 };
@@ -141,10 +151,59 @@ static void test_modifier_and_concat(void **state) {
   sbp_profile_free(p);
 }
 
+/* unix-socket (or unix) goes first in a network filter, with nothing after it but a path
+ * filter; a constant must be one SBPL binds (the message shows 60 bytes of a long name); a
+ * modifier takes no regex. */
+static void test_unix_socket_and_constants(void **state) {
+  (void)state;
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+  sbp_node *rule = rule_of(p), *f = NULL, *g = NULL, *m = NULL;
+  assert_int_equal(sbp_node_add_filter(rule, S("remote"), &f, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_constant(f, S("unix"), NULL, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_string(f, S("/s"), NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message,
+                      "value: the filter remote with unix takes nothing after it but a path "
+                      "filter");
+  assert_int_equal(sbp_node_add_filter(rule, S("local"), &g, &err), SBP_OK);
+  assert_int_equal(add(g, V_NETADDR, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_constant(g, S("unix-socket"), NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "value: unix-socket must be the first value of the filter local");
+  assert_int_equal(children(g), 1);
+  static const char long_name[] =
+      "NOT_A_CONSTANT_0123456789_0123456789_0123456789_0123456789_0123456789";
+  sbp_node *h = NULL;
+  assert_int_equal(sbp_node_add_filter(rule, S("socket-domain"), &h, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_constant(h, S(long_name), NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "value: \"NOT_A_CONSTANT_0123456789_0123456789_0123456789_"
+                                   "0123456789_0\" is not a named constant SBPL binds");
+  assert_int_equal(sbp_rule_add_modifier(rule, S("message"), &m, &err), SBP_OK);
+  assert_int_equal(add(m, V_REGEX, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "value: a modifier takes no regex");
+  assert_int_equal(add(m, V_CONSTANT, &err), SBP_OK);
+  sbp_profile_free(p);
+  /* the old names from and to take unix too, with one path filter inside */
+  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+  sbp_node *r2 = NULL, *to = NULL, *inner = NULL;
+  assert_int_equal(sbp_profile_add_rule(p, SBP_ALLOW, S("network-outbound"), &r2, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(r2, S("to"), &to, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_constant(to, S("unix"), NULL, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(to, S("literal"), &inner, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_string(inner, S("/x"), NULL, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(to, S("subpath"), &inner, &err), SBP_E_INVALID_TREE);
+  sbp_buf b = SBP_BUF_INIT;
+  assert_int_equal(sbp_serialize(p, NULL, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "(allow network-outbound\n  (to unix (literal \"/x\")))\n");
+  sbp_buf_dispose(&b);
+  sbp_profile_free(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_filter_kinds),
       cmocka_unit_test(test_modifier_and_concat),
+      cmocka_unit_test(test_unix_socket_and_constants),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

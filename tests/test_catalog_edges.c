@@ -33,6 +33,7 @@ static void test_null_rows(void **state) {
   assert_int_equal(sbp_catalog_modifier_applies(NULL), 0);
   assert_int_equal(sbp_catalog_modifier_flags(NULL), 0);
   assert_null(sbp_catalog_modifier_source(NULL));
+  assert_int_equal(sbp_catalog_modifier_arg(NULL), SBP_CATALOG_ARG_OTHER);
   assert_null(sbp_catalog_service_name(NULL));
   assert_null(sbp_catalog_service_operation(NULL));
   assert_null(sbp_catalog_service_gives(NULL));
@@ -111,11 +112,96 @@ static void test_null_arguments(void **state) {
   assert_null(b.ptr);
 }
 
+/* A NULL name of length 0 is the empty name: every look-up answers as for "" (no such row),
+ * never as for a NULL argument. */
+static void test_null_empty_names(void **state) {
+  (void)state;
+  uint32_t v = sbp_catalog_newest();
+  sbp_error err = SBP_ERROR_INIT;
+  const sbp_catalog_op *op = NULL;
+  const sbp_catalog_filter *f = NULL;
+  const sbp_catalog_modifier *m = NULL;
+  const char *target = "x";
+  uint32_t flags = 7, mask = 7;
+  int64_t value = 0;
+  assert_int_equal(sbp_catalog_op_lookup(v, NULL, 0, &op, &err), SBP_E_NOT_FOUND);
+  assert_string_equal(err.message, "unknown operation '' (macOS 14.4.1)");
+  assert_int_equal(sbp_catalog_op_alias(v, NULL, 0, &target, &flags, &err), SBP_E_NOT_FOUND);
+  assert_string_equal(err.message, "'' is no operation alias on macOS 14.4.1");
+  assert_null(target);
+  assert_int_equal(flags, 0);
+  assert_int_equal(sbp_catalog_op_alias(v, NULL, 3, NULL, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "operation alias: name is NULL");
+  assert_int_equal(sbp_catalog_op_alias(0x0f0000u, "process-exec", 12, NULL, NULL, &err),
+                   SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "the catalog has no operation table for macOS 15");
+  assert_int_equal(sbp_catalog_op_versions(NULL, 0, SBP_CATALOG_WITH_ALIASES, &mask, &err), SBP_OK);
+  assert_int_equal(mask, 0);
+  assert_int_equal(sbp_catalog_filter_lookup(v, NULL, 0, &f, &err), SBP_E_NOT_FOUND);
+  assert_string_equal(err.message, "unknown filter '' (macOS 14.4.1)");
+  assert_int_equal(sbp_catalog_modifier_lookup(v, NULL, 0, &m, &err), SBP_E_NOT_FOUND);
+  assert_string_equal(err.message, "unknown modifier '' (macOS 14.4.1)");
+  assert_int_equal(sbp_catalog_constant(v, NULL, 0, NULL, 0, &value, &err), SBP_E_NOT_FOUND);
+  assert_string_equal(err.message, "'' has no constant '' (macOS 14.4.1)");
+  assert_int_equal(sbp_catalog_constant(v, "x", 1, NULL, 3, &value, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "constant look-up: name is NULL");
+  assert_int_equal(sbp_catalog_constant(v, NULL, 3, NULL, 3, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "constant look-up: out is NULL");
+  /* a filter with no constants at all, and a base after every constant's */
+  assert_int_equal(sbp_catalog_constant(v, "subpath", 7, "x", 1, &value, &err), SBP_E_NOT_FOUND);
+  assert_string_equal(err.message, "'subpath' has no constant 'x' (macOS 14.4.1)");
+  assert_int_equal(sbp_catalog_constant(v, "zzz", 3, "x", 1, &value, &err), SBP_E_NOT_FOUND);
+  assert_int_equal(sbp_catalog_constant_count(v, NULL, 0), 0);
+  assert_int_equal(sbp_catalog_constant_count(v, "zzz", 3), 0);
+  assert_int_equal(sbp_catalog_constant_at(v, "zzz", 3, 0, NULL, NULL), SBP_E_NOT_FOUND);
+  const char *name = "x";
+  assert_int_equal(sbp_catalog_constant_at(v, NULL, 0, 0, &name, &value), SBP_E_NOT_FOUND);
+  assert_null(name);
+  assert_int_equal(sbp_catalog_constant_at(v, NULL, 3, 0, NULL, NULL), SBP_E_NOT_FOUND);
+  assert_int_equal(sbp_catalog_constant_at(v, "codesigning-operation", 21, 0, NULL, NULL),
+                   SBP_OK);
+  assert_int_equal(sbp_catalog_constant_at(0x010000u, "socket-domain", 13, 0, &name, NULL),
+                   SBP_E_NOT_FOUND);
+  assert_int_equal(sbp_catalog_symbol_kinds(v, NULL, 0), 0);
+  assert_int_equal(sbp_catalog_symbol_kinds(0x010000u, "file-read*", 10), 0);
+  /* a real row and an empty category or modifier name */
+  assert_int_equal(sbp_catalog_op_lookup(v, "file-read-data", 14, &op, &err), SBP_OK);
+  assert_int_equal(sbp_catalog_op_accepts(op, NULL, 0), sbp_catalog_op_accepts(op, "", 0));
+  assert_int_equal(sbp_catalog_op_accepts_modifier(op, NULL, 0),
+                   sbp_catalog_op_accepts_modifier(op, "", 0));
+}
+
+/* Versions written with their patch level only, a version older than the catalog, and the
+ * look-up of an operation the newest table lacks, named with every version that has it. */
+static void test_versions_in_messages(void **state) {
+  (void)state;
+  sbp_error err = SBP_ERROR_INIT;
+  sbp_buf b = SBP_BUF_INIT;
+  assert_int_equal(sbp_macos_version_format(SBP_MACOS_VERSION(10, 0, 1), NULL, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "10.0.1");
+  assert_int_equal(sbp_macos_version_format(SBP_MACOS_VERSION(11, 0, 0), NULL, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "11");
+  sbp_buf_dispose(&b);
+  uint32_t used = 0;
+  assert_int_equal(sbp_macos_version_resolve("10.1", 4, NULL, &used, &err), SBP_E_NOT_FOUND);
+  assert_string_equal(err.message, "macOS 10.1 is older than every version the catalog knows "
+                                   "(10.12 is the oldest)");
+  assert_int_equal(sbp_macos_version_resolve("10.1", 4, NULL, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "macOS version: used is NULL");
+  const sbp_catalog_op *op = NULL;
+  assert_int_equal(sbp_catalog_op_lookup(sbp_catalog_newest(), "load-unsigned-code", 18, &op, &err),
+                   SBP_E_NOT_FOUND);
+  assert_string_equal(err.message, "operation 'load-unsigned-code' is not in the macOS 14.4.1 table "
+                                   "(known in: 10.12 10.13 10.14 10.15)");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_null_rows),
       cmocka_unit_test(test_unknown_versions_and_indices),
       cmocka_unit_test(test_null_arguments),
+      cmocka_unit_test(test_null_empty_names),
+      cmocka_unit_test(test_versions_in_messages),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -326,6 +326,28 @@ static void test_arguments(void **state) {
   assert_int_equal(sbp_decide(NULL, r, NULL, &dec, &err), SBP_E_INVALID_ARG);
   assert_int_equal(sbp_decide(d, NULL, NULL, &dec, &err), SBP_E_INVALID_ARG);
   assert_int_equal(sbp_decide_into(d, r, NULL, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "decide: NULL decision");
+  assert_int_equal(sbp_decision_new(&dec, NULL, &err), SBP_OK);
+  assert_int_equal(sbp_decide_into(NULL, r, NULL, dec, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "decide: NULL decider");
+  assert_int_equal(sbp_decide_into(d, NULL, NULL, dec, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "decide: NULL request");
+  assert_int_equal(sbp_request_set_operation(r, S("file-read-data"), &err), SBP_OK);
+  sbp_decide_options opt = SBP_DECIDE_OPTIONS_INIT;
+  opt.version = 0;
+  assert_int_equal(sbp_decide_into(d, r, &opt, dec, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "decide: options version 0 unknown");
+  opt.version = SBP_DECIDE_OPTIONS_VERSION + 1;
+  assert_int_equal(sbp_decide_into(d, r, &opt, dec, &err), SBP_E_INVALID_ARG);
+  opt.version = SBP_DECIDE_OPTIONS_VERSION;
+  assert_int_equal(sbp_decide_into(d, r, &opt, dec, &err), SBP_OK);
+  assert_int_equal(sbp_decision_step_of(dec), SBP_STEP_DEFAULT);
+  sbp_decision_free(dec);
+  dec = NULL;
+  assert_null(sbp_decider_profile(NULL));
+  assert_string_equal(sbp_decision_step_name(-1), "unknown step");
+  assert_string_equal(sbp_decision_step_name(SBP_STEP_NO_DEFAULT + 1), "unknown step");
+  assert_string_equal(sbp_decision_step_name(SBP_STEP_NO_DEFAULT), "no default rule");
   /* NULL-tolerant accessors */
   assert_int_equal(sbp_decision_result(NULL), SBP_DECISION_UNKNOWN);
   assert_null(sbp_decision_rule(NULL));
@@ -617,6 +639,27 @@ static void test_regex_error_has_position(void **state) {
   assert_int_equal(err.line, 3);
   assert_non_null(strstr(err.message, "regex #\"^/a(\""));
   sbp_profile_free(p);
+  /* a regex made with the builder has no position: the error has its rule's, when the rule
+   * has one, and none otherwise */
+  sbp_profile *b = NULL;
+  sbp_node *rule = NULL, *f = NULL;
+  assert_int_equal(sbp_profile_new(&b, NULL), SBP_OK);
+  assert_int_equal(sbp_profile_add_rule(b, SBP_ALLOW, S("file-read*"), &rule, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_filter(rule, S("regex"), &f, &err), SBP_OK);
+  assert_int_equal(sbp_node_add_regex(f, S("^/b["), NULL, &err), SBP_OK);
+  assert_int_equal(sbp_decider_new(&d, b, NULL, &err), SBP_E_SYNTAX);
+  assert_int_equal(err.line, 0);
+  assert_non_null(strstr(err.message, "regex #\"^/b[\""));
+  assert_int_equal(sbp_node_set_position(rule, S("built.sb"), 7, 3, &err), SBP_OK);
+  assert_int_equal(sbp_decider_new(&d, b, NULL, &err), SBP_E_SYNTAX);
+  assert_int_equal(err.line, 7);
+  assert_int_equal(err.column, 3);
+  assert_string_equal(err.file, "built.sb");
+  sbp_decide_options zero = SBP_DECIDE_OPTIONS_INIT;
+  zero.version = 0;
+  assert_int_equal(sbp_decider_new(&d, b, &zero, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "decider: options version 0 unknown");
+  sbp_profile_free(b);
 }
 
 static void test_deep_filters(void **state) {
@@ -687,7 +730,7 @@ static void test_request_forms(void **state) {
   assert_int_equal(sbp_request_set_simple(r, S("network-outbound"), S("tcp6:[::1]:443"), &err),
                    SBP_OK);
   assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
-  assert_string_equal(b.ptr, "network-outbound remote=tcp6:::1:443");
+  assert_string_equal(b.ptr, "network-outbound remote=tcp6:[::1]:443");
   sbp_buf_dispose(&b);
   assert_int_equal(sbp_request_set_simple(r, S("network-bind"), S("udp:*:*"), &err), SBP_OK);
   assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);

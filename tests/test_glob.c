@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -43,7 +44,15 @@ static const row TABLE[] = {
     {"/a/b", SBP_GLOB_SUBTREE, "^/a/b(/.*)?$", 0},
     {"/a/*.key", SBP_GLOB_SUBTREE, "^/a/[^/]*\\.key(/.*)?$", 0},
     {"", 0, "^$", 0},
+    {"/a/[^x]", 0, "^/a/[^/x]$", 0},
+    {"/a/[a-\\z]", 0, "^/a/[a-z]$", 0},
+    {"/a/[x^]", 0, "^/a/[\\^x]$", 0},
+    {"/a/[][\\-]", 0, "^/a/[\\-\\[\\]]$", 0},
+    {"/a/[\xfe\xff]", 0, "^/a/[\xfe\xff]$", 0},
+    {"/a/**b", 0, "^/a/[^/]*b$", 0},
     /* errors */
+    {"/a/[\\", 0, NULL, 4},
+    {"/a/[a-\\", 0, NULL, 6},
     {"/a/[bc", 0, NULL, 3},
     {"/a/[z-a]", 0, NULL, 4},
     {"/a/[/]", 0, NULL, 3},
@@ -226,11 +235,36 @@ static void test_oom(void **state) {
   assert_true(test_alloc_exhaust(op_glob, NULL) > 0);
 }
 
+/* NUL bytes, which only a length can carry, are refused where they stand; a NULL glob of
+ * length 0 is the empty glob. */
+static void test_nul_bytes(void **state) {
+  (void)state;
+  static const struct {
+    const char *glob;
+    size_t len, offset;
+  } nul[] = {{"/a/\\\0", 5, 4}, {"/a/[\0]", 6, 4}, {"/a/[\\\0]", 7, 5}, {"/a/[a-\0]", 8, 6}};
+  for (size_t i = 0; i < sizeof nul / sizeof nul[0]; i++) {
+    sbp_buf out = SBP_BUF_INIT;
+    sbp_error err = SBP_ERROR_INIT;
+    assert_int_equal(sbp_glob_to_regex(nul[i].glob, nul[i].len, 0, NULL, &out, &err),
+                     SBP_E_SYNTAX);
+    assert_int_equal(err.offset, nul[i].offset);
+    char want[64];
+    snprintf(want, sizeof want, "glob: NUL byte at offset %zu", nul[i].offset);
+    assert_string_equal(err.message, want);
+    assert_null(out.ptr);
+  }
+  sbp_buf out = SBP_BUF_INIT;
+  assert_int_equal(sbp_glob_to_regex(NULL, 0, 0, NULL, &out, NULL), SBP_OK);
+  assert_string_equal(out.ptr, "^$");
+  sbp_buf_dispose(&out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_table),     cmocka_unit_test(test_matching),
       cmocka_unit_test(test_is_pattern), cmocka_unit_test(test_hostile),
-      cmocka_unit_test(test_oom),
+      cmocka_unit_test(test_oom), cmocka_unit_test(test_nul_bytes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,6 +67,29 @@ static const struct {
     {"<plist><dict><key>a</key><true/><dict>", 33, "expected <key>"},
     {"<plist><dict/><dict/></plist>", 15, "expected </plist>"},
     {"<plist></dict></plist>", 8, "the entitlements must be one <dict>"},
+    {"<plist><dict><key>a</key><true/></plist>", 33, "expected <key>"},
+    {"<plist><dict></key></dict></plist>", 14, "expected <key>"},
+    {"<plist><dict><key>a</key></string></dict></plist>", 26,
+     "entitlement a: a </string> value (only true, false, string and array of strings are read)"},
+    {"<plist><dict><key>a</key></array></dict></plist>", 26,
+     "entitlement a: a </array> value (only true, false, string and array of strings are read)"},
+    {"<plist><dict><key>a</key><integer>1</integer></dict></plist>", 26,
+     "entitlement a: a <integer> value (only true, false, string and array of strings are read)"},
+    {"<plist><dict><key>a</key><averyveryverylongtagname/></dict></plist>", 26,
+     "entitlement a: a <averyveryverylo> value (only true, false, string and array of strings "
+     "are read)"},
+    {"<plist version=\"1.0><dict/></plist>", 1, "unterminated tag"},
+    {"<plist><dict><key>a</key><string>&#12345678901;</string></dict></plist>", 34,
+     "unterminated entity"},
+    {"<plist><dict><key>a</key><string>&#xg1;</string></dict></plist>", 34,
+     "malformed character reference"},
+    {"<plist><dict><key>a</key><string>&#xG1;</string></dict></plist>", 34,
+     "malformed character reference"},
+    {"<plist><dict><key>a</key><string>&#;</string></dict></plist>", 34,
+     "unknown entity"},
+    {"<plist><dict><key>a</key><string>a&</string></dict></plist>", 35, "unterminated entity"},
+    {"<plist><dict/></plist>x", 23, "text after </plist>"},
+    {"", 1, "expected a tag"},
 };
 
 static void test_refused(void **state) {
@@ -101,11 +124,36 @@ static void test_nul_byte(void **state) {
   assert_int_equal(err.column, 22);
 }
 
+/* Argument checks, an empty dict and white space of every kind between the tags. */
+static void test_arguments_and_space(void **state) {
+  (void)state;
+  sbp_entitlements *set = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_entitlements_read_plist("<plist/>", 8, NULL, NULL, &err),
+                   SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "out is NULL");
+  assert_int_equal(sbp_entitlements_read_plist(NULL, 3, NULL, &set, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "xml is NULL");
+  assert_int_equal(sbp_entitlements_read_plist(NULL, 0, NULL, &set, &err), SBP_E_SYNTAX);
+  assert_string_equal(err.message, "entitlements plist: expected a tag");
+  size_t n = 7;
+  assert_null(sbp_entitlements_items(NULL, &n));
+  assert_int_equal(n, 0);
+  static const char xml[] = "\r\n\t <plist>\r\n<dict/>\t\r\n</plist>\r\n";
+  assert_int_equal(sbp_entitlements_read_plist(xml, sizeof xml - 1, NULL, &set, &err), SBP_OK);
+  n = 9;
+  assert_null(sbp_entitlements_items(set, &n)); /* an empty dict: no items */
+  assert_int_equal(n, 0);
+  assert_null(sbp_entitlements_items(set, NULL));
+  sbp_entitlements_free(set);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_values),
       cmocka_unit_test(test_refused),
       cmocka_unit_test(test_nul_byte),
+      cmocka_unit_test(test_arguments_and_space),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -72,6 +72,16 @@ static void test_bad_values(void **state) {
                  "protection \"\": unknown name");
   expect_refused(sbp_policy_add_mach_service(p, NULL, 0, &err), &err,
                  "mach service \"\": empty name");
+  expect_refused(sbp_policy_add_mach_service(p, S("com.a\0b"), &err), &err,
+                 "mach service \"com.a\\x00b\": NUL byte");
+  expect_refused(sbp_policy_set_option(p, (sbp_policy_option)99, 1, &err), &err,
+                 "option: unknown option 99");
+  assert_int_equal(sbp_policy_option_get(p, (sbp_policy_option)99), 0);
+  expect_refused(sbp_policy_set_settings_file(p, "", 0, &err), &err,
+                 "settings file \"\": empty path");
+  /* without an error to fill, the status alone */
+  assert_int_equal(sbp_policy_add_base_set(p, S("no-such-set"), NULL), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_policy_remove_base_entry(p, S("no-such-entry"), NULL), SBP_E_INVALID_ARG);
   assert_int_equal(sbp_policy_add_base_set(p, S("no-such-set"), &err), SBP_E_INVALID_ARG);
   assert_int_equal(err.code, SBP_E_INVALID_ARG);
   assert_int_equal(sbp_policy_add_base_entry(p, S("no-such-entry"), &err), SBP_E_INVALID_ARG);
@@ -113,6 +123,11 @@ static const path_case paths[] = {
      {"(regex #\"^/private/tmp/x/[^/]*(/.*)?$\")", "(regex #\"^/tmp/x/[^/]*(/.*)?$\")"}, NULL},
     {SBP_POLICY_READ_DENY, SBP_PATH_SUBTREE, "/private/var/x",
      {"(subpath \"/private/var/x\")", "(subpath \"/var/x\")"}, NULL},
+    {SBP_POLICY_READ_DENY, SBP_PATH_SUBTREE, "/var",
+     {"(subpath \"/private/var\")", "(subpath \"/var\")"}, NULL},
+    {SBP_POLICY_READ_DENY, SBP_PATH_SUBTREE, "/tmpx/a", {"(subpath \"/tmpx/a\")"}, "/private"},
+    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/x/a\\*b/*", {"(regex #\"^/x/a\\*b/[^/]*(/.*)?$\")"},
+     NULL},
     {SBP_POLICY_READ_DENY, SBP_PATH_SUBTREE, "/etc/x",
      {"(subpath \"/private/etc/x\")", "(subpath \"/etc/x\")"}, NULL},
     {SBP_POLICY_WRITE_DENY, SBP_PATH_GLOB, "/x/sock*", {"(regex #\"^/x/sock[^/]*(/.*)?$\")"}, NULL},
@@ -148,6 +163,7 @@ static const path_case bad_paths[] = {
     {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "~user/x",
      {"read-deny \"~user/x\": relative path without a cwd"}, NULL},
     {SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, "", {"read-deny \"\": empty path"}, NULL},
+    {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "", {"read-deny \"\": empty path"}, NULL},
     {SBP_POLICY_READ_DENY, SBP_PATH_GLOB, "/x/*/../b",
      {"read-deny \"/x/*/../b\": '..' after a pattern component"}, NULL},
 };

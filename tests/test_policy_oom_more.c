@@ -1,9 +1,9 @@
 /* Compiling policies with every allocation failing in turn (lib/policy_compile.c,
- * lib/policy_path.c): two policies that between them use every list, both read and write
- * modes, localhost ports of each access, mach services, base sets and entries, protections
- * and each option, with no unix-domain socket (test_policy covers those). Each run must
- * fail with SBP_E_NOMEM or succeed, leak nothing, and the run without failures must give
- * the text it gives with the default allocator. */
+ * lib/policy_path.c, lib/policy_emit.c): two policies that between them use every list, both
+ * read and write modes, localhost ports of each access, mach services, base sets and entries,
+ * protections and each option, with no unix-domain socket (the third policy has them). Each
+ * run must fail with SBP_E_NOMEM or succeed, leak nothing, and the run without failures must
+ * give the text it gives with the default allocator. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "alloc.h"
 #include "sbprofile.h"
 #include "test_alloc.h"
 
@@ -135,10 +136,41 @@ static void test_second_policy(void **state) {
   exhaust_policy(build_second);
 }
 
+/* Unix-domain sockets of each kind, carve-outs of a subtree, a port, a base entry's rules and
+ * a path with a quote, compiled with the arena's chunks made minimal (lib/alloc.h): every
+ * node of the profile is then an allocator call, so each filter, value and comment the
+ * compiler emits meets a failure. */
+static int build_third(sbp_policy *p) {
+  int rc = SBP_OK;
+  STEP(sbp_policy_set_home(p, S("/Users/u"), NULL));
+  STEP(sbp_policy_set_read_mode(p, SBP_READ_DENY_ALL, NULL));
+  STEP(sbp_policy_add_path(p, SBP_POLICY_READ_ALLOW, SBP_PATH_SUBTREE, S("/a"), NULL));
+  STEP(sbp_policy_add_path(p, SBP_POLICY_READ_DENY, SBP_PATH_LITERAL, S("/a/\"q\""), NULL));
+  STEP(sbp_policy_add_path(p, SBP_POLICY_READ_DENY, SBP_PATH_GLOB, S("/a/*.key"), NULL));
+  STEP(sbp_policy_add_path(p, SBP_POLICY_UNIX_SOCKET, SBP_PATH_LITERAL, S("/var/run/s"), NULL));
+  STEP(sbp_policy_add_path(p, SBP_POLICY_UNIX_SOCKET, SBP_PATH_SUBTREE, S("/tmp/socks"), NULL));
+  STEP(sbp_policy_add_path(p, SBP_POLICY_UNIX_SOCKET, SBP_PATH_GLOB, S("/run/*.sock"), NULL));
+  STEP(sbp_policy_add_localhost_port(p, 3000, SBP_PORT_OUTBOUND, NULL));
+  if (rc == SBP_OK && sbp_base_set_count() > 0) {
+    const sbp_base_entry *e = sbp_base_set_entry_at(sbp_base_set_at(0), 0);
+    const char *en = e ? sbp_base_entry_name(e) : NULL;
+    if (en != NULL) STEP(sbp_policy_add_base_entry(p, en, strlen(en), NULL));
+  }
+  return rc;
+}
+
+static void test_third_policy_minimal_chunks(void **state) {
+  (void)state;
+  sbp__arena_test_chunk_size(1);
+  exhaust_policy(build_third);
+  sbp__arena_test_chunk_size(0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_first_policy),
       cmocka_unit_test(test_second_policy),
+      cmocka_unit_test(test_third_policy_minimal_chunks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -393,6 +393,21 @@ static void test_positions(void **state) {
   size_t want[] = {3, 4, 2, 6, 2};
   size_t i = 0;
   for (const sbp__datum *d = top; d; d = d->next) assert_int_equal(sbp__datum_span(u, strlen(u), d), want[i++]);
+  /* spans over a text cut short inside the datum (as a caller holding part of it asks) */
+  const char *w = "\"ab\\\"c\" #\"xy\" #\\space";
+  assert_int_equal(rd(w, strlen(w), 0, NULL, &err), SBP_OK);
+  const sbp__datum *str = top, *raw = top->next, *chr = top->next->next;
+  assert_int_equal(sbp__datum_span(w, strlen(w), str), 7);
+  assert_int_equal(sbp__datum_span(w, 3, str), 3);  /* no closing quote */
+  assert_int_equal(sbp__datum_span(w, 4, str), 4);  /* cut after the backslash */
+  assert_int_equal(sbp__datum_span(w, strlen(w), raw), 5);
+  assert_int_equal(sbp__datum_span(w, raw->offset + 2, raw), 2);
+  assert_int_equal(sbp__datum_span(w, raw->offset + 1, raw), 1);
+  assert_int_equal(sbp__datum_span(w, strlen(w), chr), 7);
+  assert_int_equal(sbp__datum_span(w, chr->offset + 1, chr), 1);
+  assert_int_equal(sbp__datum_span(w, chr->offset + 2, chr), 2);
+  assert_int_equal(sbp__datum_span(NULL, 5, str), 0);
+  assert_int_equal(sbp__datum_span(w, chr->offset, chr), 0);
   /* no file */
   assert_int_equal(sbp__read(&arena, "x", 1, NULL, 0, NULL, &top, &err), SBP_OK);
   assert_null(top->file);
@@ -581,6 +596,16 @@ static void test_read_each(void **state) {
   assert_int_equal(l.calls, 1);
   assert_int_equal(err.line, 2);
   assert_string_equal(err.message, "syntax error: expecting ')'");
+  /* arguments: an arena, a callback and (with a length) a text are required */
+  assert_int_equal(sbp__read_each(NULL, "x", 1, "t.sb", NULL, log_each, &l, &err),
+                   SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "read: arena, each and text are required");
+  assert_int_equal(sbp__read_each(&a, "x", 1, "t.sb", NULL, NULL, &l, &err), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp__read_each(&a, NULL, 1, "t.sb", NULL, log_each, &l, &err),
+                   SBP_E_INVALID_ARG);
+  size_t before = l.calls;
+  assert_int_equal(sbp__read_each(&a, NULL, 0, "t.sb", NULL, log_each, &l, &err), SBP_OK);
+  assert_int_equal(l.calls, before);
   /* memory stays that of one datum: 20,000 forms of 200 bytes fit in one arena chunk */
   size_t n = 20000;
   char *big = malloc(n * 200 + 1);
@@ -769,6 +794,9 @@ static void test_equality(void **state) {
   assert_int_equal(equal_texts("(a ;c\n \"x\" 1)", "(a #\"x\" #d1)"), 1);
   assert_int_equal(equal_texts("'a", "(quote a)"), 1);
   assert_int_equal(equal_texts("(a . b)", "(a b)"), 0);
+  assert_int_equal(equal_texts("(ab)", "(ac)"), 0); /* same length, other text */
+  assert_int_equal(equal_texts("(f 1)", "(f 2)"), 0);
+  assert_int_equal(equal_texts("(f #t)", "(f #t)"), 1);
   assert_int_equal(equal_texts("(a b)", "(a b c)"), 0);
   assert_int_equal(equal_texts("(a (b))", "(a (b) c)"), 0);
   assert_int_equal(equal_texts("1.5", "1.50"), 0);

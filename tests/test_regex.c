@@ -432,6 +432,26 @@ static void test_flags_and_args(void **state) {
   assert_int_equal(sbp__regex_flags(NULL), 0);
   sbp__regex_free(NULL);
   assert_int_equal(sbp__regex_search(NULL, "a", 1), 0);
+  /* every search entry: no regex, or a NULL subject with a length, finds nothing; a NULL
+   * subject of length 0 is the empty subject; no cache or scratch */
+  assert_int_equal(sbp__regex_compile(NULL, S("^a*$"), &re, NULL), SBP_OK);
+  uint32_t scratch[1024]; /* the DFA cache is made of 32-bit words */
+  assert_true(sbp__regex_scratch_size(re) <= sizeof scratch);
+  assert_int_equal(sbp__regex_scratch_size(NULL), 0);
+  assert_int_equal(sbp__regex_search(re, NULL, 1), 0);
+  assert_int_equal(sbp__regex_search(re, NULL, 0), 1);
+  assert_int_equal(sbp__regex_search_cache(NULL, scratch, "a", 1), 0);
+  assert_int_equal(sbp__regex_search_cache(re, scratch, NULL, 1), 0);
+  assert_int_equal(sbp__regex_search_cache(re, NULL, "aa", 2), 1);
+  assert_int_equal(sbp__regex_search_nfa(NULL, "a", 1), 0);
+  assert_int_equal(sbp__regex_search_nfa(re, NULL, 1), 0);
+  assert_int_equal(sbp__regex_search_nfa(re, NULL, 0), 1);
+  assert_int_equal(sbp__regex_search_scratch(NULL, scratch, "a", 1), 0);
+  assert_int_equal(sbp__regex_search_scratch(re, NULL, "a", 1), 0);
+  assert_int_equal(sbp__regex_search_scratch(re, scratch, NULL, 1), 0);
+  assert_int_equal(sbp__regex_search_scratch(re, scratch, NULL, 0), 1);
+  assert_int_equal(sbp__regex_search_scratch(re, scratch, "ab", 2), 0);
+  sbp__regex_free(re);
 
   /* NULL with length 0 is the empty pattern / subject. */
   assert_int_equal(sbp_regex_check(NULL, 0, NULL, NULL, NULL), SBP_OK);

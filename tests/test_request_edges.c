@@ -47,8 +47,10 @@ static const simple_case simple[] = {
     {"file-read-data", "relative", NULL,
      "request: path \"relative\" is not an absolute path (the kernel decides on absolute paths)"},
     /* network */
-    {"network-outbound", "tcp:[::1]:80", "network-outbound remote=tcp6:::1:80", NULL},
+    {"network-outbound", "tcp:[::1]:80", "network-outbound remote=tcp6:[::1]:80", NULL},
     {"network-outbound", "tcp:*:*", "network-outbound remote=tcp:*:*", NULL},
+    {"network-outbound", "udp6:fe80::1:53", "network-outbound remote=udp6:[fe80::1]:53", NULL},
+    {"network-outbound", "ip:[2001:db8::2]:*", "network-outbound remote=ip6:[2001:db8::2]:*", NULL},
     {"network-outbound", "ip:10.0.0.1:5", "network-outbound remote=ip4:10.0.0.1:5", NULL},
     {"network-bind", "udp:*:53", "network-bind local=udp:*:53", NULL},
     {"network-inbound", "tcp:localhost:1", "network-inbound local=tcp:localhost:1", NULL},
@@ -61,6 +63,15 @@ static const simple_case simple[] = {
     BAD_NET("tcp:h:99999999"),
     BAD_NET("tcp:h:8a"),
     BAD_NET("tcp"),
+    BAD_NET("tcp:"),
+    BAD_NET("tcp:h:-1"),
+    BAD_NET(""),
+    {"network-outbound", "tcp:host-with-a-long-name-" "0123456789012345678901234567890123456789"
+                         "0123456789012345678901234567890123456789", NULL,
+     "request: network target \"tcp:host-with-a-long-name-0123456789012345678901234567890123"
+     "4567890123456789012345678901234567890123\" is neither a path nor PROTO:HOST:PORT"},
+    {"file*", "/x", "file* path=\"/x\"", NULL},
+    {"iokit-get-properties", "P", "iokit-get-properties iokit-property=\"P\"", NULL},
     {"network-outbound", "xyz:h:1", NULL, "request: unknown protocol \"xyz\""},
 };
 
@@ -84,6 +95,21 @@ static void test_simple(void **state) {
     assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
     if (strcmp(b.ptr, c->described) != 0)
       fail_msg("%s %s: described as '%s', expected '%s'", c->op, c->target, b.ptr, c->described);
+    /* a described network address reads back as the same request */
+    const char *addr = strstr(b.ptr, "remote=");
+    if (addr == NULL) addr = strstr(b.ptr, "local=");
+    if (addr != NULL) {
+      addr = strchr(addr, '=') + 1;
+      sbp_request *again = NULL;
+      assert_int_equal(sbp_request_new(&again, NULL, &err), SBP_OK);
+      assert_int_equal(sbp_request_set_simple(again, c->op, strlen(c->op), addr, strlen(addr),
+                                              &err), SBP_OK);
+      sbp_buf b2 = SBP_BUF_INIT;
+      assert_int_equal(sbp_request_describe(again, &b2, &err), SBP_OK);
+      assert_string_equal(b2.ptr, b.ptr);
+      sbp_buf_dispose(&b2);
+      sbp_request_free(again);
+    }
     sbp_buf_dispose(&b);
   }
   sbp_request_free(r);
@@ -143,7 +169,77 @@ static void test_setters(void **state) {
                                            &err), SBP_OK);
   assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
   assert_string_equal(b.ptr, "file-read-data signing-identifier=\"a-longer-one-now\" "
-                             "x-custom=42 local=ip6:::1:*");
+                             "x-custom=42 local=ip6:[::1]:*");
+  sbp_buf_dispose(&b);
+  sbp_request_free(r);
+}
+
+static void *never_malloc(void *ud, size_t n) {
+  (void)ud;
+  (void)n;
+  return NULL;
+}
+
+/* Arguments the setters refuse, each with its message, and what they keep: an attribute
+ * set on several slots, empty values, host names that are no address literal. */
+static void test_setter_edges(void **state) {
+  (void)state;
+  sbp_request *r = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  sbp_alloc half = {never_malloc, NULL, NULL, NULL};
+  expect_invalid(sbp_request_new(&r, &half, &err), &err, "request: allocator lacks a function");
+  assert_null(r);
+  expect_invalid(sbp_request_new(NULL, NULL, &err), &err, "request: NULL out");
+  sbp_request_reset(NULL);
+  assert_int_equal(sbp_request_new(&r, NULL, &err), SBP_OK);
+  sbp_buf b = SBP_BUF_INIT;
+  assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "(no operation)");
+  sbp_buf_dispose(&b);
+  expect_invalid(sbp_request_set_operation(r, NULL, 3, &err), &err,
+                 "request: the operation must be a non-empty name");
+  expect_invalid(sbp_request_set_operation(r, "x", 0, &err), &err,
+                 "request: the operation must be a non-empty name");
+  expect_invalid(sbp_request_set_operation(NULL, "x", 1, &err), &err, "request: NULL request");
+  for (int i = 0; i < 2; i++) {
+    sbp_attr net = i ? SBP_ATTR_REMOTE : SBP_ATTR_LOCAL;
+    const char *want = i ? "request: remote is a network address; use sbp_request_set_netaddr"
+                         : "request: local is a network address; use sbp_request_set_netaddr";
+    expect_invalid(sbp_request_set_string_attr(r, net, "x", 1, &err), &err, want);
+    expect_invalid(sbp_request_set_integer_attr(r, net, 1, &err), &err, want);
+  }
+  expect_invalid(sbp_request_set_named_attr(r, "local", 5, 0, "x", 1, 0, &err), &err,
+                 "request: local is a network address; use sbp_request_set_netaddr");
+  expect_invalid(sbp_request_set_named_attr(NULL, "x", 1, 0, "x", 1, 0, &err), &err,
+                 "request: the attribute needs a name");
+  expect_invalid(sbp_request_set_named_attr(r, NULL, 1, 0, "x", 1, 0, &err), &err,
+                 "request: the attribute needs a name");
+  expect_invalid(sbp_request_set_named_attr(r, "x", 0, 0, "x", 1, 0, &err), &err,
+                 "request: the attribute needs a name");
+  expect_invalid(sbp_request_set_netaddr(r, SBP_ATTR_REMOTE, "tcp", 3, "a\0b", 3, 1, &err), &err,
+                 "request: NUL byte in the value of remote");
+  /* more attributes than the first allocation holds; two names of one length; a value
+   * made empty in place; host names without a family */
+  assert_int_equal(sbp_request_set_operation(r, "network-outbound", 16, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_named_attr(r, "aaaa", 4, 0, "long value", 10, 0, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_named_attr(r, "bbbb", 4, 0, "y", 1, 0, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_named_attr(r, "aaaa", 4, 0, "", 0, 0, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_named_attr(r, "cccc", 4, 1, NULL, 0, -3, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_named_attr(r, "dddd", 4, 0, "q\"\\", 3, 0, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_netaddr(r, SBP_ATTR_REMOTE, "ip", 2, "example.com", 11, 80,
+                                           &err), SBP_OK);
+  assert_int_equal(sbp_request_set_netaddr(r, SBP_ATTR_LOCAL, "ip", 2, "", 0, SBP_PORT_ANY,
+                                           &err), SBP_OK);
+  assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "network-outbound aaaa=\"\" bbbb=\"y\" cccc=-3 dddd=\"q\\\"\\\\\" "
+                             "remote=ip:example.com:80 local=ip::*");
+  sbp_buf_dispose(&b);
+  /* the address set again replaces the first */
+  assert_int_equal(sbp_request_set_netaddr(r, SBP_ATTR_REMOTE, "udp4", 4, "10.1.2.3", 8, 53,
+                                           &err), SBP_OK);
+  assert_int_equal(sbp_request_describe(r, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "network-outbound aaaa=\"\" bbbb=\"y\" cccc=-3 dddd=\"q\\\"\\\\\" "
+                             "remote=udp4:10.1.2.3:53 local=ip::*");
   sbp_buf_dispose(&b);
   sbp_request_free(r);
 }
@@ -152,6 +248,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_simple),
       cmocka_unit_test(test_setters),
+      cmocka_unit_test(test_setter_edges),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

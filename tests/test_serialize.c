@@ -332,6 +332,8 @@ static void test_arguments(void **state) {
   sbp_error err = SBP_ERROR_INIT;
   assert_int_equal(sbp_serialize(NULL, NULL, &out, &err), SBP_E_INVALID_ARG);
   assert_string_equal(err.message, "profile is NULL");
+  assert_int_equal(sbp_serialize(NULL, NULL, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "profile is NULL");
   assert_int_equal(sbp_serialize(p, NULL, NULL, &err), SBP_E_INVALID_ARG);
   assert_string_equal(err.message, "out is NULL");
   assert_int_equal(sbp_serialize_node(NULL, NULL, &out, &err), SBP_E_INVALID_ARG);

@@ -323,6 +323,9 @@ SBP_API int sbp_request_set_simple(sbp_request *request, const char *op, size_t 
 
 /**
  * @brief A one-line description of a request, as `mach-lookup global-name="x"`.
+ *
+ * A network address is written PROTO:HOST:PORT, an IPv6 host in brackets
+ * (`remote=tcp6:[::1]:443`), the form sbp_request_set_simple() reads back.
  * @param[out] out receives the text; dispose with sbp_buf_dispose().
  * @return SBP_OK, SBP_E_INVALID_ARG, SBP_E_NOMEM.
  * @since 0.1
