@@ -507,10 +507,8 @@ static int visit_filter(lint_ctx *c, const sbp_node *rule, const sbp_node *n, vo
       size_t hl;
       const char *hs = sbp_value_kind_of(h) == SBP_VALUE_STRING ? sbp_node_text(h, &hl) : NULL;
       if (hs && match != SBP_CATALOG_MATCH_REGEX && sbp__lint_symlinked(hs, hl, NULL)) {
-        const char *vf;
-        uint32_t vl, vc;
-        node_pos(c, v, n, &vf, &vl, &vc);
-        rc = sbp__lint_add(c->r, SBP__L_SYMLINKED_PATH, 0, vf, vl, vc, NULL, 0,
+        /* A computed value has no position of its own: the filter's. */
+        rc = sbp__lint_add(c->r, SBP__L_SYMLINKED_PATH, 0, file, line, col, NULL, 0,
                            "path starting \"%.*s\" is under %.4s, a symbolic link: the kernel "
                            "sees /private%.4s/..., so this never matches",
                            (int)(hl > 80 ? 80 : hl), hs, hs, hs);
