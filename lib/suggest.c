@@ -301,7 +301,8 @@ static size_t offset_of(const char *t, size_t n, uint32_t line, uint32_t col) {
 }
 
 /* When t[i] starts a string, a comment or a character literal, the index of its last byte;
- * else i. The lexical rules of the reader, as far as parentheses are concerned. */
+ * else i. The lexical rules of the reader, as far as parentheses are concerned (the text
+ * has been read, so it holds no #| block comment: the reader refuses them). */
 static size_t skip_lexeme(const char *t, size_t n, size_t i) {
   char c = t[i];
   if (c == '"') {
@@ -309,9 +310,6 @@ static size_t skip_lexeme(const char *t, size_t n, size_t i) {
       if (t[i] == '\\') i++;
   } else if (c == ';') {
     while (i + 1 < n && t[i + 1] != '\n') i++;
-  } else if (c == '#' && i + 1 < n && t[i + 1] == '|') {
-    for (i += 2; i + 1 < n && !(t[i] == '|' && t[i + 1] == '#'); i++) {}
-    i++;
   } else if (c == '#' && i + 1 < n && t[i + 1] == '\\') {
     i += 2; /* a character literal such as #\( */
   }
