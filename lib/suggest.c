@@ -588,7 +588,10 @@ static int make_rules(sbp_suggestion *s, const sbp_suggest_options *o) {
     u->text = text;
     u->first = u->last = i;
     u->insert_at = SIZE_MAX;
-    u->risk = sbp__suggest_risk(r->op, &r->map, r->dir != NULL, o->workspace);
+    /* The risk of what the rule grants: a collapsed rule grants the whole directory. */
+    sbp__mapped granted = r->map;
+    if (r->dir != NULL) granted.value = r->dir;
+    u->risk = sbp__suggest_risk(r->op, &granted, r->dir != NULL, o->workspace);
     if (r->map.kind == SBP__MAP_NAME && strcmp(r->map.filter, "global-name") == 0) {
       const sbp_service_note *note = NULL;
       if (sbp_catalog_service_lookup(r->map.value, strlen(r->map.value), &note, NULL) ==
