@@ -854,6 +854,17 @@ static size_t hindex_find(const hindex *ix, uint64_t h) {
   return lo;
 }
 
+/* First position after the keys of hash h in the sorted index. */
+static size_t hindex_after(const hindex *ix, uint64_t h) {
+  size_t lo = 0, hi = ix->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ix->k[mid].hash <= h) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 static int index_values(lint_ctx *c, hindex *ix, const sbp_node *filter, size_t entry) {
   int rc = SBP_OK;
   for (const sbp_node *v = filter->first; v && rc == SBP_OK; v = v->next)
@@ -886,7 +897,7 @@ static int build_index(lint_ctx *c, hindex *ix) {
  * one rule's entries the first that covers is taken. */
 static void lookup(lint_ctx *c, const hindex *ix, uint64_t h, const lint_entry *a,
                    size_t *best) {
-  size_t lo = hindex_find(ix, h), hi = h == UINT64_MAX ? ix->n : hindex_find(ix, h + 1);
+  size_t lo = hindex_find(ix, h), hi = hindex_after(ix, h);
   size_t floor = a->rule_idx, found = SIZE_MAX;
   if (*best != SIZE_MAX && c->e[*best].rule_idx > floor) floor = c->e[*best].rule_idx;
   for (size_t k = hi; k-- > lo;) {
@@ -1045,9 +1056,9 @@ static int check_order(lint_ctx *c) {
   for (size_t i = 0; i < c->ne; i++) {
     lint_entry *a = &c->e[i];
     if (a->filtered) {
+      /* A filtered entry's rule has a filter node (build_entries): the first one. */
       const sbp_node *f = a->rule->first;
-      while (f && !is_filter_node(f)) f = f->next;
-      if (f == NULL) continue;
+      while (!is_filter_node(f)) f = f->next;
       size_t best = SIZE_MAX;
       lookup(c, &ix, node_hash(f), a, &best);
       if (f->type == SBP_NODE_FILTER && f->first && f->first->type == SBP_NODE_VALUE) {
