@@ -259,6 +259,14 @@ static void test_edges(void **state) {
   assert_null(log);
   sbp_alloc half = {0};
   assert_int_equal(sbp_denial_log_new(&log, NULL, &half, &err), SBP_E_INVALID_ARG);
+  /* an allocator lacking realloc, or free, is as incomplete */
+  const sbp_alloc *def = sbp_alloc_default();
+  sbp_alloc no_realloc = {def->malloc, NULL, def->free, def->ud};
+  sbp_alloc no_free = {def->malloc, def->realloc, NULL, def->ud};
+  assert_int_equal(sbp_denial_log_new(&log, NULL, &no_realloc, &err), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_denial_log_new(&log, NULL, &no_free, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "denials: incomplete allocator");
+  assert_null(log);
   assert_int_equal(sbp_denial_log_new(&log, NULL, NULL, &err), SBP_OK);
   assert_int_equal(sbp_denial_log_add(NULL, "x", 1, &err), SBP_E_INVALID_ARG);
   assert_int_equal(sbp_denial_log_add(log, NULL, 1, &err), SBP_E_INVALID_ARG);
