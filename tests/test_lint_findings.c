@@ -96,10 +96,42 @@ static void test_rule_size_near(void **state) {
   sbp_lint_result_free(r);
 }
 
+/* Two sources evaluated as one: findings name each file, back and forth; a message longer
+ * than the first buffer is kept whole. */
+static void test_two_sources(void **state) {
+  (void)state;
+  static char name[700], a[900], expected[4096];
+  memset(name, 'n', 600);
+  name[600] = '\0';
+  snprintf(a, sizeof a, "(version 1)\n(allow file-read* (literal \"/tmp/a\"))\n(define %s 1 2)\n",
+           name);
+  static const char b[] = "(allow file-read* (literal \"/tmp/b\"))\n";
+  sbp_source src[2] = {{a, strlen(a), "a.sb"}, {b, sizeof b - 1, "b.sb"}};
+  sbp_lint_result *r = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_lint_sources(src, 2, NULL, NULL, &r, &err), SBP_OK);
+  static char got[4096];
+  render(r, got, sizeof got);
+  snprintf(expected, sizeof expected,
+           "a.sb:2:28: warning: path \"/tmp/a\" is under /tmp, a symbolic link: the kernel sees "
+           "/private/tmp/..., so this never matches [symlinked-path]\n"
+           "    fix: \"/private/tmp/a\"\n"
+           "a.sb:3:%zu: warning: define of %s has more than one expression: libsandbox "
+           "(TinyScheme) binds the first and never evaluates this one or any after it "
+           "[ignored-expression]\n"
+           "b.sb:1:28: warning: path \"/tmp/b\" is under /tmp, a symbolic link: the kernel sees "
+           "/private/tmp/..., so this never matches [symlinked-path]\n"
+           "    fix: \"/private/tmp/b\"\n",
+           strlen(name) + 12, name);
+  assert_string_equal(got, expected);
+  sbp_lint_result_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_findings),
       cmocka_unit_test(test_rule_size_near),
+      cmocka_unit_test(test_two_sources),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
