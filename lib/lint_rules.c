@@ -719,13 +719,14 @@ static int leaf_covers(lint_ctx *c, const sbp_node *g, const sbp_node *f) {
   return 1;
 }
 
-/* Does every request rule a's filters match also match rule b's? */
+/* Does every request rule a's filters match also match rule b's? A rule's filters must all
+ * match, so each filter of b must hold for whatever a matches: it covers one of a's. */
 static int filters_cover(lint_ctx *c, const sbp_node *b, const sbp_node *a) {
-  for (const sbp_node *f = sbp_node_first_child(a); f; f = sbp_node_next(f)) {
-    if (!is_filter_node(f)) continue;
+  for (const sbp_node *g = sbp_node_first_child(b); g; g = sbp_node_next(g)) {
+    if (!is_filter_node(g)) continue;
     int covered = 0;
-    for (const sbp_node *g = sbp_node_first_child(b); g && !covered; g = sbp_node_next(g))
-      if (is_filter_node(g)) covered = leaf_covers(c, g, f);
+    for (const sbp_node *f = sbp_node_first_child(a); f && !covered; f = sbp_node_next(f))
+      if (is_filter_node(f)) covered = leaf_covers(c, g, f);
     if (!covered) return 0;
   }
   return 1;
