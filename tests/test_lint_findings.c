@@ -127,11 +127,49 @@ static void test_two_sources(void **state) {
   sbp_lint_result_free(r);
 }
 
+/* The arguments refused, and a built profile with no version (it is linted all the same). */
+static void test_arguments_and_built_profile(void **state) {
+  (void)state;
+  sbp_lint_result *r = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  sbp_source src[1] = {{"(version 1)", 11, "a.sb"}};
+  assert_int_equal(sbp_lint_sources(src, 0, NULL, NULL, &r, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "no sources");
+  sbp_source none[2] = {{"(version 1)", 11, "a.sb"}, {NULL, 4, "b.sb"}};
+  assert_int_equal(sbp_lint_sources(none, 2, NULL, NULL, &r, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "source 1 has no text");
+  const sbp_alloc *def = sbp_alloc_default();
+  sbp_alloc no_free = {def->malloc, def->realloc, NULL, def->ud};
+  assert_int_equal(sbp_lint_sources(src, 1, NULL, &no_free, &r, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "incomplete allocator");
+  assert_null(r);
+
+  sbp_profile *p = NULL;
+  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+  sbp_lint_options o = SBP_LINT_OPTIONS_INIT;
+  o.version = 99;
+  assert_int_equal(sbp_lint_profile(p, &o, &r, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "unknown sbp_lint_options version 99");
+  o.version = SBP_LINT_OPTIONS_VERSION;
+  o.macos = SBP_MACOS_VERSION(10, 5, 0);
+  assert_int_equal(sbp_lint_profile(p, &o, &r, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "macOS 10.5.0 is older than every version the catalog knows");
+  assert_int_equal(sbp_lint_profile(p, NULL, &r, &err), SBP_OK);
+  static char got[1024];
+  render(r, got, sizeof got);
+  assert_string_equal(got, ": error: the profile has no version: its text will lack (version 1) "
+                           "[missing-version]\n    fix: (version 1)\n");
+  assert_int_equal(sbp_lint_count(r), 2); /* and no-default */
+  sbp_lint_result_free(r);
+  sbp_profile_free(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_findings),
       cmocka_unit_test(test_rule_size_near),
       cmocka_unit_test(test_two_sources),
+      cmocka_unit_test(test_arguments_and_built_profile),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
