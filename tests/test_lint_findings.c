@@ -164,12 +164,33 @@ static void test_arguments_and_built_profile(void **state) {
   sbp_profile_free(p);
 }
 
+/* A value written with escapes for control characters is still found in the text: the
+ * finding has the string's position (the later string, not the earlier equal-looking one). */
+static void test_escapes_located(void **state) {
+  (void)state;
+  static const char text[] = "(version 1)\n(deny default)\n; \"/tmp/\\t\"\n"
+                             "(allow file-read* (literal \"/x\") (literal \"/tmp/\\t\\r\\7\\1011\"))\n";
+  sbp_lint_result *r = NULL;
+  assert_int_equal(sbp_lint_text(text, sizeof text - 1, "t.sb", NULL, NULL, &r, NULL), SBP_OK);
+  assert_int_equal(sbp_lint_count(r), 1);
+  assert_string_equal(sbp_lint_code(r, 0), "symlinked-path");
+  const char *file = NULL;
+  uint32_t line = 0, col = 0;
+  sbp_lint_position(r, 0, &file, &line, &col);
+  assert_string_equal(file, "t.sb");
+  assert_int_equal(line, 4);
+  assert_int_equal(col, 43);
+  assert_string_equal(sbp_lint_fix(r, 0), "\"/private/tmp/\t\r\aA1\"");
+  sbp_lint_result_free(r);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_findings),
       cmocka_unit_test(test_rule_size_near),
       cmocka_unit_test(test_two_sources),
       cmocka_unit_test(test_arguments_and_built_profile),
+      cmocka_unit_test(test_escapes_located),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
