@@ -46,8 +46,7 @@ typedef struct parsed {
 static const char *find(const char *s, size_t n, const char *lit) {
   /* memchr for the first byte, then a compare: for the short literals and lines here this is
    * several times cheaper than memmem's general search. */
-  size_t ln = strlen(lit);
-  if (ln == 0) return s;
+  size_t ln = strlen(lit); /* never 0: every caller looks for a word */
   for (const char *end = s + n, *p = s; (size_t)(end - p) >= ln; p++) {
     p = memchr(p, lit[0], (size_t)(end - p) - ln + 1);
     if (p == NULL) return NULL;
@@ -142,13 +141,16 @@ static int parse_report(const char *s, size_t n, int need_pid, parsed *r) {
   uint64_t k;
   size_t d = number_at(s, n, &k);
   if (d > 0 && d < n && s[d] == ' ') {
-    static const char *const forms[] = {" duplicate reports for ", " duplicate report for "};
+    /* The count may be followed by several spaces (log viewers align columns). */
+    size_t w = d + 1;
+    while (w < n && s[w] == ' ') w++;
+    static const char *const forms[] = {"duplicate reports for ", "duplicate report for "};
     for (int i = 0; i < 2; i++) {
       size_t fl = strlen(forms[i]);
-      if (n - d >= fl && memcmp(s + d, forms[i], fl) == 0) {
+      if (n - w >= fl && memcmp(s + w, forms[i], fl) == 0) {
         r->repeats = k;
-        s += d + fl;
-        n -= d + fl;
+        s += w + fl;
+        n -= w + fl;
         if (n >= 9 && memcmp(s, "Sandbox: ", 9) == 0) s += 9, n -= 9;
         break;
       }
@@ -186,7 +188,8 @@ static int parse_report(const char *s, size_t n, int need_pid, parsed *r) {
   if (oe == o) return r->why = "no operation", LINE_SKIP;
   for (const char *c = o; c < oe; c++)
     if (!op_char(*c)) return r->why = "not an operation name", LINE_SKIP;
-  if (*o < 'a' || *o > 'z') return r->why = "not an operation name", LINE_SKIP;
+  /* op_char() admits letters, digits, '-' and '*': the first is a letter when >= 'a'. */
+  if (*o < 'a') return r->why = "not an operation name", LINE_SKIP;
   r->op.p = o;
   r->op.n = (size_t)(oe - o);
   if (oe < e) {
@@ -408,9 +411,9 @@ static int add_line(sbp_denial_log *log, const char *s, size_t n, uint32_t line,
     }
     rc = parse_message(s, n, &r, &form);
     if (rc != LINE_REPORT && was_report && is_tag(s, n)) {
+      /* The previous line was a kernel or wrapper report, which has no tag of its own. */
       sbp_denial *d = &log->v[log->n - 1];
-      if (d->message == NULL && (d->message = sbp__arena_strndup(&log->strings, s, n)) == NULL)
-        return sbp__nomem(err);
+      if ((d->message = sbp__arena_strndup(&log->strings, s, n)) == NULL) return sbp__nomem(err);
       log->other++;
       return SBP_OK;
     }
@@ -420,7 +423,7 @@ static int add_line(sbp_denial_log *log, const char *s, size_t n, uint32_t line,
     return SBP_OK;
   }
   if (rc == LINE_SKIP) {
-    skip(log, line, r.why ? r.why : "not a report");
+    skip(log, line, r.why); /* parse_report() names the reason of every skip */
     return SBP_OK;
   }
   int st = store(log, &r, form, line, tag, err);
@@ -463,7 +466,7 @@ int sbp_denial_log_add(sbp_denial_log *log, const char *text, size_t len, sbp_er
     if (q == NULL) q = e;
     const char *cr = memchr(p, '\r', (size_t)(q - p));
     if (cr != NULL) q = cr; /* CR or CRLF */
-    if (line < UINT32_MAX) line++;
+    line += line != UINT32_MAX; /* saturates */
     int rc = add_line(log, p, (size_t)(q - p), line, &prev, err);
     if (rc != SBP_OK) return rc;
     if (q < e && *q == '\r' && q + 1 < e && q[1] == '\n') q++;

@@ -142,8 +142,8 @@ void sbp_lint_position(const sbp_lint_result *r, size_t i, const char **file, ui
   if (column) *column = r->diags[i].column;
 }
 
+/* file is not NULL nor empty (sbp__lint_add keeps those as NULL). */
 static const char *intern_file(sbp_lint_result *r, const char *file) {
-  if (file == NULL || file[0] == '\0') return NULL;
   if (r->last_file && strcmp(r->last_file, file) == 0) return r->last_file;
   /* Look through what is there already (few distinct files per run). */
   for (size_t i = r->n; i-- > 0;)

@@ -507,10 +507,8 @@ static int visit_filter(lint_ctx *c, const sbp_node *rule, const sbp_node *n, vo
       size_t hl;
       const char *hs = sbp_value_kind_of(h) == SBP_VALUE_STRING ? sbp_node_text(h, &hl) : NULL;
       if (hs && match != SBP_CATALOG_MATCH_REGEX && sbp__lint_symlinked(hs, hl, NULL)) {
-        const char *vf;
-        uint32_t vl, vc;
-        node_pos(c, v, n, &vf, &vl, &vc);
-        rc = sbp__lint_add(c->r, SBP__L_SYMLINKED_PATH, 0, vf, vl, vc, NULL, 0,
+        /* A computed value has no position of its own: the filter's. */
+        rc = sbp__lint_add(c->r, SBP__L_SYMLINKED_PATH, 0, file, line, col, NULL, 0,
                            "path starting \"%.*s\" is under %.4s, a symbolic link: the kernel "
                            "sees /private%.4s/..., so this never matches",
                            (int)(hl > 80 ? 80 : hl), hs, hs, hs);
@@ -721,13 +719,14 @@ static int leaf_covers(lint_ctx *c, const sbp_node *g, const sbp_node *f) {
   return 1;
 }
 
-/* Does every request rule a's filters match also match rule b's? */
+/* Does every request rule a's filters match also match rule b's? A rule's filters must all
+ * match, so each filter of b must hold for whatever a matches: it covers one of a's. */
 static int filters_cover(lint_ctx *c, const sbp_node *b, const sbp_node *a) {
-  for (const sbp_node *f = sbp_node_first_child(a); f; f = sbp_node_next(f)) {
-    if (!is_filter_node(f)) continue;
+  for (const sbp_node *g = sbp_node_first_child(b); g; g = sbp_node_next(g)) {
+    if (!is_filter_node(g)) continue;
     int covered = 0;
-    for (const sbp_node *g = sbp_node_first_child(b); g && !covered; g = sbp_node_next(g))
-      if (is_filter_node(g)) covered = leaf_covers(c, g, f);
+    for (const sbp_node *f = sbp_node_first_child(a); f && !covered; f = sbp_node_next(f))
+      if (is_filter_node(f)) covered = leaf_covers(c, g, f);
     if (!covered) return 0;
   }
   return 1;
@@ -856,6 +855,17 @@ static size_t hindex_find(const hindex *ix, uint64_t h) {
   return lo;
 }
 
+/* First position after the keys of hash h in the sorted index. */
+static size_t hindex_after(const hindex *ix, uint64_t h) {
+  size_t lo = 0, hi = ix->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ix->k[mid].hash <= h) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 static int index_values(lint_ctx *c, hindex *ix, const sbp_node *filter, size_t entry) {
   int rc = SBP_OK;
   for (const sbp_node *v = filter->first; v && rc == SBP_OK; v = v->next)
@@ -888,7 +898,7 @@ static int build_index(lint_ctx *c, hindex *ix) {
  * one rule's entries the first that covers is taken. */
 static void lookup(lint_ctx *c, const hindex *ix, uint64_t h, const lint_entry *a,
                    size_t *best) {
-  size_t lo = hindex_find(ix, h), hi = h == UINT64_MAX ? ix->n : hindex_find(ix, h + 1);
+  size_t lo = hindex_find(ix, h), hi = hindex_after(ix, h);
   size_t floor = a->rule_idx, found = SIZE_MAX;
   if (*best != SIZE_MAX && c->e[*best].rule_idx > floor) floor = c->e[*best].rule_idx;
   for (size_t k = hi; k-- > lo;) {
@@ -1047,9 +1057,9 @@ static int check_order(lint_ctx *c) {
   for (size_t i = 0; i < c->ne; i++) {
     lint_entry *a = &c->e[i];
     if (a->filtered) {
+      /* A filtered entry's rule has a filter node (build_entries): the first one. */
       const sbp_node *f = a->rule->first;
-      while (f && !is_filter_node(f)) f = f->next;
-      if (f == NULL) continue;
+      while (!is_filter_node(f)) f = f->next;
       size_t best = SIZE_MAX;
       lookup(c, &ix, node_hash(f), a, &best);
       if (f->type == SBP_NODE_FILTER && f->first && f->first->type == SBP_NODE_VALUE) {

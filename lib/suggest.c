@@ -301,7 +301,8 @@ static size_t offset_of(const char *t, size_t n, uint32_t line, uint32_t col) {
 }
 
 /* When t[i] starts a string, a comment or a character literal, the index of its last byte;
- * else i. The lexical rules of the reader, as far as parentheses are concerned. */
+ * else i. The lexical rules of the reader, as far as parentheses are concerned (the text
+ * has been read, so it holds no #| block comment: the reader refuses them). */
 static size_t skip_lexeme(const char *t, size_t n, size_t i) {
   char c = t[i];
   if (c == '"') {
@@ -309,9 +310,6 @@ static size_t skip_lexeme(const char *t, size_t n, size_t i) {
       if (t[i] == '\\') i++;
   } else if (c == ';') {
     while (i + 1 < n && t[i + 1] != '\n') i++;
-  } else if (c == '#' && i + 1 < n && t[i + 1] == '|') {
-    for (i += 2; i + 1 < n && !(t[i] == '|' && t[i + 1] == '#'); i++) {}
-    i++;
   } else if (c == '#' && i + 1 < n && t[i + 1] == '\\') {
     i += 2; /* a character literal such as #\( */
   }
@@ -590,7 +588,10 @@ static int make_rules(sbp_suggestion *s, const sbp_suggest_options *o) {
     u->text = text;
     u->first = u->last = i;
     u->insert_at = SIZE_MAX;
-    u->risk = sbp__suggest_risk(r->op, &r->map, r->dir != NULL, o->workspace);
+    /* The risk of what the rule grants: a collapsed rule grants the whole directory. */
+    sbp__mapped granted = r->map;
+    if (r->dir != NULL) granted.value = r->dir;
+    u->risk = sbp__suggest_risk(r->op, &granted, r->dir != NULL, o->workspace);
     if (r->map.kind == SBP__MAP_NAME && strcmp(r->map.filter, "global-name") == 0) {
       const sbp_service_note *note = NULL;
       if (sbp_catalog_service_lookup(r->map.value, strlen(r->map.value), &note, NULL) ==

@@ -255,8 +255,8 @@ const char *sbp__suggest_risk(const char *op, const sbp__mapped *m, int subpath,
                               const char *workspace) {
   if (m->kind == SBP__MAP_PATH) {
     const char *p = m->value;
-    if (starts(op, "process-exec"))
-      return subpath ? "process-exec of anything under a directory" : NULL;
+    /* Only file operations are collapsed into a folder: one program is no risk. */
+    if (starts(op, "process-exec")) return NULL;
     if (starts(op, "file-read")) {
       const char *s = secret_in(p, subpath);
       return s;
@@ -269,12 +269,9 @@ const char *sbp__suggest_risk(const char *op, const sbp__mapped *m, int subpath,
     }
     return NULL;
   }
-  if (m->kind == SBP__MAP_UNFILTERED) {
-    if (starts(op, "process-exec")) return "process-exec of anything";
-    if (starts(op, "network")) return "network access of every kind";
-    if (starts(op, "mach-")) return "every mach service";
-    return NULL;
-  }
+  /* Unfiltered: a report with no target (file, process-exec and network reports without one
+   * are unmappable, never unfiltered). */
+  if (m->kind == SBP__MAP_UNFILTERED) return starts(op, "mach-") ? "every mach service" : NULL;
   if (m->kind == SBP__MAP_IP && !m->local && strncmp(m->value, "*:", 2) == 0)
     return "network access to every host on this port";
   if (m->kind == SBP__MAP_NAME && strcmp(m->filter, "global-name") == 0 &&

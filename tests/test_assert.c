@@ -202,6 +202,48 @@ static void test_structural_values(void **state) {
   sbp_profile_free(p);
 }
 
+/* Filter spellings compared through the catalog: an unknown one never matches, nor one of
+ * another kind of match on the same base; the NULL arguments of the other entry points. */
+static void test_spellings_and_arguments(void **state) {
+  (void)state;
+  sbp_profile *p = profile_of(PROFILE);
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_assert_has_rule(p, SBP_DENY, S("file-read*"), S("bogus-filter"),
+                                       S("/usr/secret"), &err),
+                   SBP_E_ASSERT);
+  assert_string_equal(err.message,
+                      "no (deny file-read* (bogus-filter \"/usr/secret\")) rule; the value appears "
+                      "in (deny file-read* (literal \"/usr/secret\") (with no-log)) at p.sb:5:1");
+  assert_int_equal(sbp_assert_has_rule(p, SBP_DENY, S("file-read*"), S("subpath"),
+                                       S("/usr/secret"), &err),
+                   SBP_E_ASSERT);
+  assert_int_equal(sbp_assert_has_rule(p, SBP_ALLOW, S("file-read*"), S("subpath"), S("/usr"),
+                                       &err),
+                   SBP_OK);
+  assert_string_equal(err.message, "found (allow file-read* (subpath \"/usr\")) at p.sb:4:1");
+  assert_int_equal(sbp_assert_has_rule(p, SBP_ALLOW, "default", 0, NULL, 0, NULL, 0, &err),
+                   SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "assert: bad argument");
+  sbp_buf b = SBP_BUF_INIT;
+  assert_int_equal(sbp_profile_rules_mentioning(p, S("/usr"), &b, NULL, &err), SBP_OK);
+  assert_string_equal(b.ptr, "p.sb:4:1: (allow file-read* (subpath \"/usr\"))\n");
+  sbp_buf_dispose(&b);
+  size_t n = 9;
+  assert_int_equal(sbp_profile_rules_mentioning(NULL, S("/usr"), &b, &n, &err),
+                   SBP_E_INVALID_ARG);
+  assert_int_equal(n, 0);
+  assert_string_equal(err.message, "rules mentioning: NULL argument");
+  assert_int_equal(sbp_assert_allows_simple(NULL, S("file-read-data"), S("/usr/x"), &err),
+                   SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "assert: NULL profile");
+  sbp_decider *d = NULL;
+  assert_int_equal(sbp_decider_new(&d, p, NULL, &err), SBP_OK);
+  assert_int_equal(sbp_assert_decision(d, NULL, SBP_DECISION_ALLOW, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "assert: NULL argument");
+  sbp_decider_free(d);
+  sbp_profile_free(p);
+}
+
 static void test_cmocka_macros(void **state) {
   (void)state;
   sbp_profile *p = profile_of(PROFILE);
@@ -257,6 +299,7 @@ int main(void) {
       cmocka_unit_test(test_built_rules_have_no_position),
       cmocka_unit_test(test_structural),
       cmocka_unit_test(test_structural_values),
+      cmocka_unit_test(test_spellings_and_arguments),
       cmocka_unit_test(test_cmocka_macros),
       cmocka_unit_test(test_allocation_failures),
   };

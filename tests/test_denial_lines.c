@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -110,6 +111,67 @@ static const line_case cases[] = {
     SKIPPED("Sandbox: a(1) deny(1) File /x", "not an operation name"),
     /* wrapper lines need NAME(PID); a line saying deny( that is no report is skipped */
     SKIPPED("a deny(1) file-read-data /x", "no NAME(PID)"),
+    SKIPPED("a(1) allow(x) file-read-data /x", "no deny(N) or allow(N)"),
+    /* the action token: a digit in the operation name; a '(' last on the line; a count cut
+     * short, not closed, or run into the operation */
+    KEPT("Sandbox: a(1) deny(1) x509-check /x", 1, 0, K, SBP_DENY, 0, 1, 1, 1, 1, "a",
+         "x509-check", "/x", NULL),
+    SKIPPED("Sandbox: a(1) deny(1x) file-read-data", "no deny(N) or allow(N)"),
+    SKIPPED("Sandbox: a(1) deny(12", "no deny(N) or allow(N)"),
+    SKIPPED("Sandbox: a(1) deny(1)file-read-data /x", "no deny(N) or allow(N)"),
+    SKIPPED("Sandbox: a(", "no deny(N) or allow(N)"),
+    SKIPPED("Sandbox: a(1) deny(1)  file-read-data", "no operation"),
+    /* counts: several spaces after K; K alone; K before a word that is no form; a form cut
+     * short of the marker; "duplicate reports" first on the line */
+    KEPT("12   duplicate reports for Sandbox: a(1) deny(1) mach-lookup com.x", 1, 0, K,
+         SBP_DENY, 0, 1, 1, 1, 12, "a", "mach-lookup", "com.x", NULL),
+    KEPT("Sandbox: 7  duplicate report for a deny(1) mach-lookup com.x", 1, 0, K, SBP_DENY, 0,
+         1, -1, 1, 7, "a", "mach-lookup", "com.x", NULL),
+    SKIPPED("Sandbox: 12", "no deny(N) or allow(N)"),
+    SKIPPED("Sandbox: 12x", "no deny(N) or allow(N)"),
+    KEPT("Sandbox: 3 apples(1) deny(1) file-read-data /x", 1, 0, K, SBP_DENY, 0, 1, 1, 1, 1,
+         "3 apples", "file-read-data", "/x", NULL),
+    KEPT("Sandbox: 3 a(1) deny(1) file-read-data", 1, 0, K, SBP_DENY, 0, 1, 1, 1, 1, "3 a",
+         "file-read-data", "", NULL),
+    SKIPPED("Sandbox: 5 duplicate report for a", "no deny(N) or allow(N)"),
+    KEPT("duplicate reports for Sandbox: a(1) deny(1) file-read-data /x", 1, 0, K, SBP_DENY, 0,
+         1, 1, 1, 1, "a", "file-read-data", "/x", NULL),
+    /* pids: digits back to the start of the line; too many digits for a pid */
+    KEPT("Sandbox: 12) deny(1) file-read-data /x", 1, 0, K, SBP_DENY, 0, 1, -1, 1, 1, "12)",
+         "file-read-data", "/x", NULL),
+    KEPT("Sandbox: a(1234567890123456789) deny(1) file-read-data /x", 1, 0, K, SBP_DENY, 0, 1,
+         -1, 1, 1, "a(1234567890123456789)", "file-read-data", "/x", NULL),
+    SKIPPED("Sandbox: a\x01(1) deny(1) file-read-data /x", "control character or invalid UTF-8"),
+    /* JSON: a \u cut at the end; three-byte code points; surrogate halves out of place */
+    SKIPPED("{\"eventMessage\":\"Sandbox: a(1) deny(1) file-read-data /\\u1", "malformed JSON string"),
+    KEPT("{\"eventMessage\":\"Sandbox: a(1) deny(1) file-read-data /\\ue000\\u20ac\"}", 1, 0, J,
+         SBP_DENY, 0, 1, 1, 1, 1, "a", "file-read-data", "/\xee\x80\x80\xe2\x82\xac", NULL),
+    SKIPPED("{\"eventMessage\":\"Sandbox: a(1) deny(1) file-read-data /\\ud800xxxxxxxx\"}",
+            "malformed JSON string"),
+    SKIPPED("{\"eventMessage\":\"Sandbox: a(1) deny(1) file-read-data /\\ud800\\nxxxxx\"}",
+            "malformed JSON string"),
+    SKIPPED("{\"eventMessage\":\"Sandbox: a(1) deny(1) file-read-data /\\ud800\\ue000\"}",
+            "malformed JSON string"),
+    /* JSON keys: no colon, nothing after the key or the colon */
+    KEPT("{\"eventMessage\" \"Sandbox: a(1) deny(1) file-read-data /x\"}", 1, 0, J, SBP_DENY, 0, 1,
+         1, 1, 1, "a", "file-read-data", "/x", NULL), /* the colon is not insisted on */
+    SKIPPED("{\"x\": 1, \"eventMessage\"", "malformed JSON string"),
+    SKIPPED("{\"eventMessage\":", "malformed JSON string"),
+    /* a second JSON line that is no tag */
+    KEPT("{\"eventMessage\":\"Sandbox: a(1) deny(1) file-read-data /x\\ntwo words\"}", 1, 0, J,
+         SBP_DENY, 0, 1, 1, 1, 1, "a", "file-read-data", "/x", NULL),
+    /* leading tabs are trimmed; markup that is no sandbox_violations element is read as the
+     * process name */
+    KEPT("\t Sandbox: a(1) deny(1) file-read-data /x", 1, 0, K, SBP_DENY, 0, 1, 1, 1, 1, "a",
+         "file-read-data", "/x", NULL),
+    KEPT("<b> a(3) deny(1) file-read-data /y", 1, 0, W, SBP_DENY, 0, 1, 3, 1, 1, "<b> a",
+         "file-read-data", "/y", NULL),
+    /* a tag only on the line right after the report */
+    KEPT("Sandbox: a(1) deny(1) file-read-data /x\nT1\nT2\n", 3, 2, K, SBP_DENY, 0, 1, 1, 1, 1,
+         "a", "file-read-data", "/x", "T1"),
+    /* a lone CR ends a line, also at the end of the text */
+    KEPT("x\rSandbox: a(1) deny(1) file-read-data /x\r", 2, 1, K, SBP_DENY, 0, 2, 1, 1, 1, "a",
+         "file-read-data", "/x", NULL),
 };
 
 static void test_lines(void **state) {
@@ -181,6 +243,14 @@ static void test_edges(void **state) {
   assert_null(log);
   sbp_alloc half = {0};
   assert_int_equal(sbp_denial_log_new(&log, NULL, &half, &err), SBP_E_INVALID_ARG);
+  /* an allocator lacking realloc, or free, is as incomplete */
+  const sbp_alloc *def = sbp_alloc_default();
+  sbp_alloc no_realloc = {def->malloc, NULL, def->free, def->ud};
+  sbp_alloc no_free = {def->malloc, def->realloc, NULL, def->ud};
+  assert_int_equal(sbp_denial_log_new(&log, NULL, &no_realloc, &err), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_denial_log_new(&log, NULL, &no_free, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "denials: incomplete allocator");
+  assert_null(log);
   assert_int_equal(sbp_denial_log_new(&log, NULL, NULL, &err), SBP_OK);
   assert_int_equal(sbp_denial_log_add(NULL, "x", 1, &err), SBP_E_INVALID_ARG);
   assert_int_equal(sbp_denial_log_add(log, NULL, 1, &err), SBP_E_INVALID_ARG);
@@ -193,6 +263,42 @@ static void test_edges(void **state) {
                       "control character or invalid UTF-8");
   assert_int_equal(source, 1);
   assert_int_equal(line, 2);
+  /* a later skip keeps the first reason; outputs may be NULL */
+  static const char three[] = "Sandbox: a(1) deny(1) 9\n";
+  assert_int_equal(sbp_denial_log_add(log, three, sizeof three - 1, &err), SBP_OK);
+  assert_int_equal(sbp_denial_log_skipped(log), 2);
+  source = 9;
+  assert_string_equal(sbp_denial_log_first_skipped(log, &source, NULL),
+                      "control character or invalid UTF-8");
+  assert_int_equal(source, 1);
+  assert_string_equal(sbp_denial_log_first_skipped(log, NULL, NULL),
+                      "control character or invalid UTF-8");
+  assert_int_equal(sbp_denial_log_lines(log, NULL), 3);
+  sbp_denial_log_free(log);
+  /* lines after a report that are no tag: JSON or markup openers, a tab inside */
+  static const char *const no_tags[] = {"{x", "}x", "[x", "]x", "\"x", "<x", ",x", "a\tb"};
+  for (size_t i = 0; i < sizeof no_tags / sizeof no_tags[0]; i++) {
+    char t[96];
+    int n = snprintf(t, sizeof t, "Sandbox: a(1) deny(1) file-read-data /x\n%s\n", no_tags[i]);
+    assert_int_equal(sbp_denial_parse(&log, t, (size_t)n, NULL, NULL, &err), SBP_OK);
+    assert_int_equal(sbp_denial_log_count(log), 1);
+    assert_null(sbp_denial_log_at(log, 0)->message);
+    assert_int_equal(sbp_denial_log_lines(log, &other), 2);
+    assert_int_equal(other, 1);
+    sbp_denial_log_free(log);
+  }
+  /* a tag line of more than 1024 bytes is no tag */
+  char text[1200];
+  static const char rep[] = "Sandbox: a(1) deny(1) file-read-data /x\n";
+  memcpy(text, rep, sizeof rep - 1);
+  memset(text + sizeof rep - 1, 'T', 1025);
+  size_t len = sizeof rep - 1 + 1025;
+  assert_int_equal(sbp_denial_parse(&log, text, len, NULL, NULL, &err), SBP_OK);
+  assert_int_equal(sbp_denial_log_count(log), 1);
+  assert_null(sbp_denial_log_at(log, 0)->message);
+  sbp_denial_log_free(log);
+  assert_int_equal(sbp_denial_parse(&log, text, len - 1, NULL, NULL, &err), SBP_OK);
+  assert_int_equal(strlen(sbp_denial_log_at(log, 0)->message), 1024);
   sbp_denial_log_free(log);
 }
 

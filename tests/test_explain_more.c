@@ -169,11 +169,99 @@ static void test_null_arguments(void **state) {
   sbp_profile_free(p);
 }
 
+/* The weak facts each flag stands for: name, fact id and confidence letter; an unknown flag
+ * has none. */
+static void test_flag_facts(void **state) {
+  (void)state;
+  static const struct {
+    uint32_t flag;
+    const char *name, *confidence;
+    int fact;
+  } rows[] = {
+      {SBP_DECISION_FLAG_UNFILTERED_ORDER, "unfiltered-order", "M", 1},
+      {SBP_DECISION_FLAG_TERMINAL, "terminal", "L", 2},
+      {SBP_DECISION_FLAG_WEAK_CHAIN, "weak-chain", "M", 3},
+      {SBP_DECISION_FLAG_REGEX_BRACES, "regex-braces", "L", 4},
+      {SBP_DECISION_FLAG_MISSING_ATTR, "missing-attribute", "-", SBP_FACT_NONE},
+      {SBP_DECISION_FLAG_UNKNOWN_NAME, "unknown-name", "-", SBP_FACT_NONE},
+      {SBP_DECISION_FLAG_LONG_STRING, "long-string", "L", 5},
+      {SBP_DECISION_FLAG_INFERRED_PARENT, "inferred-parent", "L", 7},
+      {SBP_DECISION_FLAG_WILDCARD_TERMINAL, "wildcard-terminal", "L", 6},
+      {SBP_DECISION_FLAG_MISSING_IMPORT, "missing-import", "-", SBP_FACT_NONE},
+      {SBP_DECISION_FLAG_CHAIN_PRECEDENCE, "chain-precedence", "M", 16},
+  };
+  for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+    const char *conf = NULL, *wrong = NULL;
+    const char *fact = sbp_decision_flag_fact(rows[i].flag, &conf, &wrong);
+    assert_non_null(fact);
+    assert_non_null(wrong);
+    assert_string_equal(conf, rows[i].confidence);
+    assert_string_equal(sbp_decision_flag_name(rows[i].flag), rows[i].name);
+    assert_int_equal(sbp_decision_flag_fact_id(rows[i].flag), rows[i].fact);
+    assert_string_equal(sbp_decision_flag_fact(rows[i].flag, NULL, NULL), fact);
+  }
+  assert_null(sbp_decision_flag_fact(1u << 11, NULL, NULL));
+  assert_null(sbp_decision_flag_name(1u << 11));
+  assert_int_equal(sbp_decision_flag_fact_id(1u << 11), SBP_FACT_NONE);
+}
+
+/* More refusals: NULL outputs, a NULL decider, an incomplete allocator; a decision with no
+ * rule has no modifiers; sbp_decide_simple may be asked for the result only. */
+static void test_more_null_arguments(void **state) {
+  (void)state;
+  sbp_error err = SBP_ERROR_INIT;
+  sbp_profile *p = NULL;
+  assert_int_equal(read_profile(NULL, &p), SBP_OK);
+  sbp_decider *dz = NULL;
+  assert_int_equal(sbp_decider_new(&dz, p, NULL, &err), SBP_OK);
+  sbp_request *rq = NULL;
+  assert_int_equal(sbp_request_new(&rq, NULL, &err), SBP_OK);
+  assert_int_equal(sbp_request_set_simple(rq, S("file-write-data"), S("/etc/x"), &err), SBP_OK);
+  sbp_decision *d = NULL;
+  assert_int_equal(sbp_decide(dz, rq, NULL, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "decide: NULL out");
+  assert_int_equal(sbp_decide(NULL, rq, NULL, &d, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "decide: NULL decider");
+  assert_null(d);
+  sbp_buf b = SBP_BUF_INIT;
+  assert_int_equal(sbp_explain(dz, NULL, NULL, &b, &err), SBP_E_INVALID_ARG);
+  assert_int_equal(sbp_explain(dz, rq, NULL, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "explain: NULL argument");
+  sbp_alloc half = {0};
+  assert_int_equal(sbp_decision_new(&d, &half, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "decision: allocator lacks a function");
+  assert_int_equal(sbp_decision_modifier_count(NULL), 0);
+  assert_null(sbp_decision_modifier(NULL, 0));
+  assert_int_equal(sbp_decision_new(&d, NULL, &err), SBP_OK);
+  assert_int_equal(sbp_decision_modifier_count(d), 0); /* no rule yet */
+  assert_null(sbp_decision_modifier(d, 0));
+  assert_int_equal(sbp_decision_describe(d, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "decision: NULL argument");
+  sbp_decision_free(d);
+  /* the deny of /etc/x decides; it has no modifier */
+  assert_int_equal(sbp_decide(dz, rq, NULL, &d, &err), SBP_OK);
+  assert_int_equal(sbp_decision_result(d), SBP_DECISION_DENY);
+  assert_int_equal(sbp_decision_modifier_count(d), 0);
+  assert_null(sbp_decision_modifier(d, 0));
+  sbp_decision_free(d);
+  assert_int_equal(sbp_decide_simple(p, S("file-write-data"), S("/etc/x"), NULL, NULL, &err),
+                   SBP_OK);
+  int result = 0;
+  assert_int_equal(sbp_decide_simple(p, S("file-write-data"), S("/etc/x"), &result, NULL, &err),
+                   SBP_OK);
+  assert_int_equal(result, SBP_DECISION_DENY);
+  sbp_request_free(rq);
+  sbp_decider_free(dz);
+  sbp_profile_free(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_words),
       cmocka_unit_test(test_words_allocation_failures),
       cmocka_unit_test(test_null_arguments),
+      cmocka_unit_test(test_flag_facts),
+      cmocka_unit_test(test_more_null_arguments),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

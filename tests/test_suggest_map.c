@@ -87,24 +87,75 @@ static const map_case cases[] = {
     {"file-write-data /Users/u/projx", "/Users/u/proj",
      "(allow file-write-data (literal \"/Users/u/projx\"))", NULL, OUTSIDE},
     {"process-exec* /bin/sh", NULL, "(allow process-exec* (literal \"/bin/sh\"))", NULL, NULL},
+    /* loopback spellings, hosts of every character class, ports too long, no bracket */
+    {"network-outbound ::1:80", NULL, "(allow network-outbound (remote ip \"localhost:80\"))",
+     NULL, NULL},
+    {"network-outbound 0:0:0:0:0:0:0:1:80", NULL,
+     "(allow network-outbound (remote ip \"localhost:80\"))", NULL, NULL},
+    {"network-outbound Ex-Am.PLE:80", NULL, "(allow network-outbound (remote ip \"*:80\"))",
+     EVERY_HOST "80 on every host (the report names Ex-Am.PLE)",
+     "network access to every host on this port"},
+    {"network-outbound 0.0.0.0:80", NULL, "(allow network-outbound (remote ip \"*:80\"))",
+     EVERY_HOST "80 on every host (the report names 0.0.0.0)",
+     "network access to every host on this port"},
+    {"network-bind [::1]:80", NULL, "(allow network-bind (local ip \"localhost:80\"))", NULL,
+     NULL},
+    {"network-outbound host:1234567", NULL, NULL, NOT_ADDRESS, NULL},
+    {"network-outbound [::1", NULL, NULL, NOT_ADDRESS, NULL},
+    /* process-info* names the other process by relation, as signal does */
+    {"process-info-pidinfo 123", NULL, "(allow process-info-pidinfo (target others))",
+     "SBPL names the other process by relation (self, pgrp, children, same-sandbox, others), "
+     "not by pid: narrow to children or same-sandbox when it runs beside this one",
+     NULL},
+    /* a mach operation with no name: unfiltered */
+    {"mach-priv-host-port", NULL, "(allow mach-priv-host-port)", NULL, "every mach service"},
+    /* a wildcard in a service name */
+    {"mach-lookup com.x.*", NULL, "(allow mach-lookup (global-name \"com.x.*\"))", NULL,
+     "a broad mach-lookup"},
+    /* writes to terminals and dtrace, to a file unmounted, and a workspace that is no path */
+    {"file-write-data /dev/tty", NULL, "(allow file-write-data (literal \"/dev/tty\"))", NULL,
+     NULL},
+    {"file-write-data /dev/dtracehelper", NULL,
+     "(allow file-write-data (literal \"/dev/dtracehelper\"))", NULL, NULL},
+    {"file-unmount /Users/u/x", NULL, "(allow file-unmount (literal \"/Users/u/x\"))", NULL,
+     OUTSIDE},
+    {"file-write-data /Users/u/proj/x", "proj",
+     "(allow file-write-data (literal \"/Users/u/proj/x\"))", NULL, OUTSIDE},
+    {"file-read-metadata /Users/u/notes", NULL,
+     "(allow file-read-metadata (literal \"/Users/u/notes\"))", NULL, NULL},
 };
 
-static void test_targets(void **state) {
-  (void)state;
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    const map_case *c = &cases[i];
-    char line[256];
-    snprintf(line, sizeof line, "Sandbox: t(1) deny(1) %s", c->report);
+/* With SBP_SUGGEST_COLLAPSE; the reports are separated by '|'. The risk is that of the
+ * folder granted: a home folder holds secrets. */
+static const map_case collapsed[] = {
+    {"file-read-data /Users/u/a|file-read-data /Users/u/b", NULL,
+     "(allow file-read-data (subpath \"/Users/u\"))", NULL,
+     "a home folder, with its SSH keys, keychains and credentials"},
+    {"file-read-data /Users/u/w/a|file-read-data /Users/u/w/b", NULL,
+     "(allow file-read-data (subpath \"/Users/u/w\"))", NULL, NULL},
+};
+
+static void check_case(const map_case *c, int collapse) {
+  {
+    char line[512];
+    size_t at = 0, nreports = 0;
+    for (const char *p = c->report; *p;) {
+      size_t n = strcspn(p, "|");
+      at += (size_t)snprintf(line + at, sizeof line - at, "Sandbox: t(1) deny(1) %.*s\n", (int)n, p);
+      nreports++;
+      p += n + (p[n] == '|');
+    }
     sbp_denial_log *log = NULL;
     sbp_error err = SBP_ERROR_INIT;
     assert_int_equal(sbp_denial_parse(&log, line, strlen(line), NULL, NULL, &err), SBP_OK);
-    assert_int_equal(sbp_denial_log_count(log), 1);
+    assert_int_equal(sbp_denial_log_count(log), nreports);
     sbp_suggest_options o = SBP_SUGGEST_OPTIONS_INIT;
     o.workspace = c->workspace;
+    if (collapse) o.flags = SBP_SUGGEST_COLLAPSE;
     sbp_suggestion *s = NULL;
     assert_int_equal(sbp_suggest(&s, log, &o, NULL, &err), SBP_OK);
     sbp_suggest_request r;
-    assert_int_equal(sbp_suggestion_request_count(s), 1);
+    assert_int_equal(sbp_suggestion_request_count(s), nreports);
     assert_int_equal(sbp_suggestion_request(s, 0, &r), SBP_OK);
     if (c->reason == NULL ? r.reason != NULL : (r.reason == NULL || strcmp(r.reason, c->reason)))
       fail_msg("%s: reason '%s', expected '%s'", c->report, r.reason ? r.reason : "(none)",
@@ -126,9 +177,21 @@ static void test_targets(void **state) {
   }
 }
 
+static void test_targets(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_case(&cases[i], 0);
+}
+
+static void test_collapsed(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof collapsed / sizeof collapsed[0]; i++)
+    check_case(&collapsed[i], 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_targets),
+      cmocka_unit_test(test_collapsed),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
