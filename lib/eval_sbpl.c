@@ -753,8 +753,7 @@ static int prim_version(sbp__eval *ev, cell *a, size_t n) {
   cell *v = CAR(a);
   if (v->type != T_INT || v->u.i != 1)
     return sbp__eval_fail(ev, SBP_E_EVAL, "unsupported version");
-  if (ev->version != 0 && ev->version != (int)v->u.i)
-    return sbp__eval_fail(ev, SBP_E_EVAL, "only one version may be specified");
+  /* 1 is the only version, so a second (version 1) changes nothing */
   ev->version = 1;
   ev->prof->version = 1;
   ev->value = ev->unspec;
