@@ -752,7 +752,8 @@ static int p_list_to_string(sbp__eval *ev, cell *a, size_t n) {
   int proper, rc = charged_length(ev, ARG1(a), &k, &proper);
   if (rc) return rc;
   if (!proper) return list_error(ev, "list->string", ARG1(a));
-  if (k > ev->max_string) return sbp__eval_fail(ev, SBP_E_LIMIT, "string too long");
+  if (k > ev->max_string)
+    return sbp__eval_fail(ev, SBP_E_LIMIT, "string too long (limit %zu bytes)", ev->max_string);
   char *buf = sbp__eval_alloc(ev, k + 1);
   if (buf == NULL) return FAIL_CODE(ev);
   size_t i = 0;
