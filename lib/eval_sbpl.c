@@ -135,8 +135,13 @@ int sbp__eval_entitlements(sbp__eval *ev) {
     cell *v = entitlement_value(ev, e);
     if (v == NULL) {
       if (ev->err->code != 0) return ev->err->code;
-      return sbp__error(ev->err, SBP_E_INVALID_ARG,
-                        "entitlement %s: no value of its kind (%d)", e->key, (int)e->kind);
+      static const char *const field[] = {NULL, NULL, "string is NULL",
+                                          "strings is NULL or holds a NULL"};
+      if (e->kind != SBP_ENTITLEMENT_STRING && e->kind != SBP_ENTITLEMENT_STRINGS)
+        return sbp__error(ev->err, SBP_E_INVALID_ARG, "entitlement %s: unknown kind %d", e->key,
+                          (int)e->kind);
+      return sbp__error(ev->err, SBP_E_INVALID_ARG, "entitlement %s: %s", e->key,
+                        field[e->kind]);
     }
     cell *k = sbp__eval_str(ev, e->key, strlen(e->key));
     cell *pair = k ? sbp__eval_cons(ev, k, v) : NULL;

@@ -697,6 +697,42 @@ static void test_entitlements(void **state) {
   assert_null(p);
 }
 
+/* Entitlements whose value is missing for their kind, and parameter pairs with a NULL key
+ * (skipped) or a NULL value (as if not given). */
+static void test_malformed_values(void **state) {
+  (void)state;
+  static const char *const with_null[] = {"/a", NULL};
+  sbp_entitlement ents[] = {{"k", SBP_ENTITLEMENT_STRINGS, 0, NULL, NULL, 2}};
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.entitlements = ents;
+  o.nentitlements = 1;
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_profile_read(&p, V, strlen(V), "t.sb", &o, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "entitlement k: strings is NULL or holds a NULL");
+  ents[0].strings = with_null;
+  assert_int_equal(sbp_profile_read(&p, V, strlen(V), "t.sb", &o, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "entitlement k: strings is NULL or holds a NULL");
+  ents[0].kind = SBP_ENTITLEMENT_STRING;
+  assert_int_equal(sbp_profile_read(&p, V, strlen(V), "t.sb", &o, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "entitlement k: string is NULL");
+  ents[0].kind = (sbp_entitlement_kind)99;
+  assert_int_equal(sbp_profile_read(&p, V, strlen(V), "t.sb", &o, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "entitlement k: unknown kind 99");
+  assert_null(p);
+  static const char *const params[] = {NULL, "/skipped", "P", NULL, "Q", "/q"};
+  sbp_read_options po = SBP_READ_OPTIONS_INIT;
+  po.params = params;
+  po.nparams = 3;
+  static const char text[] = V "(allow file-read* (literal (if (param \"P\") \"/given\" \"/none\"))"
+                               " (literal (param \"Q\")))";
+  expect_out_opts(text, &po,
+                  "(version 1)\n(allow file-read* (literal \"/none\") (literal \"/q\"))\n");
+  po.flags = SBP_READ_SYMBOLIC_PARAMS;
+  expect_out_opts(V "(allow file-read* (literal (param \"P\")))", &po,
+                  "(version 1)\n(allow file-read* (literal (param \"P\")))\n");
+}
+
 /* Point 11: init.scm's procedures; one row (or more) for each, and every one has a row. */
 typedef struct lib_case {
   const char *name, *expr, *want;
@@ -826,6 +862,7 @@ int main(void) {
       cmocka_unit_test(test_init_scm_library), cmocka_unit_test(test_fsctl_io_encoding),
       cmocka_unit_test(test_sandbox_options),  cmocka_unit_test(test_allow_create_directory),
       cmocka_unit_test(test_entitlements),
+      cmocka_unit_test(test_malformed_values),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
