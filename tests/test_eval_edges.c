@@ -164,6 +164,9 @@ static const eval_value_case values[] = {
     {"(string->number \"1.5\")", "#f"},
     {"(string-length (regex-quote \"a\\x00.\"))", "4"},
     /* special forms: shapes at their edges */
+    /* a real number is kept as written: a number, not an integer */
+    {"(number? 1.5)", "#t"},
+    {"(integer? 1.5)", "#f"},
     {"(let ((x)) x)", "()"},
     {"(and 1)", "1"},
     {"(or #f)", "#f"},
@@ -280,6 +283,10 @@ static const error_case errors[] = {
     {"(filter odd? '(1) '(2))", "wrong number of arguments to filter (expected 2, got 3)"},
     {"(error #t '())", "error: boolean empty list"},
     {"(list-ref '(1) 5)", "list-ref: index too large"},
+    {"(car 1.5)", "car: expected a pair, got real"},
+    {"(begin (define-macro (m) 1) (car m))", "car: expected a pair, got macro"},
+    {"(car literal)", "car: expected a pair, got filter procedure"},
+    {"(car REGULAR-FILE)", "car: expected a pair, got named constant"},
     {"(list-ref '(1) 'a)", "list-ref: expected an integer, got symbol"},
     {"(list-tail '(1 2) -1)", "list-tail: negative index"},
     {"(list-ref '(1 2) -1)", "list-ref: negative index"},
@@ -345,6 +352,8 @@ static void test_symbolic_arguments(void **state) {
        "string=?: the value of a parameter is needed but none was given"},
       {"(string->symbol (param \"Y\"))",
        "string->symbol: the value of parameter \"Y\" is needed but none was given"},
+      {"(car (param \"X\"))", "car: expected a pair, got parameter"},
+      {"(car (string-append \"a\" (param \"X\")))", "car: expected a pair, got string"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     expect_error(cases[i].expr, SBP_READ_SYMBOLIC_PARAMS, cases[i].message);
