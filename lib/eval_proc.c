@@ -810,7 +810,7 @@ static int p_error(sbp__eval *ev, cell *a, size_t n) {
       s = sbp__eval_type_name(c);
       len = strlen(s);
     }
-    if (x != a && off < sizeof(msg) - 1) msg[off++] = ' ';
+    if (x != a) msg[off++] = ' '; /* the loop runs only while there is room */
     if (len > sizeof(msg) - 1 - off) len = sizeof(msg) - 1 - off;
     memcpy(msg + off, s, len);
     off += len;

@@ -166,6 +166,7 @@ static const eval_value_case values[] = {
     /* special forms: shapes at their edges */
     /* a real number is kept as written: a number, not an integer */
     {"(number? 1.5)", "#t"},
+    {"(defined? 'if)", "#t"},
     {"(integer? 1.5)", "#f"},
     {"(let ((x)) x)", "()"},
     {"(and 1)", "1"},
@@ -284,6 +285,8 @@ static const error_case errors[] = {
     {"(error #t '())", "error: boolean empty list"},
     {"(list-ref '(1) 5)", "list-ref: index too large"},
     {"(car 1.5)", "car: expected a pair, got real"},
+    /* as long as allow-create-directory, which has a message of its own */
+    {"abcdefghijklmnopqrstuv", "unbound variable: abcdefghijklmnopqrstuv"},
     {"(begin (define-macro (m) 1) (car m))", "car: expected a pair, got macro"},
     {"(car literal)", "car: expected a pair, got filter procedure"},
     {"(car REGULAR-FILE)", "car: expected a pair, got named constant"},
@@ -439,6 +442,10 @@ static const sbpl_case sbpl_cases[] = {
     {"(with-operations (list 'no-op file-read*) (allow (literal \"/a\")))", 0, 0,
      "(allow file-read*\n  (literal \"/a\"))", NULL},
     {"(allow file-read* 'no-op)", 0, 0, "(allow file-read*)", NULL},
+    /* as long as partial-symbolication and no-callout, and no option */
+    {"(allow file-read* (with abcdefghijklmnopqrstu) (with abcdefghij))", 0, 0,
+     "(allow file-read* (with abcdefghijklmnopqrstu) (with abcdefghij))", NULL},
+    {"(path-ancestors \"$x\")", 0, 0, NULL, "path-ancestors: path must start with /"},
     {"(allow 'foo)", 0, 0, NULL, "allow: unknown operation foo"},
     {"(version 1)", 0, 0, "(version 1)", NULL},
     {"(trace)", 0, 0, NULL, "argument to trace must be a string"},
