@@ -250,11 +250,54 @@ static void test_other_limits(void **state) {
   free(deep);
 }
 
+/* Each form that pushes a frame refuses to go past the limit itself: at the top level a run
+ * holds two frames, so with a limit of 2 (3 where a frame of its own comes first) the form's
+ * own push is the one that fails, and the error names the form's position. */
+static void test_form_frames(void **state) {
+  (void)state;
+  static const struct {
+    const char *text;
+    size_t depth;
+    uint32_t column;
+  } cases[] = {
+      {"(if 1 2)", 2, 1},
+      {"(define x 1)", 2, 1},
+      {"(set! x 1)", 2, 1},
+      {"(let ((x 1)) x)", 2, 1},
+      {"(letrec ((x 1)) x)", 2, 1},
+      {"(case 1 (else 2))", 2, 1},
+      {"(when 1 2)", 2, 1},
+      {"(and 1 2)", 2, 1},
+      {"(begin 1 2)", 2, 1},
+      {"(define-macro m (lambda (x) x))", 2, 1},
+      {"(with report 1)", 2, 1},
+      {"(with-filter 1 2)", 2, 1},
+      {"(do ((i 0)) (#t))", 2, 1},
+      {"(car '(1))", 2, 1},
+      {"(define-macro (m) 1) (m)", 2, 22},
+      {"(do ((i #f #t)) (i) 1 2)", 3, 1},
+  };
+  char want[64];
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    sbp_profile *p = NULL;
+    sbp_error err = SBP_ERROR_INIT;
+    int rc = read_text(cases[i].text, strlen(cases[i].text), 0, cases[i].depth, NULL, &p, &err);
+    snprintf(want, sizeof want, "recursion too deep (limit %zu)", cases[i].depth);
+    if (rc != SBP_E_LIMIT || strcmp(err.message, want) != 0 || err.line != 1 ||
+        err.column != cases[i].column)
+      fail_msg("%s: %s %u:%u '%s', expected 1:%u '%s'", cases[i].text, sbp_status_name(rc),
+               (unsigned)err.line, (unsigned)err.column, err.message,
+               (unsigned)cases[i].column, want);
+    assert_null(p);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_budget_sweep),
       cmocka_unit_test(test_depth_sweep),
       cmocka_unit_test(test_other_limits),
+      cmocka_unit_test(test_form_frames),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
