@@ -98,6 +98,17 @@ static int read_with_budget(size_t steps, const sbp_alloc *alloc, sbp_profile **
   return read_with_limits(steps, 0, alloc, p, err);
 }
 
+/* p serializes to the text in *whole; frees both. */
+static void expect_same_profile(sbp_profile *p, sbp_buf *whole) {
+  sbp_buf again = SBP_BUF_INIT;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_serialize(p, NULL, &again, &err), SBP_OK);
+  assert_string_equal(again.ptr, whole->ptr);
+  sbp_buf_dispose(&again);
+  sbp_buf_dispose(whole);
+  sbp_profile_free(p);
+}
+
 static void test_budget_sweep(void **state) {
   (void)state;
   /* the least budget that suffices, found by bisection */
@@ -135,12 +146,7 @@ static void test_budget_sweep(void **state) {
   assert_true(runs > 100);
   /* with enough, the same profile */
   assert_int_equal(read_with_budget(need, NULL, &p, &err), SBP_OK);
-  sbp_buf again = SBP_BUF_INIT;
-  assert_int_equal(sbp_serialize(p, NULL, &again, &err), SBP_OK);
-  assert_string_equal(again.ptr, whole.ptr);
-  sbp_buf_dispose(&again);
-  sbp_buf_dispose(&whole);
-  sbp_profile_free(p);
+  expect_same_profile(p, &whole);
 }
 
 /* The machine's stack limit, likewise: every depth short of the deepest point the text
@@ -176,12 +182,7 @@ static void test_depth_sweep(void **state) {
   /* the text nests calls, lets, conds and maps: it needs more than a few frames */
   assert_true(depth > 10);
   assert_int_equal(read_with_limits(0, depth, NULL, &p, &err), SBP_OK);
-  sbp_buf again = SBP_BUF_INIT;
-  assert_int_equal(sbp_serialize(p, NULL, &again, &err), SBP_OK);
-  assert_string_equal(again.ptr, whole.ptr);
-  sbp_buf_dispose(&again);
-  sbp_buf_dispose(&whole);
-  sbp_profile_free(p);
+  expect_same_profile(p, &whole);
 }
 
 /* Limits other than steps and depth, each where a procedure or form checks it: TEXT (after
