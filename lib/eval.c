@@ -539,16 +539,12 @@ static int prim_apply(sbp__eval *ev, mstate *m, cell *args) {
 }
 
 /* (map f list...), (for-each f list...), (filter f list) */
-static int prim_map(sbp__eval *ev, mstate *m, int kind, const sbp__prim *pr, cell *args,
-                    size_t argc) {
+static int prim_map(sbp__eval *ev, mstate *m, int kind, const sbp__prim *pr, cell *args) {
   for (cell *l = CDR(args); l->type == T_PAIR; l = CDR(l)) {
     size_t n;
     if (!sbp__eval_list_length(CAR(l), &n))
       return sbp__eval_fail(ev, SBP_E_EVAL, "%s: argument is not a list", pr->name);
   }
-  if (kind == P_FILTER && argc != 2)
-    return sbp__eval_fail(ev, SBP_E_EVAL,
-                          "wrong number of arguments to filter (expected 2, got %zu)", argc);
   int rc = push(ev, F_MAP, NULL);
   if (rc) return rc;
   frame *f = TOP(ev);
@@ -598,7 +594,7 @@ static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
     int id = (int)(pr - machine_prims);
     switch (id) {
       case P_APPLY: return prim_apply(ev, m, args);
-      case P_MAP: case P_FOR_EACH: case P_FILTER: return prim_map(ev, m, id, pr, args, argc);
+      case P_MAP: case P_FOR_EACH: case P_FILTER: return prim_map(ev, m, id, pr, args);
       case P_IMPORT: return prim_import(ev, m, args);
       default: return eval_next(m, CAR(args), NULL); /* P_EVAL */
     }

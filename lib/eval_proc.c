@@ -42,6 +42,13 @@ static int want_int(sbp__eval *ev, const char *proc, const cell *c) {
   return c->type == T_INT ? SBP_OK : type_error(ev, proc, "an integer", c);
 }
 
+/* A list was wanted: an improper one (a pair that does not end in '()) is named as such. */
+static int list_error(sbp__eval *ev, const char *proc, const cell *got) {
+  if (got->type == T_PAIR)
+    return sbp__eval_fail(ev, SBP_E_EVAL, "%s: expected a list, got an improper list", proc);
+  return type_error(ev, proc, "a list", got);
+}
+
 static cell *mklist(sbp__eval *ev, cell *rev) { return sbp__eval_reverse_onto(rev, ev->nil); }
 
 /* The length of a list, the walk charged to the step budget (sbp__eval_charge); *proper
@@ -80,7 +87,7 @@ int sbp__eval_equal(sbp__eval *ev, const cell *a, const cell *b, int *out) {
   while (n > 0 && eq) {
     n--;
     const cell *x = st[n * 2], *y = st[n * 2 + 1];
-    while (eq) {
+    for (;;) {
       if (++cells >= 4096 || bytes >= 4096 * SBP__EVAL_BYTES_PER_STEP) {
         if ((rc = sbp__eval_charge(ev, cells, bytes)) != SBP_OK) break;
         cells = bytes = 0;
@@ -178,7 +185,7 @@ static int p_length(sbp__eval *ev, cell *a, size_t n) {
   size_t k;
   int proper, rc = charged_length(ev, ARG1(a), &k, &proper);
   if (rc) return rc;
-  if (!proper) return type_error(ev, "length", "a list", ARG1(a));
+  if (!proper) return list_error(ev, "length", ARG1(a));
   return ret(ev, sbp__eval_int(ev, (int64_t)k));
 }
 static int p_append(sbp__eval *ev, cell *a, size_t n) {
@@ -189,7 +196,7 @@ static int p_append(sbp__eval *ev, cell *a, size_t n) {
     size_t k;
     int proper, rc = charged_length(ev, CAR(p), &k, &proper);
     if (rc) return rc;
-    if (!proper) return type_error(ev, "append", "a list", CAR(p));
+    if (!proper) return list_error(ev, "append", CAR(p));
     for (cell *x = CAR(p); x->type == T_PAIR; x = CDR(x))
       if ((rev = sbp__eval_cons(ev, CAR(x), rev)) == NULL) return sbp__eval_fail_code(ev);
   }
@@ -200,29 +207,41 @@ static int p_reverse(sbp__eval *ev, cell *a, size_t n) {
   size_t k;
   int proper, rc = charged_length(ev, ARG1(a), &k, &proper);
   if (rc) return rc;
-  if (!proper) return type_error(ev, "reverse", "a list", ARG1(a));
+  if (!proper) return list_error(ev, "reverse", ARG1(a));
   cell *r = ev->nil;
   for (cell *x = ARG1(a); x->type == T_PAIR; x = CDR(x))
     if ((r = sbp__eval_cons(ev, CAR(x), r)) == NULL) return sbp__eval_fail_code(ev);
   return ret(ev, r);
 }
-static int p_list_tail(sbp__eval *ev, cell *a, size_t n) {
-  (void)n;
-  int rc = want_int(ev, "list-tail", ARG2(a));
+/* The tail of a list after k pairs, for list-tail and list-ref (named in the errors). */
+static int list_tail(sbp__eval *ev, cell *a, const char *name, cell **out) {
+  int rc = want_int(ev, name, ARG2(a));
   if (rc) return rc;
+  int64_t k = ARG2(a)->u.i;
+  if (k < 0) return sbp__eval_fail(ev, SBP_E_EVAL, "%s: negative index", name);
   cell *x = ARG1(a);
-  for (int64_t i = 0; i < ARG2(a)->u.i; i++) {
-    if (x->type != T_PAIR) return sbp__eval_fail(ev, SBP_E_EVAL, "list-tail: index too large");
+  for (int64_t i = 0; i < k; i++) {
+    if (x->type != T_PAIR) return sbp__eval_fail(ev, SBP_E_EVAL, "%s: index too large", name);
     x = CDR(x);
   }
-  if (ARG2(a)->u.i > 0 && (rc = sbp__eval_charge(ev, (size_t)ARG2(a)->u.i, 0)) != 0) return rc;
+  if ((rc = sbp__eval_charge(ev, (size_t)k, 0)) != 0) return rc;
+  *out = x;
+  return SBP_OK;
+}
+static int p_list_tail(sbp__eval *ev, cell *a, size_t n) {
+  (void)n;
+  cell *x = NULL;
+  int rc = list_tail(ev, a, "list-tail", &x);
+  if (rc) return rc;
   return ret(ev, x);
 }
 static int p_list_ref(sbp__eval *ev, cell *a, size_t n) {
-  int rc = p_list_tail(ev, a, n);
+  (void)n;
+  cell *x = NULL;
+  int rc = list_tail(ev, a, "list-ref", &x);
   if (rc) return rc;
-  if (ev->value->type != T_PAIR) return sbp__eval_fail(ev, SBP_E_EVAL, "list-ref: index too large");
-  return ret(ev, CAR(ev->value));
+  if (x->type != T_PAIR) return sbp__eval_fail(ev, SBP_E_EVAL, "list-ref: index too large");
+  return ret(ev, CAR(x));
 }
 static int p_take(sbp__eval *ev, cell *a, size_t n) {
   (void)n;
@@ -732,8 +751,9 @@ static int p_list_to_string(sbp__eval *ev, cell *a, size_t n) {
   size_t k;
   int proper, rc = charged_length(ev, ARG1(a), &k, &proper);
   if (rc) return rc;
-  if (!proper) return type_error(ev, "list->string", "a list", ARG1(a));
-  if (k > ev->max_string) return sbp__eval_fail(ev, SBP_E_LIMIT, "string too long");
+  if (!proper) return list_error(ev, "list->string", ARG1(a));
+  if (k > ev->max_string)
+    return sbp__eval_fail(ev, SBP_E_LIMIT, "string too long (limit %zu bytes)", ev->max_string);
   char *buf = sbp__eval_alloc(ev, k + 1);
   if (buf == NULL) return sbp__eval_fail_code(ev);
   size_t i = 0;
@@ -790,7 +810,7 @@ static int p_error(sbp__eval *ev, cell *a, size_t n) {
       s = sbp__eval_type_name(c);
       len = strlen(s);
     }
-    if (x != a && off < sizeof(msg) - 1) msg[off++] = ' ';
+    if (x != a) msg[off++] = ' '; /* the loop runs only while there is room */
     if (len > sizeof(msg) - 1 - off) len = sizeof(msg) - 1 - off;
     memcpy(msg + off, s, len);
     off += len;

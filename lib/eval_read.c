@@ -120,11 +120,20 @@ int sbp_profile_read_sources(sbp_profile **out, const sbp_source *sources, size_
 
 #define MAX_IMPORT_FILE ((size_t)64 << 20)
 
+/* An error about a file: its path shortened (a long one would push the reason out of the
+ * message), then why. */
+static int file_error(sbp_error *err, int code, const char *path, const char *why) {
+  char shown[160];
+  shown[0] = '\0';
+  sbp__error_quote(shown, sizeof shown, path, strlen(path), 120);
+  return sbp__error(err, code, "%s: %s", shown, why);
+}
+
 static int try_file(const char *path, sbp_buf *text, sbp_buf *file, sbp_error *err) {
   FILE *fp = fopen(path, "rb");
   if (fp == NULL) {
     if (errno == ENOENT || errno == ENOTDIR) return SBP_E_NOT_FOUND;
-    return sbp__error(err, SBP_E_IO, "%s: %s", path, strerror(errno));
+    return file_error(err, SBP_E_IO, path, strerror(errno));
   }
   const sbp_alloc *a = sbp_alloc_default();
   char chunk[8192];
@@ -136,15 +145,14 @@ static int try_file(const char *path, sbp_buf *text, sbp_buf *file, sbp_error *e
    * but does not read: "Is a directory" where the system sets EISDIR). */
   while (rc == SBP_OK && (errno = 0, got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
     if (text->len + got > MAX_IMPORT_FILE) {
-      rc = sbp__error(err, SBP_E_LIMIT, "%s: file too large", path);
+      rc = file_error(err, SBP_E_LIMIT, path, "file too large");
       break;
     }
     if (sbp__buf_put(text, a, chunk, got) != SBP_OK) rc = sbp__nomem(err);
   }
   int read_errno = errno;
   if (rc == SBP_OK && ferror(fp))
-    rc = sbp__error(err, SBP_E_IO, "%s: %s", path,
-                    read_errno ? strerror(read_errno) : "read error");
+    rc = file_error(err, SBP_E_IO, path, read_errno ? strerror(read_errno) : "read error");
   fclose(fp);
   if (rc == SBP_OK) {
     sbp__buf_truncate(file, 0);

@@ -135,8 +135,13 @@ int sbp__eval_entitlements(sbp__eval *ev) {
     cell *v = entitlement_value(ev, e);
     if (v == NULL) {
       if (ev->err->code != 0) return ev->err->code;
-      return sbp__error(ev->err, SBP_E_INVALID_ARG,
-                        "entitlement %s: no value of its kind (%d)", e->key, (int)e->kind);
+      static const char *const field[] = {NULL, NULL, "string is NULL",
+                                          "strings is NULL or holds a NULL"};
+      if (e->kind != SBP_ENTITLEMENT_STRING && e->kind != SBP_ENTITLEMENT_STRINGS)
+        return sbp__error(ev->err, SBP_E_INVALID_ARG, "entitlement %s: unknown kind %d", e->key,
+                          (int)e->kind);
+      return sbp__error(ev->err, SBP_E_INVALID_ARG, "entitlement %s: %s", e->key,
+                        field[e->kind]);
     }
     cell *k = sbp__eval_str(ev, e->key, strlen(e->key));
     cell *pair = k ? sbp__eval_cons(ev, k, v) : NULL;
@@ -756,8 +761,7 @@ static int prim_version(sbp__eval *ev, cell *a, size_t n) {
   cell *v = CAR(a);
   if (v->type != T_INT || v->u.i != 1)
     return sbp__eval_fail(ev, SBP_E_EVAL, "unsupported version");
-  if (ev->version != 0 && ev->version != (int)v->u.i)
-    return sbp__eval_fail(ev, SBP_E_EVAL, "only one version may be specified");
+  /* 1 is the only version, so a second (version 1) changes nothing */
   ev->version = 1;
   ev->prof->version = 1;
   ev->value = ev->unspec;

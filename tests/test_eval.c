@@ -203,6 +203,67 @@ static void test_imports(void **state) {
   free(got);
 }
 
+/* A resolver at its edges: an empty answer, failures with and without a message, and a
+ * chain of imports deeper than the first table of files being imported. */
+static int edge_resolver(const char *name, size_t len, const char *from, sbp_buf *text,
+                         sbp_buf *file, sbp_error *err, void *payload) {
+  (void)from;
+  (void)payload;
+  if (len == 8 && memcmp(name, "empty.sb", 8) == 0) return SBP_OK; /* no text, no name */
+  if (len == 7 && memcmp(name, "fail.sb", 7) == 0) return SBP_E_IO;
+  if (len == 6 && memcmp(name, "msg.sb", 6) == 0) {
+    snprintf(err->message, sizeof err->message, "disk on fire");
+    return SBP_E_IO;
+  }
+  if (len == 8 && memcmp(name, "nomem.sb", 8) == 0) return SBP_E_NOMEM;
+  unsigned k;
+  if (len == 9 && sscanf(name, "chain%u.sb", &k) == 1) {
+    char body[64];
+    if (k < 9) snprintf(body, sizeof body, "(import \"chain%u.sb\")\n", k + 1);
+    else snprintf(body, sizeof body, "(allow file-lock)\n");
+    return sbp__buf_puts(text, sbp_alloc_default(), body);
+  }
+  return resolver(name, len, from, text, file, err, NULL);
+}
+
+static void test_import_edges(void **state) {
+  (void)state;
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.import = edge_resolver;
+  expect_out_opts(V "(import \"empty.sb\")", &o, "(version 1)\n");
+  expect_err_opts(V "(import \"fail.sb\")", &o, SBP_E_IO, 2, 1,
+                  "unable to open fail.sb: input/output error");
+  expect_err_opts(V "(import \"msg.sb\")", &o, SBP_E_IO, 2, 1,
+                  "unable to open msg.sb: disk on fire");
+  sbp_error nerr = SBP_ERROR_INIT;
+  assert_null(run_opts(V "(import \"nomem.sb\")", &o, &nerr));
+  assert_int_equal(nerr.code, SBP_E_NOMEM);
+  assert_string_equal(nerr.message, "out of memory");
+  /* nine files being imported at once */
+  expect_out_opts(V "(import \"chain1.sb\")", &o, "(version 1)\n(allow file-lock)\n");
+  /* IMPORT_DIR: a NULL key before it is skipped, its trailing slash is not doubled, an empty
+   * one joins nothing, and an absolute name is not joined */
+  const char *params[] = {NULL, "x", "IMPORT_DIR", "/d/"};
+  o.params = params;
+  o.nparams = 2;
+  expect_out_opts(V "(import \"sub.sb\")", &o, "(version 1)\n(allow file-lock)\n");
+  expect_out_opts(V "(import \"/d/sub.sb\")", &o, "(version 1)\n(allow file-lock)\n");
+  params[3] = "";
+  expect_err_opts(V "(import \"sub.sb\")", &o, SBP_E_NOT_FOUND, 2, 1, "unable to open sub.sb");
+  /* an import kept from a text read without a file name */
+  sbp_read_options k = SBP_READ_OPTIONS_INIT;
+  k.flags = SBP_READ_KEEP_UNRESOLVED_IMPORTS;
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  static const char text[] = V "(import \"system.sb\")";
+  assert_int_equal(sbp_profile_read(&p, text, strlen(text), NULL, &k, NULL, &err), SBP_OK);
+  sbp_buf b = SBP_BUF_INIT;
+  assert_int_equal(sbp_serialize(p, NULL, &b, &err), SBP_OK);
+  assert_string_equal(b.ptr, "(version 1)\n(import \"system.sb\")\n");
+  sbp_buf_dispose(&b);
+  sbp_profile_free(p);
+}
+
 /* Counts the resolver's calls, then resolves as resolver does. */
 static int counting_resolver(const char *name, size_t len, const char *from, sbp_buf *text,
                              sbp_buf *file, sbp_error *err, void *payload) {
@@ -697,6 +758,42 @@ static void test_entitlements(void **state) {
   assert_null(p);
 }
 
+/* Entitlements whose value is missing for their kind, and parameter pairs with a NULL key
+ * (skipped) or a NULL value (as if not given). */
+static void test_malformed_values(void **state) {
+  (void)state;
+  static const char *const with_null[] = {"/a", NULL};
+  sbp_entitlement ents[] = {{"k", SBP_ENTITLEMENT_STRINGS, 0, NULL, NULL, 2}};
+  sbp_read_options o = SBP_READ_OPTIONS_INIT;
+  o.entitlements = ents;
+  o.nentitlements = 1;
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_profile_read(&p, V, strlen(V), "t.sb", &o, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "entitlement k: strings is NULL or holds a NULL");
+  ents[0].strings = with_null;
+  assert_int_equal(sbp_profile_read(&p, V, strlen(V), "t.sb", &o, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "entitlement k: strings is NULL or holds a NULL");
+  ents[0].kind = SBP_ENTITLEMENT_STRING;
+  assert_int_equal(sbp_profile_read(&p, V, strlen(V), "t.sb", &o, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "entitlement k: string is NULL");
+  ents[0].kind = (sbp_entitlement_kind)99;
+  assert_int_equal(sbp_profile_read(&p, V, strlen(V), "t.sb", &o, NULL, &err), SBP_E_INVALID_ARG);
+  assert_string_equal(err.message, "entitlement k: unknown kind 99");
+  assert_null(p);
+  static const char *const params[] = {NULL, "/skipped", "P", NULL, "Q", "/q"};
+  sbp_read_options po = SBP_READ_OPTIONS_INIT;
+  po.params = params;
+  po.nparams = 3;
+  static const char text[] = V "(allow file-read* (literal (if (param \"P\") \"/given\" \"/none\"))"
+                               " (literal (param \"Q\")))";
+  expect_out_opts(text, &po,
+                  "(version 1)\n(allow file-read* (literal \"/none\") (literal \"/q\"))\n");
+  po.flags = SBP_READ_SYMBOLIC_PARAMS;
+  expect_out_opts(V "(allow file-read* (literal (param \"P\")))", &po,
+                  "(version 1)\n(allow file-read* (literal (param \"P\")))\n");
+}
+
 /* Point 11: init.scm's procedures; one row (or more) for each, and every one has a row. */
 typedef struct lib_case {
   const char *name, *expr, *want;
@@ -826,6 +923,8 @@ int main(void) {
       cmocka_unit_test(test_init_scm_library), cmocka_unit_test(test_fsctl_io_encoding),
       cmocka_unit_test(test_sandbox_options),  cmocka_unit_test(test_allow_create_directory),
       cmocka_unit_test(test_entitlements),
+      cmocka_unit_test(test_malformed_values),
+      cmocka_unit_test(test_import_edges),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

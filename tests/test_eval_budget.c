@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -54,11 +55,58 @@ static const char text[] =
     "    (go (- i 1))))\n"
     "(go 3)\n";
 
-static int read_with_budget(size_t steps, const sbp_alloc *alloc, sbp_profile **p,
-                            sbp_error *err) {
+/* For the depth sweep: every kind of frame nested in every other, the innermost a rule. */
+static const char nested[] =
+    "(version 1)\n"
+    "(define-macro (twice e) `(begin ,e ,e))\n"
+    "(define (inner x)\n"
+    "  (case x\n"
+    "    ((2) (do ((i 0 (+ i 1))) ((= i 1) (and 1 (or #f (when #t (unless #f\n"
+    "           (let* ((b (list 1)))\n"
+    "             (letrec ((c (apply + 2 b)))\n"
+    "               (with-filter (literal \"/a\")\n"
+    "                 (with-modifier (with report)\n"
+    "                   (with-operations file-read* (twice (allow (literal \"/b\"))))))\n"
+    "               (set! c (+ c 1))\n"
+    "               (define d c)\n"
+    "               (list d))))))))))))\n"
+    "(define (deep n)\n"
+    "  (if (= n 0)\n"
+    "      (let ((a (cond ((assv 1 '((1 . 2))) => (lambda (p) (car (map inner (list (cdr p)))))))))\n"
+    "        (for-each (lambda (y) (allow file-write* (literal (string-append \"/w\" y))))\n"
+    "                  (filter string? (list \"1\" 2)))\n"
+    "        a)\n"
+    "      (list (car (deep (- n 1))))))\n"
+    "(deep 2)\n";
+
+static int read_text(const char *t, size_t len, size_t steps, size_t depth,
+                     const sbp_alloc *alloc, sbp_profile **p, sbp_error *err) {
   sbp_read_options o = SBP_READ_OPTIONS_INIT;
   o.max_steps = steps;
-  return sbp_profile_read(p, text, sizeof text - 1, "budget.sb", &o, alloc, err);
+  o.max_depth = depth;
+  return sbp_profile_read(p, t, len, "budget.sb", &o, alloc, err);
+}
+
+static int read_with_limits(size_t steps, size_t depth, const sbp_alloc *alloc,
+                            sbp_profile **p, sbp_error *err) {
+  if (depth != 0) return read_text(nested, sizeof nested - 1, steps, depth, alloc, p, err);
+  return read_text(text, sizeof text - 1, steps, depth, alloc, p, err);
+}
+
+static int read_with_budget(size_t steps, const sbp_alloc *alloc, sbp_profile **p,
+                            sbp_error *err) {
+  return read_with_limits(steps, 0, alloc, p, err);
+}
+
+/* p serializes to the text in *whole; frees both. */
+static void expect_same_profile(sbp_profile *p, sbp_buf *whole) {
+  sbp_buf again = SBP_BUF_INIT;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_serialize(p, NULL, &again, &err), SBP_OK);
+  assert_string_equal(again.ptr, whole->ptr);
+  sbp_buf_dispose(&again);
+  sbp_buf_dispose(whole);
+  sbp_profile_free(p);
 }
 
 static void test_budget_sweep(void **state) {
@@ -98,17 +146,159 @@ static void test_budget_sweep(void **state) {
   assert_true(runs > 100);
   /* with enough, the same profile */
   assert_int_equal(read_with_budget(need, NULL, &p, &err), SBP_OK);
-  sbp_buf again = SBP_BUF_INIT;
-  assert_int_equal(sbp_serialize(p, NULL, &again, &err), SBP_OK);
-  assert_string_equal(again.ptr, whole.ptr);
-  sbp_buf_dispose(&again);
-  sbp_buf_dispose(&whole);
+  expect_same_profile(p, &whole);
+}
+
+/* The machine's stack limit, likewise: every depth short of the deepest point the text
+ * reaches fails with the recursion limit (at whichever frame first goes past it: a call, a
+ * special form waiting for a value, a body, a map), and the depth it needs gives the same
+ * profile as no limit. */
+static void test_depth_sweep(void **state) {
+  (void)state;
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(read_text(nested, sizeof nested - 1, 0, 0, NULL, &p, &err), SBP_OK);
+  sbp_buf whole = SBP_BUF_INIT;
+  assert_int_equal(sbp_serialize(p, NULL, &whole, &err), SBP_OK);
   sbp_profile_free(p);
+  size_t depth = 1;
+  char want[64];
+  for (;; depth++) {
+    test_alloc ta;
+    test_alloc_init(&ta);
+    sbp_error e = SBP_ERROR_INIT;
+    int rc = read_with_limits(0, depth, &ta.alloc, &p, &e);
+    if (rc == SBP_OK) {
+      sbp_profile_free(p);
+      assert_int_equal(ta.live, 0);
+      break;
+    }
+    snprintf(want, sizeof want, "recursion too deep (limit %zu)", depth);
+    if (rc != SBP_E_LIMIT || strcmp(e.message, want) != 0)
+      fail_msg("depth %zu: %d '%s'", depth, rc, e.message);
+    assert_null(p);
+    assert_int_equal(ta.live, 0);
+  }
+  /* the text nests calls, lets, conds and maps: it needs more than a few frames */
+  assert_true(depth > 10);
+  assert_int_equal(read_with_limits(0, depth, NULL, &p, &err), SBP_OK);
+  expect_same_profile(p, &whole);
+}
+
+/* Limits other than steps and depth, each where a procedure or form checks it: TEXT (after
+ * "(version 1)\n") read with a string limit and flags fails on line 2 with SBP_E_LIMIT and
+ * this message. */
+static void test_other_limits(void **state) {
+  (void)state;
+  static const struct {
+    const char *text;
+    size_t max_string;
+    uint32_t flags;
+    const char *message;
+  } cases[] = {
+      /* (names count too: the longest here has 13 bytes) */
+      {"(define r (list->string (append (string->list \"abcdefghi\") (string->list "
+       "\"jklmnopq\"))))",
+       16, 0, "string too long (limit 16 bytes)"},
+      {"(define r (regex-quote \"a.b.c.d.e.f.g.h\"))", 16, 0, "string too long (limit 16 bytes)"},
+      {"(define r (string-append \"abcdefghi\" \"jklmnopq\"))", 16, 0,
+       "string too long (limit 16 bytes)"},
+      /* adjacent strings of a concatenation are merged, within the limit */
+      {"(define r (string-append (param \"X\") \"abcdefghi\" \"jklmnopq\"))", 16,
+       SBP_READ_SYMBOLIC_PARAMS, "string too long (limit 16 bytes)"},
+      /* a concatenation keeps at most 4096 parts */
+      {"(define r (apply string-append (do ((i 0 (+ i 1)) (l '() (cons (param \"X\") (cons \"a\" "
+       "l)))) ((= i 2049) l))))",
+       0, SBP_READ_SYMBOLIC_PARAMS, "string-append: too many parts"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char t[512];
+    snprintf(t, sizeof t, "(version 1)\n%s\n", cases[i].text);
+    sbp_read_options o = SBP_READ_OPTIONS_INIT;
+    o.max_string = cases[i].max_string;
+    o.flags = cases[i].flags;
+    sbp_profile *p = NULL;
+    sbp_error err = SBP_ERROR_INIT;
+    int rc = sbp_profile_read(&p, t, strlen(t), "t.sb", &o, NULL, &err);
+    if (rc != SBP_E_LIMIT || strcmp(err.message, cases[i].message) != 0 || err.line != 2)
+      fail_msg("%s: %s %u '%s', expected SBP_E_LIMIT 2 '%s'", cases[i].text,
+               sbp_status_name(rc), (unsigned)err.line, err.message, cases[i].message);
+    assert_null(p);
+  }
+  /* a quasiquote template nested past the bound of its expansion (1000 levels) */
+  size_t levels = 1001;
+  char *deep = malloc(2 * levels + 64);
+  assert_non_null(deep);
+  size_t n = (size_t)sprintf(deep, "(version 1)\n(define r `");
+  for (size_t i = 0; i < levels; i++) deep[n++] = '(';
+  deep[n++] = '1';
+  for (size_t i = 0; i < levels; i++) deep[n++] = ')';
+  n += (size_t)sprintf(deep + n, ")\n");
+  sbp_profile *p = NULL;
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_profile_read(&p, deep, n, "t.sb", NULL, NULL, &err), SBP_E_LIMIT);
+  assert_string_equal(err.message, "quasiquote template nested too deeply");
+  assert_int_equal(err.line, 2);
+  assert_null(p);
+  /* one level less expands */
+  n = (size_t)sprintf(deep, "(version 1)\n(define r `");
+  for (size_t i = 0; i < levels - 2; i++) deep[n++] = '(';
+  deep[n++] = '1';
+  for (size_t i = 0; i < levels - 2; i++) deep[n++] = ')';
+  n += (size_t)sprintf(deep + n, ")\n");
+  assert_int_equal(sbp_profile_read(&p, deep, n, "t.sb", NULL, NULL, &err), SBP_OK);
+  sbp_profile_free(p);
+  free(deep);
+}
+
+/* Each form that pushes a frame refuses to go past the limit itself: at the top level a run
+ * holds two frames, so with a limit of 2 (3 where a frame of its own comes first) the form's
+ * own push is the one that fails, and the error names the form's position. */
+static void test_form_frames(void **state) {
+  (void)state;
+  static const struct {
+    const char *text;
+    size_t depth;
+    uint32_t column;
+  } cases[] = {
+      {"(if 1 2)", 2, 1},
+      {"(define x 1)", 2, 1},
+      {"(set! x 1)", 2, 1},
+      {"(let ((x 1)) x)", 2, 1},
+      {"(letrec ((x 1)) x)", 2, 1},
+      {"(case 1 (else 2))", 2, 1},
+      {"(when 1 2)", 2, 1},
+      {"(and 1 2)", 2, 1},
+      {"(begin 1 2)", 2, 1},
+      {"(define-macro m (lambda (x) x))", 2, 1},
+      {"(with report 1)", 2, 1},
+      {"(with-filter 1 2)", 2, 1},
+      {"(do ((i 0)) (#t))", 2, 1},
+      {"(car '(1))", 2, 1},
+      {"(define-macro (m) 1) (m)", 2, 22},
+      {"(do ((i #f #t)) (i) 1 2)", 3, 1},
+  };
+  char want[64];
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    sbp_profile *p = NULL;
+    sbp_error err = SBP_ERROR_INIT;
+    int rc = read_text(cases[i].text, strlen(cases[i].text), 0, cases[i].depth, NULL, &p, &err);
+    snprintf(want, sizeof want, "recursion too deep (limit %zu)", cases[i].depth);
+    if (rc != SBP_E_LIMIT || strcmp(err.message, want) != 0 || err.line != 1 ||
+        err.column != cases[i].column)
+      fail_msg("%s: %s %u:%u '%s', expected 1:%u '%s'", cases[i].text, sbp_status_name(rc),
+               (unsigned)err.line, (unsigned)err.column, err.message,
+               (unsigned)cases[i].column, want);
+    assert_null(p);
+  }
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_budget_sweep),
+      cmocka_unit_test(test_depth_sweep),
+      cmocka_unit_test(test_other_limits),
+      cmocka_unit_test(test_form_frames),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -232,6 +232,14 @@ static int resolver(const char *name, size_t len, const char *from, sbp_buf *tex
   return SBP_E_NOT_FOUND;
 }
 
+/* The resolver above, for names joined to IMPORT_DIR "/d". */
+static int dir_resolver(const char *name, size_t len, const char *from, sbp_buf *text,
+                        sbp_buf *file, sbp_error *err, void *payload) {
+  if (len > 3 && memcmp(name, "/d/", 3) == 0)
+    return resolver(name + 3, len - 3, from, text, file, err, payload);
+  return SBP_E_NOT_FOUND;
+}
+
 static const char *const ent_paths[] = {"/e1", "/e2"};
 static const sbp_entitlement ents[] = {
     {"b", SBP_ENTITLEMENT_BOOLEAN, 1, NULL, NULL, 0},
@@ -396,6 +404,45 @@ static void test_builtins(void **state) {
   }
 }
 
+/* Short texts for paths the texts above take only at a point the spread passes over: a
+ * named let, apply with several leading arguments, cond's =>, a do variable without a step,
+ * a whole-form macro, with-* contexts around rules of no, one and several filters, nested
+ * lists in a rule, unix sockets, an entitlement with a filter, a misspelt operation kept,
+ * an import joined to IMPORT_DIR. 150 failing points each (a bound for valgrind). */
+static const char *const rare_texts[] = {
+    V "(define (f a b c) c)\n"
+      "(define r (list (apply f 1 2 '(3)) (let loop ((i 0)) (if (< i 1) (loop (+ i 1)) i))\n"
+      "  (cond ((assv 1 '((1 . 2))) => cdr)) (do ((i 0 (+ i 1)) (j 1)) ((= i 1) j))))\n"
+      "(macro mw (lambda (form) (cadr form)))\n"
+      "(define s (string-append (param \"X\") \"a\" \"b\" (mw \"c\")))\n"
+      "(allow file-read* (literal s))\n",
+    V "(with-operations file-read* (allow (literal \"/a\")))\n"
+      "(with-modifier (with report) (allow file-read* (list (literal \"/l\") (list (literal \"/m\")))))\n"
+      "(with-filter (literal \"/a\") (allow file-read*) (allow file-read* (literal \"/b\"))\n"
+      "  (allow file-read* (literal \"/c\") (literal \"/d\")))\n"
+      "(with-filter (literal \"/a\") (with-filter (literal \"/b\") (allow file-read*)))\n",
+    V "(allow network-outbound (remote unix-socket) (remote tcp \"*:80\"))\n"
+      "(allow file-read* (require-entitlement \"e\" (literal \"/e\")))\n"
+      "(allow file-raed* (literal \"/t\"))\n"
+      "(import \"lib.sb\")\n",
+};
+
+static void test_rare_paths(void **state) {
+  (void)state;
+  static const char *const dir_params[] = {"IMPORT_DIR", "/d"};
+  sbp_read_options o = options(SBP_READ_SYMBOLIC_PARAMS | SBP_READ_UNKNOWN_OPERATIONS);
+  o.flags &= ~(uint32_t)SBP_READ_KEEP_UNRESOLVED_IMPORTS;
+  o.import = dir_resolver;
+  o.params = dir_params;
+  o.nparams = 1;
+  for (size_t i = 0; i < sizeof(rare_texts) / sizeof(rare_texts[0]); i++) {
+    char name[32];
+    snprintf(name, sizeof(name), "rare text %zu", i);
+    size_t calls = exhaust_text(name, rare_texts[i], strlen(rare_texts[i]), &o, 150, JOB_EVAL);
+    assert_true(calls > startup_calls);
+  }
+}
+
 /* Every .sb file below a directory. */
 typedef struct walk {
   size_t files;
@@ -460,6 +507,7 @@ int main(void) {
       cmocka_unit_test(test_startup),
       cmocka_unit_test(test_hook_reaches_every_cell),
       cmocka_unit_test(test_builtins),
+      cmocka_unit_test(test_rare_paths),
       cmocka_unit_test(test_committed_profiles),
       cmocka_unit_test(test_corpus),
   };

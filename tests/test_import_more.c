@@ -178,11 +178,48 @@ static void test_refusals(void **state) {
   }
 }
 
+/* sbp_import_search on its own: the directories of its payload in order (a NULL entry
+ * skipped, an empty one adding no slash, one with or without its trailing slash), a name
+ * with a NUL byte found nowhere, and a name the system refuses to open. */
+static void test_search_directories(void **state) {
+  (void)state;
+  sbp_buf text = SBP_BUF_INIT, file = SBP_BUF_INIT;
+  sbp_error err = SBP_ERROR_INIT;
+  char slashed[40], want[64];
+  snprintf(slashed, sizeof slashed, "%s/", dir);
+  const char *dirs[] = {NULL, "/no-such-dir-for-sbp", slashed};
+  sbp_import_dirs d = {dirs, 3};
+  assert_int_equal(sbp_import_search("c.sb", 4, NULL, &text, &file, &err, &d), SBP_OK);
+  snprintf(want, sizeof want, "%s/c.sb", dir);
+  assert_string_equal(file.ptr, want);
+  assert_string_equal(text.ptr, files[5].text);
+  /* an empty directory name adds no slash: the name is looked up as it is */
+  const char *none[] = {""};
+  sbp_import_dirs r = {none, 1};
+  assert_int_equal(sbp_import_search("no-such-file.sb", 15, NULL, &text, &file, &err, &r),
+                   SBP_E_NOT_FOUND);
+  assert_int_equal(sbp_import_search("a\0b", 3, NULL, &text, &file, &err, &d), SBP_E_NOT_FOUND);
+  /* relative to an importing file without a directory: the current one */
+  assert_int_equal(sbp_import_search("no-such-file.sb", 15, "t.sb", &text, &file, &err, NULL),
+                   SBP_E_NOT_FOUND);
+  /* a name longer than the system takes is an I/O error, with its reason */
+  char long_name[5000];
+  memset(long_name, 'x', sizeof long_name);
+  long_name[0] = '/';
+  sbp_error_clear(&err);
+  assert_int_equal(sbp_import_search(long_name, sizeof long_name, NULL, &text, &file, &err, NULL),
+                   SBP_E_IO);
+  if (strstr(err.message, ": File name too long") == NULL) fail_msg("message: %s", err.message);
+  sbp_buf_dispose(&text);
+  sbp_buf_dispose(&file);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names_given),
       cmocka_unit_test(test_positions_and_nesting),
       cmocka_unit_test(test_refusals),
+      cmocka_unit_test(test_search_directories),
   };
   return cmocka_run_group_tests(tests, make_files, remove_files);
 }
