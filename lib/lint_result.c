@@ -156,6 +156,37 @@ static const char *intern_file(sbp_lint_result *r, const char *file) {
   return copy;
 }
 
+/* A copy of s[0..len) in the result's arena with the control bytes written as SBPL writes
+ * them in a string (\n, \t, \r, \xHH): messages and fixes quote the profile's strings, and
+ * are printed to terminals, where such bytes would move the cursor or worse. */
+static char *copy_escaped(sbp_lint_result *r, const char *s, size_t len) {
+  size_t extra = 0;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x20 || c == 0x7f) extra += 3;
+  }
+  if (extra == 0) return sbp__arena_strndup(&r->arena, s, len);
+  char *out = sbp__arena_alloc(&r->arena, len + extra + 1), *d = out;
+  if (out == NULL) return NULL;
+  static const char hex[] = "0123456789ABCDEF";
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c != 0x7f) {
+      *d++ = (char)c;
+    } else if (c == '\n' || c == '\t' || c == '\r') {
+      *d++ = '\\';
+      *d++ = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+    } else {
+      *d++ = '\\';
+      *d++ = 'x';
+      *d++ = hex[c >> 4];
+      *d++ = hex[c & 15];
+    }
+  }
+  *d = '\0';
+  return out;
+}
+
 int sbp__lint_add(sbp_lint_result *r, int check, int severity, const char *file, uint32_t line,
                   uint32_t column, const char *fix, size_t fix_len, const char *fmt, ...) {
   if (severity == 0) severity = lint_checks[check].severity;
@@ -173,18 +204,22 @@ int sbp__lint_add(sbp_lint_result *r, int check, int severity, const char *file,
   int need = vsnprintf(small, sizeof small, fmt, ap);
   va_end(ap);
   if (need < 0) need = 0;
-  char *msg = sbp__arena_alloc(&r->arena, (size_t)need + 1);
-  if (msg == NULL) return SBP_E_NOMEM;
+  char *msg;
   if ((size_t)need < sizeof small) {
-    memcpy(msg, small, (size_t)need + 1);
+    msg = copy_escaped(r, small, (size_t)need);
   } else {
+    char *whole = sbp__malloc(&r->alloc, (size_t)need + 1);
+    if (whole == NULL) return SBP_E_NOMEM;
     va_start(ap, fmt);
-    vsnprintf(msg, (size_t)need + 1, fmt, ap);
+    vsnprintf(whole, (size_t)need + 1, fmt, ap);
     va_end(ap);
+    msg = copy_escaped(r, whole, (size_t)need);
+    sbp__free(&r->alloc, whole);
   }
+  if (msg == NULL) return SBP_E_NOMEM;
   const char *fixc = NULL;
   if (fix != NULL) {
-    fixc = sbp__arena_strndup(&r->arena, fix, fix_len);
+    fixc = copy_escaped(r, fix, fix_len);
     if (fixc == NULL) return SBP_E_NOMEM;
   }
   const char *f = NULL;

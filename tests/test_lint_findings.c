@@ -180,7 +180,21 @@ static void test_escapes_located(void **state) {
   assert_string_equal(file, "t.sb");
   assert_int_equal(line, 4);
   assert_int_equal(col, 43);
-  assert_string_equal(sbp_lint_fix(r, 0), "\"/private/tmp/\t\r\aA1\"");
+  /* control bytes of the profile reach neither the message nor the fix raw (they are
+   * printed to terminals): both write them as SBPL escapes, and the fix still reads */
+  assert_string_equal(sbp_lint_fix(r, 0), "\"/private/tmp/\\t\\r\\x07A1\"");
+  assert_non_null(strstr(sbp_lint_message(r, 0), "\"/tmp/\\t\\r\\x07A1\""));
+  char rule[96];
+  snprintf(rule, sizeof rule, "(version 1)(allow file-read* (literal %s))", sbp_lint_fix(r, 0));
+  sbp_profile *p = NULL;
+  assert_int_equal(sbp_profile_read(&p, rule, strlen(rule), "f.sb", NULL, NULL, NULL), SBP_OK);
+  const sbp_node *v = sbp_node_first_child(sbp_node_next(
+      sbp_node_first_child(sbp_node_first_child(sbp_profile_root(p)))));
+  size_t vlen = 0;
+  const char *vt = sbp_node_text(v, &vlen);
+  assert_int_equal(vlen, 18);
+  assert_memory_equal(vt, "/private/tmp/\t\r\aA1", 18);
+  sbp_profile_free(p);
   sbp_lint_result_free(r);
 }
 
