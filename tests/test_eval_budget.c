@@ -206,6 +206,9 @@ static void test_other_limits(void **state) {
       /* adjacent strings of a concatenation are merged, within the limit */
       {"(define r (string-append (param \"X\") \"abcdefghi\" \"jklmnopq\"))", 16,
        SBP_READ_SYMBOLIC_PARAMS, "string too long (limit 16 bytes)"},
+      /* and where a nested concatenation's last string meets the next one */
+      {"(define r (string-append (string-append (param \"X\") \"abcdefghi\") \"jklmnopq\"))",
+       16, SBP_READ_SYMBOLIC_PARAMS, "string too long (limit 16 bytes)"},
       /* a concatenation keeps at most 4096 parts */
       {"(define r (apply string-append (do ((i 0 (+ i 1)) (l '() (cons (param \"X\") (cons \"a\" "
        "l)))) ((= i 2049) l))))",

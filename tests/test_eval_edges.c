@@ -167,6 +167,12 @@ static const eval_value_case values[] = {
     /* a real number is kept as written: a number, not an integer */
     {"(number? 1.5)", "#t"},
     {"(defined? 'if)", "#t"},
+    {"(quotient -9223372036854775808 2)", "-4611686018427387904"},
+    {"(string->number \"12\" 10)", "12"},
+    {"(number->string 12 10)", "12"},
+    {"(string-ci=? \"1!\" \"1!\")", "#t"},
+    {"(eq? '() '())", "#t"},
+    {"(eq? file-read* file-read*)", "#t"},
     {"(integer? 1.5)", "#f"},
     {"(let ((x)) x)", "()"},
     {"(and 1)", "1"},
