@@ -607,8 +607,8 @@ static int apply_proc(sbp__eval *ev, mstate *m, cell *fn, cell *args) {
   }
   if (fn->type == T_MACRO)
     return sbp__eval_fail(ev, SBP_E_EVAL, "a macro cannot be applied as a procedure");
-  return sbp__eval_fail(ev, SBP_E_EVAL, "illegal function: a %s is not a procedure",
-                        sbp__eval_type_name(fn));
+  return sbp__eval_fail(ev, SBP_E_EVAL, "illegal function: %s is not a procedure",
+                        sbp__eval_type_phrase(fn));
 }
 
 /* ---- special forms --------------------------------------------------------------------- */
@@ -1078,8 +1078,8 @@ static int ctx_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
   int rc;
   static const char *const names[] = {"with-filter", "with-modifier", "with-operations"};
   if ((kind == 0 && v->type != T_FILTER) || (kind == 1 && v->type != T_MOD))
-    return sbp__eval_fail(ev, SBP_E_EVAL, "%s: expected a %s, got a %s", names[kind],
-                          kind == 0 ? "filter" : "modifier", sbp__eval_type_name(v));
+    return sbp__eval_fail(ev, SBP_E_EVAL, "%s: expected a %s, got %s", names[kind],
+                          kind == 0 ? "filter" : "modifier", sbp__eval_type_phrase(v));
   if (kind == 2) {
     cell *l = v;
     if (l->type == T_OP || l->type == T_SYM) {
@@ -1091,8 +1091,8 @@ static int ctx_resume(sbp__eval *ev, mstate *m, frame *f, cell *v) {
     if ((rc = sbp__eval_charge(ev, 2 * k, 0)) != 0) return rc;
     for (cell *o = l; o->type == T_PAIR; o = CDR(o))
       if (CAR(o)->type != T_OP && CAR(o) != ev->noop_sym)
-        return sbp__eval_fail(ev, SBP_E_EVAL, "with-operations: expected an operation, got a %s",
-                              sbp__eval_type_name(CAR(o)));
+        return sbp__eval_fail(ev, SBP_E_EVAL, "with-operations: expected an operation, got %s",
+                              sbp__eval_type_phrase(CAR(o)));
     v = l;
   }
   if (ev->nctx == ev->ctxcap) {

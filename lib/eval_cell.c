@@ -56,6 +56,28 @@ const char *sbp__eval_type_name(const cell *c) {
   return "value";
 }
 
+const char *sbp__eval_type_phrase(const cell *c) {
+  switch ((cell_type)c->type) {
+    case T_NIL: return c->flag ? "the unspecified value ('())" : "an empty list";
+    case T_BOOL: return "a boolean";
+    case T_INT: return "an integer";
+    case T_REAL: return "a real";
+    case T_CHAR: return "a character";
+    case T_STR: case T_CONCAT: return "a string";
+    case T_SYM: return "a symbol";
+    case T_PAIR: return "a list";
+    case T_CLOSURE: case T_PRIM: return "a procedure";
+    case T_MACRO: return "a macro";
+    case T_OP: return "an operation";
+    case T_FILTERFN: return "a filter procedure";
+    case T_FILTER: return "a filter";
+    case T_MOD: return "a modifier";
+    case T_CONST: return "a named constant";
+    case T_PARAM: return "a parameter";
+  }
+  return "a value";
+}
+
 /* ---- memory ---------------------------------------------------------------------------- */
 
 static size_t used_memory(const sbp__eval *ev) {

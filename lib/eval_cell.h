@@ -162,6 +162,8 @@ cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len);
 /* The symbol table's hash of s[0..len) under a seed. */
 uint64_t sbp__eval_hash(uint64_t seed, const char *s, size_t len);
 const char *sbp__eval_type_name(const cell *c);
+/* The same with its article: "an integer", "a string". */
+const char *sbp__eval_type_phrase(const cell *c);
 
 /* Small helpers of every step, inline in each file that uses them. */
 

@@ -370,8 +370,8 @@ static int network_filter(sbp__eval *ev, cell *fn, cell *args, size_t argc) {
     if (argc == 2) {
       cell *f = CAR(CDR(args));
       if (f->type != T_FILTER)
-        return sbp__eval_fail(ev, SBP_E_EVAL, "%s unix-socket: expected a path filter, got a %s",
-                              name, sbp__eval_type_name(f));
+        return sbp__eval_fail(ev, SBP_E_EVAL, "%s unix-socket: expected a path filter, got %s",
+                              name, sbp__eval_type_phrase(f));
       ev->value = f; /* the legacy form means the plain path filter */
       return SBP_OK;
     }
@@ -578,8 +578,8 @@ int sbp__eval_with(sbp__eval *ev, cell *name, cell *arg, int has_arg) {
   if (has_arg) {
     if (arg->type != T_STR && arg->type != T_INT && arg->type != T_CONST &&
         arg->type != T_PARAM && arg->type != T_CONCAT && arg->type != T_SYM)
-      return sbp__eval_fail(ev, SBP_E_EVAL, "with %s: invalid argument (a %s)", name->u.sym.s,
-                            sbp__eval_type_name(arg));
+      return sbp__eval_fail(ev, SBP_E_EVAL, "with %s: invalid argument (%s)", name->u.sym.s,
+                            sbp__eval_type_phrase(arg));
     sbp_node *v = NULL;
     if ((rc = value_node(ev, arg, 0, &v)) != 0) return rc;
     sbp__node_link_last(m, v);

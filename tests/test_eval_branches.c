@@ -206,7 +206,7 @@ static const error_case errors[] = {
     {"(do ((1 2)) (#t))", 1, "syntax error: malformed do"},
     {"(do ((x 1 2 3)) (#t))", 1, "syntax error: malformed do"},
     {"(begin . 1)", 1, "syntax error: malformed begin"},
-    {"(1 2)", 1, "illegal function: a integer is not a procedure"},
+    {"(1 2)", 1, "illegal function: an integer is not a procedure"},
     {"(\"a\")", 1, "illegal function: a string is not a procedure"},
     {"((lambda (x) x))", 1, "wrong number of arguments to #<closure> (expected 1, got 0)"},
     {"((lambda (x) x) 1 2)", 1, "wrong number of arguments to #<closure> (expected 1, got 2)"},

@@ -174,7 +174,7 @@ static const proc_case errors[] = {
     {"(error \"boom\" 'x \"y\" 1)", "error: boom x y 1"},
     {"(apply + 1)", "apply: last argument is not a list"},
     {"(map car 1)", "map: argument is not a list"},
-    {"(filter 1 '(1))", "illegal function: a integer is not a procedure"},
+    {"(filter 1 '(1))", "illegal function: an integer is not a procedure"},
     {"(regex-quote 1)", "regex-quote: expected a string, got integer"},
     {"(split-string \"a\" 1)", "split-string: expected a string, got integer"},
     {"(path-ancestors 1)", "path-ancestors: expected a string, got integer"},
@@ -198,7 +198,7 @@ typedef struct sbpl_error_case {
 static const sbpl_error_case sbpl_errors[] = {
     {"(allow file-read* (literal \"a\\x00b\"))", 19, "a string argument contains a NUL byte"},
     {"(allow network-outbound (remote unix-socket 1))", 25,
-     "remote unix-socket: expected a path filter, got a integer"},
+     "remote unix-socket: expected a path filter, got an integer"},
     {"(allow network-outbound (remote tcp \"nohost\"))", 25,
      "invalid network address (expected HOST:PORT)"},
     {"(allow network-outbound (remote tcp \"*:99999\"))", 25,
