@@ -81,7 +81,7 @@ int sbp__profile_file(sbp_profile *p, const char *file, size_t len, const char *
 _Static_assert(sizeof(void *) != 8 || sizeof(sbp_node) <= 88, "sbp_node grew");
 
 sbp_node *sbp__node_alloc(sbp_profile *p, sbp_node_type type, uint8_t kind) {
-  sbp_node *n = sbp__arena_alloc(&p->arena, sizeof(*n));
+  sbp_node *n = sbp__arena_alloc_aligned(&p->arena, sizeof(*n), alignof(sbp_node));
   if (n == NULL) return NULL;
   memset(n, 0, sizeof(*n));
   n->owner = p;
