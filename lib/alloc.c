@@ -62,17 +62,13 @@ void sbp__arena_init(sbp__arena *arena, const sbp_alloc *alloc) {
   arena->serial = 0;
 }
 
-static size_t round_up(size_t n) { return (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1); }
-
-void *sbp__arena_alloc_slow(sbp__arena *arena, size_t n) {
+void *sbp__arena_alloc_slow(sbp__arena *arena, size_t n, size_t align) {
   if (n > SIZE_MAX / 2) return NULL;
-  n = round_up(n ? n : 1);
+  void *in_place = sbp__arena_alloc_in_place_aligned(arena, n ? n : 1, align);
+  if (in_place != NULL) return in_place;
+  n = (n + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1); /* a new chunk starts aligned for anything */
+  if (n == 0) n = ARENA_ALIGN;
   sbp__arena_chunk *c = arena->head;
-  if (c != NULL && c->cap - c->used >= n) {
-    void *p = c->data + c->used;
-    c->used += n;
-    return p;
-  }
   /* A big request gets a chunk of its own, placed behind the current one so that the
    * current chunk's free space stays in use. */
   size_t chunk = chunk_size;
@@ -95,7 +91,7 @@ void *sbp__arena_alloc_slow(sbp__arena *arena, size_t n) {
 
 char *sbp__arena_strndup(sbp__arena *arena, const char *s, size_t len) {
   if (len == SIZE_MAX) return NULL;
-  char *p = sbp__arena_alloc(arena, len + 1);
+  char *p = sbp__arena_alloc_aligned(arena, len + 1, 1); /* text needs no alignment */
   if (p == NULL) return NULL;
   if (len) memcpy(p, s, len);
   p[len] = '\0';

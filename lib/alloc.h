@@ -43,26 +43,39 @@ typedef struct sbp__arena_mark {
 } sbp__arena_mark;
 
 void sbp__arena_init(sbp__arena *arena, const sbp_alloc *alloc);
-/* n bytes aligned for any object, or NULL when the allocator fails. */
-void *sbp__arena_alloc_slow(sbp__arena *arena, size_t n);
-/* n bytes from the current chunk, or NULL when it has no room (nothing is taken from the
- * allocator). */
-static inline void *sbp__arena_alloc_in_place(sbp__arena *arena, size_t n) {
+/* n bytes aligned to align (a power of two, at most SBP__ARENA_ALIGN), or NULL when the
+ * allocator fails. */
+void *sbp__arena_alloc_slow(sbp__arena *arena, size_t n, size_t align);
+/* n bytes aligned to align from the current chunk, or NULL when it has no room (nothing is
+ * taken from the allocator). */
+static inline void *sbp__arena_alloc_in_place_aligned(sbp__arena *arena, size_t n,
+                                                      size_t align) {
   sbp__arena_chunk *c = arena->head;
   if (c != NULL && n - 1 < SIZE_MAX / 4) {
-    size_t r = (n + SBP__ARENA_ALIGN - 1) & ~(SBP__ARENA_ALIGN - 1);
-    if (c->cap - c->used >= r) {
-      void *p = c->data + c->used;
-      c->used += r;
+    size_t at = (c->used + align - 1) & ~(align - 1);
+    size_t r = (n + align - 1) & ~(align - 1);
+    if (at <= c->cap && c->cap - at >= r) {
+      void *p = c->data + at;
+      c->used = at + r;
       return p;
     }
   }
   return NULL;
 }
-/* The common case (room in the current chunk) inline; the rest in sbp__arena_alloc_slow. */
+static inline void *sbp__arena_alloc_in_place(sbp__arena *arena, size_t n) {
+  return sbp__arena_alloc_in_place_aligned(arena, n, SBP__ARENA_ALIGN);
+}
+/* The common case (room in the current chunk) inline; the rest in sbp__arena_alloc_slow.
+ * Aligned for any object. */
 static inline void *sbp__arena_alloc(sbp__arena *arena, size_t n) {
   void *p = sbp__arena_alloc_in_place(arena, n);
-  return p != NULL ? p : sbp__arena_alloc_slow(arena, n);
+  return p != NULL ? p : sbp__arena_alloc_slow(arena, n, SBP__ARENA_ALIGN);
+}
+/* The same aligned to `align` only: a node, made of pointers and integers, needs 8 where
+ * max_align_t would round 88 bytes up to 96. */
+static inline void *sbp__arena_alloc_aligned(sbp__arena *arena, size_t n, size_t align) {
+  void *p = sbp__arena_alloc_in_place_aligned(arena, n, align);
+  return p != NULL ? p : sbp__arena_alloc_slow(arena, n, align);
 }
 /* A NUL-terminated copy of s[0..len), or NULL when the allocator fails. */
 char *sbp__arena_strndup(sbp__arena *arena, const char *s, size_t len);

@@ -340,7 +340,7 @@ static int check_value_fits(const sbp_node *parent, sbp_value_kind kind, const c
     if (kind == SBP_VALUE_STRING || kind == SBP_VALUE_REGEX) {
       if (len == 0)
         return sbp__error(err, SBP_E_INVALID_ARG, "value: an empty part of a concatenation");
-      const sbp_node *last = parent->last;
+      const sbp_node *last = sbp__node_last(parent);
       if (last != NULL && (last->kind == SBP_VALUE_STRING || last->kind == SBP_VALUE_REGEX))
         return sbp__error(err, SBP_E_INVALID_ARG,
                           "value: two texts in a row in a concatenation (join them)");

@@ -136,11 +136,11 @@ static int get_bucket(sbp_decider *d, const char *op, size_t len, dz_bucket **ou
 static int keys_rehash(sbp_decider *d, size_t ncap) {
   dz_key *cells = sbp__calloc(&d->alloc, ncap, sizeof *cells);
   if (cells == NULL) return SBP_E_NOMEM;
-  for (size_t i = 0; i < ncap; i++) cells[i].rule = -1;
+  for (size_t i = 0; i < ncap; i++) cells[i].rule = DZ_EMPTY;
   for (size_t i = 0; i < d->keys_cap; i++) {
-    if (d->keys[i].rule < 0) continue;
+    if (d->keys[i].rule == DZ_EMPTY) continue;
     size_t j = (size_t)d->keys[i].hash & (ncap - 1);
-    while (cells[j].rule >= 0) j = (j + 1) & (ncap - 1);
+    while (cells[j].rule != DZ_EMPTY) j = (j + 1) & (ncap - 1);
     cells[j] = d->keys[i];
   }
   sbp__free(&d->alloc, d->keys);
@@ -154,13 +154,13 @@ static dz_key *add_key(sbp_decider *d, uint32_t bucket, uint32_t attr, uint8_t k
   *created = 0;
   if ((d->nkeys + 1) * 2 > d->keys_cap)
     if (keys_rehash(d, d->keys_cap ? d->keys_cap * 2 : 64) != SBP_OK) return NULL;
-  uint64_t h = dz_mix(dz_hash(s, len), bucket, attr, kind);
+  uint32_t h = (uint32_t)dz_mix(dz_hash(s, len), bucket, attr, kind);
   size_t j = (size_t)h & (d->keys_cap - 1);
-  while (d->keys[j].rule >= 0) {
+  while (d->keys[j].rule != DZ_EMPTY) {
     dz_key *k = &d->keys[j];
-    if (k->hash == h && k->bucket == bucket && k->attr == attr && k->kind == kind &&
-        k->len == len && memcmp(k->s, s, len) == 0) {
-      if ((int64_t)rule > k->rule) k->rule = rule;
+    if (k->hash == h && k->len == len && k->bucket == bucket && k->attr == attr &&
+        k->kind == kind && memcmp(k->s, s, len) == 0) {
+      if (rule > k->rule) k->rule = rule;
       return k;
     }
     j = (j + 1) & (d->keys_cap - 1);
@@ -168,10 +168,10 @@ static dz_key *add_key(sbp_decider *d, uint32_t bucket, uint32_t attr, uint8_t k
   dz_key *k = &d->keys[j];
   k->hash = h;
   k->s = s;
-  k->len = len;
+  k->len = (uint32_t)len;
   k->bucket = bucket;
-  k->attr = attr;
-  k->kind = kind;
+  k->attr = attr & DZ_ATTR_MAX; /* index_filter keeps attr below DZ_ATTR_MAX */
+  k->kind = kind & 7u;
   k->group = 0;
   k->rule = rule;
   d->nkeys++;
@@ -380,7 +380,7 @@ static const sbp__filter_info *indexable(const sbp_decider *d, const sbp_node *f
   if (fi == NULL) return NULL;
   if (fi->arg != SBP__ARG_PATH && fi->arg != SBP__ARG_NAME) return NULL;
   for (const sbp_node *v = f->first; v; v = v->next) {
-    if (v->type != SBP_NODE_VALUE) return NULL;
+    if (v->type != SBP_NODE_VALUE || v->text_len > DZ_KEY_MAX_LEN) return NULL;
     if (fi->match == SBP__MATCH_REGEX) {
       char tmp[256];
       if ((v->kind != SBP_VALUE_STRING && v->kind != SBP_VALUE_REGEX) || v->text == NULL ||
@@ -408,7 +408,9 @@ static int index_filter(sbp_decider *d, uint32_t bucket, uint32_t rule, const sb
   if (fi == NULL) return add_entry(d, b, rule, f);
   uint32_t attr;
   dz_slot *s;
-  if (intern_attr(d, fi->base, &attr) || get_slot(d, b, attr, &s)) return SBP_E_NOMEM;
+  if (intern_attr(d, fi->base, &attr)) return SBP_E_NOMEM;
+  if (attr > DZ_ATTR_MAX) return add_entry(d, b, rule, f); /* more than a key cell holds */
+  if (get_slot(d, b, attr, &s)) return SBP_E_NOMEM;
   uint8_t act = d->rules[rule].action;
   if ((int64_t)rule > s->max_idx[act]) s->max_idx[act] = rule;
   for (const sbp_node *v = f->first; v; v = v->next) {
@@ -652,8 +654,11 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
     if (d->bloom == NULL) goto nomem;
     d->bloom_mask = bits - 1;
     for (size_t i = 0; i < d->keys_cap; i++) {
-      if (d->keys[i].rule < 0) continue;
-      uint64_t bit = (d->keys[i].hash >> 24) & d->bloom_mask;
+      const dz_key *k = &d->keys[i];
+      if (k->rule == DZ_EMPTY) continue;
+      /* the cell keeps half the hash; the filter takes bits from the other half too */
+      uint64_t h = dz_mix(dz_hash(k->s, k->len), k->bucket, k->attr, (uint8_t)k->kind);
+      uint64_t bit = (h >> 24) & d->bloom_mask;
       d->bloom[bit >> 6] |= (uint64_t)1 << (bit & 63);
     }
   }

@@ -58,16 +58,25 @@ typedef struct dz_bucket {
 
 enum { DZ_K_EXACT = 1, DZ_K_PREFIX = 2, DZ_K_SUBPATH = 3, DZ_K_RE = 4 };
 
+/* A cell of the key table, 32 bytes: the text is not copied but points at what outlives the
+ * decider (a value node's text in the profile, or a regex group's prefix). */
 typedef struct dz_key {
-  uint64_t hash;
   const char *s;
-  size_t len;
+  uint32_t len;
+  uint32_t hash;  /* the low half of dz_mix's hash: the table index comes from it */
   uint32_t bucket;
-  uint32_t attr;
-  uint8_t kind;
+  unsigned attr : 29;
+  unsigned kind : 3;
   uint32_t group; /* DZ_K_RE: index into the decider's regex groups */
-  int64_t rule;   /* the last rule with this key; -1 marks an empty cell */
+  uint32_t rule;  /* the last rule with this key; DZ_EMPTY marks an empty cell */
 } dz_key;
+
+_Static_assert(sizeof(void *) > 8 || sizeof(dz_key) == 32, "a key cell is 32 bytes");
+
+#define DZ_EMPTY UINT32_MAX
+/* Keys are indexed only below these: longer values and more attributes go unindexed. */
+#define DZ_KEY_MAX_LEN (UINT32_MAX - 1)
+#define DZ_ATTR_MAX ((1u << 29) - 1)
 
 /* Anchored regexes indexed by their literal prefix: one group per (bucket, attr, prefix). */
 typedef struct dz_reent {
@@ -259,11 +268,12 @@ static inline const dz_key *dz_find_cell(const sbp_decider *d, uint64_t strhash,
     uint64_t bit = (h >> 24) & d->bloom_mask;
     if (!((d->bloom[bit >> 6] >> (bit & 63)) & 1u)) return NULL;
   }
-  size_t j = (size_t)h & (d->keys_cap - 1);
-  while (d->keys[j].rule >= 0) {
+  uint32_t h32 = (uint32_t)h;
+  size_t j = (size_t)h32 & (d->keys_cap - 1);
+  while (d->keys[j].rule != DZ_EMPTY) {
     const dz_key *k = &d->keys[j];
-    if (k->hash == h && k->bucket == bucket && k->attr == attr && k->kind == kind &&
-        k->len == len && memcmp(k->s, s, len) == 0)
+    if (k->hash == h32 && k->len == len && k->bucket == bucket && k->attr == attr &&
+        k->kind == kind && memcmp(k->s, s, len) == 0)
       return k;
     j = (j + 1) & (d->keys_cap - 1);
   }
@@ -273,7 +283,7 @@ static inline const dz_key *dz_find_cell(const sbp_decider *d, uint64_t strhash,
 static inline int64_t dz_find_key(const sbp_decider *d, uint64_t strhash, uint32_t bucket, uint32_t attr,
                         uint8_t kind, const char *s, size_t len) {
   const dz_key *k = dz_find_cell(d, strhash, bucket, attr, kind, s, len);
-  return k ? k->rule : -1;
+  return k ? (int64_t)k->rule : -1;
 }
 
 static inline dz_rx *dz_find_rx(const sbp_decider *d, const sbp_node *value) {

@@ -10,7 +10,10 @@
 
 struct sbp_node {
   sbp_profile *owner;
-  sbp_node *parent, *prev, *next, *first, *last;
+  /* Siblings: next ends at NULL; prev is circular, the first child's prev being the last
+   * child (so no node keeps a last pointer). Read them through sbp__node_prev and
+   * sbp__node_last. A detached node has parent, prev and next NULL. */
+  sbp_node *parent, *prev, *next, *first;
   const char *text; /* see sbp_node_text(); NUL-terminated, in the owner's arena */
   size_t text_len;
   /* A large profile is mostly nodes: what no node needs at once shares its room. */
@@ -45,6 +48,15 @@ struct sbp_profile {
 /* Drops const from a pointer: the read API hands out mutable handles to nodes of a profile
  * the caller may hold as const (as cmark does). */
 #define SBP__UNCONST(type, p) ((type)(uintptr_t)(const void *)(p))
+
+/* The previous sibling, or NULL for a first child or a detached node. */
+static inline sbp_node *sbp__node_prev(const sbp_node *n) {
+  return n->prev != NULL && n->prev->next == n ? n->prev : NULL;
+}
+/* The last child, or NULL. */
+static inline sbp_node *sbp__node_last(const sbp_node *n) {
+  return n->first != NULL ? n->first->prev : NULL;
+}
 
 /* Group of a rule's child: operations (0), then filters (1), then modifiers (2). */
 int sbp__rule_group(const sbp_node *child);

@@ -77,8 +77,11 @@ int sbp__profile_file(sbp_profile *p, const char *file, size_t len, const char *
 
 /* ---- node basics --------------------------------------------------------------------- */
 
+/* Most of a large profile's memory is its nodes: eleven words on 64-bit hosts. */
+_Static_assert(sizeof(void *) != 8 || sizeof(sbp_node) <= 88, "sbp_node grew");
+
 sbp_node *sbp__node_alloc(sbp_profile *p, sbp_node_type type, uint8_t kind) {
-  sbp_node *n = sbp__arena_alloc(&p->arena, sizeof(*n));
+  sbp_node *n = sbp__arena_alloc_aligned(&p->arena, sizeof(*n), alignof(sbp_node));
   if (n == NULL) return NULL;
   memset(n, 0, sizeof(*n));
   n->owner = p;
@@ -222,7 +225,7 @@ int sbp__can_contain(const sbp_node *parent, const sbp_node *child) {
       if (child->type == SBP_NODE_FILTER)
         return is_unix_socket_filter(parent) && parent->nchildren == 1;
       return child->type == SBP_NODE_VALUE &&
-             (parent->last == NULL || parent->last->type != SBP_NODE_FILTER);
+             (parent->first == NULL || sbp__node_last(parent)->type != SBP_NODE_FILTER);
     case SBP_NODE_MODIFIER:
       return child->type == SBP_NODE_VALUE;
     case SBP_NODE_VALUE:
@@ -244,10 +247,15 @@ static void note_attached(sbp_node *parent, sbp_node *child) {
 void sbp__node_link_last(sbp_node *parent, sbp_node *child) {
   child->parent = parent;
   child->next = NULL;
-  child->prev = parent->last;
-  if (parent->last) parent->last->next = child;
-  else parent->first = child;
-  parent->last = child;
+  if (parent->first != NULL) {
+    sbp_node *last = parent->first->prev;
+    child->prev = last;
+    last->next = child;
+    parent->first->prev = child;
+  } else {
+    child->prev = child; /* alone: its own last */
+    parent->first = child;
+  }
   note_attached(parent, child);
 }
 
@@ -255,9 +263,9 @@ void sbp__node_link_before(sbp_node *sibling, sbp_node *node) {
   sbp_node *parent = sibling->parent;
   node->parent = parent;
   node->next = sibling;
-  node->prev = sibling->prev;
-  if (sibling->prev) sibling->prev->next = node;
-  else parent->first = node;
+  node->prev = sibling->prev; /* the previous sibling, or the last child before a first */
+  if (parent->first == sibling) parent->first = node;
+  else sibling->prev->next = node;
   sibling->prev = node;
   note_attached(parent, node);
 }
@@ -288,9 +296,9 @@ const char *sbp_node_type_name(sbp_node_type type) {
 sbp_profile *sbp_node_profile(const sbp_node *n) { return n ? n->owner : NULL; }
 sbp_node *sbp_node_parent(const sbp_node *n) { return n ? n->parent : NULL; }
 sbp_node *sbp_node_first_child(const sbp_node *n) { return n ? n->first : NULL; }
-sbp_node *sbp_node_last_child(const sbp_node *n) { return n ? n->last : NULL; }
+sbp_node *sbp_node_last_child(const sbp_node *n) { return n ? sbp__node_last(n) : NULL; }
 sbp_node *sbp_node_next(const sbp_node *n) { return n ? n->next : NULL; }
-sbp_node *sbp_node_previous(const sbp_node *n) { return n ? n->prev : NULL; }
+sbp_node *sbp_node_previous(const sbp_node *n) { return n ? sbp__node_prev(n) : NULL; }
 size_t sbp_node_child_count(const sbp_node *n) { return n ? n->nchildren : 0; }
 
 const char *sbp_node_text(const sbp_node *n, size_t *len) {
@@ -566,7 +574,9 @@ int sbp_node_append_child(sbp_node *parent, sbp_node *child, sbp_error *err) {
      * Searched from the end, so that appending to a long rule stays O(1). */
     int g = sbp__rule_group(child);
     sbp_node *later = NULL;
-    for (sbp_node *c = parent->last; c != NULL && sbp__rule_group(c) > g; c = c->prev) later = c;
+    for (sbp_node *c = sbp__node_last(parent); c != NULL && sbp__rule_group(c) > g;
+         c = sbp__node_prev(c))
+      later = c;
     if (later != NULL) {
       sbp__node_link_before(later, child);
       return SBP_OK;
@@ -584,7 +594,8 @@ int sbp_node_insert_before(sbp_node *sibling, sbp_node *node, sbp_error *err) {
   if (rc != SBP_OK) return rc;
   if (sibling->parent->type == SBP_NODE_RULE) {
     int g = sbp__rule_group(node);
-    if (g > sbp__rule_group(sibling) || (sibling->prev && sbp__rule_group(sibling->prev) > g))
+    const sbp_node *before = sbp__node_prev(sibling);
+    if (g > sbp__rule_group(sibling) || (before && sbp__rule_group(before) > g))
       return sbp__error(err, SBP_E_INVALID_TREE,
                         "a rule holds operations, then filters, then modifiers");
   }
@@ -595,10 +606,10 @@ int sbp_node_insert_before(sbp_node *sibling, sbp_node *node, sbp_error *err) {
 void sbp_node_unlink(sbp_node *n) {
   if (n == NULL || n->parent == NULL) return;
   sbp_node *parent = n->parent;
-  if (n->prev) n->prev->next = n->next;
-  else parent->first = n->next;
-  if (n->next) n->next->prev = n->prev;
-  else parent->last = n->prev;
+  if (parent->first == n) parent->first = n->next;
+  else n->prev->next = n->next;
+  if (n->next != NULL) n->next->prev = n->prev; /* a first child's prev: the last */
+  else if (parent->first != NULL) parent->first->prev = n->prev; /* n was the last */
   parent->nchildren--;
   if (parent->type == SBP_NODE_PROFILE && n->type == SBP_NODE_RULE) parent->owner->rule_count--;
   n->parent = n->prev = n->next = NULL;

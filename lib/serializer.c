@@ -279,7 +279,7 @@ static void put_leaf_value(ser *s, const sbp_node *n) {
     case SBP_VALUE_NETADDR: {
       /* a further address of the same protocol is written without it, as it is read:
        * (local udp "*:500" "*:4500") */
-      const sbp_node *pv = n->prev;
+      const sbp_node *pv = sbp__node_prev(n);
       int same = pv != NULL && pv->type == SBP_NODE_VALUE && pv->kind == SBP_VALUE_NETADDR &&
                  pv->host != SBP__HOST_NONE && n->host != SBP__HOST_NONE &&
                  pv->text_len == n->text_len && memcmp(pv->text, n->text, n->text_len) == 0;
@@ -429,7 +429,7 @@ static void break_before(ser *s, const rule_ctx *rc, size_t mark) {
 
 static size_t rule_number(const sbp_node *rule) {
   size_t k = 1;
-  for (const sbp_node *c = rule->prev; c != NULL; c = c->prev)
+  for (const sbp_node *c = sbp__node_prev(rule); c != NULL; c = sbp__node_prev(c))
     if (c->type == SBP_NODE_RULE) k++;
   return k;
 }
@@ -511,7 +511,8 @@ static void put_rule(ser *s, const sbp_node *rule) {
   rule_ctx rc;
   rc.rule = rule;
   rc.mods = NULL;
-  for (const sbp_node *m = rule->last; m != NULL && m->type == SBP_NODE_MODIFIER; m = m->prev)
+  for (const sbp_node *m = sbp__node_last(rule); m != NULL && m->type == SBP_NODE_MODIFIER;
+       m = sbp__node_prev(m))
     rc.mods = m;
   rc.head_start = s->out.len;
   if (rule->kind == SBP_DENY) PUT_LIT(s, "(deny");

@@ -48,20 +48,25 @@ static int copy_text(const char *text, size_t len, char **out, size_t *outlen) {
   return 0;
 }
 
-/* Reads fp to its end, at most the input limit: 0 or errno. */
-static int read_stream(FILE *fp, char **out, size_t *len) {
-  size_t cap = 65536, n = 0;
+/* Reads fp to its end, at most the input limit: 0 or errno. size is what fstat gave a
+ * regular file (0: unknown): its text then takes one allocation of that size and the
+ * buffer grows, by doubling, only for a stream or a file that grew since. */
+static int read_stream(FILE *fp, size_t size, char **out, size_t *len) {
+  size_t cap = size > 0 ? size + 1 : 65536, n = 0;
   char *buf = malloc(cap);
   if (buf == NULL) return ENOMEM;
   for (;;) {
     if (n + 1 >= cap) {
-      char *nb = realloc(buf, cap * 2);
+      int c = getc(fp); /* full: is there more? */
+      if (c == EOF) break;
+      char *nb = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
       if (nb == NULL) {
         free(buf);
         return ENOMEM;
       }
       buf = nb;
       cap *= 2;
+      buf[n++] = (char)c;
     }
     errno = 0;
     size_t got = fread(buf + n, 1, cap - 1 - n, fp);
@@ -102,14 +107,22 @@ int sbp_tool_read_file(const char *path, char **out, size_t *len) {
   if (is_stdin && stdin_read) return copy_text(stdin_text, stdin_len, out, len);
   FILE *fp = is_stdin ? stdin : fopen(path, "rb");
   if (fp == NULL) return errno ? errno : EIO;
+  size_t size = 0;
 #if !defined(_WIN32)
   struct stat st;
-  if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-    if (!is_stdin) fclose(fp);
-    return EISDIR;
+  if (fstat(fileno(fp), &st) == 0) {
+    int e = S_ISDIR(st.st_mode) ? EISDIR : 0;
+    if (!is_stdin && S_ISREG(st.st_mode) && st.st_size > 0) {
+      if ((uintmax_t)st.st_size > max_input) e = EFBIG;
+      else size = (size_t)st.st_size; /* standard input, even from a file, grows as it reads */
+    }
+    if (e != 0) {
+      if (!is_stdin) fclose(fp);
+      return e;
+    }
   }
 #endif
-  int e = read_stream(fp, out, len);
+  int e = read_stream(fp, size, out, len);
   if (!is_stdin) {
     fclose(fp);
     return e;
