@@ -47,9 +47,9 @@ static int path_entry(srt_ctx *c, json_t *v, const char **text, size_t *len,
 /* Adds one entry of a path list to the policy list c->list. */
 static int path_element(sbp_json_reader *r, void *ud, json_t *v) {
   srt_ctx *c = ud;
-  const char *text;
-  size_t len;
-  sbp_path_kind kind;
+  const char *text = NULL; /* set by path_entry when it returns 0 */
+  size_t len = 0;
+  sbp_path_kind kind = SBP_PATH_AUTO;
   int rc = path_entry(c, v, &text, &len, &kind);
   if (rc == 0 && c->fs_enabled) {
     sbp_error err = SBP_ERROR_INIT;
