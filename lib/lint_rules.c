@@ -49,6 +49,9 @@ typedef struct lint_ctx {
   size_t nrules;
   const sbp_node **stack; /* scratch for subtree walks */
   size_t stack_cap;
+  struct twin *twins; /* "/private" paths, sorted by hash; built on first need */
+  size_t ntwins, twins_cap;
+  int twins_built;
   int nomem; /* a position could not be looked up: the result is not to be trusted */
 } lint_ctx;
 
@@ -206,26 +209,104 @@ static int normalize_path(lint_ctx *c, const char *p, size_t len, int keep_trail
   return rc;
 }
 
+/* ---- "/private" twins ------------------------------------------------------------------- */
+
+/* A value that spells a path under /private ("/private/tmp/x", or a regex "^/private/tmp/x"),
+ * under the hash of where it stands and what it would be without "/private": the node that
+ * holds its filter, the filter's name, and the rest of its text ("^" + rest for a regex). A
+ * generated profile holds thousands of /tmp paths in one rule; finding each one's twin by
+ * hash keeps the check linear. */
+typedef struct twin {
+  uint64_t hash;
+  const sbp_node *value;
+} twin;
+
+#define TWIN_OFFSET 1469598103934665603ull
+#define TWIN_PRIME 1099511628211ull
+
+static uint64_t twin_hash(const sbp_node *holder, const char *name, const char *head,
+                          size_t head_len, const char *rest, size_t rest_len) {
+  uint64_t h = TWIN_OFFSET;
+  const unsigned char *b = (const unsigned char *)&holder;
+  for (size_t i = 0; i < sizeof holder; i++) h = (h ^ b[i]) * TWIN_PRIME;
+  for (const unsigned char *q = (const unsigned char *)name; *q; q++) h = (h ^ *q) * TWIN_PRIME;
+  h = (h ^ 0xffu) * TWIN_PRIME; /* the name's end */
+  for (size_t i = 0; i < head_len; i++) h = (h ^ (unsigned char)head[i]) * TWIN_PRIME;
+  for (size_t i = 0; i < rest_len; i++) h = (h ^ (unsigned char)rest[i]) * TWIN_PRIME;
+  return h;
+}
+
+static int twin_add(lint_ctx *c, uint64_t h, const sbp_node *v) {
+  if (c->ntwins == c->twins_cap) {
+    size_t cap = c->twins_cap ? c->twins_cap * 2 : 64;
+    twin *nt = sbp__realloc(c->alloc, c->twins, cap * sizeof *nt);
+    if (nt == NULL) return SBP_E_NOMEM;
+    c->twins = nt;
+    c->twins_cap = cap;
+  }
+  c->twins[c->ntwins].hash = h;
+  c->twins[c->ntwins].value = v;
+  c->ntwins++;
+  return SBP_OK;
+}
+
+static int visit_twin(lint_ctx *c, const sbp_node *rule, const sbp_node *v, void *payload) {
+  (void)rule, (void)payload;
+  const sbp_node *f = sbp_node_parent(v);
+  if (sbp_node_type_of(v) != SBP_NODE_VALUE || f == NULL || sbp_node_type_of(f) != SBP_NODE_FILTER)
+    return SBP_OK;
+  const char *name = sbp_node_text(f, NULL);
+  size_t len;
+  const char *t = sbp_node_text(v, &len);
+  if (name == NULL || t == NULL) return SBP_OK;
+  const sbp_node *holder = sbp_node_parent(f);
+  if (len >= 8 && memcmp(t, "/private", 8) == 0)
+    return twin_add(c, twin_hash(holder, name, NULL, 0, t + 8, len - 8), v);
+  if (len >= 9 && memcmp(t, "^/private", 9) == 0)
+    return twin_add(c, twin_hash(holder, name, "^", 1, t + 9, len - 9), v);
+  return SBP_OK;
+}
+
+static int cmp_twin(const void *pa, const void *pb) {
+  const twin *a = pa, *b = pb;
+  return a->hash < b->hash ? -1 : a->hash > b->hash;
+}
+
 /* Does the filter, or a filter of the same name beside it, also hold "/private" + text (or,
  * for a regex, "^/private" + text after its '^')? Then the link spelling is there on purpose,
- * beside the one the kernel sees, for tools that check unresolved paths. */
-static int has_private_twin(const sbp_node *filter, const char *text, size_t len, int regex) {
+ * beside the one the kernel sees, for tools that check unresolved paths. Sets *found. */
+static int has_private_twin(lint_ctx *c, const sbp_node *filter, const char *text, size_t len,
+                            int regex, int *found) {
+  *found = 0;
   const char *name = sbp_node_text(filter, NULL);
+  if (name == NULL) return SBP_OK;
+  if (!c->twins_built) {
+    int rc = walk(c, NULL, sbp_profile_root(c->profile), visit_twin, NULL);
+    if (rc != SBP_OK) return rc;
+    if (c->ntwins) qsort(c->twins, c->ntwins, sizeof *c->twins, cmp_twin);
+    c->twins_built = 1;
+  }
   size_t skip = regex ? 1 : 0;
-  const sbp_node *parent = sbp_node_parent(filter);
-  for (const sbp_node *f = sbp_node_first_child(parent); f; f = sbp_node_next(f)) {
-    if (sbp_node_type_of(f) != SBP_NODE_FILTER || name == NULL) continue;
-    const char *fname = sbp_node_text(f, NULL);
-    if (fname == NULL || strcmp(fname, name) != 0) continue;
-    for (const sbp_node *v = sbp_node_first_child(f); v; v = sbp_node_next(v)) {
-      size_t vl;
-      const char *vt = sbp_node_text(v, &vl);
-      if (vt != NULL && vl == len + 8 && memcmp(vt, text, skip) == 0 &&
-          memcmp(vt + skip, "/private", 8) == 0 && memcmp(vt + skip + 8, text + skip, len - skip) == 0)
-        return 1;
+  const sbp_node *holder = sbp_node_parent(filter);
+  uint64_t h = twin_hash(holder, name, text, skip, text + skip, len - skip);
+  size_t lo = 0, hi = c->ntwins;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (c->twins[mid].hash < h) lo = mid + 1;
+    else hi = mid;
+  }
+  for (; lo < c->ntwins && c->twins[lo].hash == h; lo++) {
+    const sbp_node *v = c->twins[lo].value, *f = sbp_node_parent(v);
+    size_t vl;
+    const char *vt = sbp_node_text(v, &vl);
+    if (sbp_node_parent(f) == holder && strcmp(sbp_node_text(f, NULL), name) == 0 &&
+        vl == len + 8 && memcmp(vt, text, skip) == 0 && memcmp(vt + skip, "/private", 8) == 0 &&
+        memcmp(vt + skip + 8, text + skip, len - skip) == 0) {
+      *found = 1;
+      return SBP_OK;
     }
   }
-  return 0;
+  return SBP_OK;
 }
 
 static int check_path_value(lint_ctx *c, const sbp_node *rule, const sbp_node *filter,
@@ -240,26 +321,27 @@ static int check_path_value(lint_ctx *c, const sbp_node *rule, const sbp_node *f
   int rc = SBP_OK;
   if (match == SBP_CATALOG_MATCH_REGEX) {
     /* ^/tmp/... never matches either. */
-    if (len >= 5 && p[0] == '^' && sbp__lint_symlinked(p + 1, len - 1, NULL) &&
-        !has_private_twin(filter, p, len, 1)) {
-      sbp_buf fix = SBP_BUF_INIT, re = SBP_BUF_INIT;
-      rc = sbp__buf_put(&re, c->alloc, "^/private", 9);
-      if (rc == SBP_OK) rc = sbp__buf_put(&re, c->alloc, p + 1, len - 1);
-      if (rc == SBP_OK && memchr(re.ptr, '"', re.len) == NULL) {
-        rc = sbp__buf_put(&fix, c->alloc, "#\"", 2);
-        if (rc == SBP_OK) rc = sbp__buf_put(&fix, c->alloc, re.ptr, re.len);
-        if (rc == SBP_OK) rc = sbp__buf_putc(&fix, c->alloc, '"');
-      } else if (rc == SBP_OK) {
-        rc = put_quoted(c, &fix, re.ptr, re.len);
-      }
-      sbp_buf_dispose(&re);
-      if (rc == SBP_OK)
-        rc = sbp__lint_add(c->r, SBP__L_SYMLINKED_PATH, 0, file, line, col, fix.ptr, fix.len,
-                           "regex '%.*s' matches under %.4s, which the kernel sees as "
-                           "/private%.4s: it never matches",
-                           (int)(len > 80 ? 80 : len), p, p + 1, p + 1);
-      sbp_buf_dispose(&fix);
+    int twinned = 0;
+    if (len < 5 || p[0] != '^' || !sbp__lint_symlinked(p + 1, len - 1, NULL)) return SBP_OK;
+    rc = has_private_twin(c, filter, p, len, 1, &twinned);
+    if (rc != SBP_OK || twinned) return rc;
+    sbp_buf fix = SBP_BUF_INIT, re = SBP_BUF_INIT;
+    rc = sbp__buf_put(&re, c->alloc, "^/private", 9);
+    if (rc == SBP_OK) rc = sbp__buf_put(&re, c->alloc, p + 1, len - 1);
+    if (rc == SBP_OK && memchr(re.ptr, '"', re.len) == NULL) {
+      rc = sbp__buf_put(&fix, c->alloc, "#\"", 2);
+      if (rc == SBP_OK) rc = sbp__buf_put(&fix, c->alloc, re.ptr, re.len);
+      if (rc == SBP_OK) rc = sbp__buf_putc(&fix, c->alloc, '"');
+    } else if (rc == SBP_OK) {
+      rc = put_quoted(c, &fix, re.ptr, re.len);
     }
+    sbp_buf_dispose(&re);
+    if (rc == SBP_OK)
+      rc = sbp__lint_add(c->r, SBP__L_SYMLINKED_PATH, 0, file, line, col, fix.ptr, fix.len,
+                         "regex '%.*s' matches under %.4s, which the kernel sees as "
+                         "/private%.4s: it never matches",
+                         (int)(len > 80 ? 80 : len), p, p + 1, p + 1);
+    sbp_buf_dispose(&fix);
     return rc;
   }
   if (len == 0 || p[0] != '/') {
@@ -282,8 +364,9 @@ static int check_path_value(lint_ctx *c, const sbp_node *rule, const sbp_node *f
   }
   sbp_buf_dispose(&qnorm);
   size_t ll;
-  if (rc == SBP_OK && sbp__lint_symlinked(norm.ptr, norm.len, &ll) &&
-      !has_private_twin(filter, p, len, 0)) {
+  int linked = rc == SBP_OK && sbp__lint_symlinked(norm.ptr, norm.len, &ll), twinned = 0;
+  if (linked) rc = has_private_twin(c, filter, p, len, 0, &twinned);
+  if (linked && rc == SBP_OK && !twinned) {
     sbp_buf fix = SBP_BUF_INIT, full = SBP_BUF_INIT;
     rc = sbp__buf_put(&full, c->alloc, "/private", 8);
     if (rc == SBP_OK) rc = sbp__buf_put(&full, c->alloc, norm.ptr, norm.len);
@@ -1406,6 +1489,7 @@ int sbp__lint_profile_checks(sbp_lint_result *r, const sbp_profile *profile, uin
   if (rc == SBP_OK && c.nomem) rc = SBP_E_NOMEM;
   sbp__free(c.alloc, c.e);
   sbp__free(c.alloc, c.rules);
+  sbp__free(c.alloc, c.twins);
   if (rc == SBP_E_NOMEM) return sbp__nomem(err);
   return rc;
 }

@@ -490,7 +490,7 @@ static void test_hostile(void **state) {
 
 static const char *oom_text =
     "(version 1)\n(deny default)\n(allow file-read* (subpath \"/tmp/x\") (literal \"a//b\")\n"
-    "  (regex #\"^/var/x{2}\"))\n(allow file-read* (subpath \"/a\"))\n"
+    "  (regex #\"^/var/x{2}\") (subpath \"/private/var/q\"))\n(allow file-read* (subpath \"/a\"))\n"
     "(allow file-read* (subpath \"/a\"))\n(deny network-outbound (remote tcp \"*:22\"))\n"
     "(allow network-outbound)\n(allow mach-lookup)\n(deny file-read* (subpath \"/Users/x\"))\n"
     "(allow file-write* (subpath \"/\"))\n(deny file-write* (subpath \"/y\") (with report))\n";
