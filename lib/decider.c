@@ -372,11 +372,26 @@ static int get_slot(sbp_decider *d, dz_bucket *b, uint32_t attr, dz_slot **out) 
   return SBP_OK;
 }
 
+/* The catalog's entry for a filter name, as sbp__catalog_filter answers for the decider's
+ * version. */
+static const sbp__filter_info *filter_info(sbp_decider *d, const char *name, size_t len) {
+  if (d->memo_name != NULL && len == d->memo_len &&
+      (name == d->memo_name || memcmp(name, d->memo_name, len) == 0))
+    return d->memo_info;
+  const sbp__filter_info *fi = sbp__catalog_filter(d->macos, name, len);
+  if (name != NULL) {
+    d->memo_name = name;
+    d->memo_len = len;
+    d->memo_info = fi;
+  }
+  return fi;
+}
+
 /* Can this top-level filter be indexed: a leaf on a path or name attribute with an exact,
  * prefix or subpath form and only string values? */
-static const sbp__filter_info *indexable(const sbp_decider *d, const sbp_node *f) {
+static const sbp__filter_info *indexable(sbp_decider *d, const sbp_node *f) {
   if (f->type != SBP_NODE_FILTER) return NULL;
-  const sbp__filter_info *fi = sbp__catalog_filter(d->macos, f->text, f->text_len);
+  const sbp__filter_info *fi = filter_info(d, f->text, f->text_len);
   if (fi == NULL) return NULL;
   if (fi->arg != SBP__ARG_PATH && fi->arg != SBP__ARG_NAME) return NULL;
   for (const sbp_node *v = f->first; v; v = v->next) {
@@ -482,7 +497,7 @@ static int scan_rule(sbp_decider *d, dz_rule *r, sbp_error *err) {
       if (depth > d->max_depth) d->max_depth = depth;
       if (n->type == SBP_NODE_FILTER) {
         const sbp_node *leaf = sbp__unix_socket_inner(n) ? sbp__unix_socket_inner(n) : n;
-        const sbp__filter_info *fi = sbp__catalog_filter(d->macos, leaf->text, leaf->text_len);
+        const sbp__filter_info *fi = filter_info(d, leaf->text, leaf->text_len);
         if (fi == NULL) r->unknown = 1;
         int numeric = fi != NULL && (fi->arg == SBP__ARG_INTEGER || fi->arg == SBP__ARG_BITFIELD ||
                                      fi->arg == SBP__ARG_BOOLEAN);
@@ -584,11 +599,26 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
   d->macos = d->opt.macos;
   d->id = new_decider_id();
 
-  size_t n = 0, nimports = 0;
+  /* Rules, imports, and the keys the index can hold at most (one per operation and value of
+   * a top-level filter), so the key table is made once at its size: growing it held the old
+   * and new tables at once, most of the decider's peak. The estimate is held to the number
+   * of those nodes, so that a rule of many operations and repeated values (few distinct
+   * keys) cannot make it ask for more than the tree it indexes; such a table still grows. */
+  size_t n = 0, nimports = 0, most_keys = 0, nodes = 0;
   for (const sbp_node *c = profile->root.first; c; c = c->next) {
-    if (c->type == SBP_NODE_RULE) n++;
     if (c->type == SBP_NODE_IMPORT) nimports++;
+    if (c->type != SBP_NODE_RULE) continue;
+    n++;
+    size_t ops = 0, values = 0;
+    for (const sbp_node *f = c->first; f; f = f->next) {
+      if (f->type == SBP_NODE_OPERATION) ops++;
+      else if (f->type == SBP_NODE_FILTER) values += f->nchildren;
+    }
+    if (values > 0 && ops > (SIZE_MAX - most_keys) / values) most_keys = SIZE_MAX;
+    else most_keys += ops * values;
+    nodes += 1 + ops + values;
   }
+  if (most_keys > nodes) most_keys = nodes;
   if (n > UINT32_MAX - 1) {
     sbp_decider_free(d);
     return sbp__error(err, SBP_E_LIMIT, "decider: too many rules");
@@ -600,6 +630,11 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
   if (nimports > 0) {
     d->imports = sbp__calloc(&d->alloc, nimports, sizeof(dz_import));
     if (d->imports == NULL) goto nomem;
+  }
+  if (most_keys > 0) {
+    size_t cap = 64;
+    while (cap / 2 < most_keys && cap < ((size_t)1 << 40)) cap <<= 1;
+    if (keys_rehash(d, cap) != SBP_OK) goto nomem;
   }
   /* The catalog's answers for the last operation name: long profiles repeat a name over
    * runs of rules. */

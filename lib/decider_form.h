@@ -11,6 +11,7 @@
 
 #include "sbprofile/decide.h"
 #include "alloc.h"
+#include "catalog_types.h"
 #include "node.h"
 #include "regex.h"
 #include "request.h"
@@ -164,6 +165,11 @@ struct sbp_decider {
   dz_import *imports;   /* unresolved imports, in profile order */
   size_t nimports;
   uint64_t id;          /* unique per decider made in this process: keys requests' memos */
+  /* While building: the last filter name looked up in the catalog and its answer (rules
+   * repeat a few names; a binary search per filter was a sixth of the build). */
+  const char *memo_name;
+  size_t memo_len;
+  const sbp__filter_info *memo_info;
 };
 
 
