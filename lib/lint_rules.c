@@ -49,6 +49,7 @@ typedef struct lint_ctx {
   size_t nrules;
   const sbp_node **stack; /* scratch for subtree walks */
   size_t stack_cap;
+  struct rule_filters *rf; /* per rule, while check_order runs */
   struct twin *twins; /* "/private" paths, sorted by hash; built on first need */
   size_t ntwins, twins_cap;
   int twins_built;
@@ -802,17 +803,87 @@ static int leaf_covers(lint_ctx *c, const sbp_node *g, const sbp_node *f) {
   return 1;
 }
 
-/* Does every request rule a's filters match also match rule b's? A rule's filters must all
- * match, so each filter of b must hold for whatever a matches: it covers one of a's. */
-static int filters_cover(lint_ctx *c, const sbp_node *b, const sbp_node *a) {
-  for (const sbp_node *g = sbp_node_first_child(b); g; g = sbp_node_next(g)) {
-    if (!is_filter_node(g)) continue;
-    int covered = 0;
-    for (const sbp_node *f = sbp_node_first_child(a); f && !covered; f = sbp_node_next(f))
-      if (is_filter_node(f)) covered = leaf_covers(c, g, f);
-    if (!covered) return 0;
+/* The top-level filters of a rule by structural hash (node_hash), sorted: made on first
+ * need, for comparing rules too large to compare filter by filter. */
+typedef struct filter_hash {
+  uint64_t hash;
+  const sbp_node *filter;
+} filter_hash;
+
+typedef struct rule_filters {
+  filter_hash *f;
+  size_t n;
+  int made;
+} rule_filters;
+
+static uint64_t node_hash(const sbp_node *start);
+
+/* Pairs of filters compared one by one at most: past this, rules are compared by equal
+ * filters only (a 10,000-filter rule beside another would take 10^8 comparisons). */
+#define COVER_PAIRS_MAX 4096
+
+static int cmp_filter_hash(const void *pa, const void *pb) {
+  const filter_hash *a = pa, *b = pb;
+  return a->hash < b->hash ? -1 : a->hash > b->hash;
+}
+
+static int rule_filters_of(lint_ctx *c, size_t ri, const rule_filters **out) {
+  rule_filters *rf = &c->rf[ri];
+  *out = rf;
+  if (rf->made) return SBP_OK;
+  size_t n = 0;
+  for (const sbp_node *g = c->rules[ri]->first; g; g = g->next) n += is_filter_node(g);
+  rf->f = sbp__malloc(c->alloc, (n ? n : 1) * sizeof *rf->f);
+  if (rf->f == NULL) return SBP_E_NOMEM;
+  for (const sbp_node *g = c->rules[ri]->first; g; g = g->next)
+    if (is_filter_node(g)) {
+      rf->f[rf->n].hash = node_hash(g);
+      rf->f[rf->n++].filter = g;
+    }
+  qsort(rf->f, rf->n, sizeof *rf->f, cmp_filter_hash);
+  rf->made = 1;
+  return SBP_OK;
+}
+
+static size_t count_filters(const sbp_node *rule) {
+  size_t n = 0;
+  for (const sbp_node *g = rule->first; g; g = g->next) n += is_filter_node(g);
+  return n;
+}
+
+/* Does every request rule a matches also match rule b? A rule's filters are OR-ed
+ * (semantics.md 1), so each of a's filters must be covered by one of b's. Large pairs of
+ * rules are compared through their sorted filter hashes, which finds a's filters that b
+ * holds as they are and no other covering: an answer of no is then "not shown", never a
+ * false "never decides". Sets *covers. */
+static int filters_cover(lint_ctx *c, const lint_entry *b, const lint_entry *a, int *covers) {
+  *covers = 0;
+  size_t na = count_filters(a->rule), nb = count_filters(b->rule);
+  if (na != 0 && nb > COVER_PAIRS_MAX / na) {
+    const rule_filters *fa, *fb;
+    int rc = rule_filters_of(c, a->rule_idx, &fa);
+    if (rc == SBP_OK) rc = rule_filters_of(c, b->rule_idx, &fb);
+    if (rc != SBP_OK) return rc;
+    size_t j = 0;
+    for (size_t i = 0; i < fa->n; i++) {
+      while (j < fb->n && fb->f[j].hash < fa->f[i].hash) j++;
+      int covered = 0;
+      for (size_t k = j; k < fb->n && fb->f[k].hash == fa->f[i].hash && !covered; k++)
+        covered = sbp_node_equal(fb->f[k].filter, fa->f[i].filter, SBP_EQUAL_DEFAULT);
+      if (!covered) return SBP_OK;
+    }
+    *covers = 1;
+    return SBP_OK;
   }
-  return 1;
+  for (const sbp_node *f = a->rule->first; f; f = f->next) {
+    if (!is_filter_node(f)) continue;
+    int covered = 0;
+    for (const sbp_node *g = b->rule->first; g && !covered; g = g->next)
+      if (is_filter_node(g)) covered = leaf_covers(c, g, f);
+    if (!covered) return SBP_OK;
+  }
+  *covers = 1;
+  return SBP_OK;
 }
 
 /* Same action, same filters and modifiers (positions and comments aside). */
@@ -979,19 +1050,29 @@ static int build_index(lint_ctx *c, hindex *ix) {
  * everything a matches, if later than *best (and a): the candidates are in entry order, so
  * they are searched from the last and the search ends at the first rule that covers. Among
  * one rule's entries the first that covers is taken. */
-static void lookup(lint_ctx *c, const hindex *ix, uint64_t h, const lint_entry *a,
-                   size_t *best) {
+static int lookup(lint_ctx *c, const hindex *ix, uint64_t h, size_t ai, size_t *tested,
+                  size_t *best) {
+  const lint_entry *a = &c->e[ai];
   size_t lo = hindex_find(ix, h), hi = hindex_after(ix, h);
   size_t floor = a->rule_idx, found = SIZE_MAX;
   if (*best != SIZE_MAX && c->e[*best].rule_idx > floor) floor = c->e[*best].rule_idx;
   for (size_t k = hi; k-- > lo;) {
-    const lint_entry *x = &c->e[ix->k[k].entry];
+    size_t xi = ix->k[k].entry;
+    const lint_entry *x = &c->e[xi];
     if (x->rule_idx <= floor) break;
     if (found != SIZE_MAX && x->rule_idx < c->e[found].rule_idx) break;
-    if (x->filtered && op_covers(x, a) && filters_cover(c, x->rule, a->rule))
-      found = ix->k[k].entry;
+    /* an entry is a candidate under several hashes: it is judged once for a */
+    if (tested[xi] == ai + 1) continue;
+    tested[xi] = ai + 1;
+    int covers = 0;
+    if (x->filtered && op_covers(x, a)) {
+      int rc = filters_cover(c, x, a, &covers);
+      if (rc != SBP_OK) return rc;
+    }
+    if (covers) found = xi;
   }
   if (found != SIZE_MAX) *best = found;
+  return SBP_OK;
 }
 
 /* A hash of what same_body compares, with the operation: entries equal under it are copies
@@ -1090,9 +1171,11 @@ static int check_order(lint_ctx *c) {
   const sbp_node **dup_of = sbp__calloc(c->alloc, c->nrules ? c->nrules : 1, sizeof *dup_of);
   size_t *next = sbp__calloc(c->alloc, c->ne ? c->ne : 1, sizeof *next);
   size_t *class_first = sbp__calloc(c->alloc, c->ne ? c->ne : 1, sizeof *class_first);
+  size_t *tested = sbp__calloc(c->alloc, c->ne ? c->ne : 1, sizeof *tested);
+  c->rf = sbp__calloc(c->alloc, c->nrules ? c->nrules : 1, sizeof *c->rf);
   size_t nb = 0;
   if (b == NULL || reported == NULL || dup_later == NULL || dup_of == NULL || next == NULL ||
-      class_first == NULL) {
+      class_first == NULL || tested == NULL || c->rf == NULL) {
     rc = SBP_E_NOMEM;
     goto done;
   }
@@ -1144,20 +1227,22 @@ static int check_order(lint_ctx *c) {
       const sbp_node *f = a->rule->first;
       while (!is_filter_node(f)) f = f->next;
       size_t best = SIZE_MAX;
-      lookup(c, &ix, node_hash(f), a, &best);
-      if (f->type == SBP_NODE_FILTER && f->first && f->first->type == SBP_NODE_VALUE) {
+      rc = lookup(c, &ix, node_hash(f), i, tested, &best);
+      if (rc == SBP_OK && f->type == SBP_NODE_FILTER && f->first &&
+          f->first->type == SBP_NODE_VALUE) {
         const sbp_node *v = f->first;
         if (v->kind == SBP_VALUE_STRING) {
           uint64_t h = value_seed(v);
-          for (size_t k = 0; k <= v->text_len; k++) {
+          for (size_t k = 0; k <= v->text_len && rc == SBP_OK; k++) {
             uint64_t key = mix(mix(FNV_OFFSET, "V", 1), &h, sizeof h);
-            lookup(c, &ix, key, a, &best);
+            rc = lookup(c, &ix, key, i, tested, &best);
             if (k < v->text_len) h = mix(h, v->text + k, 1);
           }
         } else {
-          lookup(c, &ix, value_hash(v), a, &best);
+          rc = lookup(c, &ix, value_hash(v), i, tested, &best);
         }
       }
+      if (rc != SBP_OK) goto done;
       if (best != SIZE_MAX) {
         a->shadowed_by = c->e[best].rule;
         a->shadowed_op = c->e[best].op;
@@ -1292,6 +1377,10 @@ done:
   sbp__free(c->alloc, dup_of);
   sbp__free(c->alloc, next);
   sbp__free(c->alloc, class_first);
+  sbp__free(c->alloc, tested);
+  for (size_t i = 0; c->rf != NULL && i < c->nrules; i++) sbp__free(c->alloc, c->rf[i].f);
+  sbp__free(c->alloc, c->rf);
+  c->rf = NULL;
   return rc;
 }
 

@@ -458,6 +458,72 @@ static int oom_many_op(const sbp_alloc *alloc, void *ctx) {
   return rc;
 }
 
+/* Appends (literal "/f/i") for i in [from, to) (or downwards when from > to). */
+static size_t put_literals(char *t, size_t n, size_t cap, long from, long to) {
+  for (long i = from; i != to; i += from < to ? 1 : -1)
+    n += (size_t)snprintf(t + n, cap - n, " (literal \"/f/%ld\")", i);
+  return n;
+}
+
+/* A rule of k filters, a later rule of the same filters in reverse order and one more (it
+ * shadows the first), then a rule of k filters on another operation and a later one that
+ * lacks the first of them (it shadows nothing). */
+static char *large_rules(long k, size_t *len) {
+  size_t cap = 4 * (size_t)k * 24 + 400, n;
+  char *t = malloc(cap);
+  assert_non_null(t);
+  n = (size_t)snprintf(t, cap, "(version 1)\n(deny default)\n(allow file-read*");
+  n = put_literals(t, n, cap, 0, k);
+  n += (size_t)snprintf(t + n, cap - n, ")\n(deny file-read*");
+  n = put_literals(t, n, cap, k - 1, -1);
+  n += (size_t)snprintf(t + n, cap - n, " (literal \"/extra\"))\n(allow file-write*");
+  n = put_literals(t, n, cap, 0, k);
+  n += (size_t)snprintf(t + n, cap - n, ")\n(deny file-write*");
+  n = put_literals(t, n, cap, 1, k);
+  n += (size_t)snprintf(t + n, cap - n, " (literal \"/other\"))\n");
+  assert_true(n < cap);
+  *len = n;
+  return t;
+}
+
+/* Rules of hundreds of filters are compared through their filters' hashes: a later rule that
+ * holds every filter of an earlier one (in any order) shadows it, one that lacks a filter
+ * does not, and the work stays far from filters x filters. */
+static void test_shadow_large_rules(void **state) {
+  (void)state;
+  size_t n;
+  char *t = large_rules(300, &n);
+  sbp_lint_result *r = NULL;
+  assert_int_equal(sbp_lint_text(t, n, "big.sb", NULL, NULL, &r, NULL), SBP_OK);
+  size_t shadowed = 0;
+  for (size_t i = 0; i < sbp_lint_count(r); i++) {
+    if (strcmp(sbp_lint_code(r, i), "shadowed-rule") != 0) continue;
+    const char *file;
+    uint32_t line, col;
+    sbp_lint_position(r, i, &file, &line, &col);
+    assert_int_equal(line, 3);
+    assert_non_null(strstr(sbp_lint_message(r, i), "big.sb:4:1"));
+    shadowed++;
+  }
+  assert_int_equal(shadowed, 1);
+  sbp_lint_result_free(r);
+  free(t);
+}
+
+/* The same, small enough for an allocation-failure walk, still past the pairwise bound. */
+static int oom_large_op(const sbp_alloc *alloc, void *ctx) {
+  (void)ctx;
+  size_t n;
+  char *t = large_rules(70, &n);
+  sbp_lint_result *r = NULL;
+  int rc = sbp_lint_text(t, n, "big.sb", NULL, alloc, &r, NULL);
+  if (rc == SBP_OK) assert_true(find(r, "shadowed-rule") >= 0);
+  else assert_int_equal(rc, SBP_E_NOMEM);
+  sbp_lint_result_free(r);
+  free(t);
+  return rc;
+}
+
 static void test_hostile(void **state) {
   (void)state;
   /* Deep nesting of require-not: no recursion in the checks. */
@@ -561,6 +627,8 @@ static void test_allocation_failures(void **state) {
   assert_true(calls > 10);
   calls = test_alloc_exhaust(oom_many_op, NULL);
   assert_true(calls > 10);
+  calls = test_alloc_exhaust(oom_large_op, NULL);
+  assert_true(calls > 10);
 }
 
 int main(void) {
@@ -577,6 +645,7 @@ int main(void) {
       cmocka_unit_test(test_many_filters_and_copies),
       cmocka_unit_test(test_locate_string),
       cmocka_unit_test(test_hostile),
+      cmocka_unit_test(test_shadow_large_rules),
       cmocka_unit_test(test_allocation_failures),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
