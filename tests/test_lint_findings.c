@@ -75,6 +75,84 @@ static void test_findings(void **state) {
   }
 }
 
+/* A rule lint says never decides must not decide any request: each case's profile is asked
+ * about every absolute path its text spells (and a child and a sibling of each) under the
+ * file operations, and no answer may name such a rule. Findings that rest on a contested
+ * reading of precedence across operations say so and are left out. */
+static void test_shadowed_never_decide(void **state) {
+  (void)state;
+  static const char *const ops[] = {"file-read-data", "file-read-metadata", "file-write-data",
+                                    "file-write-create", "file-write-unlink"};
+  static const char *const tails[] = {"", "/q", "q"};
+  size_t judged = 0;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const lint_case *c = &cases[i];
+    sbp_lint_options o = SBP_LINT_OPTIONS_INIT;
+    o.macos = c->macos;
+    sbp_lint_result *r = NULL;
+    assert_int_equal(sbp_lint_text(c->text, strlen(c->text), "t.sb", &o, NULL, &r, NULL), SBP_OK);
+    uint32_t never[16];
+    size_t nnever = 0;
+    for (size_t k = 0; k < sbp_lint_count(r); k++) {
+      if (strcmp(sbp_lint_code(r, k), "shadowed-rule") != 0 ||
+          strstr(sbp_lint_message(r, k), "under plain last-wins") != NULL)
+        continue;
+      const char *file;
+      uint32_t line, col;
+      sbp_lint_position(r, k, &file, &line, &col);
+      assert_true(nnever < 16);
+      never[nnever++] = line;
+    }
+    sbp_lint_result_free(r);
+    if (nnever == 0) continue;
+    sbp_profile *p = NULL;
+    sbp_decider *d = NULL;
+    sbp_decide_options dopt = SBP_DECIDE_OPTIONS_INIT;
+    dopt.macos = c->macos;
+    if (sbp_profile_read(&p, c->text, strlen(c->text), "t.sb", NULL, NULL, NULL) != SBP_OK ||
+        sbp_decider_new(&d, p, &dopt, NULL) != SBP_OK) {
+      sbp_profile_free(p);
+      continue; /* lint reads what the decider cannot (unknown names): nothing to compare */
+    }
+    sbp_request *q;
+    sbp_decision *dec;
+    assert_int_equal(sbp_request_new(&q, NULL, NULL), SBP_OK);
+    assert_int_equal(sbp_decision_new(&dec, NULL, NULL), SBP_OK);
+    for (const char *t = strchr(c->text, '"'); t != NULL; t = strchr(t + 1, '"')) {
+      const char *end = strchr(t + 1, '"');
+      if (end == NULL) break;
+      if (t[1] == '/' && memchr(t + 1, '\\', (size_t)(end - t - 1)) == NULL) {
+        for (size_t ti = 0; ti < 3; ti++)
+          for (size_t oi = 0; oi < sizeof ops / sizeof ops[0]; oi++) {
+            char target[512];
+            int n = snprintf(target, sizeof target, "%.*s%s", (int)(end - t - 1), t + 1, tails[ti]);
+            if (n <= 0 || (size_t)n >= sizeof target) continue;
+            assert_int_equal(sbp_request_set_simple(q, ops[oi], strlen(ops[oi]), target,
+                                                    (size_t)n, NULL),
+                             SBP_OK);
+            assert_int_equal(sbp_decide_into(d, q, NULL, dec, NULL), SBP_OK);
+            const sbp_node *rule = sbp_decision_rule(dec);
+            if (rule == NULL || sbp_decision_result(dec) == SBP_DECISION_UNKNOWN) continue;
+            const char *file;
+            uint32_t line, col;
+            sbp_node_position(rule, &file, &line, &col);
+            for (size_t k = 0; k < nnever; k++)
+              if (line == never[k])
+                fail_msg("%s: lint says the rule at line %u never decides, yet it decides %s %s",
+                         c->name, (unsigned)line, ops[oi], target);
+            judged++;
+          }
+      }
+      t = end;
+    }
+    sbp_decision_free(dec);
+    sbp_request_free(q);
+    sbp_decider_free(d);
+    sbp_profile_free(p);
+  }
+  assert_true(judged > 100);
+}
+
 /* Filters of about 52 KiB: near the limit, a warning (past it, an error: tests/data/lint). */
 static void test_rule_size_near(void **state) {
   (void)state;
@@ -201,6 +279,7 @@ static void test_escapes_located(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_findings),
+      cmocka_unit_test(test_shadowed_never_decide),
       cmocka_unit_test(test_rule_size_near),
       cmocka_unit_test(test_two_sources),
       cmocka_unit_test(test_arguments_and_built_profile),
