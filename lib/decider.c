@@ -154,7 +154,8 @@ static dz_key *add_key(sbp_decider *d, uint32_t bucket, uint32_t attr, uint8_t k
   *created = 0;
   if ((d->nkeys + 1) * 2 > d->keys_cap)
     if (keys_rehash(d, d->keys_cap ? d->keys_cap * 2 : 64) != SBP_OK) return NULL;
-  uint32_t h = (uint32_t)dz_mix(dz_hash(s, len), bucket, attr, kind);
+  uint64_t full = dz_mix(dz_hash(s, len), bucket, attr, kind);
+  uint32_t h = (uint32_t)full;
   size_t j = (size_t)h & (d->keys_cap - 1);
   while (d->keys[j].rule != DZ_EMPTY) {
     dz_key *k = &d->keys[j];
@@ -176,6 +177,11 @@ static dz_key *add_key(sbp_decider *d, uint32_t bucket, uint32_t attr, uint8_t k
   k->rule = rule;
   d->nkeys++;
   *created = 1;
+  if (d->bloom != NULL) {
+    /* the cell keeps half the hash; the filter takes bits from the other half too */
+    uint64_t bit = (full >> 24) & d->bloom_mask;
+    d->bloom[bit >> 6] |= (uint64_t)1 << (bit & 63);
+  }
   return k;
 }
 
@@ -464,6 +470,10 @@ static int index_filter(sbp_decider *d, uint32_t bucket, uint32_t rule, const sb
     }
     k = add_key(d, bucket, attr, kind, key, klen, rule, &created);
     if (k == NULL) return SBP_E_NOMEM;
+    d->guess_bucket = bucket;
+    d->guess_attr = attr;
+    d->guess_kind = kind;
+    d->guess_ok = kind != DZ_K_RE;
     if (kind == DZ_K_RE) {
       if (created) k->group = (uint32_t)(d->ngroups - 1);
       dz_group *g = &d->groups[k->group];
@@ -483,6 +493,34 @@ static int index_filter(sbp_decider *d, uint32_t bucket, uint32_t rule, const sb
     else s->lens[kind][klen >> 3] |= (uint8_t)(1u << (klen & 7));
   }
   return SBP_OK;
+}
+
+/* Fetches the key table's cell that the first value of rule n (the next one) will probe, when
+ * n looks like the rule just indexed (operation memo_op, the last filter name looked up), as
+ * the rules of a long generated profile do, and the bloom filter's word for it: each is a
+ * cache miss in tables of millions of keys, and fetched now it arrives while this rule is
+ * indexed. A wrong guess costs one hash. */
+static void prefetch_next(const sbp_decider *d, const sbp_node *n, const char *memo_op,
+                          size_t memo_len) {
+#if defined(__GNUC__) || defined(__clang__)
+  if (!d->guess_ok || d->keys_cap == 0 || n == NULL || n->type != SBP_NODE_RULE) return;
+  const sbp_node *o = n->first;
+  if (o == NULL || o->type != SBP_NODE_OPERATION || o->text_len != memo_len ||
+      memcmp(o->text, memo_op, memo_len) != 0)
+    return;
+  const sbp_node *f = o->next;
+  if (f == NULL || f->type != SBP_NODE_FILTER || d->memo_name == NULL ||
+      f->text_len != d->memo_len || memcmp(f->text, d->memo_name, f->text_len) != 0)
+    return;
+  const sbp_node *v = f->first;
+  if (v == NULL || v->type != SBP_NODE_VALUE || v->kind != SBP_VALUE_STRING) return;
+  uint64_t h = dz_mix(dz_hash(v->text, v->text_len), d->guess_bucket, d->guess_attr,
+                      d->guess_kind);
+  __builtin_prefetch(&d->keys[(size_t)(uint32_t)h & (d->keys_cap - 1)]);
+  if (d->bloom != NULL) __builtin_prefetch(&d->bloom[((h >> 24) & d->bloom_mask) >> 6]);
+#else
+  (void)d, (void)n, (void)memo_op, (void)memo_len;
+#endif
 }
 
 /* Walks the filter subtree of a rule: compiles regexes, notes long strings, unknown filters,
@@ -635,6 +673,14 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
     size_t cap = 64;
     while (cap / 2 < most_keys && cap < ((size_t)1 << 40)) cap <<= 1;
     if (keys_rehash(d, cap) != SBP_OK) goto nomem;
+    /* The bloom filter, 16 bits per key (at least 512), is filled as keys are made, while
+     * their text is at hand: filling it afterwards read every key's text again, in table
+     * order, a cache miss each. */
+    uint64_t bits = 512;
+    while (bits < (uint64_t)most_keys * 16u && bits < ((uint64_t)1 << 40)) bits <<= 1;
+    d->bloom = sbp__calloc(&d->alloc, (size_t)(bits / 64), sizeof(uint64_t));
+    if (d->bloom == NULL) goto nomem;
+    d->bloom_mask = bits - 1;
   }
   /* The catalog's answers for the last operation name: long profiles repeat a name over
    * runs of rules. */
@@ -647,6 +693,7 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
       d->imports[d->nimports++].rules_before = (int64_t)d->nrules;
     }
     if (c->type != SBP_NODE_RULE) continue;
+    prefetch_next(d, c->next, memo_op, memo_len);
     uint32_t ri = (uint32_t)d->nrules++;
     dz_rule *r = &d->rules[ri];
     r->node = c;
@@ -680,21 +727,6 @@ int sbp_decider_new(sbp_decider **out, const sbp_profile *profile,
         if (!sbp__is_filter(f)) continue;
         if (index_filter(d, bi, ri, f) != SBP_OK) goto nomem;
       }
-    }
-  }
-  if (d->nkeys > 0) { /* 16 bits per key, at least 512 */
-    uint64_t bits = 512;
-    while (bits < (uint64_t)d->nkeys * 16u && bits < ((uint64_t)1 << 40)) bits <<= 1;
-    d->bloom = sbp__calloc(&d->alloc, (size_t)(bits / 64), sizeof(uint64_t));
-    if (d->bloom == NULL) goto nomem;
-    d->bloom_mask = bits - 1;
-    for (size_t i = 0; i < d->keys_cap; i++) {
-      const dz_key *k = &d->keys[i];
-      if (k->rule == DZ_EMPTY) continue;
-      /* the cell keeps half the hash; the filter takes bits from the other half too */
-      uint64_t h = dz_mix(dz_hash(k->s, k->len), k->bucket, k->attr, (uint8_t)k->kind);
-      uint64_t bit = (h >> 24) & d->bloom_mask;
-      d->bloom[bit >> 6] |= (uint64_t)1 << (bit & 63);
     }
   }
   /* Built: what is allocated from now on (regex caches, decisions) is the profile's. The

@@ -170,6 +170,10 @@ struct sbp_decider {
   const char *memo_name;
   size_t memo_len;
   const sbp__filter_info *memo_info;
+  /* While building: the bucket, attribute and kind of the last key made, to guess where the
+   * next rule's key goes (decider.c, prefetch_next). */
+  uint32_t guess_bucket, guess_attr;
+  uint8_t guess_kind, guess_ok;
 };
 
 
