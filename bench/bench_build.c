@@ -17,47 +17,6 @@
 #include "bench_util.h"
 #include "sbprofile.h"
 
-/* An allocator that counts live and peak bytes (each block remembers its size). */
-typedef struct counting {
-  size_t live, peak;
-} counting;
-
-typedef union block_header {
-  size_t size;
-  max_align_t align;
-} block_header;
-
-static void *c_malloc(void *ud, size_t n) {
-  counting *c = ud;
-  block_header *h = malloc(sizeof(*h) + n);
-  if (h == NULL) return NULL;
-  h->size = n;
-  c->live += n;
-  if (c->live > c->peak) c->peak = c->live;
-  return h + 1;
-}
-
-static void c_free(void *ud, void *p) {
-  counting *c = ud;
-  if (p == NULL) return;
-  block_header *h = (block_header *)p - 1;
-  c->live -= h->size;
-  free(h);
-}
-
-static void *c_realloc(void *ud, void *p, size_t n) {
-  counting *c = ud;
-  if (p == NULL) return c_malloc(ud, n);
-  block_header *h = (block_header *)p - 1;
-  size_t old = h->size;
-  block_header *nh = realloc(h, sizeof(*nh) + n);
-  if (nh == NULL) return NULL;
-  nh->size = n;
-  c->live = c->live - old + n;
-  if (c->live > c->peak) c->peak = c->live;
-  return nh + 1;
-}
-
 /* Rule i: a mix of subpath, literal and prefix rules on realistic paths, allow and deny. */
 static int add_rule(sbp_profile *p, size_t i) {
   char path[160];
@@ -79,8 +38,8 @@ typedef struct result {
 static int run(size_t rules, int reps, result *best) {
   best->build_s = best->serialize_s = best->serialize_cpu_s = 1e30;
   for (int r = 0; r < reps; r++) {
-    counting c = {0, 0};
-    sbp_alloc alloc = {c_malloc, c_realloc, c_free, &c};
+    bench_counter c = {0, 0};
+    sbp_alloc alloc = {bench_count_malloc, bench_count_realloc, bench_count_free, &c};
     sbp_profile *p;
     double t0 = bench_now();
     if (sbp_profile_new(&p, &alloc) != SBP_OK) return -1;

@@ -184,51 +184,10 @@ static int generate(size_t rules, sbp_buf *out) {
   return rc;
 }
 
-/* An allocator that counts live bytes and their peak. */
-typedef struct counter {
-  size_t live, peak;
-} counter;
-
-#define HDR 16 /* keeps the blocks aligned for any object */
-
-static void *count_malloc(void *ud, size_t n) {
-  counter *c = ud;
-  unsigned char *p = malloc(n + HDR);
-  if (p == NULL) return NULL;
-  memcpy(p, &n, sizeof(n));
-  c->live += n;
-  if (c->live > c->peak) c->peak = c->live;
-  return p + HDR;
-}
-
-static void count_free(void *ud, void *q) {
-  counter *c = ud;
-  if (q == NULL) return;
-  unsigned char *p = (unsigned char *)q - HDR;
-  size_t n;
-  memcpy(&n, p, sizeof(n));
-  c->live -= n;
-  free(p);
-}
-
-static void *count_realloc(void *ud, void *q, size_t n) {
-  if (q == NULL) return count_malloc(ud, n);
-  counter *c = ud;
-  unsigned char *p = (unsigned char *)q - HDR;
-  size_t old;
-  memcpy(&old, p, sizeof(old));
-  unsigned char *np = realloc(p, n + HDR);
-  if (np == NULL) return NULL;
-  memcpy(np, &n, sizeof(n));
-  c->live = c->live - old + n;
-  if (c->live > c->peak) c->peak = c->live;
-  return np + HDR;
-}
-
 /* Peak bytes allocated while evaluating t, and bytes the profile keeps, per byte of text. */
 static void report_memory(const text *t) {
-  counter c = {0, 0};
-  sbp_alloc a = {count_malloc, count_realloc, count_free, &c};
+  bench_counter c = {0, 0};
+  sbp_alloc a = {bench_count_malloc, bench_count_realloc, bench_count_free, &c};
   sbp_read_options o = SBP_READ_OPTIONS_INIT;
   o.flags = SBP_READ_SYMBOLIC_PARAMS | SBP_READ_KEEP_UNRESOLVED_IMPORTS;
   sbp_profile *p = NULL;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -63,6 +64,49 @@ static inline void bench_report(const char *name, long iters, double seconds, si
     printf("%-32s %10ld iters %12.3f us/iter %10s       peak %ld KiB\n", name, iters, per * 1e6,
            "-", bench_peak_rss_kib());
   fflush(stdout);
+}
+
+/* An allocator (sbp_alloc's three functions, ud a bench_counter) that counts live bytes and
+ * their peak: the library's own memory, apart from the process's. Each block keeps its size
+ * in a header that keeps it aligned for any object. */
+typedef struct bench_counter {
+  size_t live, peak;
+} bench_counter;
+
+typedef union bench_block {
+  size_t size;
+  max_align_t align;
+} bench_block;
+
+static inline void *bench_count_malloc(void *ud, size_t n) {
+  bench_counter *c = ud;
+  bench_block *h = malloc(sizeof(*h) + n);
+  if (h == NULL) return NULL;
+  h->size = n;
+  c->live += n;
+  if (c->live > c->peak) c->peak = c->live;
+  return h + 1;
+}
+
+static inline void bench_count_free(void *ud, void *p) {
+  bench_counter *c = ud;
+  if (p == NULL) return;
+  bench_block *h = (bench_block *)p - 1;
+  c->live -= h->size;
+  free(h);
+}
+
+static inline void *bench_count_realloc(void *ud, void *p, size_t n) {
+  bench_counter *c = ud;
+  if (p == NULL) return bench_count_malloc(ud, n);
+  bench_block *h = (bench_block *)p - 1;
+  size_t old = h->size;
+  bench_block *nh = realloc(h, sizeof(*nh) + n);
+  if (nh == NULL) return NULL;
+  nh->size = n;
+  c->live = c->live - old + n;
+  if (c->live > c->peak) c->peak = c->live;
+  return nh + 1;
 }
 
 #endif
