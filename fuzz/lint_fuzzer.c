@@ -5,7 +5,8 @@
  * documented codes come back; every diagnostic names one of the texts (or none, or the
  * assumed version line) at a line inside it, with a code, a message and a known severity;
  * sbp_lint_text() of one text is sbp_lint_sources() of that text; a located literal starts
- * with '"' or '#' at or after its form. Any violation aborts. */
+ * with '"' or '#' at or after its form; a rule said never to decide (shadowed-rule) decides
+ * no request the decision engine is asked about. Any violation aborts. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -72,6 +73,73 @@ static int same_results(const sbp_lint_result *a, const sbp_lint_result *b) {
   return 1;
 }
 
+/* A rule lint says never decides (shadowed-rule, without the contested reading across
+ * operations) decides no request: each string value of the profile is asked for under a few
+ * operations, and no answer may come from such a rule. Rules are told apart by position, so
+ * only positions that one rule alone holds are judged. */
+static void check_shadowed(const sbp_profile *p, const sbp_lint_result *r, const uint8_t *data,
+                           size_t size) {
+  enum { MAX_JUDGED = 16, MAX_ASKED = 24 };
+  uint32_t at[MAX_JUDGED][2];
+  size_t nat = 0;
+  for (size_t i = 0; i < sbp_lint_count(r) && nat < MAX_JUDGED; i++) {
+    if (strcmp(sbp_lint_code(r, i), "shadowed-rule") != 0 ||
+        strstr(sbp_lint_message(r, i), "under plain last-wins") != NULL)
+      continue;
+    uint32_t line = 0, col = 0;
+    sbp_lint_position(r, i, NULL, &line, &col);
+    size_t holders = 0;
+    for (const sbp_node *rule = sbp_node_first_child(sbp_profile_root(p)); rule;
+         rule = sbp_node_next(rule)) {
+      uint32_t l = 0, c = 0;
+      sbp_node_position(rule, NULL, &l, &c);
+      holders += l == line && c == col;
+    }
+    if (line != 0 && holders == 1) {
+      at[nat][0] = line;
+      at[nat][1] = col;
+      nat++;
+    }
+  }
+  if (nat == 0) return;
+  sbp_decider *d = NULL;
+  sbp_request *q = NULL;
+  sbp_decision *dec = NULL;
+  if (sbp_decider_new(&d, p, NULL, NULL) != SBP_OK || sbp_request_new(&q, NULL, NULL) != SBP_OK ||
+      sbp_decision_new(&dec, NULL, NULL) != SBP_OK)
+    goto done;
+  static const char *const ops[] = {"file-read-data", "file-write-data", "file-read-metadata",
+                                    "mach-lookup"};
+  size_t asked = 0;
+  for (const sbp_node *rule = sbp_node_first_child(sbp_profile_root(p)); rule && asked < MAX_ASKED;
+       rule = sbp_node_next(rule))
+    for (const sbp_node *f = sbp_node_first_child(rule); f && asked < MAX_ASKED;
+         f = sbp_node_next(f))
+      for (const sbp_node *v = sbp_node_first_child(f); v && asked < MAX_ASKED;
+           v = sbp_node_next(v)) {
+        if (sbp_value_kind_of(v) != SBP_VALUE_STRING) continue;
+        size_t vl = 0;
+        const char *vt = sbp_node_text(v, &vl);
+        if (vt == NULL || vl == 0) continue;
+        asked++;
+        for (size_t o = 0; o < sizeof ops / sizeof ops[0]; o++) {
+          if (sbp_request_set_simple(q, ops[o], strlen(ops[o]), vt, vl, NULL) != SBP_OK ||
+              sbp_decide_into(d, q, NULL, dec, NULL) != SBP_OK ||
+              sbp_decision_result(dec) == SBP_DECISION_UNKNOWN || sbp_decision_rule(dec) == NULL)
+            continue;
+          uint32_t l = 0, c = 0;
+          sbp_node_position(sbp_decision_rule(dec), NULL, &l, &c);
+          for (size_t k = 0; k < nat; k++)
+            if (at[k][0] == l && at[k][1] == c)
+              fail("a rule lint says never decides decides a request", data, size);
+        }
+      }
+done:
+  sbp_decision_free(dec);
+  sbp_request_free(q);
+  sbp_decider_free(d);
+}
+
 static void check_locate(const sbp_source *s, const sbp_read_options *ro, const uint8_t *data,
                          size_t size) {
   sbp_profile *p = NULL;
@@ -80,6 +148,7 @@ static void check_locate(const sbp_source *s, const sbp_read_options *ro, const 
   sbp_lint_result *r = NULL;
   int rc = sbp_lint_profile(p, &lo, &r, NULL);
   if (rc != SBP_OK && rc != SBP_E_NOMEM) fail("sbp_lint_profile failed", data, size);
+  if (rc == SBP_OK) check_shadowed(p, r, data, size);
   sbp_lint_result_free(r);
   size_t looked = 0;
   for (const sbp_node *rule = sbp_node_first_child(sbp_profile_root(p)); rule && looked < 64;
