@@ -107,6 +107,16 @@ static int rule_text(lint_ctx *c, const sbp_node *rule, char *buf, size_t size) 
 
 static int str_eq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
+/* FNV-1a over n bytes, continuing from h. */
+#define FNV_OFFSET 1469598103934665603ull
+#define FNV_PRIME 1099511628211ull
+
+static uint64_t mix(uint64_t h, const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * FNV_PRIME;
+  return h;
+}
+
 /* The versions (as "10.15 14.4.1") where lookup succeeds; "" when none. */
 typedef int (*known_fn)(uint32_t v, const char *name, size_t len, const char *extra);
 
@@ -222,19 +232,12 @@ typedef struct twin {
   const sbp_node *value;
 } twin;
 
-#define TWIN_OFFSET 1469598103934665603ull
-#define TWIN_PRIME 1099511628211ull
-
 static uint64_t twin_hash(const sbp_node *holder, const char *name, const char *head,
                           size_t head_len, const char *rest, size_t rest_len) {
-  uint64_t h = TWIN_OFFSET;
-  const unsigned char *b = (const unsigned char *)&holder;
-  for (size_t i = 0; i < sizeof holder; i++) h = (h ^ b[i]) * TWIN_PRIME;
-  for (const unsigned char *q = (const unsigned char *)name; *q; q++) h = (h ^ *q) * TWIN_PRIME;
-  h = (h ^ 0xffu) * TWIN_PRIME; /* the name's end */
-  for (size_t i = 0; i < head_len; i++) h = (h ^ (unsigned char)head[i]) * TWIN_PRIME;
-  for (size_t i = 0; i < rest_len; i++) h = (h ^ (unsigned char)rest[i]) * TWIN_PRIME;
-  return h;
+  uint64_t h = mix(FNV_OFFSET, &holder, sizeof holder);
+  h = mix(h, name, strlen(name) + 1); /* with its NUL: where the name ends */
+  h = mix(h, head, head_len);
+  return mix(h, rest, rest_len);
 }
 
 static int twin_add(lint_ctx *c, uint64_t h, const sbp_node *v) {
@@ -909,14 +912,6 @@ static int same_body(const sbp_node *a, const sbp_node *b) {
  * index of hashes: of each filter node, and of each value, and for a's first leaf the
  * hashes of every prefix of its first string value. */
 
-#define FNV_OFFSET 1469598103934665603ull
-#define FNV_PRIME 1099511628211ull
-
-static uint64_t mix(uint64_t h, const void *p, size_t n) {
-  const unsigned char *b = p;
-  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * FNV_PRIME;
-  return h;
-}
 
 /* The seed of a value's hash; its text follows. */
 static uint64_t value_seed(const sbp_node *v) {
