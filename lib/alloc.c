@@ -46,6 +46,18 @@ void *sbp__calloc(const sbp_alloc *a, size_t n, size_t size) {
   return p;
 }
 
+int sbp__array_grow(const sbp_alloc *a, void **p, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap) return SBP_OK;
+  size_t nc = *cap ? *cap * 2 : 8;
+  while (nc < need) nc *= 2;
+  if (nc > SIZE_MAX / elem) return SBP_E_NOMEM;
+  void *np = sbp__realloc(a, *p, nc * elem);
+  if (np == NULL) return SBP_E_NOMEM;
+  *p = np;
+  *cap = nc;
+  return SBP_OK;
+}
+
 /* ---- arena ------------------------------------------------------------------------- */
 
 #define ARENA_ALIGN SBP__ARENA_ALIGN

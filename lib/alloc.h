@@ -18,6 +18,9 @@ void *sbp__realloc(const sbp_alloc *a, void *p, size_t n);
 void sbp__free(const sbp_alloc *a, void *p);
 /* n * size, or NULL (no call to the allocator) when it overflows. */
 void *sbp__calloc(const sbp_alloc *a, size_t n, size_t size);
+/* Makes room for `need` elements of `elem` bytes in the array *p of capacity *cap (doubling,
+ * from 8); SBP_OK or SBP_E_NOMEM, the array unchanged on failure. */
+int sbp__array_grow(const sbp_alloc *a, void **p, size_t *cap, size_t need, size_t elem);
 
 /* A bump allocator of chunks taken from an sbp_alloc. Everything in it is freed at once. */
 typedef struct sbp__arena_chunk sbp__arena_chunk;

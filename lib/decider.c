@@ -43,18 +43,6 @@ static uint32_t known_attr_id(const char *name, size_t len) {
 const sbp_alloc *sbp__decider_alloc(const sbp_decider *d) { return &d->alloc; }
 const sbp_profile *sbp_decider_profile(const sbp_decider *d) { return d ? d->profile : NULL; }
 
-static int grow(const sbp_alloc *a, void **p, size_t *cap, size_t need, size_t elem) {
-  if (need <= *cap) return SBP_OK;
-  size_t nc = *cap ? *cap * 2 : 8;
-  while (nc < need) nc *= 2;
-  if (nc > SIZE_MAX / elem) return SBP_E_NOMEM;
-  void *np = sbp__realloc(a, *p, nc * elem);
-  if (np == NULL) return SBP_E_NOMEM;
-  *p = np;
-  *cap = nc;
-  return SBP_OK;
-}
-
 /* ---- building --------------------------------------------------------------------------- */
 
 static int meter_take(dz_meter *m, size_t n) {
@@ -115,7 +103,8 @@ static int get_bucket(sbp_decider *d, const char *op, size_t len, dz_bucket **ou
   if ((d->nbuckets + 1) * 2 > d->ops_cap) {
     if (op_table_rehash(d, d->ops_cap ? d->ops_cap * 2 : 16) != SBP_OK) return SBP_E_NOMEM;
   }
-  if (grow(&d->alloc, (void **)&d->buckets, &d->cbuckets, d->nbuckets + 1, sizeof(dz_bucket)))
+  if (sbp__array_grow(&d->alloc, (void **)&d->buckets, &d->cbuckets, d->nbuckets + 1,
+                      sizeof(dz_bucket)))
     return SBP_E_NOMEM;
   dz_bucket *nb = &d->buckets[d->nbuckets];
   memset(nb, 0, sizeof *nb);
@@ -301,7 +290,7 @@ static int get_rx(sbp_decider *d, const sbp_node *value, uint32_t *out, sbp_erro
   if (d->nrx >= UINT32_MAX - 1) return sbp__error(err, SBP_E_LIMIT, "decider: too many regexes");
   if ((d->nrx + 1) * 2 > d->rxt_cap)
     if (rxt_rehash(d, d->rxt_cap ? d->rxt_cap * 2 : 16) != SBP_OK) return sbp__nomem(err);
-  if (grow(&d->alloc, (void **)&d->rx, &d->crx, d->nrx + 1, sizeof(dz_rx)))
+  if (sbp__array_grow(&d->alloc, (void **)&d->rx, &d->crx, d->nrx + 1, sizeof(dz_rx)))
     return sbp__nomem(err);
   sbp_error e = SBP_ERROR_INIT;
   sbp__regex *re = NULL;
@@ -355,7 +344,7 @@ static int intern_attr(sbp_decider *d, const char *name, uint32_t *out) {
       *out = (uint32_t)(SBP__ATTR_FIRST_EXTRA + i);
       return SBP_OK;
     }
-  if (grow(&d->alloc, (void **)&d->extra, &d->cextra, d->nextra + 1, sizeof(char *)))
+  if (sbp__array_grow(&d->alloc, (void **)&d->extra, &d->cextra, d->nextra + 1, sizeof(char *)))
     return SBP_E_NOMEM;
   d->extra[d->nextra] = name;
   *out = (uint32_t)(SBP__ATTR_FIRST_EXTRA + d->nextra++);
@@ -368,7 +357,7 @@ static int get_slot(sbp_decider *d, dz_bucket *b, uint32_t attr, dz_slot **out) 
       *out = &b->slots[i];
       return SBP_OK;
     }
-  if (grow(&d->alloc, (void **)&b->slots, &b->cslots, b->nslots + 1, sizeof(dz_slot)))
+  if (sbp__array_grow(&d->alloc, (void **)&b->slots, &b->cslots, b->nslots + 1, sizeof(dz_slot)))
     return SBP_E_NOMEM;
   dz_slot *s = &b->slots[b->nslots++];
   memset(s, 0, sizeof *s);
@@ -415,7 +404,7 @@ static const sbp__filter_info *indexable(sbp_decider *d, const sbp_node *f) {
 }
 
 static int add_entry(sbp_decider *d, dz_bucket *b, uint32_t rule, const sbp_node *filter) {
-  if (grow(&d->alloc, (void **)&b->gen, &b->cgen, b->ngen + 1, sizeof(dz_entry)))
+  if (sbp__array_grow(&d->alloc, (void **)&b->gen, &b->cgen, b->ngen + 1, sizeof(dz_entry)))
     return SBP_E_NOMEM;
   b->gen[b->ngen].rule = rule;
   b->gen[b->ngen].filter = filter;
@@ -453,7 +442,8 @@ static int index_filter(sbp_decider *d, uint32_t bucket, uint32_t rule, const sb
       const dz_key *old = d->keys_cap ? dz_find_cell(d, dz_hash(tmp, klen), bucket, attr, DZ_K_RE, tmp, klen)
                                       : NULL;
       if (old == NULL) {
-        if (grow(&d->alloc, (void **)&d->groups, &d->cgroups, d->ngroups + 1, sizeof(dz_group)))
+        if (sbp__array_grow(&d->alloc, (void **)&d->groups, &d->cgroups, d->ngroups + 1,
+                            sizeof(dz_group)))
           return SBP_E_NOMEM;
         dz_group *g = &d->groups[d->ngroups];
         memset(g, 0, sizeof *g);
@@ -477,7 +467,8 @@ static int index_filter(sbp_decider *d, uint32_t bucket, uint32_t rule, const sb
     if (kind == DZ_K_RE) {
       if (created) k->group = (uint32_t)(d->ngroups - 1);
       dz_group *g = &d->groups[k->group];
-      if (grow(&d->alloc, (void **)&g->e, &g->cap, g->n + 1, sizeof(dz_reent))) return SBP_E_NOMEM;
+      if (sbp__array_grow(&d->alloc, (void **)&g->e, &g->cap, g->n + 1, sizeof(dz_reent)))
+        return SBP_E_NOMEM;
       const dz_rx *x = dz_find_rx(d, v); /* compiled by scan_rule */
       if (x == NULL) return SBP_E_NOMEM;
       dz_reent *ne = &g->e[g->n];

@@ -241,13 +241,9 @@ static uint64_t twin_hash(const sbp_node *holder, const char *name, const char *
 }
 
 static int twin_add(lint_ctx *c, uint64_t h, const sbp_node *v) {
-  if (c->ntwins == c->twins_cap) {
-    size_t cap = c->twins_cap ? c->twins_cap * 2 : 64;
-    twin *nt = sbp__realloc(c->alloc, c->twins, cap * sizeof *nt);
-    if (nt == NULL) return SBP_E_NOMEM;
-    c->twins = nt;
-    c->twins_cap = cap;
-  }
+  if (sbp__array_grow(c->alloc, (void **)&c->twins, &c->twins_cap, c->ntwins + 1,
+                      sizeof *c->twins) != SBP_OK)
+    return SBP_E_NOMEM;
   c->twins[c->ntwins].hash = h;
   c->twins[c->ntwins].value = v;
   c->ntwins++;
@@ -986,13 +982,8 @@ static uint64_t hindex_bit(const hindex *ix, uint64_t h) {
 }
 
 static int hindex_add(lint_ctx *c, hindex *ix, uint64_t h, size_t entry) {
-  if (ix->n == ix->cap) {
-    size_t cap = ix->cap ? ix->cap * 2 : 256;
-    hkey *nk = sbp__realloc(c->alloc, ix->k, cap * sizeof *nk);
-    if (nk == NULL) return SBP_E_NOMEM;
-    ix->k = nk;
-    ix->cap = cap;
-  }
+  if (sbp__array_grow(c->alloc, (void **)&ix->k, &ix->cap, ix->n + 1, sizeof *ix->k) != SBP_OK)
+    return SBP_E_NOMEM;
   ix->k[ix->n].hash = h;
   ix->k[ix->n].entry = entry;
   ix->n++;

@@ -73,18 +73,6 @@ int sbp_policy_set_cwd(sbp_policy *p, const char *cwd, size_t len, sbp_error *er
   return set_dir(p, "cwd", cwd, len, p ? &p->cwd : NULL, p ? &p->cwd_len : NULL, err);
 }
 
-/* Makes room for one more element of a growing array. */
-static int reserve(const sbp_alloc *a, void **items, size_t *cap, size_t n, size_t size) {
-  if (n < *cap) return SBP_OK;
-  size_t nc = *cap ? *cap * 2 : 16;
-  if (nc > SIZE_MAX / size) return SBP_E_NOMEM;
-  void *ni = sbp__realloc(a, *items, nc * size);
-  if (ni == NULL) return SBP_E_NOMEM;
-  *items = ni;
-  *cap = nc;
-  return SBP_OK;
-}
-
 static int resolve_into(sbp_policy *p, int list, sbp_path_kind kind, const char *path,
                         size_t len, sbp__pentry *e, sbp_error *err) {
   sbp__arena_mark mark;
@@ -104,8 +92,8 @@ int sbp_policy_add_path(sbp_policy *p, sbp_policy_list list, sbp_path_kind kind,
   if (kind < SBP_PATH_AUTO || kind > SBP_PATH_GLOB)
     return sbp__error(err, SBP_E_INVALID_ARG, "kind: unknown path kind %d", (int)kind);
   if (path == NULL && len > 0) return sbp__error(err, SBP_E_INVALID_ARG, "path: NULL");
-  if (reserve(&p->alloc, (void **)&p->entries, &p->entries_cap, p->nentries,
-              sizeof(sbp__pentry)) != SBP_OK)
+  if (sbp__array_grow(&p->alloc, (void **)&p->entries, &p->entries_cap, p->nentries + 1,
+                      sizeof(sbp__pentry)) != SBP_OK)
     return sbp__nomem(err);
   sbp__pentry e;
   int rc = resolve_into(p, (int)list, kind, path, len, &e, err);
@@ -165,8 +153,8 @@ int sbp_policy_add_localhost_port(sbp_policy *p, int port, uint32_t access, sbp_
       p->ports[i].access |= access;
       return SBP_OK;
     }
-  if (reserve(&p->alloc, (void **)&p->ports, &p->ports_cap, p->nports, sizeof(sbp__port)) !=
-      SBP_OK)
+  if (sbp__array_grow(&p->alloc, (void **)&p->ports, &p->ports_cap, p->nports + 1,
+                      sizeof(sbp__port)) != SBP_OK)
     return sbp__nomem(err);
   p->ports[p->nports].port = port;
   p->ports[p->nports].access = access;
@@ -188,7 +176,8 @@ int sbp_policy_add_mach_service(sbp_policy *p, const char *name, size_t len, sbp
   if (star != NULL && len == 1)
     return sbp__error(err, SBP_E_INVALID_ARG, "mach service \"%s\": '*' alone would allow "
                       "every service", q);
-  if (reserve(&p->alloc, (void **)&p->mach, &p->mach_cap, p->nmach, sizeof(sbp__mach)) != SBP_OK)
+  if (sbp__array_grow(&p->alloc, (void **)&p->mach, &p->mach_cap, p->nmach + 1,
+                      sizeof(sbp__mach)) != SBP_OK)
     return sbp__nomem(err);
   size_t n = star ? len - 1 : len;
   char *copy = sbp__arena_strndup(&p->arena, name, n);
@@ -278,8 +267,8 @@ int sbp__policy_warn(sbp_policy *p, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(text, sizeof(text), fmt, ap);
   va_end(ap);
-  if (reserve(&p->alloc, (void **)&p->warnings, &p->warnings_cap, p->nwarnings,
-              sizeof(const char *)) != SBP_OK)
+  if (sbp__array_grow(&p->alloc, (void **)&p->warnings, &p->warnings_cap, p->nwarnings + 1,
+                      sizeof(const char *)) != SBP_OK)
     return SBP_E_NOMEM;
   char *copy = sbp__arena_strndup(&p->warn_arena, text, strlen(text));
   if (copy == NULL) return SBP_E_NOMEM;
