@@ -13,6 +13,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
+#include "escape_scan.h"
 #include "node.h"
 
 #define ALL_FLAGS (SBP_SERIALIZE_COMPACT | SBP_SERIALIZE_NO_COMMENTS | SBP_SERIALIZE_NO_SPLIT)
@@ -79,52 +80,6 @@ static void put_int(ser *s, int64_t v) {
   put(s, tmp + i, sizeof(tmp) - i);
 }
 
-/* Bytes that go out as escapes inside "...": the quote and the backslash, and the control
- * bytes (a raw newline in a literal would let a line of the output look like a form of its
- * own to grep or diff). */
-static int needs_escape(unsigned char c) { return c == '"' || c == '\\' || c < 0x20 || c == 0x7f; }
-
-/* Scanning a word (size_t) of bytes at a time: ONES has 0x01 in every byte, HIGHS 0x80. A
- * result is nonzero exactly when some byte of x is zero (below n); which byte it is is
- * found again byte by byte, so the order of bytes in the word never matters. */
-#define ONES ((size_t)-1 / 0xFF)
-#define HIGHS (ONES * 0x80)
-/* Before the mask with HIGHS (applied once per word): bytes of x equal to c, below n. */
-static inline size_t eq_bytes(size_t x, unsigned c) {
-  size_t y = x ^ (ONES * c);
-  return (y - ONES) & ~y;
-}
-static inline size_t below_bytes(size_t x, unsigned n) { return (x - ONES * n) & ~x; }
-
-/* Does the word hold a control byte (below 0x20, or 0x7f)? */
-static inline size_t word_control(size_t x) {
-  return (below_bytes(x, 0x20) | eq_bytes(x, 0x7f)) & HIGHS;
-}
-
-/* Does the word hold a byte needs_escape() takes? */
-static inline size_t word_escape(size_t x) {
-  return (below_bytes(x, 0x20) | eq_bytes(x, 0x7f) | eq_bytes(x, '"') | eq_bytes(x, '\\')) &
-         HIGHS;
-}
-
-/* The index of the first byte of t[i..n) that needs an escape, or n. */
-static size_t next_escape(const char *t, size_t i, size_t n) {
-  size_t x;
-  if (n - i >= sizeof x) {
-    for (; n - i >= sizeof x; i += sizeof x) {
-      memcpy(&x, t + i, sizeof x);
-      if (word_escape(x)) goto bytes;
-    }
-    if (i == n) return n;
-    /* the last word, overlapping bytes already seen */
-    memcpy(&x, t + n - sizeof x, sizeof x);
-    if (!word_escape(x)) return n;
-  }
-bytes:
-  while (i < n && !needs_escape((unsigned char)t[i])) i++;
-  return i;
-}
-
 /* The body of a "..." literal: '\' and '"' get a backslash; LF, TAB and CR are written \n,
  * \t and \r, the other control bytes \xHH (two hex digits: the escapes of TinyScheme's
  * string reader, which SBPL's is); all else is verbatim. Runs without escapes are copied
@@ -156,13 +111,13 @@ static void put_escaped_from(ser *s, const char *t, size_t n, size_t i) {
         break;
     }
     done = i + 1;
-    i = next_escape(t, done, n);
+    i = sbp__next_escape(t, done, n);
   }
   s->out.len = (size_t)(d - s->out.ptr);
 }
 
 static void put_escaped_body(ser *s, const char *t, size_t n) {
-  size_t i = next_escape(t, 0, n);
+  size_t i = sbp__next_escape(t, 0, n);
   if (i == n) {
     if (n) put(s, t, n);
     return;
@@ -175,7 +130,7 @@ static int has_control(const char *t, size_t n) {
   for (; n - i >= sizeof(size_t); i += sizeof(size_t)) {
     size_t x;
     memcpy(&x, t + i, sizeof x);
-    if (word_control(x)) return 1;
+    if (sbp__word_control(x)) return 1;
   }
   for (; i < n; i++)
     if ((unsigned char)t[i] < 0x20 || (unsigned char)t[i] == 0x7f) return 1;
@@ -183,7 +138,7 @@ static int has_control(const char *t, size_t n) {
 }
 
 static void put_quoted(ser *s, const char *t, size_t n) {
-  size_t i = next_escape(t, 0, n);
+  size_t i = sbp__next_escape(t, 0, n);
   if (i < n) {
     putc1(s, '"');
     put_escaped_from(s, t, n, i);
