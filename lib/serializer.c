@@ -164,12 +164,45 @@ static void bad_name(ser *s, const sbp_node *n, const char *what) {
   s->rc = SBP_E_INVALID_TREE;
 }
 
+/* Names are short (operation and filter names run 4 to 16 bytes): between 4 and 16 bytes,
+ * two loads or stores that may overlap do what a call to memcmp or memcpy would. */
+static inline int same_name(const char *a, const char *b, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t a0, b0, a1, b1;
+    memcpy(&a0, a, 8), memcpy(&b0, b, 8), memcpy(&a1, a + n - 8, 8), memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n >= 4 && n < 8) {
+    uint32_t a0, b0, a1, b1;
+    memcpy(&a0, a, 4), memcpy(&b0, b, 4), memcpy(&a1, a + n - 4, 4), memcpy(&b1, b + n - 4, 4);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  return memcmp(a, b, n) == 0;
+}
+
+static inline void put_name(ser *s, const char *p, size_t n) {
+  if (!reserve(s, n)) return;
+  char *d = s->out.ptr + s->out.len;
+  if (n >= 8 && n <= 16) {
+    uint64_t x0, x1;
+    memcpy(&x0, p, 8), memcpy(&x1, p + n - 8, 8);
+    memcpy(d, &x0, 8), memcpy(d + n - 8, &x1, 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t x0, x1;
+    memcpy(&x0, p, 4), memcpy(&x1, p + n - 4, 4);
+    memcpy(d, &x0, 4), memcpy(d + n - 4, &x1, 4);
+  } else {
+    memcpy(d, p, n);
+  }
+  s->out.len += n;
+}
+
 static void put_symbol(ser *s, const sbp_node *n, const char *what) {
   size_t len = n->text_len;
   size_t m = (len ^ (len ? (unsigned char)n->text[0] : 0u)) & (SYMBOL_MEMO - 1);
   const char *seen = s->symbol_seen[m];
   if (n->text == NULL || seen == NULL || s->symbol_seen_len[m] != len ||
-      (seen != n->text && memcmp(seen, n->text, len) != 0)) {
+      (seen != n->text && !same_name(seen, n->text, len))) {
     if (!sbp__is_symbol(n->text, n->text_len)) {
       bad_name(s, n, what);
       return;
@@ -177,7 +210,7 @@ static void put_symbol(ser *s, const sbp_node *n, const char *what) {
     s->symbol_seen[m] = n->text;
     s->symbol_seen_len[m] = len;
   }
-  put(s, n->text, len);
+  put_name(s, n->text, len);
 }
 
 /* ---- values and filters ---------------------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -172,10 +173,51 @@ static void test_invalid_after_refused(void **state) {
   sbp_profile_free(p);
 }
 
+/* Names of the same length and first byte share a slot of the serializer's memo of names
+ * already checked: one that differs from the remembered name in any single byte is checked
+ * again (a byte no symbol holds is refused), and each is written whole, at every length
+ * around the sizes copied in one or two pieces. */
+static void test_names_beside_remembered_ones(void **state) {
+  (void)state;
+  static char good[24][24], other[24][24];
+  for (size_t len = 1; len <= 20; len++) {
+    for (size_t pos = 0; pos < len; pos++) {
+      sbp_profile *p = NULL;
+      assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+      sbp_node *ops[2];
+      for (int k = 0; k < 2; k++) {
+        sbp_node *r = new_rule(p, SBP_ALLOW);
+        ops[k] = named(p, SBP_NODE_OPERATION, "file-read*");
+        add(r, ops[k]);
+      }
+      memset(good[len], 'a', len);
+      good[len][len] = '\0';
+      memcpy(other[len], good[len], len + 1);
+      other[len][pos] = 'b';
+      plant(ops[0], good[len]);
+      plant(ops[1], other[len]);
+      sbp_buf out = SBP_BUF_INIT;
+      sbp_error err = SBP_ERROR_INIT;
+      assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_OK);
+      char want[80];
+      snprintf(want, sizeof want, "(allow %s)\n(allow %s)\n", good[len], other[len]);
+      assert_string_equal(out.ptr, want);
+      sbp_buf_dispose(&out);
+
+      other[len][pos] = ' ';
+      char message[80];
+      snprintf(message, sizeof message, "operation name \"%s\" is not an SBPL symbol", other[len]);
+      expect_refused(p, message);
+      sbp_profile_free(p);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names_not_symbols),
       cmocka_unit_test(test_invalid_after_refused),
+      cmocka_unit_test(test_names_beside_remembered_ones),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
