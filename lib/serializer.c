@@ -568,7 +568,12 @@ static void put_item(ser *s, const sbp_node *n) {
   }
 }
 
-static void put_profile(ser *s, const sbp_node *root) {
+/* Each item is checked (sbp_node_validate) just before it is written, so that a large
+ * profile's nodes come from memory once for both rather than once for each. The status is
+ * still the one a check of the whole tree first would give: an invalid item is the error
+ * even when writing failed before it, so after a failure the rest is only checked. Returns
+ * the check's status; the writer's is s->rc. */
+static int put_profile(ser *s, const sbp_node *root, sbp_error *err) {
   int version = root->owner->version;
   if (version != 0) {
     PUT_LIT(s, "(version ");
@@ -579,8 +584,12 @@ static void put_profile(ser *s, const sbp_node *root) {
   if (root->owner->options & SBP_OPTION_DISABLE_CALLOUTS) PUT_LIT(s, "(disable-callouts)\n");
   if (root->owner->options & SBP_OPTION_DISABLE_FULL_SYMBOLICATION)
     PUT_LIT(s, "(disable-full-symbolication)\n");
-  for (const sbp_node *c = root->first; c != NULL && s->rc == SBP_OK; c = c->next)
-    put_item(s, c);
+  for (const sbp_node *c = root->first; c != NULL; c = c->next) {
+    int rc = sbp_node_validate(c, err);
+    if (rc != SBP_OK) return rc;
+    if (s->rc == SBP_OK) put_item(s, c);
+  }
+  return SBP_OK;
 }
 
 static int check_opts(const sbp_serialize_options *opts, sbp_error *err) {
@@ -601,19 +610,23 @@ static int run(const sbp_node *node, const sbp_serialize_options *opts, sbp_buf 
   sbp_buf_dispose(out);
   if (node == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "profile or node is NULL");
   if ((rc = check_opts(opts, err)) != SBP_OK) return rc;
-  if ((rc = sbp_node_validate(node, err)) != SBP_OK) return rc;
+  /* a whole profile is checked item by item as it is written (put_profile) */
+  if (node->type != SBP_NODE_PROFILE && (rc = sbp_node_validate(node, err)) != SBP_OK) return rc;
 
   ser s;
   memset(&s, 0, sizeof(s));
   s.alloc = &node->owner->alloc;
   s.flags = opts ? opts->flags : 0;
   s.limit = opts && opts->split_limit ? opts->split_limit : SBP_SERIALIZE_SPLIT_LIMIT_DEFAULT;
-  s.err = err;
+  /* The writer's own error waits here until the whole profile is known to be valid. */
+  sbp_error write_err = SBP_ERROR_INIT;
+  s.err = &write_err;
   s.rc = SBP_OK;
 
+  rc = SBP_OK;
   switch (node->type) {
     case SBP_NODE_PROFILE:
-      put_profile(&s, node);
+      rc = put_profile(&s, node, err);
       break;
     case SBP_NODE_RULE:
     case SBP_NODE_IMPORT:
@@ -625,12 +638,15 @@ static int run(const sbp_node *node, const sbp_serialize_options *opts, sbp_buf 
       put_tree(&s, node);
       break;
   }
-  if (s.rc == SBP_OK && sbp__buf_grow(&s.out, s.alloc, 0) != SBP_OK)
-    s.rc = sbp__nomem(err);
+  if (rc == SBP_OK && s.rc != SBP_OK) {
+    rc = sbp__error_at(err, write_err.code, write_err.file, write_err.line, write_err.column,
+                       write_err.offset, "%s", write_err.message);
+  }
+  if (rc == SBP_OK && sbp__buf_grow(&s.out, s.alloc, 0) != SBP_OK) rc = sbp__nomem(err);
   sbp_buf_dispose(&s.scratch);
-  if (s.rc != SBP_OK) {
+  if (rc != SBP_OK) {
     sbp_buf_dispose(&s.out);
-    return s.rc;
+    return rc;
   }
   s.out.ptr[s.out.len] = '\0';
   sbp__buf_move(out, &s.out);
