@@ -180,9 +180,7 @@ static inline int same_name(const char *a, const char *b, size_t n) {
   return memcmp(a, b, n) == 0;
 }
 
-static inline void put_name(ser *s, const char *p, size_t n) {
-  if (!reserve(s, n)) return;
-  char *d = s->out.ptr + s->out.len;
+static inline void copy_name(char *d, const char *p, size_t n) {
   if (n >= 8 && n <= 16) {
     uint64_t x0, x1;
     memcpy(&x0, p, 8), memcpy(&x1, p + n - 8, 8);
@@ -194,23 +192,30 @@ static inline void put_name(ser *s, const char *p, size_t n) {
   } else {
     memcpy(d, p, n);
   }
-  s->out.len += n;
 }
 
-static void put_symbol(ser *s, const sbp_node *n, const char *what) {
+/* Is n's name an SBPL symbol? Asked of the memo first. */
+static inline int is_symbol_name(ser *s, const sbp_node *n) {
   size_t len = n->text_len;
   size_t m = (len ^ (len ? (unsigned char)n->text[0] : 0u)) & (SYMBOL_MEMO - 1);
   const char *seen = s->symbol_seen[m];
-  if (n->text == NULL || seen == NULL || s->symbol_seen_len[m] != len ||
-      (seen != n->text && !same_name(seen, n->text, len))) {
-    if (!sbp__is_symbol(n->text, n->text_len)) {
-      bad_name(s, n, what);
-      return;
-    }
-    s->symbol_seen[m] = n->text;
-    s->symbol_seen_len[m] = len;
+  if (n->text != NULL && seen != NULL && s->symbol_seen_len[m] == len &&
+      (seen == n->text || same_name(seen, n->text, len)))
+    return 1;
+  if (!sbp__is_symbol(n->text, n->text_len)) return 0;
+  s->symbol_seen[m] = n->text;
+  s->symbol_seen_len[m] = len;
+  return 1;
+}
+
+static void put_symbol(ser *s, const sbp_node *n, const char *what) {
+  if (!is_symbol_name(s, n)) {
+    bad_name(s, n, what);
+    return;
   }
-  put_name(s, n->text, len);
+  if (!reserve(s, n->text_len)) return;
+  copy_name(s->out.ptr + s->out.len, n->text, n->text_len);
+  s->out.len += n->text_len;
 }
 
 /* ---- values and filters ---------------------------------------------------------------- */
@@ -326,6 +331,32 @@ static void put_open(ser *s, const sbp_node *n) {
     default:
       break;
   }
+}
+
+/* The most common filter, a name and one string that needs no escape, (subpath "/usr"),
+ * written after sep in one piece: the same bytes put_tree() writes. Returns 0, having
+ * written nothing, for any other filter (put_tree() then writes it, or says what is wrong). */
+static int put_plain_filter(ser *s, const char *sep, size_t sep_len, const sbp_node *f) {
+  const sbp_node *v = f->first;
+  if (f->type != SBP_NODE_FILTER || v == NULL || v->next != NULL || v->type != SBP_NODE_VALUE ||
+      v->kind != SBP_VALUE_STRING || !is_symbol_name(s, f))
+    return 0;
+  size_t fn = f->text_len, vn = v->text_len;
+  if (sbp__next_escape(v->text, 0, vn) != vn) return 0;
+  if (!reserve(s, sep_len + fn + vn + 5)) return 1;
+  char *d = s->out.ptr + s->out.len;
+  for (size_t i = 0; i < sep_len; i++) *d++ = sep[i];
+  *d++ = '(';
+  copy_name(d, f->text, fn);
+  d += fn;
+  *d++ = ' ';
+  *d++ = '"';
+  if (vn != 0) memcpy(d, v->text, vn);
+  d += vn;
+  *d++ = '"';
+  *d++ = ')';
+  s->out.len = (size_t)(d - s->out.ptr);
+  return 1;
 }
 
 /* Writes the subtree at top (a filter, require-*, modifier, value or operation) on one line.
@@ -524,8 +555,10 @@ static void put_rule(ser *s, const sbp_node *rule) {
   for (; c != NULL && sbp__is_filter(c); c = c->next) {
     has_filters = 1;
     size_t mark = s->out.len;
-    put(s, rc.sep, rc.sep_len);
-    put_tree(s, c);
+    if (!put_plain_filter(s, rc.sep, rc.sep_len, c)) {
+      put(s, rc.sep, rc.sep_len);
+      put_tree(s, c);
+    }
     if (s->rc != SBP_OK) return;
     size_t fsize = s->out.len - mark;
     if (!split || chunk + fsize <= s->limit) {
