@@ -333,8 +333,14 @@ static void put_open(ser *s, const sbp_node *n) {
   }
 }
 
+/* What goes before each filter of a rule: a new line and an indent, or in compact form a
+ * space; kept in SEP_ROOM bytes, so that one store of fixed size writes either. */
+#define SEP_ROOM 4
+static const char sep_lines[SEP_ROOM] = "\n  ";
+static const char sep_compact[SEP_ROOM] = " ";
+
 /* The most common filter, a name and one string that needs no escape, (subpath "/usr"),
- * written after sep in one piece: the same bytes put_tree() writes. Returns 0, having
+ * written after sep (SEP_ROOM bytes) in one piece: the same bytes put_tree() writes. Returns 0, having
  * written nothing, for any other filter (put_tree() then writes it, or says what is wrong). */
 static int put_plain_filter(ser *s, const char *sep, size_t sep_len, const sbp_node *f) {
   const sbp_node *v = f->first;
@@ -343,9 +349,10 @@ static int put_plain_filter(ser *s, const char *sep, size_t sep_len, const sbp_n
     return 0;
   size_t fn = f->text_len, vn = v->text_len;
   if (sbp__next_escape(v->text, 0, vn) != vn) return 0;
-  if (!reserve(s, sep_len + fn + vn + 5)) return 1;
+  if (!reserve(s, SEP_ROOM + fn + vn + 5)) return 1;
   char *d = s->out.ptr + s->out.len;
-  for (size_t i = 0; i < sep_len; i++) *d++ = sep[i];
+  memcpy(d, sep, SEP_ROOM);
+  d += sep_len;
   *d++ = '(';
   copy_name(d, f->text, fn);
   d += fn;
@@ -414,20 +421,19 @@ typedef struct rule_ctx {
   size_t sep_len;
 } rule_ctx;
 
-/* Modifiers and the closing parenthesis. */
+/* Modifiers, the closing parenthesis and the end of the line. */
 static void put_tail(ser *s, const rule_ctx *rc, int has_filters) {
   for (const sbp_node *m = rc->mods; m != NULL; m = m->next) {
     if (has_filters) put(s, rc->sep, rc->sep_len);
     else putc1(s, ' ');
     put_tree(s, m);
   }
-  putc1(s, ')');
+  PUT_LIT(s, ")\n");
 }
 
 /* Ends the current piece of a split rule and starts the next: tail, newline, head again. */
 static void put_break(ser *s, const rule_ctx *rc) {
   put_tail(s, rc, 1);
-  putc1(s, '\n');
   if (!reserve(s, rc->head_len)) return;
   memcpy(s->out.ptr + s->out.len, s->out.ptr + rc->head_start, rc->head_len);
   s->out.len += rc->head_len;
@@ -524,6 +530,40 @@ static size_t split_values(ser *s, const rule_ctx *rc, const sbp_node *f) {
   return cur;
 }
 
+/* "(allow op ...": in one piece when every operation name is a symbol, else name by name,
+ * so that the first that is not is the error. Returns the rule's first child after them. */
+static const sbp_node *put_head(ser *s, const sbp_node *rule) {
+  size_t need = sizeof("(allow") - 1;
+  const sbp_node *c = rule->first;
+  for (; c != NULL && c->type == SBP_NODE_OPERATION && is_symbol_name(s, c); c = c->next)
+    need += 1 + c->text_len;
+  if (c != NULL && c->type == SBP_NODE_OPERATION) {
+    if (rule->kind == SBP_DENY) PUT_LIT(s, "(deny");
+    else PUT_LIT(s, "(allow");
+    for (c = rule->first; c != NULL && c->type == SBP_NODE_OPERATION; c = c->next) {
+      putc1(s, ' ');
+      put_symbol(s, c, "operation");
+    }
+    return c;
+  }
+  if (!reserve(s, need)) return c;
+  char *d = s->out.ptr + s->out.len;
+  if (rule->kind == SBP_DENY) {
+    memcpy(d, "(deny", 5);
+    d += 5;
+  } else {
+    memcpy(d, "(allow", 6);
+    d += 6;
+  }
+  for (const sbp_node *o = rule->first; o != c; o = o->next) {
+    *d++ = ' ';
+    copy_name(d, o->text, o->text_len);
+    d += o->text_len;
+  }
+  s->out.len = (size_t)(d - s->out.ptr);
+  return c;
+}
+
 static void put_rule(ser *s, const sbp_node *rule) {
   if (!(s->flags & SBP_SERIALIZE_NO_COMMENTS) && rule->comment != NULL)
     put_comment(s, rule->comment, strlen(rule->comment));
@@ -534,19 +574,13 @@ static void put_rule(ser *s, const sbp_node *rule) {
        m = sbp__node_prev(m))
     rc.mods = m;
   rc.head_start = s->out.len;
-  if (rule->kind == SBP_DENY) PUT_LIT(s, "(deny");
-  else PUT_LIT(s, "(allow");
-  const sbp_node *c = rule->first;
-  for (; c != NULL && c->type == SBP_NODE_OPERATION; c = c->next) {
-    putc1(s, ' ');
-    put_symbol(s, c, "operation");
-  }
+  const sbp_node *c = put_head(s, rule);
   rc.head_len = s->out.len - rc.head_start;
   if (s->flags & SBP_SERIALIZE_COMPACT) {
-    rc.sep = " ";
+    rc.sep = sep_compact;
     rc.sep_len = 1;
   } else {
-    rc.sep = "\n  ";
+    rc.sep = sep_lines;
     rc.sep_len = 3;
   }
   const int split = !(s->flags & SBP_SERIALIZE_NO_SPLIT);
@@ -586,7 +620,6 @@ static void put_item(ser *s, const sbp_node *n) {
   switch (n->type) {
     case SBP_NODE_RULE:
       put_rule(s, n);
-      putc1(s, '\n');
       break;
     case SBP_NODE_IMPORT:
       PUT_LIT(s, "(import ");
