@@ -15,6 +15,7 @@
 #include "error.h"
 #include "escape_scan.h"
 #include "node.h"
+#include "treeops.h"
 
 #define ALL_FLAGS (SBP_SERIALIZE_COMPACT | SBP_SERIALIZE_NO_COMMENTS | SBP_SERIALIZE_NO_SPLIT)
 
@@ -340,8 +341,9 @@ static const char sep_lines[SEP_ROOM] = "\n  ";
 static const char sep_compact[SEP_ROOM] = " ";
 
 /* The most common filter, a name and one string that needs no escape, (subpath "/usr"),
- * written after sep (SEP_ROOM bytes) in one piece: the same bytes put_tree() writes. Returns 0, having
- * written nothing, for any other filter (put_tree() then writes it, or says what is wrong). */
+ * written after sep (SEP_ROOM bytes) in one piece: the same bytes put_tree() writes. Returns
+ * 0, having written nothing, for any other filter (put_tree() then writes it, or says what
+ * is wrong). */
 static int put_plain_filter(ser *s, const char *sep, size_t sep_len, const sbp_node *f) {
   const sbp_node *v = f->first;
   if (f->type != SBP_NODE_FILTER || v == NULL || v->next != NULL || v->type != SBP_NODE_VALUE ||
@@ -634,8 +636,9 @@ static void put_item(ser *s, const sbp_node *n) {
   }
 }
 
-/* Each item is checked (sbp_node_validate) just before it is written, so that a large
- * profile's nodes come from memory once for both rather than once for each. The status is
+/* Each item is checked (sbp_node_validate; a plain rule by its shape, which says the same
+ * for less) just before it is written, so that a large profile's nodes come from memory
+ * once for both rather than once for each. The status is
  * still the one a check of the whole tree first would give: an invalid item is the error
  * even when writing failed before it, so after a failure the rest is only checked. Returns
  * the check's status; the writer's is s->rc. */
@@ -651,7 +654,7 @@ static int put_profile(ser *s, const sbp_node *root, sbp_error *err) {
   if (root->owner->options & SBP_OPTION_DISABLE_FULL_SYMBOLICATION)
     PUT_LIT(s, "(disable-full-symbolication)\n");
   for (const sbp_node *c = root->first; c != NULL; c = c->next) {
-    int rc = sbp_node_validate(c, err);
+    int rc = sbp__rule_is_plain(c) ? SBP_OK : sbp_node_validate(c, err);
     if (rc != SBP_OK) return rc;
     if (s->rc == SBP_OK) put_item(s, c);
   }
