@@ -2,9 +2,9 @@
  * the backslash and the control bytes (below 0x20, and 0x7f). Most texts (paths, names) hold
  * none, so the serializer asks for the next such byte and copies the run before it whole.
  *
- * Two scanners give the same answers: one reads a word (size_t) at a time and builds on any
- * C11 target; the other reads 16 bytes at a time with SSE2, which every x86-64 has. Both
- * stay compiled where SSE2 is, so that a test can hold each to a byte-by-byte reference. */
+ * Each scan comes twice with the same answers: a word (size_t) at a time, which builds on any
+ * C11 target, and 16 bytes at a time with SSE2, which every x86-64 has. Both stay compiled
+ * where SSE2 is, so that a test can hold each to a byte-by-byte reference. */
 #ifndef SBP_LIB_ESCAPE_SCAN_H
 #define SBP_LIB_ESCAPE_SCAN_H
 
@@ -88,6 +88,57 @@ static inline size_t sbp__next_escape_sse2(const char *t, size_t i, size_t n) {
   return m != 0 ? n - 16 + (size_t)__builtin_ctz(m) : n;
 }
 #endif
+
+/* Copies t[0..n) to d when no byte of it needs an escape and returns 1; else returns 0, with
+ * d[0..n) partly written. Each byte is read once for both the check and the copy. Never
+ * writes outside d[0..n). */
+static inline int sbp__copy_plain_words(char *d, const char *t, size_t n) {
+  size_t x;
+  if (n < sizeof x) {
+    for (size_t i = 0; i < n; i++) {
+      if (sbp__needs_escape((unsigned char)t[i])) return 0;
+      d[i] = t[i];
+    }
+    return 1;
+  }
+  for (size_t i = 0; i + sizeof x < n; i += sizeof x) {
+    memcpy(&x, t + i, sizeof x);
+    if (sbp__word_escape(x)) return 0;
+    memcpy(d + i, &x, sizeof x);
+  }
+  /* the last word, overlapping bytes already copied */
+  memcpy(&x, t + n - sizeof x, sizeof x);
+  if (sbp__word_escape(x)) return 0;
+  memcpy(d + n - sizeof x, &x, sizeof x);
+  return 1;
+}
+
+#if defined(__SSE2__)
+static inline void sbp__copy16(char *d, const char *t) {
+  _mm_storeu_si128((__m128i *)(void *)d, _mm_loadu_si128((const __m128i *)(const void *)t));
+}
+
+/* The same as sbp__copy_plain_words(), 16 bytes at a time. */
+static inline int sbp__copy_plain_sse2(char *d, const char *t, size_t n) {
+  if (n < 16) return sbp__copy_plain_words(d, t, n);
+  for (size_t i = 0; i + 16 < n; i += 16) {
+    if (sbp__escape_mask16(t + i) != 0) return 0;
+    sbp__copy16(d + i, t + i);
+  }
+  /* the last 16 bytes, overlapping bytes already copied */
+  if (sbp__escape_mask16(t + n - 16) != 0) return 0;
+  sbp__copy16(d + n - 16, t + n - 16);
+  return 1;
+}
+#endif
+
+static inline int sbp__copy_plain(char *d, const char *t, size_t n) {
+#if defined(__SSE2__)
+  return sbp__copy_plain_sse2(d, t, n);
+#else
+  return sbp__copy_plain_words(d, t, n);
+#endif
+}
 
 static inline size_t sbp__next_escape(const char *t, size_t i, size_t n) {
 #if defined(__SSE2__)

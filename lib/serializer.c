@@ -341,18 +341,18 @@ static const char sep_lines[SEP_ROOM] = "\n  ";
 static const char sep_compact[SEP_ROOM] = " ";
 
 /* The most common filter, a name and one string that needs no escape, (subpath "/usr"),
- * written after sep (SEP_ROOM bytes) in one piece: the same bytes put_tree() writes. Returns
- * 0, having written nothing, for any other filter (put_tree() then writes it, or says what
- * is wrong). */
+ * written after sep (SEP_ROOM bytes) in one piece: the same bytes put_tree() writes. The
+ * string is checked for escapes as it is copied. Returns 0, having added nothing to the
+ * output, for any other filter (put_tree() then writes it, or says what is wrong). */
 static int put_plain_filter(ser *s, const char *sep, size_t sep_len, const sbp_node *f) {
   const sbp_node *v = f->first;
   if (f->type != SBP_NODE_FILTER || v == NULL || v->next != NULL || v->type != SBP_NODE_VALUE ||
       v->kind != SBP_VALUE_STRING || !is_symbol_name(s, f))
     return 0;
   size_t fn = f->text_len, vn = v->text_len;
-  if (sbp__next_escape(v->text, 0, vn) != vn) return 0;
   if (!reserve(s, SEP_ROOM + fn + vn + 5)) return 1;
   char *d = s->out.ptr + s->out.len;
+  if (!sbp__copy_plain(d + sep_len + fn + 3, v->text, vn)) return 0;
   memcpy(d, sep, SEP_ROOM);
   d += sep_len;
   *d++ = '(';
@@ -360,7 +360,6 @@ static int put_plain_filter(ser *s, const char *sep, size_t sep_len, const sbp_n
   d += fn;
   *d++ = ' ';
   *d++ = '"';
-  if (vn != 0) memcpy(d, v->text, vn);
   d += vn;
   *d++ = '"';
   *d++ = ')';

@@ -1,11 +1,12 @@
-/* White-box test of the scanners that find the bytes the serializer escapes
+/* White-box test of the scanners and copiers that find the bytes the serializer escapes
  * (lib/escape_scan.h).
  *
- * The word-at-a-time scanner and, where the compiler targets SSE2, the 16-byte one are both
+ * The word-at-a-time ones and, where the compiler targets SSE2, the 16-byte ones are all
  * held to a byte-by-byte reference: every byte value at every position of texts of 0 to 64
  * bytes; the values at the edges of the escaped set at every offset of a 16-byte block; two
  * escapes, the scan starting before, at and after each (as it does after each escape
- * written). Built against lib/ (tests/CMakeLists.txt: SBP_WHITEBOX_TESTS). */
+ * written). A copier must copy a plain text whole and never write past its end. Built
+ * against lib/ (tests/CMakeLists.txt: SBP_WHITEBOX_TESTS). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,7 +43,38 @@ static const struct {
 };
 #define NSCANNERS (sizeof(scanners) / sizeof(scanners[0]))
 
+typedef int (*copier)(char *d, const char *t, size_t n);
+
+static const struct {
+  const char *name;
+  copier copy;
+} copiers[] = {
+    {"words", sbp__copy_plain_words},
+#if defined(__SSE2__)
+    {"sse2", sbp__copy_plain_sse2},
+#endif
+};
+#define NCOPIERS (sizeof(copiers) / sizeof(copiers[0]))
+
 static size_t checks;
+
+/* Each copier says whether t[0..n) needs no escape, as the reference does, copies it whole
+ * when so, and never writes past d[n). */
+static void expect_copy(const char *t, size_t n) {
+  const int plain = reference(t, 0, n) == n;
+  char d[MAX_LEN + 16];
+  for (size_t k = 0; k < NCOPIERS; k++) {
+    memset(d, 0x55, sizeof d);
+    int got = copiers[k].copy(d, t, n);
+    if (got != plain)
+      fail_msg("%s copier: %zu bytes at offset %u: got %d, want %d", copiers[k].name, n,
+               (unsigned)((uintptr_t)t % 16), got, plain);
+    if (plain && memcmp(d, t, n) != 0)
+      fail_msg("%s copier: %zu bytes copied wrong", copiers[k].name, n);
+    for (size_t i = n; i < sizeof d; i++)
+      if (d[i] != 0x55) fail_msg("%s copier: %zu bytes, wrote at %zu", copiers[k].name, n, i);
+  }
+}
 
 static void expect_at(const char *t, size_t i, size_t n, size_t want) {
   for (size_t k = 0; k < NSCANNERS; k++) {
@@ -81,11 +113,13 @@ static size_t one_byte_texts(size_t offset, const unsigned char *values, size_t 
     char *block = place(text, n, offset);
     char *t = block + offset;
     expect_same(t, 0, n); /* no escape at all */
+    expect_copy(t, n);
     for (size_t pos = 0; pos < n; pos++) {
       for (size_t v = 0; v < nvalues; v++) {
         t[pos] = (char)values[v];
         /* the rest is plain: the reference is the one byte */
         expect_at(t, 0, n, reference(t + pos, 0, 1) == 0 ? pos : n);
+        expect_copy(t, n);
       }
       t[pos] = 'a';
     }
@@ -124,6 +158,7 @@ static void test_two_escapes(void **state) {
          * scans again after writing one */
         const size_t starts[] = {0, p, p + 1, q, q + 1};
         for (size_t k = 0; k < sizeof starts / sizeof starts[0]; k++) expect_same(t, starts[k], n);
+        expect_copy(t, n);
         free(block);
       }
     }
@@ -137,18 +172,24 @@ static void test_neighbours_are_plain(void **state) {
   static const unsigned char plain[] = {0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7e, 0x80, 0x9f, 0xa0, 0xff};
   char text[MAX_LEN];
   for (size_t k = 0; k < MAX_LEN; k++) text[k] = (char)plain[k % sizeof plain];
-  for (size_t n = 0; n <= MAX_LEN; n++)
+  for (size_t n = 0; n <= MAX_LEN; n++) {
     for (size_t k = 0; k < NSCANNERS; k++) assert_int_equal(scanners[k].scan(text, 0, n), n);
+    expect_copy(text, n);
+  }
 }
 
-/* The serializer's scanner is the 16-byte one where SSE2 is, else the word one: the same
- * answers on a text with its escape in the last block. */
+/* The serializer's scanner and copier are the 16-byte ones where SSE2 is, else the word
+ * ones: the same answers on a text with its escape in the last block. */
 static void test_chosen_is_one(void **state) {
   (void)state;
   const char text[] = "/Users/dev/src/project-1/module_2/\"file\".c";
   size_t n = sizeof text - 1;
   for (size_t i = 0; i <= n; i++)
     assert_int_equal(sbp__next_escape(text, i, n), reference(text, i, n));
+  char d[sizeof text];
+  assert_int_equal(sbp__copy_plain(d, text, n), 0);
+  assert_int_equal(sbp__copy_plain(d, text, 34), 1); /* up to the first quote */
+  assert_memory_equal(d, text, 34);
 }
 
 int main(void) {
