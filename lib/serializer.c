@@ -635,6 +635,21 @@ static void put_item(ser *s, const sbp_node *n) {
   }
 }
 
+/* A profile's nodes and texts come from one arena in the order they were made, so what the
+ * next items need lies just past the current one. A profile larger than the cache waits for
+ * memory at every node; asking for the bytes a few items ahead hides much of that wait. A
+ * hint only: a prefetch never faults, and a wrong guess costs a little bandwidth. */
+#define PREFETCH_DISTANCE 2048 /* bytes: about four rules of one path each */
+#define PREFETCH_BYTES 512
+static inline void prefetch_ahead(const sbp_node *n) {
+#if defined(__GNUC__)
+  uintptr_t at = (uintptr_t)n + PREFETCH_DISTANCE;
+  for (uintptr_t k = 0; k < PREFETCH_BYTES; k += 64) __builtin_prefetch((const void *)(at + k));
+#else
+  (void)n;
+#endif
+}
+
 /* Each item is checked (sbp_node_validate; a plain rule by its shape, which says the same
  * for less) just before it is written, so that a large profile's nodes come from memory
  * once for both rather than once for each. The status is
@@ -653,6 +668,7 @@ static int put_profile(ser *s, const sbp_node *root, sbp_error *err) {
   if (root->owner->options & SBP_OPTION_DISABLE_FULL_SYMBOLICATION)
     PUT_LIT(s, "(disable-full-symbolication)\n");
   for (const sbp_node *c = root->first; c != NULL; c = c->next) {
+    prefetch_ahead(c);
     int rc = sbp__rule_is_plain(c) ? SBP_OK : sbp_node_validate(c, err);
     if (rc != SBP_OK) return rc;
     if (s->rc == SBP_OK) put_item(s, c);
