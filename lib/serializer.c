@@ -2,9 +2,12 @@
  *
  * Text goes straight into the output buffer through a small writer that reserves room in
  * blocks, so that the common pieces (names, paths without quotes or backslashes) cost one
- * memcpy each. Filters may nest without bound, so subtrees are walked with the parent links,
- * never by recursion. Rule splitting happens while writing: a filter that would push the
- * current rule over the limit is moved (once) behind a fresh copy of the rule's head. */
+ * copy each, and the commonest shapes (a rule's head, a filter of one such string) one
+ * reservation each. A profile is checked item by item just before each is written, so that
+ * its nodes are read from memory once. Filters may nest without bound, so subtrees are
+ * walked with the parent links, never by recursion. Rule splitting happens while writing: a
+ * filter that would push the current rule over the limit is moved (once) behind a fresh copy
+ * of the rule's head. */
 #include <stdio.h>
 #include <string.h>
 
@@ -652,10 +655,10 @@ static inline void prefetch_ahead(const sbp_node *n) {
 
 /* Each item is checked (sbp_node_validate; a plain rule by its shape, which says the same
  * for less) just before it is written, so that a large profile's nodes come from memory
- * once for both rather than once for each. The status is
- * still the one a check of the whole tree first would give: an invalid item is the error
- * even when writing failed before it, so after a failure the rest is only checked. Returns
- * the check's status; the writer's is s->rc. */
+ * once for both rather than once for each. The status is still the one a check of the whole
+ * tree first would give: an invalid item is the error even when writing failed before it,
+ * so after a failure the rest is only checked. Returns the check's status; the writer's is
+ * s->rc. */
 static int put_profile(ser *s, const sbp_node *root, sbp_error *err) {
   int version = root->owner->version;
   if (version != 0) {
