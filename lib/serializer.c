@@ -2,9 +2,12 @@
  *
  * Text goes straight into the output buffer through a small writer that reserves room in
  * blocks, so that the common pieces (names, paths without quotes or backslashes) cost one
- * memcpy each. Filters may nest without bound, so subtrees are walked with the parent links,
- * never by recursion. Rule splitting happens while writing: a filter that would push the
- * current rule over the limit is moved (once) behind a fresh copy of the rule's head. */
+ * copy each, and the commonest shapes (a rule's head, a filter of one such string) one
+ * reservation each. A profile is checked item by item just before each is written, so that
+ * its nodes are read from memory once. Filters may nest without bound, so subtrees are
+ * walked with the parent links, never by recursion. Rule splitting happens while writing: a
+ * filter that would push the current rule over the limit is moved (once) behind a fresh copy
+ * of the rule's head. */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,7 +16,9 @@
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
+#include "escape_scan.h"
 #include "node.h"
+#include "treeops.h"
 
 #define ALL_FLAGS (SBP_SERIALIZE_COMPACT | SBP_SERIALIZE_NO_COMMENTS | SBP_SERIALIZE_NO_SPLIT)
 
@@ -79,52 +84,6 @@ static void put_int(ser *s, int64_t v) {
   put(s, tmp + i, sizeof(tmp) - i);
 }
 
-/* Bytes that go out as escapes inside "...": the quote and the backslash, and the control
- * bytes (a raw newline in a literal would let a line of the output look like a form of its
- * own to grep or diff). */
-static int needs_escape(unsigned char c) { return c == '"' || c == '\\' || c < 0x20 || c == 0x7f; }
-
-/* Scanning a word (size_t) of bytes at a time: ONES has 0x01 in every byte, HIGHS 0x80. A
- * result is nonzero exactly when some byte of x is zero (below n); which byte it is is
- * found again byte by byte, so the order of bytes in the word never matters. */
-#define ONES ((size_t)-1 / 0xFF)
-#define HIGHS (ONES * 0x80)
-/* Before the mask with HIGHS (applied once per word): bytes of x equal to c, below n. */
-static inline size_t eq_bytes(size_t x, unsigned c) {
-  size_t y = x ^ (ONES * c);
-  return (y - ONES) & ~y;
-}
-static inline size_t below_bytes(size_t x, unsigned n) { return (x - ONES * n) & ~x; }
-
-/* Does the word hold a control byte (below 0x20, or 0x7f)? */
-static inline size_t word_control(size_t x) {
-  return (below_bytes(x, 0x20) | eq_bytes(x, 0x7f)) & HIGHS;
-}
-
-/* Does the word hold a byte needs_escape() takes? */
-static inline size_t word_escape(size_t x) {
-  return (below_bytes(x, 0x20) | eq_bytes(x, 0x7f) | eq_bytes(x, '"') | eq_bytes(x, '\\')) &
-         HIGHS;
-}
-
-/* The index of the first byte of t[i..n) that needs an escape, or n. */
-static size_t next_escape(const char *t, size_t i, size_t n) {
-  size_t x;
-  if (n - i >= sizeof x) {
-    for (; n - i >= sizeof x; i += sizeof x) {
-      memcpy(&x, t + i, sizeof x);
-      if (word_escape(x)) goto bytes;
-    }
-    if (i == n) return n;
-    /* the last word, overlapping bytes already seen */
-    memcpy(&x, t + n - sizeof x, sizeof x);
-    if (!word_escape(x)) return n;
-  }
-bytes:
-  while (i < n && !needs_escape((unsigned char)t[i])) i++;
-  return i;
-}
-
 /* The body of a "..." literal: '\' and '"' get a backslash; LF, TAB and CR are written \n,
  * \t and \r, the other control bytes \xHH (two hex digits: the escapes of TinyScheme's
  * string reader, which SBPL's is); all else is verbatim. Runs without escapes are copied
@@ -156,13 +115,13 @@ static void put_escaped_from(ser *s, const char *t, size_t n, size_t i) {
         break;
     }
     done = i + 1;
-    i = next_escape(t, done, n);
+    i = sbp__next_escape(t, done, n);
   }
   s->out.len = (size_t)(d - s->out.ptr);
 }
 
 static void put_escaped_body(ser *s, const char *t, size_t n) {
-  size_t i = next_escape(t, 0, n);
+  size_t i = sbp__next_escape(t, 0, n);
   if (i == n) {
     if (n) put(s, t, n);
     return;
@@ -175,7 +134,7 @@ static int has_control(const char *t, size_t n) {
   for (; n - i >= sizeof(size_t); i += sizeof(size_t)) {
     size_t x;
     memcpy(&x, t + i, sizeof x);
-    if (word_control(x)) return 1;
+    if (sbp__word_control(x)) return 1;
   }
   for (; i < n; i++)
     if ((unsigned char)t[i] < 0x20 || (unsigned char)t[i] == 0x7f) return 1;
@@ -183,7 +142,7 @@ static int has_control(const char *t, size_t n) {
 }
 
 static void put_quoted(ser *s, const char *t, size_t n) {
-  size_t i = next_escape(t, 0, n);
+  size_t i = sbp__next_escape(t, 0, n);
   if (i < n) {
     putc1(s, '"');
     put_escaped_from(s, t, n, i);
@@ -209,20 +168,58 @@ static void bad_name(ser *s, const sbp_node *n, const char *what) {
   s->rc = SBP_E_INVALID_TREE;
 }
 
-static void put_symbol(ser *s, const sbp_node *n, const char *what) {
+/* Names are short (operation and filter names run 4 to 16 bytes): between 4 and 16 bytes,
+ * two loads or stores that may overlap do what a call to memcmp or memcpy would. */
+static inline int same_name(const char *a, const char *b, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t a0, b0, a1, b1;
+    memcpy(&a0, a, 8), memcpy(&b0, b, 8), memcpy(&a1, a + n - 8, 8), memcpy(&b1, b + n - 8, 8);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  if (n >= 4 && n < 8) {
+    uint32_t a0, b0, a1, b1;
+    memcpy(&a0, a, 4), memcpy(&b0, b, 4), memcpy(&a1, a + n - 4, 4), memcpy(&b1, b + n - 4, 4);
+    return ((a0 ^ b0) | (a1 ^ b1)) == 0;
+  }
+  return memcmp(a, b, n) == 0;
+}
+
+static inline void copy_name(char *d, const char *p, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t x0, x1;
+    memcpy(&x0, p, 8), memcpy(&x1, p + n - 8, 8);
+    memcpy(d, &x0, 8), memcpy(d + n - 8, &x1, 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t x0, x1;
+    memcpy(&x0, p, 4), memcpy(&x1, p + n - 4, 4);
+    memcpy(d, &x0, 4), memcpy(d + n - 4, &x1, 4);
+  } else {
+    memcpy(d, p, n);
+  }
+}
+
+/* Is n's name an SBPL symbol? Asked of the memo first. */
+static inline int is_symbol_name(ser *s, const sbp_node *n) {
   size_t len = n->text_len;
   size_t m = (len ^ (len ? (unsigned char)n->text[0] : 0u)) & (SYMBOL_MEMO - 1);
   const char *seen = s->symbol_seen[m];
-  if (n->text == NULL || seen == NULL || s->symbol_seen_len[m] != len ||
-      (seen != n->text && memcmp(seen, n->text, len) != 0)) {
-    if (!sbp__is_symbol(n->text, n->text_len)) {
-      bad_name(s, n, what);
-      return;
-    }
-    s->symbol_seen[m] = n->text;
-    s->symbol_seen_len[m] = len;
+  if (n->text != NULL && seen != NULL && s->symbol_seen_len[m] == len &&
+      (seen == n->text || same_name(seen, n->text, len)))
+    return 1;
+  if (!sbp__is_symbol(n->text, n->text_len)) return 0;
+  s->symbol_seen[m] = n->text;
+  s->symbol_seen_len[m] = len;
+  return 1;
+}
+
+static void put_symbol(ser *s, const sbp_node *n, const char *what) {
+  if (!is_symbol_name(s, n)) {
+    bad_name(s, n, what);
+    return;
   }
-  put(s, n->text, len);
+  if (!reserve(s, n->text_len)) return;
+  copy_name(s->out.ptr + s->out.len, n->text, n->text_len);
+  s->out.len += n->text_len;
 }
 
 /* ---- values and filters ---------------------------------------------------------------- */
@@ -340,6 +337,39 @@ static void put_open(ser *s, const sbp_node *n) {
   }
 }
 
+/* What goes before each filter of a rule: a new line and an indent, or in compact form a
+ * space; kept in SEP_ROOM bytes, so that one store of fixed size writes either. */
+#define SEP_ROOM 4
+static const char sep_lines[SEP_ROOM] = "\n  ";
+static const char sep_compact[SEP_ROOM] = " ";
+
+/* The most common filter, a name and one string that needs no escape, (subpath "/usr"),
+ * written after sep (SEP_ROOM bytes) in one piece: the same bytes put_tree() writes. The
+ * string is checked for escapes as it is copied. Returns 0, having added nothing to the
+ * output, for any other filter (put_tree() then writes it, or says what is wrong). */
+static int put_plain_filter(ser *s, const char *sep, size_t sep_len, const sbp_node *f) {
+  const sbp_node *v = f->first;
+  if (f->type != SBP_NODE_FILTER || v == NULL || v->next != NULL || v->type != SBP_NODE_VALUE ||
+      v->kind != SBP_VALUE_STRING || !is_symbol_name(s, f))
+    return 0;
+  size_t fn = f->text_len, vn = v->text_len;
+  if (!reserve(s, SEP_ROOM + fn + vn + 5)) return 1;
+  char *d = s->out.ptr + s->out.len;
+  if (!sbp__copy_plain(d + sep_len + fn + 3, v->text, vn)) return 0;
+  memcpy(d, sep, SEP_ROOM);
+  d += sep_len;
+  *d++ = '(';
+  copy_name(d, f->text, fn);
+  d += fn;
+  *d++ = ' ';
+  *d++ = '"';
+  d += vn;
+  *d++ = '"';
+  *d++ = ')';
+  s->out.len = (size_t)(d - s->out.ptr);
+  return 1;
+}
+
 /* Writes the subtree at top (a filter, require-*, modifier, value or operation) on one line.
  * Iterative: the parent links lead back up, so depth costs no stack. */
 static void put_tree(ser *s, const sbp_node *top) {
@@ -395,20 +425,19 @@ typedef struct rule_ctx {
   size_t sep_len;
 } rule_ctx;
 
-/* Modifiers and the closing parenthesis. */
+/* Modifiers, the closing parenthesis and the end of the line. */
 static void put_tail(ser *s, const rule_ctx *rc, int has_filters) {
   for (const sbp_node *m = rc->mods; m != NULL; m = m->next) {
     if (has_filters) put(s, rc->sep, rc->sep_len);
     else putc1(s, ' ');
     put_tree(s, m);
   }
-  putc1(s, ')');
+  PUT_LIT(s, ")\n");
 }
 
 /* Ends the current piece of a split rule and starts the next: tail, newline, head again. */
 static void put_break(ser *s, const rule_ctx *rc) {
   put_tail(s, rc, 1);
-  putc1(s, '\n');
   if (!reserve(s, rc->head_len)) return;
   memcpy(s->out.ptr + s->out.len, s->out.ptr + rc->head_start, rc->head_len);
   s->out.len += rc->head_len;
@@ -505,6 +534,40 @@ static size_t split_values(ser *s, const rule_ctx *rc, const sbp_node *f) {
   return cur;
 }
 
+/* "(allow op ...": in one piece when every operation name is a symbol, else name by name,
+ * so that the first that is not is the error. Returns the rule's first child after them. */
+static const sbp_node *put_head(ser *s, const sbp_node *rule) {
+  size_t need = sizeof("(allow") - 1;
+  const sbp_node *c = rule->first;
+  for (; c != NULL && c->type == SBP_NODE_OPERATION && is_symbol_name(s, c); c = c->next)
+    need += 1 + c->text_len;
+  if (c != NULL && c->type == SBP_NODE_OPERATION) {
+    if (rule->kind == SBP_DENY) PUT_LIT(s, "(deny");
+    else PUT_LIT(s, "(allow");
+    for (c = rule->first; c != NULL && c->type == SBP_NODE_OPERATION; c = c->next) {
+      putc1(s, ' ');
+      put_symbol(s, c, "operation");
+    }
+    return c;
+  }
+  if (!reserve(s, need)) return c;
+  char *d = s->out.ptr + s->out.len;
+  if (rule->kind == SBP_DENY) {
+    memcpy(d, "(deny", 5);
+    d += 5;
+  } else {
+    memcpy(d, "(allow", 6);
+    d += 6;
+  }
+  for (const sbp_node *o = rule->first; o != c; o = o->next) {
+    *d++ = ' ';
+    copy_name(d, o->text, o->text_len);
+    d += o->text_len;
+  }
+  s->out.len = (size_t)(d - s->out.ptr);
+  return c;
+}
+
 static void put_rule(ser *s, const sbp_node *rule) {
   if (!(s->flags & SBP_SERIALIZE_NO_COMMENTS) && rule->comment != NULL)
     put_comment(s, rule->comment, strlen(rule->comment));
@@ -515,19 +578,13 @@ static void put_rule(ser *s, const sbp_node *rule) {
        m = sbp__node_prev(m))
     rc.mods = m;
   rc.head_start = s->out.len;
-  if (rule->kind == SBP_DENY) PUT_LIT(s, "(deny");
-  else PUT_LIT(s, "(allow");
-  const sbp_node *c = rule->first;
-  for (; c != NULL && c->type == SBP_NODE_OPERATION; c = c->next) {
-    putc1(s, ' ');
-    put_symbol(s, c, "operation");
-  }
+  const sbp_node *c = put_head(s, rule);
   rc.head_len = s->out.len - rc.head_start;
   if (s->flags & SBP_SERIALIZE_COMPACT) {
-    rc.sep = " ";
+    rc.sep = sep_compact;
     rc.sep_len = 1;
   } else {
-    rc.sep = "\n  ";
+    rc.sep = sep_lines;
     rc.sep_len = 3;
   }
   const int split = !(s->flags & SBP_SERIALIZE_NO_SPLIT);
@@ -536,8 +593,10 @@ static void put_rule(ser *s, const sbp_node *rule) {
   for (; c != NULL && sbp__is_filter(c); c = c->next) {
     has_filters = 1;
     size_t mark = s->out.len;
-    put(s, rc.sep, rc.sep_len);
-    put_tree(s, c);
+    if (!put_plain_filter(s, rc.sep, rc.sep_len, c)) {
+      put(s, rc.sep, rc.sep_len);
+      put_tree(s, c);
+    }
     if (s->rc != SBP_OK) return;
     size_t fsize = s->out.len - mark;
     if (!split || chunk + fsize <= s->limit) {
@@ -565,7 +624,6 @@ static void put_item(ser *s, const sbp_node *n) {
   switch (n->type) {
     case SBP_NODE_RULE:
       put_rule(s, n);
-      putc1(s, '\n');
       break;
     case SBP_NODE_IMPORT:
       PUT_LIT(s, "(import ");
@@ -580,7 +638,28 @@ static void put_item(ser *s, const sbp_node *n) {
   }
 }
 
-static void put_profile(ser *s, const sbp_node *root) {
+/* A profile's nodes and texts come from one arena in the order they were made, so what the
+ * next items need lies just past the current one. A profile larger than the cache waits for
+ * memory at every node; asking for the bytes a few items ahead hides much of that wait. A
+ * hint only: a prefetch never faults, and a wrong guess costs a little bandwidth. */
+#define PREFETCH_DISTANCE 2048 /* bytes: about four rules of one path each */
+#define PREFETCH_BYTES 512
+static inline void prefetch_ahead(const sbp_node *n) {
+#if defined(__GNUC__)
+  uintptr_t at = (uintptr_t)n + PREFETCH_DISTANCE;
+  for (uintptr_t k = 0; k < PREFETCH_BYTES; k += 64) __builtin_prefetch((const void *)(at + k));
+#else
+  (void)n;
+#endif
+}
+
+/* Each item is checked (sbp_node_validate; a plain rule by its shape, which says the same
+ * for less) just before it is written, so that a large profile's nodes come from memory
+ * once for both rather than once for each. The status is still the one a check of the whole
+ * tree first would give: an invalid item is the error even when writing failed before it,
+ * so after a failure the rest is only checked. Returns the check's status; the writer's is
+ * s->rc. */
+static int put_profile(ser *s, const sbp_node *root, sbp_error *err) {
   int version = root->owner->version;
   if (version != 0) {
     PUT_LIT(s, "(version ");
@@ -591,8 +670,13 @@ static void put_profile(ser *s, const sbp_node *root) {
   if (root->owner->options & SBP_OPTION_DISABLE_CALLOUTS) PUT_LIT(s, "(disable-callouts)\n");
   if (root->owner->options & SBP_OPTION_DISABLE_FULL_SYMBOLICATION)
     PUT_LIT(s, "(disable-full-symbolication)\n");
-  for (const sbp_node *c = root->first; c != NULL && s->rc == SBP_OK; c = c->next)
-    put_item(s, c);
+  for (const sbp_node *c = root->first; c != NULL; c = c->next) {
+    prefetch_ahead(c);
+    int rc = sbp__rule_is_plain(c) ? SBP_OK : sbp_node_validate(c, err);
+    if (rc != SBP_OK) return rc;
+    if (s->rc == SBP_OK) put_item(s, c);
+  }
+  return SBP_OK;
 }
 
 static int check_opts(const sbp_serialize_options *opts, sbp_error *err) {
@@ -613,19 +697,23 @@ static int run(const sbp_node *node, const sbp_serialize_options *opts, sbp_buf 
   sbp_buf_dispose(out);
   if (node == NULL) return sbp__error(err, SBP_E_INVALID_ARG, "profile or node is NULL");
   if ((rc = check_opts(opts, err)) != SBP_OK) return rc;
-  if ((rc = sbp_node_validate(node, err)) != SBP_OK) return rc;
+  /* a whole profile is checked item by item as it is written (put_profile) */
+  if (node->type != SBP_NODE_PROFILE && (rc = sbp_node_validate(node, err)) != SBP_OK) return rc;
 
   ser s;
   memset(&s, 0, sizeof(s));
   s.alloc = &node->owner->alloc;
   s.flags = opts ? opts->flags : 0;
   s.limit = opts && opts->split_limit ? opts->split_limit : SBP_SERIALIZE_SPLIT_LIMIT_DEFAULT;
-  s.err = err;
+  /* The writer's own error waits here until the whole profile is known to be valid. */
+  sbp_error write_err = SBP_ERROR_INIT;
+  s.err = &write_err;
   s.rc = SBP_OK;
 
+  rc = SBP_OK;
   switch (node->type) {
     case SBP_NODE_PROFILE:
-      put_profile(&s, node);
+      rc = put_profile(&s, node, err);
       break;
     case SBP_NODE_RULE:
     case SBP_NODE_IMPORT:
@@ -637,12 +725,15 @@ static int run(const sbp_node *node, const sbp_serialize_options *opts, sbp_buf 
       put_tree(&s, node);
       break;
   }
-  if (s.rc == SBP_OK && sbp__buf_grow(&s.out, s.alloc, 0) != SBP_OK)
-    s.rc = sbp__nomem(err);
+  if (rc == SBP_OK && s.rc != SBP_OK) {
+    rc = sbp__error_at(err, write_err.code, write_err.file, write_err.line, write_err.column,
+                       write_err.offset, "%s", write_err.message);
+  }
+  if (rc == SBP_OK && sbp__buf_grow(&s.out, s.alloc, 0) != SBP_OK) rc = sbp__nomem(err);
   sbp_buf_dispose(&s.scratch);
-  if (s.rc != SBP_OK) {
+  if (rc != SBP_OK) {
     sbp_buf_dispose(&s.out);
-    return s.rc;
+    return rc;
   }
   s.out.ptr[s.out.len] = '\0';
   sbp__buf_move(out, &s.out);

@@ -4,6 +4,7 @@
 
 #include "error.h"
 #include "node.h"
+#include "treeops.h"
 
 /* ---- copy ---------------------------------------------------------------------------- */
 
@@ -205,4 +206,23 @@ int sbp_node_validate(const sbp_node *root, sbp_error *err) {
     if (n == root) return SBP_OK;
     n = n->next;
   }
+}
+
+/* A rule sbp_node_validate() passes on its shape alone: validate_one() has nothing to say of
+ * an operation or of a value that is not a concatenation, and the rest is checked here as
+ * it is there (an action, an operation first, a filter with a value). Keep the two in step. */
+int sbp__rule_is_plain(const sbp_node *rule) {
+  if (rule->type != SBP_NODE_RULE || (rule->kind != SBP_ALLOW && rule->kind != SBP_DENY))
+    return 0;
+  const sbp_node *c = rule->first;
+  if (c == NULL || c->type != SBP_NODE_OPERATION) return 0;
+  for (; c != NULL && c->type == SBP_NODE_OPERATION; c = c->next)
+    if (c->first != NULL) return 0;
+  for (; c != NULL; c = c->next) {
+    const sbp_node *v = c->first;
+    if (c->type != SBP_NODE_FILTER || c->nchildren == 0 || v == NULL || v->next != NULL ||
+        v->first != NULL || v->type != SBP_NODE_VALUE || v->kind == SBP_VALUE_CONCAT)
+      return 0;
+  }
+  return 1;
 }

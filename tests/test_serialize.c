@@ -1191,6 +1191,70 @@ static void test_alloc_failures_large(void **state) {
   assert_int_equal(ta.live, 0);
 }
 
+/* A profile is checked item by item as it is written, yet the status is the check's, as if
+ * the whole tree were checked first: an invalid rule late in the profile is the error even
+ * when memory ran out, or a filter was too large, before it; nothing is left allocated. */
+static void test_invalid_after_write_failure(void **state) {
+  (void)state;
+  test_alloc ta;
+  test_alloc_init(&ta);
+  sbp_profile *p = NULL;
+  assert_int_equal(sbp_profile_new(&p, &ta.alloc), SBP_OK);
+  for (int i = 0; i < 300; i++) {
+    char path[64];
+    snprintf(path, sizeof(path), "/Users/someone/Library/Caches/%d", i);
+    sbp_node *r = rule(p, SBP_ALLOW, "file-read*");
+    add(r, filter1(p, "subpath", value(p, SBP_VALUE_STRING, path, strlen(path))));
+  }
+  sbp_node *late = rule(p, SBP_DENY, "file-write*");
+  sbp_node *empty = NAMED(p, SBP_NODE_FILTER, "literal");
+  add(late, empty);
+  assert_int_equal(sbp_node_set_position(empty, S("late.sb"), 9, 4, NULL), SBP_OK);
+  size_t live = ta.live;
+
+  sbp_serialize_options small = SBP_SERIALIZE_OPTIONS_INIT;
+  small.split_limit = 20;
+  sbp_buf out = SBP_BUF_INIT;
+  for (int round = 0; round < 7; round++) {
+    /* memory failing at the first, second or third call, once or from then on; or room
+     * enough and a split limit the first rule's filter exceeds */
+    if (round < 6) test_alloc_fail_at(&ta, (size_t)round / 2, round % 2);
+    else test_alloc_fail_at(&ta, SIZE_MAX, 0);
+    sbp_error err = SBP_ERROR_INIT;
+    assert_int_equal(sbp_serialize(p, round < 6 ? NULL : &small, &out, &err), SBP_E_INVALID_TREE);
+    assert_string_equal(err.message, "filter has no value");
+    assert_string_equal(err.file, "late.sb");
+    assert_int_equal(err.line, 9);
+    assert_int_equal(err.column, 4);
+    assert_null(out.ptr);
+    assert_int_equal(ta.live, live);
+  }
+
+  /* valid, the writer's own errors come back, with their positions */
+  add(empty, STR(p, "/late"));
+  sbp_error err = SBP_ERROR_INIT;
+  assert_int_equal(sbp_serialize(p, &small, &out, &err), SBP_E_LIMIT);
+  assert_string_equal(err.message, "rule 1 (allow file-read*): filter \"subpath\" with one value "
+                                   "takes 46 bytes, more than the split limit of 20, and cannot "
+                                   "be split");
+  assert_null(out.ptr);
+  test_alloc_fail_at(&ta, 0, 1);
+  assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_E_NOMEM);
+  assert_string_equal(err.message, "out of memory");
+  assert_string_equal(err.file, "");
+  assert_int_equal(err.line, 0);
+  assert_null(out.ptr);
+  assert_int_equal(ta.live, live);
+  test_alloc_fail_at(&ta, SIZE_MAX, 0);
+  assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_OK);
+  assert_true(out.len > 300 * 50);
+  const char *tail = "(deny file-write*\n  (literal \"/late\"))\n";
+  assert_string_equal(out.ptr + out.len - strlen(tail), tail);
+  sbp_buf_dispose(&out);
+  sbp_profile_free(p);
+  assert_int_equal(ta.live, 0);
+}
+
 /* ---- the strict reader itself ------------------------------------------------------------ */
 
 static void expect_read(const char *text, int flags, const char *want) {
@@ -1264,6 +1328,7 @@ int main(void) {
       cmocka_unit_test(test_debug_dump),
       cmocka_unit_test(test_alloc_failures),
       cmocka_unit_test(test_alloc_failures_large),
+      cmocka_unit_test(test_invalid_after_write_failure),
       cmocka_unit_test(test_strict_reader),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

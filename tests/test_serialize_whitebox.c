@@ -6,16 +6,19 @@
  * SBP_READ_UNKNOWN_OPERATIONS). The serializer checks every name all the same, so that a
  * future way in (or a corrupted tree) cannot write text that reads back as other rules. To
  * reach that check this test writes the private fields of nodes through lib/node.h, which is
- * why it is built as a white-box test (tests/CMakeLists.txt: SBP_WHITEBOX_TESTS). */
+ * why it is built as a white-box test (tests/CMakeLists.txt: SBP_WHITEBOX_TESTS). It also
+ * holds the serializer's shortcut past sbp_node_validate (lib/treeops.h) to the walk. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "node.h"
+#include "treeops.h"
 #include "sbprofile.h"
 
 #define S(lit) lit, sizeof(lit) - 1
@@ -172,10 +175,149 @@ static void test_invalid_after_refused(void **state) {
   sbp_profile_free(p);
 }
 
+/* Names of the same length and first byte share a slot of the serializer's memo of names
+ * already checked: one that differs from the remembered name in any single byte is checked
+ * again (a byte no symbol holds is refused), and each is written whole, at every length
+ * around the sizes copied in one or two pieces. */
+static void test_names_beside_remembered_ones(void **state) {
+  (void)state;
+  static char good[24][24], other[24][24];
+  for (size_t len = 1; len <= 20; len++) {
+    for (size_t pos = 0; pos < len; pos++) {
+      sbp_profile *p = NULL;
+      assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+      sbp_node *ops[2];
+      for (int k = 0; k < 2; k++) {
+        sbp_node *r = new_rule(p, SBP_ALLOW);
+        ops[k] = named(p, SBP_NODE_OPERATION, "file-read*");
+        add(r, ops[k]);
+      }
+      memset(good[len], 'a', len);
+      good[len][len] = '\0';
+      memcpy(other[len], good[len], len + 1);
+      other[len][pos] = 'b';
+      plant(ops[0], good[len]);
+      plant(ops[1], other[len]);
+      sbp_buf out = SBP_BUF_INIT;
+      sbp_error err = SBP_ERROR_INIT;
+      assert_int_equal(sbp_serialize(p, NULL, &out, &err), SBP_OK);
+      char want[80];
+      snprintf(want, sizeof want, "(allow %s)\n(allow %s)\n", good[len], other[len]);
+      assert_string_equal(out.ptr, want);
+      sbp_buf_dispose(&out);
+
+      other[len][pos] = ' ';
+      char message[80];
+      snprintf(message, sizeof message, "operation name \"%s\" is not an SBPL symbol", other[len]);
+      expect_refused(p, message);
+      sbp_profile_free(p);
+    }
+  }
+}
+
+/* The serializer checks a plain rule by its shape (sbp__rule_is_plain) instead of walking
+ * it with sbp_node_validate: every rule the shortcut takes must be one the walk passes, and
+ * the rules the walk refuses, or that hold more than operations and one-value filters, must
+ * go the long way. */
+static sbp_node *value_of(sbp_profile *p, sbp_value_kind kind, const char *text) {
+  sbp_node *v = NULL;
+  assert_int_equal(sbp_value_new(p, kind, text, text ? strlen(text) : 0, &v, NULL), SBP_OK);
+  return v;
+}
+
+static sbp_node *filter_of(sbp_profile *p, const char *name, sbp_node *v) {
+  sbp_node *f = named(p, SBP_NODE_FILTER, name);
+  if (v != NULL) add(f, v);
+  return f;
+}
+
+#define expect_shape(r, plain, valid) expect_shape_at((r), (plain), (valid), __LINE__)
+static void expect_shape_at(const sbp_node *r, int plain, int valid, int line) {
+  int got_plain = sbp__rule_is_plain(r);
+  int got_valid = sbp_node_validate(r, NULL) == SBP_OK;
+  if (got_plain != plain || got_valid != valid)
+    fail_msg("line %d: plain %d (want %d), valid %d (want %d)", line, got_plain, plain,
+             got_valid, valid);
+}
+
+static void test_plain_rules_are_valid(void **state) {
+  (void)state;
+  sbp_profile *p = NULL;
+  assert_int_equal(sbp_profile_new(&p, NULL), SBP_OK);
+
+  sbp_node *r = new_rule(p, SBP_ALLOW);
+  add(r, named(p, SBP_NODE_OPERATION, "file-read*"));
+  expect_shape(r, 1, 1); /* operations alone */
+  add(r, named(p, SBP_NODE_OPERATION, "file-write*"));
+  add(r, filter_of(p, "subpath", value_of(p, SBP_VALUE_STRING, "/a")));
+  add(r, filter_of(p, "regex", value_of(p, SBP_VALUE_REGEX, "^/b")));
+  add(r, filter_of(p, "socket-domain", value_of(p, SBP_VALUE_CONSTANT, "AF_UNIX")));
+  expect_shape(r, 1, 1);
+
+  /* a modifier, a require-any, a filter of two values: valid, but walked */
+  sbp_node *m = new_rule(p, SBP_DENY);
+  add(m, named(p, SBP_NODE_OPERATION, "file-read*"));
+  add(m, filter_of(p, "literal", value_of(p, SBP_VALUE_STRING, "/c")));
+  sbp_node *report = named(p, SBP_NODE_MODIFIER, "report");
+  add(m, report);
+  expect_shape(m, 0, 1);
+  sbp_node *any = new_rule(p, SBP_ALLOW);
+  add(any, named(p, SBP_NODE_OPERATION, "file-read*"));
+  sbp_node *ra = NULL;
+  assert_int_equal(sbp_node_new(p, SBP_NODE_REQUIRE_ANY, &ra, NULL), SBP_OK);
+  add(ra, filter_of(p, "literal", value_of(p, SBP_VALUE_STRING, "/d")));
+  add(any, ra);
+  expect_shape(any, 0, 1);
+  sbp_node *two = new_rule(p, SBP_ALLOW);
+  add(two, named(p, SBP_NODE_OPERATION, "file-read*"));
+  sbp_node *f2 = filter_of(p, "literal", value_of(p, SBP_VALUE_STRING, "/e"));
+  add(f2, value_of(p, SBP_VALUE_STRING, "/f"));
+  add(two, f2);
+  expect_shape(two, 0, 1);
+
+  /* invalid: a filter without a value, a concatenation without parts, no action, no
+   * operation first */
+  sbp_node *empty = new_rule(p, SBP_ALLOW);
+  add(empty, named(p, SBP_NODE_OPERATION, "file-read*"));
+  add(empty, filter_of(p, "subpath", NULL));
+  expect_shape(empty, 0, 0);
+  sbp_node *concat = new_rule(p, SBP_ALLOW);
+  add(concat, named(p, SBP_NODE_OPERATION, "file-read*"));
+  add(concat, filter_of(p, "regex", value_of(p, SBP_VALUE_CONCAT, NULL)));
+  expect_shape(concat, 0, 0);
+  sbp_node *no_action = NULL;
+  assert_int_equal(sbp_node_new(p, SBP_NODE_RULE, &no_action, NULL), SBP_OK);
+  add(no_action, named(p, SBP_NODE_OPERATION, "file-read*"));
+  no_action->kind = SBP_ACTION_NONE; /* a new rule allows; only the library could unset it */
+  expect_shape(no_action, 0, 0);
+  sbp_node *no_op = new_rule(p, SBP_ALLOW);
+  add(no_op, filter_of(p, "subpath", value_of(p, SBP_VALUE_STRING, "/g")));
+  expect_shape(no_op, 0, 0);
+  sbp_node *nothing = new_rule(p, SBP_DENY);
+  expect_shape(nothing, 0, 0);
+
+  /* children only the library could link, under an operation and under a value: walked, and
+   * the walk checks them (an empty concatenation is refused wherever it is) */
+  sbp_node *deep_op = new_rule(p, SBP_ALLOW);
+  sbp_node *op = named(p, SBP_NODE_OPERATION, "file-read*");
+  add(deep_op, op);
+  sbp__node_link_last(op, value_of(p, SBP_VALUE_CONCAT, NULL));
+  expect_shape(deep_op, 0, 0);
+  sbp_node *deep_value = new_rule(p, SBP_ALLOW);
+  add(deep_value, named(p, SBP_NODE_OPERATION, "file-read*"));
+  sbp_node *v = value_of(p, SBP_VALUE_STRING, "/h");
+  add(deep_value, filter_of(p, "subpath", v));
+  sbp__node_link_last(v, value_of(p, SBP_VALUE_CONCAT, NULL));
+  expect_shape(deep_value, 0, 0);
+  sbp_profile_free(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names_not_symbols),
       cmocka_unit_test(test_invalid_after_refused),
+      cmocka_unit_test(test_names_beside_remembered_ones),
+      cmocka_unit_test(test_plain_rules_are_valid),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
