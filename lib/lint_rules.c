@@ -200,6 +200,18 @@ static int put_quoted(lint_ctx *c, sbp_buf *b, const char *s, size_t len) {
   return rc;
 }
 
+/* Appends a regex as a literal: raw (#"...") when it can be, that is without '"' and not
+ * ending in '\\' (a reader that took \" as an escape would run on past the end), else as a
+ * string literal. */
+static int put_regex(lint_ctx *c, sbp_buf *b, const char *re, size_t len) {
+  if (len > 0 && (memchr(re, '"', len) != NULL || re[len - 1] == '\\'))
+    return put_quoted(c, b, re, len);
+  int rc = sbp__buf_put(b, c->alloc, "#\"", 2);
+  if (rc == SBP_OK) rc = sbp__buf_put(b, c->alloc, re, len);
+  if (rc == SBP_OK) rc = sbp__buf_putc(b, c->alloc, '"');
+  return rc;
+}
+
 /* ---- paths -------------------------------------------------------------------------------- */
 
 int sbp__lint_symlinked(const char *p, size_t len, size_t *link_len) {
@@ -328,13 +340,7 @@ static int check_path_value(lint_ctx *c, const sbp_node *rule, const sbp_node *f
     sbp_buf fix = SBP_BUF_INIT, re = SBP_BUF_INIT;
     rc = sbp__buf_put(&re, c->alloc, "^/private", 9);
     if (rc == SBP_OK) rc = sbp__buf_put(&re, c->alloc, p + 1, len - 1);
-    if (rc == SBP_OK && memchr(re.ptr, '"', re.len) == NULL) {
-      rc = sbp__buf_put(&fix, c->alloc, "#\"", 2);
-      if (rc == SBP_OK) rc = sbp__buf_put(&fix, c->alloc, re.ptr, re.len);
-      if (rc == SBP_OK) rc = sbp__buf_putc(&fix, c->alloc, '"');
-    } else if (rc == SBP_OK) {
-      rc = put_quoted(c, &fix, re.ptr, re.len);
-    }
+    if (rc == SBP_OK) rc = put_regex(c, &fix, re.ptr, re.len);
     sbp_buf_dispose(&re);
     if (rc == SBP_OK)
       rc = sbp__lint_add(c->r, SBP__L_SYMLINKED_PATH, 0, file, line, col, fix.ptr, fix.len,
@@ -498,13 +504,7 @@ static int check_regex(lint_ctx *c, const sbp_node *rule, const sbp_node *value)
       sbp_buf_dispose(&ex);
       return rc;
     }
-    if (rc == SBP_OK && memchr(ex.ptr, '"', ex.len) == NULL) {
-      rc = sbp__buf_put(&fix, c->alloc, "#\"", 2);
-      if (rc == SBP_OK) rc = sbp__buf_put(&fix, c->alloc, ex.ptr, ex.len);
-      if (rc == SBP_OK) rc = sbp__buf_putc(&fix, c->alloc, '"');
-    } else if (rc == SBP_OK) {
-      rc = put_quoted(c, &fix, ex.ptr, ex.len);
-    }
+    if (rc == SBP_OK) rc = put_regex(c, &fix, ex.ptr, ex.len);
     sbp_buf_dispose(&ex);
     if (rc == SBP_E_NOMEM) {
       sbp_buf_dispose(&fix);
