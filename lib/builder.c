@@ -87,8 +87,13 @@ static sbp_node *b_rule(bld *b, sbp_action action) {
   return b_node(b, NULL, SBP_NODE_RULE, (uint8_t)action, NULL, 0);
 }
 
+/* A node named by one of the builder's own names (string literals and static tables): the
+ * node points at the name rather than copying it into the profile, as the evaluator does
+ * with the catalog's names. */
 static sbp_node *b_named(bld *b, sbp_node *parent, sbp_node_type type, const char *name) {
-  return b_node(b, parent, type, 0, name, strlen(name));
+  sbp_node *n = b_node(b, parent, type, 0, NULL, 0);
+  if (n != NULL) sbp__node_set_static_text(n, name, strlen(name));
+  return n;
 }
 
 static sbp_node *b_value(bld *b, sbp_node *parent, sbp_value_kind kind, const char *text,
