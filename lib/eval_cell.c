@@ -212,22 +212,32 @@ static int rehash(sbp__eval *ev, size_t ncap) {
   return SBP_OK;
 }
 
-cell *sbp__eval_find_symbol(const sbp__eval *ev, const char *s, size_t len) {
-  if (ev->syms == NULL) return NULL;
+/* The symbol named s[0..len) in the (made) table, or NULL; *bucket gets its bucket and
+ * *chain the length of the chain searched. */
+static cell *lookup(const sbp__eval *ev, const char *s, size_t len, size_t *bucket,
+                    size_t *chain) {
   size_t b = (size_t)(sbp__eval_hash(ev->hash_seed, s, len) & (ev->symcap - 1));
-  for (cell *c = ev->syms[b]; c != NULL; c = c->u.sym.hnext)
-    if (c->u.sym.len == len && memcmp(c->u.sym.s, s, len) == 0) return c;
-  return NULL;
+  size_t n = 0;
+  cell *c = ev->syms[b];
+  for (; c != NULL; c = c->u.sym.hnext, n++)
+    if (c->u.sym.len == len && memcmp(c->u.sym.s, s, len) == 0) break;
+  *bucket = b;
+  *chain = n;
+  return c;
+}
+
+cell *sbp__eval_find_symbol(const sbp__eval *ev, const char *s, size_t len) {
+  size_t b, chain;
+  return ev->syms != NULL ? lookup(ev, s, len, &b, &chain) : NULL;
 }
 
 cell *sbp__eval_intern(sbp__eval *ev, const char *s, size_t len) {
   if (ev->syms == NULL || ev->nsyms * 2 >= ev->symcap) {
     if (rehash(ev, ev->symcap ? ev->symcap * 2 : 1024) != SBP_OK) return NULL;
   }
-  size_t b = (size_t)(sbp__eval_hash(ev->hash_seed, s, len) & (ev->symcap - 1));
-  size_t chain = 0;
-  for (cell *c = ev->syms[b]; c != NULL; c = c->u.sym.hnext, chain++)
-    if (c->u.sym.len == len && memcmp(c->u.sym.s, s, len) == 0) return c;
+  size_t b, chain;
+  cell *found = lookup(ev, s, len, &b, &chain);
+  if (found != NULL) return found;
   if (chain >= SYM_CHAIN_MAX && ev->reseeds < SYM_RESEEDS_MAX) {
     ev->reseeds++;
     ev->hash_seed = mix64(ev->hash_seed ^ mix64((uint64_t)(uintptr_t)s ^ ev->nsyms));
